@@ -1,0 +1,56 @@
+import { relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import './lib/require-node.ts';
+import { findLab, readManifest, repoRoot, solutionDir, starterDir, UsageError } from './lib/manifest.ts';
+import { runChecks } from './lib/run-checks.ts';
+import { formatVerdict } from './lib/verdict.ts';
+
+const usage = `Usage: npm run lab:NN [-- --solution] [-- --watch]
+  Runs lab NN's checks against your labs/NN-* folder and tells you whether you have reached the checkpoint.
+  --solution  run the same checks against solutions/NN-* instead
+  --watch     run again every time you save a file`;
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      solution: { type: 'boolean', default: false },
+      watch: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const labs = readManifest();
+  const lab = findLab(labs, positionals[0]);
+  const next = labs[labs.indexOf(lab) + 1];
+  const appDir = values.solution ? solutionDir(lab) : starterDir(lab);
+  const appLabel = relative(repoRoot, appDir);
+
+  const run = await runChecks({
+    lab,
+    appDir,
+    watch: values.watch,
+    onRun: (result) => {
+      if (values.watch) console.clear();
+      console.log(formatVerdict(lab, appLabel, result, next));
+      if (values.watch) console.log('\nWatching for changes… (Ctrl+C to stop)');
+    },
+  });
+  return run.passed ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(error.message);
+      console.error(usage);
+    } else {
+      console.error(error);
+    }
+    process.exit(2);
+  },
+);

@@ -1,0 +1,28 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+/** Not part of an app's source: build output, installed packages, the guide and the checks. */
+const NOT_APP = new Set(['node_modules', 'dist', 'checks', 'README.md', 'local.settings.json']);
+
+/** The files of an app folder, as paths relative to it, sorted. */
+export function appFiles(dir: string): string[] {
+  const files: string[] = [];
+  const walk = (current: string) => {
+    for (const entry of readdirSync(current, { withFileTypes: true })) {
+      if (NOT_APP.has(entry.name)) continue;
+      const path = join(current, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else files.push(relative(dir, path));
+    }
+  };
+  walk(dir);
+  return files.sort();
+}
+
+export function readText(dir: string, file: string): string | undefined {
+  try {
+    return readFileSync(join(dir, file), 'utf8');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,94 @@
+import { relative } from 'node:path';
+import { createVitest } from 'vitest/node';
+import type { Reporter, TestCase, TestModule } from 'vitest/node';
+import { repoRoot, type Lab } from './manifest.ts';
+
+export interface CheckFailure {
+  message: string;
+  expected?: string;
+  actual?: string;
+}
+
+export interface CheckResult {
+  title: string;
+  state: 'passed' | 'failed' | 'skipped' | 'pending';
+  hint?: string;
+  guide?: string;
+  error?: CheckFailure;
+}
+
+export interface ChecksRun {
+  checks: CheckResult[];
+  /** Errors outside any one check: an app that would not start, a check file that failed to load. */
+  errors: CheckFailure[];
+  passed: boolean;
+}
+
+export interface RunChecksOptions {
+  lab: Lab;
+  appDir: string;
+  watch?: boolean;
+  /** Called after every run (once, or on every save with `watch`). */
+  onRun?: (run: ChecksRun) => void;
+}
+
+function toFailure(error: { message?: string; expected?: unknown; actual?: unknown } | undefined): CheckFailure {
+  const failure: CheckFailure = { message: String(error?.message ?? 'Unknown error') };
+  if (typeof error?.expected === 'string') failure.expected = error.expected;
+  if (typeof error?.actual === 'string') failure.actual = error.actual;
+  return failure;
+}
+
+function toCheckResult(test: TestCase): CheckResult {
+  const result = test.result();
+  const meta = test.meta();
+  const check: CheckResult = { title: test.name, state: result.state };
+  if (meta.hint) check.hint = meta.hint;
+  if (meta.guide) check.guide = meta.guide;
+  if (result.state === 'failed') check.error = toFailure(result.errors[0]);
+  return check;
+}
+
+function collect(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<{ message?: string }>): ChecksRun {
+  const checks: CheckResult[] = [];
+  const errors: CheckFailure[] = unhandled.map((e) => toFailure(e));
+  for (const module of modules) {
+    for (const error of module.errors()) errors.push(toFailure(error));
+    for (const test of module.children.allTests()) checks.push(toCheckResult(test));
+  }
+  const passed = errors.length === 0 && checks.length > 0 && checks.every((c) => c.state === 'passed');
+  return { checks, errors, passed };
+}
+
+/**
+ * Runs one lab's checks with Vitest against an app folder and returns what happened, check by
+ * check. The app folder reaches the checks as WORKSHOP_APP_DIR.
+ */
+export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
+  let last: ChecksRun = { checks: [], errors: [], passed: false };
+  const reporter: Reporter = {
+    onTestRunEnd(modules, unhandled) {
+      last = collect(modules, unhandled);
+      options.onRun?.(last);
+    },
+  };
+  const vitest = await createVitest(
+    'test',
+    {
+      root: repoRoot,
+      include: [`labs/${options.lab.slug}/checks/**/*.check.ts`],
+      watch: options.watch ?? false,
+      reporters: [reporter],
+      env: { WORKSHOP_APP_DIR: relative(repoRoot, options.appDir) },
+      // A lab check file owns one Azurite and one host; running files side by side is safe.
+      passWithNoTests: false,
+    },
+  );
+  try {
+    await vitest.start();
+    if (options.watch) await new Promise<never>(() => undefined);
+  } finally {
+    if (!options.watch) await vitest.close();
+  }
+  return last;
+}

@@ -1,0 +1,61 @@
+import { guidePath, type Lab } from './manifest.ts';
+import type { CheckFailure, CheckResult, ChecksRun } from './run-checks.ts';
+import { bold, cyan, dim, green, red, yellow } from './style.ts';
+
+const MAX_LINES = 12;
+
+function indent(text: string, prefix = '    '): string {
+  return text.split('\n').map((l) => prefix + l).join('\n');
+}
+
+/** Keeps what a learner needs from a failure: the message, expected and actual; no stack. */
+export function describeFailure(failure: CheckFailure): string {
+  const lines = failure.message.split('\n').filter((l) => !/^\s+at /.test(l));
+  const message = lines.slice(0, MAX_LINES).join('\n');
+  const parts = [message];
+  const shortValues = (failure.expected?.length ?? 0) < 400 && (failure.actual?.length ?? 0) < 400;
+  if (failure.expected !== undefined && failure.actual !== undefined && shortValues) {
+    parts.push(`${green('expected:')} ${failure.expected}`, `${red('actual:  ')} ${failure.actual}`);
+  }
+  return parts.join('\n');
+}
+
+function mark(check: CheckResult): string {
+  if (check.state === 'passed') return green('✓');
+  if (check.state === 'failed') return red('✗');
+  return yellow('–');
+}
+
+export function formatVerdict(lab: Lab, appLabel: string, run: ChecksRun, next: Lab | undefined): string {
+  const out: string[] = [];
+  out.push(bold(`Lab ${lab.id} · ${lab.title}`), dim(`checking ${appLabel}`), '');
+  for (const check of run.checks) out.push(`  ${mark(check)} ${check.title}`);
+  out.push('');
+
+  if (run.passed) {
+    out.push(green(bold(`✓ Checkpoint ${lab.id} reached: all ${run.checks.length} checks pass.`)));
+    if (next) {
+      out.push(`Next: lab ${next.id} · ${next.title}`, `      read ${cyan(guidePath(next))}, then run ${cyan(`npm run lab:${next.id}`)}`);
+    } else {
+      out.push('That was the last lab. Well done!');
+    }
+    return out.join('\n');
+  }
+
+  for (const error of run.errors) {
+    out.push(red(bold('✗ The checks could not run:')), indent(describeFailure(error)), '');
+  }
+  const failed = run.checks.filter((c) => c.state === 'failed');
+  if (failed.length > 0) {
+    out.push(bold(`Not yet: ${failed.length} of ${run.checks.length} checks failed.`), '');
+    const first = failed[0]!;
+    out.push(red(`✗ ${first.title}`), indent(describeFailure(first.error ?? { message: 'failed' })));
+    if (first.hint) out.push(`  ${yellow('Hint:')} ${first.hint}`);
+    out.push(`  ${cyan('Read:')} ${first.guide ?? guidePath(lab)}`);
+    if (failed.length > 1) out.push('', dim(`Fix this one first; ${failed.length - 1} more will be shown when it passes.`));
+  } else if (run.checks.length === 0 && run.errors.length === 0) {
+    out.push(red('No checks ran. Is the labs folder complete?'));
+  }
+  out.push('', `Change your code in ${cyan(appLabel)}, then run ${cyan(`npm run lab:${lab.id}`)} again.`);
+  return out.join('\n');
+}

@@ -1,0 +1,27 @@
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { ensureLocalSettings } from './lib/local-settings.ts';
+import { repoRoot } from './lib/manifest.ts';
+
+// Runs after `npm install`, on the Node 24 that the install just put in node_modules.
+
+const created: string[] = [];
+for (const group of ['labs', 'solutions']) {
+  for (const entry of readdirSync(join(repoRoot, group), { withFileTypes: true })) {
+    const dir = join(repoRoot, group, entry.name);
+    if (entry.isDirectory() && ensureLocalSettings(dir)) created.push(relative(repoRoot, dir));
+  }
+}
+if (created.length > 0) console.log(`Created local.settings.json in ${created.length} app folders (from local.settings.example.json).`);
+
+// npm itself runs on the system Node; when that is older than the workshop's, npm warned
+// "EBADENGINE" above. Say plainly that it does not matter.
+const systemNode = process.env.npm_config_node_version ?? process.env.npm_config_user_agent?.match(/node\/(v[\d.]+)/)?.[1];
+if (systemNode && Number(systemNode.replace(/^v/, '').split('.')[0]) < 22) {
+  console.log(
+    `\nYour system Node is ${systemNode}; the workshop runs on Node ${process.versions.node}, which npm just installed\n` +
+      'into node_modules. Every npm command (npm start, npm test, npm run lab:01) uses it, so any\n' +
+      '"EBADENGINE" warnings above are harmless.',
+  );
+}
+console.log('\nReady. Start with lab 01: read labs/01-http-trigger/README.md, then run `npm run lab:01`.');

@@ -1,0 +1,61 @@
+import { relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import './lib/require-node.ts';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { spawnHost } from '@workshop/host';
+import { seedSamples } from '@workshop/samples';
+import { DEV_PORTS, startDevStorage } from './lib/dev-storage.ts';
+import { ensureLocalSettings } from './lib/local-settings.ts';
+import { findLab, readManifest, repoRoot, solutionDir, starterDir, UsageError } from './lib/manifest.ts';
+import { bold, cyan, dim } from './lib/style.ts';
+
+const usage = `Usage: npm start -- NN [--solution] [--port 7071]
+  Serves lab NN (your labs/NN-* folder) on the local Functions host, with Azurite for storage.
+  --solution  serve solutions/NN-* instead
+  --port      the host's port (default 7071)`;
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      solution: { type: 'boolean', default: false },
+      port: { type: 'string', default: '7071' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const labs = readManifest();
+  if (values.help || positionals.length === 0) {
+    console.log(usage, '\n\nLabs:');
+    for (const lab of labs) console.log(`  ${lab.id}  ${lab.title}`);
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not "${values.port}".`);
+  const lab = findLab(labs, positionals[0]);
+  const appDir = values.solution ? solutionDir(lab) : starterDir(lab);
+  if (ensureLocalSettings(appDir)) console.log(dim(`Created ${relative(repoRoot, appDir)}/local.settings.json from the example.`));
+
+  console.log(dim(`Starting Azurite (Blob ${DEV_PORTS.blobPort}, Queue ${DEV_PORTS.queuePort}, Table ${DEV_PORTS.tablePort}; data in .workshop/azurite)…`));
+  const storage = await startDevStorage();
+  if (storage === 'reused') console.log(dim('Azurite is already running on the default ports: using it.'));
+  const blobs = BlobServiceClient.fromConnectionString('UseDevelopmentStorage=true');
+  await seedSamples(blobs.getContainerClient('samples'));
+
+  console.log(bold(`\nLab ${lab.id} · ${lab.title}`), dim(`(${relative(repoRoot, appDir)})\n`));
+  const host = await spawnHost({ appDir, port, onOutput: (line) => console.log(line) });
+
+  const stop = async () => {
+    await host.stop();
+    if (storage !== 'reused') await storage.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  console.log(dim(`\nTry it: ${cyan(`curl ${host.functions.find((f) => f.url)?.url ?? host.url}`)}  ·  Ctrl+C stops the host and Azurite.`));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error && (error instanceof UsageError || !error.stack) ? error.message : error);
+  if (error instanceof UsageError) console.error(usage);
+  process.exit(1);
+});

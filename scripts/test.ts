@@ -1,0 +1,86 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import './lib/require-node.ts';
+import { findForeignImports } from './lib/app-imports.ts';
+import { findDrift } from './lib/drift.ts';
+import { labFolders, readManifest, repoRoot, solutionDir, starterDir, type Lab } from './lib/manifest.ts';
+import { runChecks, type ChecksRun } from './lib/run-checks.ts';
+import { bold, dim, green, red } from './lib/style.ts';
+import { describeFailure } from './lib/verdict.ts';
+
+// `npm test`: proves the workshop, not a learner's progress. Every lab's solution passes
+// its checks, every starter fails the check its lab teaches, starters have not drifted from
+// the previous solution, and every app stands alone.
+
+let passed = 0;
+let failed = 0;
+
+function record(ok: boolean, title: string, details: string[] = []): void {
+  if (ok) passed++;
+  else failed++;
+  console.log(`${ok ? green('✓') : red('✗')} ${title}`);
+  for (const line of details) console.log(dim(`    ${line}`));
+}
+
+function runTool(title: string, command: string, args: string[]): void {
+  console.log(bold(`\n${title}`));
+  const result = spawnSync(join(repoRoot, 'node_modules', '.bin', command), args, { cwd: repoRoot, stdio: 'inherit' });
+  record(result.status === 0, title);
+}
+
+function failureSummary(run: ChecksRun): string[] {
+  const lines = run.errors.map((e) => describeFailure(e).split('\n')[0]!);
+  for (const check of run.checks.filter((c) => c.state !== 'passed')) {
+    lines.push(`${check.title}: ${describeFailure(check.error ?? { message: check.state }).split('\n')[0]}`);
+  }
+  return lines;
+}
+
+async function proveLab(lab: Lab, previous: Lab | undefined): Promise<void> {
+  const solution = await runChecks({ lab, appDir: solutionDir(lab) });
+  record(solution.passed, `lab ${lab.id}: the solution passes all ${solution.checks.length} checks`, solution.passed ? [] : failureSummary(solution));
+
+  const starter = await runChecks({ lab, appDir: starterDir(lab) });
+  const lesson = starter.checks.find((c) => c.title === lab.starterFails);
+  const failsForItsLesson = !starter.passed && lesson?.state === 'failed';
+  record(
+    failsForItsLesson,
+    `lab ${lab.id}: the starter fails "${lab.starterFails}"`,
+    failsForItsLesson
+      ? [describeFailure(lesson!.error ?? { message: '' }).split('\n')[0]!]
+      : lesson
+        ? [`that check ${lesson.state}`]
+        : [`no check has that title; checks are: ${starter.checks.map((c) => c.title).join(' | ')}`],
+  );
+
+  if (previous) {
+    const drift = findDrift(solutionDir(previous), starterDir(lab), lab.changes);
+    record(drift.length === 0, `lab ${lab.id}: the starter is solution ${previous.id} plus this lab's changes`, drift);
+  }
+  for (const dir of [starterDir(lab), solutionDir(lab)]) {
+    const foreign = findForeignImports(dir);
+    record(foreign.length === 0, `${relative(repoRoot, dir)} imports only what a deployed app can`, foreign);
+  }
+}
+
+async function main(): Promise<void> {
+  const labs = readManifest();
+  const listed = new Set(labs.map((l) => l.slug));
+  const unlisted = labFolders().filter((f) => !listed.has(f));
+  record(unlisted.length === 0, 'every lab folder is in labs/manifest.json', unlisted);
+  const missing = labs.filter((l) => !existsSync(solutionDir(l)) || !existsSync(starterDir(l))).map((l) => l.slug);
+  record(missing.length === 0, 'every lab has a starter and a solution', missing);
+
+  runTool('every app, check and script typechecks', 'tsc', ['-p', 'tsconfig.json']);
+  runTool("the shared packages' own tests pass", 'vitest', ['run']);
+
+  console.log(bold('\nevery lab: solution passes, starter fails for its lesson'));
+  for (const [index, lab] of labs.entries()) await proveLab(lab, labs[index - 1]);
+
+  console.log('');
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = failed === 0 ? 0 : 1;
+}
+
+await main();

@@ -1,0 +1,153 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+
+/**
+ * Azurite's well-known development account. It is public (documented by Microsoft) and only
+ * ever works against the emulator, so it is safe to commit.
+ */
+export const DEV_ACCOUNT = {
+  name: 'devstoreaccount1',
+  key: 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
+} as const;
+
+export interface AzuriteOptions {
+  /** Keep data in this folder, so it survives a restart. Omit to keep everything in memory. */
+  location?: string;
+  /** Ports to listen on; 0 (the default) lets the system pick free ones. */
+  blobPort?: number;
+  queuePort?: number;
+  tablePort?: number;
+  /** Called with every line Azurite prints; by default its output is kept quiet. */
+  onOutput?: (line: string) => void;
+}
+
+export interface AzuriteEndpoints {
+  blobEndpoint: string;
+  queueEndpoint: string;
+  tableEndpoint: string;
+}
+
+export interface RunningAzurite extends AzuriteEndpoints {
+  /** A full connection string for the storage SDKs and for `AzureWebJobsStorage`. */
+  connectionString: string;
+  readonly process: ChildProcess;
+  /** Stops Azurite and waits until it has exited. */
+  stop(): Promise<void>;
+}
+
+const SERVICES = ['Blob', 'Queue', 'Table'] as const;
+type Service = (typeof SERVICES)[number];
+
+/** Builds the connection string the storage SDKs and the Functions host read. */
+export function connectionStringFor(endpoints: AzuriteEndpoints): string {
+  return [
+    'DefaultEndpointsProtocol=http',
+    `AccountName=${DEV_ACCOUNT.name}`,
+    `AccountKey=${DEV_ACCOUNT.key}`,
+    `BlobEndpoint=${endpoints.blobEndpoint}`,
+    `QueueEndpoint=${endpoints.queueEndpoint}`,
+    `TableEndpoint=${endpoints.tableEndpoint}`,
+    '',
+  ].join(';');
+}
+
+function azuriteEntryPoint(): string {
+  const require = createRequire(import.meta.url);
+  return require.resolve('azurite/dist/src/azurite.js');
+}
+
+/**
+ * Starts Azurite from npm in its own process and resolves once all three services listen.
+ * Ports default to 0, so runs side by side never collide; the real ports are read from
+ * Azurite's own "successfully listening at" lines.
+ */
+export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
+  const args = [
+    azuriteEntryPoint(),
+    '--blobPort', String(options.blobPort ?? 0),
+    '--queuePort', String(options.queuePort ?? 0),
+    '--tablePort', String(options.tablePort ?? 0),
+    // Newer storage SDKs send API versions Azurite does not know yet; the emulator still
+    // understands the requests, so the check only gets in the way.
+    '--skipApiVersionCheck',
+    '--loose',
+    '--silent',
+    '--disableTelemetry',
+  ];
+  if (options.location) {
+    mkdirSync(options.location, { recursive: true });
+    args.push('--location', options.location);
+  } else {
+    args.push('--inMemoryPersistence', '--extentMemoryLimit', '1024');
+  }
+
+  const child = spawn(process.execPath, args, {
+    cwd: options.location ?? tmpdir(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  const output: string[] = [];
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  exited.then(() => process.off('exit', killOnExit));
+
+  const endpoints = await new Promise<Record<Service, string>>((resolve, reject) => {
+    const found: Partial<Record<Service, string>> = {};
+    const onLine = (line: string) => {
+      output.push(line);
+      options.onOutput?.(line);
+      const match = /Azurite (Blob|Queue|Table) service is successfully listening at (http:\/\/\S+)/.exec(line);
+      if (!match) return;
+      found[match[1] as Service] = match[2]!;
+      if (SERVICES.every((s) => found[s])) resolve(found as Record<Service, string>);
+    };
+    readLines(child.stdout!, onLine);
+    readLines(child.stderr!, onLine);
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      reject(new Error(explainFailure(code, output, options)));
+    });
+  });
+
+  const account = `/${DEV_ACCOUNT.name}`;
+  const running: AzuriteEndpoints = {
+    blobEndpoint: endpoints.Blob + account,
+    queueEndpoint: endpoints.Queue + account,
+    tableEndpoint: endpoints.Table + account,
+  };
+  return {
+    ...running,
+    connectionString: connectionStringFor(running),
+    process: child,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+function explainFailure(code: number | null, output: string[], options: AzuriteOptions): string {
+  const text = output.join('\n');
+  if (/EADDRINUSE/.test(text)) {
+    const ports = [options.blobPort, options.queuePort, options.tablePort].filter(Boolean).join(', ');
+    return `Azurite could not start: port ${ports} is already in use by another program. ` +
+      'Stop that program (another Azurite?) or choose other ports.';
+  }
+  return `Azurite exited (code ${code}) before it was ready.\n${text}`.trim();
+}
+
+function readLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let rest = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    const lines = (rest + chunk).split(/\r?\n/);
+    rest = lines.pop() ?? '';
+    for (const line of lines) onLine(line);
+  });
+  stream.on('end', () => {
+    if (rest) onLine(rest);
+  });
+}

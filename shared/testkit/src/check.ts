@@ -1,0 +1,27 @@
+import { it } from 'vitest';
+
+declare module 'vitest' {
+  interface TaskMeta {
+    /** What to try when this check fails, in the learner's words. */
+    hint?: string;
+    /** Where in the guide to read: a path from the repo root, with an anchor. */
+    guide?: string;
+  }
+}
+
+export interface CheckMeta {
+  hint: string;
+  guide: string;
+}
+
+/**
+ * A lab check: a Vitest test that carries a hint and a pointer into the guide, so the
+ * checkpoint runner can tell a learner what to do next when it fails.
+ */
+export function check(title: string, meta: CheckMeta, fn: () => Promise<void> | void): void {
+  it(title, async ({ task }) => {
+    task.meta.hint = meta.hint;
+    task.meta.guide = meta.guide;
+    await fn();
+  });
+}

@@ -1,0 +1,3 @@
+export { check, type CheckMeta } from './check.ts';
+export { labAppDir, repoRoot } from './app-dir.ts';
+export { startLabApp, type LabApp, type LabAppOptions } from './lab-app.ts';
