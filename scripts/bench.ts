@@ -1,0 +1,43 @@
+import { spawn } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import './lib/require-node.ts';
+import { readManifest, repoRoot } from './lib/manifest.ts';
+import { bold, dim } from './lib/style.ts';
+
+// `npm run bench`: the workshop's speed, measured. Goals are printed beside the figures; a
+// figure over its goal is reported, never asserted in a test.
+
+interface Figure {
+  name: string;
+  seconds: number;
+  goal: number;
+}
+
+function timeCommand(args: string[]): Promise<{ seconds: number; code: number | null }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: 'ignore' });
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ seconds: (performance.now() - started) / 1000, code }));
+  });
+}
+
+function print(figure: Figure): void {
+  const verdict = figure.seconds <= figure.goal ? 'within goal' : 'OVER GOAL';
+  console.log(`${figure.name.padEnd(44)} ${figure.seconds.toFixed(2).padStart(8)} s   goal ≤ ${figure.goal} s   ${verdict}`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+  console.log(bold('Workshop bench'), dim(`(Node ${process.versions.node}, ${process.platform}/${process.arch})\n`));
+
+  for (const lab of readManifest()) {
+    const { seconds } = await timeCommand(['scripts/lab.ts', lab.id, '--solution']);
+    print({ name: `npm run lab:${lab.id} → verdict (Azurite start included)`, seconds, goal: 5 });
+  }
+  if (values.quick) return;
+  const { seconds, code } = await timeCommand(['scripts/test.ts']);
+  print({ name: `npm test (whole suite${code === 0 ? '' : ', FAILED'})`, seconds, goal: 180 });
+}
+
+await main();
