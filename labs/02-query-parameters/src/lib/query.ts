@@ -1,0 +1,16 @@
+/**
+ * The value of query parameter `name`, matching the parameter's name case-insensitively:
+ * `?Container=x` and `?CONTAINER=x` both count as `container`. When the parameter appears more
+ * than once, the first one wins. `undefined` when it is absent.
+ */
+export function queryParam(query: URLSearchParams, name: string): string | undefined {
+  // TODO Step 2: query.get() is case-sensitive, so ?Container=x is not found here.
+  //              Loop over the pairs instead — for (const [key, value] of query) { … } —
+  //              and return the first value whose key.toLowerCase() equals name.toLowerCase().
+  return query.get(name) ?? undefined;
+}
+
+/** The value itself, or `undefined` when it is absent, empty or only whitespace. */
+export function nonBlank(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
