@@ -1,0 +1,103 @@
+// `node shared/host/src/cli.ts serve <appDir> [--port 7071]` — the local stand-in for
+// `func start`: starts the host on the app and prints the function list like Core Tools.
+// When started with an IPC channel (by spawnHost), it reports `{ type: 'ready', ... }` or
+// `{ type: 'load-error', message }` to the parent, and exits when the parent goes away.
+
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { timestamp } from './console-log.ts';
+import { startHost, type FunctionInfo, type RunningHost } from './host.ts';
+
+const usage = `Usage: node shared/host/src/cli.ts serve <appDir> [--port 7071]
+  Runs an Azure Functions (Node.js v4 model) app folder like \`func start\`.
+  --port, -p   HTTP port (0 picks a free one; default: local.settings.json Host.LocalHttpPort or 7071)`;
+
+export type HostMessage =
+  | { type: 'ready'; url: string; port: number; functions: FunctionInfo[] }
+  | { type: 'load-error'; message: string };
+
+function send(message: HostMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send || !process.connected) return resolve();
+    process.send(message, undefined, {}, () => resolve());
+  });
+}
+
+/** The "Functions:" block of `func start`. */
+export function formatFunctionList(functions: FunctionInfo[]): string {
+  const lines = ['', 'Functions:', ''];
+  for (const fn of functions) {
+    if (fn.url) {
+      const methods = fn.methods && fn.methods.length > 0 ? ` [${fn.methods.join(',')}]` : '';
+      lines.push(`        ${fn.name}:${methods} ${fn.url}`);
+    } else {
+      lines.push(`        ${fn.name}: ${fn.trigger}`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+async function serve(appDir: string, port: number | undefined): Promise<void> {
+  const started = performance.now();
+  let host: RunningHost;
+  try {
+    host = await startHost({ appDir, port });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`${timestamp()} ${message}\n`);
+    await send({ type: 'load-error', message });
+    process.exit(1);
+  }
+  process.stdout.write(formatFunctionList(host.functions) + '\n');
+  process.stdout.write(`${timestamp()} Host started (${Math.round(performance.now() - started)}ms)\n`);
+  process.stdout.write(`${timestamp()} Job host started\n`);
+
+  let stopping = false;
+  const shutdown = async (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`${timestamp()} ${reason}; stopping the host.\n`);
+    await host.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT received'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM received'));
+  if (process.send) process.once('disconnect', () => void shutdown('The parent process went away'));
+
+  await send({ type: 'ready', url: host.url, port: host.port, functions: host.functions });
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string', short: 'p' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, appDir] = positionals;
+  if (values.help || command !== 'serve' || !appDir) {
+    (values.help ? process.stdout : process.stderr).write(usage + '\n');
+    process.exit(values.help ? 0 : 2);
+  }
+  let port: number | undefined;
+  if (values.port !== undefined) {
+    port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      process.stderr.write(`--port must be a port number (0-65535), not "${values.port}".\n`);
+      process.exit(2);
+    }
+  }
+  await serve(path.resolve(appDir), port);
+}
+
+if (import.meta.main) {
+  main(process.argv.slice(2)).catch(async (err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`${timestamp()} ${message}\n`);
+    await send({ type: 'load-error', message });
+    process.exit(1);
+  });
+}

@@ -1,0 +1,179 @@
+// Starts a Functions app in this process, in the order the Functions host and Node worker
+// do: app settings into the environment, `@azure/functions-core` in place, entry points
+// imported (registering functions), capabilities negotiated, appStart hooks, then the HTTP
+// listener. One app per process: the module hooks and the registry are process-wide, as
+// they are in the real worker (use spawnHost to run several apps).
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadApp, AppLoadError } from './app-loader.ts';
+import { blobBindingProvider } from './bindings/blob.ts';
+import type { BindingProvider } from './bindings/binding-provider.ts';
+import { consoleWriter, severity, type LogWriter } from './console-log.ts';
+import { FunctionExecutor, triggerOf, type HostLog } from './executor.ts';
+import { FunctionsCore, installFunctionsCore } from './functions-core.ts';
+import { functionLogLevel, readHostJson } from './host-json.ts';
+import { DEFAULT_MAX_REQUEST_BODY_SIZE, httpRoutesOf, startHttpServer } from './http/http-server.ts';
+import { applySettings } from './settings.ts';
+
+export interface HostOptions {
+  /** The app folder (package.json, host.json, local.settings.json). */
+  appDir: string;
+  /** HTTP port; 0 picks a free one. Default: local.settings.json Host.LocalHttpPort, else 7071. */
+  port?: number;
+  /** Extra environment for the app; wins over local.settings.json like the process environment. */
+  env?: Record<string, string>;
+  /** Request body limit in bytes; default FUNCTIONS_REQUEST_BODY_SIZE_LIMIT or 100 MB. */
+  maxRequestBodySize?: number;
+  /** Additional binding types (e.g. a durable client); blob is always there. */
+  bindingProviders?: BindingProvider[];
+  /** Where log lines go; default this process's console. */
+  logWriter?: LogWriter;
+}
+
+export interface FunctionInfo {
+  name: string;
+  /** Trigger type, e.g. `httpTrigger`, `orchestrationTrigger`. */
+  trigger: string;
+  /** HTTP methods (upper case) when the function is HTTP-triggered and restricts them. */
+  methods?: string[];
+  /** URL (with the route template) when the function is HTTP-triggered. */
+  url?: string;
+}
+
+export interface RunningHost {
+  url: string;
+  port: number;
+  functions: FunctionInfo[];
+  stop(): Promise<void>;
+}
+
+/** A failure to start: bad settings, an app that does not load, a port in use. */
+export class HostStartError extends Error {
+  override name = 'HostStartError';
+}
+
+let started = false;
+
+function bodyLimit(options: HostOptions): number {
+  if (options.maxRequestBodySize !== undefined) return options.maxRequestBodySize;
+  const fromSetting = Number(process.env.FUNCTIONS_REQUEST_BODY_SIZE_LIMIT);
+  return Number.isFinite(fromSetting) && fromSetting > 0 ? fromSetting : DEFAULT_MAX_REQUEST_BODY_SIZE;
+}
+
+export async function startHost(options: HostOptions): Promise<RunningHost> {
+  if (started) {
+    throw new HostStartError('This process already runs a Functions app; start another one with spawnHost().');
+  }
+  const appDir = path.resolve(options.appDir);
+  if (!fs.existsSync(appDir) || !fs.statSync(appDir).isDirectory()) {
+    throw new HostStartError(`The app folder ${appDir} does not exist.`);
+  }
+  started = true;
+
+  const write = options.logWriter ?? consoleWriter('trace');
+  let settings;
+  let hostJson;
+  try {
+    settings = applySettings(appDir, options.env ?? {});
+    hostJson = readHostJson(appDir);
+  } catch (err) {
+    started = false;
+    throw new HostStartError((err as Error).message, { cause: err });
+  }
+  const hostLevel = hostJson.defaultLogLevel;
+  const hostLog: HostLog = (level, message) => {
+    if (severity(level) >= severity(hostLevel)) write(level, message);
+  };
+
+  // Function logs follow host.json levels; worker (system) logs show from warnings up,
+  // like the host's console, which hides the worker's debug chatter.
+  const core = new FunctionsCore((entry) => {
+    if (entry.category === 'user') {
+      const min = entry.functionName ? functionLogLevel(hostJson, entry.functionName) : hostLevel;
+      if (severity(entry.level) >= severity(min)) write(entry.level, entry.message);
+    } else if (severity(entry.level) >= severity('warning')) {
+      write(entry.level, entry.message);
+    }
+  });
+  installFunctionsCore(core);
+
+  try {
+    await loadApp(appDir, core);
+    const capabilities = await core.programmingModel?.getCapabilities?.({
+      RawHttpBodyBytes: 'true',
+      RpcHttpTriggerMetadataRemoved: 'true',
+      RpcHttpBodyOnly: 'true',
+      IgnoreEmptyValuedRpcHttpHeaders: 'true',
+      UseNullableValueDictionaryForHttp: 'true',
+      WorkerStatus: 'true',
+      TypedDataCollection: 'true',
+      HandlesWorkerTerminateMessage: 'true',
+    });
+    if (capabilities?.HttpUri) {
+      throw new AppLoadError(
+        'The app enables HTTP streaming (app.setup({ enableHttpStream: true })), which this local host does not support yet.',
+      );
+    }
+    await core.runAppStart(appDir);
+  } catch (err) {
+    const message = err instanceof AppLoadError ? err.message : `The app failed to start: ${(err as Error)?.message ?? String(err)}`;
+    throw new HostStartError(message, { cause: err });
+  } finally {
+    core.indexingLocked = true;
+  }
+
+  const executor = new FunctionExecutor(core, [blobBindingProvider, ...(options.bindingProviders ?? [])], hostLog);
+  for (const fn of core.functions.values()) {
+    const unsupported = executor.unsupportedBindings(fn, ['http']);
+    if (unsupported.length > 0) {
+      hostLog('warning', `Function '${fn.name}' uses binding type(s) ${unsupported.map((t) => `'${t}'`).join(', ')} that this local host does not support; invocations that need them will fail.`);
+    }
+  }
+
+  const routes = httpRoutesOf(core.functions.values());
+  const port = options.port ?? settings.local.localHttpPort ?? 7071;
+  let server;
+  try {
+    server = await startHttpServer({
+      port,
+      routePrefix: hostJson.routePrefix,
+      maxRequestBodySize: bodyLimit(options),
+      routes,
+      executor,
+      log: hostLog,
+    });
+  } catch (err) {
+    throw new HostStartError((err as Error).message, { cause: err });
+  }
+
+  const url = `http://127.0.0.1:${server.port}`;
+  const prefix = hostJson.routePrefix === '' ? '' : `/${hostJson.routePrefix}`;
+  const functions: FunctionInfo[] = [...core.functions.values()].map((fn) => {
+    const info: FunctionInfo = { name: fn.name, trigger: String(triggerOf(fn).binding.type) };
+    const route = routes.find((r) => r.fn === fn);
+    if (route) {
+      if (route.methods) info.methods = route.methods;
+      info.url = `${url}${prefix}/${route.route}`;
+    }
+    return info;
+  });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port: server.port,
+    functions,
+    stop() {
+      stopping ??= (async () => {
+        await server.close();
+        try {
+          await core.runAppTerminate();
+        } catch (err) {
+          hostLog('warning', `An appTerminate hook failed: ${(err as Error)?.message ?? String(err)}`);
+        }
+      })();
+      return stopping;
+    },
+  };
+}

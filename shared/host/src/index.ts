@@ -1,0 +1,9 @@
+// @workshop/host — the local Azure Functions host for Node.js v4-model apps.
+export { startHost, HostStartError } from './host.ts';
+export type { HostOptions, RunningHost, FunctionInfo } from './host.ts';
+export { spawnHost } from './spawn-host.ts';
+export type { SpawnHostOptions, SpawnedHost } from './spawn-host.ts';
+export type { HostMessage } from './cli.ts';
+export type { BindingProvider, BindingContext, OutputWriter } from './bindings/binding-provider.ts';
+export { FunctionExecutor, InvocationFailedError } from './executor.ts';
+export type { ExecuteRequest, ExecuteResult } from './executor.ts';

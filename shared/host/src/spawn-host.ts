@@ -1,0 +1,119 @@
+// Runs the host CLI in a child process, so every app gets its own process (and its own
+// `@azure/functions` instance) and a test can kill it. Resolves once the child reports
+// `ready` over IPC; rejects with the child's own message when the app fails to load.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { HostMessage } from './cli.ts';
+import type { FunctionInfo } from './host.ts';
+
+export interface SpawnHostOptions {
+  appDir: string;
+  /** 0 picks a free port; default: the app's Host.LocalHttpPort or 7071. */
+  port?: number;
+  /** Added to this process's environment for the child (wins over local.settings.json). */
+  env?: Record<string, string>;
+  /** Called for every line the host prints. */
+  onOutput?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** How long to wait for `ready` before giving up (default 60 s). */
+  startTimeoutMs?: number;
+}
+
+export interface SpawnedHost {
+  url: string;
+  port: number;
+  functions: FunctionInfo[];
+  child: ChildProcess;
+  /** Everything the host printed so far, stdout and stderr in arrival order. */
+  logs(): string;
+  /** SIGTERM, then SIGKILL if the host has not exited after `graceMs` (default 5 s). */
+  stop(graceMs?: number): Promise<void>;
+  kill(signal?: NodeJS.Signals): void;
+}
+
+const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
+
+export function spawnHost(options: SpawnHostOptions): Promise<SpawnedHost> {
+  const args = [CLI, 'serve', options.appDir];
+  if (options.port !== undefined) args.push('--port', String(options.port));
+  // process.execPath is the pinned Node 24 whenever this runs under it (npm scripts, vitest).
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: { ...process.env, ...options.env },
+  });
+
+  let output = '';
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+  for (const stream of ['stdout', 'stderr'] as const) {
+    let partial = '';
+    child[stream]!.setEncoding('utf8');
+    child[stream]!.on('data', (chunk: string) => {
+      output += chunk;
+      partial += chunk;
+      const lines = partial.split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) options.onOutput?.(line.replace(/\r$/, ''), stream);
+    });
+    child[stream]!.on('end', () => {
+      if (partial !== '') options.onOutput?.(partial, stream);
+      partial = '';
+    });
+  }
+
+  const kill = (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
+  const stop = async (graceMs = 5000) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    kill('SIGTERM');
+    const timer = setTimeout(() => kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  return new Promise<SpawnedHost>((resolve, reject) => {
+    const timeoutMs = options.startTimeoutMs ?? 60_000;
+    const timer = setTimeout(() => {
+      cleanup();
+      kill('SIGKILL');
+      reject(new Error(`The host did not start within ${timeoutMs} ms.\n${output.trim()}`));
+    }, timeoutMs);
+    const onMessage = (message: HostMessage) => {
+      if (message?.type === 'ready') {
+        cleanup();
+        resolve({
+          url: message.url,
+          port: message.port,
+          functions: message.functions,
+          child,
+          logs: () => output,
+          stop,
+          kill,
+        });
+      } else if (message?.type === 'load-error') {
+        cleanup();
+        void exited.then(() => reject(new Error(message.message)));
+        // The child exits by itself after reporting; make sure it does.
+        setTimeout(() => kill('SIGKILL'), 5000).unref();
+      }
+    };
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+      cleanup();
+      reject(new Error(`The host exited (${signal ?? `code ${code}`}) before it was ready.\n${output.trim()}`));
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+    };
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+    child.once('error', (err) => {
+      cleanup();
+      reject(err);
+    });
+  });
+}
