@@ -1,0 +1,51 @@
+import { Buffer } from 'node:buffer';
+import { app, input, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { blobResponse, contentTypeFor } from '../lib/blob-response.ts';
+import { checkBlobName } from '../lib/storage-names.ts';
+
+// TODO Step 6: declare a Blob input binding. Before the function runs, the host will read
+//              `samples/{name}` — `{name}` is the route parameter of the same name:
+//   const sampleBlob = input.storageBlob({ path: 'samples/{name}', connection: 'AzureWebJobsStorage' });
+
+/**
+ * GET /api/samples/{name} — a blob from the `samples` container, read by a Blob input binding.
+ *
+ *   /api/samples/photo.jpg     → 200, the bytes, Content-Type guessed from the extension
+ *   /api/samples/missing.jpg   → 404 JSON {"error":"The blob \"missing.jpg\" does not exist in the container \"samples\"."}
+ *
+ * The binding reads the blob before this code runs, so storage failures (such as storage being
+ * unreachable) fail the invocation in the host: the caller gets a 500 and the log says why.
+ */
+export async function samples(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const name = request.params['name'] ?? '';
+  const check = checkBlobName(name);
+  if (!check.valid) return { status: 400, jsonBody: { error: check.reason } };
+
+  // TODO Step 6: take the blob's content from the binding and answer with it:
+  //   const bytes = toBuffer(context.extraInputs.get(sampleBlob));
+  //   - undefined (no such blob) → 404 JSON
+  //     { "error": "The blob \"<name>\" does not exist in the container \"samples\"." }
+  //   - otherwise → return blobResponse(bytes, contentTypeFor(name));
+  context.log(`${request.method} ${request.url}`);
+  return {
+    status: 501,
+    jsonBody: { error: 'Not implemented yet. Follow the steps in labs/03-read-blob/README.md.' },
+  };
+}
+
+/** The binding gives a Buffer (a string with `dataType: 'string'`); nothing when the blob is missing. */
+function toBuffer(content: unknown): Buffer | undefined {
+  if (Buffer.isBuffer(content)) return content;
+  if (content instanceof Uint8Array) return Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+  if (content instanceof ArrayBuffer) return Buffer.from(content);
+  if (typeof content === 'string') return Buffer.from(content, 'utf8');
+  return undefined;
+}
+
+app.http('samples', {
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  route: 'samples/{name}',
+  // TODO Step 6: extraInputs: [sampleBlob],
+  handler: samples,
+});
