@@ -185,6 +185,52 @@ function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/**
+ * Splits one segment into literals and `{parameters}`. As in ASP.NET, `{{` and `}}` stand for
+ * literal braces, also inside a parameter (so a regex constraint can say `\\d{{3}}`).
+ */
+function splitSegment(template: string, raw: string): Array<{ literal: string } | { inner: string }> {
+  const pieces: Array<{ literal: string } | { inner: string }> = [];
+  let literal = '';
+  let i = 0;
+  while (i < raw.length) {
+    const c = raw[i]!;
+    if ((c === '{' || c === '}') && raw[i + 1] === c) {
+      literal += c;
+      i += 2;
+    } else if (c === '{') {
+      if (literal) pieces.push({ literal });
+      literal = '';
+      let inner = '';
+      i++;
+      for (;;) {
+        if (i >= raw.length) throw new RouteTemplateError(`The route template '${template}' has unbalanced braces.`);
+        const d = raw[i]!;
+        if ((d === '{' || d === '}') && raw[i + 1] === d) {
+          inner += d;
+          i += 2;
+        } else if (d === '}') {
+          i++;
+          break;
+        } else if (d === '{') {
+          throw new RouteTemplateError(`The route template '${template}' has unbalanced braces.`);
+        } else {
+          inner += d;
+          i++;
+        }
+      }
+      pieces.push({ inner });
+    } else if (c === '}') {
+      throw new RouteTemplateError(`The route template '${template}' has unbalanced braces.`);
+    } else {
+      literal += c;
+      i++;
+    }
+  }
+  if (literal) pieces.push({ literal });
+  return pieces;
+}
+
 export function parseTemplate(template: string): { segments: Segment[]; parameters: RouteParameter[] } {
   const trimmed = template.replace(/^~?\/+/, '').replace(/\/+$/, '');
   const segments: Segment[] = [];
@@ -193,24 +239,21 @@ export function parseTemplate(template: string): { segments: Segment[]; paramete
   rawSegments.forEach((raw, index) => {
     if (raw === '') throw new RouteTemplateError(`The route template '${template}' contains an empty segment.`);
     const parts: Part[] = [];
-    const re = /\{([^{}]*)\}|([^{}]+)/g;
-    let consumed = 0;
-    for (const m of raw.matchAll(re)) {
-      consumed += m[0].length;
-      if (m[2] !== undefined) parts.push({ literal: m[2] });
-      else {
-        const p = parseParameter(template, m[1]!);
-        if (parameters.some((q) => q.name.toLowerCase() === p.name.toLowerCase())) {
-          throw new RouteTemplateError(`The route parameter name '${p.name}' appears more than one time in the route template '${template}'.`);
-        }
-        if (p.catchAll && index !== rawSegments.length - 1) {
-          throw new RouteTemplateError(`A catch-all parameter can only appear as the last segment of the route template '${template}'.`);
-        }
-        parameters.push(p);
-        parts.push({ parameter: p });
+    for (const piece of splitSegment(template, raw)) {
+      if ('literal' in piece) {
+        parts.push({ literal: piece.literal });
+        continue;
       }
+      const p = parseParameter(template, piece.inner);
+      if (parameters.some((q) => q.name.toLowerCase() === p.name.toLowerCase())) {
+        throw new RouteTemplateError(`The route parameter name '${p.name}' appears more than one time in the route template '${template}'.`);
+      }
+      if (p.catchAll && index !== rawSegments.length - 1) {
+        throw new RouteTemplateError(`A catch-all parameter can only appear as the last segment of the route template '${template}'.`);
+      }
+      parameters.push(p);
+      parts.push({ parameter: p });
     }
-    if (consumed !== raw.length) throw new RouteTemplateError(`The route template '${template}' has unbalanced braces.`);
     let complex: RegExp | undefined;
     if (parts.length > 1) {
       const source = parts.map((p) => ('literal' in p ? escapeRegex(p.literal) : p.parameter.optional ? '(.*?)' : '(.+?)')).join('');

@@ -1,0 +1,205 @@
+// The host as a learner's app sees it: started in its own process with spawnHost, called over HTTP.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnHost, type SpawnedHost } from '../src/index.ts';
+import { eventually, fixture } from './helpers.ts';
+
+let host: SpawnedHost;
+const lines: string[] = [];
+
+beforeAll(async () => {
+  host = await spawnHost({ appDir: fixture('http-app'), port: 0, onOutput: (line) => lines.push(line) });
+});
+
+afterAll(async () => {
+  await host?.stop();
+});
+
+const get = (path: string, init?: RequestInit) => fetch(new URL(path, host.url), init);
+
+describe('registration', () => {
+  it('captures every function the app registers, with trigger, methods and URL', () => {
+    const byName = Object.fromEntries(host.functions.map((f) => [f.name, f]));
+    expect(Object.keys(byName).sort()).toEqual(
+      ['anyMethod', 'binary', 'boom', 'custom', 'echo', 'hello', 'itemById', 'itemSpecial', 'json', 'nothing'].sort(),
+    );
+    expect(byName.hello).toEqual({
+      name: 'hello',
+      trigger: 'httpTrigger',
+      methods: ['GET', 'POST'],
+      url: `${host.url}/api/hello/{name?}`,
+    });
+    expect(byName.anyMethod).toEqual({ name: 'anyMethod', trigger: 'httpTrigger', url: `${host.url}/api/any` });
+    expect(byName.json!.url).toBe(`${host.url}/api/json`);
+  });
+
+  it('listens on 127.0.0.1 only and prints the function list like func start', () => {
+    expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(host.logs()).toContain('Functions:');
+    expect(host.logs()).toContain(`        hello: [GET,POST] ${host.url}/api/hello/{name?}`);
+    expect(host.logs()).toMatch(/Host started/);
+  });
+
+  it('ran the appStart hook before serving', () => {
+    expect(host.logs()).toContain('appStart hook ran');
+  });
+});
+
+describe('routing', () => {
+  it('serves optional route parameters', async () => {
+    expect(await (await get('/api/hello/Ada')).json()).toEqual({ greeting: 'Hello, Ada!' });
+    expect(await (await get('/api/hello?name=Bob')).json()).toEqual({ greeting: 'Hello, Bob!' });
+    expect(await (await get('/api/hello')).json()).toEqual({ greeting: 'Hello, world!' });
+  });
+
+  it('matches routes case-insensitively', async () => {
+    const res = await get('/API/Hello/Eve');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ greeting: 'Hello, Eve!' });
+  });
+
+  it('strips constraints and fills catch-all parameters', async () => {
+    const res = await get('/api/echo/42/a/b%20c/d.txt');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { params: Record<string, string> };
+    expect(body.params).toEqual({ id: '42', rest: 'a/b c/d.txt' });
+  });
+
+  it('does not match when a constraint fails', async () => {
+    expect((await get('/api/echo/not-a-number/x')).status).toBe(404);
+  });
+
+  it('prefers the literal route over the parameter route', async () => {
+    expect(await (await get('/api/items/special')).text()).toBe('special item');
+    expect(await (await get('/api/items/7')).text()).toBe('item 7');
+  });
+
+  it('answers 404 with an empty body for unknown routes', async () => {
+    const res = await get('/api/does-not-exist');
+    expect(res.status).toBe(404);
+    expect(await res.text()).toBe('');
+    expect((await get('/hello')).status).toBe(404); // no route prefix
+  });
+
+  it('answers 404 for a method the function does not accept, like the Functions host, and says why in the log', async () => {
+    const res = await get('/api/hello', { method: 'DELETE' });
+    expect(res.status).toBe(404);
+    await eventually(() => lines.some((l) => l.includes("DELETE /api/hello: function 'hello' has this route but accepts only GET, POST")), 5000, 'the 404 hint');
+  });
+
+  it('accepts every method when the trigger lists none', async () => {
+    for (const method of ['GET', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'PROPFIND']) {
+      const res = await get('/api/any', { method });
+      expect(res.status, method).toBe(200);
+      expect(await res.text()).toBe(method);
+    }
+  });
+
+  it('serves the home page at /', async () => {
+    const res = await get('/');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html');
+  });
+});
+
+describe('requests reach the handler as the real host sends them', () => {
+  it('passes method, full URL, query, headers and body', async () => {
+    const res = await get('/api/echo/5/x?b=2&a=1&a=3&empty=', {
+      method: 'POST',
+      headers: { 'X-Trace': 'abc', 'content-type': 'text/plain' },
+      body: 'hello body',
+    });
+    const body = (await res.json()) as Record<string, any>;
+    expect(body.functionName).toBe('echo');
+    expect(body.method).toBe('POST');
+    expect(body.url).toBe(`${host.url}/api/echo/5/x?b=2&a=1&a=3&empty=`);
+    expect(body.query).toEqual({ b: '2', a: '1,3', empty: '' });
+    expect(body.headers['x-trace']).toBe('abc');
+    expect(body.headers['content-type']).toBe('text/plain');
+    expect(body.body).toBe('hello body');
+  });
+
+  it('drops the body of GET requests, as the library does', async () => {
+    const res = await get('/api/echo/5');
+    expect(((await res.json()) as { body: string }).body).toBe('');
+  });
+
+  it('parses JSON bodies in the handler', async () => {
+    const res = await get('/api/json', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":2,"b":3}' });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toEqual({ sum: 5 });
+  });
+
+  it('keeps binary bodies intact', async () => {
+    const bytes = new Uint8Array([0, 255, 1, 254, 128]);
+    const res = await get('/api/echo/1', { method: 'POST', body: bytes });
+    expect(res.status).toBe(200);
+  });
+
+  it('runs preInvocation hooks before the handler', async () => {
+    const body = (await (await get('/api/echo/1')).json()) as { hookData: string };
+    expect(body.hookData).toBe('pre:echo');
+  });
+});
+
+describe('responses', () => {
+  it('sends status, headers, cookies and body from the function', async () => {
+    const res = await get('/api/custom');
+    expect(res.status).toBe(418);
+    expect(res.headers.get('x-custom')).toBe('yes');
+    expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(res.headers.getSetCookie()).toEqual(['session=abc; path=/; samesite=lax; httponly']);
+    expect(await res.text()).toBe('short and stout');
+  });
+
+  it('sends binary bodies byte for byte', async () => {
+    const res = await get('/api/binary');
+    expect(new Uint8Array(await res.arrayBuffer())).toEqual(new Uint8Array([0, 1, 2, 253, 254, 255]));
+  });
+
+  it('answers 204 when the function returns nothing', async () => {
+    const res = await get('/api/nothing');
+    expect(res.status).toBe(204);
+  });
+
+  it('answers 500 with an empty body when the function throws, and logs the error with its stack', async () => {
+    const res = await get('/api/boom');
+    expect(res.status).toBe(500);
+    expect(await res.text()).toBe('');
+    const failure = await eventually(() => lines.find((l) => l.includes("Executed 'Functions.boom' (Failed")), 5000, 'the failure line');
+    expect(failure).toMatch(/^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\] Executed 'Functions\.boom' \(Failed, Id=[0-9a-f-]{36}, Duration=\d+ms\)$/);
+    expect(host.logs()).toContain('Exception: kaboom from the handler');
+    expect(host.logs()).toMatch(/Stack: Error: kaboom from the handler\n\s+at .*responses\.ts/);
+  });
+});
+
+describe('logs', () => {
+  it('prints function logs with a timestamp, between Executing and Executed', async () => {
+    await get('/api/hello/Logger');
+    const greeting = await eventually(() => lines.findIndex((l) => / Greeting Logger$/.test(l)) + 1, 5000, 'the greeting log') - 1;
+    expect(lines[greeting]).toMatch(/^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\] Greeting Logger$/);
+    expect(lines[greeting - 1]).toMatch(/Executing 'Functions\.hello' \(Reason='This function was programmatically called via the host APIs\.', Id=/);
+    await eventually(() => lines.slice(greeting).some((l) => l.includes("Executed 'Functions.hello' (Succeeded")), 5000, 'Executed');
+  });
+
+  it('prints warnings too', async () => {
+    const res = await get('/api/echo/3');
+    expect(res.status).toBe(200);
+    await eventually(() => lines.some((l) => / echo warning [0-9a-f-]{36}$/.test(l)), 5000, 'the warning');
+  });
+});
+
+describe('limits', () => {
+  it('answers 413 when the body exceeds the limit', async () => {
+    const small = await spawnHost({ appDir: fixture('http-app'), port: 0, env: { FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '1024' } });
+    try {
+      const ok = await fetch(`${small.url}/api/echo/1`, { method: 'POST', body: 'x'.repeat(1024) });
+      expect(ok.status).toBe(200);
+      const tooBig = await fetch(`${small.url}/api/echo/1`, { method: 'POST', body: 'x'.repeat(1025) });
+      expect(tooBig.status).toBe(413);
+      expect(((await tooBig.json()) as { error: string }).error).toBe('Payload Too Large');
+    } finally {
+      await small.stop();
+    }
+  });
+});
