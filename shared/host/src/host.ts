@@ -131,6 +131,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     }
   }
 
+  for (const fn of core.functions.values()) {
+    const type = String(triggerOf(fn).binding.type);
+    if (type.toLowerCase() !== 'httptrigger') {
+      hostLog('warning', `Function '${fn.name}' has a ${type}, which this local host does not fire yet; only HTTP triggers run.`);
+    }
+  }
+
   const routes = httpRoutesOf(core.functions.values());
   const port = options.port ?? settings.local.localHttpPort ?? 7071;
   let server;

@@ -76,4 +76,15 @@ describe('blob paths', () => {
     expect(() => parseBlobPath('samples')).toThrow("Invalid blob path specified : 'samples'. Blob identifiers must be in the format 'container/blob'.");
     expect(() => parseBlobPath('samples/')).toThrow(/Invalid blob path/);
   });
+
+  it('validates names like the Storage extension, before touching storage', () => {
+    expect(() => parseBlobPath('Samples/a.txt')).toThrow('Invalid container name: Samples');
+    expect(() => parseBlobPath('ab/a.txt')).toThrow('Invalid container name: ab');
+    expect(() => parseBlobPath('samples/photo.')).toThrow(
+      "The given blob name 'photo.' has an invalid suffix. Avoid blob names that end with a dot ('.'), a forward slash ('/'), or a sequence or combination of the two.",
+    );
+    expect(() => parseBlobPath('samples/a\\b')).toThrow(/contain illegal characters/);
+    expect(() => parseBlobPath(`samples/${'x'.repeat(1025)}`)).toThrow(/is too long/);
+    expect(parseBlobPath('$root/a')).toEqual({ container: '$root', blobName: 'a' });
+  });
 });

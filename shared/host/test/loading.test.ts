@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveEntryPoints, describeLoadError } from '../src/app-loader.ts';
 import { spawnHost } from '../src/index.ts';
-import { PING_FUNCTION, tempApp, type TempApp } from './helpers.ts';
+import { eventually, PING_FUNCTION, tempApp, type TempApp } from './helpers.ts';
 
 const apps: TempApp[] = [];
 const make = (files: Record<string, string>) => {
@@ -192,6 +192,39 @@ describe('the host process', () => {
     host.kill('SIGTERM');
     expect(await exit).toBe(0);
     await expect(fetch(`${host.url}/api/ping`)).rejects.toThrow();
+  });
+
+  it('prints console output of the app with timestamps, like the host does with worker output', async () => {
+    const app = make({
+      'package.json': pkg('src/*.ts'),
+      'src/a.ts': `import { app } from '@azure/functions';
+console.log('loaded at import');
+app.http('say', { methods: ['GET'], authLevel: 'anonymous', handler: async () => { console.log('said from handler'); return { body: 'ok' }; } });
+`,
+    });
+    const lines: string[] = [];
+    const host = await spawnHost({ appDir: app.dir, port: 0, onOutput: (line) => lines.push(line) });
+    try {
+      await fetch(`${host.url}/api/say`);
+      await eventually(() => lines.some((l) => /^\[\d{4}-[^\]]+\] said from handler$/.test(l)), 5000, 'the console line');
+      expect(lines.some((l) => /^\[\d{4}-[^\]]+\] loaded at import$/.test(l))).toBe(true);
+    } finally {
+      await host.stop();
+    }
+  });
+
+  it('ends like the Node worker on an uncaught exception: logged, exit code 1', async () => {
+    const app = make({
+      'package.json': pkg('src/*.ts'),
+      'src/a.ts': `import { app } from '@azure/functions';
+app.http('late', { methods: ['GET'], authLevel: 'anonymous', handler: async () => { setTimeout(() => { throw new Error('late boom'); }, 0); return { body: 'ok' }; } });
+`,
+    });
+    const host = await spawnHost({ appDir: app.dir, port: 0 });
+    const exit = new Promise<number | null>((resolve) => host.child.once('exit', (code) => resolve(code)));
+    await fetch(`${host.url}/api/late`);
+    expect(await exit).toBe(1);
+    expect(host.logs()).toMatch(/Worker uncaught exception \(learn more: [^)]+\): Error: late boom/);
   });
 
   it('reports a port in use like func start', async () => {

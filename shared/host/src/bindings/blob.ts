@@ -16,13 +16,40 @@ export interface BlobPath {
   blobName: string;
 }
 
-/** `container/name/with/slashes` → parts; the SDK's message when there is no blob name. */
+/**
+ * `container/name/with/slashes` → parts, validated like the Storage extension's BlobPath does
+ * before it touches storage (same messages): an invalid name fails the binding, and so the
+ * invocation, before the function runs.
+ */
 export function parseBlobPath(resolved: string): BlobPath {
   const slash = resolved.indexOf('/');
   if (slash <= 0 || slash === resolved.length - 1) {
     throw new Error(`Invalid blob path specified : '${resolved}'. Blob identifiers must be in the format 'container/blob'.`);
   }
-  return { container: resolved.slice(0, slash), blobName: resolved.slice(slash + 1) };
+  const path = { container: resolved.slice(0, slash), blobName: resolved.slice(slash + 1) };
+  if (!isValidContainerName(path.container)) throw new Error(`Invalid container name: ${path.container}`);
+  const problem = blobNameProblem(path.blobName);
+  if (problem) throw new Error(problem);
+  return path;
+}
+
+/** 3–63 lower-case letters, digits and dashes, starting and ending with a letter or digit ($root too). */
+export function isValidContainerName(name: string): boolean {
+  return name === '$root' || /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(name);
+}
+
+/** The extension's blob name rules: 1–1024 characters, no trailing dot or slash, no backslash. */
+export function blobNameProblem(name: string): string | undefined {
+  const range = 'A blob name must be at least one character long and cannot be more than 1,024 characters long.';
+  if (name.length === 0) return `The given blob name '${name}' is too short. ${range}`;
+  if (name.length > 1024) return `The given blob name '${name}' is too long. ${range}`;
+  if (name.endsWith('.') || name.endsWith('/')) {
+    return `The given blob name '${name}' has an invalid suffix. Avoid blob names that end with a dot ('.'), a forward slash ('/'), or a sequence or combination of the two.`;
+  }
+  if (name.includes('\\')) {
+    return `The given blob name '${name}' contain illegal characters. A blob name cannot the following character(s): '\\'.`;
+  }
+  return undefined;
 }
 
 function resolvePath(context: BindingContext): BlobPath {
