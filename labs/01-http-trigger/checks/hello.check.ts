@@ -1,6 +1,23 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import { check, startLabApp, type LabApp } from '@workshop/testkit';
 
+/**
+ * Expects `res.status` to be `status`. When it is not, the message also quotes the app's own
+ * JSON error, if any (such as a starter's "Not implemented yet: …").
+ */
+async function expectStatus(res: Response, status: number, what: string): Promise<void> {
+  if (res.status === status) return;
+  let said = '';
+  try {
+    const body: unknown = JSON.parse(await res.clone().text());
+    const error = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
+    if (typeof error === 'string') said = ` (it answered ${res.status}: "${error}")`;
+  } catch {
+    // not JSON: the status says enough
+  }
+  expect(res.status, `${what} should answer ${status}${said}`).toBe(status);
+}
+
 const GUIDE = 'labs/01-http-trigger/README.md';
 const NO_NAME = 'Please pass a name on the query string or in the request body.';
 
@@ -39,7 +56,7 @@ check(
   },
   async () => {
     const res = await app.fetch('/api/hello?name=Ada');
-    expect(res.status, 'GET /api/hello?name=Ada should answer 200').toBe(200);
+    await expectStatus(res, 200, 'GET /api/hello?name=Ada');
     expect(await res.text(), 'GET /api/hello?name=Ada should greet Ada').toContain('Hello, Ada!');
   },
 );
@@ -52,7 +69,7 @@ check(
   },
   async () => {
     const res = await postJson('{"name":"Grace"}');
-    expect(res.status, 'POST /api/hello with {"name":"Grace"} should answer 200').toBe(200);
+    await expectStatus(res, 200, 'POST /api/hello with {"name":"Grace"}');
     expect(await res.text(), 'POST /api/hello with {"name":"Grace"} should greet Grace').toContain('Hello, Grace!');
   },
 );
@@ -65,7 +82,7 @@ check(
   },
   async () => {
     const res = await app.fetch('/api/hello?name=Ada', { method: 'POST', body: '{"name":"Grace"}' });
-    expect(res.status, 'POST /api/hello?name=Ada with {"name":"Grace"} should answer 200').toBe(200);
+    await expectStatus(res, 200, 'POST /api/hello?name=Ada with {"name":"Grace"}');
     expect(await res.text(), 'POST /api/hello?name=Ada with {"name":"Grace"} should greet Ada').toContain('Hello, Ada!');
   },
 );
@@ -78,7 +95,7 @@ check(
   },
   async () => {
     const res = await app.fetch('/api/hello');
-    expect(res.status, 'GET /api/hello without a name should answer 400').toBe(400);
+    await expectStatus(res, 400, 'GET /api/hello without a name');
     expect(res.headers.get('content-type'), 'the 400 answer should be JSON').toMatch(/application\/json/);
     const body = await errorBody(res, 'GET /api/hello without a name');
     expect(body.error, 'the error message for a missing name').toBe(NO_NAME);
@@ -102,7 +119,7 @@ check(
     ];
     for (const [what, send] of cases) {
       const res = await send();
-      expect(res.status, `${what} should answer 400`).toBe(400);
+      await expectStatus(res, 400, what);
       const body = await errorBody(res, what);
       expect(body.error, `the error message for ${what}`).toBe(NO_NAME);
     }
@@ -118,7 +135,7 @@ check(
   async () => {
     for (const body of ['{"name":', 'name=Ada', '{name: "Ada"}']) {
       const res = await postJson(body);
-      expect(res.status, `POST /api/hello with the body ${body} should answer 400`).toBe(400);
+      await expectStatus(res, 400, `POST /api/hello with the body ${body}`);
       const json = await errorBody(res, `POST /api/hello with the body ${body}`);
       expect(json.error, 'the error should be a message that says what is wrong').toBeTypeOf('string');
       expect(String(json.error).length, 'the error message should not be empty').toBeGreaterThan(0);
