@@ -198,6 +198,15 @@ describe('limits', () => {
       const tooBig = await fetch(`${small.url}/api/echo/1`, { method: 'POST', body: 'x'.repeat(1025) });
       expect(tooBig.status).toBe(413);
       expect(((await tooBig.json()) as { error: string }).error).toBe('Payload Too Large');
+      // A streamed (chunked) body is cut off as soon as it passes the limit.
+      const chunks = new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < 4; i++) controller.enqueue(new TextEncoder().encode('y'.repeat(512)));
+          controller.close();
+        },
+      });
+      const streamed = await fetch(`${small.url}/api/echo/1`, { method: 'POST', body: chunks, duplex: 'half' } as RequestInit);
+      expect(streamed.status).toBe(413);
     } finally {
       await small.stop();
     }

@@ -135,12 +135,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       body = await readBody(req, options.maxRequestBodySize);
     } catch (err) {
       if (err instanceof BodyTooLargeError) {
+        // Like Kestrel: answer 413 and close the connection rather than read the rest.
         res.setHeader('connection', 'close');
+        res.once('finish', () => req.destroy());
         writeJson(res, 413, {
           error: 'Payload Too Large',
           message: `The request body exceeds the limit of ${options.maxRequestBodySize} bytes.`,
         });
-        req.destroy();
         return;
       }
       throw err;
