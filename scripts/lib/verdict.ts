@@ -11,10 +11,13 @@ function indent(text: string, prefix = '    '): string {
 /** Keeps what a learner needs from a failure: the message, expected and actual; no stack. */
 export function describeFailure(failure: CheckFailure): string {
   const lines = failure.message.split('\n').filter((l) => !/^\s+at /.test(l));
-  const message = lines.slice(0, MAX_LINES).join('\n');
-  const parts = [message];
+  let message = lines.slice(0, MAX_LINES).join('\n').replace(/ \/\/ Object\.is equality$/, '');
   const shortValues = (failure.expected?.length ?? 0) < 400 && (failure.actual?.length ?? 0) < 400;
-  if (failure.expected !== undefined && failure.actual !== undefined && shortValues) {
+  const showValues = failure.expected !== undefined && failure.actual !== undefined && shortValues;
+  // Vitest appends "expected 501 to be 200" to the check's own words; the lines below say it better.
+  if (showValues) message = message.replace(/: expected [\s\S]* to [\s\S]*$/, '');
+  const parts = [message];
+  if (showValues) {
     parts.push(`${green('expected:')} ${failure.expected}`, `${red('actual:  ')} ${failure.actual}`);
   }
   return parts.join('\n');
