@@ -23,9 +23,10 @@ function record(ok: boolean, title: string, details: string[] = []): void {
   for (const line of details) console.log(dim(`    ${line}`));
 }
 
-function runTool(title: string, command: string, args: string[]): void {
+/** Runs a tool's JavaScript entry on this Node (the pinned 24), whatever node is first on PATH. */
+function runTool(title: string, entry: string, args: string[]): void {
   console.log(bold(`\n${title}`));
-  const result = spawnSync(join(repoRoot, 'node_modules', '.bin', command), args, { cwd: repoRoot, stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [join(repoRoot, 'node_modules', entry), ...args], { cwd: repoRoot, stdio: 'inherit' });
   record(result.status === 0, title);
 }
 
@@ -72,8 +73,8 @@ async function main(): Promise<void> {
   const missing = labs.filter((l) => !existsSync(solutionDir(l)) || !existsSync(starterDir(l))).map((l) => l.slug);
   record(missing.length === 0, 'every lab has a starter and a solution', missing);
 
-  runTool('every app, check and script typechecks', 'tsc', ['-p', 'tsconfig.json']);
-  runTool("the shared packages' own tests pass", 'vitest', ['run']);
+  runTool('every app, check and script typechecks', 'typescript/bin/tsc', ['-p', 'tsconfig.json']);
+  runTool("the shared packages' own tests pass", 'vitest/vitest.mjs', ['run']);
 
   console.log(bold('\nevery lab: solution passes, starter fails for its lesson'));
   for (const [index, lab] of labs.entries()) await proveLab(lab, labs[index - 1]);

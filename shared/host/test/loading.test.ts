@@ -154,9 +154,9 @@ describe('settings', () => {
   it('reads local.settings.json Values, and the environment wins', async () => {
     const app = make({
       'package.json': pkg('src/*.ts'),
-      'local.settings.json': '{ "IsEncrypted": false, "Values": { "FUNCTIONS_WORKER_RUNTIME": "node", "GREETING": "from file", "COLOR": "blue" } }',
+      'local.settings.json': '{ "IsEncrypted": false, "Values": { "FUNCTIONS_WORKER_RUNTIME": "node", "GREETING": "from file", "FIXTURE_COLOUR": "blue" } }',
       'src/a.ts': `import { app } from '@azure/functions';
-app.http('settings', { methods: ['GET'], authLevel: 'anonymous', handler: async () => ({ jsonBody: { greeting: process.env.GREETING, color: process.env.COLOR } }) });
+app.http('settings', { methods: ['GET'], authLevel: 'anonymous', handler: async () => ({ jsonBody: { greeting: process.env.GREETING, color: process.env.FIXTURE_COLOUR } }) });
 `,
     });
     const host = await spawnHost({ appDir: app.dir, port: 0, env: { GREETING: 'from env' } });
