@@ -23,12 +23,6 @@ async function expectStatus(res: Response, status: number, what: string): Promis
 const GUIDE = 'labs/03-read-blob/README.md';
 const MISSING = 'Please pass a container and blob names on the query string.';
 
-/** Azurite's well-known account, at a port where nothing listens. */
-const UNREACHABLE_STORAGE =
-  'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
-  'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
-  'BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;';
-
 async function jsonOf(res: Response, what: string): Promise<Record<string, unknown>> {
   const text = await res.text();
   try {
@@ -204,7 +198,7 @@ describe('with storage unreachable', () => {
   let app: LabApp;
 
   beforeAll(async () => {
-    app = await startLabApp({ env: { AzureWebJobsStorage: UNREACHABLE_STORAGE } });
+    app = await startLabApp({ storage: 'unreachable' });
   });
 
   afterAll(async () => {

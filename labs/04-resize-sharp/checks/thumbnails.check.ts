@@ -7,11 +7,6 @@ import { sampleImage } from '@workshop/samples';
 const GUIDE = 'labs/04-resize-sharp/README.md';
 const THUMBNAILS = 'thumbnails';
 
-/** Azurite's well-known account, at a port where nothing listens. */
-const UNREACHABLE_STORAGE =
-  'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
-  'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
-  'BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;';
 
 interface ThumbnailAnswer {
   container: string;
@@ -299,7 +294,7 @@ describe('with storage unreachable', () => {
   let app: LabApp;
 
   beforeAll(async () => {
-    app = await startLabApp({ env: { AzureWebJobsStorage: UNREACHABLE_STORAGE } });
+    app = await startLabApp({ storage: 'unreachable' });
   });
 
   afterAll(async () => {

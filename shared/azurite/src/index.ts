@@ -40,6 +40,20 @@ export interface RunningAzurite extends AzuriteEndpoints {
 const SERVICES = ['Blob', 'Queue', 'Table'] as const;
 type Service = (typeof SERVICES)[number];
 
+export { freePorts } from './free-ports.ts';
+
+/** Azurite's endpoints for known ports, before it runs. */
+export function endpointsFor(ports: { blobPort: number; queuePort: number; tablePort: number }): AzuriteEndpoints {
+  const at = (port: number) => `http://127.0.0.1:${port}/${DEV_ACCOUNT.name}`;
+  return { blobEndpoint: at(ports.blobPort), queueEndpoint: at(ports.queuePort), tableEndpoint: at(ports.tablePort) };
+}
+
+/**
+ * A storage account nobody listens on (port 1 is reserved and closed), for checks of what an
+ * app answers when storage is unreachable.
+ */
+export const UNREACHABLE_STORAGE = connectionStringFor(endpointsFor({ blobPort: 1, queuePort: 1, tablePort: 1 }));
+
 /** Builds the connection string the storage SDKs and the Functions host read. */
 export function connectionStringFor(endpoints: AzuriteEndpoints): string {
   return [

@@ -1,13 +1,19 @@
 import { BlobServiceClient } from '@azure/storage-blob';
-import { startAzurite, type RunningAzurite } from '@workshop/azurite';
-import { spawnHost } from '@workshop/host';
+import { connectionStringFor, endpointsFor, freePorts, startAzurite, UNREACHABLE_STORAGE, type RunningAzurite } from '@workshop/azurite';
+import { spawnHost, type SpawnedHost } from '@workshop/host';
 import { seedSamples } from '@workshop/samples';
 import { labAppDir } from './app-dir.ts';
 
 export interface LabAppOptions {
   /** The app folder; defaults to the one the checkpoint runner chose (WORKSHOP_APP_DIR). */
   dir?: string;
-  /** Upload the sample images into the `samples` container before the host starts. */
+  /**
+   * `azurite` (the default): a fresh in-memory Azurite on free ports.
+   * `unreachable`: `AzureWebJobsStorage` points at a port nobody listens on, to check what the
+   * app answers when storage is down.
+   */
+  storage?: 'azurite' | 'unreachable';
+  /** Upload the sample images into the `samples` container before the checks run. */
   seed?: boolean;
   /** Extra app settings; they win over local.settings.json and over the test storage account. */
   env?: Record<string, string>;
@@ -19,7 +25,7 @@ export interface LabApp {
   readonly dir: string;
   /** `fetch` against the host: `app.fetch('/api/hello?name=Ada')`. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
-  /** The Azurite account the app's `AzureWebJobsStorage` points at. */
+  /** The storage account the app's `AzureWebJobsStorage` points at. */
   readonly blobs: BlobServiceClient;
   readonly connectionString: string;
   /** Everything the host has printed so far (function logs included). */
@@ -28,37 +34,46 @@ export interface LabApp {
 }
 
 /**
- * Starts a fresh in-memory Azurite on free ports and the local Functions host on the app
- * folder, the way `func start` would run it, with `AzureWebJobsStorage` pointing at that Azurite.
+ * Starts the local Functions host on the app folder, the way `func start` would run it, with
+ * `AzureWebJobsStorage` pointing at a fresh in-memory Azurite. Azurite and the host start side
+ * by side: Azurite's ports are chosen first, so the host knows its connection string at once.
  */
 export async function startLabApp(options: LabAppOptions = {}): Promise<LabApp> {
   const dir = options.dir ?? labAppDir();
-  const azurite = await startAzurite();
-  try {
-    const blobs = BlobServiceClient.fromConnectionString(azurite.connectionString);
-    if (options.seed) await seedSamples(blobs.getContainerClient('samples'));
-    const host = await spawnHost({
-      appDir: dir,
-      port: 0,
-      env: { AzureWebJobsStorage: azurite.connectionString, ...options.env },
+  let connectionString = UNREACHABLE_STORAGE;
+  let storage: Promise<RunningAzurite | undefined> = Promise.resolve(undefined);
+  if ((options.storage ?? 'azurite') === 'azurite') {
+    const [blobPort = 0, queuePort = 0, tablePort = 0] = await freePorts(3);
+    connectionString = connectionStringFor(endpointsFor({ blobPort, queuePort, tablePort }));
+    storage = startAzurite({ blobPort, queuePort, tablePort }).then(async (azurite) => {
+      if (options.seed) await seedSamples(BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('samples'));
+      return azurite;
     });
-    return {
-      url: host.url,
-      dir,
-      blobs,
-      connectionString: azurite.connectionString,
-      fetch: (path, init) => fetch(new URL(path, host.url), init),
-      logs: () => host.logs(),
-      async stop() {
-        await Promise.allSettled([host.stop(), azurite.stop()]);
-      },
-    };
-  } catch (error) {
-    await stopQuietly(azurite);
-    throw error;
   }
+  const host = spawnHost({ appDir: dir, port: 0, env: { AzureWebJobsStorage: connectionString, ...options.env } });
+
+  const [storageResult, hostResult] = await Promise.allSettled([storage, host]);
+  if (storageResult.status === 'rejected' || hostResult.status === 'rejected') {
+    await stopAll(settledValue(hostResult), settledValue(storageResult));
+    throw storageResult.status === 'rejected' ? storageResult.reason : (hostResult as PromiseRejectedResult).reason;
+  }
+  const running = hostResult.value;
+  const azurite = storageResult.value;
+  return {
+    url: running.url,
+    dir,
+    blobs: BlobServiceClient.fromConnectionString(connectionString),
+    connectionString,
+    fetch: (path, init) => fetch(new URL(path, running.url), init),
+    logs: () => running.logs(),
+    stop: () => stopAll(running, azurite),
+  };
 }
 
-async function stopQuietly(azurite: RunningAzurite): Promise<void> {
-  await azurite.stop().catch(() => undefined);
+function settledValue<T>(result: PromiseSettledResult<T>): T | undefined {
+  return result.status === 'fulfilled' ? result.value : undefined;
+}
+
+async function stopAll(host: SpawnedHost | undefined, azurite: RunningAzurite | undefined): Promise<void> {
+  await Promise.allSettled([host?.stop(), azurite?.stop()]);
 }
