@@ -80,11 +80,14 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
       watch: options.watch ?? false,
       reporters: [reporter],
       env: { WORKSHOP_APP_DIR: relative(repoRoot, options.appDir) },
-      // A lab check file owns one Azurite and one host; running files side by side is safe.
-      passWithNoTests: false,
+      // The checks never import the app (the host loads it in its own process), so Vitest
+      // cannot see that a save in the app matters unless told.
+      forceRerunTriggers: [`${options.appDir}/**`],
     },
   );
   try {
+    // Vitest hands the trigger globs to a watcher that no longer expands globs: watch the folder.
+    if (options.watch) vitest.vite.watcher.add(options.appDir);
     await vitest.start();
     if (options.watch) await new Promise<never>(() => undefined);
   } finally {
