@@ -3,6 +3,7 @@ import { connectionStringFor, endpointsFor, freePorts, startAzurite, UNREACHABLE
 import { spawnHost, type SpawnedHost } from '@workshop/host';
 import { seedSamples } from '@workshop/samples';
 import { labAppDir } from './app-dir.ts';
+import { DurableInspector, taskHubName, type OrchestrationStatus, type StatusOptions } from './durable.ts';
 
 export interface LabAppOptions {
   /** The app folder; defaults to the one the checkpoint runner chose (WORKSHOP_APP_DIR). */
@@ -31,6 +32,13 @@ export interface LabApp {
   /** Everything the host has printed so far (function logs included). */
   logs(): string;
   stop(): Promise<void>;
+
+  /** An orchestration's status, through the public management API; undefined when unknown. */
+  status(instanceId: string, options?: StatusOptions): Promise<OrchestrationStatus | undefined>;
+  /** Resolves once the orchestration is Completed, Failed or Terminated. */
+  waitForCompletion(instanceId: string, options?: { timeoutMs?: number }): Promise<OrchestrationStatus>;
+  /** The instance's rows of the `{Hub}History` table, in order. */
+  history(instanceId: string): Promise<Array<Record<string, unknown>>>;
 }
 
 /**
@@ -59,6 +67,7 @@ export async function startLabApp(options: LabAppOptions = {}): Promise<LabApp> 
   }
   const running = hostResult.value;
   const azurite = storageResult.value;
+  const durable = new DurableInspector(running.url, connectionString, taskHubName(dir));
   return {
     url: running.url,
     dir,
@@ -67,6 +76,9 @@ export async function startLabApp(options: LabAppOptions = {}): Promise<LabApp> 
     fetch: (path, init) => fetch(new URL(path, running.url), init),
     logs: () => running.logs(),
     stop: () => stopAll(running, azurite),
+    status: (id, statusOptions) => durable.status(id, statusOptions),
+    waitForCompletion: (id, waitOptions) => durable.waitForCompletion(id, waitOptions),
+    history: (id) => durable.history(id),
   };
 }
 

@@ -1,0 +1,91 @@
+import { TableClient } from '@azure/data-tables';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type RuntimeStatus = 'Pending' | 'Running' | 'Completed' | 'Failed' | 'Terminated' | 'Suspended' | 'ContinuedAsNew';
+
+/** An instance's status as the management API answers it (`statusQueryGetUri`). */
+export interface OrchestrationStatus {
+  name: string;
+  instanceId: string;
+  runtimeStatus: RuntimeStatus;
+  input: unknown;
+  output: unknown;
+  customStatus: unknown;
+  createdTime: string;
+  lastUpdatedTime: string;
+  historyEvents?: Array<Record<string, unknown>>;
+}
+
+export interface StatusOptions {
+  showHistory?: boolean;
+  showHistoryOutput?: boolean;
+  showInput?: boolean;
+}
+
+const TERMINAL: ReadonlySet<RuntimeStatus> = new Set(['Completed', 'Failed', 'Terminated']);
+const POLL_MS = 25;
+
+/** The task hub an app uses: host.json `extensions.durableTask.hubName`, else the local default. */
+export function taskHubName(appDir: string): string {
+  try {
+    const hostJson = JSON.parse(readFileSync(join(appDir, 'host.json'), 'utf8')) as {
+      extensions?: { durableTask?: { hubName?: string } };
+    };
+    return hostJson.extensions?.durableTask?.hubName ?? 'TestHubName';
+  } catch {
+    return 'TestHubName';
+  }
+}
+
+export class DurableInspector {
+  readonly #origin: string;
+  readonly #connectionString: string;
+  readonly #hub: string;
+
+  constructor(origin: string, connectionString: string, hub: string) {
+    this.#origin = origin;
+    this.#connectionString = connectionString;
+    this.#hub = hub;
+  }
+
+  /** The status, through the same public webhook a learner curls; undefined when unknown. */
+  async status(instanceId: string, options: StatusOptions = {}): Promise<OrchestrationStatus | undefined> {
+    const url = new URL(`/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}`, this.#origin);
+    for (const [key, value] of Object.entries(options)) if (value) url.searchParams.set(key, 'true');
+    const res = await fetch(url);
+    if (res.status === 404) return undefined;
+    if (!res.ok && res.status !== 202) throw new Error(`GET ${url.pathname} answered ${res.status}: ${await res.text()}`);
+    return (await res.json()) as OrchestrationStatus;
+  }
+
+  /**
+   * Waits until the instance is Completed, Failed or Terminated. Polling the status is how a
+   * real client waits too; the deadline turns a stuck orchestration into a clear failure.
+   */
+  async waitForCompletion(instanceId: string, options: { timeoutMs?: number } = {}): Promise<OrchestrationStatus> {
+    const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+    let last: OrchestrationStatus | undefined;
+    while (Date.now() < deadline) {
+      last = await this.status(instanceId);
+      if (last && TERMINAL.has(last.runtimeStatus)) return last;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    throw new Error(
+      `Orchestration ${instanceId} did not finish in time: its status is ${last?.runtimeStatus ?? 'unknown (not found)'}` +
+        (last?.customStatus !== undefined && last.customStatus !== null ? `, custom status ${JSON.stringify(last.customStatus)}` : '') +
+        '.',
+    );
+  }
+
+  /** The instance's rows in the `{Hub}History` table, in order, as Storage Explorer shows them. */
+  async history(instanceId: string): Promise<Array<Record<string, unknown>>> {
+    const table = TableClient.fromConnectionString(this.#connectionString, `${this.#hub}History`, {
+      allowInsecureConnection: true,
+    });
+    const rows: Array<Record<string, unknown>> = [];
+    const filter = `PartitionKey eq '${instanceId.replaceAll("'", "''")}'`;
+    for await (const row of table.listEntities({ queryOptions: { filter } })) rows.push(row);
+    return rows.sort((a, b) => String(a.rowKey).localeCompare(String(b.rowKey)));
+  }
+}
