@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import './lib/require-node.ts';
+import { benchDurable } from './lib/bench-durable.ts';
 import { readManifest, repoRoot } from './lib/manifest.ts';
 import { bold, dim } from './lib/style.ts';
 
@@ -31,6 +32,14 @@ function print(figure: Figure): void {
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
   console.log(bold('Workshop bench'), dim(`(Node ${process.versions.node}, ${process.platform}/${process.arch})\n`));
+
+  console.log(bold('Durable engine, one instance') + dim('  (published: Azure Storage provider; goal ≥ 10×)'));
+  for (const t of await benchDurable()) {
+    const ratio = t.perSecond / t.published;
+    console.log(`${t.name.padEnd(44)} ${t.perSecond.toFixed(0).padStart(8)} /s   published ${String(t.published).padStart(3)} /s   ${ratio.toFixed(1)}×   ${ratio >= 10 ? 'within goal' : 'UNDER GOAL'}`);
+  }
+  console.log('');
+  console.log(bold('Waiting for a verdict'));
 
   for (const lab of readManifest()) {
     const { seconds } = await timeCommand(['run', `lab:${lab.id}`, '--', '--solution']);

@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import { startAzurite } from '@workshop/azurite';
+import { spawnHost } from '@workshop/host';
+import { repoRoot } from './manifest.ts';
+
+// Throughput of the durable engine for one instance, in the scenarios of the Durable Functions
+// "performance targets" page, beside the Azure Storage provider's published figures.
+
+export interface Throughput {
+  name: string;
+  perSecond: number;
+  published: number;
+}
+
+interface Status {
+  runtimeStatus: string;
+  output: unknown;
+  createdTime: string;
+  lastUpdatedTime: string;
+}
+
+const benchApp = join(repoRoot, 'scripts', 'bench', 'durable-app');
+
+export async function benchDurable(counts = { sequence: 200, fanOut: 1000, events: 300 }): Promise<Throughput[]> {
+  const azurite = await startAzurite();
+  const host = await spawnHost({ appDir: benchApp, port: 0, env: { AzureWebJobsStorage: azurite.connectionString } });
+  const api = (path: string, init?: RequestInit) => fetch(new URL(path, host.url), init);
+
+  async function start(scenario: string, count: number): Promise<string> {
+    const res = await api(`/api/bench/${scenario}?count=${count}`, { method: 'POST' });
+    if (res.status !== 202) throw new Error(`Starting ${scenario} answered ${res.status}: ${await res.text()}`);
+    return ((await res.json()) as { id: string }).id;
+  }
+
+  async function finished(id: string): Promise<Status> {
+    for (;;) {
+      const res = await api(`/runtime/webhooks/durabletask/instances/${id}`);
+      const status = (await res.json()) as Status;
+      if (status.runtimeStatus === 'Completed') return status;
+      if (['Failed', 'Terminated'].includes(status.runtimeStatus)) throw new Error(`${id} ended ${status.runtimeStatus}: ${JSON.stringify(status.output)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  const seconds = (from: string | number, to: string | number) => (new Date(to).getTime() - new Date(from).getTime()) / 1000;
+
+  try {
+    const results: Throughput[] = [];
+
+    const sequence = await finished(await start('benchSequence', counts.sequence));
+    results.push({ name: 'sequential activities', perSecond: counts.sequence / seconds(sequence.createdTime, sequence.lastUpdatedTime), published: 5 });
+
+    const fan = await finished(await start('benchFanOut', counts.fanOut));
+    const { first, last } = fan.output as { first: number; last: number };
+    results.push({ name: `fan-out (${counts.fanOut} activities started)`, perSecond: counts.fanOut / seconds(fan.createdTime, last), published: 100 });
+    results.push({ name: `fan-in (${counts.fanOut} results gathered)`, perSecond: counts.fanOut / seconds(first, fan.lastUpdatedTime), published: 150 });
+
+    const eventsId = await start('benchEvents', counts.events);
+    for (let i = 0; i < counts.events; i++) {
+      const res = await api(`/runtime/webhooks/durabletask/instances/${eventsId}/raiseEvent/tick`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(i),
+      });
+      if (res.status !== 202) throw new Error(`raiseEvent answered ${res.status}: ${await res.text()}`);
+    }
+    const events = await finished(eventsId);
+    results.push({ name: 'external events', perSecond: counts.events / seconds(events.createdTime, events.lastUpdatedTime), published: 50 });
+    return results;
+  } finally {
+    await Promise.allSettled([host.stop(), azurite.stop()]);
+  }
+}
