@@ -2,13 +2,24 @@ import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import './lib/require-node.ts';
 import { findLab, readManifest, repoRoot, solutionDir, starterDir, UsageError } from './lib/manifest.ts';
+import { updateProgress } from './lib/progress.ts';
+import { resetLab } from './lib/reset.ts';
 import { runChecks } from './lib/run-checks.ts';
 import { formatVerdict } from './lib/verdict.ts';
 
-const usage = `Usage: npm run lab:NN [-- --solution] [-- --watch]
+const usage = `Usage: npm run lab:NN [-- --solution] [-- --watch] [-- --reset]
   Runs lab NN's checks against your labs/NN-* folder and tells you whether you have reached the checkpoint.
   --solution  run the same checks against solutions/NN-* instead
-  --watch     run again every time you save a file`;
+  --watch     run again every time you save a file
+  --reset     put labs/NN-* back to the starter (your work is copied to .workshop/backups first)`;
+
+function recordRun(labId: string, passed: boolean): void {
+  updateProgress(labId, (p) => {
+    p.lastRunAt = new Date().toISOString();
+    p.lastPassed = passed;
+    if (passed) p.passedAt ??= p.lastRunAt;
+  });
+}
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -16,6 +27,7 @@ async function main(): Promise<number> {
     options: {
       solution: { type: 'boolean', default: false },
       watch: { type: 'boolean', default: false },
+      reset: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -26,6 +38,11 @@ async function main(): Promise<number> {
   const labs = readManifest();
   const lab = findLab(labs, positionals[0]);
   const next = labs[labs.indexOf(lab) + 1];
+  if (values.reset) {
+    const backup = resetLab(lab);
+    console.log(`labs/${lab.slug} is the starter again. Your work is in ${relative(repoRoot, backup)}.`);
+    return 0;
+  }
   const appDir = values.solution ? solutionDir(lab) : starterDir(lab);
   const appLabel = relative(repoRoot, appDir);
 
@@ -34,6 +51,7 @@ async function main(): Promise<number> {
     appDir,
     watch: values.watch,
     onRun: (result) => {
+      if (!values.solution) recordRun(lab.id, result.passed);
       if (values.watch) console.clear();
       console.log(formatVerdict(lab, appLabel, result, next));
       if (values.watch) console.log('\nWatching for changes… (Ctrl+C to stop)');

@@ -5,11 +5,12 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { spawnHost } from '@workshop/host';
 import { seedSamples } from '@workshop/samples';
 import { DEV_PORTS, startDevStorage } from './lib/dev-storage.ts';
+import { formatHome } from './lib/home.ts';
 import { ensureLocalSettings } from './lib/local-settings.ts';
 import { findLab, readManifest, repoRoot, solutionDir, starterDir, UsageError } from './lib/manifest.ts';
 import { bold, cyan, dim } from './lib/style.ts';
 
-const usage = `Usage: npm start -- NN [--solution] [--port 7071]
+const usage = `Usage: npm start -- NN [--solution] [--port 7071]    (npm start alone: your progress and the commands)
   Serves lab NN (your labs/NN-* folder) on the local Functions host, with Azurite for storage.
   --solution  serve solutions/NN-* instead
   --port      the host's port (default 7071)`;
@@ -24,11 +25,8 @@ async function main(): Promise<void> {
     },
   });
   const labs = readManifest();
-  if (values.help || positionals.length === 0) {
-    console.log(usage, '\n\nLabs:');
-    for (const lab of labs) console.log(`  ${lab.id}  ${lab.title}`);
-    return;
-  }
+  if (values.help) return console.log(usage);
+  if (positionals.length === 0) return console.log(formatHome(labs));
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not "${values.port}".`);
   const lab = findLab(labs, positionals[0]);

@@ -1,0 +1,36 @@
+import { parseArgs } from 'node:util';
+import './lib/require-node.ts';
+import { findLab, guidePath, readManifest, UsageError } from './lib/manifest.ts';
+import { readProgress, updateProgress } from './lib/progress.ts';
+import { bold, cyan, dim, yellow } from './lib/style.ts';
+
+const usage = `Usage: npm run hint -- NN [--all]
+  Shows lab NN's next hint; run it again for a more specific one.
+  --all  shows every hint at once`;
+
+function main(): void {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { all: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+  });
+  if (values.help) return console.log(usage);
+  const lab = findLab(readManifest(), positionals[0]);
+  const shown = readProgress().labs[lab.id]?.hintsShown ?? 0;
+  const upTo = values.all ? lab.hints.length : Math.min(shown + 1, lab.hints.length);
+
+  console.log(bold(`Lab ${lab.id} · ${lab.title} — hints`), '\n');
+  lab.hints.slice(0, upTo).forEach((hint, i) => console.log(`${yellow(`Hint ${i + 1} of ${lab.hints.length}:`)} ${hint}\n`));
+  updateProgress(lab.id, (p) => {
+    p.hintsShown = Math.max(p.hintsShown ?? 0, upTo);
+  });
+  if (upTo < lab.hints.length) console.log(dim(`Still stuck? Run ${cyan(`npm run hint -- ${lab.id}`)} again for the next hint.`));
+  else console.log(dim(`That was the last hint. Compare with the solution: ${cyan(`npm run diff -- ${lab.id}`)}; the guide: ${guidePath(lab)}`));
+}
+
+try {
+  main();
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error;
+  console.error(`${error.message}\n${usage}`);
+  process.exit(2);
+}

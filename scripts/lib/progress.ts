@@ -1,0 +1,41 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { repoRoot } from './manifest.ts';
+
+// The learner's progress, kept on their machine only (no account), in the git-ignored
+// .workshop folder, so it survives restarts and never ends up in a commit.
+
+export interface LabProgress {
+  /** When the checks last passed on the learner's own folder. */
+  passedAt?: string;
+  lastRunAt?: string;
+  lastPassed?: boolean;
+  /** How many hints the learner has asked for. */
+  hintsShown?: number;
+}
+
+export interface Progress {
+  labs: Record<string, LabProgress>;
+}
+
+export const progressFile = join(repoRoot, '.workshop', 'progress.json');
+
+export function readProgress(): Progress {
+  try {
+    const parsed = JSON.parse(readFileSync(progressFile, 'utf8')) as Partial<Progress>;
+    return { labs: parsed.labs ?? {} };
+  } catch {
+    return { labs: {} };
+  }
+}
+
+/** Reads, changes and writes back atomically, so an interrupted write never loses progress. */
+export function updateProgress(labId: string, change: (lab: LabProgress) => void): void {
+  const progress = readProgress();
+  const lab = (progress.labs[labId] ??= {});
+  change(lab);
+  mkdirSync(dirname(progressFile), { recursive: true });
+  const temporary = `${progressFile}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(progress, null, 2) + '\n');
+  renameSync(temporary, progressFile);
+}
