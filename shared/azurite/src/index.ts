@@ -19,6 +19,11 @@ export interface AzuriteOptions {
   blobPort?: number;
   queuePort?: number;
   tablePort?: number;
+  /**
+   * Reject storage SDKs newer than this Azurite, as Azurite does by default. Off unless asked:
+   * newer SDKs work against it, and `npm run doctor` turns it on to report the mismatch.
+   */
+  apiVersionCheck?: boolean;
   /** Called with every line Azurite prints; by default its output is kept quiet. */
   onOutput?: (line: string) => void;
 }
@@ -83,13 +88,13 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     '--blobPort', String(options.blobPort ?? 0),
     '--queuePort', String(options.queuePort ?? 0),
     '--tablePort', String(options.tablePort ?? 0),
-    // Newer storage SDKs send API versions Azurite does not know yet; the emulator still
-    // understands the requests, so the check only gets in the way.
-    '--skipApiVersionCheck',
     '--loose',
     '--silent',
     '--disableTelemetry',
   ];
+  // Newer storage SDKs send API versions Azurite does not know yet; the emulator still
+  // understands the requests, so the check only gets in the way.
+  if (!options.apiVersionCheck) args.push('--skipApiVersionCheck');
   if (options.location) {
     mkdirSync(options.location, { recursive: true });
     args.push('--location', options.location);
