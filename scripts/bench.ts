@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import './lib/require-node.ts';
 import { benchDurable } from './lib/bench-durable.ts';
 import { readManifest, repoRoot } from './lib/manifest.ts';
 import { bold, dim } from './lib/style.ts';

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import './lib/require-node.ts';
 import { appFiles, readText } from './lib/app-files.ts';
 import { findLab, readManifest, repoRoot, solutionDir, starterDir, UsageError } from './lib/manifest.ts';
 import { bold, cyan, dim, green } from './lib/style.ts';

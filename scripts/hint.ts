@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import './lib/require-node.ts';
 import { findLab, guidePath, readManifest, UsageError } from './lib/manifest.ts';
 import { readProgress, updateProgress } from './lib/progress.ts';
 import { bold, cyan, dim, yellow } from './lib/style.ts';

@@ -1,6 +1,5 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import './lib/require-node.ts';
 import { findLab, readManifest, repoRoot, solutionDir, starterDir, UsageError } from './lib/manifest.ts';
 import { updateProgress } from './lib/progress.ts';
 import { resetLab } from './lib/reset.ts';

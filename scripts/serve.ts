@@ -1,6 +1,5 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import './lib/require-node.ts';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { spawnHost } from '@workshop/host';
 import { seedSamples } from '@workshop/samples';

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import './lib/require-node.ts';
 import { findForeignImports } from './lib/app-imports.ts';
 import { findDrift } from './lib/drift.ts';
 import { labFolders, readManifest, repoRoot, solutionDir, starterDir, type Lab } from './lib/manifest.ts';

@@ -1,0 +1,23 @@
+// Every npm script starts here. Plain JavaScript on purpose: it must run on any Node, so that
+// an unsuitable one gets a clear explanation instead of a cryptic failure on the first `.ts` file.
+import { fileURLToPath } from 'node:url';
+
+if (!process.features.typescript) {
+  console.error(
+    `The workshop's commands need Node.js 24 LTS (they run TypeScript directly); this is Node ${process.version}.\n` +
+      '`npm install` puts Node 24 into node_modules, and npm runs every command on it. So:\n' +
+      '  - run commands through npm (npm start, npm test, npm run lab:01), not with `node` directly;\n' +
+      '  - if this message came from npm, run `npm install` again: Node 24 is missing from node_modules.\n' +
+      'Or install Node 24 LTS yourself from https://nodejs.org.',
+  );
+  process.exit(1);
+}
+
+const [script, ...args] = process.argv.slice(2);
+if (!script) {
+  console.error('Usage: node scripts/run.mjs <script.ts> [arguments]');
+  process.exit(2);
+}
+const url = new URL(script, import.meta.url);
+process.argv = [process.argv[0], fileURLToPath(url), ...args];
+await import(url.href);
