@@ -15,6 +15,14 @@ import { FunctionsCore, installFunctionsCore } from './functions-core.ts';
 import { functionLogLevel, readHostJson } from './host-json.ts';
 import { DEFAULT_MAX_REQUEST_BODY_SIZE, httpRoutesOf, startHttpServer } from './http/http-server.ts';
 import { applySettings } from './settings.ts';
+import { resolveConnectionString } from './bindings/storage-connection.ts';
+import { createClock, type Clock, type ClockMode } from './durable/clock.ts';
+import { DurableClientOperations } from './durable/client.ts';
+import { durableClientBindingProvider } from './durable/client-binding.ts';
+import { readDurableConfig, validateHubName } from './durable/durable-config.ts';
+import { DurableEngine } from './durable/engine.ts';
+import { durableHttpApi } from './durable/http-api.ts';
+import { TaskHubStorage } from './durable/task-hub-storage.ts';
 
 export interface HostOptions {
   /** The app folder (package.json, host.json, local.settings.json). */
@@ -29,6 +37,17 @@ export interface HostOptions {
   bindingProviders?: BindingProvider[];
   /** Where log lines go; default this process's console. */
   logWriter?: LogWriter;
+  /** Durable Functions time: the real clock (default), or a virtual one for tests ('virtual', 'auto'). */
+  clock?: ClockMode;
+  /** How long the durable engine leases a queue message (default 10 s; renewed while in use). */
+  durableLeaseMs?: number;
+}
+
+/** The durable engine of a running host, when the app has durable functions. */
+export interface DurableRuntime {
+  engine: DurableEngine;
+  client: DurableClientOperations;
+  hubName: string;
 }
 
 export interface FunctionInfo {
@@ -45,6 +64,9 @@ export interface RunningHost {
   url: string;
   port: number;
   functions: FunctionInfo[];
+  /** The clock the durable engine uses. */
+  clock: Clock;
+  durable?: DurableRuntime;
   stop(): Promise<void>;
 }
 
@@ -123,7 +145,39 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     core.indexingLocked = true;
   }
 
-  const executor = new FunctionExecutor(core, [blobBindingProvider, ...(options.bindingProviders ?? [])], hostLog);
+  // Durable Functions: an engine when the app registers orchestrators, activities or clients.
+  const clock = createClock(options.clock ?? 'real');
+  const durableTypes = new Set(['orchestrationtrigger', 'activitytrigger', 'durableclient', 'orchestrationclient', 'entitytrigger']);
+  const usesDurable = [...core.functions.values()].some((fn) => Object.values(fn.metadata.bindings).some((b) => durableTypes.has(String(b.type).toLowerCase())));
+  let origin = '';
+  const durableConfig = readDurableConfig(appDir);
+  const providers = [blobBindingProvider, ...(options.bindingProviders ?? [])];
+  let durable: DurableRuntime | undefined;
+  if (usesDurable) {
+    const invalid = validateHubName(durableConfig.hubName);
+    if (invalid) throw new HostStartError(invalid);
+    providers.push(durableClientBindingProvider({ hubName: durableConfig.hubName, connectionName: durableConfig.connectionName, origin: () => origin }));
+    providers.push({ ...durableClientBindingProvider({ hubName: durableConfig.hubName, connectionName: durableConfig.connectionName, origin: () => origin }), type: 'orchestrationClient' });
+  }
+  const executor = new FunctionExecutor(core, providers, hostLog);
+  if (usesDurable) {
+    let connectionString: string;
+    try {
+      connectionString = resolveConnectionString(durableConfig.connectionSetting);
+    } catch (err) {
+      throw new HostStartError(`Durable Functions need a storage account: ${(err as Error).message}`, { cause: err });
+    }
+    const storage = new TaskHubStorage(connectionString, durableConfig.hubName);
+    const engine = new DurableEngine({
+      storage,
+      clock,
+      executor,
+      functions: core.functions.values(),
+      log: hostLog,
+      ...(options.durableLeaseMs !== undefined ? { leaseMs: options.durableLeaseMs } : {}),
+    });
+    durable = { engine, client: new DurableClientOperations(engine), hubName: durableConfig.hubName };
+  }
   for (const fn of core.functions.values()) {
     const unsupported = executor.unsupportedBindings(fn, ['http']);
     if (unsupported.length > 0) {
@@ -133,7 +187,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   for (const fn of core.functions.values()) {
     const type = String(triggerOf(fn).binding.type);
-    if (type.toLowerCase() !== 'httptrigger') {
+    if (type.toLowerCase() !== 'httptrigger' && !(durable && ['orchestrationtrigger', 'activitytrigger'].includes(type.toLowerCase()))) {
       hostLog('warning', `Function '${fn.name}' has a ${type}, which this local host does not fire yet; only HTTP triggers run.`);
     }
   }
@@ -149,12 +203,26 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       routes,
       executor,
       log: hostLog,
+      ...(durable ? { preRoute: durableHttpApi({ client: durable.client, connectionName: durableConfig.connectionName }) } : {}),
     });
   } catch (err) {
     throw new HostStartError((err as Error).message, { cause: err });
   }
 
   const url = `http://127.0.0.1:${server.port}`;
+  origin = url;
+  if (durable) {
+    // The SDK rewrites client URLs to localhost:7071 unless WEBSITE_HOSTNAME names the host
+    // (Core Tools sets it too); point it at the port we really listen on.
+    if (!process.env.WEBSITE_HOSTNAME) process.env.WEBSITE_HOSTNAME = `127.0.0.1:${server.port}`;
+    try {
+      await durable.engine.start();
+    } catch (err) {
+      await server.close();
+      throw new HostStartError(`The durable task hub '${durable.hubName}' could not be opened in storage: ${(err as Error).message}`, { cause: err });
+    }
+    hostLog('information', `Durable task hub '${durable.hubName}' (Azure Storage provider layout), clock: ${clock.mode}.`);
+  }
   const prefix = hostJson.routePrefix === '' ? '' : `/${hostJson.routePrefix}`;
   const functions: FunctionInfo[] = [...core.functions.values()].map((fn) => {
     const info: FunctionInfo = { name: fn.name, trigger: String(triggerOf(fn).binding.type) };
@@ -171,8 +239,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     url,
     port: server.port,
     functions,
+    clock,
+    ...(durable ? { durable } : {}),
     stop() {
       stopping ??= (async () => {
+        if (durable) await durable.engine.stop();
         await server.close();
         try {
           await core.runAppTerminate();

@@ -47,6 +47,11 @@ export interface HttpServerOptions {
   routes: HttpRoute[];
   executor: FunctionExecutor;
   log: HostLog;
+  /**
+   * Answers requests before the function routes (e.g. the durable management API); returns
+   * true when it answered.
+   */
+  preRoute?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 }
 
 export interface RunningHttpServer {
@@ -108,6 +113,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       writeEmpty(res, 400);
       return;
     }
+    if (options.preRoute && (await options.preRoute(req, res, url))) return;
     const rest = stripPrefix(url.pathname, options.routePrefix);
     const match = rest === undefined ? undefined : table.match(rest, method);
     if (!match) {

@@ -1,0 +1,272 @@
+// The durable client's operations, as the extension's DurableClient performs them against the
+// Azure Storage provider: starting writes the Instances row (Pending) and sends ExecutionStarted
+// to the instance's control queue; raising events, terminating, suspending and resuming send a
+// message; status reads the Instances row (and the History table when asked); purge deletes
+// the rows and blobs of an instance.
+
+import { randomUUID } from 'node:crypto';
+import { odata } from '@azure/data-tables';
+import type { DurableEngine } from './engine.ts';
+import { EventType, eventTypeName, newEvent, type HistoryEvent, type RuntimeStatus } from './history.ts';
+import type { InstanceRow } from './task-hub-storage.ts';
+
+export class ClientError extends Error {
+  override name = 'ClientError';
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/** Instance ids become table keys and URL segments: the extension rejects these characters. */
+export function validateInstanceId(instanceId: string): void {
+  if (instanceId.length === 0 || instanceId.trim() === '') throw new ClientError(400, 'The instance ID must not be empty.');
+  if (instanceId.length > 256) throw new ClientError(400, `Instance ID lengths must not exceed 256 characters.`);
+  if (instanceId.startsWith('@')) throw new ClientError(400, 'Orchestration instance ids must not start with @.');
+  // eslint-disable-next-line no-control-regex
+  if (/[/\\#?\u0000-\u001f\u007f-\u009f]/.test(instanceId)) {
+    throw new ClientError(400, `Instance ID '${instanceId}' contains invalid characters: '/', '\\', '#', '?' and control characters are not allowed.`);
+  }
+}
+
+export interface StatusOptions {
+  showHistory?: boolean;
+  showHistoryOutput?: boolean;
+  showInput?: boolean;
+}
+
+/** The status payload of the HTTP API (`StatusResponsePayload`). */
+export interface StatusPayload {
+  name: string;
+  instanceId: string;
+  runtimeStatus: RuntimeStatus;
+  input: unknown;
+  customStatus: unknown;
+  output: unknown;
+  createdTime: string;
+  lastUpdatedTime: string;
+  historyEvents?: unknown[];
+}
+
+function parseJsonOrText(text: string | null): unknown {
+  if (text === null || text === undefined) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** .NET's DateTime.ToString("s") + "Z". */
+function seconds(d: Date): string {
+  return d.toISOString().slice(0, 19) + 'Z';
+}
+
+const TERMINAL = new Set<RuntimeStatus>(['Completed', 'Failed', 'Terminated', 'Canceled']);
+
+export class DurableClientOperations {
+  readonly #engine: DurableEngine;
+  constructor(engine: DurableEngine) {
+    this.#engine = engine;
+  }
+
+  get hubName(): string {
+    return this.#engine.storage.hubName;
+  }
+
+  async startNew(name: string, instanceId: string | undefined, input: string | null): Promise<string> {
+    return this.#engine.busy(async () => {
+      if (!this.#engine.orchestratorExists(name)) {
+        throw new ClientError(400, `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`);
+      }
+      const id = instanceId ?? randomUUID().replaceAll('-', '');
+      validateInstanceId(id);
+      const storage = this.#engine.storage;
+      await storage.init();
+      const existing = await storage.getInstance(id);
+      if (existing && !TERMINAL.has(existing.runtimeStatus)) {
+        throw new ClientError(409, `An Orchestration instance with the status ${existing.runtimeStatus} already exists.`);
+      }
+      const executionId = randomUUID().replaceAll('-', '');
+      const now = this.#engine.clock.now();
+      await storage.mergeInstance(
+        id,
+        { Name: name, Version: '', Input: input, Output: null, CustomStatus: 'null', CreatedTime: now, LastUpdatedTime: now, RuntimeStatus: 'Pending', ExecutionId: executionId, Generation: 0 },
+        'Replace',
+      );
+      const start = newEvent(EventType.ExecutionStarted, now, {
+        OrchestrationInstance: { InstanceId: id, ExecutionId: executionId },
+        Name: name,
+        Version: '',
+        Input: input,
+        ParentInstance: null,
+        Tags: null,
+        Generation: 0,
+      });
+      await this.#engine.sendToInstance({ InstanceId: id, ExecutionId: executionId }, start);
+      return id;
+    });
+  }
+
+  async getInstance(instanceId: string): Promise<InstanceRow | undefined> {
+    validateInstanceId(instanceId);
+    await this.#engine.storage.init();
+    return this.#engine.storage.getInstance(instanceId);
+  }
+
+  async getStatus(instanceId: string, options: StatusOptions = {}): Promise<StatusPayload | undefined> {
+    const row = await this.getInstance(instanceId);
+    if (!row) return undefined;
+    return this.#toPayload(row, options);
+  }
+
+  async #toPayload(row: InstanceRow, options: StatusOptions): Promise<StatusPayload> {
+    const storage = this.#engine.storage;
+    const payload: StatusPayload = {
+      name: row.name,
+      instanceId: row.instanceId,
+      runtimeStatus: row.runtimeStatus,
+      input: options.showInput === false ? null : parseJsonOrText(await storage.resolveLarge(row.input)),
+      customStatus: parseJsonOrText(row.customStatus),
+      output: parseJsonOrText(await storage.resolveLarge(row.output)),
+      createdTime: seconds(row.createdTime),
+      lastUpdatedTime: seconds(row.lastUpdatedTime),
+    };
+    if (options.showHistory) {
+      const history = await storage.loadHistory(row.instanceId);
+      payload.historyEvents = simplifyHistory(history.events, options.showHistoryOutput === true);
+    }
+    return payload;
+  }
+
+  async #send(instanceId: string, event: HistoryEvent, allowedWhen: (s: RuntimeStatus) => boolean): Promise<void> {
+    await this.#engine.busy(async () => {
+      const row = await this.getInstance(instanceId);
+      if (!row) throw new ClientError(404, `No instance with ID '${instanceId}' was found.`);
+      if (!allowedWhen(row.runtimeStatus)) throw new ClientError(410, `The instance '${instanceId}' is ${row.runtimeStatus}.`);
+      await this.#engine.sendToInstance({ InstanceId: instanceId, ExecutionId: '' }, event);
+    });
+  }
+
+  raiseEvent(instanceId: string, eventName: string, data: string | null): Promise<void> {
+    return this.#send(instanceId, newEvent(EventType.EventRaised, this.#engine.clock.now(), { Name: eventName, Input: data }), (s) => !TERMINAL.has(s));
+  }
+
+  terminate(instanceId: string, reason: string | null): Promise<void> {
+    return this.#send(instanceId, newEvent(EventType.ExecutionTerminated, this.#engine.clock.now(), { Input: reason }), (s) => !TERMINAL.has(s));
+  }
+
+  suspend(instanceId: string, reason: string | null): Promise<void> {
+    return this.#send(instanceId, newEvent(EventType.ExecutionSuspended, this.#engine.clock.now(), { Reason: reason }), (s) => !TERMINAL.has(s));
+  }
+
+  resume(instanceId: string, reason: string | null): Promise<void> {
+    return this.#send(instanceId, newEvent(EventType.ExecutionResumed, this.#engine.clock.now(), { Reason: reason }), (s) => !TERMINAL.has(s));
+  }
+
+  /** Deletes the instance's rows and blobs; the number of instances deleted (0 or 1). */
+  async purge(instanceId: string): Promise<number> {
+    return this.#engine.busy(async () => {
+      const row = await this.getInstance(instanceId);
+      if (!row) return 0;
+      const storage = this.#engine.storage;
+      await storage.deleteHistory(instanceId);
+      await storage.deleteLargeMessages(instanceId);
+      return (await storage.deleteInstance(instanceId)) ? 1 : 0;
+    });
+  }
+
+  /** One page of statuses, filtered like the extension's OrchestrationStatusQueryCondition. */
+  async list(query: {
+    runtimeStatus?: RuntimeStatus[];
+    createdTimeFrom?: Date;
+    createdTimeTo?: Date;
+    instanceIdPrefix?: string;
+    top?: number;
+    showInput?: boolean;
+    continuation?: string;
+  }): Promise<{ statuses: StatusPayload[]; continuation?: string }> {
+    await this.#engine.storage.init();
+    const clauses: string[] = [`RowKey eq ''`];
+    if (query.createdTimeFrom) clauses.push(odata`CreatedTime ge ${query.createdTimeFrom}`);
+    if (query.createdTimeTo) clauses.push(odata`CreatedTime le ${query.createdTimeTo}`);
+    if (query.runtimeStatus && query.runtimeStatus.length > 0) {
+      clauses.push(`(${query.runtimeStatus.map((s) => odata`RuntimeStatus eq ${s}`).join(' or ')})`);
+    }
+    if (query.instanceIdPrefix) {
+      const prefix = query.instanceIdPrefix;
+      const next = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+      clauses.push(odata`PartitionKey ge ${prefix} and PartitionKey lt ${next}`);
+    }
+    const page = await this.#engine.storage.listInstances(clauses.join(' and '), query.top && query.top > 0 ? query.top : 100, query.continuation);
+    const statuses = await Promise.all(page.rows.map((row) => this.#toPayload(row, { showInput: query.showInput ?? false })));
+    return page.continuation ? { statuses, continuation: page.continuation } : { statuses };
+  }
+}
+
+/**
+ * The history as the status API shows it (the extension's simplified form): scheduling events
+ * are folded into their completions (FunctionName, ScheduledTime), replay bookkeeping
+ * (OrchestratorStarted/Completed) is left out, results only with showHistoryOutput.
+ */
+export function simplifyHistory(events: HistoryEvent[], showOutput: boolean): unknown[] {
+  const scheduled = new Map<number, HistoryEvent>();
+  const out: Array<Record<string, unknown>> = [];
+  for (const e of events) {
+    const type = eventTypeName(e.EventType);
+    const base: Record<string, unknown> = { EventType: type };
+    switch (e.EventType) {
+      case EventType.OrchestratorStarted:
+      case EventType.OrchestratorCompleted:
+        continue;
+      case EventType.TaskScheduled:
+      case EventType.SubOrchestrationInstanceCreated:
+        scheduled.set(e.EventId, e);
+        continue;
+      case EventType.ExecutionStarted:
+        base.FunctionName = e.Name;
+        if (showOutput) base.Input = parseJsonOrText(e.Input ?? null);
+        break;
+      case EventType.ExecutionCompleted:
+        base.OrchestrationStatus = ['Running', 'Completed', 'ContinuedAsNew', 'Failed', 'Canceled', 'Terminated', 'Pending', 'Suspended'][e.OrchestrationStatus ?? 1];
+        if (showOutput || e.OrchestrationStatus !== 1) base.Result = parseJsonOrText(e.Result ?? null);
+        break;
+      case EventType.TaskCompleted:
+      case EventType.TaskFailed:
+      case EventType.SubOrchestrationInstanceCompleted:
+      case EventType.SubOrchestrationInstanceFailed: {
+        const s = scheduled.get(e.TaskScheduledId ?? -1);
+        base.FunctionName = s?.Name;
+        if (s?.EventType === EventType.SubOrchestrationInstanceCreated) base.InstanceId = s.InstanceId;
+        base.ScheduledTime = s?.Timestamp;
+        if (e.EventType === EventType.TaskCompleted || e.EventType === EventType.SubOrchestrationInstanceCompleted) {
+          if (showOutput) base.Result = parseJsonOrText(e.Result ?? null);
+        } else {
+          base.Reason = e.Reason;
+          base.Details = e.Details;
+        }
+        break;
+      }
+      case EventType.TimerCreated:
+      case EventType.TimerFired:
+        base.FireAt = e.FireAt;
+        if (e.EventType === EventType.TimerFired) base.TimerId = e.TimerId;
+        break;
+      case EventType.EventRaised:
+        base.Name = e.Name;
+        if (showOutput) base.Input = parseJsonOrText(e.Input ?? null);
+        break;
+      case EventType.ExecutionTerminated:
+        base.Input = e.Input;
+        break;
+      case EventType.ExecutionSuspended:
+      case EventType.ExecutionResumed:
+        base.Reason = e.Reason;
+        break;
+    }
+    base.Timestamp = e.Timestamp;
+    out.push(base);
+  }
+  return out;
+}

@@ -1,0 +1,41 @@
+// host.json `extensions.durableTask`: the task hub name (default "TestHubName", the
+// extension's default outside Azure, where WEBSITE_SITE_NAME is not set) and the storage
+// connection (`storageProvider.connectionStringName`, default AzureWebJobsStorage; the
+// client URLs name it by its short form "Storage", as the extension does).
+
+import path from 'node:path';
+import { isRecord, readJsonFile } from '../jsonc.ts';
+
+export interface DurableConfig {
+  hubName: string;
+  /** The app setting holding the connection string. */
+  connectionSetting: string;
+  /** The name used in `connection=` of the management URLs. */
+  connectionName: string;
+}
+
+/** Task hub names: 3–45 characters, letters and digits, starting with a letter (the provider's rule). */
+export function validateHubName(name: string): string | undefined {
+  if (!/^[A-Za-z][A-Za-z0-9]{2,44}$/.test(name)) {
+    return `Task hub name '${name}' should contain only alphanumeric characters, start with a letter, and have length between 3 and 45.`;
+  }
+  return undefined;
+}
+
+export function readDurableConfig(appDir: string, env: NodeJS.ProcessEnv = process.env): DurableConfig {
+  const raw = readJsonFile(path.join(appDir, 'host.json'));
+  const durable = isRecord(raw) && isRecord(raw.extensions) && isRecord(raw.extensions.durableTask) ? raw.extensions.durableTask : {};
+  let hubName = typeof durable.hubName === 'string' && durable.hubName.trim() !== '' ? durable.hubName.trim() : 'TestHubName';
+  // `%Setting%` names an app setting, as in every host.json value the extension resolves.
+  const setting = /^%(.+)%$/.exec(hubName);
+  if (setting) hubName = env[setting[1]!] ?? hubName;
+  const provider = isRecord(durable.storageProvider) ? durable.storageProvider : {};
+  const connectionSetting =
+    typeof provider.connectionStringName === 'string' && provider.connectionStringName !== ''
+      ? provider.connectionStringName
+      : typeof provider.connectionName === 'string' && provider.connectionName !== ''
+        ? provider.connectionName
+        : 'AzureWebJobsStorage';
+  const connectionName = connectionSetting.replace(/^AzureWebJobs/i, '') || 'Storage';
+  return { hubName, connectionSetting, connectionName };
+}

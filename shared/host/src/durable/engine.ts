@@ -1,0 +1,702 @@
+// The task hub's workers, as DTFx's Azure Storage provider runs them: an orchestration
+// dispatcher reading the control queues (one session per instance, episodes one at a time)
+// and an activity dispatcher reading `{hub}-workitems`. Messages are leased through queue
+// visibility (renewed while they are being processed), so after a crash they reappear and
+// the work is redone from the last checkpoint: orchestrations replay, activities run again
+// (at least once, never lost).
+
+import { randomUUID } from 'node:crypto';
+import type { FunctionExecutor, HostLog } from '../executor.ts';
+import type { RegisteredFunction } from '../functions-core.ts';
+import { triggerOf } from '../executor.ts';
+import { VirtualClock, type Clock } from './clock.ts';
+import { EventType, eventTypeName, newEvent, OrchestrationStatus, type HistoryEvent, type OrchestrationInstanceRef, type RuntimeStatus } from './history.ts';
+import { invokeActivity, invokeOrchestrator, orchestratorPayload } from './invokers.ts';
+import { decideEpisode, describeWork, type Decision } from './replay.ts';
+import type { MessageData, ReceivedMessage, TaskHubStorage } from './task-hub-storage.ts';
+
+export interface EngineOptions {
+  storage: TaskHubStorage;
+  clock: Clock;
+  executor: FunctionExecutor;
+  functions: Iterable<RegisteredFunction>;
+  log: HostLog;
+  /** How long a received message stays hidden; renewed every third of it while in use. */
+  leaseMs?: number;
+  /** Longest pause between polls of empty queues. */
+  maxPollIntervalMs?: number;
+  /** Activities run at the same time at most (DTFx: maxConcurrentActivityFunctions). */
+  maxConcurrentActivities?: number;
+}
+
+/** Real-clock timers further away than this wait hidden in the queue instead of in memory. */
+const HOLD_IN_MEMORY_MS = 30_000;
+
+function isTerminal(status: RuntimeStatus | undefined): boolean {
+  return status === 'Completed' || status === 'Failed' || status === 'Terminated' || status === 'Canceled';
+}
+
+function byName(functions: Iterable<RegisteredFunction>, triggerType: string): Map<string, RegisteredFunction> {
+  const map = new Map<string, RegisteredFunction>();
+  for (const fn of functions) {
+    if (String(triggerOf(fn).binding.type).toLowerCase() === triggerType.toLowerCase()) map.set(fn.name.toLowerCase(), fn);
+  }
+  return map;
+}
+
+interface Session {
+  pending: ReceivedMessage[];
+  running: boolean;
+}
+
+/** What the history says about the current execution. */
+interface ExecutionState {
+  started?: HistoryEvent;
+  status: RuntimeStatus;
+  scheduled: Set<number>;
+  done: Set<number>;
+  episodes: number;
+}
+
+function summarize(events: HistoryEvent[]): ExecutionState {
+  const state: ExecutionState = { status: 'Pending', scheduled: new Set(), done: new Set(), episodes: 0 };
+  for (const e of events) {
+    switch (e.EventType) {
+      case EventType.ExecutionStarted:
+        state.started = e;
+        state.status = 'Running';
+        break;
+      case EventType.OrchestratorStarted:
+        state.episodes++;
+        break;
+      case EventType.TaskScheduled:
+      case EventType.TimerCreated:
+      case EventType.SubOrchestrationInstanceCreated:
+        state.scheduled.add(e.EventId);
+        break;
+      case EventType.TaskCompleted:
+      case EventType.TaskFailed:
+      case EventType.SubOrchestrationInstanceCompleted:
+      case EventType.SubOrchestrationInstanceFailed:
+        state.done.add(e.TaskScheduledId ?? -1);
+        break;
+      case EventType.TimerFired:
+        state.done.add(e.TimerId ?? -1);
+        break;
+      case EventType.ExecutionCompleted:
+        state.status = (Object.entries(OrchestrationStatus).find(([, v]) => v === e.OrchestrationStatus)?.[0] ?? 'Completed') as RuntimeStatus;
+        break;
+      case EventType.ExecutionTerminated:
+        state.status = 'Terminated';
+        break;
+      case EventType.ExecutionSuspended:
+        if (state.status === 'Running') state.status = 'Suspended';
+        break;
+      case EventType.ExecutionResumed:
+        if (state.status === 'Suspended') state.status = 'Running';
+        break;
+    }
+  }
+  return state;
+}
+
+/** The id a completion message answers, if it is one. */
+function answeredId(e: HistoryEvent): number | undefined {
+  if (e.EventType === EventType.TimerFired) return e.TimerId;
+  if (
+    e.EventType === EventType.TaskCompleted ||
+    e.EventType === EventType.TaskFailed ||
+    e.EventType === EventType.SubOrchestrationInstanceCompleted ||
+    e.EventType === EventType.SubOrchestrationInstanceFailed
+  ) {
+    return e.TaskScheduledId;
+  }
+  return undefined;
+}
+
+export class DurableEngine {
+  readonly storage: TaskHubStorage;
+  readonly clock: Clock;
+  readonly #executor: FunctionExecutor;
+  readonly #orchestrators: Map<string, RegisteredFunction>;
+  readonly #activities: Map<string, RegisteredFunction>;
+  readonly #log: HostLog;
+  readonly #leaseMs: number;
+  readonly #maxPollMs: number;
+  readonly #maxActivities: number;
+
+  /** Every message this process holds (pending, in an episode, a held timer, a running activity). */
+  readonly #held = new Map<string, ReceivedMessage>();
+  readonly #sessions = new Map<string, Session>();
+  readonly #timerCancels = new Map<string, () => void>();
+  #runningActivities = 0;
+  #busy = 0;
+  #stopped = true;
+  #wakeUp: (() => void) | undefined;
+  #loop: Promise<void> | undefined;
+  #renewer: NodeJS.Timeout | undefined;
+  readonly #idleWaiters = new Set<() => void>();
+  #sequence = 0;
+
+  constructor(options: EngineOptions) {
+    this.storage = options.storage;
+    this.clock = options.clock;
+    this.#executor = options.executor;
+    const functions = [...options.functions];
+    this.#orchestrators = byName(functions, 'orchestrationTrigger');
+    this.#activities = byName(functions, 'activityTrigger');
+    this.#log = options.log;
+    this.#leaseMs = options.leaseMs ?? 10_000;
+    this.#maxPollMs = options.maxPollIntervalMs ?? 250;
+    this.#maxActivities = options.maxConcurrentActivities ?? 10;
+  }
+
+  get hasDurableFunctions(): boolean {
+    return this.#orchestrators.size > 0 || this.#activities.size > 0;
+  }
+
+  orchestratorExists(name: string): boolean {
+    return this.#orchestrators.has(name.toLowerCase());
+  }
+
+  async start(): Promise<void> {
+    await this.storage.init();
+    this.#stopped = false;
+    this.#renewer = setInterval(() => void this.#renewAll(), Math.max(500, Math.floor(this.#leaseMs / 3)));
+    this.#renewer.unref();
+    this.#loop = this.#pollLoop();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#wakeUp?.();
+    if (this.#renewer) clearInterval(this.#renewer);
+    for (const cancel of this.#timerCancels.values()) cancel();
+    await this.#loop;
+    // Let messages we still hold reappear at once for the next host, rather than after the lease.
+    await Promise.allSettled([...this.#held.values()].map((m) => this.storage.abandon(m)));
+  }
+
+  /** Polls again right away (after this process enqueued something). */
+  wake(): void {
+    this.#wakeUp?.();
+  }
+
+  /** Marks client work in flight, so auto time-skipping waits for it. */
+  async busy<T>(work: () => Promise<T>): Promise<T> {
+    this.#busy++;
+    try {
+      return await work();
+    } finally {
+      this.#busy--;
+      this.wake();
+    }
+  }
+
+  // ---- messages -------------------------------------------------------------------------
+
+  /** Sends a message to an instance's control queue (from the client or another instance). */
+  async sendToInstance(target: OrchestrationInstanceRef, event: HistoryEvent, sender?: OrchestrationInstanceRef, delayMs = 0): Promise<void> {
+    const data: MessageData = {
+      ActivityId: randomUUID(),
+      TaskMessage: { Event: event, SequenceNumber: 0, OrchestrationInstance: target },
+      SequenceNumber: this.#sequence++,
+      Sender: sender ?? null,
+    };
+    await this.storage.send(this.storage.controlQueueFor(target.InstanceId), data, delayMs);
+    this.wake();
+  }
+
+  async #renewAll(): Promise<void> {
+    await Promise.allSettled(
+      [...this.#held.values()].map(async (m) => {
+        try {
+          await this.storage.renew(m, this.#leaseMs);
+        } catch (err) {
+          this.#log('warning', `Could not renew the lease of queue message ${m.messageId}: ${(err as Error).message}`);
+        }
+      }),
+    );
+  }
+
+  async #pollLoop(): Promise<void> {
+    let delay = 10;
+    while (!this.#stopped) {
+      let found = 0;
+      try {
+        for (const queue of this.storage.controlQueues) {
+          const messages = await this.storage.receive(queue, 32, this.#leaseMs);
+          found += messages.length;
+          for (const m of messages) this.#acceptControlMessage(m);
+        }
+        const free = this.#maxActivities - this.#runningActivities;
+        if (free > 0) {
+          const messages = await this.storage.receive(this.storage.workItems, Math.min(32, free), this.#leaseMs);
+          found += messages.length;
+          for (const m of messages) this.#acceptWorkItem(m);
+        }
+      } catch (err) {
+        if (!this.#stopped) this.#log('warning', `Polling the task hub queues failed: ${(err as Error).message}`);
+      }
+      if (found > 0) {
+        delay = 10;
+        continue;
+      }
+      if (this.#isIdle()) {
+        for (const resolve of [...this.#idleWaiters]) resolve();
+        if (this.clock.mode === 'auto' && this.clock instanceof VirtualClock && this.clock.nextDue()) {
+          this.#log('debug', `Idle: skipping the clock to ${this.clock.nextDue()!.toISOString()}`);
+          this.clock.skipToNext();
+          delay = 10;
+          continue;
+        }
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.#wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.#wakeUp = undefined;
+      delay = Math.min(this.#maxPollMs, delay * 2);
+    }
+  }
+
+  #isIdle(): boolean {
+    if (this.#busy > 0 || this.#runningActivities > 0) return false;
+    for (const s of this.#sessions.values()) if (s.running || s.pending.length > 0) return false;
+    return true;
+  }
+
+  /** Resolves the next time the engine finds nothing to do (for tests and time-skipping). */
+  whenIdle(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.#idleWaiters.delete(done);
+        resolve();
+      };
+      this.#idleWaiters.add(done);
+      this.wake();
+    });
+  }
+
+  #track(m: ReceivedMessage): boolean {
+    const known = this.#held.get(m.messageId);
+    if (known) {
+      // Our lease ran out and the queue handed the message out again: keep one copy.
+      known.popReceipt = m.popReceipt;
+      return false;
+    }
+    this.#held.set(m.messageId, m);
+    return true;
+  }
+
+  #release(m: ReceivedMessage): void {
+    this.#held.delete(m.messageId);
+  }
+
+  #acceptControlMessage(m: ReceivedMessage): void {
+    if (m.poison) {
+      this.#log('error', `Discarding an unreadable control-queue message ${m.messageId}: ${m.poison}`);
+      void this.storage.delete(m);
+      return;
+    }
+    if (!this.#track(m)) return;
+    const event = m.data.TaskMessage!.Event;
+    if (event.EventType === EventType.TimerFired && event.FireAt) {
+      const fireAt = new Date(event.FireAt);
+      const wait = fireAt.getTime() - this.clock.now().getTime();
+      if (wait > 0) {
+        if (this.clock.mode === 'real' && wait > HOLD_IN_MEMORY_MS) {
+          // Far away: hide it in the queue until (nearly) due, like DTFx's delayed messages.
+          this.#release(m);
+          void this.storage.abandon(m, wait - HOLD_IN_MEMORY_MS / 2).catch(() => undefined);
+          return;
+        }
+        this.#timerCancels.set(
+          m.messageId,
+          this.clock.at(fireAt, () => {
+            this.#timerCancels.delete(m.messageId);
+            this.#enqueue(m);
+          }),
+        );
+        return;
+      }
+    }
+    this.#enqueue(m);
+  }
+
+  #enqueue(m: ReceivedMessage): void {
+    const instanceId = m.data.TaskMessage!.OrchestrationInstance.InstanceId;
+    let session = this.#sessions.get(instanceId);
+    if (!session) {
+      session = { pending: [], running: false };
+      this.#sessions.set(instanceId, session);
+    }
+    session.pending.push(m);
+    if (!session.running) void this.#runSession(instanceId, session);
+  }
+
+  async #runSession(instanceId: string, session: Session): Promise<void> {
+    session.running = true;
+    try {
+      while (session.pending.length > 0 && !this.#stopped) {
+        const batch = session.pending.splice(0);
+        try {
+          await this.#runEpisode(instanceId, batch);
+        } catch (err) {
+          // Nothing was deleted: the messages come back after their lease and the episode is retried.
+          this.#log('error', `Orchestration episode of instance ${instanceId} failed and will be retried: ${(err as Error).stack ?? String(err)}`);
+          for (const m of batch) {
+            this.#release(m);
+            void this.storage.abandon(m, 1000).catch(() => undefined);
+          }
+        }
+      }
+    } finally {
+      session.running = false;
+      if (session.pending.length === 0) this.#sessions.delete(instanceId);
+      this.wake();
+    }
+  }
+
+  // ---- orchestration episodes -----------------------------------------------------------
+
+  async #runEpisode(instanceId: string, batch: ReceivedMessage[]): Promise<void> {
+    const loaded = await this.storage.loadHistory(instanceId);
+    let past = loaded.events.map((e) => ({ ...e, IsPlayed: true }));
+    let executionId = loaded.executionId;
+    let state = summarize(past);
+    const consumed: ReceivedMessage[] = [];
+    const deferred: ReceivedMessage[] = [];
+    const incoming: HistoryEvent[] = [];
+    let startEvent: HistoryEvent | undefined;
+
+    // ExecutionStarted first, then the rest in arrival order.
+    const ordered = [...batch].sort((a, b) => {
+      const sa = a.data.TaskMessage!.Event.EventType === EventType.ExecutionStarted ? 0 : 1;
+      const sb = b.data.TaskMessage!.Event.EventType === EventType.ExecutionStarted ? 0 : 1;
+      return sa - sb;
+    });
+    for (const m of ordered) {
+      const { Event: event, OrchestrationInstance: target } = m.data.TaskMessage!;
+      if (event.EventType === EventType.ExecutionStarted) {
+        const isNewExecution = !state.started || (isTerminal(state.status) && target.ExecutionId !== executionId);
+        if (isNewExecution && !startEvent) {
+          startEvent = event;
+          executionId = target.ExecutionId;
+          past = [];
+          state = summarize([]);
+        } else {
+          this.#log('warning', `${instanceId}: discarding a duplicate ExecutionStarted message.`);
+        }
+        consumed.push(m);
+        continue;
+      }
+      if (!state.started && !startEvent) {
+        // Not started yet: keep the message for a while (the start may still be on its way).
+        if (m.dequeueCount > 10) {
+          this.#log('warning', `${instanceId}: discarding ${eventTypeName(event.EventType)}: the instance does not exist.`);
+          consumed.push(m);
+        } else deferred.push(m);
+        continue;
+      }
+      if (isTerminal(state.status)) {
+        this.#log('warning', `${instanceId}: discarding ${eventTypeName(event.EventType)}: the instance is ${state.status}.`);
+        consumed.push(m);
+        continue;
+      }
+      if (target.ExecutionId && executionId && target.ExecutionId !== executionId) {
+        this.#log('warning', `${instanceId}: discarding ${eventTypeName(event.EventType)} for an earlier execution (${target.ExecutionId}).`);
+        consumed.push(m);
+        continue;
+      }
+      const id = answeredId(event);
+      if (id !== undefined) {
+        if (!state.scheduled.has(id) && !incoming.some((e) => e.EventId === id)) {
+          // The response overtook the checkpoint that scheduled it: try again shortly.
+          deferred.push(m);
+          continue;
+        }
+        if (state.done.has(id) || incoming.some((e) => answeredId(e) === id)) {
+          this.#log('warning', `${instanceId}: discarding a duplicate ${eventTypeName(event.EventType)} for task #${id}.`);
+          consumed.push(m);
+          continue;
+        }
+      }
+      incoming.push(event);
+      consumed.push(m);
+    }
+
+    if (!startEvent && incoming.length === 0) {
+      await Promise.all(consumed.map((m) => this.storage.delete(m)));
+      for (const m of consumed) this.#release(m);
+      for (const m of deferred) {
+        this.#release(m);
+        await this.storage.abandon(m, 500).catch(() => undefined);
+      }
+      return;
+    }
+
+    await this.#checkpointEpisode(instanceId, {
+      past,
+      executionId: executionId!,
+      startEvent,
+      incoming,
+      etag: loaded.etag,
+      episodes: state.episodes,
+    });
+
+    // The checkpoint is written: the consumed messages are done with.
+    await Promise.all(consumed.map((m) => this.storage.delete(m)));
+    for (const m of consumed) this.#release(m);
+    for (const m of deferred) {
+      this.#release(m);
+      await this.storage.abandon(m, 200).catch(() => undefined);
+    }
+  }
+
+  async #checkpointEpisode(
+    instanceId: string,
+    args: { past: HistoryEvent[]; executionId: string; startEvent: HistoryEvent | undefined; incoming: HistoryEvent[]; etag: string | undefined; episodes: number },
+  ): Promise<void> {
+    let { past, executionId } = args;
+    const now = this.clock.now();
+    let newEvents: HistoryEvent[] = [newEvent(EventType.OrchestratorStarted, now)];
+    if (args.startEvent) newEvents.push({ ...args.startEvent, IsPlayed: false });
+    newEvents.push(...args.incoming.map((e) => ({ ...e, IsPlayed: false })));
+
+    const started = (args.startEvent ?? past.find((e) => e.EventType === EventType.ExecutionStarted))!;
+    const name = String(started.Name ?? '');
+    const parent = started.ParentInstance ?? null;
+    const outbound: Array<() => Promise<void>> = [];
+    const self: OrchestrationInstanceRef = { InstanceId: instanceId, ExecutionId: executionId };
+    const columns: Record<string, unknown> = {};
+    let episode = args.episodes + 1;
+    let status: RuntimeStatus = 'Running';
+    let customStatus: string | null | undefined;
+
+    for (;;) {
+      const all = [...past, ...newEvents];
+      const terminate = newEvents.find((e) => e.EventType === EventType.ExecutionTerminated);
+      const state = summarize(all);
+      if (args.startEvent || newEvents.some((e) => e.EventType === EventType.ExecutionStarted)) {
+        const s = newEvents.find((e) => e.EventType === EventType.ExecutionStarted)!;
+        Object.assign(columns, { Name: s.Name, Version: s.Version ?? '', CreatedTime: new Date(s.Timestamp), Input: s.Input ?? null, ExecutionId: executionId });
+      }
+
+      if (terminate) {
+        // DTFx ends a terminated instance without running the orchestrator again.
+        const reason = terminate.Input ?? null;
+        newEvents.push(newEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: OrchestrationStatus.Terminated, Result: reason }));
+        status = 'Terminated';
+        Object.assign(columns, { Output: reason, CompletedTime: now });
+        this.#log('information', `${name} (${instanceId}) was terminated${reason ? `: ${reason}` : ''}.`);
+        if (parent) outbound.push(() => this.#notifyParent(parent, self, 'Failed', reason, `The sub-orchestration ${instanceId} was terminated.`));
+        break;
+      }
+      if (state.status === 'Suspended') {
+        status = 'Suspended';
+        this.#log('information', `${name} (${instanceId}) is suspended; ${newEvents.length - 1} event(s) recorded without running the orchestrator.`);
+        break;
+      }
+
+      const fn = this.#orchestrators.get(name.toLowerCase());
+      let decision: Decision;
+      if (!fn) {
+        const known = [...this.#orchestrators.values()].map((f) => f.name);
+        const message =
+          `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function. Additional info: ` +
+          (known.length > 0 ? `The following are the known orchestrator functions: '${known.join("', '")}'.` : 'No orchestrator functions are currently registered!');
+        decision = { newWork: [], completion: { status: 'Failed', result: message, details: message }, customStatus: null, replayed: [], answered: [] };
+      } else {
+        const payload = orchestratorPayload({
+          history: all,
+          input: started === args.startEvent || !args.startEvent ? (all.find((e) => e.EventType === EventType.ExecutionStarted)?.Input ?? null) : null,
+          instanceId,
+          parentInstanceId: parent?.OrchestrationInstance.InstanceId ?? null,
+          isReplaying: past.length > 0,
+        });
+        const outcome = await invokeOrchestrator(this.#executor, fn, payload);
+        decision = decideEpisode(
+          { instanceId, executionId, pastEvents: past, newEvents, orchestratorName: fn.name },
+          'result' in outcome ? outcome.result : outcome,
+        );
+      }
+      customStatus = decision.customStatus;
+
+      for (const work of decision.newWork) {
+        switch (work.kind) {
+          case 'activity': {
+            const scheduled = newEvent(EventType.TaskScheduled, now, { Name: work.name, Version: '', Input: work.input }, work.id);
+            newEvents.push(scheduled);
+            outbound.push(() =>
+              this.storage.send(this.storage.workItems, {
+                ActivityId: randomUUID(),
+                TaskMessage: { Event: scheduled, SequenceNumber: 0, OrchestrationInstance: { ...self, ExecutionId: executionId } },
+                SequenceNumber: this.#sequence++,
+                Sender: self,
+                Episode: episode,
+              }),
+            );
+            break;
+          }
+          case 'timer': {
+            newEvents.push(newEvent(EventType.TimerCreated, now, { FireAt: work.fireAt.toISOString() }, work.id));
+            const fired = newEvent(EventType.TimerFired, now, { TimerId: work.id, FireAt: work.fireAt.toISOString() });
+            const delay = this.clock.mode === 'real' ? Math.max(0, work.fireAt.getTime() - Date.now() - HOLD_IN_MEMORY_MS / 2) : 0;
+            const target = { InstanceId: instanceId, ExecutionId: executionId };
+            outbound.push(() => this.sendToInstance(target, fired, target, delay));
+            break;
+          }
+          case 'subOrchestration': {
+            newEvents.push(
+              newEvent(EventType.SubOrchestrationInstanceCreated, now, { Name: work.name, Version: '', InstanceId: work.instanceId, Input: work.input }, work.id),
+            );
+            const child = { InstanceId: work.instanceId, ExecutionId: randomUUID().replaceAll('-', '') };
+            const start = newEvent(EventType.ExecutionStarted, now, {
+              OrchestrationInstance: child,
+              Name: work.name,
+              Version: '',
+              Input: work.input,
+              ParentInstance: { Name: name, Version: '', TaskScheduleId: work.id, OrchestrationInstance: { InstanceId: instanceId, ExecutionId: executionId } },
+              Tags: null,
+              Generation: 0,
+            });
+            const selfRef = { InstanceId: instanceId, ExecutionId: executionId };
+            outbound.push(async () => {
+              await this.storage.mergeInstance(work.instanceId, {
+                Name: work.name,
+                Version: '',
+                Input: work.input,
+                CreatedTime: now,
+                LastUpdatedTime: now,
+                RuntimeStatus: 'Pending',
+                ExecutionId: child.ExecutionId,
+                CustomStatus: 'null',
+              });
+              await this.sendToInstance(child, start, selfRef);
+            });
+            break;
+          }
+        }
+      }
+
+      this.#logEpisode(name, instanceId, episode, decision);
+
+      const completion = decision.completion;
+      if (completion?.status === 'ContinuedAsNew') {
+        // Like DTFx: the new execution starts in the same work item; its history replaces the old one.
+        executionId = randomUUID().replaceAll('-', '');
+        self.ExecutionId = executionId;
+        const restarted = newEvent(EventType.ExecutionStarted, now, {
+          OrchestrationInstance: { InstanceId: instanceId, ExecutionId: executionId },
+          Name: started.Name,
+          Version: started.Version ?? '',
+          Input: completion.result,
+          ParentInstance: parent,
+          Tags: started.Tags ?? null,
+          Generation: (started.Generation ?? 0) + 1,
+        });
+        this.#log('information', `${name} (${instanceId}) continued as new (execution ${executionId}).`);
+        past = [];
+        newEvents = [newEvent(EventType.OrchestratorStarted, now), restarted];
+        episode = 1;
+        Object.assign(columns, { Input: completion.result, ExecutionId: executionId });
+        continue;
+      }
+      if (completion) {
+        const statusValue = completion.status === 'Completed' ? OrchestrationStatus.Completed : OrchestrationStatus.Failed;
+        newEvents.push(newEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: statusValue, Result: completion.result, ...(completion.details ? { Details: completion.details } : {}) }));
+        status = completion.status;
+        Object.assign(columns, { Output: completion.result, CompletedTime: now });
+        this.#log(
+          completion.status === 'Completed' ? 'information' : 'error',
+          `${name} (${instanceId}) ${completion.status === 'Completed' ? 'completed' : `failed: ${completion.result}`}.`,
+        );
+        if (parent) {
+          outbound.push(() => this.#notifyParent(parent, self, completion.status === 'Completed' ? 'Completed' : 'Failed', completion.result, completion.details ?? null));
+        }
+      }
+      break;
+    }
+    newEvents.push(newEvent(EventType.OrchestratorCompleted, now));
+
+    // DTFx's order: new messages first, then the history (the checkpoint), then the deletes.
+    for (const send of outbound) await send();
+    const firstSequence = past.length;
+    await this.storage.appendHistory(instanceId, executionId, firstSequence, newEvents, args.etag, now);
+    await this.storage.mergeInstance(instanceId, {
+      ...columns,
+      ExecutionId: executionId,
+      RuntimeStatus: status,
+      LastUpdatedTime: now,
+      CustomStatus: customStatus ?? 'null',
+    });
+  }
+
+  async #notifyParent(parent: NonNullable<HistoryEvent['ParentInstance']>, child: OrchestrationInstanceRef, outcome: 'Completed' | 'Failed', result: string | null, details: string | null): Promise<void> {
+    const now = this.clock.now();
+    const event =
+      outcome === 'Completed'
+        ? newEvent(EventType.SubOrchestrationInstanceCompleted, now, { TaskScheduledId: parent.TaskScheduleId, Result: result })
+        : newEvent(EventType.SubOrchestrationInstanceFailed, now, { TaskScheduledId: parent.TaskScheduleId, Reason: result, Details: details });
+    await this.sendToInstance(parent.OrchestrationInstance, event, child);
+  }
+
+  #logEpisode(name: string, instanceId: string, episode: number, d: Decision): void {
+    const parts = [`replayed ${d.replayed.length} task(s) from history${d.replayed.length ? ` (${d.replayed.join(', ')})` : ''}`];
+    if (d.answered.length) parts.push(`new results: ${d.answered.join(', ')}`);
+    parts.push(`scheduled ${d.newWork.length} new${d.newWork.length ? `: ${d.newWork.map(describeWork).join(', ')}` : ''}`);
+    this.#log('information', `Orchestration ${name} (${instanceId}) episode ${episode}: ${parts.join(', ')}`);
+    if (d.nonDeterminism) this.#log('error', `Orchestration ${name} (${instanceId}): ${d.nonDeterminism}`);
+  }
+
+  // ---- activities -----------------------------------------------------------------------
+
+  #acceptWorkItem(m: ReceivedMessage): void {
+    if (m.poison) {
+      this.#log('error', `Discarding an unreadable work item ${m.messageId}: ${m.poison}`);
+      void this.storage.delete(m);
+      return;
+    }
+    if (!this.#track(m)) return;
+    this.#runningActivities++;
+    void this.#runActivity(m).finally(() => {
+      this.#runningActivities--;
+      this.wake();
+    });
+  }
+
+  async #runActivity(m: ReceivedMessage): Promise<void> {
+    const { Event: scheduled, OrchestrationInstance: instance } = m.data.TaskMessage!;
+    const name = String(scheduled.Name ?? '');
+    const fn = this.#activities.get(name.toLowerCase());
+    try {
+      let event: HistoryEvent;
+      if (!fn) {
+        const known = [...this.#activities.values()].map((f) => f.name);
+        const reason =
+          `The function '${name}' doesn't exist, is disabled, or is not an activity function. Additional info: ` +
+          (known.length > 0 ? `The following are the known activity functions: '${known.join("', '")}'.` : 'No activity functions are currently registered!');
+        const details = JSON.stringify({ $type: 'Microsoft.Azure.WebJobs.Extensions.DurableTask.FunctionFailedException', ClassName: 'FunctionFailedException', Message: reason });
+        event = newEvent(EventType.TaskFailed, this.clock.now(), { TaskScheduledId: scheduled.EventId, Reason: `Activity function '${name}' failed: ${reason}`, Details: details });
+      } else {
+        const outcome = await invokeActivity(this.#executor, fn, scheduled.Input, instance.InstanceId);
+        const now = this.clock.now();
+        event = outcome.ok
+          ? newEvent(EventType.TaskCompleted, now, { TaskScheduledId: scheduled.EventId, Result: outcome.result })
+          : newEvent(EventType.TaskFailed, now, { TaskScheduledId: scheduled.EventId, Reason: outcome.reason, Details: outcome.details });
+      }
+      // The result first, then the work item's delete: a crash in between runs the activity again.
+      await this.sendToInstance(instance, event);
+      await this.storage.delete(m);
+      this.#release(m);
+    } catch (err) {
+      this.#log('error', `Activity '${name}' of instance ${instance.InstanceId} could not be completed and will be retried: ${(err as Error).message}`);
+      this.#release(m);
+      await this.storage.abandon(m, 1000).catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,239 @@
+// The Durable extension's HTTP API, served by the host's own HTTP server (127.0.0.1 only):
+//   /runtime/webhooks/durabletask/...  the public webhook URLs (what createCheckStatusResponse
+//                                      hands out, and what curl or a browser calls);
+//   /durabletask/...                   the SDK's RPC base (`rpcBaseUrl`; the real host listens on
+//                                      a second loopback port, 17071, with the same routes).
+// Routes and answers follow HttpApiHandler: orchestrators/{name}[/{id}] (POST start),
+// instances/ (GET list, paged by x-ms-continuation-token), instances/{id} (GET status,
+// DELETE purge), instances/{id}/{terminate|suspend|resume|rewind|restart} (POST),
+// instances/{id}/raiseEvent/{name} (POST).
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RuntimeStatus } from './history.ts';
+import { ClientError, type DurableClientOperations } from './client.ts';
+
+export const WEBHOOK_PREFIX = '/runtime/webhooks/durabletask';
+export const RPC_PREFIX = '/durabletask';
+
+export interface ManagementUrls {
+  id: string;
+  statusQueryGetUri: string;
+  sendEventPostUri: string;
+  terminatePostUri: string;
+  rewindPostUri: string;
+  purgeHistoryDeleteUri: string;
+  restartPostUri: string;
+  suspendPostUri: string;
+  resumePostUri: string;
+}
+
+/** HttpApiHandler.GetClientResponseLinks, without the system key (a local host has none). */
+export function managementUrls(origin: string, instanceId: string, hubName: string, connectionName: string): ManagementUrls {
+  const instance = `${origin}${WEBHOOK_PREFIX}/instances/${encodeURIComponent(instanceId)}`;
+  const query = `taskHub=${encodeURIComponent(hubName)}&connection=${encodeURIComponent(connectionName)}`;
+  return {
+    id: instanceId,
+    statusQueryGetUri: `${instance}?${query}`,
+    sendEventPostUri: `${instance}/raiseEvent/{eventName}?${query}`,
+    terminatePostUri: `${instance}/terminate?reason={text}&${query}`,
+    rewindPostUri: `${instance}/rewind?reason={text}&${query}`,
+    purgeHistoryDeleteUri: `${instance}?${query}`,
+    restartPostUri: `${instance}/restart?${query}`,
+    suspendPostUri: `${instance}/suspend?reason={text}&${query}`,
+    resumePostUri: `${instance}/resume?reason={text}&${query}`,
+  };
+}
+
+function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+  if (body === undefined) {
+    res.writeHead(status, { 'content-length': '0', ...headers });
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...headers });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage, limit = 104_857_600): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) reject(new ClientError(413, 'The request body is too large.'));
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function bool(value: string | null): boolean | undefined {
+  if (value === null) return undefined;
+  if (/^true$/i.test(value)) return true;
+  if (/^false$/i.test(value)) return false;
+  return undefined;
+}
+
+function jsonOrError(text: string): string | null {
+  if (text.trim() === '') return null;
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch (err) {
+    throw new ClientError(400, `Invalid JSON content: ${(err as Error).message}`);
+  }
+}
+
+const STATUSES: RuntimeStatus[] = ['Running', 'Completed', 'ContinuedAsNew', 'Failed', 'Canceled', 'Terminated', 'Pending', 'Suspended'];
+
+export interface DurableHttpApiOptions {
+  client: DurableClientOperations;
+  connectionName: string;
+}
+
+/**
+ * Returns a handler for the host's HTTP server: true when it answered the request (the path is
+ * one of the durable prefixes), false to let the server route it to the app's functions.
+ */
+export function durableHttpApi(options: DurableHttpApiOptions) {
+  const { client } = options;
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+    const prefix = [WEBHOOK_PREFIX, RPC_PREFIX].find((p) => url.pathname === p || url.pathname.startsWith(`${p}/`));
+    if (!prefix) return false;
+    const method = (req.method ?? 'GET').toUpperCase();
+    let segments: string[];
+    try {
+      segments = url.pathname.slice(prefix.length).split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+    } catch {
+      req.resume();
+      send(res, 400, { Message: 'The request path is not valid.' });
+      return true;
+    }
+    try {
+      await route(method, segments);
+    } catch (err) {
+      if (err instanceof ClientError) send(res, err.status, { Message: err.message });
+      else send(res, 500, { Message: 'Something went wrong while processing your request', ExceptionMessage: (err as Error)?.message ?? String(err) });
+    }
+    return true;
+
+    async function route(method: string, s: string[]): Promise<void> {
+      const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
+      if (s[0]?.toLowerCase() === 'orchestrators' && (s.length === 2 || s.length === 3)) {
+        if (method !== 'POST') return notFound();
+        const input = jsonOrError(await readBody(req));
+        const id = await client.startNew(s[1]!, s[2], input);
+        const timeout = Number(url.searchParams.get('timeout'));
+        const interval = Number(url.searchParams.get('pollingInterval'));
+        if (timeout > 0 && interval > 0) return waitOrCheck(origin, id, timeout * 1000, interval * 1000);
+        return checkStatus(origin, id);
+      }
+      if (s[0]?.toLowerCase() !== 'instances') return notFound();
+      const id = s[1];
+      const op = s[2]?.toLowerCase();
+      if (id === undefined) {
+        if (method === 'GET') return list();
+        return notFound();
+      }
+      if (op === undefined) {
+        if (method === 'GET') return status(id);
+        if (method === 'DELETE') {
+          const deleted = await client.purge(id);
+          if (deleted === 0) return send(res, 404, { Message: `No instance with ID '${id}' was found.` });
+          return send(res, 200, { instancesDeleted: deleted });
+        }
+        return notFound();
+      }
+      if (method !== 'POST') return notFound();
+      const reason = url.searchParams.get('reason');
+      switch (op) {
+        case 'raiseevent': {
+          if (s.length !== 4) return notFound();
+          const row = await client.getInstance(id);
+          if (!row) return send(res, 404, { Message: `No instance with ID '${id}' was found.` });
+          const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+          const body = await readBody(req);
+          if (type !== 'application/json') throw new ClientError(400, 'Only application/json request content is supported');
+          await client.raiseEvent(id, s[3]!, jsonOrError(body));
+          return send(res, 202);
+        }
+        case 'terminate':
+          req.resume();
+          await client.terminate(id, reason);
+          return send(res, 202);
+        case 'suspend':
+          req.resume();
+          await client.suspend(id, reason);
+          return send(res, 202);
+        case 'resume':
+          req.resume();
+          await client.resume(id, reason);
+          return send(res, 202);
+        case 'rewind':
+        case 'restart':
+          req.resume();
+          throw new ClientError(501, `'${op}' is not supported by this local host.`);
+        default:
+          return notFound();
+      }
+    }
+
+    function notFound(): void {
+      req.resume();
+      send(res, 404, { Message: 'No durable management route matches this request.' });
+    }
+
+    async function status(id: string): Promise<void> {
+      const payload = await client.getStatus(id, {
+        showHistory: bool(url.searchParams.get('showHistory')) ?? false,
+        showHistoryOutput: bool(url.searchParams.get('showHistoryOutput')) ?? false,
+        showInput: bool(url.searchParams.get('showInput')) ?? true,
+      });
+      if (!payload) return send(res, 404, { Message: `No instance with ID '${id}' was found.` });
+      const running = ['Running', 'Pending', 'ContinuedAsNew', 'Suspended'].includes(payload.runtimeStatus);
+      if (running) return send(res, 202, payload, { location: url.href.replace(/^http:\/\/[^/]+/, `http://${req.headers.host ?? '127.0.0.1'}`), 'retry-after': '5' });
+      const failedAs500 = payload.runtimeStatus === 'Failed' && bool(url.searchParams.get('returnInternalServerErrorOnFailure')) === true;
+      return send(res, failedAs500 ? 500 : 200, payload);
+    }
+
+    async function list(): Promise<void> {
+      const runtimeStatus = (url.searchParams.getAll('runtimeStatus').flatMap((v) => v.split(',')).map((v) => v.trim()) as RuntimeStatus[]).filter((v) =>
+        STATUSES.includes(v),
+      );
+      const date = (name: string) => {
+        const v = url.searchParams.get(name);
+        const d = v ? new Date(v) : undefined;
+        return d && !Number.isNaN(d.getTime()) ? d : undefined;
+      };
+      const top = Number(url.searchParams.get('top'));
+      const page = await client.list({
+        runtimeStatus,
+        createdTimeFrom: date('createdTimeFrom'),
+        createdTimeTo: date('createdTimeTo'),
+        instanceIdPrefix: url.searchParams.get('instanceIdPrefix') ?? undefined,
+        top: Number.isInteger(top) && top > 0 ? top : undefined,
+        showInput: bool(url.searchParams.get('showInput')) ?? false,
+        continuation: typeof req.headers['x-ms-continuation-token'] === 'string' && req.headers['x-ms-continuation-token'] !== '' ? req.headers['x-ms-continuation-token'] : undefined,
+      });
+      return send(res, 200, page.statuses, page.continuation ? { 'x-ms-continuation-token': page.continuation } : {});
+    }
+
+    function checkStatus(origin: string, id: string): void {
+      const urls = managementUrls(origin, id, client.hubName, options.connectionName);
+      const { rewindPostUri: _rewind, ...body } = urls;
+      return send(res, 202, body, { location: urls.statusQueryGetUri, 'retry-after': '10' });
+    }
+
+    async function waitOrCheck(origin: string, id: string, timeoutMs: number, intervalMs: number): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const payload = await client.getStatus(id);
+        if (payload?.runtimeStatus === 'Completed') return send(res, 200, payload.output);
+        if (payload && ['Failed', 'Terminated', 'Canceled'].includes(payload.runtimeStatus)) return send(res, 200, payload);
+        if (Date.now() >= deadline) return checkStatus(origin, id);
+        await new Promise((r) => setTimeout(r, Math.min(intervalMs, Math.max(0, deadline - Date.now()))));
+      }
+    }
+  };
+}

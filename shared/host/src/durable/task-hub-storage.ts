@@ -1,0 +1,433 @@
+// The Azure Storage provider's layout of a task hub, in Azurite or a real account:
+//   tables  {Hub}History (PartitionKey = instance id, RowKey = sequence as 16 hex digits, plus a
+//           "sentinel" row with the checkpoint state) and {Hub}Instances (one row per instance,
+//           empty RowKey);
+//   queues  {hub}-control-00..03 (orchestration messages, partition = FNV-1a(instance id) % 4)
+//           and {hub}-workitems (activity messages);
+//   blobs   {hub}-largemessages: payloads too big for a queue message (> 45 KB) or a table
+//           property (> 60 KB, counted in UTF-16 like the service), gzipped, with a reference
+//           left in the message or row.
+// Everything DTFx writes is written here in the same shape, so Storage Explorer shows the same.
+
+import { randomUUID } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { odata, TableClient, TableServiceClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
+import { QueueClient, QueueServiceClient } from '@azure/storage-queue';
+import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { eventTypeFromName, eventTypeName, LARGE_FIELDS, OrchestrationStatus, statusName, type HistoryEvent, type OrchestrationInstanceRef, type RuntimeStatus } from './history.ts';
+import { fnv1a } from './fnv.ts';
+
+export const PARTITION_COUNT = 4;
+/** DTFx: messages above 45 KB go to a blob (base64 in the queue inflates by 4/3; the limit is 64 KB). */
+export const MAX_MESSAGE_BYTES = 45 * 1024;
+/** DTFx: table properties above 60 KB (UTF-16) go to a blob; the service's limit is 64 KB. */
+export const MAX_TABLE_PROPERTY_BYTES = 60 * 1024;
+
+const SENTINEL = 'sentinel';
+
+/** DTFx's MessageData envelope, as JSON in the queue. */
+export interface MessageData {
+  ActivityId: string;
+  TaskMessage?: {
+    Event: HistoryEvent;
+    SequenceNumber: number;
+    OrchestrationInstance: OrchestrationInstanceRef;
+  };
+  CompressedBlobName?: string | null;
+  SequenceNumber: number;
+  Sender?: OrchestrationInstanceRef | null;
+  Episode?: number;
+}
+
+/** A message taken from a queue (hidden from other readers until its visibility runs out). */
+export interface ReceivedMessage {
+  queue: QueueClient;
+  messageId: string;
+  popReceipt: string;
+  dequeueCount: number;
+  data: MessageData;
+  /** Set for a message whose body could not be read; it is deleted rather than retried forever. */
+  poison?: string;
+}
+
+export interface InstanceRow {
+  instanceId: string;
+  name: string;
+  version: string;
+  executionId: string;
+  runtimeStatus: RuntimeStatus;
+  input: string | null;
+  output: string | null;
+  customStatus: string | null;
+  createdTime: Date;
+  lastUpdatedTime: Date;
+  completedTime?: Date;
+}
+
+export interface LoadedHistory {
+  executionId: string | undefined;
+  events: HistoryEvent[];
+  /** The sentinel row's ETag, so two writers of one instance are detected (split brain). */
+  etag: string | undefined;
+}
+
+function utf16Bytes(text: string): number {
+  return text.length * 2;
+}
+
+function controlQueueName(hub: string, index: number): string {
+  return `${hub.toLowerCase()}-control-${String(index).padStart(2, '0')}`;
+}
+
+export function partitionOf(instanceId: string): number {
+  return fnv1a(instanceId) % PARTITION_COUNT;
+}
+
+/** Azure Table keys may not contain / \ # ? or control characters; DTFx escapes them. */
+export function escapeKey(key: string): string {
+  return key.replace(/[/\\#?\u0000-\u001f\u007f-\u009f]|\^/g, (c) => `^${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+function toDate(value: unknown): Date | undefined {
+  if (value instanceof Date) return value;
+  if (typeof value === 'string' && value !== '') {
+    const d = new Date(value);
+    return Number.isNaN(d.getTime()) ? undefined : d;
+  }
+  if (value && typeof value === 'object' && 'value' in value) return toDate((value as { value: unknown }).value);
+  return undefined;
+}
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+export class TaskHubStorage {
+  readonly hubName: string;
+  readonly history: TableClient;
+  readonly instances: TableClient;
+  readonly controlQueues: QueueClient[];
+  readonly workItems: QueueClient;
+  readonly largeMessages: ContainerClient;
+  readonly #tables: TableServiceClient;
+  #initialized: Promise<void> | undefined;
+
+  constructor(connectionString: string, hubName: string) {
+    this.hubName = hubName;
+    const insecure = { allowInsecureConnection: true };
+    this.#tables = TableServiceClient.fromConnectionString(connectionString, insecure);
+    this.history = TableClient.fromConnectionString(connectionString, `${hubName}History`, insecure);
+    this.instances = TableClient.fromConnectionString(connectionString, `${hubName}Instances`, insecure);
+    const queues = QueueServiceClient.fromConnectionString(connectionString);
+    this.controlQueues = Array.from({ length: PARTITION_COUNT }, (_, i) => queues.getQueueClient(controlQueueName(hubName, i)));
+    this.workItems = queues.getQueueClient(`${hubName.toLowerCase()}-workitems`);
+    this.largeMessages = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(`${hubName.toLowerCase()}-largemessages`);
+  }
+
+  /** Creates the tables, queues and container of the hub when missing (idempotent). */
+  init(): Promise<void> {
+    this.#initialized ??= (async () => {
+      await Promise.all([
+        this.#tables.createTable(this.history.tableName).catch(ignoreExists),
+        this.#tables.createTable(this.instances.tableName).catch(ignoreExists),
+        ...this.controlQueues.map((q) => q.createIfNotExists()),
+        this.workItems.createIfNotExists(),
+        this.largeMessages.createIfNotExists(),
+      ]);
+    })().catch((err: unknown) => {
+      this.#initialized = undefined;
+      throw err;
+    });
+    return this.#initialized;
+  }
+
+  controlQueueFor(instanceId: string): QueueClient {
+    return this.controlQueues[partitionOf(instanceId)]!;
+  }
+
+  // ---- queues ---------------------------------------------------------------------------
+
+  /** Sends one message; a payload over 45 KB goes gzipped to `{hub}-largemessages`. */
+  async send(queue: QueueClient, data: MessageData, visibilityDelayMs = 0): Promise<void> {
+    let text = JSON.stringify(data);
+    if (Buffer.byteLength(text) > MAX_MESSAGE_BYTES && data.TaskMessage) {
+      const instanceId = data.TaskMessage.OrchestrationInstance.InstanceId;
+      const blobName = `${instanceId}/message-${data.ActivityId.replaceAll('-', '')}-${eventTypeName(data.TaskMessage.Event.EventType)}.json.gz`;
+      await this.#uploadGzip(blobName, text);
+      text = JSON.stringify({ ActivityId: data.ActivityId, CompressedBlobName: blobName, SequenceNumber: data.SequenceNumber });
+    }
+    // Queue visibility is limited to 7 days; longer timers come back early and are re-hidden.
+    const seconds = Math.min(Math.max(0, Math.ceil(visibilityDelayMs / 1000)), 7 * 24 * 3600 - 1);
+    await queue.sendMessage(text, { visibilityTimeout: seconds, messageTimeToLive: -1 });
+  }
+
+  async receive(queue: QueueClient, max: number, visibilityMs: number): Promise<ReceivedMessage[]> {
+    const response = await queue.receiveMessages({ numberOfMessages: max, visibilityTimeout: Math.max(1, Math.ceil(visibilityMs / 1000)) });
+    const out: ReceivedMessage[] = [];
+    for (const m of response.receivedMessageItems) {
+      const received: ReceivedMessage = {
+        queue,
+        messageId: m.messageId,
+        popReceipt: m.popReceipt,
+        dequeueCount: m.dequeueCount,
+        data: { ActivityId: '', SequenceNumber: 0 },
+      };
+      try {
+        let data = JSON.parse(m.messageText) as MessageData;
+        if (data.CompressedBlobName && !data.TaskMessage) {
+          data = { ...(JSON.parse(await this.#downloadGzip(data.CompressedBlobName)) as MessageData), CompressedBlobName: data.CompressedBlobName };
+        }
+        if (!data.TaskMessage?.Event || !data.TaskMessage.OrchestrationInstance) throw new Error('no TaskMessage');
+        received.data = data;
+      } catch (err) {
+        received.poison = (err as Error).message;
+      }
+      out.push(received);
+    }
+    return out;
+  }
+
+  /** Keeps a message hidden for `visibilityMs` more (the lease of a message being processed). */
+  async renew(message: ReceivedMessage, visibilityMs: number): Promise<void> {
+    const response = await message.queue.updateMessage(message.messageId, message.popReceipt, undefined, Math.max(0, Math.ceil(visibilityMs / 1000)));
+    if (response.popReceipt) message.popReceipt = response.popReceipt;
+  }
+
+  async delete(message: ReceivedMessage): Promise<void> {
+    try {
+      await message.queue.deleteMessage(message.messageId, message.popReceipt);
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+    }
+  }
+
+  /** Lets a message reappear for another attempt after `delayMs`. */
+  async abandon(message: ReceivedMessage, delayMs = 0): Promise<void> {
+    try {
+      await this.renew(message, delayMs);
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+    }
+  }
+
+  // ---- blobs ----------------------------------------------------------------------------
+
+  async #uploadGzip(blobName: string, text: string): Promise<void> {
+    const body = gzipSync(Buffer.from(text, 'utf8'));
+    await this.largeMessages.getBlockBlobClient(blobName).uploadData(body, { blobHTTPHeaders: { blobContentType: 'application/gzip' } });
+  }
+
+  async #downloadGzip(blobName: string): Promise<string> {
+    const buffer = await this.largeMessages.getBlockBlobClient(blobName).downloadToBuffer();
+    return gunzipSync(buffer).toString('utf8');
+  }
+
+  /** The text behind a large-message blob URL stored in an Instances row, or the value itself. */
+  async resolveLarge(value: string | null): Promise<string | null> {
+    if (value === null) return null;
+    const prefix = `${this.largeMessages.url}/`;
+    if (!value.startsWith(prefix)) return value;
+    return this.#downloadGzip(decodeURIComponent(value.slice(prefix.length)));
+  }
+
+  // ---- history --------------------------------------------------------------------------
+
+  /** The current execution's history (rows of older executions are skipped, as DTFx does). */
+  async loadHistory(instanceId: string): Promise<LoadedHistory> {
+    const rows: Array<Record<string, unknown> & { rowKey?: string; etag?: string }> = [];
+    for await (const row of this.history.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${escapeKey(instanceId)}` } })) {
+      rows.push(row);
+    }
+    const sentinel = rows.find((r) => r.rowKey === SENTINEL);
+    const executionId = str(sentinel?.ExecutionId) ?? str(rows.find((r) => r.rowKey !== SENTINEL)?.ExecutionId) ?? undefined;
+    const events: HistoryEvent[] = [];
+    for (const row of rows) {
+      if (row.rowKey === SENTINEL || row.ExecutionId !== executionId) continue;
+      events.push(await this.#rowToEvent(row));
+    }
+    return { executionId, events, etag: typeof sentinel?.etag === 'string' ? sentinel.etag : undefined };
+  }
+
+  async #rowToEvent(row: Record<string, unknown>): Promise<HistoryEvent> {
+    const event: HistoryEvent = {
+      EventType: eventTypeFromName(String(row.EventType)) ?? Number(row.EventType),
+      EventId: typeof row.EventId === 'number' ? row.EventId : -1,
+      IsPlayed: row.IsPlayed === true,
+      Timestamp: (toDate(row._Timestamp) ?? new Date(0)).toISOString(),
+    };
+    for (const [key, value] of Object.entries(row)) {
+      if (['partitionKey', 'rowKey', 'etag', 'timestamp', 'EventType', 'EventId', 'IsPlayed', '_Timestamp', 'ExecutionId'].includes(key)) continue;
+      if (key.endsWith('BlobName')) continue;
+      if (key === 'FireAt') event.FireAt = (toDate(value) ?? new Date(0)).toISOString();
+      else if (key === 'OrchestrationStatus') event.OrchestrationStatus = OrchestrationStatus[value as RuntimeStatus] ?? Number(value);
+      else if (['OrchestrationInstance', 'ParentInstance', 'Tags', 'FailureDetails'].includes(key)) {
+        (event as unknown as Record<string, unknown>)[key] = typeof value === 'string' && value !== '' ? JSON.parse(value) : null;
+      } else (event as unknown as Record<string, unknown>)[key] = value;
+    }
+    for (const field of LARGE_FIELDS) {
+      const blob = row[`${field}BlobName`];
+      if (typeof blob === 'string') event[field] = await this.#downloadGzip(blob);
+    }
+    return event;
+  }
+
+  async #eventToRow(instanceId: string, executionId: string, sequence: number, event: HistoryEvent): Promise<TableEntity<Record<string, unknown>>> {
+    const rowKey = sequence.toString(16).toUpperCase().padStart(16, '0');
+    const row: TableEntity<Record<string, unknown>> = { partitionKey: escapeKey(instanceId), rowKey, ExecutionId: executionId };
+    for (const [key, value] of Object.entries(event)) {
+      if (value === undefined || value === null) continue;
+      if (key === 'EventType') row.EventType = eventTypeName(value as number);
+      else if (key === 'Timestamp') row._Timestamp = new Date(value as string);
+      else if (key === 'FireAt') row.FireAt = new Date(value as string);
+      else if (key === 'OrchestrationStatus') row.OrchestrationStatus = statusName(value as number);
+      else if (typeof value === 'object') row[key] = JSON.stringify(value);
+      else row[key] = value;
+    }
+    for (const field of LARGE_FIELDS) {
+      const value = event[field];
+      if (typeof value === 'string' && utf16Bytes(value) > MAX_TABLE_PROPERTY_BYTES) {
+        const random = Math.floor(Math.random() * 0xffffffff).toString(16).toUpperCase().padStart(8, '0');
+        const blobName = `${escapeKey(instanceId)}/history-${rowKey}-${eventTypeName(event.EventType)}-${random}-${field}.json.gz`;
+        await this.#uploadGzip(blobName, value);
+        row[field] = '';
+        row[`${field}BlobName`] = blobName;
+      }
+    }
+    return row;
+  }
+
+  /**
+   * Appends `events` at position `firstSequence` of the execution's history, with the sentinel
+   * row, in batches of at most 99 rows plus the sentinel (Azure's limit is 100 per batch).
+   * Returns the sentinel's new ETag. A concurrent writer makes the batch fail (412/409).
+   */
+  async appendHistory(instanceId: string, executionId: string, firstSequence: number, events: HistoryEvent[], etag: string | undefined, checkpointTime: Date): Promise<string | undefined> {
+    const rows = [];
+    for (let i = 0; i < events.length; i++) rows.push(await this.#eventToRow(instanceId, executionId, firstSequence + i, events[i]!));
+    let currentEtag = etag;
+    for (let start = 0; start < rows.length || start === 0; start += 99) {
+      const batch = rows.slice(start, start + 99);
+      const isFinal = start + 99 >= rows.length;
+      const actions: TransactionAction[] = batch.map((row) => ['upsert', row, 'Replace'] as TransactionAction);
+      const sentinel: TableEntity<Record<string, unknown>> = {
+        partitionKey: escapeKey(instanceId),
+        rowKey: SENTINEL,
+        ExecutionId: executionId,
+        IsCheckpointComplete: isFinal,
+        ...(isFinal ? { CheckpointCompletedTimestamp: checkpointTime } : {}),
+      };
+      actions.push(currentEtag ? ['update', sentinel, 'Merge', { etag: currentEtag }] : ['upsert', sentinel, 'Merge']);
+      const result = await this.history.submitTransaction(actions);
+      const last = result.subResponses.at(-1);
+      currentEtag = last?.etag ?? currentEtag;
+      if (rows.length === 0) break;
+    }
+    return currentEtag;
+  }
+
+  async deleteHistory(instanceId: string): Promise<number> {
+    const keys: Array<{ partitionKey: string; rowKey: string }> = [];
+    for await (const row of this.history.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${escapeKey(instanceId)}`, select: ['RowKey'] } })) {
+      keys.push({ partitionKey: row.partitionKey!, rowKey: row.rowKey! });
+    }
+    for (let i = 0; i < keys.length; i += 100) {
+      await this.history.submitTransaction(keys.slice(i, i + 100).map((k) => ['delete', k] as TransactionAction));
+    }
+    return keys.length;
+  }
+
+  async deleteLargeMessages(instanceId: string): Promise<void> {
+    for await (const blob of this.largeMessages.listBlobsFlat({ prefix: `${escapeKey(instanceId)}/` })) {
+      await this.largeMessages.deleteBlob(blob.name).catch(() => undefined);
+    }
+  }
+
+  // ---- instances ------------------------------------------------------------------------
+
+  async getInstance(instanceId: string): Promise<InstanceRow | undefined> {
+    try {
+      const row = await this.instances.getEntity<Record<string, unknown>>(escapeKey(instanceId), '');
+      return this.#toInstance(instanceId, row);
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+      throw err;
+    }
+  }
+
+  #toInstance(instanceId: string, row: Record<string, unknown>): InstanceRow {
+    const completed = toDate(row.CompletedTime);
+    return {
+      instanceId,
+      name: str(row.Name) ?? '',
+      version: str(row.Version) ?? '',
+      executionId: str(row.ExecutionId) ?? '',
+      runtimeStatus: (str(row.RuntimeStatus) ?? 'Pending') as RuntimeStatus,
+      input: str(row.Input),
+      output: str(row.Output),
+      customStatus: str(row.CustomStatus),
+      createdTime: toDate(row.CreatedTime) ?? new Date(0),
+      lastUpdatedTime: toDate(row.LastUpdatedTime) ?? new Date(0),
+      ...(completed ? { completedTime: completed } : {}),
+    };
+  }
+
+  /** Writes the instance row's columns (merge); large Input/Output go to blobs, the URL stays. */
+  async mergeInstance(instanceId: string, columns: Record<string, unknown>, mode: 'Merge' | 'Replace' = 'Merge'): Promise<void> {
+    const row: TableEntity<Record<string, unknown>> = { partitionKey: escapeKey(instanceId), rowKey: '', TaskHubName: this.hubName };
+    for (const [key, value] of Object.entries(columns)) {
+      // A missing column is "no value" (the service has no nulls); Replace drops old values.
+      if (value === undefined || value === null) continue;
+      if ((key === 'Input' || key === 'Output' || key === 'CustomStatus') && typeof value === 'string' && utf16Bytes(value) > MAX_TABLE_PROPERTY_BYTES) {
+        const blobName = `${escapeKey(instanceId)}/${key}-${randomUUID().replaceAll('-', '')}.json.gz`;
+        await this.#uploadGzip(blobName, value);
+        row[key] = `${this.largeMessages.url}/${blobName}`;
+      } else row[key] = value;
+    }
+    await this.instances.upsertEntity(row, mode);
+  }
+
+  /** Creates the row of a new instance; false when one exists already. */
+  async createInstance(instanceId: string, columns: Record<string, unknown>): Promise<boolean> {
+    try {
+      const row: TableEntity<Record<string, unknown>> = { partitionKey: escapeKey(instanceId), rowKey: '', TaskHubName: this.hubName, ...columns };
+      await this.instances.createEntity(row);
+      return true;
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 409) return false;
+      throw err;
+    }
+  }
+
+  async deleteInstance(instanceId: string): Promise<boolean> {
+    try {
+      await this.instances.deleteEntity(escapeKey(instanceId), '');
+      return true;
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return false;
+      throw err;
+    }
+  }
+
+  /** One page of instances, in table order; `continuation` is the service's token, opaque to callers. */
+  async listInstances(filter: string | undefined, pageSize: number, continuation: string | undefined): Promise<{ rows: InstanceRow[]; continuation?: string }> {
+    const iterator = this.instances
+      .listEntities<Record<string, unknown>>({ queryOptions: filter ? { filter } : {} })
+      .byPage({ maxPageSize: pageSize, ...(continuation ? { continuationToken: continuation } : {}) });
+    const page = await iterator.next();
+    if (page.done) return { rows: [] };
+    const rows = page.value.map((row) => this.#toInstance(unescapeKey(row.partitionKey ?? ''), row));
+    const token = (page.value as { continuationToken?: string }).continuationToken;
+    return token ? { rows, continuation: token } : { rows };
+  }
+}
+
+export function unescapeKey(key: string): string {
+  return key.replace(/\^([0-9a-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+function ignoreExists(err: unknown): void {
+  if ((err as { statusCode?: number }).statusCode === 409) return;
+  throw err;
+}
+
+export { statusName };
