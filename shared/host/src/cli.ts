@@ -9,14 +9,21 @@ import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { timestamp } from './console-log.ts';
 import { startHost, type FunctionInfo, type RunningHost } from './host.ts';
+import { VirtualClock, type ClockMode } from './durable/clock.ts';
 
-const usage = `Usage: node shared/host/src/cli.ts serve <appDir> [--port 7071]
+const usage = `Usage: node shared/host/src/cli.ts serve <appDir> [--port 7071] [--clock real|virtual|auto]
   Runs an Azure Functions (Node.js v4 model) app folder like \`func start\`.
-  --port, -p   HTTP port (0 picks a free one; default: local.settings.json Host.LocalHttpPort or 7071)`;
+  --port, -p   HTTP port (0 picks a free one; default: local.settings.json Host.LocalHttpPort or 7071)
+  --clock      Durable Functions time: real (default); virtual (stands still until advanced over
+               IPC); auto (virtual, and jumps to the next durable timer whenever the host is idle)`;
 
 export type HostMessage =
   | { type: 'ready'; url: string; port: number; functions: FunctionInfo[] }
-  | { type: 'load-error'; message: string };
+  | { type: 'load-error'; message: string }
+  | { type: 'clock'; now: string; id?: number; error?: string };
+
+/** What the parent (spawnHost) may send: clock controls. */
+export type ParentMessage = { type: 'clock'; action: 'advance'; ms: number; id?: number } | { type: 'clock'; action: 'now'; id?: number };
 
 function send(message: HostMessage): Promise<void> {
   return new Promise((resolve) => {
@@ -74,12 +81,13 @@ function captureAppOutput(): void {
   });
 }
 
-async function serve(appDir: string, port: number | undefined): Promise<void> {
+async function serve(appDir: string, port: number | undefined, clock: ClockMode): Promise<void> {
   captureAppOutput();
   const started = performance.now();
   let host: RunningHost;
+  const lease = Number(process.env.WORKSHOP_DURABLE_LEASE_MS);
   try {
-    host = await startHost({ appDir, port });
+    host = await startHost({ appDir, port, clock, ...(lease > 0 ? { durableLeaseMs: lease } : {}) });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`${timestamp()} ${message}\n`);
@@ -101,6 +109,22 @@ async function serve(appDir: string, port: number | undefined): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT received'));
   process.once('SIGTERM', () => void shutdown('SIGTERM received'));
   if (process.send) process.once('disconnect', () => void shutdown('The parent process went away'));
+  process.on('message', (message: ParentMessage) => {
+    if (message?.type !== 'clock') return;
+    const reply = (extra: { error?: string } = {}) =>
+      void send({ type: 'clock', now: host.clock.now().toISOString(), ...(message.id !== undefined ? { id: message.id } : {}), ...extra });
+    if (message.action === 'now') return reply();
+    if (message.action === 'advance') {
+      if (!(host.clock instanceof VirtualClock)) return reply({ error: 'The host runs on the real clock; start it with --clock virtual or auto to advance time.' });
+      try {
+        host.clock.advance(Number(message.ms));
+        host.durable?.engine.wake();
+        return reply();
+      } catch (err) {
+        return reply({ error: (err as Error).message });
+      }
+    }
+  });
 
   await send({ type: 'ready', url: host.url, port: host.port, functions: host.functions });
 }
@@ -111,6 +135,7 @@ async function main(argv: string[]): Promise<void> {
     allowPositionals: true,
     options: {
       port: { type: 'string', short: 'p' },
+      clock: { type: 'string', default: 'real' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -127,7 +152,12 @@ async function main(argv: string[]): Promise<void> {
       process.exit(2);
     }
   }
-  await serve(path.resolve(appDir), port);
+  const clock = values.clock as ClockMode;
+  if (!['real', 'virtual', 'auto'].includes(clock)) {
+    process.stderr.write(`--clock must be real, virtual or auto, not "${values.clock}".\n`);
+    process.exit(2);
+  }
+  await serve(path.resolve(appDir), port, clock);
 }
 
 if (import.meta.main) {

@@ -3,7 +3,7 @@ export { startHost, HostStartError } from './host.ts';
 export type { HostOptions, RunningHost, FunctionInfo } from './host.ts';
 export { spawnHost } from './spawn-host.ts';
 export type { SpawnHostOptions, SpawnedHost } from './spawn-host.ts';
-export type { HostMessage } from './cli.ts';
+export type { HostMessage, ParentMessage } from './cli.ts';
 export type { BindingProvider, BindingContext, OutputWriter } from './bindings/binding-provider.ts';
 export { FunctionExecutor, InvocationFailedError } from './executor.ts';
 export type { ExecuteRequest, ExecuteResult } from './executor.ts';

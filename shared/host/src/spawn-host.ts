@@ -17,6 +17,11 @@ export interface SpawnHostOptions {
   onOutput?: (line: string, stream: 'stdout' | 'stderr') => void;
   /** How long to wait for `ready` before giving up (default 60 s). */
   startTimeoutMs?: number;
+  /**
+   * Durable Functions time (`--clock`): 'real' (default), 'virtual' (moves only with
+   * advanceClock), 'auto' (virtual, skipping to the next durable timer whenever the host is idle).
+   */
+  clock?: 'real' | 'virtual' | 'auto';
 }
 
 export interface SpawnedHost {
@@ -29,6 +34,10 @@ export interface SpawnedHost {
   /** SIGTERM, then SIGKILL if the host has not exited after `graceMs` (default 5 s). */
   stop(graceMs?: number): Promise<void>;
   kill(signal?: NodeJS.Signals): void;
+  /** Moves the host's virtual clock forward (IPC `{ type: 'clock', action: 'advance', ms }`); resolves to the new time. */
+  advanceClock(ms: number): Promise<Date>;
+  /** The host's clock (IPC `{ type: 'clock', action: 'now' }`). */
+  now(): Promise<Date>;
 }
 
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
@@ -36,6 +45,7 @@ const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
 export function spawnHost(options: SpawnHostOptions): Promise<SpawnedHost> {
   const args = [CLI, 'serve', options.appDir];
   if (options.port !== undefined) args.push('--port', String(options.port));
+  if (options.clock !== undefined) args.push('--clock', options.clock);
   // process.execPath is the pinned Node 24 whenever this runs under it (npm scripts, vitest).
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -74,6 +84,28 @@ export function spawnHost(options: SpawnHostOptions): Promise<SpawnedHost> {
     clearTimeout(timer);
   };
 
+  // Clock requests carry an id; the child echoes it in its reply.
+  let nextId = 0;
+  const clockRequest = (message: { action: 'advance'; ms: number } | { action: 'now' }): Promise<Date> =>
+    new Promise<Date>((resolve, reject) => {
+      if (!child.connected) return reject(new Error('The host is not running.'));
+      const id = nextId++;
+      const onReply = (reply: HostMessage) => {
+        if (reply?.type !== 'clock' || reply.id !== id) return;
+        child.off('message', onReply);
+        child.off('exit', onExit);
+        if (reply.error) reject(new Error(reply.error));
+        else resolve(new Date(reply.now));
+      };
+      const onExit = () => {
+        child.off('message', onReply);
+        reject(new Error('The host exited before answering the clock request.'));
+      };
+      child.on('message', onReply);
+      child.once('exit', onExit);
+      child.send({ type: 'clock', id, ...message });
+    });
+
   return new Promise<SpawnedHost>((resolve, reject) => {
     const timeoutMs = options.startTimeoutMs ?? 60_000;
     const timer = setTimeout(() => {
@@ -92,6 +124,8 @@ export function spawnHost(options: SpawnHostOptions): Promise<SpawnedHost> {
           logs: () => output,
           stop,
           kill,
+          advanceClock: (ms: number) => clockRequest({ action: 'advance', ms }),
+          now: () => clockRequest({ action: 'now' }),
         });
       } else if (message?.type === 'load-error') {
         cleanup();

@@ -327,8 +327,9 @@ export class TaskHubStorage {
 
   async deleteHistory(instanceId: string): Promise<number> {
     const keys: Array<{ partitionKey: string; rowKey: string }> = [];
-    for await (const row of this.history.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${escapeKey(instanceId)}`, select: ['RowKey'] } })) {
-      keys.push({ partitionKey: row.partitionKey!, rowKey: row.rowKey! });
+    const partitionKey = escapeKey(instanceId);
+    for await (const row of this.history.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey}`, select: ['RowKey'] } })) {
+      keys.push({ partitionKey, rowKey: row.rowKey! });
     }
     for (let i = 0; i < keys.length; i += 100) {
       await this.history.submitTransaction(keys.slice(i, i + 100).map((k) => ['delete', k] as TransactionAction));
