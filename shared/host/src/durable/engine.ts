@@ -513,7 +513,7 @@ export class DurableEngine {
       } else {
         const payload = orchestratorPayload({
           history: all,
-          input: started === args.startEvent || !args.startEvent ? (all.find((e) => e.EventType === EventType.ExecutionStarted)?.Input ?? null) : null,
+          input: all.find((e) => e.EventType === EventType.ExecutionStarted)?.Input ?? null,
           instanceId,
           parentInstanceId: parent?.OrchestrationInstance.InstanceId ?? null,
           isReplaying: past.length > 0,
