@@ -40,16 +40,18 @@ export const thumbnailOrchestrator: OrchestrationHandler = function* (context: O
   //    carry on with the next image. On replay the same failure is read from the history and
   //    thrown again, so the catch takes the same path every time.
   //
-  // TODO Step 2: fan out. Replace this loop: create every task first, then yield them all at once:
-  //     const tasks = images.map((blob) => context.df.callActivity(MAKE_THUMBNAIL, { container: job.container, blob, width: job.width }));
-  //     const outcomes: ThumbnailOutcome[] = yield context.df.Task.all(tasks);
-  //   then sort the outcomes into thumbnails and failed (Step 3 makes them outcomes).
-  //   Task.all([]) throws: an empty container must skip it.
-  // TODO Step 4: report progress with context.df.setCustomStatus({ phase, total, done, failed })
-  //   (a JobProgress): 'listing' before listImages, 'resizing' before the fan-out,
-  //   'writing-manifest' before writeManifest, 'done' before the return.
-  // TODO Step 5: fan out in batches of job.batchSize: for (const batch of batches(images, job.batchSize)) { … }
-  //   with one Task.all per batch, and the 'resizing' status updated before each batch.
+  // TODO Step 2: fan out. Replace this loop (try/catch included): create every task first, then
+  //   yield them all at once, with one yield:
+  //     const tasks: Task[] = images.map((blob) => context.df.callActivity(MAKE_THUMBNAIL, <its ThumbnailRequest>));
+  //     const results: ThumbnailResult[] = yield context.df.Task.all(tasks);
+  //   Task.all([]) throws: skip it when there are no images.
+  // TODO Step 3: with makeThumbnail answering outcomes, type them as ThumbnailOutcome[] and sort
+  //   them: outcome.ok → thumbnails (without `ok`), otherwise → failed ({ source, reason }).
+  // TODO Step 4: report progress: context.df.setCustomStatus(progress) with a JobProgress:
+  //   { phase: 'listing' } before listImages; { phase: 'resizing', total, done, failed } before the
+  //   fan-out; 'writing-manifest' before writeManifest; 'done' before the return.
+  // TODO Step 5: fan out in batches: for (const batch of batches(images, job.batchSize)) { … }, one
+  //   Task.all per batch, and the 'resizing' status set again before each batch.
   const thumbnails: ThumbnailResult[] = [];
   const failed: ThumbnailFailure[] = [];
   for (const blob of images) {
