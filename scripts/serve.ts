@@ -1,10 +1,10 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { spawnHost } from '@workshop/host';
 import { seedSamples } from '@workshop/samples';
 import { DEV_PORTS, startDevStorage } from './lib/dev-storage.ts';
 import { formatHome } from './lib/home.ts';
+import { HostRestarter } from './lib/host-restarter.ts';
 import { ensureLocalSettings } from './lib/local-settings.ts';
 import { findLab, readManifest, repoRoot, solutionDir, starterDir, UsageError } from './lib/manifest.ts';
 import { bold, cyan, dim } from './lib/style.ts';
@@ -39,16 +39,17 @@ async function main(): Promise<void> {
   await seedSamples(blobs.getContainerClient('samples'));
 
   console.log(bold(`\nLab ${lab.id} · ${lab.title}`), dim(`(${relative(repoRoot, appDir)})\n`));
-  const host = await spawnHost({ appDir, port, onOutput: (line) => console.log(line) });
+  const restarter = new HostRestarter({ appDir, port, onOutput: (line) => console.log(line) });
+  const host = await restarter.start();
 
   const stop = async () => {
-    await host.stop();
+    await restarter.stop();
     if (storage !== 'reused') await storage.stop();
     process.exit(0);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  console.log(dim(`\nTry it: ${cyan(`curl ${host.functions.find((f) => f.url)?.url ?? host.url}`)}  ·  Ctrl+C stops the host and Azurite.`));
+  console.log(dim(`\nTry it: ${cyan(`curl ${host?.functions.find((f) => f.url)?.url ?? `http://127.0.0.1:${port}`}`)}  ·  Saving a file restarts the host; Ctrl+C stops it and Azurite.`));
 }
 
 main().catch((error: unknown) => {
