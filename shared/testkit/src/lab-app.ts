@@ -18,6 +18,12 @@ export interface LabAppOptions {
   seed?: boolean;
   /** Extra app settings; they win over local.settings.json and over the test storage account. */
   env?: Record<string, string>;
+  /**
+   * Durable Functions time. `real` (default); `virtual`: moves only with `app.clock.advance`;
+   * `auto`: virtual, and skips to the next durable timer whenever the app is idle — a one-hour
+   * timer fires at once, at exactly the right virtual time.
+   */
+  clock?: 'real' | 'virtual' | 'auto';
 }
 
 export interface LabApp {
@@ -29,9 +35,16 @@ export interface LabApp {
   /** The storage account the app's `AzureWebJobsStorage` points at. */
   readonly blobs: BlobServiceClient;
   readonly connectionString: string;
-  /** Everything the host has printed so far (function logs included). */
+  /** Everything the host has printed so far (function logs included), across restarts. */
   logs(): string;
   stop(): Promise<void>;
+  /**
+   * Stops the host — with `kill: true` as `kill -9` would, mid-work — and starts it again on
+   * the same port and storage, as after a crash. Azurite keeps running throughout.
+   */
+  restartHost(options?: { kill?: boolean }): Promise<void>;
+  /** The host's durable clock. */
+  readonly clock: { advance(ms: number): Promise<Date>; now(): Promise<Date> };
 
   /** An orchestration's status, through the public management API; undefined when unknown. */
   status(instanceId: string, options?: StatusOptions): Promise<OrchestrationStatus | undefined>;
@@ -58,14 +71,20 @@ export async function startLabApp(options: LabAppOptions = {}): Promise<LabApp> 
       return azurite;
     });
   }
-  const host = spawnHost({ appDir: dir, port: 0, env: { AzureWebJobsStorage: connectionString, ...options.env } });
+  const hostOptions = {
+    appDir: dir,
+    env: { AzureWebJobsStorage: connectionString, ...options.env },
+    ...(options.clock ? { clock: options.clock } : {}),
+  };
+  const host = spawnHost({ ...hostOptions, port: 0 });
 
   const [storageResult, hostResult] = await Promise.allSettled([storage, host]);
   if (storageResult.status === 'rejected' || hostResult.status === 'rejected') {
     await stopAll(settledValue(hostResult), settledValue(storageResult));
     throw storageResult.status === 'rejected' ? storageResult.reason : (hostResult as PromiseRejectedResult).reason;
   }
-  const running = hostResult.value;
+  let running = hostResult.value;
+  let earlierLogs = '';
   const azurite = storageResult.value;
   const durable = new DurableInspector(running.url, connectionString, taskHubName(dir));
   return {
@@ -74,8 +93,26 @@ export async function startLabApp(options: LabAppOptions = {}): Promise<LabApp> 
     blobs: BlobServiceClient.fromConnectionString(connectionString),
     connectionString,
     fetch: (path, init) => fetch(new URL(path, running.url), init),
-    logs: () => running.logs(),
+    logs: () => earlierLogs + running.logs(),
     stop: () => stopAll(running, azurite),
+    async restartHost(restart = {}) {
+      if (restart.kill) {
+        const child = running.child;
+        if (child.exitCode === null && child.signalCode === null) {
+          const exited = new Promise((resolve) => child.once('exit', resolve));
+          running.kill('SIGKILL');
+          await exited;
+        }
+      } else {
+        await running.stop();
+      }
+      earlierLogs += running.logs() + `\n--- host ${restart.kill ? 'killed (SIGKILL)' : 'stopped'}; starting again ---\n`;
+      running = await spawnHost({ ...hostOptions, port: running.port });
+    },
+    clock: {
+      advance: (ms) => running.advanceClock(ms),
+      now: () => running.now(),
+    },
     status: (id, statusOptions) => durable.status(id, statusOptions),
     waitForCompletion: (id, waitOptions) => durable.waitForCompletion(id, waitOptions),
     history: (id) => durable.history(id),

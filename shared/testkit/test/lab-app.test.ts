@@ -1,0 +1,58 @@
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startLabApp, type LabApp } from '../src/index.ts';
+
+const durableApp = fileURLToPath(new URL('../../host/test/durable/fixtures/durable-app', import.meta.url));
+
+async function start(path: string, input: unknown, app: LabApp): Promise<string> {
+  const res = await app.fetch(path, { method: 'POST', body: JSON.stringify(input), headers: { 'content-type': 'application/json' } });
+  expect(res.status).toBe(202);
+  return ((await res.json()) as { id: string }).id;
+}
+
+describe('startLabApp', () => {
+  let app: LabApp | undefined;
+  afterEach(async () => {
+    await app?.stop();
+    app = undefined;
+  });
+
+  it('runs an orchestration to completion and shows its History rows', async () => {
+    app = await startLabApp({ dir: durableApp });
+    const id = await start('/api/orchestrators/helloSequence', null, app);
+    const status = await app.waitForCompletion(id);
+    expect(status.runtimeStatus).toBe('Completed');
+    expect(status.output).toEqual(['Hello Tokyo', 'Hello Seattle', 'Hello Cairo']);
+    const scheduled = (await app.history(id)).filter((row) => row.EventType === 'TaskScheduled');
+    expect(scheduled.map((row) => row.Name)).toEqual(['sayHello', 'sayHello', 'sayHello']);
+  });
+
+  it('skips time under the auto clock: a one-hour timer fires at exactly start + 1 h', async () => {
+    app = await startLabApp({ dir: durableApp, clock: 'auto' });
+    const id = await start('/api/orchestrators/sleeper', null, app);
+    const { output } = await app.waitForCompletion(id);
+    const { started, woke } = output as { started: string; woke: string };
+    expect(new Date(woke).getTime() - new Date(started).getTime()).toBe(60 * 60 * 1000);
+  });
+
+  it('moves the virtual clock only when told', async () => {
+    app = await startLabApp({ dir: durableApp, clock: 'virtual' });
+    const before = await app.clock.now();
+    const after = await app.clock.advance(90_000);
+    expect(after.getTime() - before.getTime()).toBe(90_000);
+  });
+
+  it('restarts a killed host, and the orchestration completes from its checkpoint', async () => {
+    app = await startLabApp({ dir: durableApp });
+    const id = await start('/api/orchestrators/slowSequence', null, app);
+    const deadline = Date.now() + 15_000;
+    while (!(await app.history(id)).some((row) => row.EventType === 'TaskCompleted') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    await app.restartHost({ kill: true });
+    const status = await app.waitForCompletion(id);
+    expect(status.runtimeStatus).toBe('Completed');
+    expect(status.output).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(app.logs()).toContain('killed (SIGKILL)');
+  });
+});
