@@ -7,9 +7,9 @@ import { parseWidth, THUMBNAIL_CONTAINER } from '../lib/thumbnail.ts';
 import { ORCHESTRATOR, parseBatchSize, type ThumbnailJob } from '../lib/thumbnail-job.ts';
 
 /**
- * POST /api/thumbnail-jobs?container=…&width=…&batchSize=… — starts a job that makes a thumbnail of every
- * image in a container, and answers at once: the work happens in the background, in the
- * orchestration `thumbnailOrchestrator`.
+ * POST /api/thumbnail-jobs?container=…&width=…&batchSize=… — starts a job that makes a thumbnail
+ * of every image in a container, and answers at once: the work happens in the background, in
+ * the orchestration `thumbnailOrchestrator`.
  *
  *   ?container=samples&width=200 (&batchSize=10: how many thumbnails are made at once)
  *       → 202 JSON {"id":"…","statusQueryGetUri":"…","sendEventPostUri":"…","terminatePostUri":"…",
