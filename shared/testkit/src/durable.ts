@@ -38,24 +38,27 @@ export function taskHubName(appDir: string): string {
   }
 }
 
+export type FetchFromHost = (path: string, init?: RequestInit) => Promise<Response>;
+
 export class DurableInspector {
-  readonly #origin: string;
+  readonly #fetch: FetchFromHost;
   readonly #connectionString: string;
   readonly #hub: string;
 
-  constructor(origin: string, connectionString: string, hub: string) {
-    this.#origin = origin;
+  constructor(fetchFromHost: FetchFromHost, connectionString: string, hub: string) {
+    this.#fetch = fetchFromHost;
     this.#connectionString = connectionString;
     this.#hub = hub;
   }
 
   /** The status, through the same public webhook a learner curls; undefined when unknown. */
   async status(instanceId: string, options: StatusOptions = {}): Promise<OrchestrationStatus | undefined> {
-    const url = new URL(`/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}`, this.#origin);
-    for (const [key, value] of Object.entries(options)) if (value) url.searchParams.set(key, 'true');
-    const res = await fetch(url);
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(options)) if (value) query.set(key, 'true');
+    const path = `/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}?${query}`;
+    const res = await this.#fetch(path);
     if (res.status === 404) return undefined;
-    if (!res.ok && res.status !== 202) throw new Error(`GET ${url.pathname} answered ${res.status}: ${await res.text()}`);
+    if (!res.ok && res.status !== 202) throw new Error(`GET ${path} answered ${res.status}: ${await res.text()}`);
     return (await res.json()) as OrchestrationStatus;
   }
 

@@ -3,6 +3,7 @@ import { connectionStringFor, endpointsFor, freePorts, startAzurite, UNREACHABLE
 import { spawnHost, type SpawnedHost } from '@workshop/host';
 import { seedSamples } from '@workshop/samples';
 import { labAppDir } from './app-dir.ts';
+import { SupervisedHost } from './supervised-host.ts';
 import { DurableInspector, taskHubName, type OrchestrationStatus, type StatusOptions } from './durable.ts';
 
 export interface LabAppOptions {
@@ -73,45 +74,35 @@ export async function startLabApp(options: LabAppOptions = {}): Promise<LabApp> 
   }
   const hostOptions = {
     appDir: dir,
-    env: { AzureWebJobsStorage: connectionString, ...options.env },
+    // A short queue lease: after a crash, unfinished work reappears in 2 s rather than 10.
+    env: { AzureWebJobsStorage: connectionString, WORKSHOP_DURABLE_LEASE_MS: '2000', ...options.env },
     ...(options.clock ? { clock: options.clock } : {}),
   };
-  const host = spawnHost({ ...hostOptions, port: 0 });
-
-  const [storageResult, hostResult] = await Promise.allSettled([storage, host]);
+  const [storageResult, hostResult] = await Promise.allSettled([storage, spawnHost({ ...hostOptions, port: 0 })]);
   if (storageResult.status === 'rejected' || hostResult.status === 'rejected') {
     await stopAll(settledValue(hostResult), settledValue(storageResult));
     throw storageResult.status === 'rejected' ? storageResult.reason : (hostResult as PromiseRejectedResult).reason;
   }
-  let running = hostResult.value;
-  let earlierLogs = '';
+  const host = new SupervisedHost(hostOptions, hostResult.value);
   const azurite = storageResult.value;
-  const durable = new DurableInspector(running.url, connectionString, taskHubName(dir));
+  const fetchFromHost = (path: string, init?: RequestInit) => host.fetch(path, init);
+  const durable = new DurableInspector(fetchFromHost, connectionString, taskHubName(dir));
   return {
-    url: running.url,
+    url: host.url,
     dir,
     blobs: BlobServiceClient.fromConnectionString(connectionString),
     connectionString,
-    fetch: (path, init) => fetch(new URL(path, running.url), init),
-    logs: () => earlierLogs + running.logs(),
-    stop: () => stopAll(running, azurite),
-    async restartHost(restart = {}) {
-      if (restart.kill) {
-        const child = running.child;
-        if (child.exitCode === null && child.signalCode === null) {
-          const exited = new Promise((resolve) => child.once('exit', resolve));
-          running.kill('SIGKILL');
-          await exited;
-        }
-      } else {
-        await running.stop();
-      }
-      earlierLogs += running.logs() + `\n--- host ${restart.kill ? 'killed (SIGKILL)' : 'stopped'}; starting again ---\n`;
-      running = await spawnHost({ ...hostOptions, port: running.port });
+    fetch: fetchFromHost,
+    logs: () => host.logs(),
+    // The host first: stopping storage under a running host would leave it retrying.
+    stop: async () => {
+      await host.stop().catch(() => undefined);
+      await azurite?.stop();
     },
+    restartHost: (restart = {}) => host.restart(restart.kill ?? false),
     clock: {
-      advance: (ms) => running.advanceClock(ms),
-      now: () => running.now(),
+      advance: (ms) => host.current.advanceClock(ms),
+      now: () => host.current.now(),
     },
     status: (id, statusOptions) => durable.status(id, statusOptions),
     waitForCompletion: (id, waitOptions) => durable.waitForCompletion(id, waitOptions),
@@ -124,5 +115,6 @@ function settledValue<T>(result: PromiseSettledResult<T>): T | undefined {
 }
 
 async function stopAll(host: SpawnedHost | undefined, azurite: RunningAzurite | undefined): Promise<void> {
-  await Promise.allSettled([host?.stop(), azurite?.stop()]);
+  await host?.stop().catch(() => undefined);
+  await azurite?.stop().catch(() => undefined);
 }

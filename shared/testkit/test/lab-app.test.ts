@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startLabApp, type LabApp } from '../src/index.ts';
 
 const durableApp = fileURLToPath(new URL('../../host/test/durable/fixtures/durable-app', import.meta.url));
+const crashyApp = fileURLToPath(new URL('./fixtures/crashy-app', import.meta.url));
 
 async function start(path: string, input: unknown, app: LabApp): Promise<string> {
   const res = await app.fetch(path, { method: 'POST', body: JSON.stringify(input), headers: { 'content-type': 'application/json' } });
@@ -54,5 +55,14 @@ describe('startLabApp', () => {
     expect(status.runtimeStatus).toBe('Completed');
     expect(status.output).toEqual([0, 1, 2, 3, 4, 5]);
     expect(app.logs()).toContain('killed (SIGKILL)');
+  });
+
+  it('names the crash when the app kills the host, and restarts it as the Functions host restarts its worker', async () => {
+    app = await startLabApp({ dir: crashyApp, storage: 'unreachable' });
+    const error = await app.fetch('/api/crash').catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/host crashed while answering GET \/api\/crash/);
+    expect((error as Error).message).toContain('boom from the app');
+    expect(await (await app.fetch('/api/ok')).text()).toBe('ok');
   });
 });

@@ -5,6 +5,7 @@
 // the work is redone from the last checkpoint: orchestrations replay, activities run again
 // (at least once, never lost).
 
+import { waitForStorage } from './storage-reachable.ts';
 import { randomUUID } from 'node:crypto';
 import type { FunctionExecutor, HostLog } from '../executor.ts';
 import type { RegisteredFunction } from '../functions-core.ts';
@@ -160,6 +161,10 @@ export class DurableEngine {
   }
 
   async start(): Promise<void> {
+    await waitForStorage(this.storage.endpoints, {
+      timeoutMs: 60_000,
+      onWaiting: () => this.#log('warning', 'Waiting for storage (Azurite) to accept connections…'),
+    });
     await this.storage.init();
     this.#stopped = false;
     this.#renewer = setInterval(() => void this.#renewAll(), Math.max(500, Math.floor(this.#leaseMs / 3)));

@@ -124,6 +124,11 @@ export class TaskHubStorage {
     this.largeMessages = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(`${hubName.toLowerCase()}-largemessages`);
   }
 
+  /** The endpoints the hub talks to (for a reachability check; no secrets in them). */
+  get endpoints(): string[] {
+    return [this.history.url, this.workItems.url, this.largeMessages.url];
+  }
+
   /** Creates the tables, queues and container of the hub when missing (idempotent). */
   init(): Promise<void> {
     this.#initialized ??= (async () => {
