@@ -14,6 +14,7 @@ export class HostRestarter {
   #watcher: { close(): void } | undefined;
   #timer: NodeJS.Timeout | undefined;
   #restarting: Promise<void> = Promise.resolve();
+  #stopping = false;
 
   constructor(options: SpawnHostOptions) {
     this.#options = options;
@@ -38,7 +39,9 @@ export class HostRestarter {
   #restart(changed: string): void {
     this.#restarting = this.#restarting.then(async () => {
       console.log(dim(`\n${changed} changed: restarting the host…`));
-      await this.#host?.stop();
+      const old = this.#host;
+      this.#host = undefined;
+      await old?.stop();
       await this.#spawn();
     });
   }
@@ -46,7 +49,15 @@ export class HostRestarter {
   async #spawn(): Promise<void> {
     this.#host = undefined;
     try {
-      this.#host = await spawnHost(this.#options);
+      const host = await spawnHost(this.#options);
+      this.#host = host;
+      // A crash of the app (an uncaught exception) ends the host; the Functions host would
+      // restart its worker, so do the same.
+      host.child.once('exit', (code, signal) => {
+        if (this.#host !== host || this.#stopping) return;
+        console.log(red(`The host stopped unexpectedly (${signal ?? `exit code ${code}`}); starting it again, as the Functions host restarts a crashed worker.`));
+        this.#restarting = this.#restarting.then(() => this.#spawn());
+      });
     } catch (error) {
       console.log(red(error instanceof Error ? error.message : String(error)));
       console.log(dim('Fix it and save: the host starts again by itself.'));
@@ -54,6 +65,7 @@ export class HostRestarter {
   }
 
   async stop(): Promise<void> {
+    this.#stopping = true;
     this.#watcher?.close();
     clearTimeout(this.#timer);
     await this.#restarting;
