@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { benchDurable } from './lib/bench-durable.ts';
+import { benchPipeline } from './lib/bench-pipeline.ts';
 import { readManifest, repoRoot } from './lib/manifest.ts';
 import { bold, dim } from './lib/style.ts';
 
@@ -37,6 +38,15 @@ async function main(): Promise<void> {
     const ratio = t.perSecond / t.published;
     console.log(`${t.name.padEnd(44)} ${t.perSecond.toFixed(0).padStart(8)} /s   published ${String(t.published).padStart(3)} /s   ${ratio.toFixed(1)}×   ${ratio >= 10 ? 'within goal' : 'UNDER GOAL'}`);
   }
+  console.log('');
+
+  const pipeline = await benchPipeline(100);
+  const overhead = pipeline.lab06Seconds / pipeline.plainLoopSeconds;
+  console.log(bold(`Thumbnail pipeline, ${pipeline.images} images`));
+  console.log(`${'plain loop, same sharp calls, one process'.padEnd(44)} ${pipeline.plainLoopSeconds.toFixed(2).padStart(8)} s`);
+  console.log(`${'lab 05: orchestration, one after another'.padEnd(44)} ${pipeline.lab05Seconds.toFixed(2).padStart(8)} s`);
+  console.log(`${'lab 06: orchestration, fan-out/fan-in'.padEnd(44)} ${pipeline.lab06Seconds.toFixed(2).padStart(8)} s   ${overhead.toFixed(2)}× the plain loop (goal ≤ 1.3×)   ${overhead <= 1.3 ? 'within goal' : 'OVER GOAL'}`);
+  console.log(`${'lab 06 vs lab 05'.padEnd(44)} ${(pipeline.lab05Seconds / pipeline.lab06Seconds).toFixed(2).padStart(8)}× faster`);
   console.log('');
   console.log(bold('Waiting for a verdict'));
 
