@@ -5,7 +5,7 @@
 // string again), and results come back as the worker's RPC return value.
 
 import type { RpcTypedData } from '../core-types.ts';
-import { InvocationFailedError, type FunctionExecutor } from '../executor.ts';
+import { InvocationFailedError, triggerOf, type FunctionExecutor } from '../executor.ts';
 import type { RegisteredFunction } from '../functions-core.ts';
 import type { HistoryEvent } from './history.ts';
 import { MAXIMUM_SHORT_TIMER_MS, LONG_TIMER_INTERVAL_MS, type OrchestratorResult } from './replay.ts';
@@ -110,13 +110,32 @@ export async function invokeOrchestrator(executor: FunctionExecutor, fn: Registe
   }
 }
 
+/**
+ * The activity trigger's binding data, for binding expressions such as a blob output's
+ * `backups/{backupPath}` (the official backupSiteContent sample): the top-level properties of an
+ * object input, then `instanceId`, the trigger's name and `data` (the input), which win on a
+ * clash like the extension's ActivityTriggerAttributeBindingProvider.
+ */
+function activityBindingData(fn: RegisteredFunction, input: unknown, instanceId: string): Record<string, unknown> {
+  const data: Record<string, unknown> = input && typeof input === 'object' && !Array.isArray(input) ? { ...(input as Record<string, unknown>) } : {};
+  const set = (key: string, value: unknown) => {
+    for (const k of Object.keys(data)) if (k.toLowerCase() === key.toLowerCase()) delete data[k];
+    data[key] = value;
+  };
+  set('instanceId', instanceId);
+  set(triggerOf(fn).name, input);
+  set('data', input);
+  return data;
+}
+
 export type ActivityOutcome = { ok: true; result: string | null } | { ok: false; reason: string; details: string };
 
 /** Runs one activity execution with its TaskScheduled input (JSON text). */
 export async function invokeActivity(executor: FunctionExecutor, fn: RegisteredFunction, input: string | null | undefined, instanceId: string): Promise<ActivityOutcome> {
   let triggerValue: RpcTypedData | null = null;
+  let token: unknown = null;
   if (typeof input === 'string' && input !== '' && input !== 'null') {
-    const token: unknown = JSON.parse(input);
+    token = JSON.parse(input);
     triggerValue = typeof token === 'string' ? { string: token } : { json: JSON.stringify(token) };
   }
   try {
@@ -125,6 +144,7 @@ export async function invokeActivity(executor: FunctionExecutor, fn: RegisteredF
       triggerValue: triggerValue ?? { json: 'null' },
       reason: DURABLE_REASON,
       triggerMetadata: { instanceId: { string: instanceId } },
+      bindingData: activityBindingData(fn, token, instanceId),
     });
     const data = response.returnValue;
     if (!data) return { ok: true, result: null };

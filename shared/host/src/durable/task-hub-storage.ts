@@ -48,6 +48,20 @@ export interface ReceivedMessage {
   data: MessageData;
   /** Set for a message whose body could not be read; it is deleted rather than retried forever. */
   poison?: string;
+  /**
+   * The last operation on the message (renew, delete): each needs the pop receipt the previous one
+   * returned, so they run one after another (a lease renewal racing a delete fails with 400).
+   */
+  lastOperation?: Promise<unknown>;
+  /** Set once the message is deleted: later renewals are skipped. */
+  deleted?: boolean;
+}
+
+/** Runs `operation` on `message` after the operations already started on it. */
+function serially<T>(message: ReceivedMessage, operation: () => Promise<T>): Promise<T> {
+  const run = (message.lastOperation ?? Promise.resolve()).then(operation, operation);
+  message.lastOperation = run.catch(() => undefined);
+  return run;
 }
 
 export interface InstanceRow {
@@ -193,17 +207,24 @@ export class TaskHubStorage {
   }
 
   /** Keeps a message hidden for `visibilityMs` more (the lease of a message being processed). */
-  async renew(message: ReceivedMessage, visibilityMs: number): Promise<void> {
-    const response = await message.queue.updateMessage(message.messageId, message.popReceipt, undefined, Math.max(0, Math.ceil(visibilityMs / 1000)));
-    if (response.popReceipt) message.popReceipt = response.popReceipt;
+  renew(message: ReceivedMessage, visibilityMs: number): Promise<void> {
+    return serially(message, async () => {
+      if (message.deleted) return;
+      const response = await message.queue.updateMessage(message.messageId, message.popReceipt, undefined, Math.max(0, Math.ceil(visibilityMs / 1000)));
+      if (response.popReceipt) message.popReceipt = response.popReceipt;
+    });
   }
 
-  async delete(message: ReceivedMessage): Promise<void> {
-    try {
-      await message.queue.deleteMessage(message.messageId, message.popReceipt);
-    } catch (err) {
-      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
-    }
+  delete(message: ReceivedMessage): Promise<void> {
+    return serially(message, async () => {
+      if (message.deleted) return;
+      try {
+        await message.queue.deleteMessage(message.messageId, message.popReceipt);
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+      }
+      message.deleted = true;
+    });
   }
 
   /** Lets a message reappear for another attempt after `delayMs`. */
