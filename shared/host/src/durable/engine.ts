@@ -7,6 +7,7 @@
 
 import { waitForStorage } from './storage-reachable.ts';
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import type { FunctionExecutor, HostLog } from '../executor.ts';
 import type { RegisteredFunction } from '../functions-core.ts';
 import { triggerOf } from '../executor.ts';
@@ -32,6 +33,27 @@ export interface EngineOptions {
 
 /** Real-clock timers further away than this wait hidden in the queue instead of in memory. */
 const HOLD_IN_MEMORY_MS = 30_000;
+
+/** Queue messages one checkpoint sends at the same time at most (DTFx sends them concurrently too). */
+const MAX_PARALLEL_SENDS = 50;
+
+/** Runs `tasks` with at most `limit` of them at a time; rejects with the first failure, after all settled. */
+async function runLimited(tasks: Array<() => Promise<void>>, limit: number): Promise<void> {
+  let next = 0;
+  let failure: unknown;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const task = tasks[next++]!;
+      try {
+        await task();
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  if (failure !== undefined) throw failure;
+}
 
 function isTerminal(status: RuntimeStatus | undefined): boolean {
   return status === 'Completed' || status === 'Failed' || status === 'Terminated' || status === 'Canceled';
@@ -134,6 +156,8 @@ export class DurableEngine {
   #busy = 0;
   #stopped = true;
   #wakeUp: (() => void) | undefined;
+  /** A wake-up that came while the dispatcher was polling: poll again instead of sleeping. */
+  #wakeRequested = false;
   #loop: Promise<void> | undefined;
   #renewer: NodeJS.Timeout | undefined;
   readonly #idleWaiters = new Set<() => void>();
@@ -149,7 +173,8 @@ export class DurableEngine {
     this.#log = options.log;
     this.#leaseMs = options.leaseMs ?? 10_000;
     this.#maxPollMs = options.maxPollIntervalMs ?? 250;
-    this.#maxActivities = options.maxConcurrentActivities ?? 10;
+    // The extension's default maxConcurrentActivityFunctions: 10 per processor (dedicated plans).
+    this.#maxActivities = options.maxConcurrentActivities ?? 10 * os.availableParallelism();
   }
 
   get hasDurableFunctions(): boolean {
@@ -184,6 +209,7 @@ export class DurableEngine {
 
   /** Polls again right away (after this process enqueued something). */
   wake(): void {
+    this.#wakeRequested = true;
     this.#wakeUp?.();
   }
 
@@ -228,18 +254,20 @@ export class DurableEngine {
     let delay = 10;
     while (!this.#stopped) {
       let found = 0;
+      this.#wakeRequested = false;
       try {
-        for (const queue of this.storage.controlQueues) {
-          const messages = await this.storage.receive(queue, 32, this.#leaseMs);
+        // Every queue at once, as DTFx's dispatchers poll them independently.
+        const free = this.#maxActivities - this.#runningActivities;
+        const [controls, workItems] = await Promise.all([
+          Promise.all(this.storage.controlQueues.map((queue) => this.storage.receive(queue, 32, this.#leaseMs))),
+          free > 0 ? this.storage.receive(this.storage.workItems, Math.min(32, free), this.#leaseMs) : Promise.resolve([]),
+        ]);
+        for (const messages of controls) {
           found += messages.length;
           for (const m of messages) this.#acceptControlMessage(m);
         }
-        const free = this.#maxActivities - this.#runningActivities;
-        if (free > 0) {
-          const messages = await this.storage.receive(this.storage.workItems, Math.min(32, free), this.#leaseMs);
-          found += messages.length;
-          for (const m of messages) this.#acceptWorkItem(m);
-        }
+        found += workItems.length;
+        for (const m of workItems) this.#acceptWorkItem(m);
       } catch (err) {
         if (!this.#stopped) this.#log('warning', `Polling the task hub queues failed: ${(err as Error).message}`);
       }
@@ -255,6 +283,10 @@ export class DurableEngine {
           delay = 10;
           continue;
         }
+      }
+      if (this.#wakeRequested) {
+        delay = 10;
+        continue;
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
@@ -629,7 +661,8 @@ export class DurableEngine {
     newEvents.push(newEvent(EventType.OrchestratorCompleted, now));
 
     // DTFx's order: new messages first, then the history (the checkpoint), then the deletes.
-    for (const send of outbound) await send();
+    await runLimited(outbound, MAX_PARALLEL_SENDS);
+    if (outbound.length > 0) this.wake();
     const firstSequence = past.length;
     await this.storage.appendHistory(instanceId, executionId, firstSequence, newEvents, args.etag, now);
     await this.storage.mergeInstance(instanceId, {
