@@ -174,6 +174,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       executor,
       functions: core.functions.values(),
       log: hostLog,
+      extendedSessions: durableConfig.extendedSessions,
       ...(options.durableLeaseMs !== undefined ? { leaseMs: options.durableLeaseMs } : {}),
     });
     durable = { engine, client: new DurableClientOperations(engine), hubName: durableConfig.hubName };

@@ -172,6 +172,7 @@ export class DurableClientOperations {
       if (!row) return 0;
       const storage = this.#engine.storage;
       await storage.deleteHistory(instanceId);
+      this.#engine.forgetHistory(instanceId);
       await storage.deleteLargeMessages(instanceId);
       return (await storage.deleteInstance(instanceId)) ? 1 : 0;
     });

@@ -12,6 +12,8 @@ export interface DurableConfig {
   connectionSetting: string;
   /** The name used in `connection=` of the management URLs. */
   connectionName: string;
+  /** `extendedSessionsEnabled` (default false): histories stay in memory between episodes. */
+  extendedSessions: boolean;
 }
 
 /** Task hub names: 3–45 characters, letters and digits, starting with a letter (the provider's rule). */
@@ -37,5 +39,6 @@ export function readDurableConfig(appDir: string, env: NodeJS.ProcessEnv = proce
         ? provider.connectionName
         : 'AzureWebJobsStorage';
   const connectionName = connectionSetting.replace(/^AzureWebJobs/i, '') || 'Storage';
-  return { hubName, connectionSetting, connectionName };
+  const extendedSessions = durable.extendedSessionsEnabled === true || (typeof durable.extendedSessionsEnabled === 'string' && /^true$/i.test(durable.extendedSessionsEnabled));
+  return { hubName, connectionSetting, connectionName, extendedSessions };
 }

@@ -6,6 +6,7 @@
 // (at least once, never lost).
 
 import { waitForStorage } from './storage-reachable.ts';
+import type { LoadedHistory } from './task-hub-storage.ts';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { FunctionExecutor, HostLog } from '../executor.ts';
@@ -29,6 +30,21 @@ export interface EngineOptions {
   maxPollIntervalMs?: number;
   /** Activities run at the same time at most (DTFx: maxConcurrentActivityFunctions). */
   maxConcurrentActivities?: number;
+  /**
+   * host.json `extendedSessionsEnabled`: keep an instance's history in memory between its
+   * episodes (DTFx's extended sessions), instead of reading it from the History table each time.
+   */
+  extendedSessions?: boolean;
+}
+
+/** DTFx's extendedSessionIdleTimeoutInSeconds default: an idle session's history is dropped after it. */
+const EXTENDED_SESSION_IDLE_MS = 30_000;
+
+/** An event as a History table row gives it back: no null or undefined fields. */
+function asStored(e: HistoryEvent): HistoryEvent {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(e)) if (value !== null && value !== undefined) out[key] = value;
+  return out as unknown as HistoryEvent;
 }
 
 /** Real-clock timers further away than this wait hidden in the queue instead of in memory. */
@@ -153,6 +169,9 @@ export class DurableEngine {
   readonly #sessions = new Map<string, Session>();
   readonly #timerCancels = new Map<string, () => void>();
   #runningActivities = 0;
+  readonly #extendedSessions: boolean;
+  /** Extended sessions: each instance's checkpointed history, while its session is warm. */
+  readonly #sessionHistory = new Map<string, { history: LoadedHistory; lastUsed: number }>();
   #busy = 0;
   #stopped = true;
   #wakeUp: (() => void) | undefined;
@@ -171,6 +190,7 @@ export class DurableEngine {
     this.#orchestrators = byName(functions, 'orchestrationTrigger');
     this.#activities = byName(functions, 'activityTrigger');
     this.#log = options.log;
+    this.#extendedSessions = options.extendedSessions ?? false;
     this.#leaseMs = options.leaseMs ?? 10_000;
     this.#maxPollMs = options.maxPollIntervalMs ?? 250;
     // The extension's default maxConcurrentActivityFunctions: 10 per processor (dedicated plans).
@@ -192,7 +212,10 @@ export class DurableEngine {
     });
     await this.storage.init();
     this.#stopped = false;
-    this.#renewer = setInterval(() => void this.#renewAll(), Math.max(500, Math.floor(this.#leaseMs / 3)));
+    this.#renewer = setInterval(() => {
+      void this.#renewAll();
+      this.#dropIdleSessions();
+    }, Math.max(500, Math.floor(this.#leaseMs / 3)));
     this.#renewer.unref();
     this.#loop = this.#pollLoop();
   }
@@ -205,6 +228,18 @@ export class DurableEngine {
     await this.#loop;
     // Let messages we still hold reappear at once for the next host, rather than after the lease.
     await Promise.allSettled([...this.#held.values()].map((m) => this.storage.abandon(m)));
+  }
+
+  /** Forgets an instance's history kept in memory (after a purge, or a failed episode). */
+  forgetHistory(instanceId: string): void {
+    this.#sessionHistory.delete(instanceId);
+  }
+
+  #dropIdleSessions(): void {
+    const now = Date.now();
+    for (const [instanceId, entry] of this.#sessionHistory) {
+      if (now - entry.lastUsed > EXTENDED_SESSION_IDLE_MS && !this.#sessions.has(instanceId)) this.#sessionHistory.delete(instanceId);
+    }
   }
 
   /** Polls again right away (after this process enqueued something). */
@@ -385,6 +420,7 @@ export class DurableEngine {
         } catch (err) {
           // Nothing was deleted: the messages come back after their lease and the episode is retried.
           this.#log('error', `Orchestration episode of instance ${instanceId} failed and will be retried: ${(err as Error).stack ?? String(err)}`);
+          this.forgetHistory(instanceId);
           for (const m of batch) {
             this.#release(m);
             void this.storage.abandon(m, 1000).catch(() => undefined);
@@ -401,7 +437,8 @@ export class DurableEngine {
   // ---- orchestration episodes -----------------------------------------------------------
 
   async #runEpisode(instanceId: string, batch: ReceivedMessage[]): Promise<void> {
-    const loaded = await this.storage.loadHistory(instanceId);
+    const cached = this.#extendedSessions ? this.#sessionHistory.get(instanceId)?.history : undefined;
+    const loaded = cached ?? (await this.storage.loadHistory(instanceId));
     let past = loaded.events.map((e) => ({ ...e, IsPlayed: true }));
     let executionId = loaded.executionId;
     let state = summarize(past);
@@ -476,7 +513,7 @@ export class DurableEngine {
       return;
     }
 
-    await this.#checkpointEpisode(instanceId, {
+    const checkpoint = await this.#checkpointEpisode(instanceId, {
       past,
       executionId: executionId!,
       startEvent,
@@ -484,6 +521,14 @@ export class DurableEngine {
       etag: loaded.etag,
       episodes: state.episodes,
     });
+    if (this.#extendedSessions) {
+      // What the History table now holds, kept for the instance's next episode.
+      if (checkpoint.done) this.#sessionHistory.delete(instanceId);
+      else {
+        const history: LoadedHistory = { ...loaded, executionId: checkpoint.executionId, events: checkpoint.events.map(asStored), etag: checkpoint.etag };
+        this.#sessionHistory.set(instanceId, { history, lastUsed: Date.now() });
+      }
+    }
 
     // The checkpoint is written: the consumed messages are done with.
     await Promise.all(consumed.map((m) => this.storage.delete(m)));
@@ -497,7 +542,7 @@ export class DurableEngine {
   async #checkpointEpisode(
     instanceId: string,
     args: { past: HistoryEvent[]; executionId: string; startEvent: HistoryEvent | undefined; incoming: HistoryEvent[]; etag: string | undefined; episodes: number },
-  ): Promise<void> {
+  ): Promise<{ executionId: string; events: HistoryEvent[]; etag: string | undefined; done: boolean }> {
     let { past, executionId } = args;
     const now = this.clock.now();
     let newEvents: HistoryEvent[] = [newEvent(EventType.OrchestratorStarted, now)];
@@ -664,7 +709,7 @@ export class DurableEngine {
     await runLimited(outbound, MAX_PARALLEL_SENDS);
     if (outbound.length > 0) this.wake();
     const firstSequence = past.length;
-    await this.storage.appendHistory(instanceId, executionId, firstSequence, newEvents, args.etag, now);
+    const etag = await this.storage.appendHistory(instanceId, executionId, firstSequence, newEvents, args.etag, now);
     await this.storage.mergeInstance(instanceId, {
       ...columns,
       ExecutionId: executionId,
@@ -672,6 +717,7 @@ export class DurableEngine {
       LastUpdatedTime: now,
       CustomStatus: customStatus ?? 'null',
     });
+    return { executionId, events: [...past, ...newEvents], etag, done: isTerminal(status) };
   }
 
   async #notifyParent(parent: NonNullable<HistoryEvent['ParentInstance']>, child: OrchestrationInstanceRef, outcome: 'Completed' | 'Failed', result: string | null, details: string | null): Promise<void> {
