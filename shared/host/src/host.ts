@@ -167,7 +167,15 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     } catch (err) {
       throw new HostStartError(`Durable Functions need a storage account: ${(err as Error).message}`, { cause: err });
     }
-    const storage = new TaskHubStorage(connectionString, durableConfig.hubName);
+    // Workshop-only (lab 07): recreate the 2017 queue behaviour, no large-message blobs.
+    const strictMessageSize = /^(true|1)$/i.test(process.env.WORKSHOP_DURABLE_STRICT_64KB ?? '');
+    if (strictMessageSize) {
+      hostLog(
+        'warning',
+        'WORKSHOP_DURABLE_STRICT_64KB is on: queue messages over 64 KB are rejected as Azure Storage rejected them before DTFx moved large messages to blobs (2018). A workshop switch, not a setting of the real host.',
+      );
+    }
+    const storage = new TaskHubStorage(connectionString, durableConfig.hubName, { strictMessageSize });
     const engine = new DurableEngine({
       storage,
       clock,

@@ -16,7 +16,7 @@ import { VirtualClock, type Clock } from './clock.ts';
 import { EventType, eventTypeName, newEvent, OrchestrationStatus, type HistoryEvent, type OrchestrationInstanceRef, type RuntimeStatus } from './history.ts';
 import { invokeActivity, invokeOrchestrator, orchestratorPayload } from './invokers.ts';
 import { decideEpisode, describeWork, type Decision } from './replay.ts';
-import type { MessageData, ReceivedMessage, TaskHubStorage } from './task-hub-storage.ts';
+import { kilobytes, MessageTooLargeError, QUEUE_MESSAGE_LIMIT_BYTES, type MessageData, type ReceivedMessage, type TaskHubStorage } from './task-hub-storage.ts';
 
 export interface EngineOptions {
   storage: TaskHubStorage;
@@ -439,6 +439,13 @@ export class DurableEngine {
   async #runEpisode(instanceId: string, batch: ReceivedMessage[]): Promise<void> {
     const cached = this.#extendedSessions ? this.#sessionHistory.get(instanceId)?.history : undefined;
     const loaded = cached ?? (await this.storage.loadHistory(instanceId));
+    if (loaded.largeBlobReads.count > 0) {
+      this.#log(
+        'information',
+        `${instanceId}: loading the history for this episode downloaded ${loaded.largeBlobReads.count} large-message blob(s) ` +
+          `(${kilobytes(loaded.largeBlobReads.bytes)} gzipped) from ${this.storage.largeMessages.containerName}.`,
+      );
+    }
     let past = loaded.events.map((e) => ({ ...e, IsPlayed: true }));
     let executionId = loaded.executionId;
     let state = summarize(past);
@@ -608,6 +615,29 @@ export class DurableEngine {
       }
       customStatus = decision.customStatus;
 
+      // Workshop strict mode (the 2017 behaviour): an activity input too big for a queue
+      // message fails the orchestration, before anything of this episode is sent.
+      if (this.storage.strictMessageSize) {
+        for (const work of decision.newWork) {
+          if (work.kind !== 'activity') continue;
+          const probe = newEvent(EventType.TaskScheduled, now, { Name: work.name, Version: '', Input: work.input }, work.id);
+          const bytes = Buffer.byteLength(
+            JSON.stringify({
+              ActivityId: randomUUID(),
+              TaskMessage: { Event: probe, SequenceNumber: 0, OrchestrationInstance: { ...self, ExecutionId: executionId } },
+              SequenceNumber: this.#sequence,
+              Sender: self,
+              Episode: episode,
+            }),
+          );
+          if (bytes <= QUEUE_MESSAGE_LIMIT_BYTES) continue;
+          const error = new MessageTooLargeError(this.storage.workItems.name, bytes);
+          const message = `Orchestrator function '${name}' failed: the input of activity '${work.name}' (task #${work.id}) could not be scheduled. ${error.message}`;
+          decision = { ...decision, newWork: [], completion: { status: 'Failed', result: message, details: message } };
+          break;
+        }
+      }
+
       for (const work of decision.newWork) {
         switch (work.kind) {
           case 'activity': {
@@ -774,7 +804,17 @@ export class DurableEngine {
           : newEvent(EventType.TaskFailed, now, { TaskScheduledId: scheduled.EventId, Reason: outcome.reason, Details: outcome.details });
       }
       // The result first, then the work item's delete: a crash in between runs the activity again.
-      await this.sendToInstance(instance, event);
+      try {
+        await this.sendToInstance(instance, event);
+      } catch (err) {
+        // Workshop strict mode: a result over 64 KB never reaches the orchestrator; it learns
+        // that the activity failed, and why.
+        if (!(err instanceof MessageTooLargeError)) throw err;
+        const reason = `Activity function '${name}' failed: its result could not be sent back to the orchestration. ${err.message}`;
+        const details = JSON.stringify({ $type: 'Microsoft.WindowsAzure.Storage.StorageException', ClassName: 'StorageException', Message: reason });
+        this.#log('error', `Activity '${name}' of instance ${instance.InstanceId}: ${err.message}`);
+        await this.sendToInstance(instance, newEvent(EventType.TaskFailed, this.clock.now(), { TaskScheduledId: scheduled.EventId, Reason: reason, Details: details }));
+      }
       await this.storage.delete(m);
       this.#release(m);
     } catch (err) {

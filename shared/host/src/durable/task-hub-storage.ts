@@ -23,7 +23,46 @@ export const MAX_MESSAGE_BYTES = 45 * 1024;
 /** DTFx: table properties above 60 KB (UTF-16) go to a blob; the service's limit is 64 KB. */
 export const MAX_TABLE_PROPERTY_BYTES = 60 * 1024;
 
+/** An Azure Storage queue message holds at most 64 KB. */
+export const QUEUE_MESSAGE_LIMIT_BYTES = 64 * 1024;
+
 const SENTINEL = 'sentinel';
+
+/**
+ * What the queue service answers for a message over 64 KB (HTTP 413, `RequestBodyTooLarge`).
+ * Only thrown in the workshop's strict mode (`WORKSHOP_DURABLE_STRICT_64KB=true`), which
+ * recreates the 2017 behaviour, before DTFx moved large messages to blobs.
+ */
+export class MessageTooLargeError extends Error {
+  override name = 'MessageTooLargeError';
+  readonly statusCode = 413;
+  readonly code = 'RequestBodyTooLarge';
+  readonly bytes: number;
+  readonly queueName: string;
+
+  constructor(queueName: string, bytes: number) {
+    super(
+      `A ${kilobytes(bytes)} message for the queue ${queueName} is over the ${QUEUE_MESSAGE_LIMIT_BYTES / 1024} KB limit of an Azure Storage queue message ` +
+        `(RequestBodyTooLarge: The request body is too large and exceeds the maximum permissible limit).`,
+    );
+    this.bytes = bytes;
+    this.queueName = queueName;
+  }
+}
+
+/** 187 KB, 63.9 KB: sizes as people read them (1 KB = 1024 bytes). */
+export function kilobytes(bytes: number): string {
+  const kb = bytes / 1024;
+  return `${kb >= 10 ? Math.round(kb) : Math.round(kb * 10) / 10} KB`;
+}
+
+export interface TaskHubStorageOptions {
+  /**
+   * Workshop-only: send every queue message as it is, without the large-message blobs, and
+   * reject one over 64 KB as the queue service does (MessageTooLargeError).
+   */
+  strictMessageSize?: boolean;
+}
 
 /** DTFx's MessageData envelope, as JSON in the queue. */
 export interface MessageData {
@@ -83,6 +122,14 @@ export interface LoadedHistory {
   events: HistoryEvent[];
   /** The sentinel row's ETag, so two writers of one instance are detected (split brain). */
   etag: string | undefined;
+  /** The large-message blobs downloaded to load it: every replay pays for them again. */
+  largeBlobReads: BlobReads;
+}
+
+export interface BlobReads {
+  count: number;
+  /** Gzipped bytes downloaded. */
+  bytes: number;
 }
 
 function utf16Bytes(text: string): number {
@@ -123,11 +170,14 @@ export class TaskHubStorage {
   readonly controlQueues: QueueClient[];
   readonly workItems: QueueClient;
   readonly largeMessages: ContainerClient;
+  /** Workshop strict mode: no large-message blobs for queue messages; over 64 KB is rejected. */
+  readonly strictMessageSize: boolean;
   readonly #tables: TableServiceClient;
   #initialized: Promise<void> | undefined;
 
-  constructor(connectionString: string, hubName: string) {
+  constructor(connectionString: string, hubName: string, options: TaskHubStorageOptions = {}) {
     this.hubName = hubName;
+    this.strictMessageSize = options.strictMessageSize ?? false;
     const insecure = { allowInsecureConnection: true };
     this.#tables = TableServiceClient.fromConnectionString(connectionString, insecure);
     this.history = TableClient.fromConnectionString(connectionString, `${hubName}History`, insecure);
@@ -169,7 +219,10 @@ export class TaskHubStorage {
   /** Sends one message; a payload over 45 KB goes gzipped to `{hub}-largemessages`. */
   async send(queue: QueueClient, data: MessageData, visibilityDelayMs = 0): Promise<void> {
     let text = JSON.stringify(data);
-    if (Buffer.byteLength(text) > MAX_MESSAGE_BYTES && data.TaskMessage) {
+    if (this.strictMessageSize) {
+      const bytes = Buffer.byteLength(text);
+      if (bytes > QUEUE_MESSAGE_LIMIT_BYTES) throw new MessageTooLargeError(queue.name, bytes);
+    } else if (Buffer.byteLength(text) > MAX_MESSAGE_BYTES && data.TaskMessage) {
       const instanceId = data.TaskMessage.OrchestrationInstance.InstanceId;
       const blobName = `${instanceId}/message-${data.ActivityId.replaceAll('-', '')}-${eventTypeName(data.TaskMessage.Event.EventType)}.json.gz`;
       await this.#uploadGzip(blobName, text);
@@ -243,8 +296,12 @@ export class TaskHubStorage {
     await this.largeMessages.getBlockBlobClient(blobName).uploadData(body, { blobHTTPHeaders: { blobContentType: 'application/gzip' } });
   }
 
-  async #downloadGzip(blobName: string): Promise<string> {
+  async #downloadGzip(blobName: string, reads?: BlobReads): Promise<string> {
     const buffer = await this.largeMessages.getBlockBlobClient(blobName).downloadToBuffer();
+    if (reads) {
+      reads.count++;
+      reads.bytes += buffer.length;
+    }
     return gunzipSync(buffer).toString('utf8');
   }
 
@@ -267,14 +324,15 @@ export class TaskHubStorage {
     const sentinel = rows.find((r) => r.rowKey === SENTINEL);
     const executionId = str(sentinel?.ExecutionId) ?? str(rows.find((r) => r.rowKey !== SENTINEL)?.ExecutionId) ?? undefined;
     const events: HistoryEvent[] = [];
+    const largeBlobReads: BlobReads = { count: 0, bytes: 0 };
     for (const row of rows) {
       if (row.rowKey === SENTINEL || row.ExecutionId !== executionId) continue;
-      events.push(await this.#rowToEvent(row));
+      events.push(await this.#rowToEvent(row, largeBlobReads));
     }
-    return { executionId, events, etag: typeof sentinel?.etag === 'string' ? sentinel.etag : undefined };
+    return { executionId, events, etag: typeof sentinel?.etag === 'string' ? sentinel.etag : undefined, largeBlobReads };
   }
 
-  async #rowToEvent(row: Record<string, unknown>): Promise<HistoryEvent> {
+  async #rowToEvent(row: Record<string, unknown>, reads: BlobReads): Promise<HistoryEvent> {
     const event: HistoryEvent = {
       EventType: eventTypeFromName(String(row.EventType)) ?? Number(row.EventType),
       EventId: typeof row.EventId === 'number' ? row.EventId : -1,
@@ -292,7 +350,7 @@ export class TaskHubStorage {
     }
     for (const field of LARGE_FIELDS) {
       const blob = row[`${field}BlobName`];
-      if (typeof blob === 'string') event[field] = await this.#downloadGzip(blob);
+      if (typeof blob === 'string') event[field] = await this.#downloadGzip(blob, reads);
     }
     return event;
   }
