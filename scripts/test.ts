@@ -74,6 +74,7 @@ async function main(): Promise<void> {
 
   runTool('every app, check and script typechecks', 'typescript/bin/tsc', ['-p', 'tsconfig.json']);
   runTool("the shared packages' own tests pass", 'vitest/vitest.mjs', ['run']);
+  runTool('the docs site builds with zero TypeDoc warnings', 'typedoc/bin/typedoc', []);
 
   console.log(bold('\nevery lab: solution passes, starter fails for its lesson'));
   for (const [index, lab] of labs.entries()) await proveLab(lab, labs[index - 1]);
