@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { seedSamples } from '@workshop/samples';
+import { PHOTOS_CONTAINER, seedPhotos, seedSamples } from '@workshop/samples';
 import { DEV_PORTS, startDevStorage } from './lib/dev-storage.ts';
 import { formatHome } from './lib/home.ts';
 import { HostRestarter } from './lib/host-restarter.ts';
@@ -37,6 +37,7 @@ async function main(): Promise<void> {
   if (storage === 'reused') console.log(dim('Azurite is already running on the default ports: using it.'));
   const blobs = BlobServiceClient.fromConnectionString('UseDevelopmentStorage=true');
   await seedSamples(blobs.getContainerClient('samples'));
+  await seedPhotos(blobs.getContainerClient(PHOTOS_CONTAINER));
 
   console.log(bold(`\nLab ${lab.id} · ${lab.title}`), dim(`(${relative(repoRoot, appDir)})\n`));
   const restarter = new HostRestarter({ appDir, port, onOutput: (line) => console.log(line) });

@@ -82,6 +82,45 @@ export async function seedSamples(container: SampleContainer): Promise<void> {
   );
 }
 
+/** The container the large photo (lab 07) is uploaded to, apart from the samples. */
+export const PHOTOS_CONTAINER = 'photos';
+
+let poster: Promise<SampleImage> | undefined;
+
+/**
+ * `poster.jpg`: a 900 × 600 JPEG of about 127 KB (grain makes it hard to compress), kept out of
+ * `sampleImages()` so the labs that count the samples are not affected. As base64 it is about
+ * 170 KB: far over a 64 KB queue message, the point of lab 07.
+ */
+export async function posterImage(): Promise<SampleImage> {
+  poster ??= sharp(grainy(900, 600), { raw: { width: 900, height: 600, channels: 3 } })
+    .jpeg({ quality: 75 })
+    .toBuffer()
+    .then((bytes) =>
+      Object.freeze({
+        name: 'poster.jpg',
+        contentType: 'image/jpeg',
+        bytes,
+        kind: 'image' as const,
+        width: 900,
+        height: 600,
+        description: 'A 900 × 600 JPEG of about 127 KB (a grainy gradient): as base64, far more than a 64 KB queue message.',
+      }),
+    )
+    .catch((error: unknown) => {
+      poster = undefined;
+      throw error;
+    });
+  return poster;
+}
+
+/** Uploads `poster.jpg` to `container` (created if missing). Safe to run again. */
+export async function seedPhotos(container: SampleContainer): Promise<void> {
+  await container.createIfNotExists();
+  const photo = await posterImage();
+  await container.getBlockBlobClient(photo.name).uploadData(photo.bytes, { blobHTTPHeaders: { blobContentType: photo.contentType } });
+}
+
 async function generate(): Promise<readonly SampleImage[]> {
   const photo = await sharp(gradient(1200, 800), { raw: { width: 1200, height: 800, channels: 3 } })
     .jpeg({ quality: 80 })
@@ -185,6 +224,29 @@ function gradient(width: number, height: number): Buffer {
       pixels[i] = Math.round((255 * x) / (width - 1));
       pixels[i + 1] = Math.round((255 * y) / (height - 1));
       pixels[i + 2] = ((x >> 5) + (y >> 5)) % 2 === 0 ? 60 : 200;
+    }
+  }
+  return pixels;
+}
+
+/** RGB pixels: a gradient with stripes and checks, plus deterministic grain (a seeded PRNG). */
+function grainy(width: number, height: number): Buffer {
+  const pixels = Buffer.alloc(width * height * 3);
+  let seed = 0x2017;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const clamp = (value: number) => Math.max(0, Math.min(255, Math.round(value)));
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      const grain = (random() - 0.5) * 48;
+      pixels[i] = clamp(((255 * x) / (width - 1)) * 0.7 + 40 + grain);
+      pixels[i + 1] = clamp(120 + 80 * Math.sin(y / 40) + grain);
+      pixels[i + 2] = clamp((((x >> 6) + (y >> 6)) % 2 === 0 ? 70 : 190) + grain);
     }
   }
   return pixels;

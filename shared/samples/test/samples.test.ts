@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { sampleImage, sampleImages, seedSamples, type SampleContainer } from '../src/index.ts';
+import { posterImage, sampleImage, sampleImages, seedSamples, type SampleContainer } from '../src/index.ts';
 
 describe('@workshop/samples', () => {
   it('generates the same bytes twice, and caches them', async () => {
@@ -75,5 +75,14 @@ describe('@workshop/samples', () => {
     expect(created).toBe(1);
     const samples = await sampleImages();
     expect(Object.fromEntries(uploads)).toEqual(Object.fromEntries(samples.map((s) => [s.name, s.contentType])));
+  });
+
+  it('poster.jpg is a 900 × 600 JPEG far over 64 KB as base64, the same bytes every time', async () => {
+    const poster = await posterImage();
+    const meta = await sharp(poster.bytes).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 900, 600]);
+    expect(poster.bytes.toString('base64').length).toBeGreaterThan(128 * 1024);
+    expect((await posterImage()).bytes).toBe(poster.bytes);
+    expect((await sampleImages()).some((s) => s.name === poster.name)).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 export { check, type CheckMeta } from './check.ts';
 export { labAppDir, repoRoot } from './app-dir.ts';
 export { startLabApp, type LabApp, type LabAppOptions } from './lab-app.ts';
-export type { OrchestrationStatus, RuntimeStatus, StatusOptions } from './durable.ts';
+export { taskHubName, type OrchestrationStatus, type RuntimeStatus, type StatusOptions } from './durable.ts';
+export { describePayload, formatBytes, measurePayloads, type LargeMessageBlob, type Payload, type PayloadReport } from './payloads.ts';

@@ -5,6 +5,7 @@ import { seedSamples } from '@workshop/samples';
 import { labAppDir } from './app-dir.ts';
 import { SupervisedHost } from './supervised-host.ts';
 import { DurableInspector, taskHubName, type OrchestrationStatus, type StatusOptions } from './durable.ts';
+import { measurePayloads, type PayloadReport } from './payloads.ts';
 
 export interface LabAppOptions {
   /** The app folder; defaults to the one the checkpoint runner chose (WORKSHOP_APP_DIR). */
@@ -53,6 +54,12 @@ export interface LabApp {
   waitForCompletion(instanceId: string, options?: { timeoutMs?: number }): Promise<OrchestrationStatus>;
   /** The instance's rows of the `{Hub}History` table, in order. */
   history(instanceId: string): Promise<Array<Record<string, unknown>>>;
+  /**
+   * The payload meter: the size of every input, output and custom status the instance stored
+   * (History rows, the Instances row, the large-message blobs they point to), and its blobs
+   * in `{hub}-largemessages`.
+   */
+  payloads(instanceId: string): Promise<PayloadReport>;
 }
 
 /**
@@ -107,6 +114,7 @@ export async function startLabApp(options: LabAppOptions = {}): Promise<LabApp> 
     status: (id, statusOptions) => durable.status(id, statusOptions),
     waitForCompletion: (id, waitOptions) => durable.waitForCompletion(id, waitOptions),
     history: (id) => durable.history(id),
+    payloads: (id) => measurePayloads(connectionString, taskHubName(dir), id),
   };
 }
 

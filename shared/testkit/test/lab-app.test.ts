@@ -18,6 +18,25 @@ describe('startLabApp', () => {
     app = undefined;
   });
 
+  it('measures the payloads of an instance, large-message blobs included', async () => {
+    app = await startLabApp({ dir: durableApp, clock: 'auto' });
+    const small = await start('/api/orchestrators/helloSequence', null, app);
+    await app.waitForCompletion(small);
+    const smallReport = await app.payloads(small);
+    expect(smallReport.largeMessages).toEqual([]);
+    expect(smallReport.payloads.some((p) => p.eventType === 'TaskCompleted' && p.name === 'sayHello' && p.field === 'Result')).toBe(true);
+    expect(smallReport.largest!.bytes).toBeLessThan(1024);
+
+    const big = await start('/runtime/webhooks/durabletask/orchestrators/bigPayload', null, app);
+    expect((await app.waitForCompletion(big)).runtimeStatus).toBe('Completed');
+    const report = await app.payloads(big);
+    const result = report.payloads.find((p) => p.eventType === 'TaskCompleted' && p.name === 'makeBig' && p.field === 'Result');
+    expect(result?.bytes).toBeGreaterThan(100 * 1024);
+    expect(result?.blob?.name).toMatch(/-Result\.json\.gz$/);
+    expect(report.largest!.bytes).toBeGreaterThanOrEqual(result!.bytes);
+    expect(report.largeMessages.length).toBeGreaterThan(0);
+  });
+
   it('runs an orchestration to completion and shows its History rows', async () => {
     app = await startLabApp({ dir: durableApp });
     const id = await start('/api/orchestrators/helloSequence', null, app);
