@@ -2,7 +2,8 @@
 // app's package.json is imported, and importing registers the functions (through
 // `@azure/functions-core`). One difference on purpose: when `main` points into the TypeScript
 // build output (`dist/src/functions/*.js`) and the source exists, the `.ts` source is imported
-// instead — Node 24 strips the types — so the learner never needs a build step.
+// instead, compiled as it loads like `tsc` would (typescript-loader.ts), so the learner never
+// needs a build step.
 
 import fs from 'node:fs';
 import module from 'node:module';
@@ -10,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FunctionsCore } from './functions-core.ts';
 import { isRecord, readJsonFile } from './jsonc.ts';
+import { enableSourceMaps, installTypeScriptCompiler } from './typescript-loader.ts';
 
 export class AppLoadError extends Error {
   override name = 'AppLoadError';
@@ -175,7 +177,8 @@ let tsFallbackInstalled = false;
 /**
  * TypeScript projects compiled with plain `tsc` import siblings as `./x.js` while the file on
  * disk is `./x.ts`. When such an import comes from a `.ts` file and only the `.ts` file exists,
- * resolve to it, as the compiled app would find the `.js` next to it.
+ * resolve to it, as the compiled app would find the `.js` next to it. Likewise a CommonJS app's
+ * extensionless `require('./x')` finds `x.ts` (or `x/index.ts`) when there is no `x.js`.
  */
 function installTsExtensionFallback(): void {
   if (tsFallbackInstalled) return;
@@ -187,8 +190,9 @@ function installTsExtensionFallback(): void {
       } catch (err) {
         const parent = context.parentURL;
         const swapped = swapExtension(specifier);
+        const code = (err as NodeJS.ErrnoException).code;
         if (
-          (err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' &&
+          (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
           swapped &&
           (specifier.startsWith('./') || specifier.startsWith('../')) &&
           parent?.startsWith('file:') &&
@@ -196,6 +200,17 @@ function installTsExtensionFallback(): void {
           fs.existsSync(fileURLToPath(new URL(swapped, parent)))
         ) {
           return nextResolve(swapped, context);
+        }
+        // A CommonJS app compiled by tsc requires `./x` and finds `x.js`; here `x.ts`.
+        if (
+          code === 'MODULE_NOT_FOUND' &&
+          (specifier.startsWith('./') || specifier.startsWith('../')) &&
+          !/\.[a-z]+$/i.test(specifier) &&
+          parent?.startsWith('file:')
+        ) {
+          for (const candidate of [`${specifier}.ts`, `${specifier}/index.ts`]) {
+            if (fs.existsSync(fileURLToPath(new URL(candidate, parent)))) return nextResolve(candidate, context);
+          }
         }
         throw err;
       }
@@ -251,6 +266,9 @@ export interface LoadedApp {
 export async function loadApp(appDir: string, core: FunctionsCore): Promise<LoadedApp> {
   const entryPoints = resolveEntryPoints(appDir);
   installTsExtensionFallback();
+  // Stack traces of the app point at its TypeScript lines (and at the sources of a dist with maps).
+  enableSourceMaps();
+  installTypeScriptCompiler();
   for (const entry of entryPoints) {
     core.currentEntryPoint = entry.file;
     try {

@@ -1,0 +1,232 @@
+// Compiles the app's TypeScript files the way `tsc` would, as they are loaded. Node 24 only
+// strips types, which rejects ordinary TypeScript that `tsc` compiles fine (a type imported
+// without `import type`, enums, parameter properties, namespaces, decorators) — and Core Tools
+// users run `tsc` first. So every `.ts`/`.mts`/`.cts` file outside node_modules goes through the
+// compiler's `transpileModule` (one file at a time, no type checking), with the options of the
+// nearest tsconfig.json that change the emitted JavaScript, and an inline source map so stack
+// traces and breakpoints point at the `.ts` lines. Without the `typescript` package, Node's
+// type stripping is left to do the job.
+
+import fs from 'node:fs';
+import module from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type * as TS from 'typescript';
+
+type TypeScript = typeof TS;
+
+let typescript: TypeScript | null | undefined;
+
+/** The `typescript` package as the host package resolves it, or null when it is not installed. */
+export function loadTypeScript(): TypeScript | null {
+  if (typescript === undefined) {
+    // The compiler is a large script: Node's on-disk code cache halves its load time after the
+    // first start (and helps the app's own packages too).
+    module.enableCompileCache?.();
+    try {
+      typescript = module.createRequire(import.meta.url)('typescript') as TypeScript;
+    } catch {
+      typescript = null;
+    }
+  }
+  return typescript;
+}
+
+const TS_FILE = /\.[mc]?ts$/;
+
+/** Whether the host compiles the file at `url` (a TypeScript file of the app, not of a package). */
+export function isAppTypeScript(url: string): boolean {
+  return url.startsWith('file:') && TS_FILE.test(url) && !url.includes('/node_modules/');
+}
+
+// ----- module format: what Node will run the output as ---------------------------------------
+
+const packageTypeCache = new Map<string, string | undefined>();
+
+/** `type` of the nearest package.json (Node's rule for `.ts`/`.js` files). */
+function packageType(dir: string): string | undefined {
+  if (packageTypeCache.has(dir)) return packageTypeCache.get(dir);
+  let type: string | undefined;
+  const file = path.join(dir, 'package.json');
+  if (fs.existsSync(file)) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { type?: unknown };
+      type = typeof pkg.type === 'string' ? pkg.type : 'commonjs';
+    } catch {
+      type = 'commonjs';
+    }
+  } else {
+    const parent = path.dirname(dir);
+    type = parent === dir ? undefined : packageType(parent);
+  }
+  packageTypeCache.set(dir, type);
+  return type;
+}
+
+/**
+ * ESM or CommonJS, as the compiled file would run: `.mts` is ESM and `.cts` CommonJS; a `.ts`
+ * file is ESM under `"type": "module"`, and otherwise follows the tsconfig `module` (`commonjs`,
+ * `node16`/`nodenext` → CommonJS; `es2015`…`esnext`, `preserve` → ESM, which Node then detects
+ * in the emitted `.js`).
+ */
+function isEsmOutput(ts: TypeScript, file: string, options: TS.CompilerOptions): boolean {
+  if (file.endsWith('.mts')) return true;
+  if (file.endsWith('.cts')) return false;
+  if (packageType(path.dirname(file)) === 'module') return true;
+  const kind = options.module ?? ((options.target ?? ts.ScriptTarget.ES5) >= ts.ScriptTarget.ES2015 ? ts.ModuleKind.ES2015 : ts.ModuleKind.CommonJS);
+  return (kind >= ts.ModuleKind.ES2015 && kind <= ts.ModuleKind.ESNext) || kind === ts.ModuleKind.Preserve;
+}
+
+// ----- compiler options from the nearest tsconfig.json ---------------------------------------
+
+interface ConfigEntry {
+  mtimeMs: number;
+  options: TS.CompilerOptions;
+}
+const configCache = new Map<string, ConfigEntry>();
+const configPathCache = new Map<string, string | undefined>();
+
+function nearestTsconfig(dir: string): string | undefined {
+  if (configPathCache.has(dir)) return configPathCache.get(dir);
+  const candidate = path.join(dir, 'tsconfig.json');
+  const parent = path.dirname(dir);
+  const found = fs.existsSync(candidate) ? candidate : parent === dir ? undefined : nearestTsconfig(parent);
+  configPathCache.set(dir, found);
+  return found;
+}
+
+/** The compiler options of a tsconfig.json, `extends` followed; {} when it cannot be read. */
+function tsconfigOptions(ts: TypeScript, configPath: string | undefined): TS.CompilerOptions {
+  if (!configPath) return {};
+  let mtimeMs: number;
+  try {
+    mtimeMs = fs.statSync(configPath).mtimeMs;
+  } catch {
+    return {};
+  }
+  const cached = configCache.get(configPath);
+  if (cached && cached.mtimeMs === mtimeMs) return cached.options;
+  let options: TS.CompilerOptions = {};
+  const read = ts.readConfigFile(configPath, ts.sys.readFile);
+  if (!read.error) {
+    // No need to list the project's files: a host whose readDirectory finds nothing.
+    const host: TS.ParseConfigHost = {
+      useCaseSensitiveFileNames: ts.sys.useCaseSensitiveFileNames,
+      readDirectory: () => [],
+      fileExists: ts.sys.fileExists,
+      readFile: ts.sys.readFile,
+    };
+    options = ts.parseJsonConfigFileContent(read.config, host, path.dirname(configPath), undefined, configPath).options;
+  }
+  configCache.set(configPath, { mtimeMs, options });
+  return options;
+}
+
+const NODE_MODULE_KINDS = new Set<number>();
+
+/** The options for one file: the tsconfig's where they change the JavaScript, ours for the rest. */
+export function compilerOptionsFor(ts: TypeScript, file: string): { options: TS.CompilerOptions; esm: boolean } {
+  const base = tsconfigOptions(ts, nearestTsconfig(path.dirname(file)));
+  const esm = isEsmOutput(ts, file, base);
+  if (NODE_MODULE_KINDS.size === 0) {
+    for (const name of ['Node16', 'Node18', 'Node20', 'NodeNext', 'Preserve']) {
+      const kind = (ts.ModuleKind as unknown as Record<string, number | undefined>)[name];
+      if (kind !== undefined) NODE_MODULE_KINDS.add(kind);
+    }
+  }
+  const options: TS.CompilerOptions = {
+    target: base.target ?? ts.ScriptTarget.ES2022,
+    module: esm ? ts.ModuleKind.ESNext : ts.ModuleKind.CommonJS,
+    // tsc turns esModuleInterop on by itself for module node16/nodenext/preserve.
+    esModuleInterop: base.esModuleInterop ?? (base.module !== undefined && NODE_MODULE_KINDS.has(base.module)),
+    experimentalDecorators: base.experimentalDecorators,
+    emitDecoratorMetadata: base.emitDecoratorMetadata,
+    useDefineForClassFields: base.useDefineForClassFields,
+    strict: base.strict,
+    alwaysStrict: base.alwaysStrict,
+    preserveConstEnums: base.preserveConstEnums,
+    jsx: ts.JsxEmit.None,
+    // The app's own choices that would break loading the sources directly are left out:
+    // imports stay as written (`./x.ts` is loaded as it is, `./x.js` is resolved to `x.ts`),
+    // a type imported without `import type` is dropped as tsc drops it, helpers are inlined.
+    verbatimModuleSyntax: false,
+    rewriteRelativeImportExtensions: false,
+    allowImportingTsExtensions: true,
+    importHelpers: false,
+    isolatedModules: true,
+    inlineSourceMap: true,
+    inlineSources: true,
+    sourceMap: false,
+    declaration: false,
+    noEmit: false,
+  };
+  return { options, esm };
+}
+
+// ----- compiling -------------------------------------------------------------------------------
+
+interface Compiled {
+  mtimeMs: number;
+  size: number;
+  source: string;
+  format: 'module' | 'commonjs';
+}
+const compiledCache = new Map<string, Compiled>();
+
+/** A TypeScript syntax error with the file and line in its stack, like Node's own. */
+function syntaxError(ts: TypeScript, diagnostic: TS.Diagnostic): SyntaxError {
+  const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
+  const err = new SyntaxError(message) as SyntaxError & { code?: string };
+  err.code = `TS${diagnostic.code}`;
+  if (diagnostic.file && diagnostic.start !== undefined) {
+    const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
+    err.stack = `SyntaxError: ${message}\n    at ${diagnostic.file.fileName}:${line + 1}:${character + 1}`;
+  }
+  return err;
+}
+
+/** The JavaScript for a TypeScript file and the format to run it as; cached per file and mtime. */
+export function compileTypeScriptFile(ts: TypeScript, file: string): { source: string; format: 'module' | 'commonjs' } {
+  const stat = fs.statSync(file);
+  const cached = compiledCache.get(file);
+  if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached;
+  const text = fs.readFileSync(file, 'utf8');
+  const { options, esm } = compilerOptionsFor(ts, file);
+  const output = ts.transpileModule(text, { compilerOptions: options, fileName: file, reportDiagnostics: true });
+  const error = output.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error && d.file);
+  if (error) throw syntaxError(ts, error);
+  const compiled: Compiled = { mtimeMs: stat.mtimeMs, size: stat.size, source: output.outputText, format: esm ? 'module' : 'commonjs' };
+  compiledCache.set(file, compiled);
+  return compiled;
+}
+
+/**
+ * Stack traces point at the original sources (the app's `.ts` lines, or the sources of a dist
+ * built with source maps). Packages in node_modules keep their compiled frames, as without maps.
+ */
+export function enableSourceMaps(): void {
+  if (typeof module.setSourceMapsSupport === 'function') module.setSourceMapsSupport(true, { nodeModules: false, generatedCode: false });
+  else process.setSourceMapsEnabled(true);
+}
+
+let installed = false;
+
+/**
+ * From now on, every TypeScript file outside node_modules that this process loads (import or
+ * require) is compiled with `transpileModule`. Returns false, and installs nothing, when the
+ * `typescript` package cannot be found: Node's type stripping then loads the files.
+ */
+export function installTypeScriptCompiler(): boolean {
+  if (installed) return true;
+  const ts = loadTypeScript();
+  if (!ts) return false;
+  installed = true;
+  module.registerHooks({
+    load(url, context, nextLoad) {
+      if (!isAppTypeScript(url)) return nextLoad(url, context);
+      const { source, format } = compileTypeScriptFile(ts, fileURLToPath(url));
+      return { format, source, shortCircuit: true };
+    },
+  });
+  return true;
+}
