@@ -1,5 +1,6 @@
 // The host as a learner's app sees it: started in its own process with spawnHost, called over HTTP.
 
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnHost, type SpawnedHost } from '../src/index.ts';
 import { eventually, fixture } from './helpers.ts';
@@ -9,6 +10,8 @@ const lines: string[] = [];
 
 beforeAll(async () => {
   host = await spawnHost({ appDir: fixture('http-app'), port: 0, onOutput: (line) => lines.push(line) });
+  // The console arrives through a pipe, the "ready" message through IPC: either may come first.
+  await eventually(() => lines.some((l) => l.endsWith('Job host started')), 10_000, 'the startup logs');
 });
 
 afterAll(async () => {
@@ -168,6 +171,7 @@ describe('responses', () => {
     expect(await res.text()).toBe('');
     const failure = await eventually(() => lines.find((l) => l.includes("Executed 'Functions.boom' (Failed")), 5000, 'the failure line');
     expect(failure).toMatch(/^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\] Executed 'Functions\.boom' \(Failed, Id=[0-9a-f-]{36}, Duration=\d+ms\)$/);
+    await eventually(() => lines.some((l) => l.startsWith('Stack: Error: kaboom from the handler')), 5000, 'the stack');
     expect(host.logs()).toContain('Exception: kaboom from the handler');
     expect(host.logs()).toMatch(/Stack: Error: kaboom from the handler\n\s+at .*responses\.ts/);
   });
@@ -189,26 +193,83 @@ describe('logs', () => {
   });
 });
 
-describe('limits', () => {
-  it('answers 413 when the body exceeds the limit', async () => {
-    const small = await spawnHost({ appDir: fixture('http-app'), port: 0, env: { FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '1024' } });
-    try {
-      const ok = await fetch(`${small.url}/api/echo/1`, { method: 'POST', body: 'x'.repeat(1024) });
-      expect(ok.status).toBe(200);
-      const tooBig = await fetch(`${small.url}/api/echo/1`, { method: 'POST', body: 'x'.repeat(1025) });
-      expect(tooBig.status).toBe(413);
-      expect(((await tooBig.json()) as { error: string }).error).toBe('Payload Too Large');
-      // A streamed (chunked) body is cut off as soon as it passes the limit.
-      const chunks = new ReadableStream({
-        start(controller) {
-          for (let i = 0; i < 4; i++) controller.enqueue(new TextEncoder().encode('y'.repeat(512)));
-          controller.close();
-        },
+interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/**
+ * A POST through node:http, which (unlike fetch) hands over the response even when the server
+ * closed the connection while the body was still being sent: a write error (EPIPE,
+ * ECONNRESET) after the response arrived is expected, not a failure. `chunks` are written
+ * one by one (chunked when no content-length is given); `body: false` sends only the headers.
+ */
+function rawPost(url: string, options: { headers?: http.OutgoingHttpHeaders; chunks?: string[]; body?: boolean }): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const req = http.request(url, { method: 'POST', headers: options.headers, agent: false });
+    req.on('response', (res) => {
+      answered = true;
+      const parts: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => parts.push(chunk));
+      res.on('end', () => {
+        resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(parts).toString() });
+        req.destroy();
       });
-      const streamed = await fetch(`${small.url}/api/echo/1`, { method: 'POST', body: chunks, duplex: 'half' } as RequestInit);
-      expect(streamed.status).toBe(413);
-    } finally {
-      await small.stop();
+      res.on('error', reject);
+    });
+    req.on('error', (err) => {
+      if (!answered) reject(err);
+    });
+    if (options.body === false) {
+      req.flushHeaders();
+      return;
     }
+    for (const chunk of options.chunks ?? []) req.write(chunk);
+    req.end();
+  });
+}
+
+describe('limits', () => {
+  let small: SpawnedHost;
+  beforeAll(async () => {
+    small = await spawnHost({ appDir: fixture('http-app'), port: 0, env: { FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '1024' } });
+  });
+  afterAll(async () => {
+    await small?.stop();
+  });
+  const tooLarge = { error: 'Payload Too Large', message: 'The request body exceeds the limit of 1024 bytes.' };
+
+  it('accepts a body at the limit', async () => {
+    const ok = await rawPost(`${small.url}/api/echo/1`, { headers: { 'content-length': 1024 }, chunks: ['x'.repeat(1024)] });
+    expect(ok.status).toBe(200);
+    expect((JSON.parse(ok.body) as { body: string }).body).toBe('x'.repeat(1024));
+  });
+
+  it('answers 413 with its JSON body when the body exceeds the limit, and keeps serving', async () => {
+    const tooBig = await rawPost(`${small.url}/api/echo/1`, { headers: { 'content-length': 1025 }, chunks: ['x'.repeat(1025)] });
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.headers.connection).toBe('close');
+    expect(JSON.parse(tooBig.body)).toEqual(tooLarge);
+    // A streamed (chunked) body is refused as soon as it passes the limit.
+    const streamed = await rawPost(`${small.url}/api/echo/1`, { chunks: ['y'.repeat(512), 'y'.repeat(512), 'y'.repeat(512), 'y'.repeat(512)] });
+    expect(streamed.status).toBe(413);
+    expect(JSON.parse(streamed.body)).toEqual(tooLarge);
+    // fetch sees the same answer.
+    const viaFetch = await fetch(`${small.url}/api/echo/1`, { method: 'POST', body: 'z'.repeat(2000) });
+    expect(viaFetch.status).toBe(413);
+    expect(await viaFetch.json()).toEqual(tooLarge);
+    // The host still serves.
+    const after = await fetch(`${small.url}/api/echo/2`, { method: 'POST', body: 'still here' });
+    expect(after.status).toBe(200);
+    expect(((await after.json()) as { body: string }).body).toBe('still here');
+  });
+
+  it('answers a declared oversize body before any of it is sent', async () => {
+    const res = await rawPost(`${small.url}/api/echo/1`, { headers: { 'content-length': 50 * 1024 * 1024 }, body: false });
+    expect(res.status).toBe(413);
+    expect(JSON.parse(res.body)).toEqual(tooLarge);
+    expect((await fetch(`${small.url}/api/hello/Ada`)).status).toBe(200);
   });
 });

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { RegisteredFunction } from '../functions-core.ts';
 import { InvocationFailedError, type FunctionExecutor, type HostLog } from '../executor.ts';
 import { buildHttpTriggerInput } from './http-request-data.ts';
-import { writeEmpty, writeHttpResponse, writeJson } from './http-response.ts';
+import { writeEmpty, writeHttpResponse } from './http-response.ts';
 import { compileRoute, RouteTable } from './routes.ts';
 
 export const DEFAULT_MAX_REQUEST_BODY_SIZE = 104_857_600;
@@ -84,6 +84,50 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+/** How much of a refused body is still read after the 413, and for how long at most. */
+const REFUSED_BODY_DRAIN_BYTES = 1024 * 1024;
+const REFUSED_BODY_DRAIN_MS = 5000;
+
+/**
+ * Answers 413 at once and closes the connection, like Kestrel. Closing while the client is
+ * still sending makes its next write fail (EPIPE/ECONNRESET), often before it has read the
+ * answer; so the rest of the body is read and dropped first, up to a bound (1 MB, 5 s), and
+ * only a body beyond that gets the connection cut under it.
+ */
+function refuseBody(req: IncomingMessage, res: ServerResponse, limit: number): void {
+  const text = JSON.stringify({ error: 'Payload Too Large', message: `The request body exceeds the limit of ${limit} bytes.` });
+  res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' });
+  res.write(text);
+  let drained = 0;
+  const finish = (cut: boolean) => {
+    clearTimeout(timer);
+    req.off('data', onData);
+    req.off('end', onEnd);
+    req.off('error', onError);
+    if (cut) {
+      res.once('finish', () => req.destroy());
+      req.resume(); // what is left arrives nowhere until the socket closes
+    }
+    res.end();
+  };
+  const onData = (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > REFUSED_BODY_DRAIN_BYTES) finish(true);
+  };
+  const onEnd = () => finish(false);
+  const onError = () => finish(true);
+  const timer = setTimeout(() => finish(true), REFUSED_BODY_DRAIN_MS);
+  timer.unref();
+  const declared = Number(req.headers['content-length']);
+  if (req.complete || req.readableEnded) finish(false);
+  else if (Number.isFinite(declared) && declared - limit > REFUSED_BODY_DRAIN_BYTES) finish(true);
+  else {
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  }
+}
+
 /** The part of the path after the route prefix, or undefined when the prefix does not match. */
 function stripPrefix(pathname: string, prefix: string): string | undefined {
   const path = pathname.replace(/^\/+/, '');
@@ -141,13 +185,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       body = await readBody(req, options.maxRequestBodySize);
     } catch (err) {
       if (err instanceof BodyTooLargeError) {
-        // Like Kestrel: answer 413 and close the connection rather than read the rest.
-        res.setHeader('connection', 'close');
-        res.once('finish', () => req.destroy());
-        writeJson(res, 413, {
-          error: 'Payload Too Large',
-          message: `The request body exceeds the limit of ${options.maxRequestBodySize} bytes.`,
-        });
+        refuseBody(req, res, options.maxRequestBodySize);
         return;
       }
       throw err;

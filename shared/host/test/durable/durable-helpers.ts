@@ -3,9 +3,19 @@
 
 import { startAzurite, type RunningAzurite } from '@workshop/azurite';
 import { spawnHost, type SpawnedHost, type SpawnHostOptions } from '../../src/spawn-host.ts';
-import { fixture } from '../helpers.ts';
+import { eventually, fixture } from '../helpers.ts';
 
 export const DURABLE_APP = fixture('../durable/fixtures/durable-app');
+
+/**
+ * Waits until the host's output holds `text`. The status a test polls is read from storage,
+ * and the host's console arrives through a pipe: a line logged with a change may reach the
+ * test after the change itself.
+ */
+export async function waitForLog(host: SpawnedHost, text: string | RegExp, timeoutMs = 10_000): Promise<string> {
+  const found = (logs: string) => (typeof text === 'string' ? logs.includes(text) : text.test(logs));
+  return eventually(() => found(host.logs()) && host.logs(), timeoutMs, `the log ${String(text)}`);
+}
 
 export interface Status {
   name: string;

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningAzurite } from '@workshop/azurite';
 import type { SpawnedHost } from '../../src/spawn-host.ts';
-import { startAzurite, startDurableHost, startOrchestration, waitForStatus } from './durable-helpers.ts';
+import { startAzurite, startDurableHost, startOrchestration, waitForLog, waitForStatus } from './durable-helpers.ts';
 
 let azurite: RunningAzurite;
 let host: SpawnedHost | undefined;
@@ -41,6 +41,6 @@ describe('non-determinism', () => {
         "but the current orchestration replay instead scheduled an activity task named 'stepB' with this sequence number. " +
         'Was a change made to the orchestrator code after this instance had already started running?',
     );
-    expect(host.logs()).toContain(`Orchestration changing (${id}): Non-Deterministic workflow detected`);
+    expect(await waitForLog(host, `Orchestration changing (${id}): Non-Deterministic workflow detected`)).toContain('Non-Deterministic');
   });
 });

@@ -8,7 +8,7 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { TableClient } from '@azure/data-tables';
 import type { RunningAzurite } from '@workshop/azurite';
 import type { SpawnedHost } from '../../src/spawn-host.ts';
-import { getStatus, startAzurite, startDurableHost, startOrchestration, waitForStatus } from './durable-helpers.ts';
+import { getStatus, startAzurite, startDurableHost, startOrchestration, waitForLog, waitForStatus } from './durable-helpers.ts';
 
 let azurite: RunningAzurite;
 let host: SpawnedHost;
@@ -56,7 +56,7 @@ describe('fan-out/fan-in', () => {
     const { id } = await startOrchestration(host, 'fanOut', 10);
     const done = await waitForStatus(host, id);
     expect(done).toMatchObject({ runtimeStatus: 'Completed', output: 385, customStatus: { phase: 'done', count: 10 } });
-    expect(host.logs()).toMatch(new RegExp(`Orchestration fanOut \\(${id}\\) episode 1: replayed 0 task\\(s\\) from history, scheduled 10 new: square#0, square#1`));
+    await waitForLog(host, new RegExp(`Orchestration fanOut \\(${id}\\) episode 1: replayed 0 task\\(s\\) from history, scheduled 10 new: square#0, square#1`));
   });
 });
 

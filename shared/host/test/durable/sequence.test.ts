@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningAzurite } from '@workshop/azurite';
 import type { SpawnedHost } from '../../src/spawn-host.ts';
-import { getStatus, startAzurite, startDurableHost, waitForStatus } from './durable-helpers.ts';
+import { getStatus, startAzurite, startDurableHost, waitForLog, waitForStatus } from './durable-helpers.ts';
 
 let azurite: RunningAzurite;
 let host: SpawnedHost;
@@ -37,7 +37,7 @@ describe('hello sequence', () => {
     const direct = await fetch(body.statusQueryGetUri!);
     expect(direct.status).toBe(200);
 
-    const logs = host.logs();
+    const logs = await waitForLog(host, `Orchestration helloSequence (${body.id}) episode 4:`);
     expect(logs).toMatch(/Executing 'Functions\.helloSequence' \(Reason='\(null\)', Id=/);
     expect(logs).toMatch(/Executing 'Functions\.sayHello' \(Reason='\(null\)', Id=/);
     expect(logs).toContain(`Orchestration helloSequence (${body.id}) episode 1: replayed 0 task(s) from history, scheduled 1 new: sayHello#0`);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlobServiceClient } from '@azure/storage-blob';
 import type { RunningAzurite } from '@workshop/azurite';
 import type { SpawnedHost } from '../../src/spawn-host.ts';
-import { startAzurite, startDurableHost, startOrchestration, waitForStatus } from './durable-helpers.ts';
+import { startAzurite, startDurableHost, startOrchestration, waitForLog, waitForStatus } from './durable-helpers.ts';
 
 let azurite: RunningAzurite;
 let host: SpawnedHost;
@@ -34,7 +34,7 @@ describe('strict 64 KB mode', () => {
     expect(done.runtimeStatus).toBe('Failed');
     expect(String(done.output)).toMatch(/Activity function 'makeBig' failed: .*100 KB message .* over the 64 KB limit .*RequestBodyTooLarge/);
     expect(await largeMessageBlobs(id)).toEqual([]);
-    expect(host.logs()).toMatch(/WORKSHOP_DURABLE_STRICT_64KB is on/);
+    await waitForLog(host, /WORKSHOP_DURABLE_STRICT_64KB is on/);
   });
 
   it('fails an orchestration that schedules an activity with an input over 64 KB', async () => {
