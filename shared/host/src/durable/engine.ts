@@ -439,7 +439,8 @@ export class DurableEngine {
   async #runEpisode(instanceId: string, batch: ReceivedMessage[]): Promise<void> {
     const cached = this.#extendedSessions ? this.#sessionHistory.get(instanceId)?.history : undefined;
     const loaded = cached ?? (await this.storage.loadHistory(instanceId));
-    if (loaded.largeBlobReads.count > 0) {
+    // Only a history really read from storage downloaded blobs; a cached one (extended sessions) did not.
+    if (!cached && loaded.largeBlobReads.count > 0) {
       this.#log(
         'information',
         `${instanceId}: loading the history for this episode downloaded ${loaded.largeBlobReads.count} large-message blob(s) ` +
@@ -532,7 +533,13 @@ export class DurableEngine {
       // What the History table now holds, kept for the instance's next episode.
       if (checkpoint.done) this.#sessionHistory.delete(instanceId);
       else {
-        const history: LoadedHistory = { ...loaded, executionId: checkpoint.executionId, events: checkpoint.events.map(asStored), etag: checkpoint.etag };
+        const history: LoadedHistory = {
+          ...loaded,
+          executionId: checkpoint.executionId,
+          events: checkpoint.events.map(asStored),
+          etag: checkpoint.etag,
+          largeBlobReads: { count: 0, bytes: 0 }, // served from memory: nothing downloaded
+        };
         this.#sessionHistory.set(instanceId, { history, lastUsed: Date.now() });
       }
     }
