@@ -4,6 +4,7 @@
 // listener. One app per process: the module hooks and the registry are process-wide, as
 // they are in the real worker (use spawnHost to run several apps).
 
+import { PERTURB_REPLAY_SETTING, perturbReplayEnabled } from './durable/perturb-replay.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadApp, AppLoadError } from './app-loader.ts';
@@ -173,6 +174,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       hostLog(
         'warning',
         'WORKSHOP_DURABLE_STRICT_64KB is on: queue messages over 64 KB are rejected as Azure Storage rejected them before DTFx moved large messages to blobs (2018). A workshop switch, not a setting of the real host.',
+      );
+    }
+    // Workshop-only (lab 08): replays run with the clock a day ahead and another random source.
+    if (perturbReplayEnabled()) {
+      hostLog(
+        'warning',
+        `${PERTURB_REPLAY_SETTING} is on: every replay of an orchestrator runs as if on another machine a day later (Date, Math.random and randomUUID differ from the first run). A workshop switch, not a setting of the real host.`,
       );
     }
     const storage = new TaskHubStorage(connectionString, durableConfig.hubName, { strictMessageSize });

@@ -4,6 +4,7 @@
 // so a string input reaches the worker as its JSON text and the worker's JSON parse yields the
 // string again), and results come back as the worker's RPC return value.
 
+import { runOrchestratorEpisode } from './perturb-replay.ts';
 import type { RpcTypedData } from '../core-types.ts';
 import { InvocationFailedError, triggerOf, type FunctionExecutor } from '../executor.ts';
 import type { RegisteredFunction } from '../functions-core.ts';
@@ -79,12 +80,15 @@ export type OrchestratorOutcome = { result: OrchestratorResult } | { invocationE
 /** Runs one episode of the orchestrator function and returns the SDK's state (or its failure). */
 export async function invokeOrchestrator(executor: FunctionExecutor, fn: RegisteredFunction, payload: OrchestratorPayload): Promise<OrchestratorOutcome> {
   try {
-    const { response } = await executor.execute({
-      fn,
-      triggerValue: { string: JSON.stringify(payload) },
-      reason: DURABLE_REASON,
-      triggerMetadata: { instanceId: { string: payload.instanceId } },
-    });
+    // WORKSHOP_DURABLE_PERTURB_REPLAY (lab 08): a replay sees another clock and random source.
+    const { response } = await runOrchestratorEpisode(payload.isReplaying, () =>
+      executor.execute({
+        fn,
+        triggerValue: { string: JSON.stringify(payload) },
+        reason: DURABLE_REASON,
+        triggerMetadata: { instanceId: { string: payload.instanceId } },
+      }),
+    );
     const value = parseTyped(response.returnValue);
     if (!value || typeof value !== 'object' || !('actions' in value)) {
       return {
