@@ -4,6 +4,7 @@
 // listener. One app per process: the module hooks and the registry are process-wide, as
 // they are in the real worker (use spawnHost to run several apps).
 
+import { CRASH_AFTER_ACTIVITY_SETTING, crashAfterActivities } from './durable/fault-injection.ts';
 import { PERTURB_REPLAY_SETTING, perturbReplayEnabled } from './durable/perturb-replay.ts';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -181,6 +182,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       hostLog(
         'warning',
         `${PERTURB_REPLAY_SETTING} is on: every replay of an orchestrator runs as if on another machine a day later (Date, Math.random and randomUUID differ from the first run). A workshop switch, not a setting of the real host.`,
+      );
+    }
+    // Workshop-only (lab 09): the host kills itself after an activity's side effect, before its result is sent.
+    const crashAfter = crashAfterActivities();
+    if (crashAfter.size > 0) {
+      hostLog(
+        'warning',
+        `${CRASH_AFTER_ACTIVITY_SETTING} is on: the host kills itself (SIGKILL) once per task right after the activity ${[...crashAfter].join(', ')} has run and before its result is sent, as a worker lost on scale-in or a deployment would be. A workshop switch, not a setting of the real host.`,
       );
     }
     const storage = new TaskHubStorage(connectionString, durableConfig.hubName, { strictMessageSize });

@@ -15,6 +15,7 @@ import { triggerOf } from '../executor.ts';
 import { VirtualClock, type Clock } from './clock.ts';
 import { EventType, eventTypeName, newEvent, OrchestrationStatus, type HistoryEvent, type OrchestrationInstanceRef, type RuntimeStatus } from './history.ts';
 import { invokeActivity, invokeOrchestrator, orchestratorPayload } from './invokers.ts';
+import { CRASH_AFTER_ACTIVITY_SETTING, crashAfterActivities, crashNow, shouldCrashAfter } from './fault-injection.ts';
 import { decideEpisode, describeWork, type Decision } from './replay.ts';
 import { kilobytes, MessageTooLargeError, QUEUE_MESSAGE_LIMIT_BYTES, type MessageData, type ReceivedMessage, type TaskHubStorage } from './task-hub-storage.ts';
 
@@ -30,6 +31,8 @@ export interface EngineOptions {
   maxPollIntervalMs?: number;
   /** Activities run at the same time at most (DTFx: maxConcurrentActivityFunctions). */
   maxConcurrentActivities?: number;
+  /** Workshop fault injection (lab 09): activity names (lower case) after which the host crashes once per task; default from WORKSHOP_DURABLE_CRASH_AFTER_ACTIVITY. */
+  crashAfterActivities?: Set<string>;
   /**
    * host.json `extendedSessionsEnabled`: keep an instance's history in memory between its
    * episodes (DTFx's extended sessions), instead of reading it from the History table each time.
@@ -163,6 +166,8 @@ export class DurableEngine {
   readonly #leaseMs: number;
   readonly #maxPollMs: number;
   readonly #maxActivities: number;
+  /** Workshop fault injection (lab 09): the activities after which the host kills itself, once per task. */
+  readonly #crashAfter: Set<string>;
 
   /** Every message this process holds (pending, in an episode, a held timer, a running activity). */
   readonly #held = new Map<string, ReceivedMessage>();
@@ -195,6 +200,7 @@ export class DurableEngine {
     this.#maxPollMs = options.maxPollIntervalMs ?? 250;
     // The extension's default maxConcurrentActivityFunctions: 10 per processor (dedicated plans).
     this.#maxActivities = options.maxConcurrentActivities ?? 10 * os.availableParallelism();
+    this.#crashAfter = options.crashAfterActivities ?? crashAfterActivities();
   }
 
   get hasDurableFunctions(): boolean {
@@ -809,6 +815,12 @@ export class DurableEngine {
         event = outcome.ok
           ? newEvent(EventType.TaskCompleted, now, { TaskScheduledId: scheduled.EventId, Result: outcome.result })
           : newEvent(EventType.TaskFailed, now, { TaskScheduledId: scheduled.EventId, Reason: outcome.reason, Details: outcome.details });
+        // Workshop fault injection (lab 09): die after the activity's side effects, before its result is sent.
+        const key = { hubName: this.storage.hubName, instanceId: instance.InstanceId, executionId: instance.ExecutionId, taskId: scheduled.EventId };
+        if (shouldCrashAfter(this.#crashAfter, name, key)) {
+          this.#log('warning', `${CRASH_AFTER_ACTIVITY_SETTING}: activity '${fn.name}' (task #${scheduled.EventId}) of instance ${instance.InstanceId} has run; killing the host before its result is sent`);
+          crashNow();
+        }
       }
       // The result first, then the work item's delete: a crash in between runs the activity again.
       try {
