@@ -3,3 +3,4 @@ export { labAppDir, repoRoot } from './app-dir.ts';
 export { startLabApp, type LabApp, type LabAppOptions } from './lab-app.ts';
 export { taskHubName, type OrchestrationStatus, type RuntimeStatus, type StatusOptions } from './durable.ts';
 export { describePayload, formatBytes, measurePayloads, type LargeMessageBlob, type Payload, type PayloadReport } from './payloads.ts';
+export { formatHistoryMermaid, formatHistoryTable, historyEvents, type HistoryEvent } from './history-format.ts';
