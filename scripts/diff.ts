@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { appFiles, readText } from './lib/app-files.ts';
-import { findLab, readManifest, repoRoot, solutionDir, starterDir, UsageError } from './lib/manifest.ts';
+import { runCli } from './lib/cli.ts';
+import { findLab, readManifest, repoRoot, solutionDir, starterDir } from './lib/manifest.ts';
 import { bold, cyan, dim, green } from './lib/style.ts';
 
 const usage = `Usage: npm run diff -- NN
@@ -29,10 +30,4 @@ function main(): void {
   console.log(dim(`\n${differing.length} file(s) differ. Different is fine when the checks pass: ${cyan(`npm run lab:${lab.id}`)}.`));
 }
 
-try {
-  main();
-} catch (error) {
-  if (!(error instanceof UsageError)) throw error;
-  console.error(`${error.message}\n${usage}`);
-  process.exit(2);
-}
+runCli(main, usage);

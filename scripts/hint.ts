@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { findLab, guidePath, readManifest, UsageError } from './lib/manifest.ts';
+import { runCli } from './lib/cli.ts';
+import { findLab, guidePath, readManifest } from './lib/manifest.ts';
 import { readProgress, updateProgress } from './lib/progress.ts';
 import { bold, cyan, dim, yellow } from './lib/style.ts';
 
@@ -26,10 +27,4 @@ function main(): void {
   else console.log(dim(`That was the last hint. Compare with the solution: ${cyan(`npm run diff -- ${lab.id}`)}; the guide: ${guidePath(lab)}`));
 }
 
-try {
-  main();
-} catch (error) {
-  if (!(error instanceof UsageError)) throw error;
-  console.error(`${error.message}\n${usage}`);
-  process.exit(2);
-}
+runCli(main, usage);

@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findLab, readManifest, repoRoot, solutionDir, starterDir, UsageError } from './lib/manifest.ts';
+import { runCli } from './lib/cli.ts';
+import { findLab, readManifest, repoRoot, solutionDir, starterDir } from './lib/manifest.ts';
 import { updateProgress } from './lib/progress.ts';
 import { resetLab } from './lib/reset.ts';
 import { runChecks } from './lib/run-checks.ts';
@@ -59,15 +60,4 @@ async function main(): Promise<number> {
   return run.passed ? 0 : 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof UsageError) {
-      console.error(error.message);
-      console.error(usage);
-    } else {
-      console.error(error);
-    }
-    process.exit(2);
-  },
-);
+runCli(main, usage);

@@ -6,7 +6,8 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ESLint } from 'eslint';
-import { findLab, readManifest, repoRoot, solutionDir, starterDir, UsageError } from './lib/manifest.ts';
+import { runCli } from './lib/cli.ts';
+import { findLab, readManifest, repoRoot, solutionDir, starterDir } from './lib/manifest.ts';
 import { green } from './lib/style.ts';
 
 const usage = `Usage: npm run lint -- [NN] [--solution]
@@ -34,8 +35,4 @@ async function main(): Promise<void> {
   if (errors > 0) process.exitCode = 1;
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error && (error instanceof UsageError || !error.stack) ? error.message : error);
-  if (error instanceof UsageError) console.error(usage);
-  process.exit(1);
-});
+runCli(main, usage);

@@ -6,16 +6,14 @@
 // served lab (`npm start -- NN`): development storage, the hub of the lab's host.json.
 import { parseArgs } from 'node:util';
 import { describePayload, formatBytes, measurePayloads } from '../shared/testkit/src/payloads.ts';
-import { taskHubName } from '../shared/testkit/src/durable.ts';
-import { findLab, readManifest, solutionDir, starterDir, UsageError } from './lib/manifest.ts';
+import { runCli } from './lib/cli.ts';
+import { fromStorage, instanceOptions, instanceTarget, instanceUsage } from './lib/instance-args.ts';
+import { UsageError } from './lib/manifest.ts';
 import { bold, dim, red, yellow } from './lib/style.ts';
 
 const usage = `Usage: npm run payloads -- <instanceId> [--lab NN] [--solution] [--connection <string>] [--hub <name>]
   Prints the size of every payload of one orchestration instance, and its large-message blobs.
-  --lab         the lab whose host.json names the task hub (default: the hub TestHubName)
-  --solution    read the hub of solutions/NN-* rather than labs/NN-*
-  --connection  the storage account (default UseDevelopmentStorage=true: the Azurite of npm start)
-  --hub         the task hub name, instead of the lab's`;
+${instanceUsage}`;
 
 /** Payloads above this are flagged: well past the few KB an orchestration should carry. */
 const FLAG_BYTES = 4 * 1024;
@@ -25,33 +23,11 @@ const QUEUE_LIMIT_BYTES = 64 * 1024;
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: {
-      lab: { type: 'string' },
-      solution: { type: 'boolean', default: false },
-      connection: { type: 'string', default: 'UseDevelopmentStorage=true' },
-      hub: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+    options: instanceOptions,
   });
   if (values.help) return console.log(usage);
-  const instanceId = positionals[0];
-  if (!instanceId) throw new UsageError('Which instance? Pass its id (the "id" of the 202 answer).');
-  let hub = values.hub ?? 'TestHubName';
-  if (!values.hub && values.lab) {
-    const lab = findLab(readManifest(), values.lab);
-    hub = taskHubName(values.solution ? solutionDir(lab) : starterDir(lab));
-  }
-
-  let report;
-  try {
-    report = await measurePayloads(values.connection, hub, instanceId);
-  } catch (error) {
-    const code = (error as { code?: string }).code ?? '';
-    if (code === 'ECONNREFUSED' || /ECONNREFUSED|fetch failed/.test(String((error as Error).message))) {
-      throw new UsageError('Storage is not reachable. Is Azurite running? Start the lab with `npm start -- NN` in another terminal.');
-    }
-    throw error;
-  }
+  const { instanceId, hub, connection } = instanceTarget(values, positionals);
+  const report = await fromStorage(() => measurePayloads(connection, hub, instanceId));
   if (report.payloads.length === 0 && report.largeMessages.length === 0) {
     throw new UsageError(`The task hub ${hub} has no instance "${instanceId}". Check the id, and --lab or --hub.`);
   }
@@ -84,8 +60,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error && (error instanceof UsageError || !error.stack) ? error.message : error);
-  if (error instanceof UsageError) console.error(usage);
-  process.exit(1);
-});
+runCli(main, usage);

@@ -6,6 +6,7 @@ import { DEV_PORTS, startDevStorage } from './lib/dev-storage.ts';
 import { formatHome } from './lib/home.ts';
 import { HostRestarter } from './lib/host-restarter.ts';
 import { ensureLocalSettings } from './lib/local-settings.ts';
+import { runCli } from './lib/cli.ts';
 import { findLab, readManifest, repoRoot, solutionDir, starterDir, UsageError } from './lib/manifest.ts';
 import { bold, cyan, dim } from './lib/style.ts';
 
@@ -53,8 +54,4 @@ async function main(): Promise<void> {
   console.log(dim(`\nTry it: ${cyan(`curl ${host?.functions.find((f) => f.url)?.url ?? `http://127.0.0.1:${port}`}`)}  ·  Saving a file restarts the host; Ctrl+C stops it and Azurite.`));
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error && (error instanceof UsageError || !error.stack) ? error.message : error);
-  if (error instanceof UsageError) console.error(usage);
-  process.exit(1);
-});
+runCli(main, usage);

@@ -7,3 +7,6 @@ export type { HostMessage, ParentMessage } from './cli.ts';
 export type { BindingProvider, BindingContext, OutputWriter } from './bindings/binding-provider.ts';
 export { FunctionExecutor, InvocationFailedError } from './executor.ts';
 export type { ExecuteRequest, ExecuteResult } from './executor.ts';
+// The task hub's storage conventions, for tools that read it (the test kit, npm run history).
+export { escapeKey as taskHubKey } from './durable/task-hub-storage.ts';
+export { eventTypeName } from './durable/history.ts';

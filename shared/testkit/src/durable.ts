@@ -1,6 +1,6 @@
-import { TableClient } from '@azure/data-tables';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readHistoryRows } from './history-rows.ts';
 
 export type RuntimeStatus = 'Pending' | 'Running' | 'Completed' | 'Failed' | 'Terminated' | 'Suspended' | 'ContinuedAsNew';
 
@@ -82,13 +82,7 @@ export class DurableInspector {
   }
 
   /** The instance's rows in the `{Hub}History` table, in order, as Storage Explorer shows them. */
-  async history(instanceId: string): Promise<Array<Record<string, unknown>>> {
-    const table = TableClient.fromConnectionString(this.#connectionString, `${this.#hub}History`, {
-      allowInsecureConnection: true,
-    });
-    const rows: Array<Record<string, unknown>> = [];
-    const filter = `PartitionKey eq '${instanceId.replaceAll("'", "''")}'`;
-    for await (const row of table.listEntities({ queryOptions: { filter } })) rows.push(row);
-    return rows.sort((a, b) => String(a.rowKey).localeCompare(String(b.rowKey)));
+  history(instanceId: string): Promise<Array<Record<string, unknown>>> {
+    return readHistoryRows(this.#connectionString, this.#hub, instanceId);
   }
 }

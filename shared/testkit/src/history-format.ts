@@ -3,6 +3,7 @@
  * Mermaid sequence diagram — what Storage Explorer shows as raw rows, in reading order.
  * Used by `npm run history` and by lab checks on `app.history(id)`.
  */
+import { eventTypeOf } from './history-rows.ts';
 
 /** One History row, summed up: what the table and the diagram print. */
 export interface HistoryEvent {
@@ -24,19 +25,7 @@ export interface HistoryEvent {
   readonly payloadBlob: string | undefined;
 }
 
-/** DTFx's EventType numbers, for rows that store them as numbers. */
-const EVENT_TYPES = [
-  'ExecutionStarted', 'ExecutionCompleted', 'ExecutionFailed', 'ExecutionTerminated', 'TaskScheduled', 'TaskCompleted',
-  'TaskFailed', 'SubOrchestrationInstanceCreated', 'SubOrchestrationInstanceCompleted', 'SubOrchestrationInstanceFailed',
-  'TimerCreated', 'TimerFired', 'OrchestratorStarted', 'OrchestratorCompleted', 'EventSent', 'EventRaised', 'ContinueAsNew',
-  'GenericEvent', 'HistoryState', 'ExecutionSuspended', 'ExecutionResumed',
-];
-
 const PAYLOAD_FIELDS = ['Input', 'Result', 'Reason', 'Details'] as const;
-
-function eventTypeOf(raw: unknown): string {
-  return typeof raw === 'number' ? (EVENT_TYPES[raw] ?? String(raw)) : String(raw ?? '');
-}
 
 function timestampOf(row: Record<string, unknown>): string {
   for (const key of ['Timestamp', '_Timestamp', 'timestamp']) {

@@ -11,6 +11,8 @@
 import { gunzipSync } from 'node:zlib';
 import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
+import { taskHubKey } from '@workshop/host';
+import { eventTypeOf, readHistoryRows } from './history-rows.ts';
 
 /** One stored payload. */
 export interface Payload {
@@ -50,45 +52,19 @@ export interface PayloadReport {
 const HISTORY_FIELDS = ['Input', 'Result', 'Reason', 'Details'] as const;
 const INSTANCE_FIELDS = ['Input', 'Output', 'CustomStatus'] as const;
 
-/** DTFx's EventType numbers, for rows that store them as numbers. */
-const EVENT_TYPES = [
-  'ExecutionStarted', 'ExecutionCompleted', 'ExecutionFailed', 'ExecutionTerminated', 'TaskScheduled', 'TaskCompleted',
-  'TaskFailed', 'SubOrchestrationInstanceCreated', 'SubOrchestrationInstanceCompleted', 'SubOrchestrationInstanceFailed',
-  'TimerCreated', 'TimerFired', 'OrchestratorStarted', 'OrchestratorCompleted', 'EventSent', 'EventRaised', 'ContinueAsNew',
-  'GenericEvent', 'HistoryState', 'ExecutionSuspended', 'ExecutionResumed',
-];
-
-/** Azure Table keys may not contain / \ # ? or control characters; DTFx escapes them like this. */
-function escapeKey(key: string): string {
-  return key.replace(/[/\\#?\u0000-\u001f\u007f-\u009f]|\^/g, (c) => `^${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
-
-function eventTypeOf(raw: unknown): string {
-  return typeof raw === 'number' ? (EVENT_TYPES[raw] ?? String(raw)) : String(raw ?? '');
-}
-
 /** Measures every payload of one instance in the task hub `hub` of the storage account. */
 export async function measurePayloads(connectionString: string, hub: string, instanceId: string): Promise<PayloadReport> {
   const insecure = { allowInsecureConnection: true };
-  const history = TableClient.fromConnectionString(connectionString, `${hub}History`, insecure);
   const instances = TableClient.fromConnectionString(connectionString, `${hub}Instances`, insecure);
+  const partitionKey = taskHubKey(instanceId);
   const container = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(`${hub.toLowerCase()}-largemessages`);
-  const partitionKey = escapeKey(instanceId);
 
   const blobSize = async (name: string): Promise<{ bytes: number; compressedBytes: number }> => {
     const gz = await container.getBlobClient(name).downloadToBuffer();
     return { bytes: gunzipSync(gz).length, compressedBytes: gz.length };
   };
 
-  const rows: Array<Record<string, unknown>> = [];
-  try {
-    for await (const row of history.listEntities<Record<string, unknown>>({ queryOptions: { filter: `PartitionKey eq '${partitionKey.replaceAll("'", "''")}'` } })) {
-      rows.push(row);
-    }
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
-  }
-  rows.sort((a, b) => String(a.rowKey).localeCompare(String(b.rowKey)));
+  const rows = await readHistoryRows(connectionString, hub, instanceId);
 
   // TaskCompleted rows do not carry the activity's name: take it from their TaskScheduled row.
   const scheduledNames = new Map<number, string>();

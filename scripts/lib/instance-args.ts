@@ -1,0 +1,50 @@
+import { taskHubName } from '../../shared/testkit/src/durable.ts';
+import { findLab, readManifest, solutionDir, starterDir, UsageError } from './manifest.ts';
+
+/** The options of the commands that read one orchestration instance of a served lab. */
+export const instanceOptions = {
+  lab: { type: 'string' },
+  solution: { type: 'boolean', default: false },
+  connection: { type: 'string', default: 'UseDevelopmentStorage=true' },
+  hub: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+export const instanceUsage = `  --lab         the lab whose host.json names the task hub (default: the hub TestHubName)
+  --solution    read the hub of solutions/NN-* rather than labs/NN-*
+  --connection  the storage account (default UseDevelopmentStorage=true: the Azurite of npm start)
+  --hub         the task hub name, instead of the lab's`;
+
+export interface InstanceTarget {
+  instanceId: string;
+  hub: string;
+  connection: string;
+}
+
+/** Which instance, in which task hub of which storage account. */
+export function instanceTarget(
+  values: { lab?: string | undefined; solution?: boolean | undefined; connection?: string | undefined; hub?: string | undefined },
+  positionals: string[],
+): InstanceTarget {
+  const instanceId = positionals[0];
+  if (!instanceId) throw new UsageError('Which instance? Pass its id (the "id" of the 202 answer).');
+  let hub = values.hub ?? 'TestHubName';
+  if (!values.hub && values.lab) {
+    const lab = findLab(readManifest(), values.lab);
+    hub = taskHubName(values.solution ? solutionDir(lab) : starterDir(lab));
+  }
+  return { instanceId, hub, connection: values.connection ?? 'UseDevelopmentStorage=true' };
+}
+
+/** Reads from the served lab's storage, saying what to do when Azurite is not running. */
+export async function fromStorage<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    if (code === 'ECONNREFUSED' || /ECONNREFUSED|fetch failed/.test(String((error as Error).message))) {
+      throw new UsageError('Storage is not reachable. Is Azurite running? Start the lab with `npm start -- NN` in another terminal.');
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,24 @@
+import { TableClient } from '@azure/data-tables';
+import { eventTypeName, taskHubKey } from '@workshop/host';
+
+/** The event type of a History row by name, whether the row stores the name or DTFx's number. */
+export function eventTypeOf(raw: unknown): string {
+  return typeof raw === 'number' ? eventTypeName(raw) : String(raw ?? '');
+}
+
+/**
+ * An instance's rows of the `{hub}History` table, in sequence order, as Storage Explorer shows
+ * them; none when the table does not exist yet. The instance id is escaped as the engine
+ * escapes table keys.
+ */
+export async function readHistoryRows(connectionString: string, hub: string, instanceId: string): Promise<Array<Record<string, unknown>>> {
+  const table = TableClient.fromConnectionString(connectionString, `${hub}History`, { allowInsecureConnection: true });
+  const filter = `PartitionKey eq '${taskHubKey(instanceId).replaceAll("'", "''")}'`;
+  const rows: Array<Record<string, unknown>> = [];
+  try {
+    for await (const row of table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) rows.push(row);
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+  }
+  return rows.sort((a, b) => String(a.rowKey).localeCompare(String(b.rowKey)));
+}
