@@ -13,7 +13,7 @@ import type { FunctionExecutor, HostLog } from '../executor.ts';
 import type { RegisteredFunction } from '../functions-core.ts';
 import { triggerOf } from '../executor.ts';
 import { VirtualClock, type Clock } from './clock.ts';
-import { EventType, eventTypeName, newEvent, OrchestrationStatus, type HistoryEvent, type OrchestrationInstanceRef, type RuntimeStatus } from './history.ts';
+import { EventType, eventTypeName, newEvent, OrchestrationStatus, type HistoryEvent, type OrchestrationInstanceRef, type RuntimeStatus, withNullFields } from './history.ts';
 import { invokeActivity, invokeOrchestrator, orchestratorPayload } from './invokers.ts';
 import { CRASH_AFTER_ACTIVITY_SETTING, crashAfterActivities, crashNow, shouldCrashAfter } from './fault-injection.ts';
 import { decideEpisode, describeWork, type Decision } from './replay.ts';
@@ -43,11 +43,11 @@ export interface EngineOptions {
 /** DTFx's extendedSessionIdleTimeoutInSeconds default: an idle session's history is dropped after it. */
 const EXTENDED_SESSION_IDLE_MS = 30_000;
 
-/** An event as a History table row gives it back: no null or undefined fields. */
+/** An event as a History table row gives it back: no null or undefined fields, then the null payloads DTFx restores. */
 function asStored(e: HistoryEvent): HistoryEvent {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(e)) if (value !== null && value !== undefined) out[key] = value;
-  return out as unknown as HistoryEvent;
+  return withNullFields(out as unknown as HistoryEvent);
 }
 
 /** Real-clock timers further away than this wait hidden in the queue instead of in memory. */

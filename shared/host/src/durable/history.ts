@@ -99,3 +99,28 @@ export function newEvent(type: EventTypeValue, timestamp: Date, fields: Partial<
 
 /** The payload fields of an event that are kept in blobs when they are large. */
 export const LARGE_FIELDS = ['Input', 'Result', 'Reason', 'Details'] as const;
+
+/** Per event type, the payload fields DTFx always serializes, null when there is no value. */
+const NULLABLE_FIELDS: Partial<Record<number, readonly string[]>> = {
+  [EventType.ExecutionStarted]: ['Input'],
+  [EventType.ExecutionCompleted]: ['Result'],
+  [EventType.ExecutionTerminated]: ['Input'],
+  [EventType.TaskScheduled]: ['Input'],
+  [EventType.TaskCompleted]: ['Result'],
+  [EventType.TaskFailed]: ['Reason', 'Details'],
+  [EventType.SubOrchestrationInstanceCreated]: ['Input'],
+  [EventType.SubOrchestrationInstanceCompleted]: ['Result'],
+  [EventType.SubOrchestrationInstanceFailed]: ['Reason', 'Details'],
+  [EventType.EventRaised]: ['Input'],
+};
+
+/**
+ * A stored event as DTFx hands it on: a table row has no null properties, but DTFx's event
+ * objects do, and the extension gives them to the SDK as null (an activity that returned
+ * nothing replays with `Result: null`; the SDK's JSON.parse rejects a missing one).
+ */
+export function withNullFields(event: HistoryEvent): HistoryEvent {
+  const record = event as unknown as Record<string, unknown>;
+  for (const field of NULLABLE_FIELDS[event.EventType] ?? []) if (record[field] === undefined) record[field] = null;
+  return event;
+}

@@ -14,7 +14,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { odata, TableClient, TableServiceClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
 import { QueueClient, QueueServiceClient } from '@azure/storage-queue';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
-import { eventTypeFromName, eventTypeName, LARGE_FIELDS, OrchestrationStatus, statusName, type HistoryEvent, type OrchestrationInstanceRef, type RuntimeStatus } from './history.ts';
+import { eventTypeFromName, eventTypeName, LARGE_FIELDS, OrchestrationStatus, statusName, type HistoryEvent, type OrchestrationInstanceRef, type RuntimeStatus, withNullFields } from './history.ts';
 import { fnv1a } from './fnv.ts';
 
 export const PARTITION_COUNT = 4;
@@ -352,7 +352,7 @@ export class TaskHubStorage {
       const blob = row[`${field}BlobName`];
       if (typeof blob === 'string') event[field] = await this.#downloadGzip(blob, reads);
     }
-    return event;
+    return withNullFields(event);
   }
 
   async #eventToRow(instanceId: string, executionId: string, sequence: number, event: HistoryEvent): Promise<TableEntity<Record<string, unknown>>> {

@@ -38,6 +38,15 @@ describe('virtual clock', () => {
     expect(new Date(output.woke).getTime()).toBe(after.getTime());
   });
 
+  it('replays activities that returned null or nothing from the History table', async () => {
+    const { id } = await startOrchestration(host, 'nothingThenSleep');
+    await waitForStatus(host, id, () => host.logs().includes(`Orchestration nothingThenSleep (${id}) episode 3`));
+    await host.advanceClock(60 * 1000);
+    const done = await waitForStatus(host, id);
+    expect(done.runtimeStatus, JSON.stringify(done.output)).toBe('Completed');
+    expect(done.output).toEqual({ a: null, b: null });
+  });
+
   it('answers clock requests over IPC', async () => {
     const a = await host.now();
     const b = await host.advanceClock(1234);
