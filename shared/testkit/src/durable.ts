@@ -66,16 +66,28 @@ export class DurableInspector {
    * Waits until the instance is Completed, Failed or Terminated. Polling the status is how a
    * real client waits too; the deadline turns a stuck orchestration into a clear failure.
    */
-  async waitForCompletion(instanceId: string, options: { timeoutMs?: number } = {}): Promise<OrchestrationStatus> {
+  waitForCompletion(instanceId: string, options: { timeoutMs?: number } = {}): Promise<OrchestrationStatus> {
+    return this.waitForStatus(instanceId, (status) => TERMINAL.has(status.runtimeStatus), { ...options, what: 'finish' });
+  }
+
+  /**
+   * Waits until the instance's status satisfies `until`: a custom status, a phase, a count.
+   * `what` completes the error "did not … in time".
+   */
+  async waitForStatus(
+    instanceId: string,
+    until: (status: OrchestrationStatus) => boolean,
+    options: { timeoutMs?: number; what?: string } = {},
+  ): Promise<OrchestrationStatus> {
     const deadline = Date.now() + (options.timeoutMs ?? 20_000);
     let last: OrchestrationStatus | undefined;
     while (Date.now() < deadline) {
       last = await this.status(instanceId);
-      if (last && TERMINAL.has(last.runtimeStatus)) return last;
+      if (last && until(last)) return last;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
     throw new Error(
-      `Orchestration ${instanceId} did not finish in time: its status is ${last?.runtimeStatus ?? 'unknown (not found)'}` +
+      `Orchestration ${instanceId} did not ${options.what ?? 'reach the expected status'} in time: its status is ${last?.runtimeStatus ?? 'unknown (not found)'}` +
         (last?.customStatus !== undefined && last.customStatus !== null ? `, custom status ${JSON.stringify(last.customStatus)}` : '') +
         '.',
     );

@@ -52,6 +52,15 @@ export interface LabApp {
   status(instanceId: string, options?: StatusOptions): Promise<OrchestrationStatus | undefined>;
   /** Resolves once the orchestration is Completed, Failed or Terminated. */
   waitForCompletion(instanceId: string, options?: { timeoutMs?: number }): Promise<OrchestrationStatus>;
+  /**
+   * Resolves with the first status that satisfies `until`, e.g. a custom status: how a check
+   * waits for an orchestration to reach a point before it acts (uploads a blob, moves the clock).
+   */
+  waitForStatus(
+    instanceId: string,
+    until: (status: OrchestrationStatus) => boolean,
+    options?: { timeoutMs?: number; what?: string },
+  ): Promise<OrchestrationStatus>;
   /** The instance's rows of the `{Hub}History` table, in order. */
   history(instanceId: string): Promise<Array<Record<string, unknown>>>;
   /**
@@ -113,6 +122,7 @@ export async function startLabApp(options: LabAppOptions = {}): Promise<LabApp> 
     },
     status: (id, statusOptions) => durable.status(id, statusOptions),
     waitForCompletion: (id, waitOptions) => durable.waitForCompletion(id, waitOptions),
+    waitForStatus: (id, until, waitOptions) => durable.waitForStatus(id, until, waitOptions),
     history: (id) => durable.history(id),
     payloads: (id) => measurePayloads(connectionString, taskHubName(dir), id),
   };
