@@ -1,0 +1,23 @@
+import * as df from 'durable-functions';
+import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
+import { APPLY_SCALE, READ_SCALE, SCALE_ORCHESTRATOR, type ScaleJob, type ScaleSnapshot, type ScaleSummary } from '../lib/scale-settings.ts';
+import type { ApplyScaleRequest } from './scale-activities.ts';
+
+/**
+ * The orchestrator `scaleOrchestrator`: multiply the scale factor in settings/scale.json by
+ * `by`, exactly once, even when the host dies in the middle.
+ *
+ * The read and the write are two activities. What readScale found (the factor and the blob's
+ * ETag) is in the history, so it is the same on every replay and for every run of applyScale:
+ * applyScale computes the new factor from it and writes only if the blob is still the one
+ * that was read.
+ */
+export const scaleOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
+  const job = context.df.getInput<ScaleJob>();
+  const current: ScaleSnapshot = yield context.df.callActivity(READ_SCALE);
+  const request: ApplyScaleRequest = { by: job.by, from: current.factor, etag: current.etag };
+  const summary: ScaleSummary = yield context.df.callActivity(APPLY_SCALE, request);
+  return summary;
+};
+
+df.app.orchestration(SCALE_ORCHESTRATOR, scaleOrchestrator);
