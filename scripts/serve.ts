@@ -10,10 +10,14 @@ import { runCli } from './lib/cli.ts';
 import { findLab, readManifest, repoRoot, solutionDir, starterDir, UsageError } from './lib/manifest.ts';
 import { bold, cyan, dim } from './lib/style.ts';
 
-const usage = `Usage: npm start -- NN [--solution] [--port 7071]    (npm start alone: your progress and the commands)
+const usage = `Usage: npm start -- NN [--solution] [--port 7071] [--clock auto]    (npm start alone: your progress and the commands)
   Serves lab NN (your labs/NN-* folder) on the local Functions host, with Azurite for storage.
   --solution  serve solutions/NN-* instead
-  --port      the host's port (default 7071)`;
+  --port      the host's port (default 7071)
+  --clock     Durable Functions time: real (default), or auto: whenever nothing else is
+              running, time jumps to the next durable timer (an hour of timers in a second)`;
+
+const CLOCKS = ['real', 'auto'] as const;
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -21,6 +25,7 @@ async function main(): Promise<void> {
     options: {
       solution: { type: 'boolean', default: false },
       port: { type: 'string', default: '7071' },
+      clock: { type: 'string', default: 'real' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -29,6 +34,8 @@ async function main(): Promise<void> {
   if (positionals.length === 0) return console.log(formatHome(labs));
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not "${values.port}".`);
+  const clock = CLOCKS.find((c) => c === values.clock);
+  if (!clock) throw new UsageError(`--clock must be ${CLOCKS.join(' or ')}, not "${values.clock}".`);
   const lab = findLab(labs, positionals[0]);
   const appDir = values.solution ? solutionDir(lab) : starterDir(lab);
   if (ensureLocalSettings(appDir)) console.log(dim(`Created ${relative(repoRoot, appDir)}/local.settings.json from the example.`));
@@ -41,7 +48,8 @@ async function main(): Promise<void> {
   await seedPhotos(blobs.getContainerClient(PHOTOS_CONTAINER));
 
   console.log(bold(`\nLab ${lab.id} · ${lab.title}`), dim(`(${relative(repoRoot, appDir)})\n`));
-  const restarter = new HostRestarter({ appDir, port, onOutput: (line) => console.log(line) });
+  const restarter = new HostRestarter({ appDir, port, clock, onOutput: (line) => console.log(line) });
+  if (clock === 'auto') console.log(dim('Clock: auto. Whenever the app is idle, time jumps to the next durable timer; currentUtcDateTime runs ahead of your watch.'));
   const host = await restarter.start();
 
   const stop = async () => {
