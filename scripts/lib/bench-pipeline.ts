@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { startAzurite } from '@workshop/azurite';
 import { spawnHost } from '@workshop/host';
+import { gradientJpeg } from './gradient-image.ts';
 import { repoRoot } from './manifest.ts';
 
 // The thumbnail pipeline of labs 05 and 06 on N images, against a plain loop of the same work
@@ -18,22 +18,6 @@ export interface PipelineFigures {
 
 const CONTAINER = 'bench-images';
 const WIDTH = 200;
-
-/** Distinct, deterministic photos-ish JPEGs: a gradient per image. */
-async function benchImage(i: number): Promise<Buffer> {
-  const width = 800;
-  const height = 600;
-  const pixels = Buffer.alloc(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const o = (y * width + x) * 3;
-      pixels[o] = (x + i * 7) % 256;
-      pixels[o + 1] = (y + i * 13) % 256;
-      pixels[o + 2] = (x + y + i * 29) % 256;
-    }
-  }
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 80 }).toBuffer();
-}
 
 async function runJob(appDir: string, connectionString: string, batchSize: number): Promise<number> {
   const host = await spawnHost({ appDir, port: 0, env: { AzureWebJobsStorage: connectionString } });
@@ -62,7 +46,7 @@ export async function benchPipeline(images = 100): Promise<PipelineFigures> {
     const container = blobs.getContainerClient(CONTAINER);
     await container.createIfNotExists();
     for (let i = 0; i < images; i++) {
-      const bytes = await benchImage(i);
+      const bytes = await gradientJpeg(i);
       await container.getBlockBlobClient(`photo-${String(i).padStart(3, '0')}.jpg`).uploadData(bytes, { blobHTTPHeaders: { blobContentType: 'image/jpeg' } });
     }
 
