@@ -53,7 +53,7 @@ async function main(): Promise<number | void> {
       processes.watch('azurite', azurite.process.pid);
       const began = performance.now();
       const jobs = await startJobs(host.url, specs);
-      const watcher = new JobWatcher(host.url, jobs.map((job) => job.id));
+      const watcher = new JobWatcher(host.url, jobs);
       await watcher.whenAllEnded(timeoutMs);
       watcher.stop();
       processes.stop();

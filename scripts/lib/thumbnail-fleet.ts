@@ -36,6 +36,7 @@ export interface JobStatus {
   readonly instanceId: string;
   readonly runtimeStatus: string;
   readonly output: unknown;
+  readonly customStatus?: unknown;
 }
 
 /** Runs `work` on every item, `limit` at a time, in order of the items. */
@@ -105,62 +106,90 @@ async function listStatuses(hostUrl: string): Promise<JobStatus[]> {
   return all;
 }
 
+/** The thumbnails a job's custom status says are made (lab 06's JobProgress: `done` of `total`). */
+function thumbnailsDone(status: JobStatus): number {
+  const progress = status.customStatus as { done?: unknown } | null | undefined;
+  return typeof progress?.done === 'number' ? progress.done : 0;
+}
+
 /**
- * Follows a set of instances through the list API until each has ended. A host that is down
- * (killed, restarting) only delays the answer: the next round asks again.
+ * Follows a set of jobs through the list API until each has ended, and how far they have got:
+ * the thumbnails their custom statuses count. A host that is down (killed, restarting) only
+ * delays the answers: the next round asks again.
  */
 export class JobWatcher {
   readonly #hostUrl: string;
   readonly #ids: ReadonlySet<string>;
+  readonly #images: number;
   readonly #ended = new Map<string, string>();
+  readonly #done = new Map<string, number>();
   #stopped = false;
   #finishedAt: number | undefined;
-  readonly #waiters = new Set<() => void>();
+  readonly #waiters = new Set<{ ready: () => boolean; resolve: () => void }>();
 
-  constructor(hostUrl: string, ids: Iterable<string>, intervalMs = 100) {
+  constructor(hostUrl: string, jobs: readonly StartedJob[], intervalMs = 100) {
     this.#hostUrl = hostUrl;
-    this.#ids = new Set(ids);
+    this.#ids = new Set(jobs.map((job) => job.id));
+    this.#images = jobs.reduce((sum, job) => sum + job.images.length, 0);
     void this.#poll(intervalMs);
   }
 
-  /** How many of the instances have ended (any final status). */
+  /** How many of the jobs have ended (any final status). */
   get ended(): number {
     return this.#ended.size;
   }
 
-  /** When the last instance was seen ended (performance.now()), if it was. */
+  /** The share of all the jobs' thumbnails that their orchestrations have recorded, 0 to 1. */
+  get progress(): number {
+    const done = [...this.#done.values()].reduce((a, b) => a + b, 0);
+    return this.#images === 0 ? 1 : done / this.#images;
+  }
+
+  /** When the last job was seen ended (performance.now()), if it was. */
   get finishedAt(): number | undefined {
     return this.#finishedAt;
   }
 
-  /** Resolves once every instance has ended, or after `timeoutMs` if given (check `finishedAt`). */
+  /** Resolves once every job has ended, or after `timeoutMs` if given (check `finishedAt`). */
   whenAllEnded(timeoutMs?: number): Promise<void> {
-    if (this.#finishedAt !== undefined) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.#waiters.delete(done);
-        resolve();
-      };
-      const timer = timeoutMs === undefined ? undefined : setTimeout(done, timeoutMs);
-      this.#waiters.add(done);
-    });
+    return this.#when(() => this.#finishedAt !== undefined, timeoutMs);
+  }
+
+  /** Resolves once `progress` has reached `share`, or every job has ended. */
+  whenProgress(share: number): Promise<void> {
+    return this.#when(() => this.progress >= share || this.#finishedAt !== undefined);
   }
 
   stop(): void {
     this.#stopped = true;
   }
 
+  #when(ready: () => boolean, timeoutMs?: number): Promise<void> {
+    if (ready()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter = {
+        ready,
+        resolve: () => {
+          clearTimeout(timer);
+          this.#waiters.delete(waiter);
+          resolve();
+        },
+      };
+      const timer = timeoutMs === undefined ? undefined : setTimeout(waiter.resolve, timeoutMs);
+      this.#waiters.add(waiter);
+    });
+  }
+
   async #poll(intervalMs: number): Promise<void> {
     while (!this.#stopped && this.#finishedAt === undefined) {
       try {
         for (const status of await listStatuses(this.#hostUrl)) {
-          if (this.#ids.has(status.instanceId) && TERMINAL.has(status.runtimeStatus)) this.#ended.set(status.instanceId, status.runtimeStatus);
+          if (!this.#ids.has(status.instanceId)) continue;
+          this.#done.set(status.instanceId, thumbnailsDone(status));
+          if (TERMINAL.has(status.runtimeStatus)) this.#ended.set(status.instanceId, status.runtimeStatus);
         }
-        if (this.#ended.size === this.#ids.size) {
-          this.#finishedAt = performance.now();
-          for (const done of [...this.#waiters]) done();
-        }
+        if (this.#ended.size === this.#ids.size) this.#finishedAt = performance.now();
+        for (const waiter of [...this.#waiters]) if (waiter.ready()) waiter.resolve();
       } catch {
         // The host is down or restarting: ask again next round.
       }
