@@ -1,6 +1,7 @@
 // The host as a learner's app sees it: started in its own process with spawnHost, called over HTTP.
 
 import http from 'node:http';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnHost, type SpawnedHost } from '../src/index.ts';
 import { eventually, fixture } from './helpers.ts';
@@ -271,5 +272,52 @@ describe('limits', () => {
     expect(res.status).toBe(413);
     expect(JSON.parse(res.body)).toEqual(tooLarge);
     expect((await fetch(`${small.url}/api/hello/Ada`)).status).toBe(200);
+  });
+});
+
+/** Writes `request` as it is on a fresh connection and returns everything the server sent back. */
+function rawExchange(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: '127.0.0.1', port }, () => socket.write(request, 'latin1'));
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (text += chunk));
+    socket.on('end', () => resolve(text));
+    socket.on('error', reject);
+  });
+}
+
+function parseRaw(text: string): { status: number; contentType: string | undefined; body: string } {
+  const [head = '', body = ''] = text.split('\r\n\r\n');
+  return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]), contentType: /^content-type: (.*)$/im.exec(head)?.[1], body };
+}
+
+describe('requests that are not valid HTTP', () => {
+  it('answers what the parser refuses with a JSON message, not an empty 400 or 431', async () => {
+    const cases: Array<[string, number, RegExp]> = [
+      [`GET /api/hello?junk=${'x'.repeat(20_000)} HTTP/1.1\r\nHost: a\r\n\r\n`, 431, /exceed 16384 bytes/],
+      ['BREW /api/hello HTTP/1.1\r\nHost: a\r\n\r\n', 400, /not valid HTTP\/1\.1/],
+      ['GET /api/hello?name=a\u0000b HTTP/1.1\r\nHost: a\r\n\r\n', 400, /not valid HTTP\/1\.1/],
+      ['POST /api/echo/1 HTTP/1.1\r\nHost: a\r\nContent-Length: lots\r\n\r\n', 400, /not valid HTTP\/1\.1/],
+    ];
+    for (const [request, status, message] of cases) {
+      const answer = parseRaw(await rawExchange(host.port, request));
+      expect(answer.status, request.slice(0, 40)).toBe(status);
+      expect(answer.contentType).toBe('application/json; charset=utf-8');
+      expect((JSON.parse(answer.body) as { message: string }).message).toMatch(message);
+    }
+    expect((await get('/api/hello/Ada')).status).toBe(200);
+  });
+
+  it('answers 400 JSON when the Host header and target form no URL', async () => {
+    const answer = parseRaw(await rawExchange(host.port, 'GET /api/hello HTTP/1.1\r\nHost: %%%\r\nConnection: close\r\n\r\n'));
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toEqual({ error: 'Bad Request', message: 'The Host header and the request target do not form a valid URL.' });
+  });
+
+  it('routes a target that starts with // as a path, not as another host', async () => {
+    const answer = parseRaw(await rawExchange(host.port, 'GET //evil.example/api/hello/Ada HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'));
+    expect(answer.status).toBe(404);
+    expect(answer.body).toBe('');
   });
 });

@@ -41,7 +41,15 @@ describe('route templates', () => {
   it('supports a catch-all last segment', () => {
     expect(match('files/{*path}', 'files/a/b/c.txt')).toEqual({ path: 'a/b/c.txt' });
     expect(match('files/{*path}', 'files')).toEqual({});
-    expect(match('files/{**path}', 'files/x%2Fy/z')).toEqual({ path: 'x/y/z' });
+    // Kestrel leaves %2F escaped and routing decodes nothing more: the value keeps it.
+    expect(match('files/{**path}', 'files/x%2Fy/z')).toEqual({ path: 'x%2Fy/z' });
+  });
+
+  it('keeps an encoded slash in a route value, as Kestrel does, so it cannot traverse', () => {
+    expect(match('samples/{name}', 'samples/..%2F..%2Fetc%2fpasswd')).toEqual({ name: '..%2F..%2Fetc%2fpasswd' });
+    expect(match('samples/{name}', 'samples/a%20b%5Cc')).toEqual({ name: 'a b\\c' });
+    // A malformed escape stays as sent rather than failing the match.
+    expect(match('samples/{name}', 'samples/%E0%A4%A')).toEqual({ name: '%E0%A4%A' });
   });
 
   it('supports complex segments', () => {

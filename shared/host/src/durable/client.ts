@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { odata } from '@azure/data-tables';
 import type { DurableEngine } from './engine.ts';
 import { EventType, eventTypeName, newEvent, type HistoryEvent, type RuntimeStatus } from './history.ts';
-import type { InstanceRow } from './task-hub-storage.ts';
+import { isContinuationToken, type InstanceRow } from './task-hub-storage.ts';
 
 export class ClientError extends Error {
   override name = 'ClientError';
@@ -188,6 +188,9 @@ export class DurableClientOperations {
     showInput?: boolean;
     continuation?: string;
   }): Promise<{ statuses: StatusPayload[]; continuation?: string }> {
+    if (query.continuation !== undefined && !isContinuationToken(query.continuation)) {
+      throw new ClientError(400, 'The continuation token is not valid: send back the x-ms-continuation-token header of the previous page unchanged.');
+    }
     await this.#engine.storage.init();
     const clauses: string[] = [`RowKey eq ''`];
     if (query.createdTimeFrom) clauses.push(odata`CreatedTime ge ${query.createdTimeFrom}`);

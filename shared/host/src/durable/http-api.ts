@@ -9,6 +9,7 @@
 // instances/{id}/raiseEvent/{name} (POST).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyTooLargeError, DEFAULT_MAX_REQUEST_BODY_SIZE, readBody, refuseBody } from '../http/request-body.ts';
 import type { RuntimeStatus } from './history.ts';
 import { ClientError, type DurableClientOperations } from './client.ts';
 
@@ -55,20 +56,6 @@ function send(res: ServerResponse, status: number, body?: unknown, headers: Reco
   res.end(text);
 }
 
-function readBody(req: IncomingMessage, limit = 104_857_600): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) reject(new ClientError(413, 'The request body is too large.'));
-      else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 function bool(value: string | null): boolean | undefined {
   if (value === null) return undefined;
   if (/^true$/i.test(value)) return true;
@@ -98,7 +85,7 @@ export interface DurableHttpApiOptions {
  */
 export function durableHttpApi(options: DurableHttpApiOptions) {
   const { client } = options;
-  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL, limits = { maxRequestBodySize: DEFAULT_MAX_REQUEST_BODY_SIZE }): Promise<boolean> => {
     const prefix = [WEBHOOK_PREFIX, RPC_PREFIX].find((p) => url.pathname === p || url.pathname.startsWith(`${p}/`));
     if (!prefix) return false;
     const method = (req.method ?? 'GET').toUpperCase();
@@ -113,7 +100,8 @@ export function durableHttpApi(options: DurableHttpApiOptions) {
     try {
       await route(method, segments);
     } catch (err) {
-      if (err instanceof ClientError) send(res, err.status, { Message: err.message });
+      if (err instanceof BodyTooLargeError) refuseBody(req, res, limits.maxRequestBodySize);
+      else if (err instanceof ClientError) send(res, err.status, { Message: err.message });
       else send(res, 500, { Message: 'Something went wrong while processing your request', ExceptionMessage: (err as Error)?.message ?? String(err) });
     }
     return true;
@@ -122,7 +110,7 @@ export function durableHttpApi(options: DurableHttpApiOptions) {
       const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
       if (s[0]?.toLowerCase() === 'orchestrators' && (s.length === 2 || s.length === 3)) {
         if (method !== 'POST') return notFound();
-        const input = jsonOrError(await readBody(req));
+        const input = jsonOrError(await body());
         const id = await client.startNew(s[1]!, s[2], input);
         const timeout = Number(url.searchParams.get('timeout'));
         const interval = Number(url.searchParams.get('pollingInterval'));
@@ -153,9 +141,9 @@ export function durableHttpApi(options: DurableHttpApiOptions) {
           const row = await client.getInstance(id);
           if (!row) return send(res, 404, { Message: `No instance with ID '${id}' was found.` });
           const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-          const body = await readBody(req);
+          const data = await body();
           if (type !== 'application/json') throw new ClientError(400, 'Only application/json request content is supported');
-          await client.raiseEvent(id, s[3]!, jsonOrError(body));
+          await client.raiseEvent(id, s[3]!, jsonOrError(data));
           return send(res, 202);
         }
         case 'terminate':
@@ -172,11 +160,19 @@ export function durableHttpApi(options: DurableHttpApiOptions) {
           return send(res, 202);
         case 'rewind':
         case 'restart':
+          // A malformed or unknown id is the caller's mistake whatever the operation: say so
+          // (400, 404) before saying that the operation itself is missing here.
           req.resume();
+          if (!(await client.getInstance(id))) return send(res, 404, { Message: `No instance with ID '${id}' was found.` });
           throw new ClientError(501, `'${op}' is not supported by this local host.`);
         default:
           return notFound();
       }
+    }
+
+    /** The body as text, under the host's request body limit (413 beyond it). */
+    async function body(): Promise<string> {
+      return (await readBody(req, limits.maxRequestBodySize)).toString('utf8');
     }
 
     function notFound(): void {

@@ -3,17 +3,21 @@
 // like the Functions host: 404 (empty) when no route matches path and method, 413 when the
 // body exceeds the limit (100 MB by default, FUNCTIONS_REQUEST_BODY_SIZE_LIMIT like the host),
 // 500 (empty — the error goes to the host console, never to the client) when the invocation
-// fails, otherwise the function's own response.
+// fails, otherwise the function's own response. Requests that are not valid HTTP, or whose Host
+// and target form no URL, get a 4xx with a JSON message (Kestrel's have no body: see
+// answerClientError).
 
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { RegisteredFunction } from '../functions-core.ts';
 import { InvocationFailedError, type FunctionExecutor, type HostLog } from '../executor.ts';
 import { buildHttpTriggerInput } from './http-request-data.ts';
-import { writeEmpty, writeHttpResponse } from './http-response.ts';
+import { writeEmpty, writeHttpResponse, writeJson } from './http-response.ts';
+import { BodyTooLargeError, readBody, refuseBody } from './request-body.ts';
 import { compileRoute, RouteTable } from './routes.ts';
 
-export const DEFAULT_MAX_REQUEST_BODY_SIZE = 104_857_600;
+export { DEFAULT_MAX_REQUEST_BODY_SIZE } from './request-body.ts';
 
 /** The reason the Functions host logs for HTTP-triggered invocations. */
 const HTTP_REASON = 'This function was programmatically called via the host APIs.';
@@ -51,81 +55,12 @@ export interface HttpServerOptions {
    * Answers requests before the function routes (e.g. the durable management API); returns
    * true when it answered.
    */
-  preRoute?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+  preRoute?: (req: IncomingMessage, res: ServerResponse, url: URL, limits: { maxRequestBodySize: number }) => Promise<boolean>;
 }
 
 export interface RunningHttpServer {
   port: number;
   close(graceMs?: number): Promise<void>;
-}
-
-class BodyTooLargeError extends Error {}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      reject(new BodyTooLargeError());
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        reject(new BodyTooLargeError());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-/** How much of a refused body is still read after the 413, and for how long at most. */
-const REFUSED_BODY_DRAIN_BYTES = 1024 * 1024;
-const REFUSED_BODY_DRAIN_MS = 5000;
-
-/**
- * Answers 413 at once and closes the connection, like Kestrel. Closing while the client is
- * still sending makes its next write fail (EPIPE/ECONNRESET), often before it has read the
- * answer; so the rest of the body is read and dropped first, up to a bound (1 MB, 5 s), and
- * only a body beyond that gets the connection cut under it.
- */
-function refuseBody(req: IncomingMessage, res: ServerResponse, limit: number): void {
-  const text = JSON.stringify({ error: 'Payload Too Large', message: `The request body exceeds the limit of ${limit} bytes.` });
-  res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' });
-  res.write(text);
-  let drained = 0;
-  const finish = (cut: boolean) => {
-    clearTimeout(timer);
-    req.off('data', onData);
-    req.off('end', onEnd);
-    req.off('error', onError);
-    if (cut) {
-      res.once('finish', () => req.destroy());
-      req.resume(); // what is left arrives nowhere until the socket closes
-    }
-    res.end();
-  };
-  const onData = (chunk: Buffer) => {
-    drained += chunk.length;
-    if (drained > REFUSED_BODY_DRAIN_BYTES) finish(true);
-  };
-  const onEnd = () => finish(false);
-  const onError = () => finish(true);
-  const timer = setTimeout(() => finish(true), REFUSED_BODY_DRAIN_MS);
-  timer.unref();
-  const declared = Number(req.headers['content-length']);
-  if (req.complete || req.readableEnded) finish(false);
-  else if (Number.isFinite(declared) && declared - limit > REFUSED_BODY_DRAIN_BYTES) finish(true);
-  else {
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-  }
 }
 
 /** The part of the path after the route prefix, or undefined when the prefix does not match. */
@@ -139,6 +74,45 @@ function stripPrefix(pathname: string, prefix: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The URL of a request. An origin-form target (`/path?query`) is a path even when it starts
+ * with `//`: resolving it against a base, as `new URL(target, base)` would, turns
+ * `//evil.example/api/x` into another host's `/api/x`, where Kestrel keeps the path
+ * `//evil.example/api/x` (which no route takes). Undefined when no valid URL can be formed
+ * (a Host header that is not a host, an absolute-form target that does not parse).
+ */
+export function requestUrl(target: string, host: string): URL | undefined {
+  try {
+    return target.startsWith('/') ? new URL(`http://${host}${target}`) : new URL(target);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Requests Node's HTTP parser rejects before they reach the host: a request line and headers
+ * over its limit (`http.maxHeaderSize`, 16 KB), bytes that are not HTTP, a Content-Length that
+ * is not a number. Node (like Kestrel) would answer with a status line and no body; the host
+ * adds a JSON message, so that whoever sent the request learns what to change. Nothing of the
+ * parser's internals (the raw packet, offsets) goes into it.
+ */
+function answerClientError(error: Error & { code?: string; reason?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, title, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', `The request line and headers together exceed ${http.maxHeaderSize} bytes. Send long values in the request body instead.`]
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'The request did not arrive in time.']
+        : [400, 'Bad Request', `The request is not valid HTTP/1.1: ${(error.reason ?? 'it could not be parsed').replace(/\.?$/, '.')}`];
+  const text = JSON.stringify({ error: title, message });
+  socket.end(
+    `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+  );
+}
+
 const HOMEPAGE =
   '<!DOCTYPE html><html><head><title>Your Functions 4.0 app is up and running</title></head>' +
   '<body><h1>Your Functions 4.0 app is up and running</h1><p>Served by the workshop\'s local host.</p></body></html>';
@@ -150,14 +124,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const method = (req.method ?? 'GET').toUpperCase();
     const host = req.headers.host ?? `127.0.0.1:${(server.address() as AddressInfo).port}`;
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', `http://${host}`);
-    } catch {
-      writeEmpty(res, 400);
+    const url = requestUrl(req.url ?? '/', host);
+    if (!url) {
+      req.resume();
+      // Kestrel refuses these with an empty 400; a sentence saying which part is wrong costs nothing.
+      writeJson(res, 400, { error: 'Bad Request', message: 'The Host header and the request target do not form a valid URL.' });
       return;
     }
-    if (options.preRoute && (await options.preRoute(req, res, url))) return;
+    if (options.preRoute && (await options.preRoute(req, res, url, { maxRequestBodySize: options.maxRequestBodySize }))) return;
     const rest = stripPrefix(url.pathname, options.routePrefix);
     const match = rest === undefined ? undefined : table.match(rest, method);
     if (!match) {
@@ -230,6 +204,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       else res.destroy();
     });
   });
+
+  server.on('clientError', answerClientError);
 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {

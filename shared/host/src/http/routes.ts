@@ -270,7 +270,19 @@ export function compileRoute<T>(template: string, methods: string[] | undefined,
   return { template, segments, parameters, methods: normalized, target };
 }
 
+/**
+ * A path segment as ASP.NET Core routing sees it: Kestrel unescapes the path before routing,
+ * except `%2F`, which stays as written so that an encoded slash cannot make one segment into
+ * two (a route value `..%2F..%2Fsecret` is that text, not `../../secret`).
+ */
 function decodeSegment(raw: string): string {
+  return raw
+    .split(/(%2F)/i)
+    .map((piece, i) => (i % 2 === 1 ? piece : decodeOrKeep(piece)))
+    .join('');
+}
+
+function decodeOrKeep(raw: string): string {
   try {
     return decodeURIComponent(raw);
   } catch {
