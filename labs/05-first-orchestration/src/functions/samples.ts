@@ -17,6 +17,7 @@ const sampleBlob = input.storageBlob({
  *
  *   /api/samples/photo.jpg     → 200, the bytes, Content-Type guessed from the extension
  *   /api/samples/missing.jpg   → 404 JSON {"error":"The blob \"missing.jpg\" does not exist in the container \"samples\"."}
+ *   /api/samples/a\b, /api/samples/photo.   → 404 from the host: the route's constraint keeps out names the binding would refuse
  *
  * The binding reads the blob before this code runs, so storage failures (such as storage being
  * unreachable) fail the invocation in the host: the caller gets a 500 and the log says why.
@@ -48,7 +49,10 @@ function toBuffer(content: unknown): Buffer | undefined {
 app.http('samples', {
   methods: ['GET'],
   authLevel: 'anonymous',
-  route: 'samples/{name}',
+  // Only names the binding can read: one with a backslash, a dot at the end or over 1,024
+  // characters would fail the binding — and so the invocation, with a 500 — before this code
+  // could answer 400. Such a name does not match the route: the host answers 404.
+  route: 'samples/{name:maxlength(1024):regex(^[^\\\\]*[^.\\\\]$)}',
   extraInputs: [sampleBlob],
   handler: samples,
 });
