@@ -200,6 +200,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       functions: core.functions.values(),
       log: hostLog,
       extendedSessions: durableConfig.extendedSessions,
+      allowReplayingTerminalInstances: durableConfig.allowReplayingTerminalInstances,
       ...(options.durableLeaseMs !== undefined ? { leaseMs: options.durableLeaseMs } : {}),
     });
     durable = { engine, client: new DurableClientOperations(engine), hubName: durableConfig.hubName };

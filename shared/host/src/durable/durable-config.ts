@@ -2,6 +2,9 @@
 // extension's default outside Azure, where WEBSITE_SITE_NAME is not set) and the storage
 // connection (`storageProvider.connectionStringName`, default AzureWebJobsStorage; the
 // client URLs name it by its short form "Storage", as the extension does).
+// `storageProvider.allowReplayingTerminalInstances` may also come from the app setting that
+// overrides it, `AzureFunctionsJobHost__extensions__durableTask__storageProvider__allowReplayingTerminalInstances`,
+// as the Functions host lets app settings override host.json values.
 
 import path from 'node:path';
 import { isRecord, readJsonFile } from '../jsonc.ts';
@@ -14,6 +17,21 @@ export interface DurableConfig {
   connectionName: string;
   /** `extendedSessionsEnabled` (default false): histories stay in memory between episodes. */
   extendedSessions: boolean;
+  /**
+   * `storageProvider.allowReplayingTerminalInstances` (default false, as in the extension): a
+   * message for an instance whose history has ended replays it and writes its Instances row again.
+   */
+  allowReplayingTerminalInstances: boolean;
+}
+
+/** A host.json value as an app setting overrides it: `AzureFunctionsJobHost__a__b__c` (names compared case-insensitively). */
+function hostJsonOverride(env: NodeJS.ProcessEnv, path: string[]): string | undefined {
+  const wanted = ['AzureFunctionsJobHost', ...path].join('__').toLowerCase();
+  return Object.entries(env).find(([key]) => key.toLowerCase() === wanted)?.[1];
+}
+
+function isTrue(value: unknown): boolean {
+  return value === true || (typeof value === 'string' && /^true$/i.test(value.trim()));
 }
 
 /** Task hub names: 3–45 characters, letters and digits, starting with a letter (the provider's rule). */
@@ -39,6 +57,8 @@ export function readDurableConfig(appDir: string, env: NodeJS.ProcessEnv = proce
         ? provider.connectionName
         : 'AzureWebJobsStorage';
   const connectionName = connectionSetting.replace(/^AzureWebJobs/i, '') || 'Storage';
-  const extendedSessions = durable.extendedSessionsEnabled === true || (typeof durable.extendedSessionsEnabled === 'string' && /^true$/i.test(durable.extendedSessionsEnabled));
-  return { hubName, connectionSetting, connectionName, extendedSessions };
+  const extendedSessions = isTrue(durable.extendedSessionsEnabled);
+  const replaySetting = ['extensions', 'durableTask', 'storageProvider', 'allowReplayingTerminalInstances'];
+  const allowReplayingTerminalInstances = isTrue(hostJsonOverride(env, replaySetting) ?? provider.allowReplayingTerminalInstances);
+  return { hubName, connectionSetting, connectionName, extendedSessions, allowReplayingTerminalInstances };
 }

@@ -38,6 +38,12 @@ export interface EngineOptions {
    * episodes (DTFx's extended sessions), instead of reading it from the History table each time.
    */
   extendedSessions?: boolean;
+  /**
+   * host.json `storageProvider.allowReplayingTerminalInstances` (DTFx's setting, default off): a
+   * message for an instance whose history has ended replays it and writes its Instances row again,
+   * instead of being discarded.
+   */
+  allowReplayingTerminalInstances?: boolean;
 }
 
 /** DTFx's extendedSessionIdleTimeoutInSeconds default: an idle session's history is dropped after it. */
@@ -175,6 +181,7 @@ export class DurableEngine {
   readonly #timerCancels = new Map<string, () => void>();
   #runningActivities = 0;
   readonly #extendedSessions: boolean;
+  readonly #replayEnded: boolean;
   /** Extended sessions: each instance's checkpointed history, while its session is warm. */
   readonly #sessionHistory = new Map<string, { history: LoadedHistory; lastUsed: number }>();
   #busy = 0;
@@ -196,6 +203,7 @@ export class DurableEngine {
     this.#activities = byName(functions, 'activityTrigger');
     this.#log = options.log;
     this.#extendedSessions = options.extendedSessions ?? false;
+    this.#replayEnded = options.allowReplayingTerminalInstances ?? false;
     this.#leaseMs = options.leaseMs ?? 10_000;
     this.#maxPollMs = options.maxPollIntervalMs ?? 250;
     // The extension's default maxConcurrentActivityFunctions: 10 per processor (dedicated plans).
@@ -460,6 +468,7 @@ export class DurableEngine {
     const deferred: ReceivedMessage[] = [];
     const incoming: HistoryEvent[] = [];
     let startEvent: HistoryEvent | undefined;
+    let replayEnded = false;
 
     // ExecutionStarted first, then the rest in arrival order.
     const ordered = [...batch].sort((a, b) => {
@@ -491,7 +500,8 @@ export class DurableEngine {
         continue;
       }
       if (isTerminal(state.status)) {
-        this.#log('warning', `${instanceId}: discarding ${eventTypeName(event.EventType)}: the instance is ${state.status}.`);
+        if (this.#replayEnded && (!target.ExecutionId || target.ExecutionId === executionId)) replayEnded = true;
+        else this.#log('warning', `${instanceId}: discarding ${eventTypeName(event.EventType)}: the instance is ${state.status}.`);
         consumed.push(m);
         continue;
       }
@@ -518,6 +528,7 @@ export class DurableEngine {
     }
 
     if (!startEvent && incoming.length === 0) {
+      if (replayEnded) await this.#rewriteEndedInstance(instanceId, executionId!, past, state.status);
       await Promise.all(consumed.map((m) => this.storage.delete(m)));
       for (const m of consumed) this.#release(m);
       for (const m of deferred) {
@@ -557,6 +568,32 @@ export class DurableEngine {
       this.#release(m);
       await this.storage.abandon(m, 200).catch(() => undefined);
     }
+  }
+
+  /**
+   * DTFx's allowReplayingTerminalInstances: the instance has ended in its history, and a message
+   * for it makes it replay; the checkpoint writes its Instances row again from that replay. Tables
+   * have no transaction across History and Instances: a host that dies between the two writes of
+   * the last checkpoint leaves the row Running while the history has ended, and without the
+   * setting (the default) DTFx discards every later message and the row stays so.
+   */
+  async #rewriteEndedInstance(instanceId: string, executionId: string, events: HistoryEvent[], status: RuntimeStatus): Promise<void> {
+    const started = events.find((e) => e.EventType === EventType.ExecutionStarted);
+    const ended = events.findLast((e) => e.EventType === EventType.ExecutionCompleted);
+    const name = String(started?.Name ?? '');
+    const columns: Record<string, unknown> = { RuntimeStatus: status, ExecutionId: executionId, LastUpdatedTime: this.clock.now(), CustomStatus: 'null' };
+    if (ended) Object.assign(columns, { Output: ended.Result ?? null, CompletedTime: new Date(ended.Timestamp) });
+    // The custom status is not in the history: the replay gives it back. A terminated instance's
+    // checkpoint never ran the orchestrator, and wrote none.
+    const fn = this.#orchestrators.get(name.toLowerCase());
+    if (fn && status !== 'Terminated') {
+      const parentInstanceId = started?.ParentInstance?.OrchestrationInstance.InstanceId ?? null;
+      const outcome = await invokeOrchestrator(this.#executor, fn, orchestratorPayload({ history: events, input: started?.Input ?? null, instanceId, parentInstanceId, isReplaying: true }));
+      const decision = decideEpisode({ instanceId, executionId, pastEvents: events, newEvents: [], orchestratorName: fn.name }, 'result' in outcome ? outcome.result : outcome);
+      columns.CustomStatus = decision.customStatus ?? 'null';
+    }
+    await this.storage.mergeInstance(instanceId, columns);
+    this.#log('information', `${name} (${instanceId}) has ${status === 'Terminated' ? 'been terminated' : status.toLowerCase()} in its history: replayed, its Instances row written again (allowReplayingTerminalInstances).`);
   }
 
   async #checkpointEpisode(
