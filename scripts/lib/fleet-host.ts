@@ -7,6 +7,8 @@ export interface FleetHostOptions {
   port?: number;
   /** WORKSHOP_DURABLE_LEASE_MS: how soon a killed host's messages reappear. */
   leaseMs?: number;
+  /** More app settings for the host. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -93,11 +95,11 @@ export class FleetHost {
     const life = ++this.#life;
     this.#startsThisLife = 0;
     this.#lifeWaiters = [];
-    const { connectionString, leaseMs } = this.#options;
+    const { connectionString, leaseMs, env } = this.#options;
     this.#current = await spawnHost({
       appDir: LAB06_APP,
       port,
-      env: { AzureWebJobsStorage: connectionString, ...(leaseMs ? { WORKSHOP_DURABLE_LEASE_MS: String(leaseMs) } : {}) },
+      env: { AzureWebJobsStorage: connectionString, ...(leaseMs ? { WORKSHOP_DURABLE_LEASE_MS: String(leaseMs) } : {}), ...env },
       onOutput: (line) => this.#onLine(line, life),
     });
     this.#deliberate = false;
