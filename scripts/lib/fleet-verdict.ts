@@ -31,11 +31,15 @@ export async function judgeFleet(hostUrl: string, blobs: BlobServiceClient, conn
   const histories = await mapLimit(jobs, 16, async (job) => historyCounts(await readHistoryRows(connectionString, hub, job.id)));
   jobs.forEach((job, i) => {
     const status = statuses[i];
+    const history = histories[i]!;
+    verdict.scheduled += history.scheduled;
+    // A job that did not complete is reported as failed or lost; its outputs and history would only repeat it.
+    if (status?.runtimeStatus === 'Completed') verdict.historyProblems.push(...history.problems.map((problem) => `${job.id}: ${problem}`));
     if (status === undefined) verdict.lost.push(`${job.id}: unknown to the host`);
     else if (status.runtimeStatus === 'Completed') verdict.completed++;
     else if (['Pending', 'Running', 'Suspended'].includes(status.runtimeStatus)) {
       // The crash window DTFx leaves open: the last checkpoint wrote the History table, not the Instances table.
-      const why = histories[i]!.ended ? ', although its history has ended (the host died between the History and Instances writes of its last checkpoint)' : '';
+      const why = history.ended ? ', although its history has ended (the host died between the History and Instances writes of its last checkpoint)' : '';
       verdict.lost.push(`${job.id}: still ${status.runtimeStatus}${why}`);
     } else verdict.failed.push(`${job.id}: ${status.runtimeStatus} ${JSON.stringify(status.output)}`);
     const summary = status?.output as JobSummary | undefined;
@@ -44,19 +48,13 @@ export async function judgeFleet(hostUrl: string, blobs: BlobServiceClient, conn
     }
   });
 
-  // A job that did not complete is reported as failed or lost; its outputs and history would only repeat it.
+  // Only a completed job owes its manifest and thumbnails.
   const completed = jobs.filter((_, i) => statuses[i]?.runtimeStatus === 'Completed');
   const thumbnails = blobs.getContainerClient(THUMBNAIL_CONTAINER);
   await mapLimit(completed, 16, async (job) => verdict.outputProblems.push(...(await outputProblems(thumbnails, job))));
   const manifests = await blobNames(thumbnails, 'manifests/');
   const expectedManifests = new Set(jobs.map((job) => manifestName(job.id)));
   for (const name of manifests) if (!expectedManifests.has(name)) verdict.outputProblems.push(`${THUMBNAIL_CONTAINER}/${name}: a manifest no job accounts for`);
-
-  jobs.forEach((job, i) => {
-    const history = histories[i]!;
-    verdict.scheduled += history.scheduled;
-    if (statuses[i]?.runtimeStatus === 'Completed') verdict.historyProblems.push(...history.problems.map((problem) => `${job.id}: ${problem}`));
-  });
   return verdict;
 }
 
