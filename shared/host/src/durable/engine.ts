@@ -469,6 +469,7 @@ export class DurableEngine {
     const incoming: HistoryEvent[] = [];
     let startEvent: HistoryEvent | undefined;
     let replayEnded = false;
+    let endedMessages = false;
 
     // ExecutionStarted first, then the rest in arrival order.
     const ordered = [...batch].sort((a, b) => {
@@ -501,7 +502,10 @@ export class DurableEngine {
       }
       if (isTerminal(state.status)) {
         if (this.#replayEnded && (!target.ExecutionId || target.ExecutionId === executionId)) replayEnded = true;
-        else this.#log('warning', `${instanceId}: discarding ${eventTypeName(event.EventType)}: the instance is ${state.status}.`);
+        else {
+          endedMessages = true;
+          this.#log('warning', `${instanceId}: discarding ${eventTypeName(event.EventType)}: the instance is ${state.status}.`);
+        }
         consumed.push(m);
         continue;
       }
@@ -529,6 +533,7 @@ export class DurableEngine {
 
     if (!startEvent && incoming.length === 0) {
       if (replayEnded) await this.#rewriteEndedInstance(instanceId, executionId!, past, state.status);
+      else if (endedMessages) await this.#syncEndedInstanceRow(instanceId, executionId!, past, state.status);
       await Promise.all(consumed.map((m) => this.storage.delete(m)));
       for (const m of consumed) this.#release(m);
       for (const m of deferred) {
@@ -571,11 +576,34 @@ export class DurableEngine {
   }
 
   /**
-   * DTFx's allowReplayingTerminalInstances: the instance has ended in its history, and a message
-   * for it makes it replay; the checkpoint writes its Instances row again from that replay. Tables
-   * have no transaction across History and Instances: a host that dies between the two writes of
-   * the last checkpoint leaves the row Running while the history has ended, and without the
-   * setting (the default) DTFx discards every later message and the row stays so.
+   * A message for an instance whose history has ended: DTFx (since durabletask PR #1253, 2025)
+   * checks that the Instances row says so too, and writes it from the history when it does not.
+   * Tables have no transaction across History and Instances: a host that dies between the two
+   * writes of the last checkpoint leaves the row Running, and the messages that checkpoint did
+   * not delete come back to repair it. A row already in step is left alone.
+   */
+  async #syncEndedInstanceRow(instanceId: string, executionId: string, events: HistoryEvent[], status: RuntimeStatus): Promise<void> {
+    const row = await this.storage.getInstance(instanceId);
+    if (row && row.runtimeStatus === status && row.executionId === executionId) return;
+    const ended = events.findLast((e) => e.EventType === EventType.ExecutionCompleted);
+    const at = ended ? new Date(ended.Timestamp) : this.clock.now();
+    const started = events.find((e) => e.EventType === EventType.ExecutionStarted);
+    await this.storage.mergeInstance(instanceId, {
+      ...(row ? {} : { Name: started?.Name ?? '', Version: started?.Version ?? '', Input: started?.Input ?? null, CreatedTime: started ? new Date(started.Timestamp) : at }),
+      RuntimeStatus: status,
+      ExecutionId: executionId,
+      Output: ended?.Result ?? null,
+      CompletedTime: at,
+      LastUpdatedTime: at,
+    });
+    this.#log('warning', `${instanceId}: its history has ${status === 'Terminated' ? 'been terminated' : status.toLowerCase()} but its Instances row said ${row?.runtimeStatus ?? 'nothing'}: the row is written again from the history.`);
+  }
+
+  /**
+   * DTFx's allowReplayingTerminalInstances (off by default, and marked obsolete in 2025 since
+   * the check above repairs the row without it): a message for an instance whose history has
+   * ended makes it replay, and its Instances row is written again from that replay, custom
+   * status included.
    */
   async #rewriteEndedInstance(instanceId: string, executionId: string, events: HistoryEvent[], status: RuntimeStatus): Promise<void> {
     const started = events.find((e) => e.EventType === EventType.ExecutionStarted);

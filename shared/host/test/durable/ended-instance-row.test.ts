@@ -1,10 +1,10 @@
 // A host that dies between the last checkpoint's History write and its Instances write leaves
 // the Instances row Running while the history has ended: Azure Tables have no transaction
-// across the two tables. DTFx then discards every message for the instance, so its status
-// says Running for good; with storageProvider.allowReplayingTerminalInstances a message makes
-// it replay and the row is written again. Found by `npm run faults` (SIGKILL at random
-// moments). The crash window is recreated here by putting the row back as the checkpoint
-// before the last one left it.
+// across the two tables. The messages that checkpoint did not delete come back; DTFx (since
+// durabletask PR #1253) then sees the row out of step with the history and writes it again.
+// With storageProvider.allowReplayingTerminalInstances (older, now obsolete) a message makes the
+// instance replay instead. Found by `npm run faults` (SIGKILL at random moments). The crash
+// window is recreated here by putting the row back as the checkpoint before the last one left it.
 
 import { TableClient } from '@azure/data-tables';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
@@ -61,11 +61,30 @@ describe('an instance whose history has ended while its Instances row says Runni
     await waitForLog(host, `fanOut (${id}) has completed in its history: replayed, its Instances row written again`);
   });
 
-  it('without it (the default, as in DTFx), the message is discarded and the row stays Running', async () => {
+  it('without it (the default), a message for it writes the row again from the history', async () => {
     host = await startDurableHost(azurite);
-    const { id } = await endedButRowRunning(host);
+    const { id, done } = await endedButRowRunning(host);
     await raiseEvent(host, id);
-    await waitForLog(host, `${id}: discarding EventRaised: the instance is Completed.`);
-    expect((await getStatus(host, id))?.runtimeStatus).toBe('Running');
+    const repaired = await waitForStatus(host, id, (s) => s.runtimeStatus !== 'Running');
+    expect(repaired).toMatchObject({ runtimeStatus: 'Completed', output: done.output });
+    await waitForLog(host, `${id}: its history has completed but its Instances row said Running: the row is written again from the history.`);
+  });
+
+  it('leaves the row of an instance already in step alone: a late timer does not touch its times', async () => {
+    host = await startDurableHost(azurite, { clock: 'virtual' });
+    const { id } = await startOrchestration(host, 'approval');
+    await waitForLog(host, `Orchestration approval (${id}) episode 1`);
+    const raise = await fetch(`${host.url}/runtime/webhooks/durabletask/instances/${id}/raiseEvent/Approval`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify('Ada'),
+    });
+    expect(raise.status).toBe(202);
+    const done = await waitForStatus(host, id);
+    // The cancelled one-hour timer still fires, for an instance that has completed.
+    await host.advanceClock(61 * 60 * 1000);
+    await waitForLog(host, `${id}: discarding TimerFired: the instance is Completed.`);
+    expect(await getStatus(host, id)).toMatchObject({ runtimeStatus: 'Completed', lastUpdatedTime: done.lastUpdatedTime });
+    expect(host.logs()).not.toContain(`${id}: its history has completed but`);
   });
 });
