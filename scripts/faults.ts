@@ -1,4 +1,4 @@
-// npm run faults -- [--seed N] [--jobs N] [--images N] [--kills N] [--timeout S] [--logs FILE] [--ci] [--default-settings]
+// npm run faults -- [--seed N] [--jobs N] [--images N] [--kills N] [--timeout S] [--logs FILE] [--ci]
 //
 // The fault-injection suite of GitHub issue #6: many thumbnail jobs of the lab 06 solution in
 // flight while the host is killed (SIGKILL, no clean-up) at random moments and started again
@@ -23,7 +23,7 @@ import { brokenPromises, judgeFleet, type FleetVerdict } from './lib/fleet-verdi
 import { dim } from './lib/style.ts';
 import { JobWatcher, jobSpecs, seedImages, startJobs, type StartedJob } from './lib/thumbnail-fleet.ts';
 
-const usage = `Usage: npm run faults -- [--seed N] [--jobs N] [--images N] [--kills N] [--timeout S] [--logs FILE] [--ci] [--default-settings]
+const usage = `Usage: npm run faults -- [--seed N] [--jobs N] [--images N] [--kills N] [--timeout S] [--logs FILE] [--ci]
   Kills the host running thumbnail jobs of the lab 06 solution at random moments, restarts
   Azurite under it, and checks that every job completes with its outputs exactly once.
   --seed      the schedule of faults (default: a new one, printed so the run can be repeated)
@@ -32,22 +32,10 @@ const usage = `Usage: npm run faults -- [--seed N] [--jobs N] [--images N] [--ki
   --kills     SIGKILLs of the host (default 5)
   --timeout   seconds the jobs may take after the last fault (default 60)
   --logs      where to write everything the host printed, all its lives (default: the temp folder)
-  --ci        the continuous-integration size: 30 jobs of 3 images, 30 s at most after the last kill
-  --default-settings  without storageProvider.allowReplayingTerminalInstances (the extension's
-              default): a kill between the last History and Instances writes then leaves a job
-              Running for good, as it would in Azure`;
+  --ci        the continuous-integration size: 30 jobs of 3 images, 30 s at most after the last kill`;
 
 /** The test kit's short lease: a killed host's messages reappear after 2 s rather than 10. */
 const LEASE_MS = 2000;
-
-/**
- * DTFx's allowReplayingTerminalInstances, set as the Functions host lets an app setting override
- * host.json. A kill between the last checkpoint's History write and its Instances write leaves
- * the job's status Running although its history has completed; with this setting the message
- * the kill left behind replays the instance and writes the status again. Off (the extension's
- * default, --default-settings), such a job says Running for good, in Azure as here.
- */
-const REPLAY_ENDED_INSTANCES = 'AzureFunctionsJobHost__extensions__durableTask__storageProvider__allowReplayingTerminalInstances';
 
 /** A generator of numbers in [0, 1) that depends on the seed only: a SHA-256 counter. */
 function seededRandom(seed: number): () => number {
@@ -66,20 +54,19 @@ interface Kill {
 
 /**
  * The kills, at random points of the work from start to end (early: while the jobs list their
- * images; late: while they write manifests and complete). One of them, chosen at random too,
- * also restarts Azurite: while the host is down, because the lab 06 app fails a job whose
+ * images; late: while they write manifests and complete). One of the earlier half, chosen at
+ * random too, also restarts Azurite: while the host is down, because the lab 06 app fails a job whose
  * activity finds storage unreachable (as its guide says), and the suite holds the app to its
  * own promises.
  */
 function planKills(random: () => number, kills: number): Kill[] {
   const points = Array.from({ length: kills }, () => 0.95 * random()).sort((a, b) => a - b);
-  const withAzurite = Math.floor(random() * kills);
+  // Among the earlier kills, which always happen: the run fails with fewer than half of them.
+  const withAzurite = Math.floor(random() * Math.ceil(kills / 2));
   return points.map((atProgress, i) => ({ atProgress, delayMs: Math.floor(random() * 250), restartAzurite: i === withAzurite }));
 }
 
 interface FaultOptions {
-  /** Run the app with the extension's defaults, without allowReplayingTerminalInstances. */
-  defaultSettings: boolean;
   jobs: number;
   images: number;
   plan: Kill[];
@@ -126,8 +113,7 @@ async function runFaults(options: FaultOptions): Promise<FaultRun> {
     await seedImages(blobs, specs);
     // A fixed port: the management URLs stay valid across the host's lives.
     const [port] = await freePorts(1);
-    const env: Record<string, string> = options.defaultSettings ? {} : { [REPLAY_ENDED_INSTANCES]: 'true' };
-    const host = await FleetHost.start({ connectionString, port: port!, leaseMs: LEASE_MS, env });
+    const host = await FleetHost.start({ connectionString, port: port!, leaseMs: LEASE_MS });
     try {
       const began = performance.now();
       const jobs = await startJobs(host.url, specs, 10);
@@ -181,7 +167,6 @@ async function main(): Promise<number | void> {
       timeout: { type: 'string' },
       logs: { type: 'string' },
       ci: { type: 'boolean', default: false },
-      'default-settings': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -197,12 +182,10 @@ async function main(): Promise<number | void> {
   const again = ['npm run faults --', ...process.argv.slice(2).filter((arg, i, args) => arg !== '--seed' && args[i - 1] !== '--seed' && !arg.startsWith('--seed=')), `--seed ${seed}`];
   console.log(`Seed ${seed}  ${dim(`(${again.join(' ')} repeats this schedule of kills)`)}`);
 
-  const defaultSettings = values['default-settings'];
-  console.log(dim(defaultSettings ? 'allowReplayingTerminalInstances off (the extension\'s default)' : `allowReplayingTerminalInstances on (${REPLAY_ENDED_INSTANCES}=true)`));
-  const run = await runFaults({ defaultSettings, jobs, images, plan, timeoutMs, logFile });
+  const run = await runFaults({ jobs, images, plan, timeoutMs, logFile });
   const { verdict } = run;
   printFigures(`Faults: ${run.jobs.length} thumbnail jobs of the lab 06 solution, ${images} images each (seed ${seed})`, [
-    ['host kills survived (SIGKILL)', `${run.killed} of ${kills}`],
+    ['host kills survived (SIGKILL)', `${run.killed} of ${kills}`, run.killed < kills ? dim('the jobs ended before the last ones') : ''],
     ['Azurite restarts (data on disk)', `${run.azuriteRestarts} of ${plan.some((kill) => kill.restartAzurite) ? 1 : 0}`],
     ['host crashes (not ours)', String(run.crashes.length)],
     ['instances started', String(run.jobs.length)],
@@ -216,7 +199,9 @@ async function main(): Promise<number | void> {
   console.log(dim(`The host's output, all its lives: ${logFile}`));
 
   const problems = [
-    ...(run.killed < plan.length ? [`the jobs ended after ${run.killed} of ${plan.length} kills: give them more work (--jobs, --images)`] : []),
+    // Late kill points (up to 95 % of the thumbnails) test the manifests and the completions;
+    // now and then the jobs finish first. That is no broken promise, but too few kills prove little.
+    ...(run.killed < Math.ceil(plan.length / 2) ? [`the jobs ended after ${run.killed} of ${plan.length} kills: give them more work (--jobs, --images)`] : []),
     ...run.crashes.map((crash) => `the host crashed by itself: ${crash}`),
     ...brokenPromises(verdict),
   ];
