@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * Azurite's well-known development account. It is public (documented by Microsoft) and only
@@ -105,6 +106,9 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   const child = spawn(process.execPath, args, {
     cwd: options.location ?? tmpdir(),
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Node's on-disk code cache (the folder Node itself uses by default): Azurite is a large
+    // program, and every check run starts one; compiled once, it starts about a third faster.
+    env: { NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache'), ...process.env },
   });
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);

@@ -3,6 +3,8 @@
 // `ready` over IPC; rejects with the child's own message when the app fails to load.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HostMessage } from './cli.ts';
 import type { FunctionInfo } from './host.ts';
@@ -49,7 +51,8 @@ export function spawnHost(options: SpawnHostOptions): Promise<SpawnedHost> {
   // process.execPath is the pinned Node 24 whenever this runs under it (npm scripts, vitest).
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    env: { ...process.env, ...options.env },
+    // Node's on-disk code cache for the host and the app's packages (the SDKs, TypeScript).
+    env: { NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache'), ...process.env, ...options.env },
   });
 
   let output = '';
