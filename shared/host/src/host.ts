@@ -187,9 +187,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     // Workshop-only (lab 09): the host kills itself after an activity's side effect, before its result is sent.
     const crashAfter = crashAfterActivities();
     if (crashAfter.size > 0) {
+      // Named as the app registered them: the setting matches them case-insensitively.
+      const names = [...crashAfter].map((lower) => [...core.functions.values()].find((fn) => fn.name.toLowerCase() === lower)?.name ?? lower);
       hostLog(
         'warning',
-        `${CRASH_AFTER_ACTIVITY_SETTING} is on: the host kills itself (SIGKILL) once per task right after the activity ${[...crashAfter].join(', ')} has run and before its result is sent, as a worker lost on scale-in or a deployment would be. A workshop switch, not a setting of the real host.`,
+        `${CRASH_AFTER_ACTIVITY_SETTING} is on: the host kills itself (SIGKILL) once per task right after the activity ${names.join(', ')} has run and before its result is sent, as a worker lost on scale-in or a deployment would be. A workshop switch, not a setting of the real host.`,
       );
     }
     const storage = new TaskHubStorage(connectionString, durableConfig.hubName, { strictMessageSize });
