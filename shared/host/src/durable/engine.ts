@@ -534,7 +534,7 @@ export class DurableEngine {
     if (!startEvent && incoming.length === 0) {
       if (replayEnded) await this.#rewriteEndedInstance(instanceId, executionId!, past, state.status);
       else if (endedMessages) await this.#syncEndedInstanceRow(instanceId, executionId!, past, state.status);
-      await Promise.all(consumed.map((m) => this.storage.delete(m)));
+      await this.#deleteHandled(instanceId, consumed);
       for (const m of consumed) this.#release(m);
       for (const m of deferred) {
         this.#release(m);
@@ -567,11 +567,20 @@ export class DurableEngine {
     }
 
     // The checkpoint is written: the consumed messages are done with.
-    await Promise.all(consumed.map((m) => this.storage.delete(m)));
+    await this.#deleteHandled(instanceId, consumed);
     for (const m of consumed) this.#release(m);
     for (const m of deferred) {
       this.#release(m);
       await this.storage.abandon(m, 200).catch(() => undefined);
+    }
+  }
+
+  /** Deletes the messages an episode handled; one whose lease was lost comes back as a duplicate, which is said. */
+  async #deleteHandled(instanceId: string, messages: ReceivedMessage[]): Promise<void> {
+    const deleted = await Promise.all(messages.map((m) => this.storage.delete(m)));
+    const lost = deleted.filter((ok) => !ok).length;
+    if (lost > 0) {
+      this.#log('warning', `${instanceId}: the episode is saved, but ${lost} of its message(s) could not be deleted: their lease was lost (the queue service restarted?). They will come back and be discarded as duplicates.`);
     }
   }
 
@@ -899,7 +908,9 @@ export class DurableEngine {
         this.#log('error', `Activity '${name}' of instance ${instance.InstanceId}: ${err.message}`);
         await this.sendToInstance(instance, newEvent(EventType.TaskFailed, this.clock.now(), { TaskScheduledId: scheduled.EventId, Reason: reason, Details: details }));
       }
-      await this.storage.delete(m);
+      if (!(await this.storage.delete(m))) {
+        this.#log('warning', `Activity '${name}' of instance ${instance.InstanceId}: its result is sent, but its work item's lease was lost (the queue service restarted?). It will run again, and its second result will be discarded as a duplicate.`);
+      }
       this.#release(m);
     } catch (err) {
       this.#log('error', `Activity '${name}' of instance ${instance.InstanceId} could not be completed and will be retried: ${(err as Error).message}`);

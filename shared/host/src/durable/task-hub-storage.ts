@@ -268,15 +268,22 @@ export class TaskHubStorage {
     });
   }
 
-  delete(message: ReceivedMessage): Promise<void> {
+  /**
+   * Deletes a handled message. False when its lease was lost (another pop receipt: the queue
+   * service restarted, or the lease ran out): it comes back, and is discarded as a duplicate.
+   */
+  delete(message: ReceivedMessage): Promise<boolean> {
     return serially(message, async () => {
-      if (message.deleted) return;
+      if (message.deleted) return true;
       try {
         await message.queue.deleteMessage(message.messageId, message.popReceipt);
       } catch (err) {
-        if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+        const { statusCode, code } = err as { statusCode?: number; code?: string };
+        if (statusCode === 400 && code === 'PopReceiptMismatch') return false;
+        if (statusCode !== 404) throw err;
       }
       message.deleted = true;
+      return true;
     });
   }
 
