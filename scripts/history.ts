@@ -5,7 +5,7 @@
 // diagram: what you would otherwise read row by row in Storage Explorer. Reads the Azurite of a
 // served lab (`npm start -- NN`): development storage, the hub of the lab's host.json.
 import { parseArgs } from 'node:util';
-import { formatHistoryMermaid, formatHistoryTable } from '../shared/testkit/src/history-format.ts';
+import { formatHistoryMermaid, formatHistoryTable, historyEvents } from '../shared/testkit/src/history-format.ts';
 import { readHistoryRows } from '../shared/testkit/src/history-rows.ts';
 import { runCli } from './lib/cli.ts';
 import { fromStorage, instanceOptions, instanceTarget, instanceUsage } from './lib/instance-args.ts';
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   if (rows.length === 0) throw new UsageError(`The task hub ${hub} has no history for "${instanceId}". Check the id, and --lab or --hub.`);
 
   if (values.mermaid) return console.log(formatHistoryMermaid(rows));
-  console.log(bold(`Instance ${instanceId}`), dim(`(${hub}History, ${rows.length} rows)`));
+  console.log(bold(`Instance ${instanceId}`), dim(`(${hub}History, ${historyEvents(rows).length} events)`));
   console.log(formatHistoryTable(rows));
 }
 

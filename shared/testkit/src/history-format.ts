@@ -13,9 +13,9 @@ export interface HistoryEvent {
   readonly eventType: string;
   /** The event's id: the sequence number of a scheduled task or timer; -1 for the others. */
   readonly eventId: number;
-  /** The orchestrator or activity; for a completion, the name of the task it completes. */
+  /** The orchestrator or activity; for a completion, the name of the task it completes; for a timer, `due <FireAt>`. */
   readonly name: string;
-  /** For `TaskCompleted`/`TaskFailed` and the like: the `EventId` of the task they complete. */
+  /** For `TaskCompleted`/`TaskFailed` and the like: the `EventId` of the task they complete; for `TimerFired`, of its timer (`TimerId`). */
   readonly taskScheduledId: number | undefined;
   /** When the event happened (ISO 8601), if the row says. */
   readonly timestamp: string;
@@ -52,16 +52,20 @@ export function historyEvents(rows: ReadonlyArray<Record<string, unknown>>): His
   }
   return sorted.map((row) => {
     const eventType = eventTypeOf(row['EventType']);
-    const taskScheduledId = typeof row['TaskScheduledId'] === 'number' ? row['TaskScheduledId'] : undefined;
+    const completes = typeof row['TaskScheduledId'] === 'number' ? row['TaskScheduledId'] : undefined;
+    const taskScheduledId = completes ?? (typeof row['TimerId'] === 'number' ? row['TimerId'] : undefined);
     const ownName = typeof row['Name'] === 'string' ? row['Name'] : '';
+    const fireAt = row['FireAt'] instanceof Date ? row['FireAt'].toISOString() : typeof row['FireAt'] === 'string' ? row['FireAt'] : '';
     const name =
       ownName !== ''
         ? ownName
-        : taskScheduledId !== undefined
-          ? (scheduled.get(taskScheduledId) ?? '')
-          : eventType.startsWith('Execution')
-            ? orchestrator
-            : '';
+        : completes !== undefined
+          ? (scheduled.get(completes) ?? '')
+          : fireAt !== ''
+            ? `due ${fireAt}`
+            : eventType.startsWith('Execution')
+              ? orchestrator
+              : '';
     let payloadBytes = 0;
     let payloadBlob: string | undefined;
     for (const field of PAYLOAD_FIELDS) {
