@@ -22,17 +22,13 @@ function record(ok: boolean, title: string, details: string[] = []): void {
   for (const line of details) console.log(dim(`    ${line}`));
 }
 
-/** Runs a tool's JavaScript entry on this Node (the pinned 24), whatever node is first on PATH. */
-function runTool(title: string, entry: string, args: string[]): void {
+/**
+ * Runs a script (a tool's JavaScript entry in node_modules, or one of the workshop's commands
+ * in scripts/) on this Node, the pinned 24, whatever node is first on PATH.
+ */
+function run(title: string, script: string, args: string[]): void {
   console.log(bold(`\n${title}`));
-  const result = spawnSync(process.execPath, [join(repoRoot, 'node_modules', entry), ...args], { cwd: repoRoot, stdio: 'inherit' });
-  record(result.status === 0, title);
-}
-
-/** Runs one of the workshop's own commands (scripts/<script>), as `npm run` would, on this Node. */
-function runCommand(title: string, script: string, args: string[]): void {
-  console.log(bold(`\n${title}`));
-  const result = spawnSync(process.execPath, [join(repoRoot, 'scripts', script), ...args], { cwd: repoRoot, stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [join(repoRoot, script), ...args], { cwd: repoRoot, stdio: 'inherit' });
   record(result.status === 0, title);
 }
 
@@ -79,9 +75,9 @@ async function main(): Promise<void> {
   const missing = labs.filter((l) => !existsSync(solutionDir(l)) || !existsSync(starterDir(l))).map((l) => l.slug);
   record(missing.length === 0, 'every lab has a starter and a solution', missing);
 
-  runTool('every app, check and script typechecks', 'typescript/bin/tsc', ['-p', 'tsconfig.json']);
-  runTool("the shared packages' own tests pass", 'vitest/vitest.mjs', ['run']);
-  runTool('the docs site builds with zero TypeDoc warnings', 'typedoc/bin/typedoc', []);
+  run('every app, check and script typechecks', 'node_modules/typescript/bin/tsc', ['-p', 'tsconfig.json']);
+  run("the shared packages' own tests pass", 'node_modules/vitest/vitest.mjs', ['run']);
+  run('the docs site builds with zero TypeDoc warnings', 'node_modules/typedoc/bin/typedoc', []);
 
   console.log(bold('\nevery lab: solution passes, starter fails for its lesson'));
   for (const [index, lab] of labs.entries()) await proveLab(lab, labs[index - 1]);
@@ -89,9 +85,9 @@ async function main(): Promise<void> {
   // The promises behind the labs, each one command with its figures (issue #6): nothing lost
   // when the host is killed or storage restarts, a clear answer to every bad input, every job
   // of a crowd completed.
-  runCommand('npm run faults -- --ci: every job survives 5 host kills and an Azurite restart, each output once', 'faults.ts', ['--ci']);
-  runCommand('npm run load -- --ci: 100 thumbnail jobs at once, all completed', 'load.ts', ['--ci']);
-  runCommand('npm run bad-input: every bad input of every app answered 4xx with JSON; loopback only; no secret logged; supply chain', 'bad-input.ts', []);
+  run('npm run faults -- --ci: every job survives 5 host kills and an Azurite restart, each output once', 'scripts/faults.ts', ['--ci']);
+  run('npm run load -- --ci: 100 thumbnail jobs at once, all completed', 'scripts/load.ts', ['--ci']);
+  run('npm run bad-input: every bad input of every app answered 4xx with JSON; loopback only; no secret logged; supply chain', 'scripts/bad-input.ts', []);
 
   console.log('');
   console.log(`${passed} passed, ${failed} failed`);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { check, describePayload, formatBytes, startLabApp, type LabApp, type OrchestrationStatus, type PayloadReport } from '@workshop/testkit';
+import { check, describePayload, formatBytes, outputSummary, startLabApp, type LabApp, type OrchestrationStatus, type PayloadReport } from '@workshop/testkit';
 import { PHOTOS_CONTAINER, posterImage, sampleImages, seedPhotos, type SampleImage } from '@workshop/samples';
 
 const GUIDE = 'labs/07-the-64kb-message/README.md';
@@ -21,12 +21,6 @@ function expectedThumbnail(container: string, image: SampleImage): { source: str
   return { source: image.name, blob: `${container}/${image.name}-w${WIDTH}.webp`, width, height };
 }
 
-function outputText(status: OrchestrationStatus): string {
-  const output = typeof status.output === 'string' ? status.output : JSON.stringify(status.output);
-  // A failure's output ends with the error's details as JSON, on the next line: the first line says it.
-  return String(output).split('\n')[0]!.trim().slice(0, 500);
-}
-
 /** Starts a job through the app's POST /api/thumbnail-jobs and waits until it has ended, however it ended. */
 async function runJob(app: LabApp, container: string): Promise<{ id: string; status: OrchestrationStatus }> {
   const what = `POST /api/thumbnail-jobs?container=${container}&width=${WIDTH}`;
@@ -40,7 +34,7 @@ async function runJob(app: LabApp, container: string): Promise<{ id: string; sta
 
 function expectCompleted(status: OrchestrationStatus, what: string): void {
   if (status.runtimeStatus === 'Completed') return;
-  expect.fail(`The job on ${what} should complete, but its runtimeStatus is ${status.runtimeStatus}: ${outputText(status)}`);
+  expect.fail(`The job on ${what} should complete, but its runtimeStatus is ${status.runtimeStatus}: ${outputSummary(status)}`);
 }
 
 async function readManifest(app: LabApp, status: OrchestrationStatus): Promise<Manifest> {
@@ -176,7 +170,7 @@ describe(`in strict mode (${STRICT_SETTING}=true: a queue message over 64 KB is 
       const { status } = await runJob(app, PHOTOS_CONTAINER);
       if (status.runtimeStatus !== 'Completed') {
         expect.fail(
-          `In strict mode the job on photos should complete, but its runtimeStatus is ${status.runtimeStatus}: ${outputText(status)}. ` +
+          `In strict mode the job on photos should complete, but its runtimeStatus is ${status.runtimeStatus}: ${outputSummary(status)}. ` +
             'A payload over 64 KB is what failed in 2017: pass blob names instead (claim check).',
         );
       }

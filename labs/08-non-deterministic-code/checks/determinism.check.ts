@@ -1,7 +1,6 @@
-import { join, relative } from 'node:path';
-import { ESLint } from 'eslint';
+import { relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { check, labAppDir, repoRoot, startLabApp, type LabApp, type OrchestrationStatus } from '@workshop/testkit';
+import { check, labAppDir, lintFindings, outputSummary, repoRoot, startLabApp, type LabApp, type OrchestrationStatus } from '@workshop/testkit';
 import { sampleImages } from '@workshop/samples';
 
 const GUIDE = 'labs/08-non-deterministic-code/README.md';
@@ -15,11 +14,6 @@ interface Manifest {
   createdAt: string;
   thumbnails: Array<{ source: string; blob: string }>;
   failed: Array<{ source: string; reason: string }>;
-}
-
-function outputText(status: OrchestrationStatus): string {
-  const output = typeof status.output === 'string' ? status.output : JSON.stringify(status.output);
-  return String(output).split('\n')[0]!.trim().slice(0, 600);
 }
 
 /** Starts a job through the app's POST /api/thumbnail-jobs and waits until it has ended, however it ended. */
@@ -36,9 +30,9 @@ async function runJob(app: LabApp, container: string, batchSize = 2): Promise<{ 
 /** Lab 06's outcome on samples: 4 thumbnails, 3 failures, and the manifest the output names. */
 async function expectSamplesJob(app: LabApp, status: OrchestrationStatus, what: string): Promise<Manifest> {
   if (status.runtimeStatus !== 'Completed') {
-    const nde = /Non-Deterministic workflow detected/.test(outputText(status));
+    const nde = /Non-Deterministic workflow detected/.test(outputSummary(status));
     expect.fail(
-      `${what}, the job on samples should complete, but its runtimeStatus is ${status.runtimeStatus}: ${outputText(status)}` +
+      `${what}, the job on samples should complete, but its runtimeStatus is ${status.runtimeStatus}: ${outputSummary(status)}` +
         (nde
           ? ' — a replay took another decision than the first run: the orchestrator reads the clock (Date.now(), new Date()) or a random source (Math.random(), crypto.randomUUID()). Use context.df.currentUtcDateTime and context.df.newGuid(…).'
           : ''),
@@ -91,11 +85,7 @@ describe('the lint rule durable/orchestrator-determinism (npm run lint -- 08)', 
     },
     async () => {
       const appDir = labAppDir();
-      const eslint = new ESLint({ cwd: repoRoot });
-      const results = await eslint.lintFiles([join(appDir, 'src')]);
-      const findings = results.flatMap((result) =>
-        result.messages.map((m) => `${relative(appDir, result.filePath)}:${m.line}:${m.column} ${m.message}${m.ruleId ? ` (${m.ruleId})` : ''}`),
-      );
+      const findings = await lintFindings(appDir);
       if (findings.length > 0) {
         expect.fail(`ESLint (npm run lint -- 08) finds ${findings.length} problem(s) in ${relative(repoRoot, appDir)}/src:\n${findings.join('\n')}`);
       }
@@ -137,7 +127,7 @@ describe('with Azurite and the sample images', () => {
     },
     async () => {
       const { id, status } = await runSamplesJob();
-      expect(status.runtimeStatus, `the job's runtimeStatus (${outputText(status)})`).toBe('Completed');
+      expect(status.runtimeStatus, `the job's runtimeStatus (${outputSummary(status)})`).toBe('Completed');
       const rows = await app.history(id);
       const scheduled = rows.filter((row) => row['EventType'] === 'TaskScheduled').map((row) => String(row['Name']));
       if (!scheduled.includes('writeManifest')) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { check, startLabApp, type LabApp, type OrchestrationStatus } from '@workshop/testkit';
+import { check, hasEnded, outputSummary, startLabApp, type LabApp, type OrchestrationStatus } from '@workshop/testkit';
 
 const GUIDE = 'labs/09-crash-safe-activities/README.md';
 const CRASH_SETTING = 'WORKSHOP_DURABLE_CRASH_AFTER_ACTIVITY';
@@ -20,11 +20,6 @@ async function readFactor(app: LabApp): Promise<unknown> {
   return (JSON.parse((await blob.downloadToBuffer()).toString('utf8')) as { factor?: unknown }).factor;
 }
 
-function outputText(status: OrchestrationStatus): string {
-  const output = typeof status.output === 'string' ? status.output : JSON.stringify(status.output);
-  return String(output).split('\n')[0]!.trim().slice(0, 600);
-}
-
 /**
  * Waits for the end of an orchestration while the host may crash and be restarted under us:
  * a status request that the crash cuts off is simply asked again.
@@ -35,7 +30,7 @@ async function waitThroughCrashes(app: LabApp, id: string, timeoutMs = 45_000): 
   while (Date.now() < deadline) {
     try {
       last = await app.status(id);
-      if (last && ['Completed', 'Failed', 'Terminated'].includes(last.runtimeStatus)) return last;
+      if (last && hasEnded(last)) return last;
     } catch {
       // The host is down or restarting: ask again.
     }
@@ -76,7 +71,7 @@ describe('without crashes', () => {
     },
     async () => {
       const { status } = await runScaleJob(app);
-      expect(status.runtimeStatus, `the job's runtimeStatus (${outputText(status)})`).toBe('Completed');
+      expect(status.runtimeStatus, `the job's runtimeStatus (${outputSummary(status)})`).toBe('Completed');
       expect(status.output, 'the orchestration\'s output').toMatchObject({ by: 2, previous: 1, factor: 2 });
       expect(await readFactor(app), `the factor in ${SETTINGS}/${SCALE_BLOB}`).toBe(2);
     },
@@ -103,7 +98,7 @@ describe(`the host crashes after ${ACTIVITY}'s write, before its result is check
     },
     async () => {
       const { status } = await runJob();
-      expect(status.runtimeStatus, `the job's runtimeStatus (${outputText(status)})`).toBe('Completed');
+      expect(status.runtimeStatus, `the job's runtimeStatus (${outputSummary(status)})`).toBe('Completed');
       const factor = await readFactor(app);
       if (factor !== 2) {
         expect.fail(
@@ -123,7 +118,7 @@ describe(`the host crashes after ${ACTIVITY}'s write, before its result is check
     },
     async () => {
       const { id, status } = await runJob();
-      expect(status.runtimeStatus, `the job's runtimeStatus (${outputText(status)})`).toBe('Completed');
+      expect(status.runtimeStatus, `the job's runtimeStatus (${outputSummary(status)})`).toBe('Completed');
       expect(app.logs(), 'the host\'s log: the crash after the activity').toContain(`activity '${ACTIVITY}'`);
       expect(executions(app, ACTIVITY), `"Executing 'Functions.${ACTIVITY}'" lines in the host's log`).toBe(2);
       const rows = await app.history(id);

@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { check, formatHistoryMermaid, formatHistoryTable, historyEvents, startLabApp, type LabApp, type OrchestrationStatus } from '@workshop/testkit';
+import { check, formatHistoryMermaid, formatHistoryTable, historyEvents, outputSummary, startLabApp, type LabApp, type OrchestrationStatus } from '@workshop/testkit';
 
 const GUIDE = 'labs/10-debugging-replay/README.md';
 /** The samples container holds 7 blobs: 4 images and 3 that are not thumbnails material. */
 const SAMPLES = 7;
 const STEPS = ['Listing samples', 'Resizing photo.jpg', 'Writing the manifest'];
-
-function outputText(status: OrchestrationStatus): string {
-  const output = typeof status.output === 'string' ? status.output : JSON.stringify(status.output);
-  return String(output).split('\n')[0]!.trim().slice(0, 600);
-}
 
 function count(text: string, line: string): number {
   return text.split(line).length - 1;
@@ -35,7 +30,7 @@ describe('a thumbnail job on samples', () => {
       expect(body.id, 'the 202 body should carry the instance ID in "id"').toBeTypeOf('string');
       const id = body.id as string;
       const status = await app.waitForCompletion(id, { timeoutMs: 60_000 });
-      expect(status.runtimeStatus, `the job's runtimeStatus (${outputText(status)})`).toBe('Completed');
+      expect(status.runtimeStatus, `the job's runtimeStatus (${outputSummary(status)})`).toBe('Completed');
       return { id, status };
     })());
 

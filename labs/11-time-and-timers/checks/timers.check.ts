@@ -1,7 +1,6 @@
-import { join, relative } from 'node:path';
-import { ESLint } from 'eslint';
+import { relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { check, labAppDir, repoRoot, startLabApp, type LabApp, type OrchestrationStatus } from '@workshop/testkit';
+import { check, hasEnded, labAppDir, lintFindings, outputSummary, repoRoot, startLabApp, type LabApp, type OrchestrationStatus } from '@workshop/testkit';
 import { sampleImage } from '@workshop/samples';
 
 const GUIDE = 'labs/11-time-and-timers/README.md';
@@ -28,11 +27,6 @@ interface WatchResult {
   endedAt?: string;
   checks?: number;
   thumbnail?: { blob?: string; width?: number };
-}
-
-function outputText(status: OrchestrationStatus): string {
-  const output = typeof status.output === 'string' ? status.output : JSON.stringify(status.output);
-  return String(output).split('\n')[0]!.trim().slice(0, 600);
 }
 
 /** "+1 h 0 min 0.000 s" after `from`: exact to the millisecond, readable at a glance. */
@@ -69,7 +63,7 @@ function progressOf(status: OrchestrationStatus): WatchProgress {
 
 /** The watch made the thumbnail, and it is in storage. */
 async function expectThumbnail(app: LabApp, status: OrchestrationStatus, what: string): Promise<WatchResult> {
-  expect(status.runtimeStatus, `${what}: the watch's runtimeStatus (${outputText(status)})`).toBe('Completed');
+  expect(status.runtimeStatus, `${what}: the watch's runtimeStatus (${outputSummary(status)})`).toBe('Completed');
   const result = status.output as WatchResult;
   if (result.outcome === 'resize-timed-out') {
     expect.fail(
@@ -92,11 +86,7 @@ describe('the lint rule durable/orchestrator-determinism (npm run lint -- 11)', 
     },
     async () => {
       const appDir = labAppDir();
-      const eslint = new ESLint({ cwd: repoRoot });
-      const results = await eslint.lintFiles([join(appDir, 'src')]);
-      const findings = results.flatMap((result) =>
-        result.messages.map((m) => `${relative(appDir, result.filePath)}:${m.line}:${m.column} ${m.message}${m.ruleId ? ` (${m.ruleId})` : ''}`),
-      );
+      const findings = await lintFindings(appDir);
       if (findings.length > 0) {
         expect.fail(`ESLint (npm run lint -- 11) finds ${findings.length} problem(s) in ${relative(repoRoot, appDir)}/src:\n${findings.join('\n')}`);
       }
@@ -124,10 +114,10 @@ describe('with a virtual clock that the check moves', () => {
     async () => {
       const start = await app.clock.now();
       const id = await startWatch(app, 'later.jpg');
-      const waiting = await app.waitForStatus(id, (s) => progressOf(s).phase === 'waiting' || ['Completed', 'Failed', 'Terminated'].includes(s.runtimeStatus), {
+      const waiting = await app.waitForStatus(id, (s) => progressOf(s).phase === 'waiting' || hasEnded(s), {
         what: 'wait for its first durable timer',
       });
-      expect(waiting.runtimeStatus, `the watch for ${UPLOADS}/later.jpg, before the blob exists (${outputText(waiting)})`).toBe('Running');
+      expect(waiting.runtimeStatus, `the watch for ${UPLOADS}/later.jpg, before the blob exists (${outputSummary(waiting)})`).toBe('Running');
       const progress = progressOf(waiting);
       if (progress.startedAt !== start.toISOString()) {
         expect.fail(
@@ -150,7 +140,7 @@ describe('with a virtual clock that the check moves', () => {
       await app.clock.advance(CHECK_EVERY);
       // This check is about the timer: a resize timeout left pending (step 5's lesson) keeps the
       // watch Running on a clock that stands still, so the check lets its two minutes pass too.
-      const found = await app.waitForStatus(id, (s) => progressOf(s).phase === 'done' || ['Completed', 'Failed', 'Terminated'].includes(s.runtimeStatus), {
+      const found = await app.waitForStatus(id, (s) => progressOf(s).phase === 'done' || hasEnded(s), {
         what: 'find the blob at its second check and make the thumbnail',
       });
       if (found.runtimeStatus === 'Running') await app.clock.advance(RESIZE_TIMEOUT);
@@ -190,7 +180,7 @@ describe('with a clock that skips to the next timer', () => {
         (s) => {
           const progress = progressOf(s);
           if (progress.giveUpAt) deadlines.add(progress.giveUpAt);
-          return ['Completed', 'Failed', 'Terminated'].includes(s.runtimeStatus) || (progress.checks ?? 0) > CHECKS_IN_AN_HOUR;
+          return hasEnded(s) || (progress.checks ?? 0) > CHECKS_IN_AN_HOUR;
         },
         { timeoutMs: 60_000, what: 'give up or run past 13 checks' },
       );
@@ -206,7 +196,7 @@ describe('with a clock that skips to the next timer', () => {
               : `Its deadline ${moving[0] ?? '(none in the custom status)'} never comes: it was read from the wall clock, which barely moves while the orchestration's clock skips ahead. Use context.df.currentUtcDateTime.`),
         );
       }
-      expect(status.runtimeStatus, `the watch's runtimeStatus (${outputText(status)})`).toBe('Completed');
+      expect(status.runtimeStatus, `the watch's runtimeStatus (${outputSummary(status)})`).toBe('Completed');
       const result = status.output as WatchResult;
       expect(result.outcome, 'the watch\'s outcome').toBe('gave-up');
       const elapsed = after(result.startedAt ?? 0, result.endedAt ?? 0);

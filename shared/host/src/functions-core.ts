@@ -72,10 +72,24 @@ export interface LogOrigin {
   hookData?: HookData;
 }
 
-class HookReadOnlyError extends TypeError {
-  constructor(name: string) {
-    super(`Cannot assign to read only property '${name}'`);
+/**
+ * Properties that read through `getters` and refuse assignment, as the worker's hook contexts
+ * do (`hookData`, `appHookData`, `invocationContext`): a hook may change what they hold, not
+ * replace them.
+ */
+export function readOnlyProperties(getters: Record<string, () => unknown>): PropertyDescriptorMap {
+  const descriptors: PropertyDescriptorMap = {};
+  for (const [name, get] of Object.entries(getters)) {
+    descriptors[name] = {
+      get,
+      set() {
+        throw new TypeError(`Cannot assign to read only property '${name}'`);
+      },
+      enumerable: true,
+      configurable: true,
+    };
   }
+  return descriptors;
 }
 
 /** Worker and host versions reported to the app; `@azure/functions` only checks they exist. */
@@ -177,22 +191,10 @@ export class FunctionsCore {
   }
 
   #appHookContext<T extends object>(extra: T): object {
-    const core = this;
-    return {
-      get hookData() {
-        return core.appLevelOnlyHookData;
-      },
-      set hookData(_v: unknown) {
-        throw new HookReadOnlyError('hookData');
-      },
-      get appHookData() {
-        return core.appHookData;
-      },
-      set appHookData(_v: unknown) {
-        throw new HookReadOnlyError('appHookData');
-      },
-      ...extra,
-    };
+    return Object.defineProperties(
+      { ...extra },
+      readOnlyProperties({ hookData: () => this.appLevelOnlyHookData, appHookData: () => this.appHookData }),
+    );
   }
 
   /**

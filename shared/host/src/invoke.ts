@@ -16,7 +16,7 @@ import type {
   RpcParameterBinding,
   RpcTypedData,
 } from './core-types.ts';
-import type { FunctionsCore, LogOrigin, RegisteredFunction } from './functions-core.ts';
+import { readOnlyProperties, type FunctionsCore, type LogOrigin, type RegisteredFunction } from './functions-core.ts';
 
 export interface InvocationInput {
   /** Defaults to a new UUID. */
@@ -26,12 +26,6 @@ export interface InvocationInput {
   triggerMetadata?: Record<string, RpcTypedData>;
   traceContext?: RpcInvocationRequest['traceContext'];
   retryContext?: RpcInvocationRequest['retryContext'];
-}
-
-class ReadOnlyError extends TypeError {
-  constructor(name: string) {
-    super(`Cannot assign to read only property '${name}'`);
-  }
 }
 
 class CoreContext implements CoreInvocationContext {
@@ -80,30 +74,15 @@ export async function invoke(core: FunctionsCore, fn: RegisteredFunction, input:
   coreCtx.origin.invocationContext = context;
   coreCtx.origin.hookData = hookData;
 
-  const invocationHookContext = {
-    get hookData() {
-      return hookData;
-    },
-    set hookData(_v: unknown) {
-      throw new ReadOnlyError('hookData');
-    },
-    get appHookData() {
-      return core.appHookData;
-    },
-    set appHookData(_v: unknown) {
-      throw new ReadOnlyError('appHookData');
-    },
-    get invocationContext() {
-      return context;
-    },
-    set invocationContext(_v: unknown) {
-      throw new ReadOnlyError('invocationContext');
-    },
-  };
+  const hookProperties = readOnlyProperties({
+    hookData: () => hookData,
+    appHookData: () => core.appHookData,
+    invocationContext: () => context,
+  });
 
   const pre = Object.defineProperties(
     { functionCallback: fn.callback, inputs: initialInputs },
-    Object.getOwnPropertyDescriptors(invocationHookContext),
+    hookProperties,
   );
   coreCtx.state = 'preInvocationHooks';
   try {
@@ -114,7 +93,7 @@ export async function invoke(core: FunctionsCore, fn: RegisteredFunction, input:
 
   const post = Object.defineProperties(
     { inputs: pre.inputs, result: null as unknown, error: null as unknown },
-    Object.getOwnPropertyDescriptors(invocationHookContext),
+    hookProperties,
   );
   coreCtx.state = 'invocation';
   try {

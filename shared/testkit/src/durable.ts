@@ -24,6 +24,20 @@ export interface StatusOptions {
 }
 
 const TERMINAL: ReadonlySet<RuntimeStatus> = new Set(['Completed', 'Failed', 'Terminated']);
+
+/** Whether the instance has ended: Completed, Failed or Terminated. */
+export function hasEnded(status: OrchestrationStatus): boolean {
+  return TERMINAL.has(status.runtimeStatus);
+}
+
+/**
+ * The output in one line, for a check's message: a failure's output ends with the error's
+ * details as JSON on the next line, and the first line says it.
+ */
+export function outputSummary(status: OrchestrationStatus): string {
+  const output = typeof status.output === 'string' ? status.output : JSON.stringify(status.output);
+  return String(output).split('\n')[0]!.trim().slice(0, 600);
+}
 const POLL_MS = 25;
 
 /** The task hub an app uses: host.json `extensions.durableTask.hubName`, else the local default. */
@@ -67,7 +81,7 @@ export class DurableInspector {
    * real client waits too; the deadline turns a stuck orchestration into a clear failure.
    */
   waitForCompletion(instanceId: string, options: { timeoutMs?: number } = {}): Promise<OrchestrationStatus> {
-    return this.waitForStatus(instanceId, (status) => TERMINAL.has(status.runtimeStatus), { ...options, what: 'finish' });
+    return this.waitForStatus(instanceId, hasEnded, { ...options, what: 'finish' });
   }
 
   /**

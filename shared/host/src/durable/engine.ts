@@ -56,6 +56,20 @@ function asStored(e: HistoryEvent): HistoryEvent {
   return withNullFields(out as unknown as HistoryEvent);
 }
 
+/** What an ended history says for the Instances row: status, execution, output, completion time. */
+function endedRow(events: HistoryEvent[], status: RuntimeStatus, executionId: string) {
+  const started = events.find((e) => e.EventType === EventType.ExecutionStarted);
+  const ended = events.findLast((e) => e.EventType === EventType.ExecutionCompleted);
+  const endedAt = ended ? new Date(ended.Timestamp) : undefined;
+  const columns: Record<string, unknown> = { RuntimeStatus: status, ExecutionId: executionId, Output: ended?.Result ?? null, ...(endedAt ? { CompletedTime: endedAt } : {}) };
+  return { started, endedAt, columns };
+}
+
+/** "completed", "failed", "been terminated": for logs about an ended instance. */
+function endedAs(status: RuntimeStatus): string {
+  return status === 'Terminated' ? 'been terminated' : status.toLowerCase();
+}
+
 /** Real-clock timers further away than this wait hidden in the queue instead of in memory. */
 const HOLD_IN_MEMORY_MS = 30_000;
 
@@ -594,18 +608,15 @@ export class DurableEngine {
   async #syncEndedInstanceRow(instanceId: string, executionId: string, events: HistoryEvent[], status: RuntimeStatus): Promise<void> {
     const row = await this.storage.getInstance(instanceId);
     if (row && row.runtimeStatus === status && row.executionId === executionId) return;
-    const ended = events.findLast((e) => e.EventType === EventType.ExecutionCompleted);
-    const at = ended ? new Date(ended.Timestamp) : this.clock.now();
-    const started = events.find((e) => e.EventType === EventType.ExecutionStarted);
+    const { started, endedAt, columns } = endedRow(events, status, executionId);
+    const at = endedAt ?? this.clock.now();
     await this.storage.mergeInstance(instanceId, {
       ...(row ? {} : { Name: started?.Name ?? '', Version: started?.Version ?? '', Input: started?.Input ?? null, CreatedTime: started ? new Date(started.Timestamp) : at }),
-      RuntimeStatus: status,
-      ExecutionId: executionId,
-      Output: ended?.Result ?? null,
+      ...columns,
       CompletedTime: at,
       LastUpdatedTime: at,
     });
-    this.#log('warning', `${instanceId}: its history has ${status === 'Terminated' ? 'been terminated' : status.toLowerCase()} but its Instances row said ${row?.runtimeStatus ?? 'nothing'}: the row is written again from the history.`);
+    this.#log('warning', `${instanceId}: its history has ${endedAs(status)} but its Instances row said ${row?.runtimeStatus ?? 'nothing'}: the row is written again from the history.`);
   }
 
   /**
@@ -615,11 +626,9 @@ export class DurableEngine {
    * status included.
    */
   async #rewriteEndedInstance(instanceId: string, executionId: string, events: HistoryEvent[], status: RuntimeStatus): Promise<void> {
-    const started = events.find((e) => e.EventType === EventType.ExecutionStarted);
-    const ended = events.findLast((e) => e.EventType === EventType.ExecutionCompleted);
+    const { started, columns: ended } = endedRow(events, status, executionId);
     const name = String(started?.Name ?? '');
-    const columns: Record<string, unknown> = { RuntimeStatus: status, ExecutionId: executionId, LastUpdatedTime: this.clock.now(), CustomStatus: 'null' };
-    if (ended) Object.assign(columns, { Output: ended.Result ?? null, CompletedTime: new Date(ended.Timestamp) });
+    const columns: Record<string, unknown> = { ...ended, LastUpdatedTime: this.clock.now(), CustomStatus: 'null' };
     // The custom status is not in the history: the replay gives it back. A terminated instance's
     // checkpoint never ran the orchestrator, and wrote none.
     const fn = this.#orchestrators.get(name.toLowerCase());
@@ -630,7 +639,7 @@ export class DurableEngine {
       columns.CustomStatus = decision.customStatus ?? 'null';
     }
     await this.storage.mergeInstance(instanceId, columns);
-    this.#log('information', `${name} (${instanceId}) has ${status === 'Terminated' ? 'been terminated' : status.toLowerCase()} in its history: replayed, its Instances row written again (allowReplayingTerminalInstances).`);
+    this.#log('information', `${name} (${instanceId}) has ${endedAs(status)} in its history: replayed, its Instances row written again (allowReplayingTerminalInstances).`);
   }
 
   async #checkpointEpisode(
