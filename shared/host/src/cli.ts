@@ -3,9 +3,7 @@
 // When started with an IPC channel (by spawnHost), it reports `{ type: 'ready', ... }` or
 // `{ type: 'load-error', message }` to the parent, and exits when the parent goes away.
 
-import { Console } from 'node:console';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { timestamp } from './console-log.ts';
 import { startHost, type FunctionInfo, type RunningHost } from './host.ts';
@@ -47,42 +45,7 @@ export function formatFunctionList(functions: FunctionInfo[]): string {
   return lines.join('\n');
 }
 
-/** A stream that prefixes every line with a timestamp, as the host does with worker output. */
-function timestamped(target: NodeJS.WriteStream): Writable {
-  let partial = '';
-  return new Writable({
-    write(chunk: Buffer | string, _encoding, done) {
-      partial += chunk.toString();
-      const lines = partial.split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) target.write(`${timestamp()} ${line}\n`);
-      done();
-    },
-    final(done) {
-      if (partial) target.write(`${timestamp()} ${partial}\n`);
-      done();
-    },
-  });
-}
-
-/**
- * In Azure the worker's console output reaches the host log line by line, with a timestamp;
- * the app's console.log here is routed the same way. An uncaught exception ends the worker
- * (here: the host process) after logging it, as the Node worker does.
- */
-function captureAppOutput(): void {
-  globalThis.console = new Console({ stdout: timestamped(process.stdout), stderr: timestamped(process.stderr) });
-  process.on('uncaughtException', (err: unknown) => {
-    const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
-    process.stderr.write(
-      `${timestamp()} Worker uncaught exception (learn more: https://go.microsoft.com/fwlink/?linkid=2097909 ): ${text}\n`,
-    );
-    process.exit(1);
-  });
-}
-
 async function serve(appDir: string, port: number | undefined, clock: ClockMode): Promise<void> {
-  captureAppOutput();
   const started = performance.now();
   let host: RunningHost;
   const lease = Number(process.env.WORKSHOP_DURABLE_LEASE_MS);

@@ -1,19 +1,24 @@
-// The host's side of one invocation, around the worker's side (invoke.ts): log
-// "Executing ..." like the Functions host, bind the input bindings from the trigger's binding
-// data, run the function, write its output bindings, log "Executed ... (Succeeded|Failed)".
-// Trigger-agnostic: the HTTP server and, later, the durable engine call `execute`.
+// The host's side of one invocation, around the worker's side (worker/invoke.ts, in the worker
+// process): log "Executing ..." like the Functions host, bind the input bindings from the
+// trigger's binding data, have the worker run the function, write its output bindings, log
+// "Executed ... (Succeeded|Failed)". Trigger-agnostic: the HTTP server and the durable engine
+// call `execute`.
 
 import { randomUUID } from 'node:crypto';
 import type { RpcBindingInfo, RpcInvocationResponse, RpcParameterBinding, RpcTypedData } from './core-types.ts';
-import type { FunctionsCore, RegisteredFunction } from './functions-core.ts';
-import { invoke } from './invoke.ts';
+import type { FunctionDefinition, WorkerInvocation } from './worker-protocol.ts';
 import type { BindingData } from './bindings/binding-expressions.ts';
 import { BindingError, type BindingContext, type BindingProvider, type OutputWriter } from './bindings/binding-provider.ts';
+
+/** Where invocations run: the Node worker (language-worker.ts), or a stand-in in tests. */
+export interface InvocationRunner {
+  invoke(fn: FunctionDefinition, invocation: Omit<WorkerInvocation, 'functionId'>): Promise<RpcInvocationResponse>;
+}
 
 export type HostLog = (level: 'information' | 'warning' | 'error' | 'debug', message: string) => void;
 
 export interface ExecuteRequest {
-  fn: RegisteredFunction;
+  fn: FunctionDefinition;
   /** The trigger's value as the worker receives it (e.g. `{ http: RpcHttpData }`). */
   triggerValue: RpcTypedData;
   triggerMetadata?: Record<string, RpcTypedData>;
@@ -24,6 +29,8 @@ export interface ExecuteRequest {
   /** Output binding types the caller turns into its own result (e.g. `http`). */
   callerHandledOutputs?: string[];
   invocationId?: string;
+  /** Workshop-only (lab 08): the worker runs this orchestrator replay with another clock and random source. */
+  orchestratorReplay?: boolean;
 }
 
 export interface ExecuteResult {
@@ -48,7 +55,7 @@ export function isTriggerType(type: string | null | undefined): boolean {
   return typeof type === 'string' && type.toLowerCase().endsWith('trigger');
 }
 
-export function triggerOf(fn: RegisteredFunction): { name: string; binding: RpcBindingInfo } {
+export function triggerOf(fn: FunctionDefinition): { name: string; binding: RpcBindingInfo } {
   for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
     if (isTriggerType(binding.type)) return { name, binding };
   }
@@ -66,18 +73,18 @@ function describeFailure(err: unknown): string {
 }
 
 export class FunctionExecutor {
-  readonly #core: FunctionsCore;
+  readonly #worker: InvocationRunner;
   readonly #providers = new Map<string, BindingProvider>();
   readonly #log: HostLog;
 
-  constructor(core: FunctionsCore, providers: BindingProvider[], log: HostLog) {
-    this.#core = core;
+  constructor(worker: InvocationRunner, providers: BindingProvider[], log: HostLog) {
+    this.#worker = worker;
     this.#log = log;
     for (const p of providers) this.#providers.set(p.type.toLowerCase(), p);
   }
 
   /** Binding types of `fn` that no provider handles (for a warning at startup). */
-  unsupportedBindings(fn: RegisteredFunction, callerHandled: string[] = []): string[] {
+  unsupportedBindings(fn: FunctionDefinition, callerHandled: string[] = []): string[] {
     const handled = new Set(callerHandled.map((t) => t.toLowerCase()));
     return Object.values(fn.metadata.bindings)
       .map((b) => String(b.type ?? ''))
@@ -143,10 +150,11 @@ export class FunctionExecutor {
       }
     }
 
-    const response = await invoke(this.#core, fn, {
+    const response = await this.#worker.invoke(fn, {
       invocationId,
       inputData,
-      triggerMetadata: request.triggerMetadata,
+      ...(request.triggerMetadata ? { triggerMetadata: request.triggerMetadata } : {}),
+      ...(request.orchestratorReplay ? { orchestratorReplay: true } : {}),
     });
 
     for (const output of outputs) {

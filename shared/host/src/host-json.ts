@@ -1,4 +1,5 @@
-// The parts of host.json this host honours: the HTTP route prefix and the log levels.
+// The parts of host.json this host honours: the HTTP route prefix, the log levels and the
+// function timeout.
 // A missing host.json means the defaults, as with the real host.
 
 import path from 'node:path';
@@ -13,12 +14,43 @@ export interface HostJson {
   defaultLogLevel: RpcLogLevel;
   /** `logging.logLevel` entries for `Function` and `Function.<name>` (and `Function.<name>.User`). */
   functionLogLevels: Record<string, RpcLogLevel>;
+  /**
+   * `functionTimeout` in ms; undefined for none (`-1`). Default 30 minutes, the host's default
+   * outside the Consumption plan (which `func start` uses too); the host refuses less than 1 s.
+   */
+  functionTimeoutMs: number | undefined;
+}
+
+/** The Functions host's default functionTimeout when the app runs on a dedicated plan or locally. */
+export const DEFAULT_FUNCTION_TIMEOUT_MS = 30 * 60 * 1000;
+
+/**
+ * A .NET TimeSpan as host.json writes it: `hh:mm:ss`, `d.hh:mm:ss`, optional `.fff`. Undefined
+ * when the text is not one.
+ */
+export function parseTimeSpan(text: string): number | undefined {
+  const match = /^\s*(?:(\d+)\.)?(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d{1,7}))?\s*$/.exec(text);
+  if (!match) return undefined;
+  const [, days = '0', hours, minutes, seconds, fraction = ''] = match;
+  if (Number(hours) > 23 || Number(minutes) > 59 || Number(seconds) > 59) return undefined;
+  const ms = Number(`0.${fraction || '0'}`) * 1000;
+  return ((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60_000 + Number(seconds) * 1000 + Math.round(ms);
+}
+
+function readFunctionTimeout(value: unknown): number | undefined {
+  if (value === undefined || value === null) return DEFAULT_FUNCTION_TIMEOUT_MS;
+  if (value === '-1' || value === -1) return undefined;
+  const ms = typeof value === 'string' ? parseTimeSpan(value) : undefined;
+  if (ms === undefined) throw new Error(`host.json: functionTimeout must be a time span such as "00:05:00" (or "-1" for none), not ${JSON.stringify(value)}.`);
+  if (ms < 1000) throw new Error(`host.json: functionTimeout must be at least 00:00:01, not "${String(value)}".`);
+  return ms;
 }
 
 export function readHostJson(appDir: string): HostJson {
   const raw = readJsonFile(path.join(appDir, 'host.json'));
-  const result: HostJson = { routePrefix: 'api', defaultLogLevel: 'information', functionLogLevels: {} };
+  const result: HostJson = { routePrefix: 'api', defaultLogLevel: 'information', functionLogLevels: {}, functionTimeoutMs: DEFAULT_FUNCTION_TIMEOUT_MS };
   if (!isRecord(raw)) return result;
+  result.functionTimeoutMs = readFunctionTimeout(raw.functionTimeout);
 
   const http = isRecord(raw.extensions) && isRecord(raw.extensions.http) ? raw.extensions.http : undefined;
   if (http && typeof http.routePrefix === 'string') {

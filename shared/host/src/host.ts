@@ -1,21 +1,22 @@
-// Starts a Functions app in this process, in the order the Functions host and Node worker
-// do: app settings into the environment, `@azure/functions-core` in place, entry points
-// imported (registering functions), capabilities negotiated, appStart hooks, then the HTTP
-// listener. One app per process: the module hooks and the registry are process-wide, as
-// they are in the real worker (use spawnHost to run several apps).
+// Starts the Functions host for an app folder, in the order the Functions host does: app
+// settings into the environment, the Node worker started (a child process that loads the app
+// and reports its functions), bindings and the durable engine set up for those functions, then
+// the HTTP listener. The app's code never runs in this process: a crash, a loop or an
+// out-of-memory in the app takes down only the worker, which the host replaces, while storage,
+// dispatch, the management API and HTTP carry on. One host per process: app settings go into
+// this process's environment, which the worker inherits (use spawnHost to run several apps).
 
 import { CRASH_AFTER_ACTIVITY_SETTING, crashAfterActivities } from './durable/fault-injection.ts';
-import { PERTURB_REPLAY_SETTING, perturbReplayEnabled } from './durable/perturb-replay.ts';
+import { PERTURB_REPLAY_SETTING, perturbReplayEnabled } from './worker/perturb-replay.ts';
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadApp, AppLoadError } from './app-loader.ts';
 import { blobBindingProvider } from './bindings/blob.ts';
 import type { BindingProvider } from './bindings/binding-provider.ts';
 import { consoleWriter, severity, type LogWriter } from './console-log.ts';
 import { FunctionExecutor, triggerOf, type HostLog } from './executor.ts';
-import { FunctionsCore, installFunctionsCore } from './functions-core.ts';
 import { functionLogLevel, readHostJson } from './host-json.ts';
 import { DEFAULT_MAX_REQUEST_BODY_SIZE, httpRoutesOf, startHttpServer } from './http/http-server.ts';
+import { LanguageWorker } from './language-worker.ts';
 import { applySettings } from './settings.ts';
 import { resolveConnectionString } from './bindings/storage-connection.ts';
 import { createClock, type Clock, type ClockMode } from './durable/clock.ts';
@@ -69,6 +70,8 @@ export interface RunningHost {
   /** The clock the durable engine uses. */
   clock: Clock;
   durable?: DurableRuntime;
+  /** The Node worker that runs the app's code. */
+  worker: LanguageWorker;
   stop(): Promise<void>;
 }
 
@@ -111,176 +114,175 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   };
 
   // Function logs follow host.json levels; worker (system) logs show from warnings up,
-  // like the host's console, which hides the worker's debug chatter.
-  const core = new FunctionsCore((entry) => {
-    if (entry.category === 'user') {
-      const min = entry.functionName ? functionLogLevel(hostJson, entry.functionName) : hostLevel;
-      if (severity(entry.level) >= severity(min)) write(entry.level, entry.message);
-    } else if (severity(entry.level) >= severity('warning')) {
-      write(entry.level, entry.message);
-    }
+  // like the host's console, which hides the worker's debug chatter. What the app prints
+  // (console.log) reaches the console line by line, as the host prints worker output.
+  const worker = new LanguageWorker({
+    appDir,
+    functionTimeoutMs: hostJson.functionTimeoutMs,
+    onLog: (entry) => {
+      if (entry.category === 'user') {
+        const min = entry.functionName ? functionLogLevel(hostJson, entry.functionName) : hostLevel;
+        if (severity(entry.level) >= severity(min)) write(entry.level, entry.message);
+      } else if (severity(entry.level) >= severity('warning')) {
+        write(entry.level, entry.message);
+      }
+    },
+    onOutput: (line, stream) => write(stream === 'stderr' ? 'error' : 'information', line),
+    onHostLog: hostLog,
   });
-  installFunctionsCore(core);
-
+  let functionList;
   try {
-    await loadApp(appDir, core);
-    const capabilities = await core.programmingModel?.getCapabilities?.({
-      RawHttpBodyBytes: 'true',
-      RpcHttpTriggerMetadataRemoved: 'true',
-      RpcHttpBodyOnly: 'true',
-      IgnoreEmptyValuedRpcHttpHeaders: 'true',
-      UseNullableValueDictionaryForHttp: 'true',
-      WorkerStatus: 'true',
-      TypedDataCollection: 'true',
-      HandlesWorkerTerminateMessage: 'true',
-    });
-    if (capabilities?.HttpUri) {
-      throw new AppLoadError(
-        'The app enables HTTP streaming (app.setup({ enableHttpStream: true })), which this local host does not support yet.',
-      );
-    }
-    await core.runAppStart(appDir);
+    functionList = await worker.start();
   } catch (err) {
-    const message = err instanceof AppLoadError ? err.message : `The app failed to start: ${(err as Error)?.message ?? String(err)}`;
-    throw new HostStartError(message, { cause: err });
-  } finally {
-    core.indexingLocked = true;
-  }
-
-  // Durable Functions: an engine when the app registers orchestrators, activities or clients.
-  const clock = createClock(options.clock ?? 'real');
-  const durableTypes = new Set(['orchestrationtrigger', 'activitytrigger', 'durableclient', 'orchestrationclient', 'entitytrigger']);
-  const usesDurable = [...core.functions.values()].some((fn) => Object.values(fn.metadata.bindings).some((b) => durableTypes.has(String(b.type).toLowerCase())));
-  let origin = '';
-  const durableConfig = readDurableConfig(appDir);
-  const providers = [blobBindingProvider, ...(options.bindingProviders ?? [])];
-  let durable: DurableRuntime | undefined;
-  if (usesDurable) {
-    const invalid = validateHubName(durableConfig.hubName);
-    if (invalid) throw new HostStartError(invalid);
-    providers.push(durableClientBindingProvider({ hubName: durableConfig.hubName, connectionName: durableConfig.connectionName, origin: () => origin }));
-    providers.push({ ...durableClientBindingProvider({ hubName: durableConfig.hubName, connectionName: durableConfig.connectionName, origin: () => origin }), type: 'orchestrationClient' });
-  }
-  const executor = new FunctionExecutor(core, providers, hostLog);
-  if (usesDurable) {
-    let connectionString: string;
-    try {
-      connectionString = resolveConnectionString(durableConfig.connectionSetting);
-    } catch (err) {
-      throw new HostStartError(`Durable Functions need a storage account: ${(err as Error).message}`, { cause: err });
-    }
-    // Workshop-only (lab 07): recreate the 2017 queue behaviour, no large-message blobs.
-    const strictMessageSize = /^(true|1)$/i.test(process.env.WORKSHOP_DURABLE_STRICT_64KB ?? '');
-    if (strictMessageSize) {
-      hostLog(
-        'warning',
-        'WORKSHOP_DURABLE_STRICT_64KB is on: queue messages over 64 KB are rejected as Azure Storage rejected them before DTFx moved large messages to blobs (2018). A workshop switch, not a setting of the real host.',
-      );
-    }
-    // Workshop-only (lab 08): replays run with the clock a day ahead and another random source.
-    if (perturbReplayEnabled()) {
-      hostLog(
-        'warning',
-        `${PERTURB_REPLAY_SETTING} is on: every replay of an orchestrator runs as if on another machine a day later (Date, Math.random and randomUUID differ from the first run). A workshop switch, not a setting of the real host.`,
-      );
-    }
-    // Workshop-only (lab 09): the host kills itself after an activity's side effect, before its result is sent.
-    const crashAfter = crashAfterActivities();
-    if (crashAfter.size > 0) {
-      // Named as the app registered them: the setting matches them case-insensitively.
-      const names = [...crashAfter].map((lower) => [...core.functions.values()].find((fn) => fn.name.toLowerCase() === lower)?.name ?? lower);
-      hostLog(
-        'warning',
-        `${CRASH_AFTER_ACTIVITY_SETTING} is on: the host kills itself (SIGKILL) once per task right after the activity ${names.join(', ')} has run and before its result is sent, as a worker lost on scale-in or a deployment would be. A workshop switch, not a setting of the real host.`,
-      );
-    }
-    const storage = new TaskHubStorage(connectionString, durableConfig.hubName, { strictMessageSize });
-    const engine = new DurableEngine({
-      storage,
-      clock,
-      executor,
-      functions: core.functions.values(),
-      log: hostLog,
-      extendedSessions: durableConfig.extendedSessions,
-      allowReplayingTerminalInstances: durableConfig.allowReplayingTerminalInstances,
-      ...(options.durableLeaseMs !== undefined ? { leaseMs: options.durableLeaseMs } : {}),
-    });
-    durable = { engine, client: new DurableClientOperations(engine), hubName: durableConfig.hubName };
-  }
-  for (const fn of core.functions.values()) {
-    const unsupported = executor.unsupportedBindings(fn, ['http']);
-    if (unsupported.length > 0) {
-      hostLog('warning', `Function '${fn.name}' uses binding type(s) ${unsupported.map((t) => `'${t}'`).join(', ')} that this local host does not support; invocations that need them will fail.`);
-    }
-  }
-
-  for (const fn of core.functions.values()) {
-    const type = String(triggerOf(fn).binding.type);
-    if (type.toLowerCase() !== 'httptrigger' && !(durable && ['orchestrationtrigger', 'activitytrigger'].includes(type.toLowerCase()))) {
-      hostLog('warning', `Function '${fn.name}' has a ${type}, which this local host does not fire yet; only HTTP triggers run.`);
-    }
-  }
-
-  const routes = httpRoutesOf(core.functions.values());
-  const port = options.port ?? settings.local.localHttpPort ?? 7071;
-  let server;
-  try {
-    server = await startHttpServer({
-      port,
-      routePrefix: hostJson.routePrefix,
-      maxRequestBodySize: bodyLimit(options),
-      routes,
-      executor,
-      log: hostLog,
-      ...(durable ? { preRoute: durableHttpApi({ client: durable.client, connectionName: durableConfig.connectionName }) } : {}),
-    });
-  } catch (err) {
+    started = false;
     throw new HostStartError((err as Error).message, { cause: err });
   }
 
-  const url = `http://127.0.0.1:${server.port}`;
-  origin = url;
-  if (durable) {
-    // The SDK rewrites client URLs to localhost:7071 unless WEBSITE_HOSTNAME names the host
-    // (Core Tools sets it too); point it at the port we really listen on.
-    if (!process.env.WEBSITE_HOSTNAME) process.env.WEBSITE_HOSTNAME = `127.0.0.1:${server.port}`;
-    try {
-      await durable.engine.start();
-    } catch (err) {
-      await server.close();
-      throw new HostStartError(`The durable task hub '${durable.hubName}' could not be opened in storage: ${(err as Error).message}`, { cause: err });
+  // Whatever fails from here on must not leave the worker process behind.
+  const serve = async (): Promise<RunningHost> => {
+    // Durable Functions: an engine when the app registers orchestrators, activities or clients.
+    const clock = createClock(options.clock ?? 'real');
+    const durableTypes = new Set(['orchestrationtrigger', 'activitytrigger', 'durableclient', 'orchestrationclient', 'entitytrigger']);
+    const usesDurable = functionList.some((fn) => Object.values(fn.metadata.bindings).some((b) => durableTypes.has(String(b.type).toLowerCase())));
+    let origin = '';
+    const durableConfig = readDurableConfig(appDir);
+    const providers = [blobBindingProvider, ...(options.bindingProviders ?? [])];
+    let durable: DurableRuntime | undefined;
+    if (usesDurable) {
+      const invalid = validateHubName(durableConfig.hubName);
+      if (invalid) throw new HostStartError(invalid);
+      providers.push(durableClientBindingProvider({ hubName: durableConfig.hubName, connectionName: durableConfig.connectionName, origin: () => origin }));
+      providers.push({ ...durableClientBindingProvider({ hubName: durableConfig.hubName, connectionName: durableConfig.connectionName, origin: () => origin }), type: 'orchestrationClient' });
     }
-    hostLog('information', `Durable task hub '${durable.hubName}' (Azure Storage provider layout), clock: ${clock.mode}.`);
-  }
-  const prefix = hostJson.routePrefix === '' ? '' : `/${hostJson.routePrefix}`;
-  const functions: FunctionInfo[] = [...core.functions.values()].map((fn) => {
-    const info: FunctionInfo = { name: fn.name, trigger: String(triggerOf(fn).binding.type) };
-    const route = routes.find((r) => r.fn === fn);
-    if (route) {
-      if (route.methods) info.methods = route.methods;
-      info.url = `${url}${prefix}/${route.route}`;
+    const executor = new FunctionExecutor(worker, providers, hostLog);
+    if (usesDurable) {
+      let connectionString: string;
+      try {
+        connectionString = resolveConnectionString(durableConfig.connectionSetting);
+      } catch (err) {
+        throw new HostStartError(`Durable Functions need a storage account: ${(err as Error).message}`, { cause: err });
+      }
+      // Workshop-only (lab 07): recreate the 2017 queue behaviour, no large-message blobs.
+      const strictMessageSize = /^(true|1)$/i.test(process.env.WORKSHOP_DURABLE_STRICT_64KB ?? '');
+      if (strictMessageSize) {
+        hostLog(
+          'warning',
+          'WORKSHOP_DURABLE_STRICT_64KB is on: queue messages over 64 KB are rejected as Azure Storage rejected them before DTFx moved large messages to blobs (2018). A workshop switch, not a setting of the real host.',
+        );
+      }
+      // Workshop-only (lab 08): replays run with the clock a day ahead and another random source.
+      if (perturbReplayEnabled()) {
+        hostLog(
+          'warning',
+          `${PERTURB_REPLAY_SETTING} is on: every replay of an orchestrator runs as if on another machine a day later (Date, Math.random and randomUUID differ from the first run). A workshop switch, not a setting of the real host.`,
+        );
+      }
+      // Workshop-only (lab 09): the host kills itself after an activity's side effect, before its result is sent.
+      const crashAfter = crashAfterActivities();
+      if (crashAfter.size > 0) {
+        // Named as the app registered them: the setting matches them case-insensitively.
+        const names = [...crashAfter].map((lower) => functionList.find((fn) => fn.name.toLowerCase() === lower)?.name ?? lower);
+        hostLog(
+          'warning',
+          `${CRASH_AFTER_ACTIVITY_SETTING} is on: the host kills itself (SIGKILL) once per task right after the activity ${names.join(', ')} has run and before its result is sent, as a worker lost on scale-in or a deployment would be. A workshop switch, not a setting of the real host.`,
+        );
+      }
+      const storage = new TaskHubStorage(connectionString, durableConfig.hubName, { strictMessageSize });
+      const engine = new DurableEngine({
+        storage,
+        clock,
+        executor,
+        functions: functionList,
+        log: hostLog,
+        extendedSessions: durableConfig.extendedSessions,
+        allowReplayingTerminalInstances: durableConfig.allowReplayingTerminalInstances,
+        ...(options.durableLeaseMs !== undefined ? { leaseMs: options.durableLeaseMs } : {}),
+      });
+      durable = { engine, client: new DurableClientOperations(engine), hubName: durableConfig.hubName };
     }
-    return info;
-  });
+    for (const fn of functionList) {
+      const unsupported = executor.unsupportedBindings(fn, ['http']);
+      if (unsupported.length > 0) {
+        hostLog('warning', `Function '${fn.name}' uses binding type(s) ${unsupported.map((t) => `'${t}'`).join(', ')} that this local host does not support; invocations that need them will fail.`);
+      }
+    }
 
-  let stopping: Promise<void> | undefined;
-  return {
-    url,
-    port: server.port,
-    functions,
-    clock,
-    ...(durable ? { durable } : {}),
-    stop() {
-      stopping ??= (async () => {
-        if (durable) await durable.engine.stop();
+    for (const fn of functionList) {
+      const type = String(triggerOf(fn).binding.type);
+      if (type.toLowerCase() !== 'httptrigger' && !(durable && ['orchestrationtrigger', 'activitytrigger'].includes(type.toLowerCase()))) {
+        hostLog('warning', `Function '${fn.name}' has a ${type}, which this local host does not fire yet; only HTTP triggers run.`);
+      }
+    }
+
+    const routes = httpRoutesOf(functionList);
+    const port = options.port ?? settings.local.localHttpPort ?? 7071;
+    let server;
+    try {
+      server = await startHttpServer({
+        port,
+        routePrefix: hostJson.routePrefix,
+        maxRequestBodySize: bodyLimit(options),
+        routes,
+        executor,
+        log: hostLog,
+        ...(durable ? { preRoute: durableHttpApi({ client: durable.client, connectionName: durableConfig.connectionName }) } : {}),
+      });
+    } catch (err) {
+      throw new HostStartError((err as Error).message, { cause: err });
+    }
+
+    const url = `http://127.0.0.1:${server.port}`;
+    origin = url;
+    if (durable) {
+      // The SDK rewrites client URLs to localhost:7071 unless WEBSITE_HOSTNAME names the host
+      // (Core Tools sets it too); point it at the port we really listen on.
+      if (!process.env.WEBSITE_HOSTNAME) {
+        process.env.WEBSITE_HOSTNAME = `127.0.0.1:${server.port}`;
+        worker.setEnvironment({ WEBSITE_HOSTNAME: process.env.WEBSITE_HOSTNAME });
+      }
+      try {
+        await durable.engine.start();
+      } catch (err) {
         await server.close();
-        try {
-          await core.runAppTerminate();
-        } catch (err) {
-          hostLog('warning', `An appTerminate hook failed: ${(err as Error)?.message ?? String(err)}`);
-        }
-      })();
-      return stopping;
-    },
+        throw new HostStartError(`The durable task hub '${durable.hubName}' could not be opened in storage: ${(err as Error).message}`, { cause: err });
+      }
+      hostLog('information', `Durable task hub '${durable.hubName}' (Azure Storage provider layout), clock: ${clock.mode}.`);
+    }
+    const prefix = hostJson.routePrefix === '' ? '' : `/${hostJson.routePrefix}`;
+    const functions: FunctionInfo[] = functionList.map((fn) => {
+      const info: FunctionInfo = { name: fn.name, trigger: String(triggerOf(fn).binding.type) };
+      const route = routes.find((r) => r.fn === fn);
+      if (route) {
+        if (route.methods) info.methods = route.methods;
+        info.url = `${url}${prefix}/${route.route}`;
+      }
+      return info;
+    });
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url,
+      port: server.port,
+      functions,
+      clock,
+      worker,
+      ...(durable ? { durable } : {}),
+      stop() {
+        stopping ??= (async () => {
+          if (durable) await durable.engine.stop();
+          await server.close();
+          // The worker runs the app's appTerminate hooks before it exits.
+          await worker.stop();
+        })();
+        return stopping;
+      },
+    };
   };
+  try {
+    return await serve();
+  } catch (err) {
+    await worker.stop();
+    started = false;
+    throw err;
+  }
 }

@@ -1,7 +1,7 @@
 // The `@azure/functions-core` registry on its own: the rules the Node worker enforces.
 
 import { describe, expect, it } from 'vitest';
-import { Disposable, FunctionsCore } from '../src/functions-core.ts';
+import { Disposable, FunctionsCore } from '../src/worker/functions-core.ts';
 
 const metadata = (name: string) => ({
   name,

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolveEntryPoints, describeLoadError } from '../src/app-loader.ts';
+import { resolveEntryPoints, describeLoadError } from '../src/worker/app-loader.ts';
 import { spawnHost } from '../src/index.ts';
 import { eventually, PING_FUNCTION, tempApp, type TempApp } from './helpers.ts';
 
@@ -214,21 +214,6 @@ app.http('say', { methods: ['GET'], authLevel: 'anonymous', handler: async () =>
     } finally {
       await host.stop();
     }
-  });
-
-  it('ends like the Node worker on an uncaught exception: logged, exit code 1', async () => {
-    const app = make({
-      'package.json': pkg('src/*.ts'),
-      'src/a.ts': `import { app } from '@azure/functions';
-app.http('late', { methods: ['GET'], authLevel: 'anonymous', handler: async () => { setTimeout(() => { throw new Error('late boom'); }, 0); return { body: 'ok' }; } });
-`,
-    });
-    const host = await spawnHost({ appDir: app.dir, port: 0 });
-    // 'close', not 'exit': the output has then been read to its end.
-    const exit = new Promise<number | null>((resolve) => host.child.once('close', (code) => resolve(code)));
-    await fetch(`${host.url}/api/late`);
-    expect(await exit).toBe(1);
-    expect(host.logs()).toMatch(/Worker uncaught exception \(learn more: [^)]+\): Error: late boom/);
   });
 
   it('reports a port in use like func start', async () => {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnHost, type SpawnedHost } from '../src/index.ts';
-import { compileTypeScriptFile, loadTypeScript } from '../src/typescript-loader.ts';
+import { compileTypeScriptFile, loadTypeScript } from '../src/worker/typescript-loader.ts';
 import { eventually, tempApp, type TempApp } from './helpers.ts';
 
 const apps: TempApp[] = [];

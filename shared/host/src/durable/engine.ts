@@ -10,7 +10,7 @@ import type { LoadedHistory } from './task-hub-storage.ts';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { FunctionExecutor, HostLog } from '../executor.ts';
-import type { RegisteredFunction } from '../functions-core.ts';
+import type { FunctionDefinition } from '../worker-protocol.ts';
 import { triggerOf } from '../executor.ts';
 import { VirtualClock, type Clock } from './clock.ts';
 import { EventType, eventTypeName, newEvent, OrchestrationStatus, type HistoryEvent, type OrchestrationInstanceRef, type RuntimeStatus, withNullFields } from './history.ts';
@@ -23,7 +23,7 @@ export interface EngineOptions {
   storage: TaskHubStorage;
   clock: Clock;
   executor: FunctionExecutor;
-  functions: Iterable<RegisteredFunction>;
+  functions: Iterable<FunctionDefinition>;
   log: HostLog;
   /** How long a received message stays hidden; renewed every third of it while in use. */
   leaseMs?: number;
@@ -98,8 +98,8 @@ function isTerminal(status: RuntimeStatus | undefined): boolean {
   return status === 'Completed' || status === 'Failed' || status === 'Terminated' || status === 'Canceled';
 }
 
-function byName(functions: Iterable<RegisteredFunction>, triggerType: string): Map<string, RegisteredFunction> {
-  const map = new Map<string, RegisteredFunction>();
+function byName(functions: Iterable<FunctionDefinition>, triggerType: string): Map<string, FunctionDefinition> {
+  const map = new Map<string, FunctionDefinition>();
   for (const fn of functions) {
     if (String(triggerOf(fn).binding.type).toLowerCase() === triggerType.toLowerCase()) map.set(fn.name.toLowerCase(), fn);
   }
@@ -180,8 +180,8 @@ export class DurableEngine {
   readonly storage: TaskHubStorage;
   readonly clock: Clock;
   readonly #executor: FunctionExecutor;
-  readonly #orchestrators: Map<string, RegisteredFunction>;
-  readonly #activities: Map<string, RegisteredFunction>;
+  readonly #orchestrators: Map<string, FunctionDefinition>;
+  readonly #activities: Map<string, FunctionDefinition>;
   readonly #log: HostLog;
   readonly #leaseMs: number;
   readonly #maxPollMs: number;

@@ -4,10 +4,10 @@
 // so a string input reaches the worker as its JSON text and the worker's JSON parse yields the
 // string again), and results come back as the worker's RPC return value.
 
-import { runOrchestratorEpisode } from './perturb-replay.ts';
 import type { RpcTypedData } from '../core-types.ts';
 import { InvocationFailedError, triggerOf, type FunctionExecutor } from '../executor.ts';
-import type { RegisteredFunction } from '../functions-core.ts';
+import { FunctionTimeoutError, WorkerExitedError, WorkerUnavailableError } from '../language-worker.ts';
+import type { FunctionDefinition } from '../worker-protocol.ts';
 import type { HistoryEvent } from './history.ts';
 import { MAXIMUM_SHORT_TIMER_MS, LONG_TIMER_INTERVAL_MS, type OrchestratorResult } from './replay.ts';
 
@@ -75,20 +75,37 @@ function parseTyped(data: RpcTypedData | null | undefined): unknown {
   return undefined;
 }
 
+/**
+ * The invocation did not fail by the function's own doing: its worker died, or no worker could
+ * load the app (or, for orchestrators, it ran past functionTimeout). The Durable extension
+ * treats these as FunctionsRuntimeError and aborts the work item, which goes back to its
+ * queue and is tried again (and, after too many tries, becomes a poison message).
+ */
+export class EpisodeAbortedError extends Error {
+  override name = 'SessionAbortedException';
+  constructor(functionName: string, cause: Error) {
+    super(`An internal error occurred while attempting to execute '${functionName}': ${cause.message}`, { cause });
+  }
+}
+
+function isPlatformFailure(cause: unknown, options: { timeoutIsPlatform: boolean }): boolean {
+  if (cause instanceof WorkerExitedError || cause instanceof WorkerUnavailableError) return true;
+  return options.timeoutIsPlatform && cause instanceof FunctionTimeoutError;
+}
+
 export type OrchestratorOutcome = { result: OrchestratorResult } | { invocationError: string };
 
 /** Runs one episode of the orchestrator function and returns the SDK's state (or its failure). */
-export async function invokeOrchestrator(executor: FunctionExecutor, fn: RegisteredFunction, payload: OrchestratorPayload): Promise<OrchestratorOutcome> {
+export async function invokeOrchestrator(executor: FunctionExecutor, fn: FunctionDefinition, payload: OrchestratorPayload): Promise<OrchestratorOutcome> {
   try {
-    // WORKSHOP_DURABLE_PERTURB_REPLAY (lab 08): a replay sees another clock and random source.
-    const { response } = await runOrchestratorEpisode(payload.isReplaying, () =>
-      executor.execute({
-        fn,
-        triggerValue: { string: JSON.stringify(payload) },
-        reason: DURABLE_REASON,
-        triggerMetadata: { instanceId: { string: payload.instanceId } },
-      }),
-    );
+    const { response } = await executor.execute({
+      fn,
+      triggerValue: { string: JSON.stringify(payload) },
+      reason: DURABLE_REASON,
+      triggerMetadata: { instanceId: { string: payload.instanceId } },
+      // WORKSHOP_DURABLE_PERTURB_REPLAY (lab 08): a replay sees another clock and random source.
+      orchestratorReplay: payload.isReplaying,
+    });
     const value = parseTyped(response.returnValue);
     if (!value || typeof value !== 'object' || !('actions' in value)) {
       return {
@@ -101,6 +118,8 @@ export async function invokeOrchestrator(executor: FunctionExecutor, fn: Registe
     return { result: value as OrchestratorResult };
   } catch (err) {
     const cause = err instanceof InvocationFailedError ? err.cause : err;
+    // A platform failure, not the orchestrator's: the extension aborts the episode and retries it.
+    if (isPlatformFailure(cause, { timeoutIsPlatform: true })) throw new EpisodeAbortedError(fn.name, cause as Error);
     const message = cause instanceof Error ? cause.message : String(cause);
     const at = message.indexOf(OUT_OF_PROC_DATA);
     if (at >= 0) {
@@ -120,7 +139,7 @@ export async function invokeOrchestrator(executor: FunctionExecutor, fn: Registe
  * object input, then `instanceId`, the trigger's name and `data` (the input), which win on a
  * clash like the extension's ActivityTriggerAttributeBindingProvider.
  */
-function activityBindingData(fn: RegisteredFunction, input: unknown, instanceId: string): Record<string, unknown> {
+function activityBindingData(fn: FunctionDefinition, input: unknown, instanceId: string): Record<string, unknown> {
   const data: Record<string, unknown> = input && typeof input === 'object' && !Array.isArray(input) ? { ...(input as Record<string, unknown>) } : {};
   const set = (key: string, value: unknown) => {
     for (const k of Object.keys(data)) if (k.toLowerCase() === key.toLowerCase()) delete data[k];
@@ -135,7 +154,7 @@ function activityBindingData(fn: RegisteredFunction, input: unknown, instanceId:
 export type ActivityOutcome = { ok: true; result: string | null } | { ok: false; reason: string; details: string };
 
 /** Runs one activity execution with its TaskScheduled input (JSON text). */
-export async function invokeActivity(executor: FunctionExecutor, fn: RegisteredFunction, input: string | null | undefined, instanceId: string): Promise<ActivityOutcome> {
+export async function invokeActivity(executor: FunctionExecutor, fn: FunctionDefinition, input: string | null | undefined, instanceId: string): Promise<ActivityOutcome> {
   let triggerValue: RpcTypedData | null = null;
   let token: unknown = null;
   if (typeof input === 'string' && input !== '' && input !== 'null') {
@@ -158,6 +177,8 @@ export async function invokeActivity(executor: FunctionExecutor, fn: RegisteredF
     return { ok: true, result: value === undefined ? null : JSON.stringify(value) };
   } catch (err) {
     const cause = err instanceof InvocationFailedError ? err.cause : err;
+    // The worker died under it: retried. A timeout is the activity's own failure (TaskFailed), as in the extension.
+    if (isPlatformFailure(cause, { timeoutIsPlatform: false })) throw new EpisodeAbortedError(fn.name, cause as Error);
     const message = cause instanceof Error ? cause.message : String(cause);
     const details = JSON.stringify({
       $type: 'System.Exception, System.Private.CoreLib',

@@ -10,7 +10,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { RegisteredFunction } from '../functions-core.ts';
+import type { FunctionDefinition } from '../worker-protocol.ts';
 import { InvocationFailedError, type FunctionExecutor, type HostLog } from '../executor.ts';
 import { buildHttpTriggerInput } from './http-request-data.ts';
 import { writeEmpty, writeHttpResponse, writeJson } from './http-response.ts';
@@ -23,7 +23,7 @@ export { DEFAULT_MAX_REQUEST_BODY_SIZE } from './request-body.ts';
 const HTTP_REASON = 'This function was programmatically called via the host APIs.';
 
 export interface HttpRoute {
-  fn: RegisteredFunction;
+  fn: FunctionDefinition;
   /** Route template as registered (defaults to the function name). */
   route: string;
   /** Upper-case methods, undefined for all. */
@@ -31,7 +31,7 @@ export interface HttpRoute {
 }
 
 /** The HTTP-triggered functions of the app with their routes (in registration order). */
-export function httpRoutesOf(functions: Iterable<RegisteredFunction>): HttpRoute[] {
+export function httpRoutesOf(functions: Iterable<FunctionDefinition>): HttpRoute[] {
   const routes: HttpRoute[] = [];
   for (const fn of functions) {
     for (const binding of Object.values(fn.metadata.bindings)) {

@@ -15,7 +15,7 @@ import type {
   RpcLogLevel,
   RpcParameterBinding,
   RpcTypedData,
-} from './core-types.ts';
+} from '../core-types.ts';
 import { readOnlyProperties, type FunctionsCore, type LogOrigin, type RegisteredFunction } from './functions-core.ts';
 
 export interface InvocationInput {

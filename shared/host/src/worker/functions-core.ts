@@ -16,7 +16,8 @@ import type {
   RpcFunctionMetadata,
   RpcLogCategory,
   RpcLogLevel,
-} from './core-types.ts';
+} from '../core-types.ts';
+import type { FunctionDefinition } from '../worker-protocol.ts';
 
 /** Same contract as the worker's Disposable: `dispose()` runs the callback once. */
 export class Disposable {
@@ -43,11 +44,8 @@ export class Disposable {
   }
 }
 
-export interface RegisteredFunction {
-  /** functionId: `metadata.functionId` or the name, as the worker does. */
-  id: string;
-  name: string;
-  metadata: RpcFunctionMetadata & { name: string; bindings: FunctionMetadata['bindings'] };
+/** A function the app registered: what the host sees of it, plus its handler. */
+export interface RegisteredFunction extends FunctionDefinition {
   callback: FunctionCallback;
 }
 

@@ -10,7 +10,7 @@ import module from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FunctionsCore } from './functions-core.ts';
-import { isRecord, readJsonFile } from './jsonc.ts';
+import { isRecord, readJsonFile } from '../jsonc.ts';
 import { enableSourceMaps, installTypeScriptCompiler } from './typescript-loader.ts';
 
 export class AppLoadError extends Error {

@@ -1,0 +1,332 @@
+// The host's side of the Node worker: it starts the worker process, learns the app's
+// functions from it, sends it one message per invocation, and starts a new worker whenever
+// the old one dies — an uncaught exception, out of memory, a kill, or a function that ran
+// past host.json's functionTimeout. As in the real host, the invocations the dead worker was
+// running fail (the durable engine puts their work back on its queue) and the host itself,
+// with its HTTP server and management API, keeps going.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { RpcInvocationResponse, RpcLogCategory, RpcLogLevel } from './core-types.ts';
+import { fromWorkerError, type FunctionDefinition, type HostToWorker, type WorkerInvocation, type WorkerToHost } from './worker-protocol.ts';
+
+const WORKER_MAIN = fileURLToPath(new URL('./worker/worker-main.ts', import.meta.url));
+
+/** The app setting the real host reads for the Node worker's command-line arguments. */
+export const WORKER_ARGUMENTS_SETTING = 'languageWorkers__node__arguments';
+
+/**
+ * The worker's heap limit unless `languageWorkers__node__arguments` sets one: the memory of a
+ * Consumption plan instance (1.5 GB). Without it a runaway loop would fill Node's default heap
+ * (up to 4 GB) before the worker dies and the host can recover.
+ */
+export const DEFAULT_WORKER_HEAP_MB = 1536;
+
+/** A worker that stayed up this long has recovered: the next crash restarts it at once again. */
+const HEALTHY_AFTER_MS = 30_000;
+const RESTART_DELAYS_MS = [0, 250, 1000, 2000, 5000];
+/** How long `stop()` lets appTerminate hooks run before the worker is killed. */
+const TERMINATE_GRACE_MS = 5000;
+
+/** The worker process died while it ran the invocation. The durable engine retries such work. */
+export class WorkerExitedError extends Error {
+  override name = 'WorkerProcessExitException';
+}
+
+/** The invocation ran past host.json's functionTimeout; the worker was restarted. */
+export class FunctionTimeoutError extends Error {
+  override name = 'FunctionTimeoutException';
+}
+
+/** No worker could run the invocation: the app does not load any more. */
+export class WorkerUnavailableError extends Error {
+  override name = 'WorkerUnavailableException';
+}
+
+export type WorkerLog = (entry: { level: RpcLogLevel; category: RpcLogCategory; message: string; functionName?: string; invocationId?: string }) => void;
+
+export interface LanguageWorkerOptions {
+  appDir: string;
+  /** Logs from the worker: the app's context.log and the worker's system logs. */
+  onLog: WorkerLog;
+  /** A line the worker printed (console.log and friends), as the host prints worker output. */
+  onOutput: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** The host's own messages about the worker (exits, restarts, timeouts). */
+  onHostLog: (level: 'information' | 'warning' | 'error', message: string) => void;
+  /** host.json functionTimeout in ms; undefined for none. */
+  functionTimeoutMs?: number;
+}
+
+interface Pending {
+  functionName: string;
+  invocationId: string;
+  resolve: (response: RpcInvocationResponse) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/** Splits a stream into lines for `onLine` (a trailing partial line is flushed at the end). */
+function forEachLine(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let partial = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    partial += chunk;
+    const lines = partial.split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) onLine(line.replace(/\r$/, ''));
+  });
+  stream.on('end', () => {
+    if (partial !== '') onLine(partial);
+    partial = '';
+  });
+}
+
+/** `--max-old-space-size=…` unless the setting's arguments choose their own. */
+export function workerNodeArguments(env: NodeJS.ProcessEnv = process.env): string[] {
+  const configured = (env[WORKER_ARGUMENTS_SETTING] ?? '').split(/\s+/).filter((arg) => arg !== '');
+  const hasHeapLimit = configured.some((arg) => arg.startsWith('--max-old-space-size'));
+  return hasHeapLimit ? configured : [`--max-old-space-size=${DEFAULT_WORKER_HEAP_MB}`, ...configured];
+}
+
+/** One worker process and the invocations it is running. */
+class WorkerProcess {
+  readonly child: ChildProcess;
+  readonly startedAt = Date.now();
+  readonly pending = new Map<number, Pending>();
+  /** Why the host ended this worker itself (a timeout), so its exit is not reported as a crash. */
+  endedByHost: string | undefined;
+  indexed = false;
+  exited = false;
+
+  constructor(appDir: string, options: Pick<LanguageWorkerOptions, 'onOutput'>) {
+    this.child = spawn(process.execPath, [...workerNodeArguments(), WORKER_MAIN, appDir], {
+      cwd: appDir,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'advanced',
+      env: process.env,
+    });
+    forEachLine(this.child.stdout!, (line) => options.onOutput(line, 'stdout'));
+    forEachLine(this.child.stderr!, (line) => options.onOutput(line, 'stderr'));
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  send(message: HostToWorker): boolean {
+    if (this.exited || !this.child.connected) return false;
+    try {
+      this.child.send(message);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  kill(): void {
+    if (!this.exited) this.child.kill('SIGKILL');
+  }
+}
+
+export class LanguageWorker {
+  readonly #options: LanguageWorkerOptions;
+  #worker: WorkerProcess | undefined;
+  /** The worker invocations go to, once it has indexed the app; undefined when none is starting or ready. */
+  #ready: Promise<WorkerProcess> | undefined;
+  #functions: FunctionDefinition[] = [];
+  #environment: Record<string, string> = {};
+  #nextId = 0;
+  #crashes = 0;
+  #stopping = false;
+  #restartTimer: NodeJS.Timeout | undefined;
+  #abortRestart: (() => void) | undefined;
+
+  constructor(options: LanguageWorkerOptions) {
+    this.#options = options;
+  }
+
+  /** The functions the app registered, as the first worker reported them. */
+  get functions(): FunctionDefinition[] {
+    return this.#functions;
+  }
+
+  /** The worker's process id (for tests and the faults proof). */
+  get pid(): number | undefined {
+    return this.#worker?.exited ? undefined : this.#worker?.pid;
+  }
+
+  /** Starts the first worker; rejects with the app's load error when it does not load. */
+  async start(): Promise<FunctionDefinition[]> {
+    const { functions } = await this.#launch();
+    this.#functions = functions;
+    return functions;
+  }
+
+  /** Settings the worker should see that the host only knows now (FunctionEnvironmentReloadRequest). */
+  setEnvironment(variables: Record<string, string>): void {
+    Object.assign(this.#environment, variables);
+    this.#worker?.send({ type: 'environment', variables });
+  }
+
+  /**
+   * Runs one invocation in the worker. While a new worker starts, the invocation waits for it;
+   * when the app no longer loads, every invocation tries a new worker once and fails with the
+   * load error.
+   */
+  async invoke(fn: FunctionDefinition, invocation: Omit<WorkerInvocation, 'functionId'>): Promise<RpcInvocationResponse> {
+    if (this.#stopping) throw new WorkerUnavailableError('The host is stopping.');
+    this.#ready ??= this.#launch().then(({ worker }) => worker);
+    const worker = await this.#ready;
+    const id = this.#nextId++;
+    return new Promise<RpcInvocationResponse>((resolve, reject) => {
+      const pending: Pending = { functionName: fn.name, invocationId: invocation.invocationId, resolve, reject, timer: undefined };
+      const timeoutMs = this.#options.functionTimeoutMs;
+      if (timeoutMs !== undefined) {
+        pending.timer = setTimeout(() => this.#timedOut(worker, id, timeoutMs), timeoutMs);
+        pending.timer.unref();
+      }
+      worker.pending.set(id, pending);
+      if (!worker.send({ type: 'invoke', id, invocation: { ...invocation, functionId: fn.id } })) {
+        worker.pending.delete(id);
+        if (pending.timer) clearTimeout(pending.timer);
+        reject(new WorkerExitedError(`The Node worker process exited before Functions.${fn.name} could run.`));
+      }
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    if (this.#restartTimer) clearTimeout(this.#restartTimer);
+    this.#abortRestart?.();
+    const worker = this.#worker;
+    if (!worker || worker.exited) return;
+    const exited = new Promise<void>((resolve) => worker.child.once('exit', () => resolve()));
+    worker.endedByHost = 'the host is stopping';
+    if (!worker.send({ type: 'terminate' })) worker.kill();
+    const timer = setTimeout(() => worker.kill(), TERMINATE_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  /** Starts a worker process; resolves once it has indexed the app, rejects with its load error. */
+  #launch(): Promise<{ worker: WorkerProcess; functions: FunctionDefinition[] }> {
+    const worker = new WorkerProcess(this.#options.appDir, this.#options);
+    this.#worker = worker;
+    const indexed = new Promise<{ worker: WorkerProcess; functions: FunctionDefinition[] }>((resolve, reject) => {
+      let loadError: string | undefined;
+      worker.child.on('message', (message: WorkerToHost) => {
+        switch (message?.type) {
+          case 'indexed':
+            worker.indexed = true;
+            if (Object.keys(this.#environment).length > 0) worker.send({ type: 'environment', variables: this.#environment });
+            resolve({ worker, functions: message.functions });
+            break;
+          case 'load-error':
+            loadError = message.message;
+            break;
+          default:
+            this.#onMessage(worker, message);
+        }
+      });
+      worker.child.once('error', (err) => reject(new WorkerUnavailableError(`The Node worker process could not be started: ${err.message}`)));
+      worker.child.once('exit', (code, signal) => {
+        worker.exited = true;
+        reject(new WorkerUnavailableError(loadError ?? `The Node worker process exited (${signal ?? `code ${code}`}) before the app was loaded.`));
+        this.#onExit(worker, code, signal);
+      });
+    });
+    const ready = indexed.then(({ worker: w }) => w);
+    // A worker that never loaded the app is not restarted on its own: the next invocation tries again.
+    ready.catch(() => {
+      if (this.#ready === ready) this.#ready = undefined;
+    });
+    this.#ready = ready;
+    return indexed;
+  }
+
+  #onMessage(worker: WorkerProcess, message: WorkerToHost): void {
+    switch (message?.type) {
+      case 'invocation-response':
+      case 'invocation-failed': {
+        const pending = worker.pending.get(message.id);
+        if (!pending) return;
+        worker.pending.delete(message.id);
+        if (pending.timer) clearTimeout(pending.timer);
+        if (message.type === 'invocation-response') pending.resolve(message.response);
+        else pending.reject(fromWorkerError(message.error));
+        break;
+      }
+      case 'log': {
+        const { level, category, message: text, functionName, invocationId } = message;
+        this.#options.onLog({ level, category, message: text, ...(functionName ? { functionName } : {}), ...(invocationId ? { invocationId } : {}) });
+        break;
+      }
+    }
+  }
+
+  /** The real host's message, then a new worker; the worker's other invocations fail too. */
+  #timedOut(worker: WorkerProcess, id: number, timeoutMs: number): void {
+    const pending = worker.pending.get(id);
+    if (!pending || worker.exited) return;
+    worker.pending.delete(id);
+    this.#options.onHostLog(
+      'error',
+      `Timeout value of ${formatTimeSpan(timeoutMs)} exceeded by function 'Functions.${pending.functionName}' (Id: '${pending.invocationId}'). Initiating cancellation.`,
+    );
+    this.#options.onHostLog('error', `A function timeout has occurred. Restarting worker process executing invocationId '${pending.invocationId}'.`);
+    pending.reject(new FunctionTimeoutError(`Timeout value of ${formatTimeSpan(timeoutMs)} was exceeded by function: Functions.${pending.functionName}`));
+    worker.endedByHost = 'a function timed out';
+    worker.kill();
+    // Invocations from now on wait for the new worker, not for this one's exit.
+    this.#restart(worker);
+  }
+
+  #onExit(worker: WorkerProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    const running = [...worker.pending.values()];
+    worker.pending.clear();
+    for (const pending of running) {
+      if (pending.timer) clearTimeout(pending.timer);
+      pending.reject(new WorkerExitedError(`The Node worker process exited (${signal ?? `code ${code}`}) while it ran Functions.${pending.functionName} (Id: ${pending.invocationId}).`));
+    }
+    // A worker the host ended itself (timeout, stop) or one that never loaded the app is not reported as a crash.
+    if (this.#worker !== worker || this.#stopping || !worker.indexed || worker.endedByHost) return;
+    const names = [...new Set(running.map((p) => `Functions.${p.functionName}`))];
+    const during = names.length > 0 ? ` It was running ${names.join(', ')}: those invocations failed (durable work goes back to its queue and is retried).` : '';
+    this.#options.onHostLog('error', `Language Worker Process exited. Pid=${worker.pid}. node exited with ${signal ? `signal ${signal}` : `code ${code}`}.${during}`);
+    this.#restart(worker);
+  }
+
+  /** As the real host does: a new worker at once, sooner or later depending on how often they die. */
+  #restart(dead: WorkerProcess): void {
+    if (Date.now() - dead.startedAt > HEALTHY_AFTER_MS) this.#crashes = 0;
+    const delay = RESTART_DELAYS_MS[Math.min(this.#crashes, RESTART_DELAYS_MS.length - 1)]!;
+    this.#crashes++;
+    // Invocations that arrive meanwhile wait for the new worker.
+    const ready = new Promise<WorkerProcess>((resolve, reject) => {
+      this.#abortRestart = () => reject(new WorkerUnavailableError('The host is stopping.'));
+      this.#restartTimer = setTimeout(() => {
+        this.#restartTimer = undefined;
+        this.#abortRestart = undefined;
+        this.#options.onHostLog('information', `Starting a new Node worker process${delay > 0 ? ` (after ${delay} ms)` : ''}.`);
+        this.#launch().then(({ worker }) => {
+          this.#options.onHostLog('information', `Worker process started and initialized (Pid=${worker.pid}).`);
+          resolve(worker);
+        }, (err: Error) => {
+          this.#options.onHostLog('error', `The new Node worker could not load the app: ${err.message}`);
+          reject(err);
+        });
+      }, delay);
+    });
+    ready.catch(() => {
+      if (this.#ready === ready) this.#ready = undefined;
+    });
+    this.#ready = ready;
+  }
+}
+
+/** A TimeSpan as .NET prints it: `00:05:00`, `1.00:00:00`. */
+export function formatTimeSpan(ms: number): string {
+  const days = Math.floor(ms / 86_400_000);
+  const rest = new Date(ms % 86_400_000).toISOString().slice(11, ms % 1000 === 0 ? 19 : 23);
+  return days > 0 ? `${days}.${rest}` : rest;
+}

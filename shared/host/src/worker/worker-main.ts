@@ -1,0 +1,135 @@
+// The Node worker: the process that runs the app's code, as the Functions host's Node worker
+// does. It loads the app (registering its functions through `@azure/functions-core`),
+// reports the functions to the host, then runs one invocation for each request the host
+// sends. Storage, dispatch, the durable engine and HTTP stay in the host, so whatever the app
+// does here — throw, loop, run out of memory — the host survives it and starts a new worker.
+//
+// Started by the host (language-worker.ts) with an IPC channel: `node worker-main.ts <appDir>`.
+
+import { loadApp, AppLoadError } from './app-loader.ts';
+import { FunctionsCore, installFunctionsCore } from './functions-core.ts';
+import { invoke } from './invoke.ts';
+import { runOrchestratorEpisode } from './perturb-replay.ts';
+import { toWorkerError, type FunctionDefinition, type HostToWorker, type WorkerInvocation, type WorkerToHost } from '../worker-protocol.ts';
+
+/** The capabilities the Node worker is told about by the host (WorkerInitRequest). */
+const HOST_CAPABILITIES = {
+  RawHttpBodyBytes: 'true',
+  RpcHttpTriggerMetadataRemoved: 'true',
+  RpcHttpBodyOnly: 'true',
+  IgnoreEmptyValuedRpcHttpHeaders: 'true',
+  UseNullableValueDictionaryForHttp: 'true',
+  WorkerStatus: 'true',
+  TypedDataCollection: 'true',
+  HandlesWorkerTerminateMessage: 'true',
+};
+
+function send(message: WorkerToHost): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send || !process.connected) return resolve();
+    process.send(message, undefined, {}, () => resolve());
+  });
+}
+
+/**
+ * As the Node worker does: an uncaught exception (or an unhandled rejection, which Node turns
+ * into one) is logged, then the worker exits and the host starts another. The log goes over
+ * the IPC channel, after everything sent before it, so an invocation's answer that was
+ * already on its way still arrives.
+ */
+function exitOnUncaughtException(): void {
+  process.on('uncaughtException', (err: unknown) => {
+    const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    const message = `Worker uncaught exception (learn more: https://go.microsoft.com/fwlink/?linkid=2097909 ): ${text}`;
+    void send({ type: 'log', level: 'error', category: 'system', message }).finally(() => process.exit(1));
+  });
+}
+
+function definitionOf(fn: FunctionDefinition): FunctionDefinition {
+  // Metadata is JSON by nature (the real worker sends it as protobuf); a round trip keeps
+  // anything that cannot cross the channel out of it.
+  return { id: fn.id, name: fn.name, metadata: JSON.parse(JSON.stringify(fn.metadata)) as FunctionDefinition['metadata'] };
+}
+
+async function start(appDir: string): Promise<FunctionsCore> {
+  const core = new FunctionsCore((entry) => {
+    void send({
+      type: 'log',
+      level: entry.level,
+      category: entry.category,
+      message: entry.message,
+      ...(entry.functionName ? { functionName: entry.functionName } : {}),
+      ...(entry.invocationId ? { invocationId: entry.invocationId } : {}),
+    });
+  });
+  installFunctionsCore(core);
+  try {
+    await loadApp(appDir, core);
+    const capabilities = await core.programmingModel?.getCapabilities?.(HOST_CAPABILITIES);
+    if (capabilities?.HttpUri) {
+      throw new AppLoadError('The app enables HTTP streaming (app.setup({ enableHttpStream: true })), which this local host does not support yet.');
+    }
+    await core.runAppStart(appDir);
+  } finally {
+    core.indexingLocked = true;
+  }
+  return core;
+}
+
+async function run(core: FunctionsCore, id: number, invocation: WorkerInvocation): Promise<void> {
+  const fn = core.functions.get(invocation.functionId);
+  if (!fn) {
+    await send({ type: 'invocation-failed', id, error: { name: 'Error', message: `The worker has no function with id '${invocation.functionId}'.` } });
+    return;
+  }
+  try {
+    // WORKSHOP_DURABLE_PERTURB_REPLAY (lab 08): a replay sees another clock and random source.
+    const response = await runOrchestratorEpisode(invocation.orchestratorReplay === true, () =>
+      invoke(core, fn, { invocationId: invocation.invocationId, inputData: invocation.inputData, triggerMetadata: invocation.triggerMetadata }),
+    );
+    await send({ type: 'invocation-response', id, response });
+  } catch (err) {
+    await send({ type: 'invocation-failed', id, error: toWorkerError(err) });
+  }
+}
+
+async function main(appDir: string): Promise<void> {
+  exitOnUncaughtException();
+  // The host going away (killed, or crashed) takes its worker with it, as in Azure.
+  process.once('disconnect', () => process.exit(0));
+
+  let core: FunctionsCore;
+  try {
+    core = await start(appDir);
+  } catch (err) {
+    const message = err instanceof AppLoadError ? err.message : `The app failed to start: ${(err as Error)?.message ?? String(err)}`;
+    await send({ type: 'load-error', message });
+    process.exit(1);
+  }
+
+  process.on('message', (message: HostToWorker) => {
+    switch (message?.type) {
+      case 'invoke':
+        void run(core, message.id, message.invocation);
+        break;
+      case 'environment':
+        Object.assign(process.env, message.variables);
+        break;
+      case 'terminate':
+        void core
+          .runAppTerminate()
+          .catch((err: unknown) => send({ type: 'log', level: 'warning', category: 'system', message: `An appTerminate hook failed: ${(err as Error)?.message ?? String(err)}` }))
+          .then(() => send({ type: 'terminated' }))
+          .finally(() => process.exit(0));
+        break;
+    }
+  });
+  await send({ type: 'indexed', functions: [...core.functions.values()].map(definitionOf) });
+}
+
+const appDir = process.argv[2];
+if (!appDir) {
+  process.stderr.write('Usage: node worker-main.ts <appDir> (started by the host, with an IPC channel)\n');
+  process.exit(2);
+}
+await main(appDir);

@@ -1,0 +1,89 @@
+// The app runs in its own worker process, as in the real platform: whatever its code does —
+// throw outside an invocation, exit, run out of memory, loop past functionTimeout — the host
+// logs why, starts a new worker and keeps serving.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawnHost, type SpawnedHost } from '../src/index.ts';
+import { eventually, tempApp, type TempApp } from './helpers.ts';
+
+const apps: TempApp[] = [];
+const hosts: SpawnedHost[] = [];
+afterEach(async () => {
+  await Promise.all(hosts.splice(0).map((h) => h.stop()));
+  for (const app of apps.splice(0)) app.remove();
+});
+
+/** An app with `ping` (who answers: its pid and parent pid) and `bad`, whose handler is `badHandler`. */
+async function serve(badHandler: string, extra: { hostJson?: object; env?: Record<string, string> } = {}): Promise<SpawnedHost> {
+  const app = tempApp({
+    'package.json': JSON.stringify({ name: 'x', type: 'module', main: 'src/*.ts' }),
+    'host.json': JSON.stringify({ version: '2.0', ...extra.hostJson }),
+    'src/a.ts': `import { app } from '@azure/functions';
+app.http('ping', { methods: ['GET'], authLevel: 'anonymous', handler: async () => ({ jsonBody: { pid: process.pid, ppid: process.ppid } }) });
+app.http('bad', { methods: ['GET'], authLevel: 'anonymous', handler: ${badHandler} });
+`,
+  });
+  apps.push(app);
+  const host = await spawnHost({ appDir: app.dir, port: 0, ...(extra.env ? { env: extra.env } : {}) });
+  hosts.push(host);
+  return host;
+}
+
+async function ping(host: SpawnedHost): Promise<{ pid: number; ppid: number }> {
+  const response = await fetch(`${host.url}/api/ping`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as { pid: number; ppid: number };
+}
+
+describe('the Node worker process', () => {
+  it('runs the app in a child of the host, never in the host itself', async () => {
+    const host = await serve('async () => ({ body: "ok" })');
+    const { pid, ppid } = await ping(host);
+    expect(pid).not.toBe(host.child.pid);
+    expect(ppid).toBe(host.child.pid);
+  });
+
+  it('ends like the Node worker on an uncaught exception, and the host starts a new one and keeps serving', async () => {
+    const host = await serve(`async () => { setTimeout(() => { throw new Error('late boom'); }, 0); return { body: 'ok' }; }`);
+    const before = await ping(host);
+    expect(await (await fetch(`${host.url}/api/bad`)).text()).toBe('ok');
+    await eventually(() => /Language Worker Process exited\. Pid=\d+\. node exited with code 1\./.test(host.logs()), 10_000, 'the exit line');
+    expect(host.logs()).toMatch(/Worker uncaught exception \(learn more: [^)]+\): Error: late boom/);
+    const after = await ping(host);
+    expect(after.pid).not.toBe(before.pid);
+    expect(host.child.exitCode).toBeNull();
+  });
+
+  it('fails the invocation that was running when the worker died, names it, and serves the next request', async () => {
+    const host = await serve('async () => { process.exit(3); }');
+    const response = await fetch(`${host.url}/api/bad`);
+    expect(response.status).toBe(500);
+    expect(await response.text()).toBe('');
+    expect(host.logs()).toMatch(/Language Worker Process exited\. Pid=\d+\. node exited with code 3\. It was running Functions\.bad/);
+    await ping(host);
+  });
+
+  it('survives a worker that runs out of memory; the heap limit comes from languageWorkers__node__arguments', async () => {
+    const host = await serve('async () => { const hog = []; for (;;) hog.push(new Array(1e5).fill(Math.random())); }', {
+      env: { languageWorkers__node__arguments: '--max-old-space-size=64' },
+    });
+    const response = await fetch(`${host.url}/api/bad`);
+    expect(response.status).toBe(500);
+    expect(host.logs()).toMatch(/Language Worker Process exited\. Pid=\d+\. node exited with (signal SIGABRT|code \d+)\. It was running Functions\.bad/);
+    await ping(host);
+  });
+
+  it("restarts a worker whose function runs past host.json's functionTimeout, with the real host's messages", async () => {
+    const host = await serve('async () => { for (;;) {} }', { hostJson: { functionTimeout: '00:00:01' } });
+    const response = await fetch(`${host.url}/api/bad`);
+    expect(response.status).toBe(500);
+    expect(host.logs()).toMatch(/Timeout value of 00:00:01 exceeded by function 'Functions\.bad' \(Id: '[0-9a-f-]+'\)\. Initiating cancellation\./);
+    expect(host.logs()).toMatch(/A function timeout has occurred\. Restarting worker process executing invocationId '[0-9a-f-]+'\./);
+    await ping(host);
+  });
+
+  it('refuses a functionTimeout that is not a time span, as the host does', async () => {
+    const error = (await serve('async () => ({})', { hostJson: { functionTimeout: 'soon' } }).catch((e: Error) => e)) as Error;
+    expect(error.message).toMatch(/functionTimeout must be a time span such as "00:05:00"/);
+  });
+});
