@@ -196,6 +196,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         log: hostLog,
         extendedSessions: durableConfig.extendedSessions,
         allowReplayingTerminalInstances: durableConfig.allowReplayingTerminalInstances,
+        maxDequeueCount: durableConfig.maxDequeueCount,
         ...(options.durableLeaseMs !== undefined ? { leaseMs: options.durableLeaseMs } : {}),
       });
       durable = { engine, client: new DurableClientOperations(engine), hubName: durableConfig.hubName };

@@ -7,10 +7,10 @@ function tail(text: string): string {
 }
 
 /**
- * The host process under a check. When the app crashes it (an uncaught exception in a
- * function, say), the Functions host would restart its worker and carry on: this does the
- * same, and a request that the crash cut off fails with the host's last words instead of a
- * bare "fetch failed".
+ * The host process under a check. The host outlives the app's crashes (it restarts its worker
+ * process); a request the worker died under fails with the host's last lines instead of a bare
+ * 500. Should the host itself die (a deliberate kill, the lab 09 crash switch), this starts it
+ * again, and a request that the crash cut off fails with its last words instead of "fetch failed".
  */
 export class SupervisedHost {
   readonly #options: Omit<SpawnHostOptions, 'port'>;
@@ -54,8 +54,11 @@ export class SupervisedHost {
 
   async fetch(path: string, init?: RequestInit): Promise<Response> {
     await this.#restarting;
+    const logsBefore = this.logs().length;
     try {
-      return await fetch(new URL(path, this.#current.url), init);
+      const response = await fetch(new URL(path, this.#current.url), init);
+      if (response.status === 500) await this.#explainWorkerExit(path, init, logsBefore);
+      return response;
     } catch (error) {
       // The connection drops a moment before the process is reported gone: wait for the exit.
       const host = this.#current;
@@ -73,6 +76,23 @@ export class SupervisedHost {
           `${this.#lastCrash ?? tail(this.#current.logs())}`,
         { cause: error },
       );
+    }
+  }
+
+  /**
+   * The host answers 500 when the app's worker process died under the request (an uncaught
+   * exception, out of memory): say so with the host's last lines, not as a bare 500. The exit
+   * line reaches us through a pipe, a moment after the response.
+   */
+  async #explainWorkerExit(path: string, init: RequestInit | undefined, logsBefore: number): Promise<void> {
+    const deadline = Date.now() + 2_000;
+    for (;;) {
+      const since = this.logs().slice(logsBefore);
+      if (/Language Worker Process exited\./.test(since)) {
+        throw new Error(`The app's worker process exited while answering ${init?.method ?? 'GET'} ${path}; the host started a new one. Its last lines:\n${tail(since)}`);
+      }
+      if (Date.now() > deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
 

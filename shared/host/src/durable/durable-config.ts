@@ -4,7 +4,8 @@
 // client URLs name it by its short form "Storage", as the extension does).
 // `storageProvider.allowReplayingTerminalInstances` may also come from the app setting that
 // overrides it, `AzureFunctionsJobHost__extensions__durableTask__storageProvider__allowReplayingTerminalInstances`,
-// as the Functions host lets app settings override host.json values.
+// as the Functions host lets app settings override host.json values; so may
+// `storageProvider.maxDequeueCount`, the poison-message threshold.
 
 import path from 'node:path';
 import { isRecord, readJsonFile } from '../jsonc.ts';
@@ -22,7 +23,15 @@ export interface DurableConfig {
    * message for an instance whose history has ended replays it and writes its Instances row again.
    */
   allowReplayingTerminalInstances: boolean;
+  /**
+   * `storageProvider.maxDequeueCount` (default 5): a queue message dequeued more often than this is
+   * a poison message (the name and default of DTFx's Azure Storage poison-message handling, PR #1366).
+   */
+  maxDequeueCount: number;
 }
+
+/** DTFx's default (Azure/durabletask PR #1366): the sixth dequeue of a message makes it poison. */
+export const DEFAULT_MAX_DEQUEUE_COUNT = 5;
 
 /** A host.json value as an app setting overrides it: `AzureFunctionsJobHost__a__b__c` (names compared case-insensitively). */
 function hostJsonOverride(env: NodeJS.ProcessEnv, path: string[]): string | undefined {
@@ -60,5 +69,16 @@ export function readDurableConfig(appDir: string, env: NodeJS.ProcessEnv = proce
   const extendedSessions = isTrue(durable.extendedSessionsEnabled);
   const replaySetting = ['extensions', 'durableTask', 'storageProvider', 'allowReplayingTerminalInstances'];
   const allowReplayingTerminalInstances = isTrue(hostJsonOverride(env, replaySetting) ?? provider.allowReplayingTerminalInstances);
-  return { hubName, connectionSetting, connectionName, extendedSessions, allowReplayingTerminalInstances };
+  const dequeueSetting = ['extensions', 'durableTask', 'storageProvider', 'maxDequeueCount'];
+  const maxDequeueCount = readMaxDequeueCount(hostJsonOverride(env, dequeueSetting) ?? provider.maxDequeueCount);
+  return { hubName, connectionSetting, connectionName, extendedSessions, allowReplayingTerminalInstances, maxDequeueCount };
+}
+
+function readMaxDequeueCount(value: unknown): number {
+  if (value === undefined || value === null || value === '') return DEFAULT_MAX_DEQUEUE_COUNT;
+  const count = typeof value === 'number' ? value : Number(String(value).trim());
+  if (!Number.isInteger(count) || count < 1) {
+    throw new Error(`host.json: extensions.durableTask.storageProvider.maxDequeueCount must be a whole number of 1 or more, not ${JSON.stringify(value)}.`);
+  }
+  return count;
 }

@@ -14,7 +14,8 @@ import type { FunctionDefinition } from '../worker-protocol.ts';
 import { triggerOf } from '../executor.ts';
 import { VirtualClock, type Clock } from './clock.ts';
 import { EventType, eventTypeName, newEvent, OrchestrationStatus, type HistoryEvent, type OrchestrationInstanceRef, type RuntimeStatus, withNullFields } from './history.ts';
-import { invokeActivity, invokeOrchestrator, orchestratorPayload } from './invokers.ts';
+import { EpisodeAbortedError, invokeActivity, invokeOrchestrator, orchestratorPayload } from './invokers.ts';
+import { DEFAULT_MAX_DEQUEUE_COUNT } from './durable-config.ts';
 import { CRASH_AFTER_ACTIVITY_SETTING, crashAfterActivities, crashNow, shouldCrashAfter } from './fault-injection.ts';
 import { decideEpisode, describeWork, type Decision } from './replay.ts';
 import { kilobytes, MessageTooLargeError, QUEUE_MESSAGE_LIMIT_BYTES, type MessageData, type ReceivedMessage, type TaskHubStorage } from './task-hub-storage.ts';
@@ -44,6 +45,8 @@ export interface EngineOptions {
    * instead of being discarded.
    */
   allowReplayingTerminalInstances?: boolean;
+  /** host.json `storageProvider.maxDequeueCount`: a message dequeued more often is a poison message. */
+  maxDequeueCount?: number;
 }
 
 /** DTFx's extendedSessionIdleTimeoutInSeconds default: an idle session's history is dropped after it. */
@@ -196,6 +199,7 @@ export class DurableEngine {
   #runningActivities = 0;
   readonly #extendedSessions: boolean;
   readonly #replayEnded: boolean;
+  readonly #maxDequeueCount: number;
   /** Extended sessions: each instance's checkpointed history, while its session is warm. */
   readonly #sessionHistory = new Map<string, { history: LoadedHistory; lastUsed: number }>();
   #busy = 0;
@@ -218,6 +222,7 @@ export class DurableEngine {
     this.#log = options.log;
     this.#extendedSessions = options.extendedSessions ?? false;
     this.#replayEnded = options.allowReplayingTerminalInstances ?? false;
+    this.#maxDequeueCount = options.maxDequeueCount ?? DEFAULT_MAX_DEQUEUE_COUNT;
     this.#leaseMs = options.leaseMs ?? 10_000;
     this.#maxPollMs = options.maxPollIntervalMs ?? 250;
     // The extension's default maxConcurrentActivityFunctions: 10 per processor (dedicated plans).
@@ -325,10 +330,17 @@ export class DurableEngine {
           Promise.all(this.storage.controlQueues.map((queue) => this.storage.receive(queue, 32, this.#leaseMs))),
           free > 0 ? this.storage.receive(this.storage.workItems, Math.min(32, free), this.#leaseMs) : Promise.resolve([]),
         ]);
+        // One receive's messages for an instance run as one episode, as DTFx batches them: a
+        // terminate that arrives with a message that keeps failing ends the instance first.
+        const touched = new Set<string>();
         for (const messages of controls) {
           found += messages.length;
-          for (const m of messages) this.#acceptControlMessage(m);
+          for (const m of messages) {
+            const instanceId = this.#acceptControlMessage(m);
+            if (instanceId) touched.add(instanceId);
+          }
         }
+        for (const instanceId of touched) this.#startSession(instanceId);
         found += workItems.length;
         for (const m of workItems) this.#acceptWorkItem(m);
       } catch (err) {
@@ -396,13 +408,13 @@ export class DurableEngine {
     this.#held.delete(m.messageId);
   }
 
-  #acceptControlMessage(m: ReceivedMessage): void {
-    if (m.poison) {
-      this.#log('error', `Discarding an unreadable control-queue message ${m.messageId}: ${m.poison}`);
-      void this.storage.delete(m);
-      return;
+  /** Takes a control-queue message in; returns the instance whose session should run, if any. */
+  #acceptControlMessage(m: ReceivedMessage): string | undefined {
+    if (m.unreadable) {
+      void this.#poisonUnreadable(m);
+      return undefined;
     }
-    if (!this.#track(m)) return;
+    if (!this.#track(m)) return undefined;
     const event = m.data.TaskMessage!.Event;
     if (event.EventType === EventType.TimerFired && event.FireAt) {
       const fireAt = new Date(event.FireAt);
@@ -412,19 +424,21 @@ export class DurableEngine {
           // Far away: hide it in the queue until (nearly) due, like DTFx's delayed messages.
           this.#release(m);
           void this.storage.abandon(m, wait - HOLD_IN_MEMORY_MS / 2).catch(() => undefined);
-          return;
+          return undefined;
         }
         this.#timerCancels.set(
           m.messageId,
           this.clock.at(fireAt, () => {
             this.#timerCancels.delete(m.messageId);
             this.#enqueue(m);
+            this.#startSession(m.data.TaskMessage!.OrchestrationInstance.InstanceId);
           }),
         );
-        return;
+        return undefined;
       }
     }
     this.#enqueue(m);
+    return m.data.TaskMessage!.OrchestrationInstance.InstanceId;
   }
 
   #enqueue(m: ReceivedMessage): void {
@@ -435,7 +449,23 @@ export class DurableEngine {
       this.#sessions.set(instanceId, session);
     }
     session.pending.push(m);
-    if (!session.running) void this.#runSession(instanceId, session);
+  }
+
+  #startSession(instanceId: string): void {
+    const session = this.#sessions.get(instanceId);
+    if (session && !session.running) void this.#runSession(instanceId, session);
+  }
+
+  /** A message whose body cannot be read is poison at once: nothing will ever read it. */
+  async #poisonUnreadable(m: ReceivedMessage): Promise<void> {
+    const reason = `Queue message ID '${m.messageId}' in ${m.queue.name} could not be read (${m.unreadable}). It has been moved to the '${this.storage.poisonMessages.tableName}' table for manual review.`;
+    this.#log('error', `PoisonMessageDetected: ${reason}`);
+    try {
+      await this.storage.storePoisonMessage(m, reason);
+      await this.storage.delete(m);
+    } catch (err) {
+      this.#log('warning', `Could not move queue message ${m.messageId} to the poison table: ${(err as Error).message}`);
+    }
   }
 
   async #runSession(instanceId: string, session: Session): Promise<void> {
@@ -446,8 +476,14 @@ export class DurableEngine {
         try {
           await this.#runEpisode(instanceId, batch);
         } catch (err) {
-          // Nothing was deleted: the messages come back after their lease and the episode is retried.
-          this.#log('error', `Orchestration episode of instance ${instanceId} failed and will be retried: ${(err as Error).stack ?? String(err)}`);
+          // Nothing was deleted: the messages come back and the episode is retried, until they are poison.
+          const attempt = Math.max(...batch.map((m) => m.dequeueCount));
+          const retry = `will be retried (attempt ${attempt}; after ${this.#maxDequeueCount} its messages are poison and the instance is terminated)`;
+          if (err instanceof EpisodeAbortedError) {
+            this.#log('error', `Orchestration episode of instance ${instanceId} was aborted and ${retry}: ${err.message}`);
+          } else {
+            this.#log('error', `Orchestration episode of instance ${instanceId} failed and ${retry}: ${(err as Error).stack ?? String(err)}`);
+          }
           this.forgetHistory(instanceId);
           for (const m of batch) {
             this.#release(m);
@@ -483,7 +519,10 @@ export class DurableEngine {
     const incoming: HistoryEvent[] = [];
     let startEvent: HistoryEvent | undefined;
     let replayEnded = false;
-    let endedMessages = false;
+    /** A message found the instance, but no new work: check that its Instances row says what its history says. */
+    let syncRow = false;
+    /** Poison messages of this batch: the first one's reason terminates the instance. */
+    const poisoned: string[] = [];
 
     // ExecutionStarted first, then the rest in arrival order.
     const ordered = [...batch].sort((a, b) => {
@@ -493,6 +532,7 @@ export class DurableEngine {
     });
     for (const m of ordered) {
       const { Event: event, OrchestrationInstance: target } = m.data.TaskMessage!;
+      const poison = m.dequeueCount > this.#maxDequeueCount ? await this.#storePoison(instanceId, m, 'orchestration') : undefined;
       if (event.EventType === EventType.ExecutionStarted) {
         const isNewExecution = !state.started || (isTerminal(state.status) && target.ExecutionId !== executionId);
         if (isNewExecution && !startEvent) {
@@ -500,16 +540,20 @@ export class DurableEngine {
           executionId = target.ExecutionId;
           past = [];
           state = summarize([]);
+          // The execution starts, and ends at once: its start is what keeps failing.
+          if (poison) poisoned.push(poison);
         } else {
           this.#log('warning', `${instanceId}: discarding a duplicate ExecutionStarted message.`);
+          syncRow = true;
         }
         consumed.push(m);
         continue;
       }
       if (!state.started && !startEvent) {
-        // Not started yet: keep the message for a while (the start may still be on its way).
-        if (m.dequeueCount > 10) {
-          this.#log('warning', `${instanceId}: discarding ${eventTypeName(event.EventType)}: the instance does not exist.`);
+        // Not started yet: keep the message for a while (the start may still be on its way),
+        // until it has come back so often that it is poison.
+        if (poison) {
+          this.#log('error', this.#unknownInstance(instanceId, event));
           consumed.push(m);
         } else deferred.push(m);
         continue;
@@ -517,7 +561,7 @@ export class DurableEngine {
       if (isTerminal(state.status)) {
         if (this.#replayEnded && (!target.ExecutionId || target.ExecutionId === executionId)) replayEnded = true;
         else {
-          endedMessages = true;
+          syncRow = true;
           this.#log('warning', `${instanceId}: discarding ${eventTypeName(event.EventType)}: the instance is ${state.status}.`);
         }
         consumed.push(m);
@@ -525,6 +569,12 @@ export class DurableEngine {
       }
       if (target.ExecutionId && executionId && target.ExecutionId !== executionId) {
         this.#log('warning', `${instanceId}: discarding ${eventTypeName(event.EventType)} for an earlier execution (${target.ExecutionId}).`);
+        consumed.push(m);
+        continue;
+      }
+      if (poison) {
+        // As DTFx (PR #1063): the poison message's event is replaced by a termination.
+        poisoned.push(poison);
         consumed.push(m);
         continue;
       }
@@ -544,10 +594,13 @@ export class DurableEngine {
       incoming.push(event);
       consumed.push(m);
     }
+    if (poisoned.length > 0 && !isTerminal(state.status)) {
+      incoming.push(newEvent(EventType.ExecutionTerminated, this.clock.now(), { Input: poisoned[0]! }));
+    }
 
     if (!startEvent && incoming.length === 0) {
       if (replayEnded) await this.#rewriteEndedInstance(instanceId, executionId!, past, state.status);
-      else if (endedMessages) await this.#syncEndedInstanceRow(instanceId, executionId!, past, state.status);
+      else if (syncRow) await this.#syncInstanceRow(instanceId, executionId!, past, state.status);
       await this.#deleteHandled(instanceId, consumed);
       for (const m of consumed) this.#release(m);
       for (const m of deferred) {
@@ -599,24 +652,62 @@ export class DurableEngine {
   }
 
   /**
-   * A message for an instance whose history has ended: DTFx (since durabletask PR #1253, 2025)
-   * checks that the Instances row says so too, and writes it from the history when it does not.
-   * Tables have no transaction across History and Instances: a host that dies between the two
-   * writes of the last checkpoint leaves the row Running, and the messages that checkpoint did
-   * not delete come back to repair it. A row already in step is left alone.
+   * A message found the instance but brought no new work (a duplicate start, a message for an
+   * ended instance): DTFx (since durabletask PR #1253, 2025) checks that the Instances row says
+   * what the history says, and writes it from the history when it does not. Tables have no
+   * transaction across History and Instances: a host that dies between the two writes of a
+   * checkpoint leaves the row behind (Pending after the first episode, Running after the last),
+   * and the messages that checkpoint did not delete come back to repair it. A row already in
+   * step is left alone.
    */
-  async #syncEndedInstanceRow(instanceId: string, executionId: string, events: HistoryEvent[], status: RuntimeStatus): Promise<void> {
+  async #syncInstanceRow(instanceId: string, executionId: string, events: HistoryEvent[], status: RuntimeStatus): Promise<void> {
     const row = await this.storage.getInstance(instanceId);
     if (row && row.runtimeStatus === status && row.executionId === executionId) return;
-    const { started, endedAt, columns } = endedRow(events, status, executionId);
-    const at = endedAt ?? this.clock.now();
-    await this.storage.mergeInstance(instanceId, {
-      ...(row ? {} : { Name: started?.Name ?? '', Version: started?.Version ?? '', Input: started?.Input ?? null, CreatedTime: started ? new Date(started.Timestamp) : at }),
-      ...columns,
-      CompletedTime: at,
-      LastUpdatedTime: at,
-    });
-    this.#log('warning', `${instanceId}: its history has ${endedAs(status)} but its Instances row said ${row?.runtimeStatus ?? 'nothing'}: the row is written again from the history.`);
+    const started = events.find((e) => e.EventType === EventType.ExecutionStarted);
+    const identity = { Name: started?.Name ?? '', Version: started?.Version ?? '', Input: started?.Input ?? null, CreatedTime: started ? new Date(started.Timestamp) : this.clock.now() };
+    if (isTerminal(status)) {
+      const { endedAt, columns } = endedRow(events, status, executionId);
+      const at = endedAt ?? this.clock.now();
+      await this.storage.mergeInstance(instanceId, { ...(row ? {} : identity), ...columns, CompletedTime: at, LastUpdatedTime: at });
+    } else {
+      const last = events.findLast((e) => e.EventType === EventType.OrchestratorStarted);
+      await this.storage.mergeInstance(instanceId, { ...(row ? {} : identity), RuntimeStatus: status, ExecutionId: executionId, LastUpdatedTime: last ? new Date(last.Timestamp) : this.clock.now() });
+    }
+    const says = isTerminal(status) ? `has ${endedAs(status)}` : `says ${status}`;
+    this.#log('warning', `${instanceId}: its history ${says} but its Instances row said ${row?.runtimeStatus ?? 'nothing'}: the row is written again from the history.`);
+  }
+
+  /**
+   * DTFx's poison-message handling (Azure/durabletask PR #1063): a message dequeued more often
+   * than maxDequeueCount is kept in `{hub}Poison` for review and taken out of circulation. Its
+   * consumer learns of it: an orchestration is terminated, an activity fails. Returns the reason.
+   */
+  async #storePoison(instanceId: string, m: ReceivedMessage, consumer: 'orchestration' | 'activity'): Promise<string> {
+    const event = m.data.TaskMessage!.Event;
+    // DTFx names a message by its event and task id: the scheduled id for a completion.
+    const taskId = answeredId(event) ?? event.EventId;
+    const what = `${eventTypeName(event.EventType)}${taskId >= 0 ? `#${taskId}` : ''}`;
+    const outcome = consumer === 'orchestration' ? 'This terminates the orchestration' : 'This fails the activity, as if it had thrown';
+    const reason =
+      `Queue message ID '${m.messageId}' [${what}] was dequeued ${m.dequeueCount} times, which is greater than the poison message threshold (${this.#maxDequeueCount}). ` +
+      `The message has been moved to the '${this.storage.poisonMessages.tableName}' table for manual review. ${outcome}. ` +
+      'Each attempt failed before it could be saved: the host log says why (an episode that failed, a worker process that exited or ran out of memory).';
+    this.#log('error', `PoisonMessageDetected: ${instanceId}: Message [${what}] with ID ${m.messageId} has been dequeued ${m.dequeueCount} times and is now considered poison (maxDequeueCount ${this.#maxDequeueCount}).`);
+    await this.storage.storePoisonMessage(m, reason);
+    return reason;
+  }
+
+  /** Why a message for an instance storage does not know is given up: a lost write, or no such instance. */
+  #unknownInstance(instanceId: string, event: HistoryEvent): string {
+    const type = eventTypeName(event.EventType);
+    const id = answeredId(event);
+    if (id !== undefined) {
+      return (
+        `${instanceId}: a ${type} message answers task #${id} of this instance, but storage has no history of it: the storage account lost data ` +
+        '(Azurite keeps its last seconds of writes in memory, and a kill -9 loses them). The message is in the poison table; the instance cannot go on. Start it again.'
+      );
+    }
+    return `${instanceId}: discarding ${type}: the instance does not exist (the message is in the poison table).`;
   }
 
   /**
@@ -866,9 +957,8 @@ export class DurableEngine {
   // ---- activities -----------------------------------------------------------------------
 
   #acceptWorkItem(m: ReceivedMessage): void {
-    if (m.poison) {
-      this.#log('error', `Discarding an unreadable work item ${m.messageId}: ${m.poison}`);
-      void this.storage.delete(m);
+    if (m.unreadable) {
+      void this.#poisonUnreadable(m);
       return;
     }
     if (!this.#track(m)) return;
@@ -885,7 +975,12 @@ export class DurableEngine {
     const fn = this.#activities.get(name.toLowerCase());
     try {
       let event: HistoryEvent;
-      if (!fn) {
+      if (m.dequeueCount > this.#maxDequeueCount) {
+        // DTFx (PR #1063): a poison work item fails its task without running again; the orchestrator can catch it.
+        const reason = await this.#storePoison(instance.InstanceId, m, 'activity');
+        const details = JSON.stringify({ $type: 'System.Exception, System.Private.CoreLib', ClassName: 'PoisonMessageException', Message: reason });
+        event = newEvent(EventType.TaskFailed, this.clock.now(), { TaskScheduledId: scheduled.EventId, Reason: `Activity function '${fn?.name ?? name}' failed: ${reason}`, Details: details });
+      } else if (!fn) {
         const known = [...this.#activities.values()].map((f) => f.name);
         const reason =
           `The function '${name}' doesn't exist, is disabled, or is not an activity function. Additional info: ` +
@@ -922,7 +1017,8 @@ export class DurableEngine {
       }
       this.#release(m);
     } catch (err) {
-      this.#log('error', `Activity '${name}' of instance ${instance.InstanceId} could not be completed and will be retried: ${(err as Error).message}`);
+      const attempt = `attempt ${m.dequeueCount}; after ${this.#maxDequeueCount} the work item is poison and the task fails`;
+      this.#log('error', `Activity '${name}' of instance ${instance.InstanceId} could not be completed and will be retried (${attempt}): ${(err as Error).message}`);
       this.#release(m);
       await this.storage.abandon(m, 1000).catch(() => undefined);
     }

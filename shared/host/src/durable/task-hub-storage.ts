@@ -85,8 +85,10 @@ export interface ReceivedMessage {
   popReceipt: string;
   dequeueCount: number;
   data: MessageData;
-  /** Set for a message whose body could not be read; it is deleted rather than retried forever. */
-  poison?: string;
+  /** The message's text as the queue holds it (for the poison table). */
+  text: string;
+  /** Set for a message whose body could not be read: it goes to the poison table at once. */
+  unreadable?: string;
   /**
    * The last operation on the message (renew, delete): each needs the pop receipt the previous one
    * returned, so they run one after another (a lease renewal racing a delete fails with 400).
@@ -170,6 +172,8 @@ export class TaskHubStorage {
   readonly controlQueues: QueueClient[];
   readonly workItems: QueueClient;
   readonly largeMessages: ContainerClient;
+  /** `{hub}Poison` (lower-cased hub name, as DTFx's PR #1063 names it): created on the first poison message. */
+  readonly poisonMessages: TableClient;
   /** Workshop strict mode: no large-message blobs for queue messages; over 64 KB is rejected. */
   readonly strictMessageSize: boolean;
   readonly #tables: TableServiceClient;
@@ -182,6 +186,7 @@ export class TaskHubStorage {
     this.#tables = TableServiceClient.fromConnectionString(connectionString, insecure);
     this.history = TableClient.fromConnectionString(connectionString, `${hubName}History`, insecure);
     this.instances = TableClient.fromConnectionString(connectionString, `${hubName}Instances`, insecure);
+    this.poisonMessages = TableClient.fromConnectionString(connectionString, `${hubName.toLowerCase()}Poison`, insecure);
     const queues = QueueServiceClient.fromConnectionString(connectionString);
     this.controlQueues = Array.from({ length: PARTITION_COUNT }, (_, i) => queues.getQueueClient(controlQueueName(hubName, i)));
     this.workItems = queues.getQueueClient(`${hubName.toLowerCase()}-workitems`);
@@ -243,6 +248,7 @@ export class TaskHubStorage {
         popReceipt: m.popReceipt,
         dequeueCount: m.dequeueCount,
         data: { ActivityId: '', SequenceNumber: 0 },
+        text: m.messageText,
       };
       try {
         let data = JSON.parse(m.messageText) as MessageData;
@@ -252,7 +258,7 @@ export class TaskHubStorage {
         if (!data.TaskMessage?.Event || !data.TaskMessage.OrchestrationInstance) throw new Error('no TaskMessage');
         received.data = data;
       } catch (err) {
-        received.poison = (err as Error).message;
+        received.unreadable = (err as Error).message;
       }
       out.push(received);
     }
@@ -293,6 +299,32 @@ export class TaskHubStorage {
       await this.renew(message, delayMs);
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+    }
+  }
+
+  /**
+   * Keeps a poison message for manual review, as DTFx's PR #1063 does: one row in `{hub}Poison`
+   * (created on demand), PartitionKey = the queue message id, RowKey = the queue, with the raw
+   * message and the reason. The caller deletes the message from its queue afterwards.
+   */
+  async storePoisonMessage(message: ReceivedMessage, reason: string): Promise<void> {
+    const row = {
+      partitionKey: message.messageId,
+      rowKey: message.queue.name,
+      // A table property holds 32K UTF-16 characters; the message points to its blob when larger.
+      RawMessage: message.text.length > POISON_TEXT_LIMIT ? `${message.text.slice(0, POISON_TEXT_LIMIT)}… (${message.text.length} characters in all)` : message.text,
+      Reason: reason,
+      DequeueCount: message.dequeueCount,
+      InstanceId: message.data.TaskMessage?.OrchestrationInstance.InstanceId ?? '',
+      ExecutionId: message.data.TaskMessage?.OrchestrationInstance.ExecutionId ?? '',
+      EventType: message.data.TaskMessage ? eventTypeName(message.data.TaskMessage.Event.EventType) : '',
+    };
+    try {
+      await this.poisonMessages.upsertEntity(row, 'Replace');
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+      await this.#tables.createTable(this.poisonMessages.tableName).catch(ignoreExists);
+      await this.poisonMessages.upsertEntity(row, 'Replace');
     }
   }
 
@@ -529,6 +561,9 @@ export function isContinuationToken(token: string): boolean {
 export function unescapeKey(key: string): string {
   return key.replace(/\^([0-9a-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
+
+/** Characters of a poison message's raw text kept in its table row. */
+const POISON_TEXT_LIMIT = 30_000;
 
 function ignoreExists(err: unknown): void {
   if ((err as { statusCode?: number }).statusCode === 409) return;

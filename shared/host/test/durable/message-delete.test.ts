@@ -14,7 +14,7 @@ function messageWhoseDeleteFails(error: { statusCode: number; code: string }): R
       throw Object.assign(new Error(error.code), error);
     },
   } as unknown as QueueClient;
-  return { queue, messageId: 'm1', popReceipt: 'old', dequeueCount: 1, data: {} as ReceivedMessage['data'] };
+  return { queue, messageId: 'm1', popReceipt: 'old', dequeueCount: 1, data: {} as ReceivedMessage['data'], text: '' };
 }
 
 describe('TaskHubStorage.delete', () => {
