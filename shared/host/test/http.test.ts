@@ -172,7 +172,7 @@ describe('responses', () => {
     expect(await res.text()).toBe('');
     const failure = await eventually(() => lines.find((l) => l.includes("Executed 'Functions.boom' (Failed")), 5000, 'the failure line');
     expect(failure).toMatch(/^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\] Executed 'Functions\.boom' \(Failed, Id=[0-9a-f-]{36}, Duration=\d+ms\)$/);
-    await eventually(() => lines.some((l) => l.startsWith('Stack: Error: kaboom from the handler')), 5000, 'the stack');
+    await eventually(() => lines.some((l) => l.trimStart().startsWith('Stack: Error: kaboom from the handler')), 5000, 'the stack');
     expect(host.logs()).toContain('Exception: kaboom from the handler');
     expect(host.logs()).toMatch(/Stack: Error: kaboom from the handler\n\s+at .*responses\.ts/);
   });
@@ -185,6 +185,18 @@ describe('logs', () => {
     expect(lines[greeting]).toMatch(/^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\] Greeting Logger$/);
     expect(lines[greeting - 1]).toMatch(/Executing 'Functions\.hello' \(Reason='This function was programmatically called via the host APIs\.', Id=/);
     await eventually(() => lines.slice(greeting).some((l) => l.includes("Executed 'Functions.hello' (Succeeded")), 5000, 'Executed');
+  });
+
+  it('prints what a request puts into a log as text: no forged host line, no terminal escape', async () => {
+    const forged = '[2026-01-01T00:00:00.000Z] Host started FORGED';
+    const res = await get(`/api/hello/Mallory${encodeURIComponent(`\n${forged}\u001b[31m`)}`);
+    expect(res.status).toBe(200);
+    const greeting = await eventually(() => lines.find((l) => l.includes('Greeting Mallory')), 5000, 'the greeting log');
+    expect(greeting).toMatch(/^\[\d{4}-\d\d-\d\dT[\d:.]+Z\] Greeting Mallory$/);
+    const next = await eventually(() => lines[lines.indexOf(greeting) + 1], 5000, 'the line after the greeting');
+    expect(next).toBe(`    ${forged}\\x1b[31m`);
+    expect(lines.filter((l) => l.startsWith(forged))).toEqual([]);
+    expect(host.logs()).not.toContain('\u001b');
   });
 
   it('prints warnings too', async () => {
