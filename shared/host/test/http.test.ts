@@ -321,10 +321,62 @@ describe('requests that are not valid HTTP', () => {
     expect((await get('/api/hello/Ada')).status).toBe(200);
   });
 
-  it('answers 400 JSON when the Host header and target form no URL', async () => {
+  it('answers 400 JSON when the Host header is not a host[:port]', async () => {
     const answer = parseRaw(await rawExchange(host.port, 'GET /api/hello HTTP/1.1\r\nHost: %%%\r\nConnection: close\r\n\r\n'));
     expect(answer.status).toBe(400);
-    expect(JSON.parse(answer.body)).toEqual({ error: 'Bad Request', message: 'The Host header and the request target do not form a valid URL.' });
+    expect(answer.contentType).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(answer.body)).toEqual({
+      error: 'Bad Request',
+      message:
+        'The Host header "%%%" is not a valid host[:port]: a name, an IPv4 address or an [IPv6] address, optionally followed by :port, ' +
+        'with no path, query, fragment, user info (@) or spaces.',
+    });
+  });
+
+  const exchange = async (request: string) => parseRaw(await rawExchange(host.port, request));
+  const messageOf = (answer: { body: string }) => (JSON.parse(answer.body) as { message: string }).message;
+
+  it('routes by the request target alone: a Host header with a path, query or user info is refused, never routed', async () => {
+    // Pasted in front of the target, this Host used to turn GET /api/hello into a call of echo.
+    const rerouted = await exchange(`GET /api/hello HTTP/1.1\r\nHost: 127.0.0.1:${host.port}/api/echo/1?x=\r\nConnection: close\r\n\r\n`);
+    expect(rerouted.status).toBe(400);
+    expect(rerouted.contentType).toBe('application/json; charset=utf-8');
+    expect(messageOf(rerouted)).toMatch(/^The Host header ".*\/api\/echo\/1\?x=" is not a valid host\[:port\]/);
+    // A user info part used to reach the function as a URL no Request accepts: a 500 with an empty body.
+    const userInfo = await exchange('GET /api/hello HTTP/1.1\r\nHost: a@127.0.0.1\r\nConnection: close\r\n\r\n');
+    expect(userInfo.status).toBe(400);
+    expect(messageOf(userInfo)).toMatch(/^The Host header "a@127\.0\.0\.1" is not a valid host\[:port\]/);
+    for (const bad of ['a b', '127.0.0.1#x', '127.0.0.1\\api']) {
+      const answer = await exchange(`GET /api/hello HTTP/1.1\r\nHost: ${bad}\r\nConnection: close\r\n\r\n`);
+      expect(answer.status, bad).toBe(400);
+      expect(messageOf(answer), bad).toMatch(/is not a valid host\[:port\]/);
+    }
+  });
+
+  it('answers 400 JSON to an HTTP/1.1 request without a Host header, or with two; serves HTTP/1.0 without one', async () => {
+    const missing = await exchange('GET /api/hello HTTP/1.1\r\nConnection: close\r\n\r\n');
+    expect(missing.status).toBe(400);
+    expect(missing.contentType).toBe('application/json; charset=utf-8');
+    expect(messageOf(missing)).toBe(`The request has no Host header, which HTTP/1.1 requires (e.g. Host: 127.0.0.1:${host.port}).`);
+    const twice = await exchange('GET /api/hello HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n');
+    expect(twice.status).toBe(400);
+    expect(messageOf(twice)).toBe('The request has 2 Host headers; HTTP/1.1 allows exactly one.');
+    const old = await exchange('GET /api/hello/Ada HTTP/1.0\r\n\r\n');
+    expect(old.status).toBe(200);
+    expect(JSON.parse(old.body)).toEqual({ greeting: 'Hello, Ada!' });
+  });
+
+  it('serves an absolute-form target by its path when it names the Host, like Kestrel, and refuses it otherwise', async () => {
+    const own = `127.0.0.1:${host.port}`;
+    const served = await exchange(`GET http://${own}/api/hello/Ada HTTP/1.1\r\nHost: ${own}\r\nConnection: close\r\n\r\n`);
+    expect(served.status).toBe(200);
+    expect(JSON.parse(served.body)).toEqual({ greeting: 'Hello, Ada!' });
+    const elsewhere = await exchange(`GET http://evil.example/api/hello/Ada HTTP/1.1\r\nHost: ${own}\r\nConnection: close\r\n\r\n`);
+    expect(elsewhere.status).toBe(400);
+    expect(messageOf(elsewhere)).toBe(`The request target names the host "evil.example" but the Host header says "${own}"; they must be the same.`);
+    const asterisk = await exchange(`OPTIONS * HTTP/1.1\r\nHost: ${own}\r\nConnection: close\r\n\r\n`);
+    expect(asterisk.status).toBe(400);
+    expect(messageOf(asterisk)).toMatch(/^The request target must be a path/);
   });
 
   it('routes a target that starts with // as a path, not as another host', async () => {

@@ -4,7 +4,7 @@
 // library asks for no content negotiation). No response at all → 204, as the host's
 // ObjectResult(null) produces.
 
-import type { ServerResponse } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { RpcHttpCookie, RpcHttpData, RpcTypedData } from '../core-types.ts';
 
 export function typedDataBytes(data: RpcTypedData | null | undefined): Buffer {
@@ -91,4 +91,16 @@ export function writeJson(res: ServerResponse, status: number, body: unknown): v
 export function writeEmpty(res: ServerResponse, status: number): void {
   res.writeHead(status, { 'content-length': 0 });
   res.end();
+}
+
+/**
+ * The body of every error the host answers by itself (not the app, not the route miss, which
+ * stays empty as the Functions host's): the status's reason phrase and a sentence saying what to change.
+ */
+export function errorBody(status: number, message: string): { error: string; message: string } {
+  return { error: STATUS_CODES[status] ?? 'Error', message };
+}
+
+export function writeJsonError(res: ServerResponse, status: number, message: string): void {
+  writeJson(res, status, errorBody(status, message));
 }

@@ -3,8 +3,9 @@
 // like the Functions host: 404 (empty) when no route matches path and method, 413 when the
 // body exceeds the limit (100 MB by default, FUNCTIONS_REQUEST_BODY_SIZE_LIMIT like the host),
 // 500 (empty — the error goes to the host console, never to the client) when the invocation
-// fails, otherwise the function's own response. Requests that are not valid HTTP, or whose Host
-// and target form no URL, get a 4xx with a JSON message (Kestrel's have no body: see
+// fails, otherwise the function's own response. Routing follows the request target's path, never
+// the Host header (request-target.ts). Requests that are not valid HTTP, or whose Host header is
+// missing or not a host[:port], get a 4xx with a JSON message (Kestrel's have no body: see
 // answerClientError).
 
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -13,8 +14,9 @@ import type { Duplex } from 'node:stream';
 import type { FunctionDefinition } from '../worker-protocol.ts';
 import { InvocationFailedError, type FunctionExecutor, type HostLog } from '../executor.ts';
 import { buildHttpTriggerInput } from './http-request-data.ts';
-import { writeEmpty, writeHttpResponse, writeJson } from './http-response.ts';
+import { writeEmpty, writeHttpResponse, writeJsonError } from './http-response.ts';
 import { BodyTooLargeError, readBody, refuseBody } from './request-body.ts';
+import { resolveRequestTarget } from './request-target.ts';
 import { compileRoute, RouteTable } from './routes.ts';
 
 export { DEFAULT_MAX_REQUEST_BODY_SIZE } from './request-body.ts';
@@ -74,19 +76,13 @@ function stripPrefix(pathname: string, prefix: string): string | undefined {
   return undefined;
 }
 
-/**
- * The URL of a request. An origin-form target (`/path?query`) is a path even when it starts
- * with `//`: resolving it against a base, as `new URL(target, base)` would, turns
- * `//evil.example/api/x` into another host's `/api/x`, where Kestrel keeps the path
- * `//evil.example/api/x` (which no route takes). Undefined when no valid URL can be formed
- * (a Host header that is not a host, an absolute-form target that does not parse).
- */
-export function requestUrl(target: string, host: string): URL | undefined {
-  try {
-    return target.startsWith('/') ? new URL(`http://${host}${target}`) : new URL(target);
-  } catch {
-    return undefined;
+/** The values of every Host header of a request (`req.headers.host` keeps only the first). */
+function hostHeaders(req: IncomingMessage): string[] {
+  const values: string[] = [];
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    if (req.rawHeaders[i]!.toLowerCase() === 'host') values.push(req.rawHeaders[i + 1]!);
   }
+  return values;
 }
 
 /**
@@ -123,14 +119,18 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const method = (req.method ?? 'GET').toUpperCase();
-    const host = req.headers.host ?? `127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const url = requestUrl(req.url ?? '/', host);
-    if (!url) {
+    const ownHost = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const target = resolveRequestTarget({ target: req.url ?? '/', hosts: hostHeaders(req), httpVersion: req.httpVersion }, ownHost);
+    if ('problem' in target) {
       req.resume();
       // Kestrel refuses these with an empty 400; a sentence saying which part is wrong costs nothing.
-      writeJson(res, 400, { error: 'Bad Request', message: 'The Host header and the request target do not form a valid URL.' });
+      writeJsonError(res, 400, target.problem);
       return;
     }
+    const { url } = target;
+    // The durable API builds its management URLs from the Host header; a request without one
+    // (HTTP/1.0, or an empty Host) gets the address the URL was formed with there too.
+    if (!req.headers.host) req.headers.host = url.host;
     if (options.preRoute && (await options.preRoute(req, res, url, { maxRequestBodySize: options.maxRequestBodySize }))) return;
     const rest = stripPrefix(url.pathname, options.routePrefix);
     const match = rest === undefined ? undefined : table.match(rest, method);
@@ -197,7 +197,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     writeHttpResponse(res, method, data?.http);
   };
 
-  const server = http.createServer((req, res) => {
+  // requireHostHeader off: Node would answer a missing Host with an empty 400 of its own;
+  // resolveRequestTarget answers it with the JSON message every other refusal has.
+  const server = http.createServer({ requireHostHeader: false }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
       options.log('error', `Unhandled error while serving ${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       if (!res.headersSent) writeEmpty(res, 500);
