@@ -379,6 +379,33 @@ describe('requests that are not valid HTTP', () => {
     expect(messageOf(asterisk)).toMatch(/^The request target must be a path/);
   });
 
+  it('answers 417 JSON to an expectation it cannot meet, and 100 Continue to 100-continue', async () => {
+    const answer = await exchange('GET /api/hello HTTP/1.1\r\nHost: a\r\nExpect: 999-nope\r\nConnection: close\r\n\r\n');
+    expect(answer.status).toBe(417);
+    expect(answer.contentType).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(answer.body)).toEqual({
+      error: 'Expectation Failed',
+      message: 'The request expects "999-nope", which this host does not support; only 100-continue is. Send it without the Expect header.',
+    });
+    const continued = await rawExchange(host.port, 'POST /api/echo/1 HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi');
+    expect(continued).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
+  });
+
+  it('answers a CONNECT (this host opens no tunnels) with 400 JSON instead of dropping the connection', async () => {
+    const answer = await exchange(`CONNECT 127.0.0.1:${host.port} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\n\r\n`);
+    expect(answer.status).toBe(400);
+    expect(answer.contentType).toBe('application/json; charset=utf-8');
+    expect(messageOf(answer)).toBe('This host serves functions, not tunnels: CONNECT is not supported.');
+  });
+
+  it('answers chunk extensions over the parser\'s limit with 413 JSON, as Node would with an empty body', async () => {
+    const answer = await exchange(`POST /api/echo/1 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n1;${'x'.repeat(20_000)}\r\na\r\n0\r\n\r\n`);
+    expect(answer.status).toBe(413);
+    expect(answer.contentType).toBe('application/json; charset=utf-8');
+    expect(messageOf(answer)).toMatch(/chunk extensions/);
+    expect((await get('/api/hello/Ada')).status).toBe(200);
+  });
+
   it('routes a target that starts with // as a path, not as another host', async () => {
     const answer = parseRaw(await rawExchange(host.port, 'GET //evil.example/api/hello/Ada HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'));
     expect(answer.status).toBe(404);

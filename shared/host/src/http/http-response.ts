@@ -104,3 +104,16 @@ export function errorBody(status: number, message: string): { error: string; mes
 export function writeJsonError(res: ServerResponse, status: number, message: string): void {
   writeJson(res, status, errorBody(status, message));
 }
+
+/**
+ * The same answer as raw HTTP/1.1, for a socket that has no ServerResponse (a request Node's
+ * parser refused, a CONNECT). It ends with the connection closed: after such a request the
+ * rest of the stream cannot be trusted to be framed.
+ */
+export function rawJsonError(status: number, message: string): string {
+  const text = JSON.stringify(errorBody(status, message));
+  return (
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`
+  );
+}

@@ -14,7 +14,7 @@ import type { Duplex } from 'node:stream';
 import type { FunctionDefinition } from '../worker-protocol.ts';
 import { InvocationFailedError, type FunctionExecutor, type HostLog } from '../executor.ts';
 import { buildHttpTriggerInput } from './http-request-data.ts';
-import { writeEmpty, writeHttpResponse, writeJsonError } from './http-response.ts';
+import { rawJsonError, writeEmpty, writeHttpResponse, writeJsonError } from './http-response.ts';
 import { BodyTooLargeError, readBody, refuseBody } from './request-body.ts';
 import { resolveRequestTarget } from './request-target.ts';
 import { compileRoute, RouteTable } from './routes.ts';
@@ -85,28 +85,55 @@ function hostHeaders(req: IncomingMessage): string[] {
   return values;
 }
 
+/** What answers a request Node's parser refused: status and the sentence for the JSON body. */
+function clientErrorAnswer(error: Error & { code?: string; reason?: string }): [number, string] {
+  switch (error.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return [431, `The request line and headers together exceed ${http.maxHeaderSize} bytes. Send long values in the request body instead.`];
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return [413, 'The chunk extensions of the request body are too large. Send the body without chunk extensions.'];
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return [408, 'The request did not arrive in time.'];
+    default:
+      return [400, `The request is not valid HTTP/1.1: ${(error.reason ?? 'it could not be parsed').replace(/\.?$/, '.')}`];
+  }
+}
+
 /**
  * Requests Node's HTTP parser rejects before they reach the host: a request line and headers
  * over its limit (`http.maxHeaderSize`, 16 KB), bytes that are not HTTP, a Content-Length that
- * is not a number. Node (like Kestrel) would answer with a status line and no body; the host
- * adds a JSON message, so that whoever sent the request learns what to change. Nothing of the
- * parser's internals (the raw packet, offsets) goes into it.
+ * is not a number, an unknown method. Node (like Kestrel) would answer with a status line and
+ * no body; the host adds a JSON message, so that whoever sent the request learns what to
+ * change. Nothing of the parser's internals (the raw packet, offsets) goes into it.
  */
 function answerClientError(error: Error & { code?: string; reason?: string }, socket: Duplex): void {
-  if (error.code === 'ECONNRESET' || !socket.writable) {
+  // A response already under way on this connection cannot be followed by another one (Node's
+  // own handler checks the same).
+  const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
     socket.destroy();
     return;
   }
-  const [status, title, message] =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'Request Header Fields Too Large', `The request line and headers together exceed ${http.maxHeaderSize} bytes. Send long values in the request body instead.`]
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, 'Request Timeout', 'The request did not arrive in time.']
-        : [400, 'Bad Request', `The request is not valid HTTP/1.1: ${(error.reason ?? 'it could not be parsed').replace(/\.?$/, '.')}`];
-  const text = JSON.stringify({ error: title, message });
-  socket.end(
-    `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
-  );
+  const [status, message] = clientErrorAnswer(error);
+  socket.end(rawJsonError(status, message));
+}
+
+/** A CONNECT asks for a tunnel; Node would drop the connection without a word. */
+function answerConnect(_req: IncomingMessage, socket: Duplex): void {
+  socket.on('error', () => socket.destroy()); // Node hands the socket over without its error handler
+  socket.end(rawJsonError(400, 'This host serves functions, not tunnels: CONNECT is not supported.'));
+}
+
+/**
+ * An Expect other than 100-continue (which Node answers itself). Node's default is a 417 with
+ * no body. Kestrel ignores such expectations; RFC 9110 lets a server refuse them, and saying so
+ * tells the client why its request went unanswered.
+ */
+function answerExpectation(req: IncomingMessage, res: ServerResponse): void {
+  req.resume();
+  const expectation = String(req.headers.expect ?? '');
+  const quoted = JSON.stringify(expectation.length > 80 ? `${expectation.slice(0, 80)}…` : expectation);
+  writeJsonError(res, 417, `The request expects ${quoted}, which this host does not support; only 100-continue is. Send it without the Expect header.`);
 }
 
 const HOMEPAGE =
@@ -208,6 +235,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   });
 
   server.on('clientError', answerClientError);
+  server.on('connect', answerConnect);
+  server.on('checkExpectation', answerExpectation);
 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
