@@ -412,3 +412,56 @@ describe('requests that are not valid HTTP', () => {
     expect(answer.body).toBe('');
   });
 });
+
+describe('clients that go away', () => {
+  const partialBody = (path: string) => `POST ${path} HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\n0123456789`;
+  const linesAbout = (path: string) => lines.filter((l) => l.includes(path));
+
+  /** Sends `request`, then closes the connection after a moment: `end` half-closes (FIN), `destroy` drops it. */
+  function sendAndLeave(request: string, how: 'end' | 'destroy'): Promise<string> {
+    return new Promise((resolve) => {
+      let text = '';
+      const socket = net.connect({ host: '127.0.0.1', port: host.port }, () => {
+        socket.write(request);
+        setTimeout(() => (how === 'end' ? socket.end() : socket.destroy()), 100);
+      });
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (text += chunk));
+      socket.on('error', () => {});
+      socket.on('close', () => resolve(text));
+    });
+  }
+
+  it('logs a client that disconnects mid-body as one calm line, without a stack, and runs nothing', async () => {
+    await sendAndLeave(partialBody('/api/echo/1001'), 'destroy');
+    const line = await eventually(() => linesAbout('/api/echo/1001')[0], 5000, 'the log line');
+    expect(line).toMatch(
+      /^\[[^\]]+\] The client closed the connection before the request body was complete \(POST \/api\/echo\/1001\); nothing was run\.$/,
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    expect(linesAbout('/api/echo/1001')).toHaveLength(1);
+    expect(host.logs()).not.toMatch(/Unhandled error|Error: aborted/);
+    expect((await get('/api/hello/Ada')).status).toBe(200);
+  });
+
+  it('answers a body cut short by a half-close with 400 JSON, and logs the same calm line', async () => {
+    const answer = parseRaw(await sendAndLeave(partialBody('/api/echo/1002'), 'end'));
+    expect(answer.status).toBe(400);
+    expect(answer.contentType).toBe('application/json; charset=utf-8');
+    expect((JSON.parse(answer.body) as { message: string }).message).toBe(
+      'The connection was closed before the request was complete: the body sent was shorter than announced (Content-Length or chunked encoding).',
+    );
+    const line = await eventually(() => linesAbout('/api/echo/1002')[0], 5000, 'the log line');
+    expect(line).toMatch(/The client closed the connection before the request body was complete \(POST \/api\/echo\/1002\); nothing was run\.$/);
+  });
+
+  it('says so when the body was not valid HTTP (a broken chunk), rather than that the client left', async () => {
+    const request = 'POST /api/echo/1003 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n';
+    const answer = parseRaw(await sendAndLeave(request, 'end'));
+    expect(answer.status).toBe(400);
+    expect(answer.contentType).toBe('application/json; charset=utf-8');
+    const line = await eventually(() => linesAbout('/api/echo/1003')[0], 5000, 'the log line');
+    expect(line).toMatch(/\] The request body was not valid HTTP \(POST \/api\/echo\/1003\): answered 400; nothing was run\.$/);
+    expect(host.logs()).not.toMatch(/Unhandled error/);
+  });
+});

@@ -15,7 +15,7 @@ import type { FunctionDefinition } from '../worker-protocol.ts';
 import { InvocationFailedError, type FunctionExecutor, type HostLog } from '../executor.ts';
 import { buildHttpTriggerInput } from './http-request-data.ts';
 import { rawJsonError, writeEmpty, writeHttpResponse, writeJsonError } from './http-response.ts';
-import { BodyTooLargeError, readBody, refuseBody } from './request-body.ts';
+import { BodyTooLargeError, readBody, refuseBody, RequestAbortedError } from './request-body.ts';
 import { resolveRequestTarget } from './request-target.ts';
 import { compileRoute, RouteTable } from './routes.ts';
 
@@ -94,6 +94,8 @@ function clientErrorAnswer(error: Error & { code?: string; reason?: string }): [
       return [413, 'The chunk extensions of the request body are too large. Send the body without chunk extensions.'];
     case 'ERR_HTTP_REQUEST_TIMEOUT':
       return [408, 'The request did not arrive in time.'];
+    case 'HPE_INVALID_EOF_STATE':
+      return [400, 'The connection was closed before the request was complete: the body sent was shorter than announced (Content-Length or chunked encoding).'];
     default:
       return [400, `The request is not valid HTTP/1.1: ${(error.reason ?? 'it could not be parsed').replace(/\.?$/, '.')}`];
   }
@@ -106,6 +108,13 @@ function clientErrorAnswer(error: Error & { code?: string; reason?: string }): [
  * no body; the host adds a JSON message, so that whoever sent the request learns what to
  * change. Nothing of the parser's internals (the raw packet, offsets) goes into it.
  */
+/**
+ * Connections whose request was refused by the parser while its body was being read, with the
+ * status they were answered: the request being served then ends as aborted, and the log should
+ * say that the body was not valid HTTP rather than that the client left.
+ */
+const refusedMidBody = new WeakMap<Duplex, number>();
+
 function answerClientError(error: Error & { code?: string; reason?: string }, socket: Duplex): void {
   // A response already under way on this connection cannot be followed by another one (Node's
   // own handler checks the same).
@@ -115,7 +124,16 @@ function answerClientError(error: Error & { code?: string; reason?: string }, so
     return;
   }
   const [status, message] = clientErrorAnswer(error);
+  if (inFlight && error.code !== 'HPE_INVALID_EOF_STATE') refusedMidBody.set(socket, status);
   socket.end(rawJsonError(status, message));
+}
+
+/** The one line a request whose body never arrived in full is worth in the log. */
+function describeAbortedBody(req: IncomingMessage, what: string): string {
+  const status = refusedMidBody.get(req.socket);
+  return status === undefined
+    ? `The client closed the connection before the request body was complete (${what}); nothing was run.`
+    : `The request body was not valid HTTP (${what}): answered ${status}; nothing was run.`;
 }
 
 /** A CONNECT asks for a tunnel; Node would drop the connection without a word. */
@@ -187,6 +205,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     } catch (err) {
       if (err instanceof BodyTooLargeError) {
         refuseBody(req, res, options.maxRequestBodySize);
+        return;
+      }
+      if (err instanceof RequestAbortedError) {
+        options.log('warning', describeAbortedBody(req, `${method} ${url.pathname}`));
         return;
       }
       throw err;

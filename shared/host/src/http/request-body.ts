@@ -11,7 +11,18 @@ export class BodyTooLargeError extends Error {
   override name = 'BodyTooLargeError';
 }
 
-/** The whole body; rejects with BodyTooLargeError as soon as it is declared or read past `limit`. */
+/**
+ * The body stopped before its end: the client closed the connection, or sent something the
+ * parser refused. Not a fault of the host or the app, so not an error with a stack.
+ */
+export class RequestAbortedError extends Error {
+  override name = 'RequestAbortedError';
+}
+
+/**
+ * The whole body; rejects with BodyTooLargeError as soon as it is declared or read past `limit`,
+ * with RequestAbortedError when the request ends before its body does.
+ */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
@@ -31,7 +42,12 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    // Node destroys the request with `Error: aborted` when its socket closes mid-body; 'close'
+    // without 'end' covers the same case should no error be emitted.
+    req.on('error', (cause) => reject(new RequestAbortedError('The request ended before its body was complete.', { cause })));
+    req.on('close', () => {
+      if (!req.complete) reject(new RequestAbortedError('The request ended before its body was complete.'));
+    });
   });
 }
 
