@@ -333,6 +333,20 @@ describe('requests that are not valid HTTP', () => {
     });
   });
 
+  it('sends the answer to a request that was already being served before refusing the next one on the connection', async () => {
+    const text = await rawExchange(host.port, 'GET /api/hello/Ada HTTP/1.1\r\nHost: a\r\n\r\nBREW /api/hello HTTP/1.1\r\nHost: a\r\n\r\n');
+    const [first = '', second = ''] = text.split(/(?=HTTP\/1\.1 \d{3} )/);
+    expect(first).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\n\{"greeting":"Hello, Ada!"\}$/);
+    expect(parseRaw(second).status).toBe(400);
+    expect((JSON.parse(parseRaw(second).body) as { message: string }).message).toMatch(/not valid HTTP\/1\.1/);
+  });
+
+  it('tells an HTTP/2 client (prior knowledge) that this host speaks HTTP/1.1', async () => {
+    const answer = parseRaw(await rawExchange(host.port, 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'));
+    expect(answer.status).toBe(400);
+    expect((JSON.parse(answer.body) as { message: string }).message).toBe('This host speaks HTTP/1.1 only; HTTP/2 without TLS (prior knowledge) is not supported.');
+  });
+
   const exchange = async (request: string) => parseRaw(await rawExchange(host.port, request));
   const messageOf = (answer: { body: string }) => (JSON.parse(answer.body) as { message: string }).message;
 

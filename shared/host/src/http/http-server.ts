@@ -94,6 +94,8 @@ function clientErrorAnswer(error: Error & { code?: string; reason?: string }): [
       return [413, 'The chunk extensions of the request body are too large. Send the body without chunk extensions.'];
     case 'ERR_HTTP_REQUEST_TIMEOUT':
       return [408, 'The request did not arrive in time.'];
+    case 'HPE_PAUSED_H2_UPGRADE':
+      return [400, 'This host speaks HTTP/1.1 only; HTTP/2 without TLS (prior knowledge) is not supported.'];
     case 'HPE_INVALID_EOF_STATE':
       return [400, 'The connection was closed before the request was complete: the body sent was shorter than announced (Content-Length or chunked encoding).'];
     default:
@@ -102,30 +104,44 @@ function clientErrorAnswer(error: Error & { code?: string; reason?: string }): [
 }
 
 /**
- * Requests Node's HTTP parser rejects before they reach the host: a request line and headers
- * over its limit (`http.maxHeaderSize`, 16 KB), bytes that are not HTTP, a Content-Length that
- * is not a number, an unknown method. Node (like Kestrel) would answer with a status line and
- * no body; the host adds a JSON message, so that whoever sent the request learns what to
- * change. Nothing of the parser's internals (the raw packet, offsets) goes into it.
- */
-/**
  * Connections whose request was refused by the parser while its body was being read, with the
  * status they were answered: the request being served then ends as aborted, and the log should
  * say that the body was not valid HTTP rather than that the client left.
  */
 const refusedMidBody = new WeakMap<Duplex, number>();
 
+/**
+ * Requests Node's HTTP parser rejects before they reach the host: a request line and headers
+ * over its limit (`http.maxHeaderSize`, 16 KB), bytes that are not HTTP, a Content-Length that
+ * is not a number, an unknown method. Node (like Kestrel) would answer with a status line and
+ * no body; the host adds a JSON message, so that whoever sent the request learns what to
+ * change. Nothing of the parser's internals (the raw packet, offsets) goes into it.
+ */
 function answerClientError(error: Error & { code?: string; reason?: string }, socket: Duplex): void {
-  // A response already under way on this connection cannot be followed by another one (Node's
-  // own handler checks the same).
-  const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
-  if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy();
     return;
   }
   const [status, message] = clientErrorAnswer(error);
-  if (inFlight && error.code !== 'HPE_INVALID_EOF_STATE') refusedMidBody.set(socket, status);
-  socket.end(rawJsonError(status, message));
+  const answer = () => (socket.writable ? socket.end(rawJsonError(status, message)) : socket.destroy());
+  const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
+  if (inFlight && !inFlight.writableFinished) {
+    if (inFlight.req.complete) {
+      // A pipelined request after one still being served: that one's answer goes out first,
+      // as Kestrel would send it, rather than being cut off by this one.
+      // ('close' follows 'finish', and also comes when the connection is lost first.)
+      inFlight.once('close', answer);
+      return;
+    }
+    // The request being served is the one refused, in its body. Once its answer has begun,
+    // another cannot follow (Node's own handler checks the same).
+    if (inFlight.headersSent) {
+      socket.destroy();
+      return;
+    }
+    if (error.code !== 'HPE_INVALID_EOF_STATE') refusedMidBody.set(socket, status);
+  }
+  answer();
 }
 
 /** The one line a request whose body never arrived in full is worth in the log. */
