@@ -38,13 +38,14 @@ const invalidHost = (host: string) =>
 
 const notAPath = (target: string) => `The request target must be a path such as /api/hello (or an absolute http:// URL), not ${quote(target)}.`;
 
-/** The one Host a request names, or why it names none. */
-function hostOf(request: TargetRequest): { host: string | undefined } | { problem: string } {
+/** The one Host a request names (undefined: none, in HTTP/1.0), or why it cannot be served. */
+function hostOf(request: TargetRequest, ownHost: string): { host: string | undefined } | { problem: string } {
   if (request.hosts.length > 1) return { problem: `The request has ${request.hosts.length} Host headers; HTTP/1.1 allows exactly one.` };
   const [host] = request.hosts;
   if (host === undefined) {
     // HTTP/1.0 predates Host; Kestrel serves such requests too.
-    return request.httpVersion === '1.0' ? { host: undefined } : { problem: '' };
+    if (request.httpVersion === '1.0') return { host: undefined };
+    return { problem: `The request has no Host header, which HTTP/1.1 requires (e.g. Host: ${ownHost}).` };
   }
   return isValidHostHeader(host) ? { host } : { problem: invalidHost(host) };
 }
@@ -77,10 +78,8 @@ function sameAuthority(host: string, absolute: URL): boolean {
  * server speaks, whatever the target says.
  */
 export function resolveRequestTarget(request: TargetRequest, ownHost: string): ResolvedTarget {
-  const named = hostOf(request);
-  if ('problem' in named) {
-    return { problem: named.problem || `The request has no Host header, which HTTP/1.1 requires (e.g. Host: ${ownHost}).` };
-  }
+  const named = hostOf(request, ownHost);
+  if ('problem' in named) return named;
   const { target } = request;
   if (target.startsWith('/')) {
     const url = urlFrom(named.host || ownHost, target);
