@@ -5,7 +5,7 @@
 
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { timestamp } from './console-log.ts';
+import { formatLogLine, timestamp } from './console-log.ts';
 import { startHost, type FunctionInfo, type RunningHost } from './host.ts';
 import { VirtualClock, type ClockMode } from './durable/clock.ts';
 
@@ -53,7 +53,7 @@ async function serve(appDir: string, port: number | undefined, clock: ClockMode)
     host = await startHost({ appDir, port, clock, ...(lease > 0 ? { durableLeaseMs: lease } : {}) });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`${timestamp()} ${message}\n`);
+    process.stderr.write(formatLogLine(message));
     await send({ type: 'load-error', message });
     process.exit(1);
   }
@@ -126,7 +126,7 @@ async function main(argv: string[]): Promise<void> {
 if (import.meta.main) {
   main(process.argv.slice(2)).catch(async (err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`${timestamp()} ${message}\n`);
+    process.stderr.write(formatLogLine(message));
     await send({ type: 'load-error', message });
     process.exit(1);
   });

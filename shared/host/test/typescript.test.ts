@@ -113,7 +113,7 @@ describe('an ESM app with TypeScript that Node cannot strip', () => {
   it('shows the .ts line in the stack of a failing function', async () => {
     const res = await fetch(`${host.url}/api/fail`);
     expect(res.status).toBe(500);
-    const stack = await eventually(() => lines.find((l) => l.startsWith('Stack: Error: failing on purpose')) && host.logs(), 10_000, 'the stack');
+    const stack = await eventually(() => lines.find((l) => l.trimStart().startsWith('Stack: Error: failing on purpose')) && host.logs(), 10_000, 'the stack');
     expect(stack).toMatch(new RegExp(`Stack: Error: failing on purpose\\n\\s+at handler \\(\\S+/src/functions/hello\\.ts:${THROW_LINE}:\\d+\\)`));
   });
 });

@@ -459,10 +459,10 @@ export class DurableEngine {
   /** A message whose body cannot be read is poison at once: nothing will ever read it. */
   async #poisonUnreadable(m: ReceivedMessage): Promise<void> {
     const reason = `Queue message ID '${m.messageId}' in ${m.queue.name} could not be read (${m.unreadable}). It has been moved to the '${this.storage.poisonMessages.tableName}' table for manual review.`;
-    this.#log('error', `PoisonMessageDetected: ${reason}`);
     try {
       await this.storage.storePoisonMessage(m, reason);
       await this.storage.delete(m);
+      this.#log('error', `PoisonMessageDetected: ${reason}`);
     } catch (err) {
       this.#log('warning', `Could not move queue message ${m.messageId} to the poison table: ${(err as Error).message}`);
     }
@@ -692,8 +692,8 @@ export class DurableEngine {
       `Queue message ID '${m.messageId}' [${what}] was dequeued ${m.dequeueCount} times, which is greater than the poison message threshold (${this.#maxDequeueCount}). ` +
       `The message has been moved to the '${this.storage.poisonMessages.tableName}' table for manual review. ${outcome}. ` +
       'Each attempt failed before it could be saved: the host log says why (an episode that failed, a worker process that exited or ran out of memory).';
-    this.#log('error', `PoisonMessageDetected: ${instanceId}: Message [${what}] with ID ${m.messageId} has been dequeued ${m.dequeueCount} times and is now considered poison (maxDequeueCount ${this.#maxDequeueCount}).`);
     await this.storage.storePoisonMessage(m, reason);
+    this.#log('error', `PoisonMessageDetected: ${instanceId}: Message [${what}] with ID ${m.messageId} has been dequeued ${m.dequeueCount} times and is now considered poison (maxDequeueCount ${this.#maxDequeueCount}).`);
     return reason;
   }
 
