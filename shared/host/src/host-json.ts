@@ -1,5 +1,6 @@
 // The parts of host.json this host honours: the HTTP route prefix, the log levels and the
-// function timeout.
+// function timeout (which an app setting `AzureFunctionsJobHost__functionTimeout` overrides, as
+// app settings override host.json values in the Functions host).
 // A missing host.json means the defaults, as with the real host.
 
 import path from 'node:path';
@@ -46,11 +47,17 @@ function readFunctionTimeout(value: unknown): number | undefined {
   return ms;
 }
 
-export function readHostJson(appDir: string): HostJson {
+/** A host.json value as an app setting overrides it: `AzureFunctionsJobHost__a__b__c` (names compared case-insensitively). */
+export function hostJsonOverride(env: NodeJS.ProcessEnv, path: string[]): string | undefined {
+  const wanted = ['AzureFunctionsJobHost', ...path].join('__').toLowerCase();
+  return Object.entries(env).find(([key]) => key.toLowerCase() === wanted)?.[1];
+}
+
+export function readHostJson(appDir: string, env: NodeJS.ProcessEnv = process.env): HostJson {
   const raw = readJsonFile(path.join(appDir, 'host.json'));
   const result: HostJson = { routePrefix: 'api', defaultLogLevel: 'information', functionLogLevels: {}, functionTimeoutMs: DEFAULT_FUNCTION_TIMEOUT_MS };
+  result.functionTimeoutMs = readFunctionTimeout(hostJsonOverride(env, ['functionTimeout']) ?? (isRecord(raw) ? raw.functionTimeout : undefined));
   if (!isRecord(raw)) return result;
-  result.functionTimeoutMs = readFunctionTimeout(raw.functionTimeout);
 
   const http = isRecord(raw.extensions) && isRecord(raw.extensions.http) ? raw.extensions.http : undefined;
   if (http && typeof http.routePrefix === 'string') {

@@ -197,6 +197,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         extendedSessions: durableConfig.extendedSessions,
         allowReplayingTerminalInstances: durableConfig.allowReplayingTerminalInstances,
         maxDequeueCount: durableConfig.maxDequeueCount,
+        functionTimeoutMs: hostJson.functionTimeoutMs,
         ...(options.durableLeaseMs !== undefined ? { leaseMs: options.durableLeaseMs } : {}),
       });
       durable = { engine, client: new DurableClientOperations(engine), hubName: durableConfig.hubName };

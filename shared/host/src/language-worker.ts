@@ -16,11 +16,13 @@ const WORKER_MAIN = fileURLToPath(new URL('./worker/worker-main.ts', import.meta
 export const WORKER_ARGUMENTS_SETTING = 'languageWorkers__node__arguments';
 
 /**
- * The worker's heap limit unless `languageWorkers__node__arguments` sets one: the memory of a
- * Consumption plan instance (1.5 GB). Without it a runaway loop would fill Node's default heap
- * (up to 4 GB) before the worker dies and the host can recover.
+ * The worker's heap limit unless `languageWorkers__node__arguments` sets one. Node's default
+ * heap is sized from the machine's memory (up to 4 GB): a runaway loop in a learner's
+ * orchestrator would fill it for many seconds, and swap a small laptop, before the worker dies
+ * and the host recovers. 512 MB ends it in about 2 s and is far more than the labs need (their
+ * images live outside the heap, in sharp's buffers). A workshop choice, not the real host's.
  */
-export const DEFAULT_WORKER_HEAP_MB = 1536;
+export const DEFAULT_WORKER_HEAP_MB = 512;
 
 /** A worker that stayed up this long has recovered: the next crash restarts it at once again. */
 const HEALTHY_AFTER_MS = 30_000;

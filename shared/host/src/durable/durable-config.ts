@@ -8,6 +8,7 @@
 // `storageProvider.maxDequeueCount`, the poison-message threshold.
 
 import path from 'node:path';
+import { hostJsonOverride } from '../host-json.ts';
 import { isRecord, readJsonFile } from '../jsonc.ts';
 
 export interface DurableConfig {
@@ -33,11 +34,6 @@ export interface DurableConfig {
 /** DTFx's default (Azure/durabletask PR #1366): the sixth dequeue of a message makes it poison. */
 export const DEFAULT_MAX_DEQUEUE_COUNT = 5;
 
-/** A host.json value as an app setting overrides it: `AzureFunctionsJobHost__a__b__c` (names compared case-insensitively). */
-function hostJsonOverride(env: NodeJS.ProcessEnv, path: string[]): string | undefined {
-  const wanted = ['AzureFunctionsJobHost', ...path].join('__').toLowerCase();
-  return Object.entries(env).find(([key]) => key.toLowerCase() === wanted)?.[1];
-}
 
 function isTrue(value: unknown): boolean {
   return value === true || (typeof value === 'string' && /^true$/i.test(value.trim()));

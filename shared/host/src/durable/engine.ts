@@ -16,6 +16,7 @@ import { VirtualClock, type Clock } from './clock.ts';
 import { EventType, eventTypeName, newEvent, OrchestrationStatus, type HistoryEvent, type OrchestrationInstanceRef, type RuntimeStatus, withNullFields } from './history.ts';
 import { EpisodeAbortedError, invokeActivity, invokeOrchestrator, orchestratorPayload } from './invokers.ts';
 import { DEFAULT_MAX_DEQUEUE_COUNT } from './durable-config.ts';
+import { formatTimeSpan } from '../language-worker.ts';
 import { CRASH_AFTER_ACTIVITY_SETTING, crashAfterActivities, crashNow, shouldCrashAfter } from './fault-injection.ts';
 import { decideEpisode, describeWork, type Decision } from './replay.ts';
 import { kilobytes, MessageTooLargeError, QUEUE_MESSAGE_LIMIT_BYTES, type MessageData, type ReceivedMessage, type TaskHubStorage } from './task-hub-storage.ts';
@@ -47,7 +48,12 @@ export interface EngineOptions {
   allowReplayingTerminalInstances?: boolean;
   /** host.json `storageProvider.maxDequeueCount`: a message dequeued more often is a poison message. */
   maxDequeueCount?: number;
+  /** host.json functionTimeout, for the hint about an episode that never ends; undefined for none. */
+  functionTimeoutMs?: number;
 }
+
+/** An episode that runs this long is stuck in the orchestrator's code: say so, and how to get out. */
+const SLOW_EPISODE_MS = 10_000;
 
 /** DTFx's extendedSessionIdleTimeoutInSeconds default: an idle session's history is dropped after it. */
 const EXTENDED_SESSION_IDLE_MS = 30_000;
@@ -200,6 +206,7 @@ export class DurableEngine {
   readonly #extendedSessions: boolean;
   readonly #replayEnded: boolean;
   readonly #maxDequeueCount: number;
+  readonly #functionTimeoutMs: number | undefined;
   /** Extended sessions: each instance's checkpointed history, while its session is warm. */
   readonly #sessionHistory = new Map<string, { history: LoadedHistory; lastUsed: number }>();
   #busy = 0;
@@ -223,6 +230,7 @@ export class DurableEngine {
     this.#extendedSessions = options.extendedSessions ?? false;
     this.#replayEnded = options.allowReplayingTerminalInstances ?? false;
     this.#maxDequeueCount = options.maxDequeueCount ?? DEFAULT_MAX_DEQUEUE_COUNT;
+    this.#functionTimeoutMs = options.functionTimeoutMs;
     this.#leaseMs = options.leaseMs ?? 10_000;
     this.#maxPollMs = options.maxPollIntervalMs ?? 250;
     // The extension's default maxConcurrentActivityFunctions: 10 per processor (dedicated plans).
@@ -794,7 +802,8 @@ export class DurableEngine {
           parentInstanceId: parent?.OrchestrationInstance.InstanceId ?? null,
           isReplaying: past.length > 0,
         });
-        const outcome = await invokeOrchestrator(this.#executor, fn, payload);
+        const watchdog = this.#watchEpisode(fn.name, instanceId);
+        const outcome = await invokeOrchestrator(this.#executor, fn, payload).finally(() => clearTimeout(watchdog));
         decision = decideEpisode(
           { instanceId, executionId, pastEvents: past, newEvents, orchestratorName: fn.name },
           'result' in outcome ? outcome.result : outcome,
@@ -944,6 +953,24 @@ export class DurableEngine {
         ? newEvent(EventType.SubOrchestrationInstanceCompleted, now, { TaskScheduledId: parent.TaskScheduleId, Result: result })
         : newEvent(EventType.SubOrchestrationInstanceFailed, now, { TaskScheduledId: parent.TaskScheduleId, Reason: result, Details: details });
     await this.sendToInstance(parent.OrchestrationInstance, event, child);
+  }
+
+  /**
+   * An orchestrator decides in milliseconds; one that runs for seconds loops without yielding. The
+   * real host only ends it at functionTimeout (then retries it), so the learner is told the way out.
+   */
+  #watchEpisode(name: string, instanceId: string): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      const timeout = this.#functionTimeoutMs === undefined ? 'never, as functionTimeout is -1' : `after host.json's functionTimeout (${formatTimeSpan(this.#functionTimeoutMs)})`;
+      this.#log(
+        'warning',
+        `Orchestration ${name} (${instanceId}) has run for ${SLOW_EPISODE_MS / 1000} s in one episode. Orchestrator code only decides what comes next, which takes ` +
+          `milliseconds: is there a loop that never yields? The host restarts the worker ${timeout} and tries again. To stop it now, terminate the instance ` +
+          '(its terminatePostUri), then restart the host (Ctrl+C, then npm start): the termination is handled before the orchestrator runs again.',
+      );
+    }, SLOW_EPISODE_MS);
+    timer.unref();
+    return timer;
   }
 
   #logEpisode(name: string, instanceId: string, episode: number, d: Decision): void {
