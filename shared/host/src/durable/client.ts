@@ -7,28 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import { odata } from '@azure/data-tables';
 import type { DurableEngine } from './engine.ts';
+import { ClientError } from './client-error.ts';
 import { EventType, eventTypeName, newEvent, type HistoryEvent, type RuntimeStatus } from './history.ts';
+import { validateInstanceId } from './instance-id.ts';
 import { isContinuationToken, type InstanceRow } from './task-hub-storage.ts';
 
-export class ClientError extends Error {
-  override name = 'ClientError';
-  readonly status: number;
-  constructor(status: number, message: string) {
-    super(message);
-    this.status = status;
-  }
-}
-
-/** Instance ids become table keys and URL segments: the extension rejects these characters. */
-export function validateInstanceId(instanceId: string): void {
-  if (instanceId.length === 0 || instanceId.trim() === '') throw new ClientError(400, 'The instance ID must not be empty.');
-  if (instanceId.length > 256) throw new ClientError(400, `Instance ID lengths must not exceed 256 characters.`);
-  if (instanceId.startsWith('@')) throw new ClientError(400, 'Orchestration instance ids must not start with @.');
-  // eslint-disable-next-line no-control-regex
-  if (/[/\\#?\u0000-\u001f\u007f-\u009f]/.test(instanceId)) {
-    throw new ClientError(400, `Instance ID '${instanceId}' contains invalid characters: '/', '\\', '#', '?' and control characters are not allowed.`);
-  }
-}
+export { ClientError, validateInstanceId };
 
 export interface StatusOptions {
   showHistory?: boolean;

@@ -1,0 +1,46 @@
+// What an instance id may be. The extension's own rules come first
+// (DurableClient.StartNewAsync: not empty, no leading '@', no / \ # ? or control characters, at
+// most 256 characters); then what Azure Table storage accepts, since the id becomes the
+// PartitionKey of {Hub}Instances and {Hub}History after key escaping: a key is at most 1 KiB of
+// UTF-16 (512 code units, what Azurite enforces), and escaping makes some characters longer.
+// An id storage would refuse is the caller's mistake: 400 here, not a 500 from the table service.
+
+import { ClientError } from './client-error.ts';
+import { escapeKey } from './task-hub-storage.ts';
+
+/** DurableClient.MaxInstanceIdLength. */
+export const MAX_INSTANCE_ID_LENGTH = 256;
+/** Azure Table keys: 1 KiB of UTF-16. */
+export const MAX_TABLE_KEY_LENGTH = 512;
+
+// Characters Azure Table keys may not contain (and the extension's IsInvalidCharacter).
+// eslint-disable-next-line no-control-regex
+const KEY_FORBIDDEN = /[/\\#?\u0000-\u001f\u007f-\u009f]/;
+
+/** Long values are cut in messages: the message is read by a person, and may be logged. */
+export function shown(text: string): string {
+  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
+}
+
+/** Instance ids become table keys and URL segments: the extension rejects these characters. */
+export function validateInstanceId(instanceId: string): void {
+  if (instanceId.length === 0 || instanceId.trim() === '') throw new ClientError(400, 'The instance ID must not be empty.');
+  if (instanceId.length > MAX_INSTANCE_ID_LENGTH) throw new ClientError(400, `Instance ID lengths must not exceed ${MAX_INSTANCE_ID_LENGTH} characters.`);
+  if (instanceId.startsWith('@')) throw new ClientError(400, 'Orchestration instance ids must not start with @.');
+  if (KEY_FORBIDDEN.test(instanceId)) {
+    throw new ClientError(400, `Instance ID '${shown(instanceId)}' contains invalid characters: '/', '\\', '#', '?' and control characters are not allowed.`);
+  }
+  if (!instanceId.isWellFormed()) throw new ClientError(400, `Instance ID '${shown(instanceId.toWellFormed())}' contains invalid characters: a lone UTF-16 surrogate.`);
+  checkKeyLength(instanceId, 'Instance ID');
+}
+
+function checkKeyLength(text: string, what: string): void {
+  const key = escapeKey(text);
+  if (key.length > MAX_TABLE_KEY_LENGTH) {
+    throw new ClientError(
+      400,
+      `${what} '${shown(text)}' is too long for storage: it becomes a table key (PartitionKey) of ${key.length} characters, ` +
+        `over Azure Table storage's limit of 1 KiB (${MAX_TABLE_KEY_LENGTH} UTF-16 characters). Characters such as '^' are escaped into longer sequences in keys.`,
+    );
+  }
+}
