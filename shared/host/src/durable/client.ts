@@ -9,8 +9,9 @@ import { odata } from '@azure/data-tables';
 import type { DurableEngine } from './engine.ts';
 import { ClientError } from './client-error.ts';
 import { EventType, eventTypeName, newEvent, type HistoryEvent, type RuntimeStatus } from './history.ts';
-import { validateInstanceId } from './instance-id.ts';
-import { isContinuationToken, type InstanceRow } from './task-hub-storage.ts';
+import { validateInstanceId, validateInstanceIdPrefix } from './instance-id.ts';
+import { MAX_PAGE_SIZE, storageContinuation } from './management-query.ts';
+import { escapeKey, type InstanceRow } from './task-hub-storage.ts';
 
 export { ClientError, validateInstanceId };
 
@@ -172,9 +173,8 @@ export class DurableClientOperations {
     showInput?: boolean;
     continuation?: string;
   }): Promise<{ statuses: StatusPayload[]; continuation?: string }> {
-    if (query.continuation !== undefined && !isContinuationToken(query.continuation)) {
-      throw new ClientError(400, 'The continuation token is not valid: send back the x-ms-continuation-token header of the previous page unchanged.');
-    }
+    const continuation = storageContinuation(query.continuation);
+    if (query.instanceIdPrefix) validateInstanceIdPrefix(query.instanceIdPrefix);
     await this.#engine.storage.init();
     const clauses: string[] = [`RowKey eq ''`];
     if (query.createdTimeFrom) clauses.push(odata`CreatedTime ge ${query.createdTimeFrom}`);
@@ -183,14 +183,36 @@ export class DurableClientOperations {
       clauses.push(`(${query.runtimeStatus.map((s) => odata`RuntimeStatus eq ${s}`).join(' or ')})`);
     }
     if (query.instanceIdPrefix) {
-      const prefix = query.instanceIdPrefix;
-      const next = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
-      clauses.push(odata`PartitionKey ge ${prefix} and PartitionKey lt ${next}`);
+      // The keys are escaped ids; escaping maps each character on its own, so the escaped
+      // prefix is a prefix of exactly the escaped ids that start with the prefix.
+      const prefix = escapeKey(query.instanceIdPrefix);
+      const next = keysAfterPrefix(prefix);
+      clauses.push(next === undefined ? odata`PartitionKey ge ${prefix}` : odata`PartitionKey ge ${prefix} and PartitionKey lt ${next}`);
     }
-    const page = await this.#engine.storage.listInstances(clauses.join(' and '), query.top && query.top > 0 ? query.top : 100, query.continuation);
+    const top = query.top && query.top > 0 ? Math.min(query.top, MAX_PAGE_SIZE) : 100;
+    const page = await this.#engine.storage.listInstances(clauses.join(' and '), top, continuation);
     const statuses = await Promise.all(page.rows.map((row) => this.#toPayload(row, { showInput: query.showInput ?? false })));
     return page.continuation ? { statuses, continuation: page.continuation } : { statuses };
   }
+}
+
+/**
+ * The smallest key above every key that starts with `prefix` (storage compares UTF-16 code units),
+ * kept well-formed: the SDK cannot URL-encode a lone surrogate. Undefined when there is none.
+ */
+export function keysAfterPrefix(prefix: string): string | undefined {
+  if (prefix === '') return undefined;
+  const head = prefix.slice(0, -1);
+  const last = prefix.charCodeAt(prefix.length - 1);
+  if (last === 0xffff) return keysAfterPrefix(head);
+  if (last >= 0xdc00 && last <= 0xdfff) {
+    // The end of a surrogate pair: step to the next code point. After U+10FFFF comes U+E000,
+    // the first code unit above every surrogate.
+    const next = prefix.codePointAt(prefix.length - 2)! + 1;
+    return prefix.slice(0, -2) + (next <= 0x10ffff ? String.fromCodePoint(next) : '\ue000');
+  }
+  // The code unit after U+D7FF starts a surrogate pair: the smallest pair is U+10000.
+  return head + (last === 0xd7ff ? '\u{10000}' : String.fromCharCode(last + 1));
 }
 
 /**

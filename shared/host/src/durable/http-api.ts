@@ -10,8 +10,8 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, DEFAULT_MAX_REQUEST_BODY_SIZE, readBody, refuseBody } from '../http/request-body.ts';
-import type { RuntimeStatus } from './history.ts';
 import { ClientError, type DurableClientOperations } from './client.ts';
+import { booleanParameter, dateParameter, pageSize, runtimeStatuses, single } from './management-query.ts';
 
 export const WEBHOOK_PREFIX = '/runtime/webhooks/durabletask';
 export const RPC_PREFIX = '/durabletask';
@@ -56,13 +56,6 @@ function send(res: ServerResponse, status: number, body?: unknown, headers: Reco
   res.end(text);
 }
 
-function bool(value: string | null): boolean | undefined {
-  if (value === null) return undefined;
-  if (/^true$/i.test(value)) return true;
-  if (/^false$/i.test(value)) return false;
-  return undefined;
-}
-
 function jsonOrError(text: string): string | null {
   if (text.trim() === '') return null;
   try {
@@ -71,8 +64,6 @@ function jsonOrError(text: string): string | null {
     throw new ClientError(400, `Invalid JSON content: ${(err as Error).message}`);
   }
 }
-
-const STATUSES: RuntimeStatus[] = ['Running', 'Completed', 'ContinuedAsNew', 'Failed', 'Canceled', 'Terminated', 'Pending', 'Suspended'];
 
 export interface DurableHttpApiOptions {
   client: DurableClientOperations;
@@ -181,36 +172,31 @@ export function durableHttpApi(options: DurableHttpApiOptions) {
     }
 
     async function status(id: string): Promise<void> {
-      const payload = await client.getStatus(id, {
-        showHistory: bool(url.searchParams.get('showHistory')) ?? false,
-        showHistoryOutput: bool(url.searchParams.get('showHistoryOutput')) ?? false,
-        showInput: bool(url.searchParams.get('showInput')) ?? true,
-      });
+      const query = url.searchParams;
+      const options = {
+        showHistory: booleanParameter(query, 'showHistory', false),
+        showHistoryOutput: booleanParameter(query, 'showHistoryOutput', false),
+        showInput: booleanParameter(query, 'showInput', true),
+      };
+      const failedAs500 = booleanParameter(query, 'returnInternalServerErrorOnFailure', false);
+      const payload = await client.getStatus(id, options);
       if (!payload) return send(res, 404, { Message: `No instance with ID '${id}' was found.` });
       const running = ['Running', 'Pending', 'ContinuedAsNew', 'Suspended'].includes(payload.runtimeStatus);
       if (running) return send(res, 202, payload, { location: url.href.replace(/^http:\/\/[^/]+/, `http://${req.headers.host ?? '127.0.0.1'}`), 'retry-after': '5' });
-      const failedAs500 = payload.runtimeStatus === 'Failed' && bool(url.searchParams.get('returnInternalServerErrorOnFailure')) === true;
-      return send(res, failedAs500 ? 500 : 200, payload);
+      return send(res, failedAs500 && payload.runtimeStatus === 'Failed' ? 500 : 200, payload);
     }
 
     async function list(): Promise<void> {
-      const runtimeStatus = (url.searchParams.getAll('runtimeStatus').flatMap((v) => v.split(',')).map((v) => v.trim()) as RuntimeStatus[]).filter((v) =>
-        STATUSES.includes(v),
-      );
-      const date = (name: string) => {
-        const v = url.searchParams.get(name);
-        const d = v ? new Date(v) : undefined;
-        return d && !Number.isNaN(d.getTime()) ? d : undefined;
-      };
-      const top = Number(url.searchParams.get('top'));
+      const query = url.searchParams;
+      const token = req.headers['x-ms-continuation-token'];
       const page = await client.list({
-        runtimeStatus,
-        createdTimeFrom: date('createdTimeFrom'),
-        createdTimeTo: date('createdTimeTo'),
-        instanceIdPrefix: url.searchParams.get('instanceIdPrefix') ?? undefined,
-        top: Number.isInteger(top) && top > 0 ? top : undefined,
-        showInput: bool(url.searchParams.get('showInput')) ?? false,
-        continuation: typeof req.headers['x-ms-continuation-token'] === 'string' && req.headers['x-ms-continuation-token'] !== '' ? req.headers['x-ms-continuation-token'] : undefined,
+        runtimeStatus: runtimeStatuses(query),
+        createdTimeFrom: dateParameter(query, 'createdTimeFrom'),
+        createdTimeTo: dateParameter(query, 'createdTimeTo'),
+        instanceIdPrefix: single(query, 'instanceIdPrefix'),
+        top: pageSize(query),
+        showInput: booleanParameter(query, 'showInput', false),
+        continuation: typeof token === 'string' ? token : undefined,
       });
       return send(res, 200, page.statuses, page.continuation ? { 'x-ms-continuation-token': page.continuation } : {});
     }

@@ -1,4 +1,4 @@
-// What an instance id may be. The extension's own rules come first
+// What an instance id (and an instanceIdPrefix) may be. The extension's own rules come first
 // (DurableClient.StartNewAsync: not empty, no leading '@', no / \ # ? or control characters, at
 // most 256 characters); then what Azure Table storage accepts, since the id becomes the
 // PartitionKey of {Hub}Instances and {Hub}History after key escaping: a key is at most 1 KiB of
@@ -32,6 +32,19 @@ export function validateInstanceId(instanceId: string): void {
   }
   if (!instanceId.isWellFormed()) throw new ClientError(400, `Instance ID '${shown(instanceId.toWellFormed())}' contains invalid characters: a lone UTF-16 surrogate.`);
   checkKeyLength(instanceId, 'Instance ID');
+}
+
+/**
+ * An instanceIdPrefix of the list route: a prefix no instance id could start with is a mistake
+ * (and a 12 KB one made the table query too long for storage).
+ */
+export function validateInstanceIdPrefix(prefix: string): void {
+  const what = 'The query parameter instanceIdPrefix';
+  if (prefix.length > MAX_INSTANCE_ID_LENGTH) throw new ClientError(400, `${what} is longer than an instance ID can be (${MAX_INSTANCE_ID_LENGTH} characters).`);
+  if (KEY_FORBIDDEN.test(prefix) || !prefix.isWellFormed()) {
+    throw new ClientError(400, `${what} contains characters no instance ID can contain: '/', '\\', '#', '?', control characters or a lone UTF-16 surrogate.`);
+  }
+  checkKeyLength(prefix, what);
 }
 
 function checkKeyLength(text: string, what: string): void {

@@ -32,6 +32,8 @@ async function expect400(response: Response, message: RegExp, what = ''): Promis
   expect((JSON.parse(text) as { Message: string }).Message, what).toMatch(message);
 }
 
+const token = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
+
 describe('instance ids that storage would refuse', () => {
   const carets = '^'.repeat(256);
 
@@ -52,5 +54,97 @@ describe('instance ids that storage would refuse', () => {
     expect(started.id).toBe(fits);
     expect((await waitForStatus(host, fits)).runtimeStatus).toBe('Completed');
     if (escapeKey(over).length > 512) await expect400(await api(`/orchestrators/helloSequence/${encodeURIComponent(over)}`, { method: 'POST' }), /too long for storage/);
+  });
+});
+
+describe('the instance list', () => {
+  it('answers 400 to a continuation token whose fields are not strings, or that has other fields', async () => {
+    const bad = [
+      token({ nextPartitionKey: 'a', nextRowKey: { x: 1 } }),
+      token({ nextPartitionKey: 'a', nextRowKey: ['x'] }),
+      token({ nextPartitionKey: 'a', nextRowKey: 5 }),
+      token({ nextPartitionKey: 5 }),
+      token({ nextPartitionKey: '' }),
+      token({ nextPartitionKey: 'a', other: 'b' }),
+      token(['a']),
+      token({ nextPartitionKey: 'x'.repeat(10_000) }),
+      token({ nextPartitionKey: 'a\ud800' }),
+    ];
+    for (const t of bad) await expect400(await api('/instances', { headers: { 'x-ms-continuation-token': t } }), /continuation token is not valid/, t);
+  });
+
+  it('answers 400 to an instanceIdPrefix longer than any instance id can be (12 KB)', async () => {
+    await expect400(await api(`/instances?instanceIdPrefix=${'p'.repeat(12 * 1024)}`), /instanceIdPrefix/);
+  });
+
+  it('matches instanceIdPrefix against the ids, not their escaped table keys', async () => {
+    await startOrchestration(host, 'helloSequence', undefined, encodeURIComponent('pre^1'));
+    await startOrchestration(host, 'helloSequence', undefined, encodeURIComponent('pre^5x'));
+    const res = await api(`/instances?instanceIdPrefix=${encodeURIComponent('pre^5')}`);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Array<{ instanceId: string }>).map((s) => s.instanceId)).toEqual(['pre^5x']);
+  });
+
+  it('takes back its tokens whatever their keys hold: they are opaque, not instance ids', async () => {
+    // Azurite base64-encodes the next key: the token after 'pg-!' names 'pg-!Oé' as 'cGctIU/DqQ=='.
+    const ids = ['pg-!', 'pg-!Oé', 'pg-~'];
+    for (const id of ids) await startOrchestration(host, 'helloSequence', undefined, encodeURIComponent(id));
+    const seen: string[] = [];
+    let continuation: string | null = null;
+    for (let page = 0; page < 6; page++) {
+      const res: Response = await api(`/instances?top=1&instanceIdPrefix=pg-`, { headers: continuation ? { 'x-ms-continuation-token': continuation } : {} });
+      expect(res.status).toBe(200);
+      seen.push(...((await res.json()) as Array<{ instanceId: string }>).map((s) => s.instanceId));
+      continuation = res.headers.get('x-ms-continuation-token');
+      if (!continuation) break;
+    }
+    expect(seen).toEqual(ids);
+  });
+
+  it('answers 400 to runtimeStatus with 500 entries, duplicates or unknown names; accepts each status once', async () => {
+    await expect400(await api(`/instances?runtimeStatus=${Array(500).fill('Running').join(',')}`), /runtimeStatus/, '500 entries');
+    await expect400(await api('/instances?runtimeStatus=Running,Completed,Running'), /more than once/, 'duplicate');
+    await expect400(await api('/instances?runtimeStatus=Running&runtimeStatus=Running'), /more than once/, 'duplicate, repeated parameter');
+    await expect400(await api('/instances?runtimeStatus=running'), /'Running'/, 'wrong case');
+    await expect400(await api('/instances?runtimeStatus=Bogus'), /Bogus/, 'unknown');
+    const all = 'Running,Completed,ContinuedAsNew,Failed,Canceled,Terminated,Pending,Suspended';
+    expect((await api(`/instances?runtimeStatus=${all}`)).status).toBe(200);
+    expect((await api('/instances?runtimeStatus=Running&runtimeStatus=Completed')).status).toBe(200);
+  });
+
+  it('answers 400 to createdTimeFrom/To that are not dates storage can compare', async () => {
+    for (const value of ['garbage', '2024-02-30', '2024-13-01', '1500-01-01', '275760-09-13', '2024-01-01T25:00:00Z', '1e9']) {
+      await expect400(await api(`/instances?createdTimeFrom=${encodeURIComponent(value)}`), /createdTimeFrom/, value);
+      await expect400(await api(`/instances?createdTimeTo=${encodeURIComponent(value)}`), /createdTimeTo/, value);
+    }
+    for (const value of [new Date().toISOString(), '2024-05-01', '2024-05-01T10:00:00', '2024-05-01T10:00:00+02:00']) {
+      expect((await api(`/instances?createdTimeFrom=${encodeURIComponent(value)}`)).status, value).toBe(200);
+    }
+  });
+
+  it('answers 400 to a top that is not a page size from 1 to 1000', async () => {
+    for (const value of ['0', '-1', '1e9', '1000000000', 'abc', '1001', '1.5']) {
+      await expect400(await api(`/instances?top=${value}`), /top/, value);
+    }
+    expect((await api('/instances?top=1000')).status).toBe(200);
+    // An empty value is no value, as in the extension.
+    expect((await api('/instances?top=')).status).toBe(200);
+    await expect400(await api('/instances?top=1&top=2'), /more than once/);
+  });
+
+  it('answers 400 to a showInput that is not true or false', async () => {
+    await expect400(await api('/instances?showInput=yes'), /showInput/);
+  });
+});
+
+describe('the status route', () => {
+  it('answers 400 to showHistory, showHistoryOutput, showInput or returnInternalServerErrorOnFailure that are not true or false', async () => {
+    const { id } = await startOrchestration(host, 'helloSequence');
+    for (const name of ['showHistory', 'showHistoryOutput', 'showInput', 'returnInternalServerErrorOnFailure']) {
+      await expect400(await api(`/instances/${id}?${name}=maybe`), new RegExp(name), name);
+      // Before the 404 of an unknown instance too: the request itself is wrong.
+      await expect400(await api(`/instances/no-such-instance?${name}=1`), new RegExp(name), name);
+    }
+    expect((await api(`/instances/${id}?showHistory=TRUE&showInput=False`)).status).toBeLessThan(300);
   });
 });
