@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, DEFAULT_MAX_REQUEST_BODY_SIZE, readBody, refuseBody } from '../http/request-body.ts';
 import { ClientError, type DurableClientOperations } from './client.ts';
 import { booleanParameter, dateParameter, pageSize, runtimeStatuses, single } from './management-query.ts';
+import { clientGone, waitForCompletion, waitParameters, type WaitParameters } from './wait-for-completion.ts';
 
 export const WEBHOOK_PREFIX = '/runtime/webhooks/durabletask';
 export const RPC_PREFIX = '/durabletask';
@@ -102,10 +103,10 @@ export function durableHttpApi(options: DurableHttpApiOptions) {
       if (s[0]?.toLowerCase() === 'orchestrators' && (s.length === 2 || s.length === 3)) {
         if (method !== 'POST') return notFound();
         const input = jsonOrError(await body());
+        // Checked before the start: a request we refuse starts nothing.
+        const wait = waitParameters(url.searchParams);
         const id = await client.startNew(s[1]!, s[2], input);
-        const timeout = Number(url.searchParams.get('timeout'));
-        const interval = Number(url.searchParams.get('pollingInterval'));
-        if (timeout > 0 && interval > 0) return waitOrCheck(origin, id, timeout * 1000, interval * 1000);
+        if (wait) return waitOrCheck(origin, id, wait);
         return checkStatus(origin, id);
       }
       if (s[0]?.toLowerCase() !== 'instances') return notFound();
@@ -207,14 +208,16 @@ export function durableHttpApi(options: DurableHttpApiOptions) {
       return send(res, 202, body, { location: urls.statusQueryGetUri, 'retry-after': '10' });
     }
 
-    async function waitOrCheck(origin: string, id: string, timeoutMs: number, intervalMs: number): Promise<void> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const payload = await client.getStatus(id);
+    async function waitOrCheck(origin: string, id: string, wait: WaitParameters): Promise<void> {
+      const gone = clientGone(res);
+      try {
+        const payload = await waitForCompletion(() => client.getStatus(id), wait, gone.signal);
+        if (gone.signal.aborted) return;
         if (payload?.runtimeStatus === 'Completed') return send(res, 200, payload.output);
-        if (payload && ['Failed', 'Terminated', 'Canceled'].includes(payload.runtimeStatus)) return send(res, 200, payload);
-        if (Date.now() >= deadline) return checkStatus(origin, id);
-        await new Promise((r) => setTimeout(r, Math.min(intervalMs, Math.max(0, deadline - Date.now()))));
+        if (payload) return send(res, 200, payload);
+        return checkStatus(origin, id);
+      } finally {
+        gone.dispose();
       }
     }
   };

@@ -148,3 +148,23 @@ describe('the status route', () => {
     expect((await api(`/instances/${id}?showHistory=TRUE&showInput=False`)).status).toBeLessThan(300);
   });
 });
+
+describe("the start route's timeout and pollingInterval", () => {
+  it('answers 400 to values that are not seconds, and starts nothing', async () => {
+    const cases: Array<[query: string, message: RegExp]> = [
+      ['timeout=abc&pollingInterval=1', /timeout/],
+      ['timeout=10&pollingInterval=abc', /pollingInterval/],
+      ['timeout=NaN&pollingInterval=1', /timeout/],
+      ['timeout=Infinity&pollingInterval=1', /timeout/],
+      ['timeout=-1&pollingInterval=1', /timeout/],
+      ['timeout=10&pollingInterval=-1', /pollingInterval/],
+      ['timeout=5&pollingInterval=10', /bigger than retry timeout/],
+      ['timeout=1e10&pollingInterval=1e10', /pollingInterval/],
+    ];
+    for (const [i, [query, message]] of cases.entries()) {
+      const id = `bad-wait-${i}`;
+      await expect400(await api(`/orchestrators/helloSequence/${id}?${query}`, { method: 'POST' }), message, query);
+      expect((await api(`/instances/${id}`)).status, query).toBe(404);
+    }
+  });
+});
