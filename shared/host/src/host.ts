@@ -227,7 +227,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         routes,
         executor,
         log: hostLog,
-        ...(durable ? { preRoute: durableHttpApi({ client: durable.client, connectionName: durableConfig.connectionName }) } : {}),
+        ...(durable ? { preRoute: durableHttpApi({ client: durable.client, connectionName: durableConfig.connectionName, log: hostLog }) } : {}),
       });
     } catch (err) {
       throw new HostStartError((err as Error).message, { cause: err });

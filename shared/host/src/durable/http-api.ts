@@ -9,7 +9,9 @@
 // instances/{id}/raiseEvent/{name} (POST).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyTooLargeError, DEFAULT_MAX_REQUEST_BODY_SIZE, readBody, refuseBody } from '../http/request-body.ts';
+import type { HostLog } from '../executor.ts';
+import { describeAbortedBody } from '../http/http-server.ts';
+import { BodyTooLargeError, DEFAULT_MAX_REQUEST_BODY_SIZE, readBody, refuseBody, RequestAbortedError } from '../http/request-body.ts';
 import { ClientError, type DurableClientOperations } from './client.ts';
 import { booleanParameter, dateParameter, pageSize, runtimeStatuses, single } from './management-query.ts';
 import { clientGone, waitForCompletion, waitParameters, type WaitParameters } from './wait-for-completion.ts';
@@ -69,6 +71,8 @@ function jsonOrError(text: string): string | null {
 export interface DurableHttpApiOptions {
   client: DurableClientOperations;
   connectionName: string;
+  /** Where a client that went away mid-body is mentioned, as for function routes. */
+  log?: HostLog;
 }
 
 /**
@@ -93,13 +97,15 @@ export function durableHttpApi(options: DurableHttpApiOptions) {
       await route(method, segments);
     } catch (err) {
       if (err instanceof BodyTooLargeError) refuseBody(req, res, limits.maxRequestBodySize);
+      else if (err instanceof RequestAbortedError) options.log?.('warning', describeAbortedBody(req, `${method} ${url.pathname}`));
       else if (err instanceof ClientError) send(res, err.status, { Message: err.message });
       else send(res, 500, { Message: 'Something went wrong while processing your request', ExceptionMessage: (err as Error)?.message ?? String(err) });
     }
     return true;
 
     async function route(method: string, s: string[]): Promise<void> {
-      const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
+      // The server has checked the Host header already; the URL it built carries it.
+      const origin = url.origin;
       if (s[0]?.toLowerCase() === 'orchestrators' && (s.length === 2 || s.length === 3)) {
         if (method !== 'POST') return notFound();
         const input = jsonOrError(await body());
@@ -183,7 +189,7 @@ export function durableHttpApi(options: DurableHttpApiOptions) {
       const payload = await client.getStatus(id, options);
       if (!payload) return send(res, 404, { Message: `No instance with ID '${id}' was found.` });
       const running = ['Running', 'Pending', 'ContinuedAsNew', 'Suspended'].includes(payload.runtimeStatus);
-      if (running) return send(res, 202, payload, { location: url.href.replace(/^http:\/\/[^/]+/, `http://${req.headers.host ?? '127.0.0.1'}`), 'retry-after': '5' });
+      if (running) return send(res, 202, payload, { location: url.href, 'retry-after': '5' });
       return send(res, failedAs500 && payload.runtimeStatus === 'Failed' ? 500 : 200, payload);
     }
 

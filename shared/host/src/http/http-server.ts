@@ -145,7 +145,7 @@ function answerClientError(error: Error & { code?: string; reason?: string }, so
 }
 
 /** The one line a request whose body never arrived in full is worth in the log. */
-function describeAbortedBody(req: IncomingMessage, what: string): string {
+export function describeAbortedBody(req: IncomingMessage, what: string): string {
   const status = refusedMidBody.get(req.socket);
   return status === undefined
     ? `The client closed the connection before the request body was complete (${what}); nothing was run.`
