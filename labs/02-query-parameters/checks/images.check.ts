@@ -172,7 +172,7 @@ check(
 check(
   'blob names Azure Storage would reject, or that traverse paths, answer 400 naming the rule',
   {
-    hint: 'Write checkBlobName in src/lib/storage-names.ts: 1 to 1024 characters; no leading / or \\; no control characters; no ".." segment; at most 254 segments.',
+    hint: 'Write checkBlobName in src/lib/storage-names.ts: 1 to 1024 characters; no leading / or \\; no control characters; no "." or ".." segment; no dot, / or \\ at the end; at most 254 segments.',
     guide: `${GUIDE}#step-4-validate-the-names`,
   },
   async () => {
@@ -186,6 +186,16 @@ check(
     await expectRejected({ container: 'samples', blob: 'tab\there.jpg' }, /control|character/i);
     await expectRejected({ container: 'samples', blob: 'a'.repeat(1025) }, /1024|long|length|characters/i);
     await expectRejected({ container: 'samples', blob: `${'a/'.repeat(254)}z` }, /254|segment|part|deep|slash/i);
+    // A "." segment is resolved away by URLs too: samples/. is the container's own URL.
+    await expectRejected({ container: 'samples', blob: '.' }, /segment|dot|"\."/i);
+    await expectRejected({ container: 'samples', blob: 'a/./b.jpg' }, /segment|dot|"\."/i);
+    await expectRejected({ container: 'samples', blob: 'photo.jpg.' }, /end|dot|trailing|last/i);
+    await expectRejected({ container: 'samples', blob: 'photos/' }, /end|slash|trailing|last/i);
+    // The same, percent-encoded: %2e is a dot once the query string is decoded.
+    const encoded = await app.fetch('/api/images?container=samples&blob=%2e');
+    await expectStatus(encoded, 400, 'GET /api/images?container=samples&blob=%2e');
+    const body = await jsonOf(encoded, 'GET /api/images?container=samples&blob=%2e');
+    expect(body.error, 'GET /api/images?container=samples&blob=%2e: the error should name the broken rule').toMatch(/segment|dot|"\."/i);
   },
 );
 
@@ -211,15 +221,18 @@ check(
 check(
   'checkBlobName accepts valid names and rejects the rest, with a reason',
   {
-    hint: 'checkBlobName(name) returns { valid: true } or { valid: false, reason }. ".." is only a problem as a whole segment: "a..b.jpg" is fine.',
+    hint: 'checkBlobName(name) returns { valid: true } or { valid: false, reason }. "." and ".." are only a problem as whole segments: "a..b.jpg" and ".hidden" are fine; a dot at the very end is not.',
     guide: `${GUIDE}#step-4-validate-the-names`,
   },
   async () => {
     const { checkBlobName } = await storageNames();
     const label = (name: string) => JSON.stringify(name.length > 30 ? `${name.slice(0, 27)}...` : name);
-    const good = ['photo.jpg', 'a..b.jpg', '2024/05/photo.jpg', 'my photo.jpg', 'Photo.JPG', 'a'.repeat(1024), `${'a/'.repeat(253)}z`];
+    const good = ['photo.jpg', 'a..b.jpg', '.hidden', 'a/.config/b.json', '2024/05/photo.jpg', 'my photo.jpg', 'Photo.JPG', 'a'.repeat(1024), `${'a/'.repeat(253)}z`];
     for (const name of good) expect(checkBlobName(name), `checkBlobName(${label(name)})`).toEqual({ valid: true });
-    const bad = ['', '..', '../x', 'a/../b', 'a/..', 'a\\..\\b', '/x', '\\x', 'a\u0000b', 'a\nb', 'a\u007fb', 'a'.repeat(1025), `${'a/'.repeat(254)}z`];
+    const bad = [
+      '', '..', '../x', 'a/../b', 'a/..', 'a\\..\\b', '.', './x', 'a/./b', 'a\\.\\b', 'photo.', 'a/', 'a\\',
+      '/x', '\\x', 'a\u0000b', 'a\nb', 'a\u007fb', 'a'.repeat(1025), `${'a/'.repeat(254)}z`,
+    ];
     for (const name of bad) {
       const result = checkBlobName(name);
       expect(result.valid, `checkBlobName(${label(name)}).valid`).toBe(false);

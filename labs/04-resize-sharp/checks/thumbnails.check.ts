@@ -260,6 +260,7 @@ describe('with Azurite and the sample images', () => {
         { container: 'samples' },
         { container: 'Samples', blob: 'photo.jpg' },
         { container: 'samples', blob: '../photo.jpg' },
+        { container: 'samples', blob: '.' },
       ];
       for (const params of badNames) {
         const what = `GET /api/thumbnails?${Object.entries(params).map(([k, v]) => `${k}=${v}`).join('&')}`;

@@ -33,14 +33,16 @@ export function checkContainerName(name: string): NameCheck {
 
 /**
  * A blob name: 1–1024 characters; no leading slash or backslash; no control characters;
- * no `..` path segment (path traversal); at most 254 path segments.
+ * no `.` or `..` path segment; no dot or slash at the end; at most 254 path segments.
  */
 export function checkBlobName(name: string): NameCheck {
   // TODO Step 4: return invalid('<the rule, in one sentence>') for the first rule `name` breaks:
   //   - 1 to 1024 characters long
   //   - does not start with '/' or '\\'
   //   - no control characters                              (/[\u0000-\u001f\u007f-\u009f]/)
-  //   - no '..' path segment: split on '/' and '\\', look for '..'
+  //   - no '.' or '..' path segment: split on '/' and '\\', look for '.' and '..'
+  //   - does not end with a dot ('.')
+  //   - does not end with '/' or '\\'
   //   - at most 254 path segments                          (name.split('/').length)
   return VALID;
 }

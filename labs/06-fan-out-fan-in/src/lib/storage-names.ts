@@ -40,7 +40,7 @@ export function checkContainerName(name: string): NameCheck {
 
 /**
  * A blob name: 1–1024 characters; no leading slash or backslash; no control characters;
- * no `..` path segment (path traversal); at most 254 path segments.
+ * no `.` or `..` path segment; no dot or slash at the end; at most 254 path segments.
  */
 export function checkBlobName(name: string): NameCheck {
   if (name.length < 1 || name.length > BLOB_NAME_MAX) {
@@ -52,9 +52,19 @@ export function checkBlobName(name: string): NameCheck {
   if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) {
     return invalid('The blob name must not contain control characters.');
   }
-  // Tools on Windows turn backslashes into slashes, so "a\..\b" is a traversal too.
-  if (name.split(/[\\/]/).includes('..')) {
-    return invalid('The blob name must not contain ".." path segments.');
+  // URLs resolve "." and ".." segments before storage sees them: "a/../b" reaches "b" (path
+  // traversal), and "." turns samples/. into the URL of the container itself. Tools on
+  // Windows turn backslashes into slashes, so "a\..\b" counts too.
+  if (name.split(/[\\/]/).some((segment) => segment === '.' || segment === '..')) {
+    return invalid('The blob name must not have "." or ".." as a path segment.');
+  }
+  // Azure Storage advises against names that end with a dot or a slash ("photo.", "photos/"),
+  // and the Functions blob bindings refuse them.
+  if (name.endsWith('.')) {
+    return invalid('The blob name must not end with a dot (.).');
+  }
+  if (name.endsWith('/') || name.endsWith('\\')) {
+    return invalid('The blob name must not end with a slash or a backslash.');
   }
   if (name.split('/').length > BLOB_SEGMENTS_MAX) {
     return invalid(`The blob name must have at most ${BLOB_SEGMENTS_MAX} path segments (parts between slashes).`);
