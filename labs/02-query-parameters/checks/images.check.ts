@@ -126,6 +126,26 @@ check(
 );
 
 check(
+  'a parameter sent twice arrives as one value, joined with commas, and is checked as a whole',
+  {
+    hint: 'Nothing new to write: the host joins ?blob=a.jpg&blob=b.jpg into "a.jpg,b.jpg", queryParam returns that value, and the name checks judge it (a comma is fine in a blob name, not in a container name).',
+    guide: `${GUIDE}#step-2-read-the-query-parameters`,
+  },
+  async () => {
+    const twice = 'GET /api/images?container=samples&blob=a.jpg&BLOB=b.jpg';
+    const res = await app.fetch('/api/images?container=samples&blob=a.jpg&BLOB=b.jpg');
+    await expectStatus(res, 200, twice);
+    expect(await jsonOf(res, twice), `${twice}: the JSON answer`).toEqual({ container: 'samples', blob: 'a.jpg,b.jpg', path: 'samples/a.jpg,b.jpg' });
+
+    const containers = 'GET /api/images?container=samples&container=photos&blob=photo.jpg';
+    const bad = await app.fetch('/api/images?container=samples&container=photos&blob=photo.jpg');
+    await expectStatus(bad, 400, containers);
+    const body = await jsonOf(bad, containers);
+    expect(body.error, `${containers}: the container "samples,photos" breaks a container name rule`).toMatch(/lower|letter|digit|character/i);
+  },
+);
+
+check(
   'a missing or blank container or blob answers 400 with the JSON error',
   {
     hint: `If either name is missing or blank, return { status: 400, jsonBody: { error: '${MISSING}' } }.`,
