@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer';
+import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { check, startLabApp, type LabApp } from '@workshop/testkit';
@@ -63,6 +64,48 @@ async function thumbnailOf(res: Response, what: string): Promise<ThumbnailAnswer
   }
   expect(body.contentType, `${what}: "contentType"`).toBe('image/webp');
   return body as unknown as ThumbnailAnswer;
+}
+
+/**
+ * A JPEG whose header is fine and whose pixel data is noise: `jpeg` up to the end of its SOS
+ * segment (where the compressed pixels start), then `length` bytes from a seeded generator, so
+ * every run sends the very same bytes.
+ */
+function noisyJpeg(jpeg: Buffer, length: number): Buffer {
+  let at = 2; // after SOI; every segment is FF xx, then a 2-byte length that counts itself
+  while (at + 4 <= jpeg.length && !(jpeg[at] === 0xff && jpeg[at + 1] === 0xda)) at += 2 + jpeg.readUInt16BE(at + 2);
+  const header = jpeg.subarray(0, at + 2 + jpeg.readUInt16BE(at + 2));
+  const noise = Buffer.alloc(length);
+  let seed = 1;
+  for (let i = 0; i < length; i++) {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
+    noise[i] = (t ^ (t >>> 14)) >>> 24;
+  }
+  return Buffer.concat([header, noise]);
+}
+
+/** A tiny, valid PNG whose header claims `width` × `height` pixels (1-bit grey); its data holds one row. */
+function pngClaiming(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13); // bit depth 1, colour type 0 (grey), deflate, no filter, no interlace
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 1;
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(1 + Math.ceil(width / 8)))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 describe('with Azurite and the sample images', () => {
@@ -238,6 +281,40 @@ describe('with Azurite and the sample images', () => {
       const res = await thumbnails({ container: 'samples', blob: 'huge.png' });
       await expectStatus(res, [422, 413], what);
       await errorOf(res, what);
+    },
+  );
+
+  check(
+    'a JPEG with a good header and random bytes for pixels answers 422, and no thumbnail of noise is saved',
+    {
+      hint: "Decode with failOn: 'warning' (sharp's default): 'error' and 'truncated' let random pixel data through, and the answer is a 201 with a thumbnail of noise.",
+      guide: `${GUIDE}#step-4-make-the-thumbnail`,
+    },
+    async () => {
+      const noise = 16_384;
+      const noisy = noisyJpeg((await sampleImage('photo.jpg')).bytes, noise);
+      await app.blobs.getContainerClient('samples').getBlockBlobClient('noisy.jpg').uploadData(noisy, { blobHTTPHeaders: { blobContentType: 'image/jpeg' } });
+      const what = `GET /api/thumbnails?container=samples&blob=noisy.jpg (photo.jpg's header, then ${noise} bytes of noise)`;
+      const res = await thumbnails({ container: 'samples', blob: 'noisy.jpg' });
+      await expectStatus(res, 422, what);
+      await errorOf(res, what);
+      expect(await thumbnailNames(), 'no thumbnail should be saved for noisy.jpg').not.toContainEqual(expect.stringContaining('noisy'));
+    },
+  );
+
+  check(
+    'a PNG whose header claims 100000 × 100000 pixels answers 422 "too large", not 415',
+    {
+      hint: "Read the header with sharp(input, { limitInputPixels: false }).metadata(): sharp's own pixel limit (about 268 megapixels) makes metadata() throw before your own size check can answer 422.",
+      guide: `${GUIDE}#step-4-make-the-thumbnail`,
+    },
+    async () => {
+      const bomb = pngClaiming(100_000, 100_000);
+      await app.blobs.getContainerClient('samples').getBlockBlobClient('bomb.png').uploadData(bomb, { blobHTTPHeaders: { blobContentType: 'image/png' } });
+      const what = `GET /api/thumbnails?container=samples&blob=bomb.png (${bomb.length} bytes, 100000 × 100000 pixels)`;
+      const res = await thumbnails({ container: 'samples', blob: 'bomb.png' });
+      await expectStatus(res, 422, what);
+      expect(await errorOf(res, what), `${what}: the error should say the image is too large, and the limit`).toMatch(/megapixel|too large|too many pixels/i);
     },
   );
 

@@ -66,10 +66,12 @@ export function thumbnailName(container: string, blob: string, width: number): s
 /** Makes a WebP thumbnail `width` pixels wide (never wider than the original), upright. */
 export async function makeThumbnail(input: Buffer, width: number): Promise<Thumbnail> {
   // TODO Step 4, in this order:
-  //   1. metadata = await sharp(input).metadata() — it reads the header only. It throws when
-  //      `input` is not an image → ImageError(415, …). metadata.format not in ACCEPTED_FORMATS → 415.
+  //   1. metadata = await sharp(input, { limitInputPixels: false }).metadata() — it reads the
+  //      header only (and without `false`, sharp's own pixel limit would throw here first). It
+  //      throws when `input` is not an image → ImageError(415, …). metadata.format not in
+  //      ACCEPTED_FORMATS → 415.
   //   2. metadata.width * metadata.height > MAX_INPUT_PIXELS → ImageError(422, '… too large …').
-  //   3. sharp(input, { limitInputPixels: MAX_INPUT_PIXELS })
+  //   3. sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'warning' })
   //        .rotate()                                        ← turns it upright (EXIF orientation)
   //        .resize({ width, withoutEnlargement: true })
   //        .webp({ quality: 80 })

@@ -65,10 +65,12 @@ export function thumbnailName(container: string, blob: string, width: number): s
 
 /** Makes a WebP thumbnail `width` pixels wide (never wider than the original), upright. */
 export async function makeThumbnail(input: Buffer, width: number): Promise<Thumbnail> {
-  // 1. The header only: cheap, even for a bomb.
+  // 1. The header only: cheap, even for a bomb. Without limitInputPixels: false, sharp's own
+  //    limit (about 268 megapixels) throws here already, and a 100000 × 100000 bomb would be
+  //    answered "not an image" (415) instead of "too large" (422) below.
   let metadata: Metadata;
   try {
-    metadata = await sharp(input).metadata();
+    metadata = await sharp(input, { limitInputPixels: false }).metadata();
   } catch (error) {
     throw new ImageError(415, `The blob is not an image this API can read. Send ${ACCEPTED_FORMATS_TEXT}.`, {
       cause: error,
@@ -86,10 +88,12 @@ export async function makeThumbnail(input: Buffer, width: number): Promise<Thumb
     );
   }
 
-  // 2. Decode for real. limitInputPixels stays on as a second guard, and sharp's default
-  //    failOn: 'warning' rejects damaged or cut-short pixel data instead of guessing.
+  // 2. Decode for real. limitInputPixels stays on as a second guard. failOn: 'warning' (sharp's
+  //    default, written out so it stays) rejects damaged or cut-short pixel data instead of
+  //    guessing: with 'error' or 'truncated', a JPEG header followed by random bytes decodes
+  //    into a thumbnail of noise.
   try {
-    const { data, info } = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS })
+    const { data, info } = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'warning' })
       .rotate() // apply the EXIF orientation, so the thumbnail is upright
       .resize({ width, withoutEnlargement: true })
       .webp({ quality: 80 })
