@@ -314,6 +314,30 @@ describe('with Azurite and the sample images', () => {
   );
 
   check(
+    'started through the management API with batchSize 0, the orchestration fails at once with a message naming the batch size',
+    {
+      hint: "The management API skips thumbnail-jobs.ts: the orchestrator must check its own input. Keep const check = checkThumbnailJob(context.df.getInput()) and the throw at the top, and never call batches() with a size below 1.",
+      guide: `${GUIDE}#dont-trust-your-own-input`,
+    },
+    async () => {
+      const id = 'batch-size-0';
+      const what = `POST /runtime/webhooks/durabletask/orchestrators/thumbnailOrchestrator/${id} with {"container":"samples","width":200,"batchSize":0}`;
+      const res = await app.fetch(`/runtime/webhooks/durabletask/orchestrators/thumbnailOrchestrator/${id}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ container: 'samples', width: 200, batchSize: 0 }),
+      });
+      await expectStatus(res, 202, what);
+      // A few seconds: checked at the top, the instance fails in its first episode. Unchecked,
+      // batches(images, 0) never ends, and the worker runs out of memory.
+      const status = await app.waitForCompletion(id, { timeoutMs: 8_000 });
+      const output = typeof status.output === 'string' ? status.output : JSON.stringify(status.output);
+      expect(status.runtimeStatus, `the instance started by ${what} should fail (its output: ${String(output).slice(0, 300)})`).toBe('Failed');
+      expect(String(output), 'the failure\'s message (the status URL\'s "output") should name the batch size').toMatch(/batch ?size/i);
+    },
+  );
+
+  check(
     'a batchSize that is not a whole number from 1 to 100 answers 400',
     {
       hint: 'thumbnail-jobs.ts checks ?batchSize= with parseBatchSize() and passes batchSize in the orchestration\'s input: keep both.',

@@ -2,6 +2,7 @@ import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 import { THUMBNAIL_CONTAINER } from '../lib/thumbnail.ts';
 import {
+  checkThumbnailJob,
   failureReason,
   LIST_IMAGES,
   MAKE_THUMBNAIL,
@@ -10,7 +11,6 @@ import {
   type JobSummary,
   type Manifest,
   type ThumbnailFailure,
-  type ThumbnailJob,
   type ThumbnailRequest,
   type ThumbnailResult,
 } from '../lib/thumbnail-job.ts';
@@ -27,7 +27,12 @@ import {
  * at what its yields return.
  */
 export const thumbnailOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
-  const job = context.df.getInput<ThumbnailJob>();
+  // Check the input first: the management API can start this orchestrator with any JSON,
+  // past the client function's checks. Thrown here, the error ends the instance Failed, with
+  // its message as the output; nothing has been scheduled yet.
+  const check = checkThumbnailJob(context.df.getInput());
+  if (!check.valid) throw new Error(`The job's input is not valid: ${check.reason}`);
+  const job = check.job;
 
   // TODO Step 3: chain the activities. Every call is `yield context.df.callActivity(name, input)`:
   //   1. const images: string[] = yield context.df.callActivity(LIST_IMAGES, job.container);

@@ -4,6 +4,8 @@
  * plain data, and small: blob names, never image bytes.
  */
 import * as df from 'durable-functions';
+import { checkContainerName } from './storage-names.ts';
+import { MAX_WIDTH, MIN_WIDTH, THUMBNAIL_CONTAINER } from './thumbnail.ts';
 
 /** The function names. The orchestrator calls activities by name, so a typo is a runtime error: keep them here. */
 export const ORCHESTRATOR = 'thumbnailOrchestrator';
@@ -15,6 +17,37 @@ export const WRITE_MANIFEST = 'writeManifest';
 export interface ThumbnailJob {
   readonly container: string;
   readonly width: number;
+}
+
+/** An orchestration's input, checked: the job, or the first thing wrong with it. */
+export type ThumbnailJobCheck = { readonly valid: true; readonly job: ThumbnailJob } | { readonly valid: false; readonly reason: string };
+
+/**
+ * Checks a job, whoever sent it. thumbnail-jobs.ts builds its job from the query string, but
+ * the durable management API (POST /runtime/webhooks/durabletask/orchestrators/{name}) starts
+ * the orchestrator with any JSON at all, past every check of the client function. So both call
+ * this: one set of rules. Pure (no I/O, no clock), so an orchestrator may call it.
+ */
+export function checkThumbnailJob(input: unknown): ThumbnailJobCheck {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return invalidJob('The job must be a JSON object, such as {"container":"samples","width":200}.');
+  }
+  const { container, width } = input as Record<string, unknown>;
+  if (typeof container !== 'string') return invalidJob('The job must name its container: "container" must be a string.');
+  const name = checkContainerName(container);
+  if (!name.valid) return invalidJob(name.reason);
+  if (container === THUMBNAIL_CONTAINER) {
+    return invalidJob(`The container "${THUMBNAIL_CONTAINER}" holds the thumbnails themselves. Pass the container of the originals.`);
+  }
+  if (typeof width !== 'number' || !Number.isInteger(width) || width < MIN_WIDTH || width > MAX_WIDTH) {
+    return invalidJob(`The width must be a whole number from ${MIN_WIDTH} to ${MAX_WIDTH} (pixels).`);
+  }
+  // A new object: fields the job does not know are left behind.
+  return { valid: true, job: { container, width } };
+}
+
+function invalidJob(reason: string): ThumbnailJobCheck {
+  return { valid: false, reason };
 }
 
 /** The input of the activity makeThumbnail: one image, by name. */

@@ -3,6 +3,7 @@ import type { OrchestrationContext, OrchestrationHandler } from 'durable-functio
 import { THUMBNAIL_CONTAINER, thumbnailName } from '../lib/thumbnail.ts';
 import {
   batches,
+  checkThumbnailJob,
   LIST_IMAGES,
   MAKE_THUMBNAIL,
   ORCHESTRATOR,
@@ -17,7 +18,6 @@ import {
   type ResizeOutcome,
   type ResizeRequest,
   type ThumbnailFailure,
-  type ThumbnailJob,
   type ThumbnailResult,
   type WriteThumbnailRequest,
 } from '../lib/thumbnail-job.ts';
@@ -32,7 +32,12 @@ import {
  * function again from the top when results arrive, and replays what the history already knows.
  */
 export const thumbnailOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
-  const job = context.df.getInput<ThumbnailJob>();
+  // Check the input first: the management API can start this orchestrator with any JSON,
+  // past the client function's checks. Thrown here, the error ends the instance Failed, with
+  // its message as the output; nothing has been scheduled yet.
+  const check = checkThumbnailJob(context.df.getInput());
+  if (!check.valid) throw new Error(`The job's input is not valid: ${check.reason}`);
+  const job = check.job;
   const report = (progress: JobProgress) => context.df.setCustomStatus(progress);
 
   // 1. Which blobs? The status is saved with the next yield, so it shows while listImages runs.

@@ -5,6 +5,7 @@ import { writeBlob } from '../lib/blob-storage.ts';
 import { THUMBNAIL_CONTAINER } from '../lib/thumbnail.ts';
 import {
   batches,
+  checkThumbnailJob,
   JOB_EXPIRES_AFTER_MS,
   LIST_IMAGES,
   MAKE_THUMBNAIL,
@@ -14,7 +15,6 @@ import {
   type JobSummary,
   type Manifest,
   type ThumbnailFailure,
-  type ThumbnailJob,
   type ThumbnailOutcome,
   type ThumbnailRequest,
   type ThumbnailResult,
@@ -34,7 +34,12 @@ import {
  * same names, on every replay, whenever and wherever it runs.
  */
 export const thumbnailOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
-  const job = context.df.getInput<ThumbnailJob>();
+  // Check the input first: the management API can start this orchestrator with any JSON,
+  // past the client function's checks. Thrown here, the error ends the instance Failed, with
+  // its message as the output; nothing has been scheduled yet.
+  const check = checkThumbnailJob(context.df.getInput());
+  if (!check.valid) throw new Error(`The job's input is not valid: ${check.reason}`);
+  const job = check.job;
   const report = (progress: JobProgress) => context.df.setCustomStatus(progress);
 
   // 0. A stale job expires: nobody waits for it any more.

@@ -2,9 +2,8 @@ import { app, type HttpRequest, type HttpResponse, type HttpResponseInit, type I
 import * as df from 'durable-functions';
 import { containerExists, StorageError } from '../lib/blob-storage.ts';
 import { nonBlank, queryParam } from '../lib/query.ts';
-import { checkContainerName } from '../lib/storage-names.ts';
-import { parseWidth, THUMBNAIL_CONTAINER } from '../lib/thumbnail.ts';
-import { ORCHESTRATOR, parseBatchSize, type ThumbnailJob } from '../lib/thumbnail-job.ts';
+import { parseWidth } from '../lib/thumbnail.ts';
+import { checkThumbnailJob, ORCHESTRATOR, parseBatchSize } from '../lib/thumbnail-job.ts';
 
 /**
  * POST /api/thumbnail-jobs?container=…&width=…&batchSize=… — starts a job that makes a thumbnail
@@ -27,18 +26,15 @@ export async function thumbnailJobs(request: HttpRequest, context: InvocationCon
   if (container === undefined) {
     return { status: 400, jsonBody: { error: 'Please pass a container name on the query string.' } };
   }
-  const check = checkContainerName(container);
-  if (!check.valid) return { status: 400, jsonBody: { error: check.reason } };
-  if (container === THUMBNAIL_CONTAINER) {
-    return {
-      status: 400,
-      jsonBody: { error: `The container "${THUMBNAIL_CONTAINER}" holds the thumbnails themselves. Pass the container of the originals.` },
-    };
-  }
   const width = parseWidth(queryParam(request.query, 'width'));
   if (!width.ok) return { status: 400, jsonBody: { error: width.reason } };
   const batchSize = parseBatchSize(queryParam(request.query, 'batchSize'));
   if (!batchSize.ok) return { status: 400, jsonBody: { error: batchSize.reason } };
+  // The very check the orchestrator makes on its input (the container's name, and not
+  // "thumbnails"; the width; the batch size): one set of rules, whoever starts a job.
+  const check = checkThumbnailJob({ container, width: width.width, batchSize: batchSize.batchSize });
+  if (!check.valid) return { status: 400, jsonBody: { error: check.reason } };
+  const job = check.job;
 
   try {
     if (!(await containerExists(container))) {
@@ -49,7 +45,6 @@ export async function thumbnailJobs(request: HttpRequest, context: InvocationCon
     return { status: error.status, jsonBody: { error: error.message } };
   }
 
-  const job: ThumbnailJob = { container, width: width.width, batchSize: batchSize.batchSize };
   const client = df.getClient(context);
   const instanceId = await client.startNew(ORCHESTRATOR, { input: job });
   context.log(`Started ${ORCHESTRATOR} ${instanceId} for ${container} at width ${width.width}, ${batchSize.batchSize} at a time`);

@@ -3,6 +3,7 @@ import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-f
 import { THUMBNAIL_CONTAINER } from '../lib/thumbnail.ts';
 import {
   batches,
+  checkThumbnailJob,
   LIST_IMAGES,
   MAKE_THUMBNAIL,
   ORCHESTRATOR,
@@ -11,7 +12,6 @@ import {
   type JobSummary,
   type Manifest,
   type ThumbnailFailure,
-  type ThumbnailJob,
   type ThumbnailOutcome,
   type ThumbnailRequest,
   type ThumbnailResult,
@@ -27,7 +27,12 @@ import {
  * function again from the top when results arrive, and replays what the history already knows.
  */
 export const thumbnailOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
-  const job = context.df.getInput<ThumbnailJob>();
+  // Check the input first: the management API can start this orchestrator with any JSON,
+  // past the client function's checks. Thrown here, the error ends the instance Failed, with
+  // its message as the output; nothing has been scheduled yet.
+  const check = checkThumbnailJob(context.df.getInput());
+  if (!check.valid) throw new Error(`The job's input is not valid: ${check.reason}`);
+  const job = check.job;
   const report = (progress: JobProgress) => context.df.setCustomStatus(progress);
 
   // 1. Which blobs? The status is saved with the next yield, so it shows while listImages runs.

@@ -3,6 +3,7 @@ import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-f
 import { THUMBNAIL_CONTAINER } from '../lib/thumbnail.ts';
 import {
   batches,
+  checkThumbnailJob,
   JOB_EXPIRES_AFTER_MS,
   LIST_IMAGES,
   MAKE_THUMBNAIL,
@@ -12,7 +13,6 @@ import {
   type JobSummary,
   type Manifest,
   type ThumbnailFailure,
-  type ThumbnailJob,
   type ThumbnailOutcome,
   type ThumbnailRequest,
   type ThumbnailResult,
@@ -31,7 +31,13 @@ import {
  * every read or write of storage happens in an activity, whose result the history keeps.
  */
 export const thumbnailOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
-  const job = context.df.getInput<ThumbnailJob>();
+  // Check the input first: the management API can start this orchestrator with any JSON,
+  // past the client function's checks. Thrown here, the error ends the instance Failed, with
+  // its message as the output; nothing has been scheduled yet.
+  const check = checkThumbnailJob(context.df.getInput());
+  if (!check.valid) throw new Error(`The job's input is not valid: ${check.reason}`);
+  const job = check.job;
+
   // One call per logical step: the log line, once, and the custom status, on every run.
   // A replay runs this function again from the top, and every context.log with it: guarded by
   // isReplaying, a step is logged only on the run that reaches it for the first time. The custom

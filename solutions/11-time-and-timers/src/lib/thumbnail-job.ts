@@ -3,6 +3,8 @@
  * other. All of it travels through queues and lands in the History table as JSON, so it is
  * plain data, and small: blob names, never image bytes.
  */
+import { checkContainerName } from './storage-names.ts';
+import { MAX_WIDTH, MIN_WIDTH, THUMBNAIL_CONTAINER } from './thumbnail.ts';
 
 /** The function names. The orchestrator calls activities by name, so a typo is a runtime error: keep them here. */
 export const ORCHESTRATOR = 'thumbnailOrchestrator';
@@ -25,6 +27,42 @@ export interface ThumbnailJob {
 
 /** A job that has not started within an hour of its request is stale: nobody waits for it any more. */
 export const JOB_EXPIRES_AFTER_MS = 60 * 60 * 1000;
+
+/** An orchestration's input, checked: the job, or the first thing wrong with it. */
+export type ThumbnailJobCheck = { readonly valid: true; readonly job: ThumbnailJob } | { readonly valid: false; readonly reason: string };
+
+/**
+ * Checks a job, whoever sent it. thumbnail-jobs.ts builds its job from the query string, but
+ * the durable management API (POST /runtime/webhooks/durabletask/orchestrators/{name}) starts
+ * the orchestrator with any JSON at all, past every check of the client function. So both call
+ * this: one set of rules. Pure (no I/O, no clock), so an orchestrator may call it.
+ */
+export function checkThumbnailJob(input: unknown): ThumbnailJobCheck {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return invalidJob('The job must be a JSON object, such as {"container":"samples","width":200,"batchSize":10,"requestedAt":"2026-11-27T09:30:00.000Z"}.');
+  }
+  const { container, width, batchSize, requestedAt } = input as Record<string, unknown>;
+  if (typeof container !== 'string') return invalidJob('The job must name its container: "container" must be a string.');
+  const name = checkContainerName(container);
+  if (!name.valid) return invalidJob(name.reason);
+  if (container === THUMBNAIL_CONTAINER) {
+    return invalidJob(`The container "${THUMBNAIL_CONTAINER}" holds the thumbnails themselves. Pass the container of the originals.`);
+  }
+  if (typeof width !== 'number' || !Number.isInteger(width) || width < MIN_WIDTH || width > MAX_WIDTH) {
+    return invalidJob(`The width must be a whole number from ${MIN_WIDTH} to ${MAX_WIDTH} (pixels).`);
+  }
+  // batchSize 0 would never get past the first batch: batches() would loop until memory runs out.
+  if (!isBatchSize(batchSize)) return invalidJob(BATCH_SIZE_RULE);
+  if (typeof requestedAt !== 'string' || Number.isNaN(Date.parse(requestedAt))) {
+    return invalidJob('The job must say when it was requested: "requestedAt" must be a date such as "2026-11-27T09:30:00.000Z".');
+  }
+  // A new object: fields the job does not know are left behind.
+  return { valid: true, job: { container, width, batchSize, requestedAt } };
+}
+
+function invalidJob(reason: string): ThumbnailJobCheck {
+  return { valid: false, reason };
+}
 
 /** The input of the activity makeThumbnail: one image, by name. */
 export interface ThumbnailRequest {
@@ -115,6 +153,8 @@ export function manifestName(createdAt: string, runId: string): string {
  * [[a, b], [c, d], [e]]. No items, no batches.
  */
 export function batches<T>(items: readonly T[], size: number): T[][] {
+  // With a size below 1 (or not a whole number) the loop below would never end.
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`The batch size must be a whole number of at least 1, not ${size}.`);
   const result: T[][] = [];
   for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
   return result;
@@ -122,12 +162,16 @@ export function batches<T>(items: readonly T[], size: number): T[][] {
 
 export type BatchSizeResult = { readonly ok: true; readonly batchSize: number } | { readonly ok: false; readonly reason: string };
 
+const BATCH_SIZE_RULE = `The batch size must be a whole number from 1 to ${MAX_BATCH_SIZE}.`;
+
+/** The batch size rule, for ?batchSize= and for the orchestration's input alike. */
+function isBatchSize(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_BATCH_SIZE;
+}
+
 /** `?batchSize=`: absent or blank → 10; otherwise a whole number from 1 to 100. */
 export function parseBatchSize(value: string | undefined): BatchSizeResult {
   if (value === undefined || value.trim() === '') return { ok: true, batchSize: DEFAULT_BATCH_SIZE };
   const batchSize = /^\d{1,4}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
-    return { ok: false, reason: `The batch size must be a whole number from 1 to ${MAX_BATCH_SIZE}.` };
-  }
-  return { ok: true, batchSize };
+  return isBatchSize(batchSize) ? { ok: true, batchSize } : { ok: false, reason: BATCH_SIZE_RULE };
 }
