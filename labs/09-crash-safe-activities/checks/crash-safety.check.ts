@@ -76,6 +76,29 @@ describe('without crashes', () => {
       expect(await readFactor(app), `the factor in ${SETTINGS}/${SCALE_BLOB}`).toBe(2);
     },
   );
+
+  check(
+    'a scale job started through the management API with {"by":0} fails at once, and the factor stays as it was',
+    {
+      hint: 'The management API skips scale-jobs.ts. Keep const check = checkScaleJob(context.df.getInput()) and the throw at the top of scaleOrchestrator: by 0 would set the factor to 0 for good.',
+      guide: 'labs/06-fan-out-fan-in/README.md#dont-trust-your-own-input',
+    },
+    async () => {
+      await writeFactor(app, 1);
+      const id = 'scale-by-0';
+      const what = `POST /runtime/webhooks/durabletask/orchestrators/scaleOrchestrator/${id} with {"by":0}`;
+      const res = await app.fetch(`/runtime/webhooks/durabletask/orchestrators/scaleOrchestrator/${id}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ by: 0 }),
+      });
+      expect(res.status, `${what} should answer 202`).toBe(202);
+      const status = await app.waitForCompletion(id, { timeoutMs: 8_000 });
+      expect(status.runtimeStatus, `the job started by ${what} (${outputSummary(status)})`).toBe('Failed');
+      expect(outputSummary(status), 'the failure\'s message should say what by must be').toMatch(/\bby\b/);
+      expect(await readFactor(app), `the factor in ${SETTINGS}/${SCALE_BLOB}`).toBe(1);
+    },
+  );
 });
 
 describe(`the host crashes after ${ACTIVITY}'s write, before its result is checkpointed (${CRASH_SETTING}=${ACTIVITY})`, () => {

@@ -1,6 +1,6 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
-import { APPLY_SCALE, READ_SCALE, SCALE_ORCHESTRATOR, type ScaleJob, type ScaleSnapshot, type ScaleSummary } from '../lib/scale-settings.ts';
+import { APPLY_SCALE, checkScaleJob, READ_SCALE, SCALE_ORCHESTRATOR, type ScaleSnapshot, type ScaleSummary } from '../lib/scale-settings.ts';
 import type { ApplyScaleRequest } from './scale-activities.ts';
 
 /**
@@ -13,7 +13,11 @@ import type { ApplyScaleRequest } from './scale-activities.ts';
  * that was read.
  */
 export const scaleOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
-  const job = context.df.getInput<ScaleJob>();
+  // Check the input first: the management API can start this orchestrator with any JSON,
+  // past the checks of scale-jobs.ts. Thrown here, the error ends the instance Failed.
+  const check = checkScaleJob(context.df.getInput());
+  if (!check.valid) throw new Error(`The job's input is not valid: ${check.reason}`);
+  const job = check.job;
   const current: ScaleSnapshot = yield context.df.callActivity(READ_SCALE);
   const request: ApplyScaleRequest = { by: job.by, from: current.factor, etag: current.etag };
   const summary: ScaleSummary = yield context.df.callActivity(APPLY_SCALE, request);

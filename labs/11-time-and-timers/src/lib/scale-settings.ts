@@ -34,6 +34,34 @@ export interface ScaleJob {
   readonly by: number;
 }
 
+/** How much one job may multiply the factor by, for ?by= and the orchestration's input alike. */
+export const MIN_SCALE_BY = 2;
+export const MAX_SCALE_BY = 10;
+const SCALE_BY_RULE = `by must be a whole number from ${MIN_SCALE_BY} to ${MAX_SCALE_BY}.`;
+
+function isScaleBy(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= MIN_SCALE_BY && value <= MAX_SCALE_BY;
+}
+
+/** An orchestration's input, checked: the job, or what is wrong with it. */
+export type ScaleJobCheck = { readonly valid: true; readonly job: ScaleJob } | { readonly valid: false; readonly reason: string };
+
+/**
+ * Checks a scale job, whoever sent it. scale-jobs.ts checks ?by= with parseScaleBy, but the
+ * durable management API starts the orchestrator with any JSON at all: {"by":0} would set the
+ * factor to 0 for good, {"by":"two"} to something that is not a number. The same rule as
+ * parseScaleBy; pure, so the orchestrator may call it.
+ */
+export function checkScaleJob(input: unknown): ScaleJobCheck {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { valid: false, reason: 'The job must be a JSON object, such as {"by":2}.' };
+  }
+  const { by } = input as Record<string, unknown>;
+  if (!isScaleBy(by)) return { valid: false, reason: SCALE_BY_RULE };
+  // A new object: fields the job does not know are left behind.
+  return { valid: true, job: { by } };
+}
+
 /** The orchestration's output: the factor before and after. */
 export interface ScaleSummary {
   readonly by: number;
@@ -87,6 +115,5 @@ export async function writeScaleSettings(settings: ScaleSettings, condition: { i
 export function parseScaleBy(value: string | undefined): { readonly ok: true; readonly by: number } | { readonly ok: false; readonly reason: string } {
   if (value === undefined || value.trim() === '') return { ok: true, by: 2 };
   const by = /^\d{1,2}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
-  if (!Number.isInteger(by) || by < 2 || by > 10) return { ok: false, reason: 'by must be a whole number from 2 to 10.' };
-  return { ok: true, by };
+  return isScaleBy(by) ? { ok: true, by } : { ok: false, reason: SCALE_BY_RULE };
 }
