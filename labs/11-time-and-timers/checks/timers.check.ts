@@ -152,6 +152,28 @@ describe('with a virtual clock that the check moves', () => {
       });
     },
   );
+
+  check(
+    'a watch started through the management API with a deadline a year away fails at once: the orchestrator checks its own input',
+    {
+      hint: 'The management API skips upload-watches.ts. Keep const check = checkWatchInput(context.df.getInput()) and the throw at the top of the orchestrator: it refuses a giveUpAt more than an hour after startedAt.',
+      guide: 'labs/06-fan-out-fan-in/README.md#dont-trust-your-own-input',
+    },
+    async () => {
+      const id = 'a-year-long-watch';
+      const input = { container: UPLOADS, blob: 'never.jpg', width: WIDTH, startedAt: '2026-01-01T00:00:00.000Z', giveUpAt: '2027-01-01T00:00:00.000Z', checks: 0 };
+      const what = `POST /runtime/webhooks/durabletask/orchestrators/uploadWatchOrchestrator/${id} with ${JSON.stringify(input)}`;
+      const res = await app.fetch(`/runtime/webhooks/durabletask/orchestrators/uploadWatchOrchestrator/${id}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(input),
+      });
+      expect(res.status, `${what} should answer 202`).toBe(202);
+      const status = await app.waitForCompletion(id, { timeoutMs: 8_000 });
+      expect(status.runtimeStatus, `the watch started by ${what} (${outputSummary(status)})`).toBe('Failed');
+      expect(outputSummary(status), 'the failure\'s message should name giveUpAt').toMatch(/giveUpAt/);
+    },
+  );
 });
 
 // Time skipping: whenever the app is idle, the clock jumps to the next durable timer. An hour

@@ -3,13 +3,13 @@ import type { OrchestrationContext, OrchestrationHandler } from 'durable-functio
 import { MAKE_THUMBNAIL, type ThumbnailOutcome, type ThumbnailRequest } from '../lib/thumbnail-job.ts';
 import {
   CHECK_EVERY_MS,
+  checkWatchInput,
   FIND_UPLOAD,
   GIVE_UP_AFTER_MS,
   RESIZE_TIMEOUT_MS,
   WATCH_ORCHESTRATOR,
   type FoundUpload,
   type UploadRef,
-  type WatchInput,
   type WatchProgress,
   type WatchResult,
   type WatchState,
@@ -32,7 +32,13 @@ const FIND_RETRY = new df.RetryOptions(5_000, 3);
  * watch keep time the durable way: one clock, a deadline that stays put, no timer left behind.
  */
 export const uploadWatchOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
-  const input = context.df.getInput<WatchInput>();
+  // Check the input first, on every execution: the management API can start this orchestrator
+  // with any JSON, past the client function's checks. Thrown here, the error ends the instance
+  // Failed, with its message as the output.
+  const check = checkWatchInput(context.df.getInput());
+  if (!check.valid) throw new Error(`The watch's input is not valid: ${check.reason}`);
+  const input = check.input;
+
   // TODO (lab 11): which clock is this? And where is the deadline after a continueAsNew?
   const startedAt = new Date();
   const watch: WatchState = {

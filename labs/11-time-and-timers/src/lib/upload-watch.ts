@@ -4,6 +4,8 @@
  * activity hand to each other: plain data, written to the history as JSON.
  */
 import type { BlobInfo } from './blob-storage.ts';
+import { checkBlobName, checkContainerName } from './storage-names.ts';
+import { MAX_WIDTH, MIN_WIDTH, THUMBNAIL_CONTAINER } from './thumbnail.ts';
 import type { ThumbnailResult } from './thumbnail-job.ts';
 
 /** The function names. */
@@ -41,6 +43,57 @@ export interface WatchState extends UploadWatch {
 
 /** The orchestrator's input: a new watch from the client, or the state of the previous execution. */
 export type WatchInput = UploadWatch | WatchState;
+
+/** An orchestration's input, checked: a new watch or a later execution's state, or what is wrong with it. */
+export type WatchInputCheck = { readonly valid: true; readonly input: WatchInput } | { readonly valid: false; readonly reason: string };
+
+/**
+ * Checks a watch, whoever started it. upload-watches.ts builds it from the query string, but
+ * the durable management API (POST /runtime/webhooks/durabletask/orchestrators/{name}) starts
+ * the orchestrator with any JSON at all, past every check of the client function. So both call
+ * this: one set of rules. Pure (no I/O, no clock), so the orchestrator may call it on every
+ * execution, continueAsNew's state included.
+ */
+export function checkWatchInput(input: unknown): WatchInputCheck {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return invalidWatch('The watch must be a JSON object, such as {"container":"uploads","blob":"cat.jpg","width":200}.');
+  }
+  const { container, blob, width, startedAt, giveUpAt, checks } = input as Record<string, unknown>;
+  if (typeof container !== 'string' || typeof blob !== 'string') {
+    return invalidWatch('The watch must name the blob it waits for: "container" and "blob" must be strings.');
+  }
+  for (const name of [checkContainerName(container), checkBlobName(blob)]) {
+    if (!name.valid) return invalidWatch(name.reason);
+  }
+  if (container === THUMBNAIL_CONTAINER) {
+    return invalidWatch(`The container "${THUMBNAIL_CONTAINER}" holds the thumbnails themselves. Watch the container of the originals.`);
+  }
+  if (typeof width !== 'number' || !Number.isInteger(width) || width < MIN_WIDTH || width > MAX_WIDTH) {
+    return invalidWatch(`The width must be a whole number from ${MIN_WIDTH} to ${MAX_WIDTH} (pixels).`);
+  }
+  // A new object each time: fields the watch does not know are left behind.
+  const watch: UploadWatch = { container, blob, width };
+  if (giveUpAt === undefined) return { valid: true, input: watch };
+
+  // The state an earlier execution handed on: its deadline may not be further than the
+  // watch's own, or a watch could be made to run for ever.
+  const start = typeof startedAt === 'string' ? Date.parse(startedAt) : Number.NaN;
+  const end = typeof giveUpAt === 'string' ? Date.parse(giveUpAt) : Number.NaN;
+  if (typeof startedAt !== 'string' || typeof giveUpAt !== 'string' || Number.isNaN(start) || Number.isNaN(end)) {
+    return invalidWatch('A watch that goes on must carry "startedAt" and "giveUpAt" as dates, such as "2026-11-27T09:30:00.000Z".');
+  }
+  if (end < start || end - start > GIVE_UP_AFTER_MS) {
+    return invalidWatch(`"giveUpAt" must be at most ${GIVE_UP_AFTER_MS / 60_000} minutes after "startedAt".`);
+  }
+  if (typeof checks !== 'number' || !Number.isInteger(checks) || checks < 0) {
+    return invalidWatch('A watch that goes on must carry "checks", the number of times it looked: a whole number from 0.');
+  }
+  return { valid: true, input: { ...watch, startedAt, giveUpAt, checks } };
+}
+
+function invalidWatch(reason: string): WatchInputCheck {
+  return { valid: false, reason };
+}
 
 /** The input of the activity findUpload. */
 export interface UploadRef {

@@ -3,6 +3,7 @@ import type { OrchestrationContext, OrchestrationHandler } from 'durable-functio
 import { MAKE_THUMBNAIL, type ThumbnailOutcome, type ThumbnailRequest } from '../lib/thumbnail-job.ts';
 import {
   CHECK_EVERY_MS,
+  checkWatchInput,
   FIND_UPLOAD,
   isWatchState,
   RESIZE_TIMEOUT_MS,
@@ -10,7 +11,6 @@ import {
   WATCH_ORCHESTRATOR,
   type FoundUpload,
   type UploadRef,
-  type WatchInput,
   type WatchProgress,
   type WatchResult,
 } from '../lib/upload-watch.ts';
@@ -29,7 +29,13 @@ const FIND_RETRY = new df.RetryOptions(5_000, 3);
  * skips an hour in a test.
  */
 export const uploadWatchOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
-  const input = context.df.getInput<WatchInput>();
+  // Check the input first, on every execution: the management API can start this orchestrator
+  // with any JSON, past the client function's checks. Thrown here, the error ends the instance
+  // Failed, with its message as the output.
+  const check = checkWatchInput(context.df.getInput());
+  if (!check.valid) throw new Error(`The watch's input is not valid: ${check.reason}`);
+  const input = check.input;
+
   // The first execution fixes the start and the deadline; continueAsNew hands them on. An
   // execution that computed them itself would move the deadline 5 minutes on at every check.
   const watch = isWatchState(input) ? input : startWatch(input, context.df.currentUtcDateTime);

@@ -1,9 +1,8 @@
 import { app, type HttpRequest, type HttpResponse, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { nonBlank, queryParam } from '../lib/query.ts';
-import { checkBlobName, checkContainerName } from '../lib/storage-names.ts';
-import { parseWidth, THUMBNAIL_CONTAINER } from '../lib/thumbnail.ts';
-import { CHECK_EVERY_MS, GIVE_UP_AFTER_MS, WATCH_ORCHESTRATOR, type UploadWatch } from '../lib/upload-watch.ts';
+import { parseWidth } from '../lib/thumbnail.ts';
+import { CHECK_EVERY_MS, checkWatchInput, GIVE_UP_AFTER_MS, WATCH_ORCHESTRATOR } from '../lib/upload-watch.ts';
 
 /**
  * POST /api/upload-watches?container=…&blob=…&width=… — watches for a blob that is not uploaded
@@ -24,16 +23,13 @@ export async function uploadWatches(request: HttpRequest, context: InvocationCon
   if (container === undefined || blob === undefined) {
     return { status: 400, jsonBody: { error: 'Please pass a container and blob names on the query string: the blob to watch for.' } };
   }
-  for (const check of [checkContainerName(container), checkBlobName(blob)]) {
-    if (!check.valid) return { status: 400, jsonBody: { error: check.reason } };
-  }
-  if (container === THUMBNAIL_CONTAINER) {
-    return { status: 400, jsonBody: { error: `The container "${THUMBNAIL_CONTAINER}" holds the thumbnails themselves. Watch the container of the originals.` } };
-  }
   const width = parseWidth(queryParam(request.query, 'width'));
   if (!width.ok) return { status: 400, jsonBody: { error: width.reason } };
-
-  const watch: UploadWatch = { container, blob, width: width.width };
+  // The very check the orchestrator makes on its input (the names, and not "thumbnails"; the
+  // width): one set of rules, whoever starts a watch.
+  const check = checkWatchInput({ container, blob, width: width.width });
+  if (!check.valid) return { status: 400, jsonBody: { error: check.reason } };
+  const watch = check.input;
   const client = df.getClient(context);
   const instanceId = await client.startNew(WATCH_ORCHESTRATOR, { input: watch });
   context.log(
