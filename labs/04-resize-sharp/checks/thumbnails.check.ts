@@ -69,15 +69,16 @@ async function thumbnailOf(res: Response, what: string): Promise<ThumbnailAnswer
 /**
  * A JPEG whose header is fine and whose pixel data is noise: `jpeg` up to the end of its SOS
  * segment (where the compressed pixels start), then `length` bytes from a seeded generator, so
- * every run sends the very same bytes.
+ * every run sends the very same bytes — or `length` zero bytes, as a disk or a copy that gave up
+ * half-way leaves a file.
  */
-function noisyJpeg(jpeg: Buffer, length: number): Buffer {
+function noisyJpeg(jpeg: Buffer, length: number, fill: 'noise' | 'zeros' = 'noise'): Buffer {
   let at = 2; // after SOI; every segment is FF xx, then a 2-byte length that counts itself
   while (at + 4 <= jpeg.length && !(jpeg[at] === 0xff && jpeg[at + 1] === 0xda)) at += 2 + jpeg.readUInt16BE(at + 2);
   const header = jpeg.subarray(0, at + 2 + jpeg.readUInt16BE(at + 2));
   const noise = Buffer.alloc(length);
   let seed = 1;
-  for (let i = 0; i < length; i++) {
+  for (let i = 0; fill === 'noise' && i < length; i++) {
     seed = (seed + 0x6d2b79f5) | 0;
     let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
     t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
@@ -299,6 +300,24 @@ describe('with Azurite and the sample images', () => {
       await expectStatus(res, 422, what);
       await errorOf(res, what);
       expect(await thumbnailNames(), 'no thumbnail should be saved for noisy.jpg').not.toContainEqual(expect.stringContaining('noisy'));
+    },
+  );
+
+  check(
+    'a JPEG with a good header and only zero bytes after it answers 422, and no blank thumbnail is saved',
+    {
+      hint: 'sharp decodes zero bytes as valid pixels, without a warning. Before decoding, a JPEG that is not jpegIsComplete(input) (no end-of-image marker after its pixels start) is damaged: throw ImageError(422, …).',
+      guide: `${GUIDE}#step-4-make-the-thumbnail`,
+    },
+    async () => {
+      const zeros = 16_384;
+      const blank = noisyJpeg((await sampleImage('photo.jpg')).bytes, zeros, 'zeros');
+      await app.blobs.getContainerClient('samples').getBlockBlobClient('zeroed.jpg').uploadData(blank, { blobHTTPHeaders: { blobContentType: 'image/jpeg' } });
+      const what = `GET /api/thumbnails?container=samples&blob=zeroed.jpg (photo.jpg's header, then ${zeros} zero bytes)`;
+      const res = await thumbnails({ container: 'samples', blob: 'zeroed.jpg' });
+      await expectStatus(res, 422, what);
+      await errorOf(res, what);
+      expect(await thumbnailNames(), 'no thumbnail should be saved for zeroed.jpg').not.toContainEqual(expect.stringContaining('zeroed'));
     },
   );
 

@@ -63,6 +63,19 @@ export function thumbnailName(container: string, blob: string, width: number): s
   return `${container}/${blob}-${Date.now()}.webp`;
 }
 
+/**
+ * Whether a JPEG reaches its end-of-image marker (FF D9) after its compressed pixels start (the
+ * start-of-scan marker, FF DA). A file cut short, or whose tail was overwritten with zeros, has
+ * none; sharp decodes zeros as valid pixels without a warning, so this is checked by hand.
+ */
+export function jpegIsComplete(input: Buffer): boolean {
+  const scan = input.indexOf(JPEG_START_OF_SCAN);
+  return scan >= 0 && input.indexOf(JPEG_END_OF_IMAGE, scan + 2) >= 0;
+}
+
+const JPEG_START_OF_SCAN = Uint8Array.of(0xff, 0xda);
+const JPEG_END_OF_IMAGE = Uint8Array.of(0xff, 0xd9);
+
 /** Makes a WebP thumbnail `width` pixels wide (never wider than the original), upright. */
 export async function makeThumbnail(input: Buffer, width: number): Promise<Thumbnail> {
   // TODO Step 4, in this order:
@@ -76,6 +89,7 @@ export async function makeThumbnail(input: Buffer, width: number): Promise<Thumb
   //        .resize({ width, withoutEnlargement: true })
   //        .webp({ quality: 80 })
   //        .toBuffer({ resolveWithObject: true })          ← { data, info: { width, height } }
+  //      Before it, a JPEG that is not jpegIsComplete(input) is damaged → ImageError(422, …).
   //      If that throws, the pixels are damaged → ImageError(422, …).
   //   4. return { bytes: data, width: info.width, height: info.height, contentType: THUMBNAIL_CONTENT_TYPE }
   throw new ImageError(501, 'Not implemented yet: makeThumbnail() in src/lib/thumbnail.ts (lab 04, Step 4).');

@@ -63,6 +63,19 @@ export function thumbnailName(container: string, blob: string, width: number): s
   return `${container}/${blob}-w${width}.webp`;
 }
 
+/**
+ * Whether a JPEG reaches its end-of-image marker (FF D9) after its compressed pixels start (the
+ * start-of-scan marker, FF DA). A file cut short, or whose tail was overwritten with zeros, has
+ * none; sharp decodes zeros as valid pixels without a warning, so this is checked by hand.
+ */
+export function jpegIsComplete(input: Buffer): boolean {
+  const scan = input.indexOf(JPEG_START_OF_SCAN);
+  return scan >= 0 && input.indexOf(JPEG_END_OF_IMAGE, scan + 2) >= 0;
+}
+
+const JPEG_START_OF_SCAN = Uint8Array.of(0xff, 0xda);
+const JPEG_END_OF_IMAGE = Uint8Array.of(0xff, 0xd9);
+
 /** Makes a WebP thumbnail `width` pixels wide (never wider than the original), upright. */
 export async function makeThumbnail(input: Buffer, width: number): Promise<Thumbnail> {
   // 1. The header only: cheap, even for a bomb. Without limitInputPixels: false, sharp's own
@@ -86,6 +99,10 @@ export async function makeThumbnail(input: Buffer, width: number): Promise<Thumb
       `The image is too large to process: ${metadata.width} × ${metadata.height} pixels ` +
         `(${megapixels(pixels)} megapixels). The limit is ${megapixels(MAX_INPUT_PIXELS)} megapixels.`,
     );
+  }
+
+  if (metadata.format === 'jpeg' && !jpegIsComplete(input)) {
+    throw new ImageError(422, 'The image is damaged or incomplete: the JPEG ends before its end-of-image marker.');
   }
 
   // 2. Decode for real. limitInputPixels stays on as a second guard. failOn: 'warning' (sharp's
