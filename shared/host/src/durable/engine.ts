@@ -52,6 +52,16 @@ export interface EngineOptions {
   functionTimeoutMs?: number;
 }
 
+/**
+ * How long failed work waits before its message comes back. DTFx doubles the wait with every
+ * dequeue (2^n seconds, up to 10 minutes); this host doubles it from half a second up to 8 s, so a
+ * poison message is found in seconds, and other work that a worker crash took down with it
+ * rarely comes back at the same moments as the message that keeps crashing the worker.
+ */
+export function retryDelayMs(dequeueCount: number): number {
+  return Math.min(500 * 2 ** Math.max(0, dequeueCount - 1), 8000);
+}
+
 /** An episode that runs this long is stuck in the orchestrator's code: say so, and how to get out. */
 const SLOW_EPISODE_MS = 10_000;
 
@@ -495,7 +505,7 @@ export class DurableEngine {
           this.forgetHistory(instanceId);
           for (const m of batch) {
             this.#release(m);
-            void this.storage.abandon(m, 1000).catch(() => undefined);
+            void this.storage.abandon(m, retryDelayMs(m.dequeueCount)).catch(() => undefined);
           }
         }
       }
@@ -1047,7 +1057,7 @@ export class DurableEngine {
       const attempt = `attempt ${m.dequeueCount}; after ${this.#maxDequeueCount} the work item is poison and the task fails`;
       this.#log('error', `Activity '${name}' of instance ${instance.InstanceId} could not be completed and will be retried (${attempt}): ${(err as Error).message}`);
       this.#release(m);
-      await this.storage.abandon(m, 1000).catch(() => undefined);
+      await this.storage.abandon(m, retryDelayMs(m.dequeueCount)).catch(() => undefined);
     }
   }
 }
