@@ -18,10 +18,15 @@ const usage = `Usage: node shared/host/src/cli.ts serve <appDir> [--port 7071] [
 export type HostMessage =
   | { type: 'ready'; url: string; port: number; functions: FunctionInfo[] }
   | { type: 'load-error'; message: string }
-  | { type: 'clock'; now: string; id?: number; error?: string };
+  | { type: 'clock'; now: string; id?: number; error?: string }
+  | { type: 'worker'; pid: number | null; id?: number };
 
 /** What the parent (spawnHost) may send: clock controls. */
-export type ParentMessage = { type: 'clock'; action: 'advance'; ms: number; id?: number } | { type: 'clock'; action: 'now'; id?: number };
+export type ParentMessage =
+  | { type: 'clock'; action: 'advance'; ms: number; id?: number }
+  | { type: 'clock'; action: 'now'; id?: number }
+  /** The Node worker's process id, for tools that crash it on purpose (npm run faults). */
+  | { type: 'worker'; id?: number };
 
 function send(message: HostMessage): Promise<void> {
   return new Promise((resolve) => {
@@ -73,6 +78,7 @@ async function serve(appDir: string, port: number | undefined, clock: ClockMode)
   process.once('SIGTERM', () => void shutdown('SIGTERM received'));
   if (process.send) process.once('disconnect', () => void shutdown('The parent process went away'));
   process.on('message', (message: ParentMessage) => {
+    if (message?.type === 'worker') return void send({ type: 'worker', pid: host.worker.pid ?? null, ...(message.id !== undefined ? { id: message.id } : {}) });
     if (message?.type !== 'clock') return;
     const reply = (extra: { error?: string } = {}) =>
       void send({ type: 'clock', now: host.clock.now().toISOString(), ...(message.id !== undefined ? { id: message.id } : {}), ...extra });

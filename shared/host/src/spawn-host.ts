@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { HostMessage } from './cli.ts';
+import type { HostMessage, ParentMessage } from './cli.ts';
 import type { FunctionInfo } from './host.ts';
 
 export interface SpawnHostOptions {
@@ -40,6 +40,8 @@ export interface SpawnedHost {
   advanceClock(ms: number): Promise<Date>;
   /** The host's clock (IPC `{ type: 'clock', action: 'now' }`). */
   now(): Promise<Date>;
+  /** The process id of the Node worker that runs the app now; undefined while none runs. */
+  workerPid(): Promise<number | undefined>;
 }
 
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
@@ -87,27 +89,32 @@ export function spawnHost(options: SpawnHostOptions): Promise<SpawnedHost> {
     clearTimeout(timer);
   };
 
-  // Clock requests carry an id; the child echoes it in its reply.
+  // Requests carry an id; the child echoes it in its reply.
   let nextId = 0;
-  const clockRequest = (message: { action: 'advance'; ms: number } | { action: 'now' }): Promise<Date> =>
-    new Promise<Date>((resolve, reject) => {
+  const request = <T>(message: ParentMessage, answer: (reply: HostMessage) => T | Error | undefined): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
       if (!child.connected) return reject(new Error('The host is not running.'));
       const id = nextId++;
       const onReply = (reply: HostMessage) => {
-        if (reply?.type !== 'clock' || reply.id !== id) return;
+        if (!reply || !('id' in reply) || reply.id !== id) return;
+        const value = answer(reply);
+        if (value === undefined) return;
         child.off('message', onReply);
         child.off('exit', onExit);
-        if (reply.error) reject(new Error(reply.error));
-        else resolve(new Date(reply.now));
+        if (value instanceof Error) reject(value);
+        else resolve(value);
       };
       const onExit = () => {
         child.off('message', onReply);
-        reject(new Error('The host exited before answering the clock request.'));
+        reject(new Error(`The host exited before answering the ${message.type} request.`));
       };
       child.on('message', onReply);
       child.once('exit', onExit);
-      child.send({ type: 'clock', id, ...message });
+      child.send({ ...message, id });
     });
+  const clockRequest = (message: { action: 'advance'; ms: number } | { action: 'now' }): Promise<Date> =>
+    request({ type: 'clock', ...message }, (reply) => (reply.type !== 'clock' ? undefined : reply.error ? new Error(reply.error) : new Date(reply.now)));
+  const workerPid = (): Promise<number | undefined> => request({ type: 'worker' }, (reply) => (reply.type !== 'worker' ? undefined : { pid: reply.pid ?? undefined })).then((r) => r.pid);
 
   return new Promise<SpawnedHost>((resolve, reject) => {
     const timeoutMs = options.startTimeoutMs ?? 60_000;
@@ -129,6 +136,7 @@ export function spawnHost(options: SpawnHostOptions): Promise<SpawnedHost> {
           kill,
           advanceClock: (ms: number) => clockRequest({ action: 'advance', ms }),
           now: () => clockRequest({ action: 'now' }),
+          workerPid,
         });
       } else if (message?.type === 'load-error') {
         cleanup();

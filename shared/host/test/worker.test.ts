@@ -41,6 +41,17 @@ describe('the Node worker process', () => {
     const { pid, ppid } = await ping(host);
     expect(pid).not.toBe(host.child.pid);
     expect(ppid).toBe(host.child.pid);
+    expect(await host.workerPid()).toBe(pid);
+  });
+
+  it('starts a new worker when its worker is killed, and serves from it', async () => {
+    const host = await serve('async () => ({ body: "ok" })');
+    const first = (await host.workerPid())!;
+    process.kill(first, 'SIGKILL');
+    await eventually(() => /Language Worker Process exited\. Pid=\d+\. node exited with signal SIGKILL\./.test(host.logs()), 10_000, 'the exit line');
+    const { pid } = await ping(host);
+    expect(pid).not.toBe(first);
+    expect(await host.workerPid()).toBe(pid);
   });
 
   it('ends like the Node worker on an uncaught exception, and the host starts a new one and keeps serving', async () => {
