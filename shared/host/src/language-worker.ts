@@ -62,10 +62,23 @@ export interface LanguageWorkerOptions {
 interface Pending {
   functionName: string;
   invocationId: string;
+  message: WorkerInvocation;
   resolve: (response: RpcInvocationResponse) => void;
   reject: (err: Error) => void;
   timer: NodeJS.Timeout | undefined;
+  /** The worker has begun to run it (it said so); until then the function has not been called. */
+  started: boolean;
+  /** Workers it was sent to that died before it started. */
+  redispatched: number;
 }
+
+/**
+ * An invocation the worker had not started when it died (it waited behind a loop that blocked
+ * the worker) is sent to the next worker, at most this often: it never ran, so nothing of it
+ * can have happened twice. Without this, a runaway orchestrator takes down everything queued
+ * behind it, again and again, until the innocent messages are poison too.
+ */
+const MAX_REDISPATCH = 3;
 
 /** Splits a stream into lines for `onLine` (a trailing partial line is flushed at the end). */
 function forEachLine(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
@@ -109,16 +122,24 @@ class WorkerProcess {
     });
     forEachLine(this.child.stdout!, (line) => options.onOutput(line, 'stdout'));
     forEachLine(this.child.stderr!, (line) => options.onOutput(line, 'stderr'));
+    // A pipe of a worker that died mid-write: its exit says what happened.
+    this.child.stdout!.on('error', () => undefined);
+    this.child.stderr!.on('error', () => undefined);
   }
 
   get pid(): number | undefined {
     return this.child.pid;
   }
 
+  /**
+   * False when the worker is gone. A worker that dies while a message is on its way makes the
+   * write fail later (EPIPE): the callback takes that error, which the exit handles, instead of
+   * an 'error' event that would end the host.
+   */
   send(message: HostToWorker): boolean {
     if (this.exited || !this.child.connected) return false;
     try {
-      this.child.send(message);
+      this.child.send(message, undefined, {}, () => undefined);
       return true;
     } catch {
       return false;
@@ -177,23 +198,45 @@ export class LanguageWorker {
    */
   async invoke(fn: FunctionDefinition, invocation: Omit<WorkerInvocation, 'functionId'>): Promise<RpcInvocationResponse> {
     if (this.#stopping) throw new WorkerUnavailableError('The host is stopping.');
-    this.#ready ??= this.#launch().then(({ worker }) => worker);
-    const worker = await this.#ready;
-    const id = this.#nextId++;
     return new Promise<RpcInvocationResponse>((resolve, reject) => {
-      const pending: Pending = { functionName: fn.name, invocationId: invocation.invocationId, resolve, reject, timer: undefined };
-      const timeoutMs = this.#options.functionTimeoutMs;
-      if (timeoutMs !== undefined) {
-        pending.timer = setTimeout(() => this.#timedOut(worker, id, timeoutMs), timeoutMs);
-        pending.timer.unref();
-      }
-      worker.pending.set(id, pending);
-      if (!worker.send({ type: 'invoke', id, invocation: { ...invocation, functionId: fn.id } })) {
-        worker.pending.delete(id);
-        if (pending.timer) clearTimeout(pending.timer);
-        reject(new WorkerExitedError(`The Node worker process exited before Functions.${fn.name} could run.`));
-      }
+      const message = { ...invocation, functionId: fn.id };
+      const pending: Pending = { functionName: fn.name, invocationId: invocation.invocationId, message, resolve, reject, timer: undefined, started: false, redispatched: 0 };
+      void this.#dispatch(pending);
     });
+  }
+
+  /** Sends the invocation to the worker that is ready, or is starting; the function timeout runs from here. */
+  async #dispatch(pending: Pending): Promise<void> {
+    let worker: WorkerProcess;
+    try {
+      this.#ready ??= this.#launch().then(({ worker: launched }) => launched);
+      worker = await this.#ready;
+    } catch (err) {
+      return pending.reject(err as Error);
+    }
+    const id = this.#nextId++;
+    const timeoutMs = this.#options.functionTimeoutMs;
+    if (timeoutMs !== undefined) {
+      pending.timer = setTimeout(() => this.#timedOut(worker, id, timeoutMs), timeoutMs);
+      pending.timer.unref();
+    }
+    worker.pending.set(id, pending);
+    // A worker that is dying but not yet gone: its exit hands this one on with the rest it held.
+    if (!worker.send({ type: 'invoke', id, invocation: pending.message }) && worker.exited) {
+      worker.pending.delete(id);
+      this.#retryOrFail(pending, `The Node worker process exited before Functions.${pending.functionName} could run.`);
+    }
+  }
+
+  /** A worker died under an invocation: one it never started goes to the next worker; one it ran fails. */
+  #retryOrFail(pending: Pending, reason: string): void {
+    if (pending.timer) clearTimeout(pending.timer);
+    if (!pending.started && pending.redispatched < MAX_REDISPATCH && !this.#stopping) {
+      pending.redispatched++;
+      void this.#dispatch(pending);
+      return;
+    }
+    pending.reject(new WorkerExitedError(reason));
   }
 
   async stop(): Promise<void> {
@@ -230,7 +273,9 @@ export class LanguageWorker {
             this.#onMessage(worker, message);
         }
       });
-      worker.child.once('error', (err) => reject(new WorkerUnavailableError(`The Node worker process could not be started: ${err.message}`)));
+      // 'error' comes when the process cannot be started (rejecting before the index), or when
+      // one cannot signal it; either way its exit, if any, tells the rest.
+      worker.child.on('error', (err) => reject(new WorkerUnavailableError(`The Node worker process could not be started: ${err.message}`)));
       worker.child.once('exit', (code, signal) => {
         worker.exited = true;
         reject(new WorkerUnavailableError(loadError ?? `The Node worker process exited (${signal ?? `code ${code}`}) before the app was loaded.`));
@@ -248,6 +293,11 @@ export class LanguageWorker {
 
   #onMessage(worker: WorkerProcess, message: WorkerToHost): void {
     switch (message?.type) {
+      case 'invocation-started': {
+        const pending = worker.pending.get(message.id);
+        if (pending) pending.started = true;
+        break;
+      }
       case 'invocation-response':
       case 'invocation-failed': {
         const pending = worker.pending.get(message.id);
@@ -284,11 +334,11 @@ export class LanguageWorker {
   }
 
   #onExit(worker: WorkerProcess, code: number | null, signal: NodeJS.Signals | null): void {
-    const running = [...worker.pending.values()];
+    const held = [...worker.pending.values()];
+    const running = held.filter((pending) => pending.started);
     worker.pending.clear();
-    for (const pending of running) {
-      if (pending.timer) clearTimeout(pending.timer);
-      pending.reject(new WorkerExitedError(`The Node worker process exited (${signal ?? `code ${code}`}) while it ran Functions.${pending.functionName} (Id: ${pending.invocationId}).`));
+    for (const pending of held) {
+      this.#retryOrFail(pending, `The Node worker process exited (${signal ?? `code ${code}`}) while it ran Functions.${pending.functionName} (Id: ${pending.invocationId}).`);
     }
     // A worker the host ended itself (timeout, stop) or one that never loaded the app is not reported as a crash.
     if (this.#worker !== worker || this.#stopping || !worker.indexed || worker.endedByHost) return;

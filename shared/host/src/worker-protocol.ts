@@ -41,6 +41,8 @@ export type HostToWorker =
 export type WorkerToHost =
   | { type: 'indexed'; functions: FunctionDefinition[] }
   | { type: 'load-error'; message: string }
+  /** The worker has taken the invocation up: from now on the function may have run. */
+  | { type: 'invocation-started'; id: number }
   | { type: 'invocation-response'; id: number; response: RpcInvocationResponse }
   | { type: 'invocation-failed'; id: number; error: WorkerError }
   | { type: 'log'; level: RpcLogLevel; category: RpcLogCategory; message: string; functionName?: string; invocationId?: string }

@@ -74,6 +74,16 @@ describe('the Node worker process', () => {
     await ping(host);
   });
 
+  it('answers every one of many invocations in flight when its worker runs out of memory, and keeps serving', async () => {
+    const host = await serve('async () => { const hog = []; for (;;) hog.push(new Array(1e5).fill(Math.random())); }', {
+      env: { languageWorkers__node__arguments: '--max-old-space-size=64' },
+    });
+    const answers = await Promise.all(Array.from({ length: 40 }, () => fetch(`${host.url}/api/bad`).then((r) => r.status)));
+    expect(new Set(answers)).toEqual(new Set([500]));
+    await ping(host);
+    expect(host.child.exitCode).toBeNull();
+  });
+
   it('survives a worker that runs out of memory; the heap limit comes from languageWorkers__node__arguments', async () => {
     const host = await serve('async () => { const hog = []; for (;;) hog.push(new Array(1e5).fill(Math.random())); }', {
       env: { languageWorkers__node__arguments: '--max-old-space-size=64' },
@@ -82,6 +92,19 @@ describe('the Node worker process', () => {
     expect(response.status).toBe(500);
     expect(host.logs()).toMatch(/Language Worker Process exited\. Pid=\d+\. node exited with (signal SIGABRT|code \d+)\. It was running Functions\.bad/);
     await ping(host);
+  });
+
+  it('sends an invocation the worker never started (it waited behind a loop) to the next worker, instead of failing it', async () => {
+    const host = await serve(`async () => { console.log('blocking now'); const hog = []; for (;;) hog.push(new Array(1e5).fill(Math.random())); }`, {
+      env: { languageWorkers__node__arguments: '--max-old-space-size=64' },
+    });
+    const before = await ping(host);
+    const blocked = fetch(`${host.url}/api/bad`);
+    await eventually(() => host.logs().includes('blocking now'), 10_000, 'the worker to block');
+    const after = await ping(host);
+    expect(after.pid).not.toBe(before.pid);
+    expect((await blocked).status).toBe(500);
+    expect(host.logs()).toMatch(/Language Worker Process exited\. Pid=\d+\. node exited with (signal SIGABRT|code \d+)\. It was running Functions\.bad:/);
   });
 
   it("restarts a worker whose function runs past host.json's functionTimeout, with the real host's messages", async () => {

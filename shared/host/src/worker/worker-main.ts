@@ -110,6 +110,8 @@ async function main(appDir: string): Promise<void> {
   process.on('message', (message: HostToWorker) => {
     switch (message?.type) {
       case 'invoke':
+        // Said before the function runs: a worker that dies before this line never ran it.
+        void send({ type: 'invocation-started', id: message.id });
         void run(core, message.id, message.invocation);
         break;
       case 'environment':
