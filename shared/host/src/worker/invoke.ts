@@ -51,10 +51,10 @@ class CoreContext implements CoreInvocationContext {
 
 /**
  * Runs `fn` with the given RPC input and returns the RPC response (`returnValue`,
- * `outputData`). A handler error (or a hook error) is thrown unchanged, after the
+ * `outputData`). `onUserCode` is called just before the app's own code (hooks, handler) runs. A handler error (or a hook error) is thrown unchanged, after the
  * postInvocation hooks had the chance to replace it, as the worker does.
  */
-export async function invoke(core: FunctionsCore, fn: RegisteredFunction, input: InvocationInput): Promise<RpcInvocationResponse> {
+export async function invoke(core: FunctionsCore, fn: RegisteredFunction, input: InvocationInput, onUserCode?: () => void): Promise<RpcInvocationResponse> {
   const model = core.programmingModel;
   if (!model) throw new Error('No programming model was registered by the app.');
   const invocationId = input.invocationId ?? randomUUID();
@@ -84,6 +84,8 @@ export async function invoke(core: FunctionsCore, fn: RegisteredFunction, input:
     { functionCallback: fn.callback, inputs: initialInputs },
     hookProperties,
   );
+  // From here on the app's own code runs (its hooks, then the function).
+  onUserCode?.();
   coreCtx.state = 'preInvocationHooks';
   try {
     await core.runHooks('preInvocation', pre);

@@ -84,8 +84,11 @@ async function run(core: FunctionsCore, id: number, invocation: WorkerInvocation
   }
   try {
     // WORKSHOP_DURABLE_PERTURB_REPLAY (lab 08): a replay sees another clock and random source.
+    // Said just before the app's code runs: a worker that dies before that never ran it (the
+    // invocation waited behind another that blocked the worker), and the host sends it on.
+    const started = () => void send({ type: 'invocation-started', id });
     const response = await runOrchestratorEpisode(invocation.orchestratorReplay === true, () =>
-      invoke(core, fn, { invocationId: invocation.invocationId, inputData: invocation.inputData, triggerMetadata: invocation.triggerMetadata }),
+      invoke(core, fn, { invocationId: invocation.invocationId, inputData: invocation.inputData, triggerMetadata: invocation.triggerMetadata }, started),
     );
     await send({ type: 'invocation-response', id, response });
   } catch (err) {
@@ -110,8 +113,6 @@ async function main(appDir: string): Promise<void> {
   process.on('message', (message: HostToWorker) => {
     switch (message?.type) {
       case 'invoke':
-        // Said before the function runs: a worker that dies before this line never ran it.
-        void send({ type: 'invocation-started', id: message.id });
         void run(core, message.id, message.invocation);
         break;
       case 'environment':
