@@ -1,12 +1,16 @@
-// npm run faults -- [--seed N] [--jobs N] [--images N] [--kills N] [--timeout S] [--logs FILE] [--ci]
+// npm run faults -- [--seed N] [--jobs N] [--images N] [--kills N] [--worker-kills N] [--timeout S] [--logs FILE] [--ci]
 //
-// The fault-injection suite of GitHub issue #6: many thumbnail jobs of the lab 06 solution in
-// flight while the host is killed (SIGKILL, no clean-up) at random moments and started again
-// on the same storage, and Azurite itself is restarted with its data on disk. The promises
-// checked afterwards: every job completes, none is lost, each manifest lists each thumbnail
-// once and each thumbnail blob is there once under its deterministic name, the History table
-// holds each activity scheduled once and answered once. Activities may run more than once
-// (at least once is the engine's promise): those re-runs are counted, not failed.
+// The fault-injection suite of GitHub issues #6 and #10. First, many thumbnail jobs of the lab
+// 06 solution in flight while the host is killed (SIGKILL, no clean-up) at random moments and
+// started again on the same storage, its Node worker is killed under it, and Azurite itself is
+// restarted with its data on disk. The promises checked afterwards: every job completes, none
+// is lost, each manifest lists each thumbnail once and each thumbnail blob is there once under
+// its deterministic name, the History table holds each activity scheduled once and answered
+// once. Activities may run more than once (at least once is the engine's promise): those
+// re-runs are counted, not failed. Then a learner's mistakes in the same app (an async
+// orchestrator, an input nobody validated that runs the worker out of memory): the host must
+// outlive them, the management API and another function must keep answering, and each
+// instance must end — Failed, or Terminated as poison — never stay Pending or Running.
 // The seed fixes the schedule of faults (which moment in the work, which delay); the exact
 // interleaving still depends on the machine.
 import { createHash, randomInt } from 'node:crypto';
@@ -19,17 +23,22 @@ import { freePorts, startAzurite, type AzuriteOptions, type RunningAzurite } fro
 import { runCli, wholeNumber } from './lib/cli.ts';
 import { printFigures, printOutcome, seconds } from './lib/figures-table.ts';
 import { FleetHost } from './lib/fleet-host.ts';
+import { answeredWith, LatencyProbe, type ProbeFigures } from './lib/latency-probe.ts';
+import { ASYNC_ORCHESTRATOR, lab06WithMistakes, RUNAWAY_ORCHESTRATOR } from './lib/learner-mistakes.ts';
 import { brokenPromises, judgeFleet, type FleetVerdict } from './lib/fleet-verdict.ts';
 import { dim } from './lib/style.ts';
-import { JobWatcher, jobSpecs, seedImages, startJobs, type StartedJob } from './lib/thumbnail-fleet.ts';
+import { JobWatcher, jobSpecs, jobStatus, seedImages, startJobs, type StartedJob } from './lib/thumbnail-fleet.ts';
 
-const usage = `Usage: npm run faults -- [--seed N] [--jobs N] [--images N] [--kills N] [--timeout S] [--logs FILE] [--ci]
-  Kills the host running thumbnail jobs of the lab 06 solution at random moments, restarts
-  Azurite under it, and checks that every job completes with its outputs exactly once.
+const usage = `Usage: npm run faults -- [--seed N] [--jobs N] [--images N] [--kills N] [--worker-kills N] [--timeout S] [--logs FILE] [--ci]
+  Kills the host and its worker while they run thumbnail jobs of the lab 06 solution, restarts
+  Azurite under them, and checks that every job completes with its outputs exactly once; then
+  runs a learner's mistakes (an async orchestrator, an unvalidated input that runs the worker
+  out of memory) and checks that the host keeps answering and every instance ends.
   --seed      the schedule of faults (default: a new one, printed so the run can be repeated)
   --jobs      orchestrations in flight (default 40)
   --images    images per job (default 4)
   --kills     SIGKILLs of the host (default 5)
+  --worker-kills  SIGKILLs of its Node worker (default 3)
   --timeout   seconds the jobs may take after the last fault (default 60)
   --logs      where to write everything the host printed, all its lives (default: the temp folder)
   --ci        the continuous-integration size: 30 jobs of 3 images, 30 s at most after the last kill`;
@@ -44,6 +53,8 @@ function seededRandom(seed: number): () => number {
 }
 
 interface Kill {
+  /** The host process (restarted by this tool), or only its Node worker (replaced by the host). */
+  target: 'host' | 'worker';
   /** Strike once the jobs have recorded this share of their thumbnails (0 to 1)… */
   atProgress: number;
   /** …and this many milliseconds later (once this life of the host has started an activity). */
@@ -59,11 +70,13 @@ interface Kill {
  * activity finds storage unreachable (as its guide says), and the suite holds the app to its
  * own promises.
  */
-function planKills(random: () => number, kills: number): Kill[] {
+function planKills(random: () => number, kills: number, workerKills: number): Kill[] {
   const points = Array.from({ length: kills }, () => 0.95 * random()).sort((a, b) => a - b);
   // Among the earlier kills, which always happen: the run fails with fewer than half of them.
   const withAzurite = Math.floor(random() * Math.ceil(kills / 2));
-  return points.map((atProgress, i) => ({ atProgress, delayMs: Math.floor(random() * 250), restartAzurite: i === withAzurite }));
+  const hostKills = points.map((atProgress, i): Kill => ({ target: 'host', atProgress, delayMs: Math.floor(random() * 250), restartAzurite: i === withAzurite }));
+  const workerKillPoints = Array.from({ length: workerKills }, (): Kill => ({ target: 'worker', atProgress: 0.95 * random(), delayMs: Math.floor(random() * 250), restartAzurite: false }));
+  return [...hostKills, ...workerKillPoints].sort((a, b) => a.atProgress - b.atProgress);
 }
 
 interface FaultOptions {
@@ -72,17 +85,100 @@ interface FaultOptions {
   plan: Kill[];
   timeoutMs: number;
   logFile: string;
+  /** The lab 06 solution with a learner's mistakes added. */
+  appDir: string;
+}
+
+/** How many of each mistake run at once. */
+const ASYNC_INSTANCES = 3;
+const RUNAWAY_INSTANCES = 1;
+
+/**
+ * Phase two: the learner's mistakes, on the host that survived the kills. While they run (and
+ * the runaway one crash-loops the worker until its message is poison), the management API and
+ * the app's hello function are asked every 250 ms. Resolves when every mistake has ended, or
+ * after the timeout with what they were last.
+ */
+async function runMistakes(hostUrl: string, container: string): Promise<MistakesRun> {
+  const began = performance.now();
+  const managementApi = new LatencyProbe(`${hostUrl}/runtime/webhooks/durabletask/instances?top=1`, { intervalMs: 250, slowMs: 2000 });
+  const httpFunction = new LatencyProbe(`${hostUrl}/api/hello?name=probe`, { intervalMs: 250, slowMs: 2000 });
+  const start = async (name: string, input: unknown): Promise<string> => {
+    const response = await fetch(`${hostUrl}/runtime/webhooks/durabletask/orchestrators/${name}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(input),
+    });
+    if (response.status !== 202) throw new Error(`starting ${name} answered ${response.status}: ${await response.text()}`);
+    return ((await response.json()) as { id: string }).id;
+  };
+  const names = new Map<string, string>();
+  for (let i = 0; i < ASYNC_INSTANCES; i++) names.set(await start(ASYNC_ORCHESTRATOR, container), ASYNC_ORCHESTRATOR);
+  for (let i = 0; i < RUNAWAY_INSTANCES; i++) names.set(await start(RUNAWAY_ORCHESTRATOR, { container, batchSize: 0 }), RUNAWAY_ORCHESTRATOR);
+  const outcomes = new Map<string, { name: string; runtimeStatus: string; output: unknown }>();
+  const deadline = Date.now() + MISTAKES_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    for (const [id, name] of names) {
+      const status = await jobStatus(hostUrl, id).catch(() => undefined);
+      if (status) outcomes.set(id, { name, runtimeStatus: status.runtimeStatus, output: status.output });
+    }
+    if ([...outcomes.values()].length === names.size && [...outcomes.values()].every((o) => TERMINAL.has(o.runtimeStatus))) break;
+    // Not synchronisation: the pace of the status checks.
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return { outcomes, managementApi: await managementApi.stop(), httpFunction: await httpFunction.stop(), wallSeconds: (performance.now() - began) / 1000 };
+}
+
+/** Enough for a poison message: five crashes of the worker, and the waits between them. */
+const MISTAKES_TIMEOUT_MS = 120_000;
+const TERMINAL = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);
+
+/** What the mistakes must have come to: each instance ended as the platform ends it; the host answered throughout. */
+function brokenByMistakes(run: MistakesRun): string[] {
+  const problems: string[] = [];
+  for (const [id, { name, runtimeStatus, output }] of run.outcomes) {
+    const text = typeof output === 'string' ? output : JSON.stringify(output);
+    if (name === ASYNC_ORCHESTRATOR && !(runtimeStatus === 'Failed' && text.includes('generator.next is not a function'))) {
+      problems.push(`${name} ${id} should have ended Failed with the SDK's message; it is ${runtimeStatus}: ${text.slice(0, 200)}`);
+    }
+    if (name === RUNAWAY_ORCHESTRATOR && !(runtimeStatus === 'Terminated' && text.includes('poison message threshold'))) {
+      problems.push(`${name} ${id} should have been terminated as a poison message; it is ${runtimeStatus}: ${text.slice(0, 200)}`);
+    }
+  }
+  if (run.outcomes.size < ASYNC_INSTANCES + RUNAWAY_INSTANCES) problems.push('some mistakes never had a status');
+  for (const [what, probe] of [['the management API', run.managementApi], ['the hello function', run.httpFunction]] as const) {
+    if (probe.failures.length > 0) problems.push(`${what} did not answer ${probe.failures.length} of ${probe.sent} requests: ${[...new Set(probe.failures)].slice(0, 3).join('; ')}`);
+  }
+  // The host's own API never waits for the worker; a function does, and fails (500) when the worker dies under it, as on Azure.
+  const managementOk = answeredWith(run.managementApi, 200);
+  if (managementOk !== run.managementApi.sent) problems.push(`the management API answered ${run.managementApi.sent - managementOk} of ${run.managementApi.sent} requests with another status than 200`);
+  const helloOther = run.httpFunction.sent - run.httpFunction.failures.length - answeredWith(run.httpFunction, 200) - answeredWith(run.httpFunction, 500);
+  if (helloOther > 0) problems.push(`the hello function answered ${helloOther} request(s) with neither 200 nor 500`);
+  if (run.managementApi.slow > 0) problems.push(`the management API took over 2 s to answer ${run.managementApi.slow} time(s) while the worker crashed (slowest ${Math.round(run.managementApi.slowestMs)} ms)`);
+  return problems;
 }
 
 interface FaultRun {
   jobs: StartedJob[];
   killed: number;
+  workersKilled: number;
   azuriteRestarts: number;
   /** Activity executions the host started, all lives together. */
   executions: number;
   crashes: readonly string[];
   wallSeconds: number;
   verdict: FleetVerdict;
+  mistakes: MistakesRun;
+  /** Worker exits the host reported, every life together (the kills, the mistakes). */
+  workerExits: number;
+}
+
+interface MistakesRun {
+  /** Instance id → how it ended (or its last status), and its output. */
+  outcomes: Map<string, { name: string; runtimeStatus: string; output: unknown }>;
+  managementApi: ProbeFigures;
+  httpFunction: ProbeFigures;
+  wallSeconds: number;
 }
 
 /** Azurite with its data on disk, on ports fixed once: started again, it is the same storage account. */
@@ -113,12 +209,13 @@ async function runFaults(options: FaultOptions): Promise<FaultRun> {
     await seedImages(blobs, specs);
     // A fixed port: the management URLs stay valid across the host's lives.
     const [port] = await freePorts(1);
-    const host = await FleetHost.start({ connectionString, port: port!, leaseMs: LEASE_MS });
+    const host = await FleetHost.start({ connectionString, port: port!, leaseMs: LEASE_MS, appDir: options.appDir });
     try {
       const began = performance.now();
       const jobs = await startJobs(host.url, specs, 10);
       const watcher = new JobWatcher(host.url, jobs, 200);
       let killed = 0;
+      let workersKilled = 0;
       let azuriteRestarts = 0;
       for (const kill of options.plan) {
         // Each life works before it is killed. One that makes no progress for the whole timeout
@@ -130,6 +227,11 @@ async function runFaults(options: FaultOptions): Promise<FaultRun> {
         if (moment !== 'working' || watcher.finishedAt !== undefined) break;
         // Not synchronisation: the delay is part of the kill's random moment.
         await new Promise((resolve) => setTimeout(resolve, kill.delayMs));
+        if (kill.target === 'worker') {
+          if (await host.killWorker()) workersKilled++;
+          console.log(dim(`worker kill ${workersKilled}: ${Math.round(100 * watcher.progress)}% of the thumbnails recorded, ${watcher.ended}/${jobs.length} jobs ended`));
+          continue;
+        }
         await host.kill();
         killed++;
         if (kill.restartAzurite) {
@@ -137,7 +239,7 @@ async function runFaults(options: FaultOptions): Promise<FaultRun> {
           azuriteRestarts++;
         }
         await host.restart();
-        const what = `kill ${killed}/${options.plan.length}${kill.restartAzurite ? ' and Azurite restarted' : ''}`;
+        const what = `host kill ${killed}/${options.plan.filter((k) => k.target === 'host').length}${kill.restartAzurite ? ' and Azurite restarted' : ''}`;
         console.log(dim(`${what}: ${Math.round(100 * watcher.progress)}% of the thumbnails recorded, ${watcher.ended}/${jobs.length} jobs ended`));
       }
       await watcher.whenAllEnded(options.timeoutMs);
@@ -145,7 +247,8 @@ async function runFaults(options: FaultOptions): Promise<FaultRun> {
       const wallSeconds = ((watcher.finishedAt ?? performance.now()) - began) / 1000;
       const verdict = await judgeFleet(host.url, blobs, connectionString, jobs);
       const executions = [...host.executions.values()].reduce((a, b) => a + b, 0);
-      return { jobs, killed, azuriteRestarts, executions, crashes: host.crashes, wallSeconds, verdict };
+      const mistakes = await runMistakes(host.url, specs[0]!.container);
+      return { jobs, killed, workersKilled, azuriteRestarts, executions, crashes: host.crashes, wallSeconds, verdict, mistakes, workerExits: host.workerExits };
     } finally {
       await host.stop();
       // Every life of the host, for whoever has to find out what went wrong.
@@ -164,6 +267,7 @@ async function main(): Promise<number | void> {
       jobs: { type: 'string' },
       images: { type: 'string' },
       kills: { type: 'string', default: '5' },
+      'worker-kills': { type: 'string', default: '3' },
       timeout: { type: 'string' },
       logs: { type: 'string' },
       ci: { type: 'boolean', default: false },
@@ -176,16 +280,24 @@ async function main(): Promise<number | void> {
   const jobs = wholeNumber('jobs', values.jobs ?? (values.ci ? '30' : '40'), 1);
   const images = wholeNumber('images', values.images ?? (values.ci ? '3' : '4'), 1);
   const kills = wholeNumber('kills', values.kills, 0);
+  const workerKills = wholeNumber('worker-kills', values['worker-kills'], 0);
   const timeoutMs = wholeNumber('timeout', values.timeout ?? (values.ci ? '30' : '60'), 1) * 1000;
-  const plan = planKills(seededRandom(seed), kills);
+  const plan = planKills(seededRandom(seed), kills, workerKills);
   const logFile = values.logs ?? join(tmpdir(), `workshop-faults-${seed}.log`);
   const again = ['npm run faults --', ...process.argv.slice(2).filter((arg, i, args) => arg !== '--seed' && args[i - 1] !== '--seed' && !arg.startsWith('--seed=')), `--seed ${seed}`];
   console.log(`Seed ${seed}  ${dim(`(${again.join(' ')} repeats this schedule of kills)`)}`);
 
-  const run = await runFaults({ jobs, images, plan, timeoutMs, logFile });
+  const app = lab06WithMistakes(`faults-app-${process.pid}`);
+  let run: FaultRun;
+  try {
+    run = await runFaults({ jobs, images, plan, timeoutMs, logFile, appDir: app.dir });
+  } finally {
+    app.remove();
+  }
   const { verdict } = run;
   printFigures(`Faults: ${run.jobs.length} thumbnail jobs of the lab 06 solution, ${images} images each (seed ${seed})`, [
     ['host kills survived (SIGKILL)', `${run.killed} of ${kills}`, run.killed < kills ? dim('the jobs ended before the last ones') : ''],
+    ['worker kills survived (SIGKILL)', `${run.workersKilled} of ${workerKills}`, run.workersKilled < workerKills ? dim('the jobs ended before the last ones') : ''],
     ['Azurite restarts (data on disk)', `${run.azuriteRestarts} of ${plan.some((kill) => kill.restartAzurite) ? 1 : 0}`],
     ['host crashes (not ours)', String(run.crashes.length)],
     ['instances started', String(run.jobs.length)],
@@ -196,16 +308,32 @@ async function main(): Promise<number | void> {
     ['duplicate activity executions', String(run.executions - verdict.scheduled), dim('ran again after a kill (at least once: allowed)')],
     ['wall time', seconds(run.wallSeconds), dim('first POST → last instance seen ended')],
   ]);
+  const { mistakes } = run;
+  const ended = (name: string, status: string) => [...mistakes.outcomes.values()].filter((o) => o.name === name && o.runtimeStatus === status).length;
+  const latency = (probe: ProbeFigures) => `${answeredWith(probe, 200)} of ${probe.sent}`;
+  printFigures('\nThen a learner\'s mistakes in the same app, on the host that survived', [
+    [`${ASYNC_ORCHESTRATOR} (async/await)`, `${ended(ASYNC_ORCHESTRATOR, 'Failed')} of ${ASYNC_INSTANCES} Failed`, dim("with the SDK's message; the stray async body ended the worker")],
+    [`${RUNAWAY_ORCHESTRATOR} (batch size 0)`, `${ended(RUNAWAY_ORCHESTRATOR, 'Terminated')} of ${RUNAWAY_INSTANCES} Terminated`, dim('as poison, after the worker ran out of memory on every try')],
+    ['worker exits, whole run', String(run.workerExits), dim('the kills and the mistakes; the host started a new worker each time')],
+    ['management API answered', latency(mistakes.managementApi), dim(`slowest ${Math.round(mistakes.managementApi.slowestMs)} ms (promise: under 2 s)`)],
+    ['hello function answered 200', latency(mistakes.httpFunction), dim(`${answeredWith(mistakes.httpFunction, 500)} × 500 (the worker died under them); slowest ${Math.round(mistakes.httpFunction.slowestMs)} ms, ${mistakes.httpFunction.slow} over 2 s (they wait for the worker)`)],
+    ['mistakes ended after', seconds(mistakes.wallSeconds)],
+  ]);
   console.log(dim(`The host's output, all its lives: ${logFile}`));
 
   const problems = [
     // Late kill points (up to 95 % of the thumbnails) test the manifests and the completions;
     // now and then the jobs finish first. That is no broken promise, but too few kills prove little.
-    ...(run.killed < Math.ceil(plan.length / 2) ? [`the jobs ended after ${run.killed} of ${plan.length} kills: give them more work (--jobs, --images)`] : []),
+    ...(run.killed < Math.ceil(kills / 2) ? [`the jobs ended after ${run.killed} of ${kills} host kills: give them more work (--jobs, --images)`] : []),
     ...run.crashes.map((crash) => `the host crashed by itself: ${crash}`),
     ...brokenPromises(verdict),
+    ...brokenByMistakes(mistakes),
   ];
-  return printOutcome(problems, `Every promise kept through ${run.killed} kills: ${run.jobs.length} jobs completed, each output exactly once.`, ` (seed ${seed})`);
+  return printOutcome(
+    problems,
+    `Every promise kept through ${run.killed} host kills and ${run.workersKilled} worker kills: ${run.jobs.length} jobs completed, each output exactly once; every mistake ended, and the host answered throughout.`,
+    ` (seed ${seed})`,
+  );
 }
 
 runCli(main, usage);

@@ -9,6 +9,8 @@ export interface FleetHostOptions {
   leaseMs?: number;
   /** More app settings for the host. */
   env?: Record<string, string>;
+  /** The app; default the lab 06 solution. */
+  appDir?: string;
 }
 
 /**
@@ -72,6 +74,26 @@ export class FleetHost {
     return new Promise((resolve) => this.#lifeWaiters.push({ count, resolve }));
   }
 
+  /** Exits of the Node worker the host reported (\`Language Worker Process exited\`), every life together. */
+  get workerExits(): number {
+    return this.logs().match(/Language Worker Process exited\./g)?.length ?? 0;
+  }
+
+  /**
+   * SIGKILLs the Node worker of this life of the host: the invocations it runs fail and their
+   * work goes back to its queues; the host starts a new worker. Resolves once it is gone.
+   */
+  async killWorker(): Promise<boolean> {
+    const pid = await this.#current.workerPid();
+    if (pid === undefined) return false;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      return false; // it was already gone
+    }
+    return true;
+  }
+
   /** SIGKILL: no clean-up, its leases stay taken until they run out. */
   async kill(): Promise<void> {
     const child = this.#current.child;
@@ -97,7 +119,7 @@ export class FleetHost {
     this.#lifeWaiters = [];
     const { connectionString, leaseMs, env } = this.#options;
     this.#current = await spawnHost({
-      appDir: LAB06_APP,
+      appDir: this.#options.appDir ?? LAB06_APP,
       port,
       env: { AzureWebJobsStorage: connectionString, ...(leaseMs ? { WORKSHOP_DURABLE_LEASE_MS: String(leaseMs) } : {}), ...env },
       onOutput: (line) => this.#onLine(line, life),
