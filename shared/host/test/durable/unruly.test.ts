@@ -141,6 +141,21 @@ describe('a poison input that runs the worker out of memory (case 2)', () => {
   });
 });
 
+describe('an orchestrator that loops without end', () => {
+  it('can be terminated, and after a restart of the host the termination ends it before the orchestrator runs again', async () => {
+    host = await serve();
+    const { id, terminatePostUri } = await startOrchestration(host, 'spins');
+    await waitForLog(host, /Executing 'Functions\.spins'/);
+    expect((await fetch(terminatePostUri!.replace('{text}', 'runaway'), { method: 'POST' })).status).toBe(202);
+    // The first episode never ends, so nothing of it was saved: the instance still says Pending.
+    expect((await getStatus(host, id))?.runtimeStatus).toBe('Pending');
+    await host.stop();
+    host = await serve();
+    expect(await waitForStatus(host, id)).toMatchObject({ runtimeStatus: 'Terminated', output: 'runaway' });
+    expect(host.logs()).not.toMatch(/Executing 'Functions\.spins'/);
+  });
+});
+
 describe('poison messages', () => {
   it('fail an activity that takes its worker down every time, and the orchestrator can catch it', async () => {
     host = await serve({ [MAX_DEQUEUE]: '2' });
