@@ -50,6 +50,8 @@ async function main(): Promise<number | void> {
     try {
       console.log(dim(`Starting ${instances} thumbnail jobs at once…`));
       processes.watch('host', host.pid);
+      // The app's code runs in the host's Node worker, a process of its own.
+      processes.watch('worker', await host.workerPid());
       processes.watch('azurite', azurite.process.pid);
       const began = performance.now();
       const jobs = await startJobs(host.url, specs);
@@ -63,6 +65,7 @@ async function main(): Promise<number | void> {
       verdict = await judgeFleet(host.url, blobs, azurite.connectionString, jobs);
       const executions = [...host.executions.values()].reduce((a, b) => a + b, 0);
       const hostUse = processes.figures('host');
+      const workerUse = processes.figures('worker');
       const azuriteUse = processes.figures('azurite');
       printFigures(`Load: ${instances} thumbnail jobs of the lab 06 solution, ${images} images each, one host`, [
         ['instances started', String(jobs.length)],
@@ -72,8 +75,10 @@ async function main(): Promise<number | void> {
         ['throughput, orchestrations', `${(verdict.completed / wallSeconds).toFixed(1)} /s`],
         ['throughput, activities', `${(verdict.scheduled / wallSeconds).toFixed(1)} /s`, dim(`${verdict.scheduled} activities scheduled, ${executions} executions`)],
         ['peak memory, host', megabytes(hostUse?.peakRss), dim('VmHWM of the host process')],
+        ['peak memory, worker', megabytes(workerUse?.peakRss), dim("VmHWM of the host's Node worker, which runs the app")],
         ['peak memory, Azurite', megabytes(azuriteUse?.peakRss), dim('VmHWM of the Azurite process')],
         ['CPU time, host', seconds(hostUse?.cpuSeconds), dim('user + system, during the wall time')],
+        ['CPU time, worker', seconds(workerUse?.cpuSeconds), dim('user + system, during the wall time')],
         ['CPU time, Azurite', seconds(azuriteUse?.cpuSeconds), dim('user + system, during the wall time')],
       ]);
     } finally {

@@ -79,12 +79,17 @@ export class FleetHost {
     return this.logs().match(/Language Worker Process exited\./g)?.length ?? 0;
   }
 
+  /** The process id of the Node worker of this life of the host, if one runs. */
+  workerPid(): Promise<number | undefined> {
+    return this.#current.workerPid();
+  }
+
   /**
    * SIGKILLs the Node worker of this life of the host: the invocations it runs fail and their
    * work goes back to its queues; the host starts a new worker. Resolves once it is gone.
    */
   async killWorker(): Promise<boolean> {
-    const pid = await this.#current.workerPid();
+    const pid = await this.workerPid();
     if (pid === undefined) return false;
     try {
       process.kill(pid, 'SIGKILL');
