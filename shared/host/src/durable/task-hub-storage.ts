@@ -16,6 +16,7 @@ import { QueueClient, QueueServiceClient } from '@azure/storage-queue';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { eventTypeFromName, eventTypeName, LARGE_FIELDS, OrchestrationStatus, statusName, type HistoryEvent, type OrchestrationInstanceRef, type RuntimeStatus, withNullFields } from './history.ts';
 import { fnv1a } from './fnv.ts';
+import { escapeLineSeparators } from './line-separators.ts';
 
 export const PARTITION_COUNT = 4;
 /** DTFx: messages above 45 KB go to a blob (base64 in the queue inflates by 4/3; the limit is 64 KB). */
@@ -187,6 +188,7 @@ export class TaskHubStorage {
     this.history = TableClient.fromConnectionString(connectionString, `${hubName}History`, insecure);
     this.instances = TableClient.fromConnectionString(connectionString, `${hubName}Instances`, insecure);
     this.poisonMessages = TableClient.fromConnectionString(connectionString, `${hubName.toLowerCase()}Poison`, insecure);
+    for (const table of [this.history, this.instances, this.poisonMessages]) table.pipeline.addPolicy(escapeLineSeparators);
     const queues = QueueServiceClient.fromConnectionString(connectionString);
     this.controlQueues = Array.from({ length: PARTITION_COUNT }, (_, i) => queues.getQueueClient(controlQueueName(hubName, i)));
     this.workItems = queues.getQueueClient(`${hubName.toLowerCase()}-workitems`);

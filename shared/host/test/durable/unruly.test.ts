@@ -156,6 +156,23 @@ describe('an orchestrator that loops without end', () => {
   });
 });
 
+describe('line and paragraph separators (U+2028, U+2029)', () => {
+  it('in an input, an event and a terminate reason are stored and given back, where Azurite failed every checkpoint holding one', async () => {
+    host = await serve();
+    const odd = 'a\u2028b\u2029c';
+    const { id, sendEventPostUri } = await startOrchestration(host, 'waitsForEvent', { note: odd });
+    await waitForStatus(host, id, (s) => s.runtimeStatus === 'Running');
+    const raise = await fetch(sendEventPostUri!.replace('{eventName}', 'go'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(odd) });
+    expect(raise.status).toBe(202);
+    expect(await waitForStatus(host, id, undefined, 15_000, '?showInput=true')).toMatchObject({ runtimeStatus: 'Completed', output: odd, input: { note: odd } });
+
+    const other = await startOrchestration(host, 'waitsForEvent');
+    await waitForStatus(host, other.id, (s) => s.runtimeStatus === 'Running');
+    expect((await fetch(other.terminatePostUri!.replace('{text}', encodeURIComponent(odd)), { method: 'POST' })).status).toBe(202);
+    expect(await waitForStatus(host, other.id, undefined, 15_000)).toMatchObject({ runtimeStatus: 'Terminated', output: odd });
+  });
+});
+
 describe('poison messages', () => {
   it('fail an activity that takes its worker down every time, and the orchestrator can catch it', async () => {
     host = await serve({ [MAX_DEQUEUE]: '2' });
