@@ -3,8 +3,9 @@
 // Throws bad input at every HTTP function of every solution and at the Durable Functions
 // management API, and expects a 4xx with a JSON message and no stack trace for each (or the
 // empty 404 the Functions host gives a request no route takes); then checks that each host
-// still serves. Also: hardening (loopback only, body limit, instance ids, no secrets in any
-// log) and the supply chain (lockfile committed and in sync, install scripts approved, npm audit).
+// still serves. Also: hardening (loopback only, Host headers, body limit, instance ids and list
+// parameters, no secrets in any log) and the supply chain (lockfile committed and in sync,
+// install scripts approved, npm audit).
 import { parseArgs } from 'node:util';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { startAzurite } from '@workshop/azurite';
@@ -13,6 +14,7 @@ import { runApp, type AppResult } from './lib/bad-input-app.ts';
 import { runCli } from './lib/cli.ts';
 import { fail, notRun, pass, type Finding } from './lib/finding.ts';
 import { loopbackOnly, refusedElsewhere } from './lib/hardening.ts';
+import { HOSTILE_CONTAINER, seedHostileImages } from './lib/hostile-images.ts';
 import { findLab, readManifest, solutionDir } from './lib/manifest.ts';
 import { npmAudit } from './lib/npm-audit.ts';
 import { scanForSecrets } from './lib/secret-scan.ts';
@@ -50,7 +52,9 @@ async function main(): Promise<number> {
   let azuriteLoopback: Finding;
   try {
     azuriteLoopback = await loopbackOnly('Azurite listens on loopback only', azurite.process.pid, Number(new URL(azurite.blobEndpoint).port));
-    await seedSamples(BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('samples'));
+    const blobs = BlobServiceClient.fromConnectionString(azurite.connectionString);
+    await seedSamples(blobs.getContainerClient('samples'));
+    await seedHostileImages(blobs.getContainerClient(HOSTILE_CONTAINER));
     for (const lab of chosen) {
       const app = `solutions/${lab.slug}`;
       const result = await runApp({
@@ -79,8 +83,10 @@ async function main(): Promise<number> {
     summarise('hosts listen on loopback only (host and management API: one server)', loopback),
     summarise("the hosts' ports refuse this machine's other addresses", elsewhere),
     azuriteLoopback,
+    groupFinding('a Host header that is not one host[:port] gets 400 JSON, never a route', 'host-header', results, 'Host header forms (a path, a query, user info, a fragment, spaces, two, none), Expect: 999-nope (417), absolute-form targets naming another host, CONNECT and OPTIONS * answered 4xx JSON'),
     groupFinding('request bodies over the limit get 413 JSON', 'body-limit', results, 'inputs declaring a body over the default 100 MB limit answered 413 JSON, on function routes and the management API'),
     groupFinding('instance ids are validated', 'instance-id', results, 'malformed or unknown instance ids answered 400/404 JSON on every management route'),
+    groupFinding('list and status parameters are validated', 'management-query', results, 'continuation tokens, instanceIdPrefix, runtimeStatus, createdTimeFrom/To, top and the status booleans storage would refuse or the extension would ignore answered 400 JSON'),
     secretsFinding(results, azuriteOutput),
   ];
   printFindings('Hardening', hardening);

@@ -73,7 +73,7 @@ export async function runApp(options: AppRunOptions): Promise<AppResult> {
   });
   try {
     const http = host.functions.map((f) => httpFunctionOf(f, host.url)).filter((f): f is HttpFunction => f !== undefined);
-    const plan = planFor(host.functions, http);
+    const plan = planFor(host.functions, http, host.port);
     const missed = routeMissFor(http, isDurable(host.functions) ? MANAGEMENT_PREFIXES : []);
     const tally = new Tally();
     for (const fn of plan.notCovered) {
@@ -149,7 +149,9 @@ function failureOf(target: string, what: string, request: RawRequest, outcome: O
 const clip = (text: string, max = 160) => (text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text);
 
 function describeRequest(request: RawRequest): string {
-  const headers = Object.entries(request.headers ?? {}).map(([name, value]) => `${name}: ${clip(value, 40)}`);
+  const headers = Object.entries(request.headers ?? {}).flatMap(([name, value]) =>
+    typeof value === 'string' ? [`${name}: ${clip(JSON.stringify(value).slice(1, -1), 40)}`] : value.length === 0 ? [`(no ${name})`] : value.map((one) => `${name}: ${clip(one, 40)}`),
+  );
   const body = request.body === undefined ? '' : ` + ${Buffer.byteLength(request.body)} byte body`;
   return `${request.method} ${clip(JSON.stringify(request.target).slice(1, -1))}${headers.length ? ` [${headers.join('; ')}]` : ''}${body}`;
 }

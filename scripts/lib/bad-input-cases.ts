@@ -5,7 +5,11 @@
 
 import type { FunctionInfo } from '@workshop/host';
 import type { RawRequest } from './raw-http.ts';
-import { ABSURD_WIDTHS, BODY_LIMIT_MB, HOSTILE_NAMES, HUGE, JUNK_BODY, MALFORMED_JSON, OVER_LIMIT_HEADERS, query } from './bad-input-values.ts';
+import { ABSURD_WIDTHS, BODY_LIMIT_MB, DOTTED_BLOB_NAMES, HOSTILE_NAMES, HUGE, JUNK_BODY, MALFORMED_JSON, OVER_LIMIT_HEADERS, query } from './bad-input-values.ts';
+import { HOSTILE_CONTAINER, HOSTILE_IMAGES } from './hostile-images.ts';
+
+/** Families of inputs the report counts on their own, as hardening figures. */
+export type InputGroup = 'instance-id' | 'body-limit' | 'host-header' | 'management-query';
 
 export interface BadInput {
   /** The function or API the input is aimed at. */
@@ -20,7 +24,7 @@ export interface BadInput {
    */
   since?: string;
   /** A family of inputs the report counts on its own, as hardening figures. */
-  group?: 'instance-id' | 'body-limit';
+  group?: InputGroup;
   /** The one status that is right (any 4xx otherwise). */
   expectStatus?: number;
 }
@@ -85,6 +89,10 @@ function containerAndBlob(name: string, path: string, storageSince: string | und
     send('percent-encoded traversal %2e%2e%2f', `${path}?container=samples&blob=%2e%2e%2f%2e%2e%2fsecret&${query(extra)}`),
     ...HOSTILE_NAMES.map((n) => send(`container: ${n.what}`, at({ container: n.value, blob: 'photo.jpg' }))),
     ...HOSTILE_NAMES.filter((n) => !n.validBlobName).map((n) => send(`blob: ${n.what}`, at({ container: 'samples', blob: n.value }))),
+    // Repeated parameters arrive joined with commas ("samples,photos"), as the Functions host
+    // joins them: no container has such a name, so no "first one wins" either.
+    send('two containers (?container=samples&container=photos)', `${path}?container=samples&container=photos&${query({ blob: 'photo.jpg', ...extra })}`),
+    ...DOTTED_BLOB_NAMES.map(([what, encoded]) => send(`blob: ${what}`, `${path}?container=samples&blob=${encoded}&${query(extra)}`)),
   ];
   if (storageSince === undefined) return inputs;
   return [
@@ -135,6 +143,10 @@ const INPUTS: Record<string, InputTable> = {
       get(fn.name, 'a name that is only a space', at('%20')),
       get(fn.name, 'a name ending in a dot', at('photo.')),
       get(fn.name, 'a name ending in an encoded dot %2e', at('photo%2e')),
+      get(fn.name, 'a single encoded dot %2e', at('%2e')),
+      get(fn.name, 'a name ending in a dot (photo.jpg.)', at('photo.jpg.')),
+      get(fn.name, 'a name ending in an encoded slash (photos%2F)', at('photos%2F')),
+      get(fn.name, 'a name ending in an encoded backslash (a%5C)', at('a%5C')),
     ];
   },
 
@@ -149,6 +161,8 @@ const INPUTS: Record<string, InputTable> = {
       get(fn.name, 'a decompression bomb (10000 × 10000 px)', at({ container: 'samples', blob: 'huge.png', width: '200' })),
       get(fn.name, 'a blob name too long to name its thumbnail', at({ container: 'samples', blob: 'p'.repeat(1020), width: '200' })),
       post(fn.name, 'POST, a truncated image', at({ container: 'samples', blob: 'truncated.jpg', width: '200' })),
+      // 422 and nothing else: the image is there and readable, and it is not a picture.
+      ...HOSTILE_IMAGES.map((image) => ({ ...get(fn.name, image.what, at({ container: HOSTILE_CONTAINER, blob: image.blob, width: '200' })), expectStatus: 422 })),
     ];
   },
 
@@ -162,6 +176,7 @@ const INPUTS: Record<string, InputTable> = {
       post(fn.name, 'the thumbnails container itself', at({ container: 'thumbnails' })),
       post(fn.name, 'a 10 KB unknown parameter and no container', `${path}?junk=${HUGE}`),
       post(fn.name, 'a malformed percent escape', `${path}?container=%E0%A4%A`),
+      post(fn.name, 'two containers (?container=samples&container=photos)', `${path}?container=samples&container=photos`),
       ...HOSTILE_NAMES.map((n) => post(fn.name, `container: ${n.what}`, at({ container: n.value }))),
       ...ABSURD_WIDTHS.map((width) => post(fn.name, widthLabel(width), at({ container: 'samples', width }))),
       // Lab 05's job has no batches: it takes batchSize as an unknown parameter and starts.
@@ -192,6 +207,7 @@ const INPUTS: Record<string, InputTable> = {
         post(fn.name, `by ${by.length > 20 ? `of ${by.length} characters` : JSON.stringify(by)}`, `${path}?${query({ by })}`),
       ),
       post(fn.name, 'a malformed percent escape', `${path}?by=%E0%A4%A`),
+      post(fn.name, 'two values (?by=2&by=3)', `${path}?by=2&by=3`),
       // Without a bad `by` the job would start: the body is not what it reads.
       ...hugeBodies(fn.name, path).map((input) => ({ ...input, what: `${input.what}, and by=0`, request: { ...input.request, target: `${path}?by=0` } })),
     ];

@@ -1,15 +1,19 @@
 // The bad-input matrix for the Durable Functions management API (the public webhooks and the
 // SDK's RPC base, same routes): unknown and malformed instance ids on every instance route,
-// wrong methods, starts of functions that are not orchestrators, malformed bodies.
+// wrong methods, starts of functions that are not orchestrators, malformed bodies, and list and
+// status parameters storage would refuse or the extension would quietly ignore.
 
 import type { FunctionInfo } from '@workshop/host';
-import { hugeBodies, type BadInput } from './bad-input-cases.ts';
+import { hugeBodies, type BadInput, type InputGroup } from './bad-input-cases.ts';
 import { HUGE, MALFORMED_JSON } from './bad-input-values.ts';
 
 export const MANAGEMENT_PREFIXES = ['/runtime/webhooks/durabletask', '/durabletask'];
 
-/** Instance ids as they appear in the request path (encoded), and what is wrong with each. */
-const BAD_IDS: ReadonlyArray<[what: string, encoded: string]> = [
+/**
+ * Instance ids as they appear in the request path (encoded), what is wrong with each, and the
+ * one right status where a 404 would mean storage was asked about an id it cannot hold.
+ */
+const BAD_IDS: ReadonlyArray<[what: string, encoded: string, expectStatus?: number]> = [
   ['an unknown id', 'no-such-instance-0b1d'],
   ['an id with an encoded slash', 'a%2Fb'],
   ['an id with a backslash', 'a%5Cb'],
@@ -22,11 +26,55 @@ const BAD_IDS: ReadonlyArray<[what: string, encoded: string]> = [
   ['an id starting with @', '%40entity%40x'],
   ['a blank id', '%20%20'],
   ['a malformed percent escape', '%E0%A4%A'],
+  // 256 characters, but each ^ is escaped to three in the table key: 768, over storage's 1 KiB key.
+  ['an id of 256 ^ (768 characters once escaped as a table key)', '%5E'.repeat(256), 400],
   ['an emoji id', encodeURIComponent('📷🔥')],
   ['a right-to-left id', encodeURIComponent('\u202edi-lacisyhp')],
 ];
 
 const json = { 'Content-Type': 'application/json' };
+
+/** A continuation token of the shape the API hands out (base64 of JSON), holding `value`. */
+const token = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64');
+
+/** Continuation tokens the API never handed out: base64 JSON, but not of two string keys. */
+const BAD_TOKENS: ReadonlyArray<[what: string, header: string]> = [
+  ['not base64 at all', 'not-a-token%%%'],
+  ['10 KB of x', HUGE],
+  ['nextRowKey an object', token({ nextPartitionKey: 'a', nextRowKey: { $gt: '' } })],
+  ['nextRowKey an array', token({ nextPartitionKey: 'a', nextRowKey: ['a', 'b'] })],
+  ['nextRowKey a number', token({ nextPartitionKey: 'a', nextRowKey: 5 })],
+  ['nextPartitionKey a number', token({ nextPartitionKey: 5 })],
+  ['nextPartitionKey empty', token({ nextPartitionKey: '' })],
+  ['an extra field', token({ nextPartitionKey: 'a', nextRowKey: '', filter: "PartitionKey ne ''" })],
+  ['a JSON array', token(['a', 'b'])],
+  ['a lone surrogate in a key', Buffer.from('{"nextPartitionKey":"a\\ud800"}', 'utf8').toString('base64')],
+  ['a 10 KB key', token({ nextPartitionKey: HUGE })],
+];
+
+/** Query strings of the instance list (GET instances/) that must be a 400 naming the parameter. */
+const BAD_LIST_QUERIES: ReadonlyArray<[what: string, query: string]> = [
+  ['instanceIdPrefix of 12 KB', `instanceIdPrefix=${'p'.repeat(12 * 1024)}`],
+  ['instanceIdPrefix with an encoded slash (a%2Fb)', 'instanceIdPrefix=a%2Fb'],
+  ['instanceIdPrefix of 200 ^ (600 characters once escaped)', `instanceIdPrefix=${'%5E'.repeat(200)}`],
+  ['runtimeStatus with 500 entries', `runtimeStatus=${Array.from({ length: 500 }, () => 'Running').join(',')}`],
+  ['runtimeStatus=Running,Running', 'runtimeStatus=Running,Running'],
+  ['runtimeStatus=Running&runtimeStatus=Running', 'runtimeStatus=Running&runtimeStatus=Running'],
+  ['runtimeStatus=running (the names are case-sensitive)', 'runtimeStatus=running'],
+  ['runtimeStatus=Bogus', 'runtimeStatus=Bogus'],
+  ['runtimeStatus=0 (an enum number)', 'runtimeStatus=0'],
+  ...['garbage', '2024-02-30', '1500-01-01', '275760-09-13', '2024-01-01T25:00:00Z', '2024-01-01T00:00:00+15:00'].flatMap((date): Array<[string, string]> => [
+    [`createdTimeFrom=${date}`, `createdTimeFrom=${encodeURIComponent(date)}`],
+    [`createdTimeTo=${date}`, `createdTimeTo=${encodeURIComponent(date)}`],
+  ]),
+  ['createdTimeFrom given twice', 'createdTimeFrom=2024-01-01&createdTimeFrom=2024-02-01'],
+  ...['0', '-1', '1e9', 'abc', '1001', '1.5', '0x10'].map((top): [string, string] => [`top=${top}`, `top=${top}`]),
+  ['top=1&top=2', 'top=1&top=2'],
+  ['showInput=yes', 'showInput=yes'],
+];
+
+/** The status route's booleans, each `maybe` (the extension reads that as false). */
+const STATUS_BOOLEANS = ['showHistory', 'showHistoryOutput', 'showInput', 'returnInternalServerErrorOnFailure'];
 
 export function managementInputs(functions: FunctionInfo[]): BadInput[] {
   const orchestrator = functions.find((f) => f.trigger.toLowerCase() === 'orchestrationtrigger')?.name;
@@ -34,25 +82,27 @@ export function managementInputs(functions: FunctionInfo[]): BadInput[] {
   const inputs: BadInput[] = [];
   for (const prefix of MANAGEMENT_PREFIXES) {
     const target = prefix === MANAGEMENT_PREFIXES[0] ? 'management API' : 'management API (RPC base)';
-    const add = (what: string, method: string, path: string, body?: string | Buffer, headers?: Record<string, string>, group?: 'instance-id') =>
+    const add = (what: string, method: string, path: string, body?: string | Buffer, headers?: Record<string, string>, group?: InputGroup, expectStatus?: number) =>
       inputs.push({
         target,
         what,
         request: { method, target: `${prefix}${path}`, ...(body === undefined ? {} : { body }), ...(headers ? { headers } : {}) },
         ...(group ? { group } : {}),
+        ...(expectStatus ? { expectStatus } : {}),
       });
-    const addId = (what: string, method: string, path: string, body?: string, headers?: Record<string, string>) => add(what, method, path, body, headers, 'instance-id');
 
-    for (const [what, id] of BAD_IDS) {
-      addId(`status of ${what}`, 'GET', `/instances/${id}`);
-      addId(`status with history of ${what}`, 'GET', `/instances/${id}?showHistory=true&showHistoryOutput=true`);
-      addId(`raise an event on ${what}`, 'POST', `/instances/${id}/raiseEvent/approval`, '{"ok":true}', json);
-      addId(`terminate ${what}`, 'POST', `/instances/${id}/terminate?reason=bad-input`);
-      addId(`suspend ${what}`, 'POST', `/instances/${id}/suspend?reason=bad-input`);
-      addId(`resume ${what}`, 'POST', `/instances/${id}/resume?reason=bad-input`);
-      addId(`rewind ${what}`, 'POST', `/instances/${id}/rewind?reason=bad-input`);
-      addId(`restart ${what}`, 'POST', `/instances/${id}/restart`);
-      addId(`purge ${what}`, 'DELETE', `/instances/${id}`);
+    for (const [what, id, expectStatus] of BAD_IDS) {
+      const addId = (action: string, method: string, path: string, body?: string, headers?: Record<string, string>) =>
+        add(`${action} ${what}`, method, path, body, headers, 'instance-id', expectStatus);
+      addId('status of', 'GET', `/instances/${id}`);
+      addId('status with history of', 'GET', `/instances/${id}?showHistory=true&showHistoryOutput=true`);
+      addId('raise an event on', 'POST', `/instances/${id}/raiseEvent/approval`, '{"ok":true}', json);
+      addId('terminate', 'POST', `/instances/${id}/terminate?reason=bad-input`);
+      addId('suspend', 'POST', `/instances/${id}/suspend?reason=bad-input`);
+      addId('resume', 'POST', `/instances/${id}/resume?reason=bad-input`);
+      addId('rewind', 'POST', `/instances/${id}/rewind?reason=bad-input`);
+      addId('restart', 'POST', `/instances/${id}/restart`);
+      addId('purge', 'DELETE', `/instances/${id}`);
     }
     add('an event name of 10 KB', 'POST', `/instances/no-such-instance/raiseEvent/${HUGE}`, '{}', json);
     add('an event with a malformed JSON body', 'POST', '/instances/no-such-instance/raiseEvent/approval', '{"ok":', json);
@@ -65,8 +115,12 @@ export function managementInputs(functions: FunctionInfo[]): BadInput[] {
     add('DELETE on the instance list with a trailing slash', 'DELETE', '/instances/');
     add('an unknown route', 'GET', '/nothing-here');
     add('dot segments out of the API', 'GET', '/instances/%2e%2e/%2e%2e/%2e%2e/etc/passwd');
-    add('a garbage continuation token', 'GET', '/instances', undefined, { 'x-ms-continuation-token': 'not-a-token%%%' });
-    add('a 10 KB continuation token', 'GET', '/instances', undefined, { 'x-ms-continuation-token': HUGE });
+    // Parameters are read before storage is asked: an unknown instance answers 400, not 404.
+    const query = (what: string, path: string, headers?: Record<string, string>) => add(what, 'GET', path, undefined, headers, 'management-query', 400);
+    for (const [what, header] of BAD_TOKENS) query(`a continuation token: ${what}`, '/instances', { 'x-ms-continuation-token': header });
+    for (const [what, q] of BAD_LIST_QUERIES) query(`list with ${what}`, `/instances?${q}`);
+    for (const name of STATUS_BOOLEANS) query(`status with ${name}=maybe`, `/instances/no-such-instance?${name}=maybe`);
+    query('status with showHistory given twice', '/instances/no-such-instance?showHistory=true&showHistory=false');
     add('start a function that does not exist', 'POST', '/orchestrators/noSuchOrchestrator');
     add('start an orchestrator name of 10 KB', 'POST', `/orchestrators/${HUGE}`);
     add('start with a NUL in the name', 'POST', '/orchestrators/a%00b');
@@ -74,7 +128,7 @@ export function managementInputs(functions: FunctionInfo[]): BadInput[] {
     if (activity) add('start an activity as an orchestration', 'POST', `/orchestrators/${activity}`);
     if (orchestrator) {
       // Not the first (an unknown id is a fine id to start with) nor the unicode ones at the end.
-      for (const [what, id] of BAD_IDS.slice(1, -2)) addId(`start with ${what}`, 'POST', `/orchestrators/${orchestrator}/${id}`);
+      for (const [what, id, expectStatus] of BAD_IDS.slice(1, -2)) add(`start with ${what}`, 'POST', `/orchestrators/${orchestrator}/${id}`, undefined, undefined, 'instance-id', expectStatus);
       for (const [what, body] of MALFORMED_JSON) add(`start with ${what}`, 'POST', `/orchestrators/${orchestrator}`, body, json);
       inputs.push(...hugeBodies(target, `${prefix}/orchestrators/${orchestrator}`));
     }

@@ -18,18 +18,20 @@ export interface Plan {
 
 export const isDurable = (functions: FunctionInfo[]) => functions.some((f) => /^(orchestration|activity)trigger$/i.test(f.trigger));
 
-export function planFor(functions: FunctionInfo[], http: HttpFunction[]): Plan {
+export function planFor(functions: FunctionInfo[], http: HttpFunction[], port: number): Plan {
   const planned = http.map(inputsFor);
   const durable = isDurable(functions);
-  const inputs = [
-    ...planned.flatMap((p) => p.inputs),
-    ...(durable ? managementInputs(functions) : []),
-    ...protocolInputs(http[0] ? pathOf(http[0]) : '/api/x'),
-  ];
   const probes = http.flatMap((fn) => {
     const request = knownGood(fn);
     return request ? [{ target: fn.name, request }] : [];
   });
+  const goodGet = probes.find((p) => p.request.method === 'GET')?.request.target;
+  const anyPath = http[0] ? pathOf(http[0]) : '/api/x';
+  const inputs = [
+    ...planned.flatMap((p) => p.inputs),
+    ...(durable ? managementInputs(functions) : []),
+    ...protocolInputs({ anyPath, goodPath: goodGet ?? anyPath, port }),
+  ];
   if (durable) probes.push({ target: 'management API', request: MANAGEMENT_KNOWN_GOOD });
   return { inputs, notCovered: planned.filter((p) => !p.covered).map((p) => p.fn), knownGood: probes };
 }

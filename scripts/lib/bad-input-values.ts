@@ -33,6 +33,22 @@ export const HOSTILE_NAMES: readonly HostileName[] = [
   { what: 'upper case', value: 'SAMPLES', validBlobName: true },
 ];
 
+/**
+ * Blob names with "." segments or ending with a dot, slash or backslash, as query values
+ * (encoded where they must be). Azure Storage would take some of them, but the storage SDK turns
+ * `samples/.` into the container's own URL, and a name ending so is no file name: the apps refuse
+ * them all (issue #10; `blob=.` was a 500 with an empty body).
+ */
+export const DOTTED_BLOB_NAMES: ReadonlyArray<[what: string, encoded: string]> = [
+  ['a single dot', '.'],
+  ['%2e sent raw (a dot once decoded)', '%2e'],
+  ['a "." segment (a/./b)', 'a/./b'],
+  ['an encoded "." segment (a%2F.%2Fb)', 'a%2F.%2Fb'],
+  ['a name ending in a dot (photo.jpg.)', 'photo.jpg.'],
+  ['a name ending in a slash (photos/)', 'photos/'],
+  ['a name ending in a backslash (a\\)', 'a%5C'],
+];
+
 /** Widths a thumbnail cannot have (the apps accept 16–1024). */
 export const ABSURD_WIDTHS: readonly string[] = ['0', '-1', '1e9', 'NaN', 'abc', '99999', '15', '1025', '2.5', '0x100', '١٠٠', 'Infinity', '9'.repeat(10_000)];
 

@@ -10,7 +10,12 @@ export interface RawRequest {
   method: string;
   /** The request target exactly as sent: percent-encode it yourself. */
   target: string;
-  headers?: Record<string, string>;
+  /**
+   * Written as given, one line per value: several values send the header several times, none
+   * leaves it out. `Host: 127.0.0.1:<port>` is added unless a Host is named here (an empty list
+   * sends a request without one).
+   */
+  headers?: Record<string, string | readonly string[]>;
   body?: Buffer | string;
 }
 
@@ -25,14 +30,21 @@ export class NoAnswerError extends Error {
   override name = 'NoAnswerError';
 }
 
-export function sendRaw(port: number, request: RawRequest, timeoutMs = 30_000): Promise<RawAnswer> {
+/** The request's bytes as sent: head (latin1, so a header may carry any byte) and body. */
+function requestBytes(port: number, request: RawRequest): Buffer {
   const body = request.body === undefined ? undefined : Buffer.from(request.body);
   const given = Object.keys(request.headers ?? {});
   const lines = [`${request.method} ${request.target} HTTP/1.1`, 'Connection: close'];
   if (!given.some((h) => /^host$/i.test(h))) lines.push(`Host: 127.0.0.1:${port}`);
-  for (const [name, value] of Object.entries(request.headers ?? {})) lines.push(`${name}: ${value}`);
+  for (const [name, value] of Object.entries(request.headers ?? {})) {
+    for (const one of typeof value === 'string' ? [value] : value) lines.push(`${name}: ${one}`);
+  }
   if (body !== undefined && !given.some((h) => /^(content-length|transfer-encoding)$/i.test(h))) lines.push(`Content-Length: ${body.length}`);
-  const requestHead = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
+  return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), body ?? Buffer.alloc(0)]);
+}
+
+export function sendRaw(port: number, request: RawRequest, timeoutMs = 30_000): Promise<RawAnswer> {
+  const bytes = requestBytes(port, request);
   const head = request.method.toUpperCase() === 'HEAD';
 
   return new Promise((resolve, reject) => {
@@ -67,10 +79,7 @@ export function sendRaw(port: number, request: RawRequest, timeoutMs = 30_000): 
       finish(error);
     });
     socket.on('end', () => finish());
-    socket.on('connect', () => {
-      socket.write(requestHead);
-      if (body !== undefined && body.length > 0) socket.write(body);
-    });
+    socket.on('connect', () => socket.write(bytes));
   });
 }
 
