@@ -2,16 +2,18 @@
 //
 // Throws bad input at every HTTP function of every solution and at the Durable Functions
 // management API, and expects a 4xx with a JSON message and no stack trace for each (or the
-// empty 404 the Functions host gives a request no route takes); then checks that each host
-// still serves. Also: hardening (loopback only, Host headers, body limit, instance ids and list
-// parameters, no secrets in any log) and the supply chain (lockfile committed and in sync,
-// install scripts approved, npm audit).
+// empty 404 the Functions host gives a request no route takes); starts every orchestrator with
+// bad input through the management API and expects it to end Failed; then checks that each
+// host still serves. Also: hardening (loopback only, Host headers, body limit, instance ids and
+// list parameters, the start route's wait, no forged log line, no secrets in any log) and the
+// supply chain (lockfile committed and in sync, install scripts approved, npm audit).
 import { parseArgs } from 'node:util';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { startAzurite } from '@workshop/azurite';
+import { connectionStringFor, startAzurite } from '@workshop/azurite';
 import { seedSamples } from '@workshop/samples';
 import { runApp, type AppResult } from './lib/bad-input-app.ts';
 import { runCli } from './lib/cli.ts';
+import { startCountingTableProxy } from './lib/counting-table-proxy.ts';
 import { fail, notRun, pass, type Finding } from './lib/finding.ts';
 import { loopbackOnly, refusedElsewhere } from './lib/hardening.ts';
 import { HOSTILE_CONTAINER, seedHostileImages } from './lib/hostile-images.ts';
@@ -25,7 +27,7 @@ const usage = `Usage: npm run bad-input [-- NN …] [--verbose]
   Runs the bad-input matrix on every solution (or only labs NN …) against one Azurite, then
   the hardening and supply-chain checks. Exits 1 when an input gets a wrong answer or a check
   fails; a check that cannot run on this machine is reported "not run" and does not fail.
-  --verbose  also list each app's HTTP functions (name, methods, route)`;
+  --verbose  also list each app's HTTP functions (name, methods, route) and what its scenarios measured`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -50,18 +52,22 @@ async function main(): Promise<number> {
   const loopback: Finding[] = [];
   const elsewhere: Finding[] = [];
   let azuriteLoopback: Finding;
+  // The hosts' table traffic goes through a proxy that counts the status reads of the start route's wait.
+  const tables = await startCountingTableProxy(azurite.tableEndpoint);
   try {
     azuriteLoopback = await loopbackOnly('Azurite listens on loopback only', azurite.process.pid, Number(new URL(azurite.blobEndpoint).port));
     const blobs = BlobServiceClient.fromConnectionString(azurite.connectionString);
     await seedSamples(blobs.getContainerClient('samples'));
     await seedHostileImages(blobs.getContainerClient(HOSTILE_CONTAINER));
+    const connectionString = connectionStringFor({ blobEndpoint: azurite.blobEndpoint, queueEndpoint: azurite.queueEndpoint, tableEndpoint: tables.endpoint });
     for (const lab of chosen) {
       const app = `solutions/${lab.slug}`;
       const result = await runApp({
         appDir: solutionDir(lab),
         app,
         labId: lab.id,
-        connectionString: azurite.connectionString,
+        connectionString,
+        statusReads: tables.reads,
         whileRunning: async (host) => {
           loopback.push(await loopbackOnly(app, host.child.pid, host.port));
           elsewhere.push(await refusedElsewhere(app, host.port));
@@ -71,6 +77,7 @@ async function main(): Promise<number> {
       printApp(result, values.verbose ?? false);
     }
   } finally {
+    await tables.close();
     await azurite.stop();
   }
   const tried = results.reduce((n, r) => n + r.tried, 0);
@@ -87,6 +94,9 @@ async function main(): Promise<number> {
     groupFinding('request bodies over the limit get 413 JSON', 'body-limit', results, 'inputs declaring a body over the default 100 MB limit answered 413 JSON, on function routes and the management API'),
     groupFinding('instance ids are validated', 'instance-id', results, 'malformed or unknown instance ids answered 400/404 JSON on every management route'),
     groupFinding('list and status parameters are validated', 'management-query', results, 'continuation tokens, instanceIdPrefix, runtimeStatus, createdTimeFrom/To, top and the status booleans storage would refuse or the extension would ignore answered 400 JSON'),
+    groupFinding("the start route's wait is bounded", 'wait-loop', results, 'bad timeout/pollingInterval values answered 400 JSON with nothing started; a 0.000001 s interval polled at most every 100 ms; a client that went stopped the polling', 'wait-loop'),
+    groupFinding('orchestrations started with bad input end Failed', 'orchestration-input', results, 'orchestrations started through the management API with input their client functions refuse ended Failed with a message, within seconds'),
+    logFinding(results),
     secretsFinding(results, azuriteOutput),
   ];
   printFindings('Hardening', hardening);
@@ -110,12 +120,27 @@ function summarise(name: string, perApp: Finding[]): Finding {
   return pass(name, `${perApp.length}/${perApp.length} hosts; e.g. ${perApp[0]!.name}: ${perApp[0]!.detail}`);
 }
 
-function groupFinding(name: string, group: string, results: AppResult[], what: string): Finding {
+/** `figuresOf`: add the figures the group's scenarios measured, from the last app that has them. */
+function groupFinding(name: string, group: string, results: AppResult[], what: string, figuresOf?: string): Finding {
   const tried = results.reduce((n, r) => n + (r.groups[group]?.tried ?? 0), 0);
   const passed = results.reduce((n, r) => n + (r.groups[group]?.passed ?? 0), 0);
   if (tried === 0) return notRun(name, 'no app in this run has such inputs');
   const apps = results.filter((r) => r.groups[group]).length;
-  return (passed === tried ? pass : fail)(name, `${passed}/${tried} ${what} (${apps} app${apps === 1 ? '' : 's'})`);
+  const measured = figuresOf === undefined ? undefined : results.findLast((r) => r.figures[figuresOf]?.length);
+  const figures = measured ? `; ${measured.app}: ${measured.figures[figuresOf!]!.join('; ')}` : '';
+  return (passed === tried ? pass : fail)(name, `${passed}/${tried} ${what} (${apps} app${apps === 1 ? '' : 's'})${figures}`);
+}
+
+function logFinding(results: AppResult[]): Finding {
+  const name = 'no request can forge a log line or send a control character to the console';
+  const forged = results.reduce((n, r) => n + r.forgedRequests, 0);
+  const carried = results.reduce((n, r) => n + r.logScan.carried, 0);
+  const lines = results.reduce((n, r) => n + r.logScan.lines, 0);
+  const bad = results.filter((r) => r.logScan.forged.length + r.logScan.rawControls.length > 0);
+  if (bad.length > 0) return fail(name, bad.map((r) => `${r.app}: ${r.logScan.forged.length} forged line(s), ${r.logScan.rawControls.length} with raw control characters`).join('; '));
+  // A scan of logs the forged text never reached would prove nothing.
+  if (carried === 0) return fail(name, `${forged} requests carried the forged line, but no log line shows it: the scan proves nothing`);
+  return pass(name, `${forged} requests carried CR, LF, ESC, C1 and a forged timestamp (${results.length} app${results.length === 1 ? '' : 's'}); ${carried} of ${lines} log lines show the text, escaped; 0 forged lines, 0 raw control characters`);
 }
 
 function secretsFinding(results: AppResult[], azuriteOutput: string[]): Finding {
@@ -142,7 +167,10 @@ function printApp(result: AppResult, verbose: boolean): void {
   const serving = result.groups['still-serving'];
   const after = serving ? `; after them ${serving.passed}/${serving.tried} known-good requests answered 200/201` : '';
   console.log(`  ${status} ${result.app}: ${result.passed}/${result.tried} passed${skipped}${after} ${dim(`(${(result.durationMs / 1000).toFixed(1)} s)`)}`);
-  if (verbose) for (const fn of result.functions) console.log(dim(`         ${fn}`));
+  if (verbose) {
+    for (const fn of result.functions) console.log(dim(`         ${fn}`));
+    for (const [group, figures] of Object.entries(result.figures)) for (const figure of figures) console.log(dim(`         ${group}: ${figure}`));
+  }
   for (const failure of result.failures) {
     console.log(red(`       ✗ ${failure.target}: ${failure.what}`));
     console.log(`           request: ${failure.request}`);

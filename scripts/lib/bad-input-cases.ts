@@ -5,11 +5,21 @@
 
 import type { FunctionInfo } from '@workshop/host';
 import type { RawRequest } from './raw-http.ts';
-import { ABSURD_WIDTHS, BODY_LIMIT_MB, DOTTED_BLOB_NAMES, HOSTILE_NAMES, HUGE, JUNK_BODY, MALFORMED_JSON, OVER_LIMIT_HEADERS, query } from './bad-input-values.ts';
+import { ABSURD_WIDTHS, BODY_LIMIT_MB, DOTTED_BLOB_NAMES, FORGED_LOG_LINE, FORGED_LOG_LINE_UNICODE, HOSTILE_NAMES, HUGE, JUNK_BODY, MALFORMED_JSON, OVER_LIMIT_HEADERS, query } from './bad-input-values.ts';
 import { HOSTILE_CONTAINER, HOSTILE_IMAGES } from './hostile-images.ts';
 
-/** Families of inputs the report counts on their own, as hardening figures. */
-export type InputGroup = 'instance-id' | 'body-limit' | 'host-header' | 'management-query';
+/**
+ * Families of inputs the report counts on their own, as hardening figures (inputs and
+ * scenarios alike).
+ */
+export type InputGroup =
+  | 'instance-id'
+  | 'body-limit'
+  | 'host-header'
+  | 'management-query'
+  | 'wait-loop'
+  | 'orchestration-input'
+  | 'log-forgery';
 
 export interface BadInput {
   /** The function or API the input is aimed at. */
@@ -147,6 +157,8 @@ const INPUTS: Record<string, InputTable> = {
       get(fn.name, 'a name ending in a dot (photo.jpg.)', at('photo.jpg.')),
       get(fn.name, 'a name ending in an encoded slash (photos%2F)', at('photos%2F')),
       get(fn.name, 'a name ending in an encoded backslash (a%5C)', at('a%5C')),
+      get(fn.name, 'a forged log line (CR, LF, a timestamp, ESC)', at(encodeURIComponent(FORGED_LOG_LINE))),
+      get(fn.name, 'a forged log line between U+2028 and U+2029 (no such blob)', at(encodeURIComponent(FORGED_LOG_LINE_UNICODE))),
     ];
   },
 
@@ -207,6 +219,7 @@ const INPUTS: Record<string, InputTable> = {
         post(fn.name, `by ${by.length > 20 ? `of ${by.length} characters` : JSON.stringify(by)}`, `${path}?${query({ by })}`),
       ),
       post(fn.name, 'a malformed percent escape', `${path}?by=%E0%A4%A`),
+      post(fn.name, 'by: a forged log line (CR, LF, a timestamp, ESC)', `${path}?${query({ by: FORGED_LOG_LINE })}`),
       post(fn.name, 'two values (?by=2&by=3)', `${path}?by=2&by=3`),
       // Without a bad `by` the job would start: the body is not what it reads.
       ...hugeBodies(fn.name, path).map((input) => ({ ...input, what: `${input.what}, and by=0`, request: { ...input.request, target: `${path}?by=0` } })),

@@ -16,6 +16,26 @@ export interface HostileName {
   validBlobName: boolean;
 }
 
+/**
+ * Text that would forge a line of the host's console if it reached it raw: a line break, what
+ * the host writes at the start of each line (a timestamp in brackets), then an escape sequence
+ * that turns the terminal red, a bell and a C1 CSI (a one-character escape on some terminals).
+ * The host shows control characters as escapes and indents a message's later lines, so the
+ * log scan (log-forgery.ts) must find neither the timestamp at the start of a line nor a raw
+ * control character.
+ */
+export const FORGED_TIMESTAMP = '[2026-01-01T00:00:00.000Z]';
+export const FORGED_MARK = 'FORGED';
+export const FORGED_LOG_LINE = `\r\n${FORGED_TIMESTAMP} Host started ${FORGED_MARK}\u001b[31m\u0007\u009b2J`;
+/**
+ * The same between the Unicode line and paragraph separators, which editors and log viewers
+ * break lines at. Sent only where it stays out of durable history: Azurite 3.37 answers the
+ * host's history batch with U+2028/U+2029 in it "500 Transaction Failed", so an orchestration
+ * input, event or reason holding them leaves the instance stuck until its messages are poison
+ * (reported with issue #10; not what this proof is about).
+ */
+export const FORGED_LOG_LINE_UNICODE = `\u2028${FORGED_TIMESTAMP} Host started ${FORGED_MARK}\u2029`;
+
 /** Parameter values that are wrong for a container name, and mostly for a blob name too. */
 export const HOSTILE_NAMES: readonly HostileName[] = [
   { what: 'path traversal ..', value: '..', validBlobName: false },
@@ -31,6 +51,9 @@ export const HOSTILE_NAMES: readonly HostileName[] = [
   { what: 'right-to-left override', value: 'gpj.\u202eexe', validBlobName: true },
   { what: 'Arabic script', value: 'صورة', validBlobName: true },
   { what: 'upper case', value: 'SAMPLES', validBlobName: true },
+  { what: 'a forged log line (CR, LF, a timestamp, ESC)', value: FORGED_LOG_LINE, validBlobName: false },
+  // U+2028 is no control character to Azure Storage: a blob may be named so.
+  { what: 'a forged log line between U+2028 and U+2029', value: FORGED_LOG_LINE_UNICODE, validBlobName: true },
 ];
 
 /**

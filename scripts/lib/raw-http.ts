@@ -43,6 +43,22 @@ function requestBytes(port: number, request: RawRequest): Buffer {
   return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), body ?? Buffer.alloc(0)]);
 }
 
+/**
+ * Sends the request and leaves the connection open without reading the answer, for a client
+ * that goes away mid-request: `close()` drops the connection, as a closed laptop or a cancelled curl does.
+ */
+export function openRaw(port: number, request: RawRequest): Promise<{ close(): void }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('error', reject);
+    socket.on('data', () => undefined);
+    socket.once('connect', () => {
+      socket.write(requestBytes(port, request));
+      resolve({ close: () => socket.destroy() });
+    });
+  });
+}
+
 export function sendRaw(port: number, request: RawRequest, timeoutMs = 30_000): Promise<RawAnswer> {
   const bytes = requestBytes(port, request);
   const head = request.method.toUpperCase() === 'HEAD';
