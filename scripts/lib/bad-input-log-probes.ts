@@ -47,7 +47,10 @@ export function logProbes(http: HttpFunction[], subject: Subject | undefined): S
       probe(hello.name, 'a body of raw control characters', { method: 'POST', target: path, headers: { 'Content-Type': 'text/plain' }, body: FORGED_LOG_LINE }),
     );
   }
-  if (subject) probes.push(durableProbe(subject));
+  if (subject) {
+    probes.push(durableProbe(subject, FORGED_LOG_LINE, 'the forged log line'));
+    probes.push(durableProbe(subject, FORGED_LOG_LINE_UNICODE, 'the forged log line between U+2028 and U+2029'));
+  }
   return probes;
 }
 
@@ -55,11 +58,11 @@ export function logProbes(http: HttpFunction[], subject: Subject | undefined): S
  * A live instance suspended, sent an event and terminated, each with the forged text as its
  * reason or name: 202 each time, and the instance ends Terminated with the reason as its output.
  */
-function durableProbe(subject: Subject): Scenario {
-  const reason = query({ reason: FORGED_LOG_LINE });
+function durableProbe(subject: Subject, forged: string, label: string): Scenario {
+  const reason = query({ reason: forged });
   return {
     target: subject.orchestrator,
-    what: 'suspend, an event and terminate with the forged log line as reason and event name: ends Terminated',
+    what: `suspend, an event and terminate with ${label} as reason and event name: ends Terminated`,
     group: 'log-forgery',
     forged: true,
     run: async (context) => {
@@ -69,7 +72,7 @@ function durableProbe(subject: Subject): Scenario {
       // Suspended first: a thumbnail job ends within a second, and a terminate must find it running.
       const steps: Array<[operation: string, query: string, body?: string]> = [
         ['suspend', reason],
-        [`raiseEvent/${encodeURIComponent(FORGED_LOG_LINE)}`, '', JSON.stringify(FORGED_LOG_LINE)],
+        [`raiseEvent/${encodeURIComponent(forged)}`, '', JSON.stringify(forged)],
         ['terminate', reason],
       ];
       for (const [operation, q, body] of steps) {
@@ -81,7 +84,7 @@ function durableProbe(subject: Subject): Scenario {
       if (status?.runtimeStatus !== 'Terminated') {
         throw new ScenarioFailure(`the instance ${id} is ${status?.runtimeStatus ?? 'gone'} 10 s after its terminate, not Terminated`);
       }
-      if (status.output !== FORGED_LOG_LINE) throw new ScenarioFailure(`the instance ${id} was terminated, but its output is ${JSON.stringify(status.output)}, not the reason given`);
+      if (status.output !== forged) throw new ScenarioFailure(`the instance ${id} was terminated, but its output is ${JSON.stringify(status.output)}, not the reason given`);
       return undefined;
     },
   };

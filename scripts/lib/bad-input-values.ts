@@ -29,10 +29,9 @@ export const FORGED_MARK = 'FORGED';
 export const FORGED_LOG_LINE = `\r\n${FORGED_TIMESTAMP} Host started ${FORGED_MARK}\u001b[31m\u0007\u009b2J`;
 /**
  * The same between the Unicode line and paragraph separators, which editors and log viewers
- * break lines at. Sent only where it stays out of durable history: Azurite 3.37 answers the
- * host's history batch with U+2028/U+2029 in it "500 Transaction Failed", so an orchestration
- * input, event or reason holding them leaves the instance stuck until its messages are poison
- * (reported with issue #10; not what this proof is about).
+ * break lines at. Also sent into durable history (a reason, an event): Azurite 3.37 answers a
+ * table transaction holding them raw "500 Transaction Failed", which left such an instance stuck
+ * until the host began to write them as JSON escapes.
  */
 export const FORGED_LOG_LINE_UNICODE = `\u2028${FORGED_TIMESTAMP} Host started ${FORGED_MARK}\u2029`;
 
