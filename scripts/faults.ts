@@ -89,6 +89,14 @@ interface FaultOptions {
   appDir: string;
 }
 
+/**
+ * The jobs face a crash storm: 8 kills within seconds, each handing the work in flight back to
+ * its queue, so one work item can be dequeued more often than the default maxDequeueCount (5)
+ * and become a poison message, as it would in Azure. That phase tests recovery, not poison
+ * handling: it runs with #1063's threshold of 20. The mistakes run with the app's own settings.
+ */
+const CRASH_STORM_SETTINGS = { AzureFunctionsJobHost__extensions__durableTask__storageProvider__maxDequeueCount: '20' };
+
 /** How many of each mistake run at once. */
 const ASYNC_INSTANCES = 3;
 const RUNAWAY_INSTANCES = 1;
@@ -209,7 +217,8 @@ async function runFaults(options: FaultOptions): Promise<FaultRun> {
     await seedImages(blobs, specs);
     // A fixed port: the management URLs stay valid across the host's lives.
     const [port] = await freePorts(1);
-    const host = await FleetHost.start({ connectionString, port: port!, leaseMs: LEASE_MS, appDir: options.appDir });
+    const host = await FleetHost.start({ connectionString, port: port!, leaseMs: LEASE_MS, appDir: options.appDir, env: CRASH_STORM_SETTINGS });
+    let mistakesHost: FleetHost | undefined;
     try {
       const began = performance.now();
       const jobs = await startJobs(host.url, specs, 10);
@@ -247,12 +256,17 @@ async function runFaults(options: FaultOptions): Promise<FaultRun> {
       const wallSeconds = ((watcher.finishedAt ?? performance.now()) - began) / 1000;
       const verdict = await judgeFleet(host.url, blobs, connectionString, jobs);
       const executions = [...host.executions.values()].reduce((a, b) => a + b, 0);
-      const mistakes = await runMistakes(host.url, specs[0]!.container);
-      return { jobs, killed, workersKilled, azuriteRestarts, executions, crashes: host.crashes, wallSeconds, verdict, mistakes, workerExits: host.workerExits };
+      // The mistakes run on a host with the app's own settings: the default maxDequeueCount.
+      await host.stop();
+      mistakesHost = await FleetHost.start({ connectionString, port: port!, leaseMs: LEASE_MS, appDir: options.appDir });
+      const mistakes = await runMistakes(mistakesHost.url, specs[0]!.container);
+      const crashes = [...host.crashes, ...mistakesHost.crashes];
+      return { jobs, killed, workersKilled, azuriteRestarts, executions, crashes, wallSeconds, verdict, mistakes, workerExits: host.workerExits + mistakesHost.workerExits };
     } finally {
       await host.stop();
+      await mistakesHost?.stop();
       // Every life of the host, for whoever has to find out what went wrong.
-      writeFileSync(options.logFile, host.logs());
+      writeFileSync(options.logFile, host.logs() + (mistakesHost ? `\n--- the learner's mistakes ---\n${mistakesHost.logs()}` : ''));
     }
   } finally {
     await storage.stop();
