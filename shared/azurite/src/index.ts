@@ -3,6 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SAVE_INTERVAL_MS } from './save-often.ts';
 
 /**
  * Azurite's well-known development account. It is public (documented by Microsoft) and only
@@ -25,6 +27,12 @@ export interface AzuriteOptions {
    * newer SDKs work against it, and `npm run doctor` turns it on to report the mismatch.
    */
   apiVersionCheck?: boolean;
+  /**
+   * With `location`: how soon Azurite saves what changed, in milliseconds (default
+   * SAVE_INTERVAL_MS, 100; a large database is saved less often, see save-often.ts). By itself
+   * Azurite saves every 5000, so a `kill -9` lost the writes of up to the last 5 s.
+   */
+  saveIntervalMs?: number;
   /** Called with every line Azurite prints; by default its output is kept quiet. */
   onOutput?: (line: string) => void;
 }
@@ -47,6 +55,7 @@ const SERVICES = ['Blob', 'Queue', 'Table'] as const;
 type Service = (typeof SERVICES)[number];
 
 export { freePorts } from './free-ports.ts';
+export { SAVE_INTERVAL_MS } from './save-often.ts';
 
 /** Azurite's endpoints for known ports, before it runs. */
 export function endpointsFor(ports: { blobPort: number; queuePort: number; tablePort: number }): AzuriteEndpoints {
@@ -78,6 +87,9 @@ function azuriteEntryPoint(): string {
   return require.resolve('azurite/dist/src/azurite.js');
 }
 
+/** Azurite's command line with its databases saved within about 100 ms of a change: for data on disk. */
+const SAVING_ENTRY_POINT = fileURLToPath(new URL('./azurite-process.ts', import.meta.url));
+
 /**
  * Starts Azurite from npm in its own process and resolves once all three services listen.
  * Ports default to 0, so runs side by side never collide; the real ports are read from
@@ -85,7 +97,7 @@ function azuriteEntryPoint(): string {
  */
 export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
   const args = [
-    azuriteEntryPoint(),
+    options.location ? SAVING_ENTRY_POINT : azuriteEntryPoint(),
     '--blobPort', String(options.blobPort ?? 0),
     '--queuePort', String(options.queuePort ?? 0),
     '--tablePort', String(options.tablePort ?? 0),
@@ -108,7 +120,11 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     stdio: ['ignore', 'pipe', 'pipe'],
     // Node's on-disk code cache (the folder Node itself uses by default): Azurite is a large
     // program, and every check run starts one; compiled once, it starts about a third faster.
-    env: { NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache'), ...process.env },
+    env: {
+      NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache'),
+      ...process.env,
+      WORKSHOP_AZURITE_SAVE_MS: String(options.saveIntervalMs ?? SAVE_INTERVAL_MS),
+    },
   });
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
