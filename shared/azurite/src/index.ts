@@ -56,6 +56,7 @@ type Service = (typeof SERVICES)[number];
 
 export { freePorts } from './free-ports.ts';
 export { SAVE_INTERVAL_MS } from './save-often.ts';
+export { KeepRunning, KEEP_RUNNING_DEFAULTS, type CrashLoop, type Exiting, type KeepRunningEvent, type KeepRunningOptions } from './keep-running.ts';
 
 /** Azurite's endpoints for known ports, before it runs. */
 export function endpointsFor(ports: { blobPort: number; queuePort: number; tablePort: number }): AzuriteEndpoints {
