@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { KeepRunning, type KeepRunningEvent } from '@workshop/azurite';
 import { spawnHost, type SpawnedHost, type SpawnHostOptions } from '@workshop/host';
 import { dim, red } from './style.ts';
 import { watchTree } from './watch-tree.ts';
@@ -6,69 +7,77 @@ import { watchTree } from './watch-tree.ts';
 /**
  * Keeps the local host running on an app folder and restarts it when the app's sources or
  * settings change, as the Functions host restarts itself when its files change. A save that
- * breaks the app is reported, and the next good save brings the host back.
+ * breaks the app is reported, and the next good save brings the host back. A crash of the app
+ * (an uncaught exception) ends the host; the Functions host would restart its worker, so the
+ * keeper does the same, until the app crashes again and again.
  */
 export class HostRestarter {
   readonly #options: SpawnHostOptions;
-  #host: SpawnedHost | undefined;
+  readonly #keeper: KeepRunning<SpawnedHost>;
   #watcher: { close(): void } | undefined;
   #timer: NodeJS.Timeout | undefined;
   #restarting: Promise<void> = Promise.resolve();
-  #stopping = false;
 
   constructor(options: SpawnHostOptions) {
     this.#options = options;
+    this.#keeper = new KeepRunning({
+      start: () => spawnHost(options),
+      processOf: (host) => host.child,
+      stop: (host) => host.stop(),
+      onEvent: reportCrash,
+      // A function that crashes the host on every call is restarted at every call; only an app
+      // that crashes on its own, right after each start, is a loop.
+      maxStops: 5,
+    });
   }
 
   get host(): SpawnedHost | undefined {
-    return this.#host;
+    return this.#keeper.current;
   }
 
   /** Starts the host; an app that fails to load is reported, and watched until it loads. */
   async start(): Promise<SpawnedHost | undefined> {
-    await this.#spawn();
+    await this.#keeper.start().catch(reportLoadFailure);
     this.#watcher = watchTree(this.#options.appDir, (file) => {
       if (!/^(src[\\/]|host\.json$|local\.settings\.json$|package\.json$)/.test(file)) return;
       // Editors write a file in several steps; wait for the burst to end.
       clearTimeout(this.#timer);
       this.#timer = setTimeout(() => this.#restart(join(this.#options.appDir, file)), 250);
     });
-    return this.#host;
+    return this.host;
   }
 
   #restart(changed: string): void {
     this.#restarting = this.#restarting.then(async () => {
       console.log(dim(`\n${changed} changed: restarting the host…`));
-      const old = this.#host;
-      this.#host = undefined;
-      await old?.stop();
-      await this.#spawn();
+      await this.#keeper.restart().catch(reportLoadFailure);
     });
   }
 
-  async #spawn(): Promise<void> {
-    this.#host = undefined;
-    try {
-      const host = await spawnHost(this.#options);
-      this.#host = host;
-      // A crash of the app (an uncaught exception) ends the host; the Functions host would
-      // restart its worker, so do the same.
-      host.child.once('exit', (code, signal) => {
-        if (this.#host !== host || this.#stopping) return;
-        console.log(red(`The host stopped unexpectedly (${signal ?? `exit code ${code}`}); starting it again, as the Functions host restarts a crashed worker.`));
-        this.#restarting = this.#restarting.then(() => this.#spawn());
-      });
-    } catch (error) {
-      console.log(red(error instanceof Error ? error.message : String(error)));
-      console.log(dim('Fix it and save: the host starts again by itself.'));
-    }
-  }
-
   async stop(): Promise<void> {
-    this.#stopping = true;
     this.#watcher?.close();
     clearTimeout(this.#timer);
     await this.#restarting;
-    await this.#host?.stop();
+    await this.#keeper.stop();
   }
+}
+
+function reportLoadFailure(error: unknown): void {
+  console.log(red(error instanceof Error ? error.message : String(error)));
+  console.log(dim('Fix it and save: the host starts again by itself.'));
+}
+
+function reportCrash(event: KeepRunningEvent<SpawnedHost>): void {
+  if (event.type === 'restarted') return;
+  if (event.type === 'restart failed') {
+    reportLoadFailure(event.error);
+    return;
+  }
+  if (event.crashLoop) {
+    const { stops, withinMs } = event.crashLoop;
+    console.log(red(`The host stopped unexpectedly (${event.how}), ${stops} times within ${withinMs / 1000} s: not starting it again until you save a file.`));
+    console.log(dim('Read the error above, fix it and save: the host starts again by itself.'));
+    return;
+  }
+  console.log(red(`The host stopped unexpectedly (${event.how}); starting it again, as the Functions host restarts a crashed worker.`));
 }
