@@ -41,8 +41,8 @@ async function main(): Promise<void> {
   if (ensureLocalSettings(appDir)) console.log(dim(`Created ${relative(repoRoot, appDir)}/local.settings.json from the example.`));
 
   console.log(dim(`Starting Azurite (Blob ${DEV_PORTS.blobPort}, Queue ${DEV_PORTS.queuePort}, Table ${DEV_PORTS.tablePort}; data in .workshop/azurite)…`));
-  const storage = await startDevStorage();
-  if (storage === 'reused') console.log(dim('Azurite is already running on the default ports: using it.'));
+  const storage = await startDevStorage((line) => console.log(line));
+  if (storage.kind === 'reused') console.log(dim('Azurite is already running on the default ports: using it.'));
   const blobs = BlobServiceClient.fromConnectionString('UseDevelopmentStorage=true');
   await seedSamples(blobs.getContainerClient('samples'));
   await seedPhotos(blobs.getContainerClient(PHOTOS_CONTAINER));
@@ -53,8 +53,8 @@ async function main(): Promise<void> {
   const host = await restarter.start();
 
   const stop = async () => {
-    await restarter.stop();
-    if (storage !== 'reused') await storage.stop();
+    // Together: Ctrl+C reaches Azurite too, and it must not be taken for a crash while the host stops.
+    await Promise.all([restarter.stop(), storage.stop()]);
     process.exit(0);
   };
   process.once('SIGINT', stop);
