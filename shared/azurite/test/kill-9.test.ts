@@ -41,6 +41,11 @@ const clients = (azurite: RunningAzurite) => ({
   container: BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('largemessages'),
 });
 
+const roundClients = (azurite: RunningAzurite, round: number) => ({
+  table: TableClient.fromConnectionString(azurite.connectionString, `History${round}`, { allowInsecureConnection: true }),
+  queue: new QueueClient(azurite.connectionString, `control-${round}`),
+});
+
 /** A task hub's kinds of writes: inserts and deletes of table rows, queue messages and blobs. */
 async function write(azurite: RunningAzurite): Promise<void> {
   const { table, queue, container } = clients(azurite);
@@ -101,6 +106,51 @@ describe('Azurite with its data on disk, killed with kill -9', () => {
       messages: ['TaskCompleted #1'],
       blobs: ['kept.json.gz kept'],
     });
+  });
+
+  // The Durable Task Framework's order, as the engine writes it: a message out (the work), then
+  // a History row, then the message that led to it deleted. On disk after a kill, the last row's
+  // message must still be there, or its orchestration would wait for it for good.
+  it('keeps the order of writes across queues and tables', { timeout: 60_000 }, async () => {
+    const options = await diskAzurite();
+    let azurite = await start(options);
+    for (let round = 0; round < 4; round++) {
+      const { table, queue } = roundClients(azurite, round);
+      await table.createTable();
+      await queue.create();
+      const acked: number[] = [];
+      const killAt = performance.now() + 300 + Math.random() * 700;
+      // Stopped at the kill: the storage SDKs would retry for seconds.
+      const stop = new AbortController();
+      const abortSignal = stop.signal;
+      const writing = (async () => {
+        let previous: { messageId: string; popReceipt: string } | undefined;
+        for (let n = 0; ; n++) {
+          const sent = await queue.sendMessage(String(n), { abortSignal });
+          await table.createEntity({ partitionKey: 'i', rowKey: String(n).padStart(6, '0') }, { abortSignal });
+          if (previous) await queue.deleteMessage(previous.messageId, previous.popReceipt, { abortSignal });
+          previous = sent;
+          acked[n] = performance.now();
+        }
+      })().catch(() => undefined);
+      await wait(killAt - performance.now());
+      await kill9(azurite);
+      stop.abort();
+      await writing;
+      azurite = await start(options);
+
+      const after = roundClients(azurite, round);
+      const rows: number[] = [];
+      for await (const row of after.table.listEntities()) rows.push(Number(row.rowKey));
+      const lastRow = Math.max(-1, ...rows);
+      const messages = (await after.queue.peekMessages({ numberOfMessages: 32 })).peekedMessageItems.map((m) => Number(m.messageText));
+      const lastSafe = acked.filter((at) => at < killAt - 5 * SAVE_INTERVAL_MS).length - 1;
+      expect({ round, lastRow, messages }).toEqual({
+        round,
+        lastRow: expect.toSatisfy((n: number) => n >= lastSafe, `at least ${lastSafe}`),
+        messages: lastRow < 0 ? expect.anything() : expect.arrayContaining([lastRow]),
+      });
+    }
   });
 
   // The same test with saves as rare as Azurite's own (here: none within the test): it loses

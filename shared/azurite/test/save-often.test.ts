@@ -1,5 +1,8 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { saveOften, type LokiConstructor } from '../src/save-often.ts';
 
 // Azurite's own copy of LokiJS, as azurite-process.ts loads it.
@@ -8,114 +11,120 @@ const fromAzurite = createRequire(require.resolve('azurite/dist/src/azurite.js')
 
 interface Collection {
   insert(doc: object): void;
+  count(): number;
 }
 interface Database {
   addCollection(name: string): Collection;
   autosaveDisable(): void;
   close(callback?: () => void): void;
+  serialize(): string;
 }
-type LokiClass = LokiConstructor & (new (name: string, options: object) => Database);
+type LokiClass = LokiConstructor & (new (file: string, options: object) => Database);
 
-/** A LokiJS persistence adapter that records when each save began, and takes `saveMs` to save. */
-class SlowAdapter {
-  readonly saves: number[] = [];
-  readonly saveMs: number;
-  constructor(saveMs: number) {
-    this.saveMs = saveMs;
-  }
-  saveDatabase(_name: string, _serialized: string, callback: (error?: Error) => void): void {
-    this.saves.push(Date.now());
-    setTimeout(() => callback(), this.saveMs);
-  }
-  loadDatabase(_name: string, callback: (data: null) => void): void {
-    callback(null);
-  }
-}
+const INTERVAL_MS = 20;
+let folder: string;
+const open: Database[] = [];
 
-/** A fresh LokiJS, whose prototype saveOften may change, and a database saving itself as Azurite's do. */
-function database(saveMs: number, options?: Parameters<typeof saveOften>[1]) {
+beforeEach(() => {
+  folder = mkdtempSync(join(tmpdir(), 'save-often-'));
+  // Every test gets LokiJS as it comes: saveOften changes its prototype.
+  delete require.cache[fromAzurite.resolve('lokijs')];
+});
+
+afterEach(() => {
+  for (const db of open.splice(0)) db.autosaveDisable();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+/** LokiJS with saveOften, and databases saving themselves to files as Azurite's do. */
+function lokiSavingOften(options: Parameters<typeof saveOften>[1] = {}) {
   const Loki = fromAzurite('lokijs') as LokiClass;
-  saveOften(Loki, options);
-  const adapter = new SlowAdapter(saveMs);
-  // Azurite's options, but for the adapter: `autosave: true, autosaveInterval: 5000`.
-  const db = new Loki('test.json', { adapter, autosave: true, autosaveInterval: 5000 });
-  return { db, adapter, rows: db.addCollection('rows') };
+  saveOften(Loki, { intervalMs: INTERVAL_MS, ...options });
+  return (name: string, dir = folder) => {
+    const file = join(dir, name);
+    // Azurite's options: `persistenceMethod: 'fs', autosave: true, autosaveInterval: 5000`.
+    const db = new Loki(file, { persistenceMethod: 'fs', autosave: true, autosaveInterval: 5000 });
+    open.push(db);
+    return { db, file, rows: db.addCollection('rows') };
+  };
+}
+
+const savedRows = (file: string): number =>
+  existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { collections: { data: unknown[] }[] }).collections[0]!.data.length : -1;
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('Timed out.');
+    await wait(2);
+  }
 }
 
 describe('saveOften', () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-    // Every test gets LokiJS as it comes: saveOften changes its prototype.
-    delete require.cache[fromAzurite.resolve('lokijs')];
-  });
-  afterEach(() => vi.useRealTimers());
-
-  it('saves a change within 100 ms, not 5 s', async () => {
-    const { adapter, rows } = database(1);
-    const start = Date.now();
+  it('saves a change within the interval, not after 5 s', async () => {
+    const { file, rows } = lokiSavingOften()('a.json');
     rows.insert({ n: 1 });
-    await vi.advanceTimersByTimeAsync(150);
-    expect(adapter.saves.map((at) => at - start)).toEqual([100]);
+    const began = Date.now();
+    await until(() => savedRows(file) === 1);
+    expect(Date.now() - began).toBeLessThan(10 * INTERVAL_MS);
   });
 
-  it('does not save an unchanged database', async () => {
-    const { adapter } = database(1);
-    await vi.advanceTimersByTimeAsync(150);
-    // The new collection was a change.
-    expect(adapter.saves).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(10_000);
-    expect(adapter.saves).toHaveLength(1);
+  it('serializes every changed database in the same moment', async () => {
+    const database = lokiSavingOften();
+    const a = database('a.json');
+    const b = database('b.json');
+    // What both databases held at each serialization: in one round, the same.
+    const seen: string[] = [];
+    for (const { db } of [a, b]) {
+      const serialize = db.serialize.bind(db);
+      db.serialize = () => {
+        seen.push(`${a.rows.count()}/${b.rows.count()}`);
+        return serialize();
+      };
+    }
+    // Writes to one database, then the other, each in its own turn, as requests arrive.
+    for (let n = 0; n < 60; n++) {
+      a.rows.insert({ n });
+      await new Promise((resolve) => setImmediate(resolve));
+      b.rows.insert({ n });
+      await wait(1);
+    }
+    await until(() => savedRows(a.file) === 60 && savedRows(b.file) === 60);
+    expect(seen.length).toBeGreaterThanOrEqual(4);
+    expect(seen.length % 2).toBe(0);
+    for (let i = 0; i < seen.length; i += 2) expect(seen[i + 1]).toBe(seen[i]);
   });
 
-  it('saves a slow database less often: at most a fifth of the time goes to saving', async () => {
-    const { adapter, rows } = database(200);
-    const writes = setInterval(() => rows.insert({ n: 1 }), 10);
-    await vi.advanceTimersByTimeAsync(5_000);
-    clearInterval(writes);
-    const gaps = adapter.saves.slice(1).map((at, i) => at - adapter.saves[i]!);
-    // Each save takes 200 ms (and LokiJS's callback 1 ms more), then 4 times as long of rest.
-    expect(new Set(gaps)).toEqual(new Set([201 + 804]));
+  it('does not save an unchanged database again', async () => {
+    const { file, rows } = lokiSavingOften()('a.json');
+    rows.insert({ n: 1 });
+    await until(() => savedRows(file) === 1);
+    rmSync(file);
+    await wait(10 * INTERVAL_MS);
+    expect(existsSync(file)).toBe(false);
   });
 
   it('stops with autosaveDisable, and close still saves what changed', async () => {
-    const { db, adapter, rows } = database(1);
+    const { db, file, rows } = lokiSavingOften()('a.json');
     db.autosaveDisable();
     rows.insert({ n: 1 });
-    await vi.advanceTimersByTimeAsync(1_000);
-    expect(adapter.saves).toHaveLength(0);
-    db.close();
-    await vi.advanceTimersByTimeAsync(10);
-    expect(adapter.saves).toHaveLength(1);
+    await wait(10 * INTERVAL_MS);
+    expect(savedRows(file)).toBe(-1);
+    await new Promise<void>((resolve) => db.close(resolve));
+    expect(savedRows(file)).toBe(1);
   });
 
-  it('does not start again when disabled during a save', async () => {
-    const { db, adapter, rows } = database(50);
-    rows.insert({ n: 1 });
-    await vi.advanceTimersByTimeAsync(120);
-    expect(adapter.saves).toHaveLength(1);
-    db.autosaveDisable();
-    rows.insert({ n: 2 });
-    await vi.advanceTimersByTimeAsync(1_000);
-    expect(adapter.saves).toHaveLength(1);
-  });
-
-  it('reports a failed save and tries again', async () => {
+  it('reports a failed save and saves the change when it can', async () => {
     const errors: unknown[] = [];
-    const { adapter, rows } = database(1, { onError: (error) => errors.push(error) });
-    let fail = true;
-    const save = adapter.saveDatabase.bind(adapter);
-    adapter.saveDatabase = (name, serialized, callback) => {
-      if (!fail) return save(name, serialized, callback);
-      fail = false;
-      adapter.saves.push(Date.now());
-      callback(new Error('disk full'));
-    };
+    const missing = join(folder, 'not-yet');
+    const { file, rows } = lokiSavingOften({ onError: (error) => errors.push(error) })('a.json', missing);
     rows.insert({ n: 1 });
-    await vi.advanceTimersByTimeAsync(150);
-    expect(errors).toEqual([new Error('disk full')]);
-    rows.insert({ n: 2 });
-    await vi.advanceTimersByTimeAsync(150);
-    expect(adapter.saves).toHaveLength(2);
+    await until(() => errors.length > 0);
+    expect(String(errors[0])).toMatch(/ENOENT/);
+    mkdirSync(missing);
+    await until(() => savedRows(file) === 1);
   });
 
   it('refuses intervals that are not positive', () => {
