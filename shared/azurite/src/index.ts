@@ -4,7 +4,6 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SAVE_INTERVAL_MS } from './save-often.ts';
 
 /**
  * Azurite's well-known development account. It is public (documented by Microsoft) and only
@@ -28,11 +27,12 @@ export interface AzuriteOptions {
    */
   apiVersionCheck?: boolean;
   /**
-   * With `location`: how soon Azurite saves what changed, in milliseconds (default
-   * SAVE_INTERVAL_MS, 100; a large database is saved less often, see save-often.ts). By itself
-   * Azurite saves every 5000, so a `kill -9` lost the writes of up to the last 5 s.
+   * With `location`: answer each request only once what it changed is on disk, so a `kill -9`
+   * loses nothing Azurite confirmed (see saved-answers.ts); `npm start` turns it on. Off, Azurite
+   * saves every 5 s, so a `kill -9` loses the confirmed writes of up to the last 5 s; each write
+   * is faster (it does not wait for a save of the whole database, which grows with its tables).
    */
-  saveIntervalMs?: number;
+  saveBeforeAnswering?: boolean;
   /** Called with every line Azurite prints; by default its output is kept quiet. */
   onOutput?: (line: string) => void;
 }
@@ -55,7 +55,6 @@ const SERVICES = ['Blob', 'Queue', 'Table'] as const;
 type Service = (typeof SERVICES)[number];
 
 export { freePorts } from './free-ports.ts';
-export { SAVE_INTERVAL_MS } from './save-often.ts';
 export { KeepRunning, KEEP_RUNNING_DEFAULTS, type CrashLoop, type Exiting, type KeepRunningEvent, type KeepRunningOptions } from './keep-running.ts';
 
 /** Azurite's endpoints for known ports, before it runs. */
@@ -88,7 +87,7 @@ function azuriteEntryPoint(): string {
   return require.resolve('azurite/dist/src/azurite.js');
 }
 
-/** Azurite's command line with its databases saved within about 100 ms of a change: for data on disk. */
+/** Azurite's command line, answering only once a change is on disk: for data on disk. */
 const SAVING_ENTRY_POINT = fileURLToPath(new URL('./azurite-process.ts', import.meta.url));
 
 /**
@@ -98,7 +97,7 @@ const SAVING_ENTRY_POINT = fileURLToPath(new URL('./azurite-process.ts', import.
  */
 export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
   const args = [
-    options.location ? SAVING_ENTRY_POINT : azuriteEntryPoint(),
+    options.location && options.saveBeforeAnswering ? SAVING_ENTRY_POINT : azuriteEntryPoint(),
     '--blobPort', String(options.blobPort ?? 0),
     '--queuePort', String(options.queuePort ?? 0),
     '--tablePort', String(options.tablePort ?? 0),
@@ -121,11 +120,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     stdio: ['ignore', 'pipe', 'pipe'],
     // Node's on-disk code cache (the folder Node itself uses by default): Azurite is a large
     // program, and every check run starts one; compiled once, it starts about a third faster.
-    env: {
-      NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache'),
-      ...process.env,
-      WORKSHOP_AZURITE_SAVE_MS: String(options.saveIntervalMs ?? SAVE_INTERVAL_MS),
-    },
+    env: { NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache'), ...process.env },
   });
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
