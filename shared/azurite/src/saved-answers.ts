@@ -61,7 +61,7 @@ export class SavedDatabases {
   }
 }
 
-type Response = ServerResponse & { [HELD]?: Array<() => void> | 'sent' };
+type Response = ServerResponse & { [HELD]?: Array<() => void> | 'released' };
 const HELD = Symbol('held until saved');
 
 /**
@@ -76,18 +76,18 @@ export function holdAnswersUntilSaved(response: typeof ServerResponse.prototype,
       if (this[HELD] === undefined) {
         const saved = whenSaved();
         if (!saved) {
-          this[HELD] = 'sent';
+          this[HELD] = 'released';
         } else {
           const held: Array<() => void> = [];
           this[HELD] = held;
           void saved.then(() => {
-            this[HELD] = 'sent';
+            this[HELD] = 'released';
             for (const call of held) call();
           });
         }
       }
       const held = this[HELD];
-      if (held === 'sent') return send.apply(this, args);
+      if (held === 'released') return send.apply(this, args);
       held!.push(() => send.apply(this, args));
       // As a stream that took the chunk: write → true (no backpressure while held), end → this.
       return name === 'write' ? true : name === 'end' ? this : undefined;
