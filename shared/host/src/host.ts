@@ -82,6 +82,8 @@ export class HostStartError extends Error {
 
 let started = false;
 
+const STOP_GRACE_MS = 2000;
+
 function bodyLimit(options: HostOptions): number {
   if (options.maxRequestBodySize !== undefined) return options.maxRequestBodySize;
   const fromSetting = Number(process.env.FUNCTIONS_REQUEST_BODY_SIZE_LIMIT);
@@ -272,8 +274,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       stop() {
         stopping ??= (async () => {
           if (durable) await durable.engine.stop();
-          await server.close();
-          // The worker runs the app's appTerminate hooks before it exits.
+          // Requests in flight get 2 s to finish, the worker 2 s for its appTerminate hooks: the
+          // host is done within the 5 s that spawnHost (and npm start) give it before a SIGKILL.
+          await server.close(STOP_GRACE_MS);
           await worker.stop();
         })();
         return stopping;

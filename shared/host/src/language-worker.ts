@@ -27,8 +27,11 @@ export const DEFAULT_WORKER_HEAP_MB = 512;
 /** A worker that stayed up this long has recovered: the next crash restarts it at once again. */
 const HEALTHY_AFTER_MS = 30_000;
 const RESTART_DELAYS_MS = [0, 250, 1000, 2000, 5000];
-/** How long `stop()` lets appTerminate hooks run before the worker is killed. */
-const TERMINATE_GRACE_MS = 5000;
+/**
+ * How long `stop()` lets appTerminate hooks run before the worker is killed: well within the
+ * 5 s that spawnHost gives the host itself, so the host is there to kill a worker that is stuck.
+ */
+const TERMINATE_GRACE_MS = 2000;
 
 /** The worker process died while it ran the invocation. The durable engine retries such work. */
 export class WorkerExitedError extends Error {

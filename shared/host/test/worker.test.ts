@@ -29,6 +29,15 @@ app.http('bad', { methods: ['GET'], authLevel: 'anonymous', handler: ${badHandle
   return host;
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function ping(host: SpawnedHost): Promise<{ pid: number; ppid: number }> {
   const response = await fetch(`${host.url}/api/ping`);
   expect(response.status).toBe(200);
@@ -105,6 +114,26 @@ describe('the Node worker process', () => {
     expect(after.pid).not.toBe(before.pid);
     expect((await blocked).status).toBe(500);
     expect(host.logs()).toMatch(/Language Worker Process exited\. Pid=\d+\. node exited with (signal SIGABRT|code \d+)\. It was running Functions\.bad:/);
+  });
+
+  it('ends a worker stuck in a loop when its host is killed, so no orphan keeps a core busy', async () => {
+    const host = await serve('async () => { console.log("spinning"); for (;;) {} }');
+    const pid = (await host.workerPid())!;
+    void fetch(`${host.url}/api/bad`).catch(() => undefined);
+    await eventually(() => host.logs().includes('spinning'), 10_000, 'the worker to spin');
+    host.kill('SIGKILL');
+    await eventually(() => !isAlive(pid), 10_000, 'the stuck worker to end');
+  });
+
+  it('stops a worker stuck in a loop when its host stops, within the time spawnHost gives the host', async () => {
+    const host = await serve('async () => { console.log("spinning"); for (;;) {} }');
+    const pid = (await host.workerPid())!;
+    void fetch(`${host.url}/api/bad`).catch(() => undefined);
+    await eventually(() => host.logs().includes('spinning'), 10_000, 'the worker to spin');
+    const exit = new Promise<number | null>((resolve) => host.child.once('exit', (code) => resolve(code)));
+    await host.stop();
+    expect(await exit).toBe(0);
+    expect(isAlive(pid)).toBe(false);
   });
 
   it("restarts a worker whose function runs past host.json's functionTimeout, with the real host's messages", async () => {

@@ -6,6 +6,7 @@
 //
 // Started by the host (language-worker.ts) with an IPC channel: `node worker-main.ts <appDir>`.
 
+import { Worker } from 'node:worker_threads';
 import { loadApp, AppLoadError } from './app-loader.ts';
 import { FunctionsCore, installFunctionsCore } from './functions-core.ts';
 import { invoke } from './invoke.ts';
@@ -96,10 +97,25 @@ async function run(core: FunctionsCore, id: number, invocation: WorkerInvocation
   }
 }
 
+/**
+ * The host going away (killed, or crashed) takes its worker with it. The IPC channel's
+ * 'disconnect' says so — unless the app's code blocks the event loop (a loop that never ends),
+ * and then nothing in this thread runs again: a thread of its own notices that the host is gone
+ * (this process has another parent) and ends the process, so no orphan keeps a core busy.
+ */
+function exitWithTheHost(): void {
+  process.once('disconnect', () => process.exit(0));
+  const watchdog = new Worker(
+    `const host = process.ppid;
+     setInterval(() => { if (process.ppid !== host) process.kill(process.pid, 'SIGKILL'); }, 500);`,
+    { eval: true },
+  );
+  watchdog.unref();
+}
+
 async function main(appDir: string): Promise<void> {
   exitOnUncaughtException();
-  // The host going away (killed, or crashed) takes its worker with it, as in Azure.
-  process.once('disconnect', () => process.exit(0));
+  exitWithTheHost();
 
   let core: FunctionsCore;
   try {
