@@ -57,7 +57,7 @@ export class FleetHost {
 
   /**
    * Exits this tool did not ask for (the host crashed by itself), with the host's last lines.
-   * The host is started again after each, as the Functions host restarts a crashed worker.
+   * The host is started again after each, as a machine that died would be replaced.
    */
   get crashes(): readonly string[] {
     return this.#crashes;

@@ -79,5 +79,5 @@ function reportCrash(event: KeepRunningEvent<SpawnedHost>): void {
     console.log(dim('Read the error above, fix it and save: the host starts again by itself.'));
     return;
   }
-  console.log(red(`The host stopped unexpectedly (${event.how}); starting it again, as the Functions host restarts a crashed worker.`));
+  console.log(red(`The host stopped unexpectedly (${event.how}); starting it again; its work goes on from the last checkpoint.`));
 }

@@ -36,7 +36,7 @@ export const KEEP_RUNNING_DEFAULTS = { maxStops: 3, windowMs: 10_000, retryDelay
 
 /**
  * Keeps a process running: when it stops without being asked to (a crash, a `kill -9`), it is
- * started again, as the Functions host restarts a crashed worker; when it keeps stopping, the
+ * started again, as the Functions host restarts its worker; when it keeps stopping, the
  * keeper gives up rather than restart it forever. `restart()` and `stop()` are the stops on
  * purpose, and `restart()` also forgets past crashes, so a fix can start over.
  */

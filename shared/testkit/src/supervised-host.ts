@@ -42,7 +42,7 @@ export class SupervisedHost {
     host.child.once('exit', (code, signal) => {
       if (this.#deliberate || host !== this.#current) return;
       this.#lastCrash = tail(host.logs());
-      this.#restarting = this.#replace(`crashed (exit ${code ?? signal}); restarted, as the Functions host restarts its worker`);
+      this.#restarting = this.#replace(`crashed (exit ${code ?? signal}); restarted, as Azure replaces a machine that died`);
     });
   }
 
