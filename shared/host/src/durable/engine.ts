@@ -62,6 +62,9 @@ export function retryDelayMs(dequeueCount: number): number {
   return Math.min(500 * 2 ** Math.max(0, dequeueCount - 1), 8000);
 }
 
+/** The end of a poison message's reason when its attempts failed. */
+const FAILED_ATTEMPTS = 'Each attempt failed before it could be saved: the host log says why (an episode that failed, a worker process that exited or ran out of memory).';
+
 /** An episode that runs this long is stuck in the orchestrator's code: say so, and how to get out. */
 const SLOW_EPISODE_MS = 10_000;
 
@@ -550,7 +553,7 @@ export class DurableEngine {
     });
     for (const m of ordered) {
       const { Event: event, OrchestrationInstance: target } = m.data.TaskMessage!;
-      const poison = m.dequeueCount > this.#maxDequeueCount ? await this.#storePoison(instanceId, m, 'orchestration') : undefined;
+      const poison = m.dequeueCount > this.#maxDequeueCount ? await this.#storePoison(instanceId, m, 'orchestration', this.#whyPoison(event, state, !!startEvent)) : undefined;
       if (event.EventType === EventType.ExecutionStarted) {
         const isNewExecution = !state.started || (isTerminal(state.status) && target.ExecutionId !== executionId);
         if (isNewExecution && !startEvent) {
@@ -700,7 +703,7 @@ export class DurableEngine {
    * than maxDequeueCount is kept in `{hub}Poison` for review and taken out of circulation. Its
    * consumer learns of it: an orchestration is terminated, an activity fails. Returns the reason.
    */
-  async #storePoison(instanceId: string, m: ReceivedMessage, consumer: 'orchestration' | 'activity'): Promise<string> {
+  async #storePoison(instanceId: string, m: ReceivedMessage, consumer: 'orchestration' | 'activity', why = FAILED_ATTEMPTS): Promise<string> {
     const event = m.data.TaskMessage!.Event;
     // DTFx names a message by its event and task id: the scheduled id for a completion.
     const taskId = answeredId(event) ?? event.EventId;
@@ -708,11 +711,21 @@ export class DurableEngine {
     const outcome = consumer === 'orchestration' ? 'This terminates the orchestration' : 'This fails the activity, as if it had thrown';
     const reason =
       `Queue message ID '${m.messageId}' [${what}] was dequeued ${m.dequeueCount} times, which is greater than the poison message threshold (${this.#maxDequeueCount}). ` +
-      `The message has been moved to the '${this.storage.poisonMessages.tableName}' table for manual review. ${outcome}. ` +
-      'Each attempt failed before it could be saved: the host log says why (an episode that failed, a worker process that exited or ran out of memory).';
+      `The message has been moved to the '${this.storage.poisonMessages.tableName}' table for manual review. ${outcome}. ${why}`;
     await this.storage.storePoisonMessage(m, reason);
     this.#log('error', `PoisonMessageDetected: ${instanceId}: Message [${what}] with ID ${m.messageId} has been dequeued ${m.dequeueCount} times and is now considered poison (maxDequeueCount ${this.#maxDequeueCount}).`);
     return reason;
+  }
+
+  /**
+   * Why a control-queue message kept coming back: it answers a task that storage has no record
+   * of (storage lost writes), or its attempts failed.
+   */
+  #whyPoison(event: HistoryEvent, state: ExecutionState, starting: boolean): string {
+    const id = answeredId(event);
+    if (id === undefined || state.scheduled.has(id)) return FAILED_ATTEMPTS;
+    const held = state.started || starting ? 'the history holds no such task' : 'storage has no history of this instance';
+    return `It answers task #${id}, but ${held}: the storage account lost data (Azurite keeps its last seconds of writes in memory, and a kill -9 loses them).`;
   }
 
   /** Why a message for an instance storage does not know is given up: a lost write, or no such instance. */

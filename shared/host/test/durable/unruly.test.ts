@@ -192,6 +192,20 @@ describe('poison messages', () => {
     expect(row.RawMessage).toBe('this is not JSON');
   });
 
+  it('end a running instance whose answer names a task its history does not hold, saying that storage lost data', async () => {
+    host = await serve({ [MAX_DEQUEUE]: '2' });
+    const { id } = await startOrchestration(host, 'waitsForEvent');
+    await waitForStatus(host, id, (s) => s.runtimeStatus === 'Running');
+    const storage = new TaskHubStorage(azurite.connectionString, HUB);
+    const { executionId } = await storage.loadHistory(id);
+    const answer = newEvent(EventType.TaskCompleted, new Date(), { TaskScheduledId: 7, Result: '"x"' });
+    const target = { InstanceId: id, ExecutionId: executionId! };
+    await storage.send(storage.controlQueueFor(id), { ActivityId: crypto.randomUUID(), SequenceNumber: 0, TaskMessage: { Event: answer, SequenceNumber: 0, OrchestrationInstance: target } });
+    const done = await waitForStatus(host, id, undefined, 30_000);
+    expect(done.runtimeStatus).toBe('Terminated');
+    expect(String(done.output)).toMatch(/\[TaskCompleted#7\] was dequeued 3 times.*It answers task #7, but the history holds no such task: the storage account lost data/);
+  });
+
   it('say that storage lost data when an answer arrives for an instance storage does not know', async () => {
     host = await serve({ [MAX_DEQUEUE]: '2' });
     const storage = new TaskHubStorage(azurite.connectionString, HUB);
