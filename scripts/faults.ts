@@ -59,7 +59,7 @@ interface Kill {
   atProgress: number;
   /** …and this many milliseconds later (once this life of the host has started an activity). */
   delayMs: number;
-  /** Restart Azurite too, while the host is down, before the host starts again. */
+  /** Kill Azurite too (SIGKILL), while the host is down, and start it again before the host. */
   restartAzurite: boolean;
 }
 
@@ -189,17 +189,21 @@ interface MistakesRun {
   wallSeconds: number;
 }
 
-/** Azurite with its data on disk, on ports fixed once: started again, it is the same storage account. */
-async function diskAzurite(dir: string): Promise<{ current(): RunningAzurite; restart(): Promise<void>; stop(): Promise<void> }> {
+/**
+ * Azurite with its data on disk, on ports fixed once: started again, it is the same storage
+ * account. It runs as `npm start` runs it, answering only once a change is saved, so it can be
+ * killed without a word (SIGKILL) and lose nothing it confirmed.
+ */
+async function diskAzurite(dir: string): Promise<{ current(): RunningAzurite; kill(): Promise<void>; stop(): Promise<void> }> {
   const [blobPort, queuePort, tablePort] = await freePorts(3);
-  const options: AzuriteOptions = { location: dir, blobPort: blobPort!, queuePort: queuePort!, tablePort: tablePort! };
+  const options: AzuriteOptions = { location: dir, blobPort: blobPort!, queuePort: queuePort!, tablePort: tablePort!, saveBeforeAnswering: true };
   let azurite = await startAzurite(options);
   return {
     current: () => azurite,
-    // A clean stop (SIGTERM): Azurite saves its data. A SIGKILL could lose writes it had
-    // acknowledged (it saves every few seconds), which would test Azurite, not the engine.
-    restart: async () => {
-      await azurite.stop();
+    kill: async () => {
+      const gone = new Promise((resolve) => azurite.process.once('exit', resolve));
+      azurite.process.kill('SIGKILL');
+      await gone;
       azurite = await startAzurite(options);
     },
     stop: () => azurite.stop(),
@@ -244,11 +248,11 @@ async function runFaults(options: FaultOptions): Promise<FaultRun> {
         await host.kill();
         killed++;
         if (kill.restartAzurite) {
-          await storage.restart();
+          await storage.kill();
           azuriteRestarts++;
         }
         await host.restart();
-        const what = `host kill ${killed}/${options.plan.filter((k) => k.target === 'host').length}${kill.restartAzurite ? ' and Azurite restarted' : ''}`;
+        const what = `host kill ${killed}/${options.plan.filter((k) => k.target === 'host').length}${kill.restartAzurite ? ' and Azurite killed (SIGKILL) and started again' : ''}`;
         console.log(dim(`${what}: ${Math.round(100 * watcher.progress)}% of the thumbnails recorded, ${watcher.ended}/${jobs.length} jobs ended`));
       }
       await watcher.whenAllEnded(options.timeoutMs);
@@ -312,7 +316,7 @@ async function main(): Promise<number | void> {
   printFigures(`Faults: ${run.jobs.length} thumbnail jobs of the lab 06 solution, ${images} images each (seed ${seed})`, [
     ['host kills survived (SIGKILL)', `${run.killed} of ${kills}`, run.killed < kills ? dim('the jobs ended before the last ones') : ''],
     ['worker kills survived (SIGKILL)', `${run.workersKilled} of ${workerKills}`, run.workersKilled < workerKills ? dim('the jobs ended before the last ones') : ''],
-    ['Azurite restarts (data on disk)', `${run.azuriteRestarts} of ${plan.some((kill) => kill.restartAzurite) ? 1 : 0}`],
+    ['Azurite kills (SIGKILL, data on disk)', `${run.azuriteRestarts} of ${plan.some((kill) => kill.restartAzurite) ? 1 : 0}`],
     ['host crashes (not ours)', String(run.crashes.length)],
     ['instances started', String(run.jobs.length)],
     ['completed', String(verdict.completed)],
