@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   // The promises behind the labs, each one command with its figures (issue #6): nothing lost
   // when the host is killed or storage restarts, a clear answer to every bad input, every job
   // of a crowd completed.
-  run('npm run faults -- --ci: every job survives 5 host kills, 3 worker kills and an Azurite kill, each output once; a learner's mistakes end and the host answers throughout', 'scripts/faults.ts', ['--ci']);
+  run('npm run faults -- --ci: every job survives 5 host kills, 3 worker kills and an Azurite kill, each output once; the mistakes of a learner end and the host answers throughout', 'scripts/faults.ts', ['--ci']);
   run('npm run load -- --ci: 100 thumbnail jobs at once, all completed', 'scripts/load.ts', ['--ci']);
   run('npm run bad-input: every bad input of every app answered 4xx with JSON; loopback only; no secret logged; supply chain', 'scripts/bad-input.ts', []);
 
