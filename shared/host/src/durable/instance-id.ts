@@ -1,17 +1,13 @@
 // What an instance id (and an instanceIdPrefix) may be. The extension's own rules come first
 // (DurableClient.StartNewAsync: not empty, no leading '@', no / \ # ? or control characters, at
-// most 256 characters); then what Azure Table storage accepts, since the id becomes the
-// PartitionKey of {Hub}Instances and {Hub}History after key escaping: a key is at most 1 KiB of
-// UTF-16 (512 code units, what Azurite enforces), and escaping makes some characters longer.
+// most 256 characters). The id becomes the PartitionKey of {Hub}Instances and {Hub}History after
+// DTFx's key escaping, which at most doubles it: 512 characters, within a key's 1 KiB of UTF-16.
 // An id storage would refuse is the caller's mistake: 400 here, not a 500 from the table service.
 
 import { ClientError } from './client-error.ts';
-import { escapeKey } from './task-hub-storage.ts';
 
 /** DurableClient.MaxInstanceIdLength. */
 export const MAX_INSTANCE_ID_LENGTH = 256;
-/** Azure Table keys: 1 KiB of UTF-16. */
-export const MAX_TABLE_KEY_LENGTH = 512;
 
 // Characters Azure Table keys may not contain (and the extension's IsInvalidCharacter).
 // eslint-disable-next-line no-control-regex
@@ -31,7 +27,6 @@ export function validateInstanceId(instanceId: string): void {
     throw new ClientError(400, `Instance ID '${shown(instanceId)}' contains invalid characters: '/', '\\', '#', '?' and control characters are not allowed.`);
   }
   if (!instanceId.isWellFormed()) throw new ClientError(400, `Instance ID '${shown(instanceId.toWellFormed())}' contains invalid characters: a lone UTF-16 surrogate.`);
-  checkKeyLength(instanceId, 'Instance ID');
 }
 
 /**
@@ -43,17 +38,5 @@ export function validateInstanceIdPrefix(prefix: string): void {
   if (prefix.length > MAX_INSTANCE_ID_LENGTH) throw new ClientError(400, `${what} is longer than an instance ID can be (${MAX_INSTANCE_ID_LENGTH} characters).`);
   if (KEY_FORBIDDEN.test(prefix) || !prefix.isWellFormed()) {
     throw new ClientError(400, `${what} contains characters no instance ID can contain: '/', '\\', '#', '?', control characters or a lone UTF-16 surrogate.`);
-  }
-  checkKeyLength(prefix, what);
-}
-
-function checkKeyLength(text: string, what: string): void {
-  const key = escapeKey(text);
-  if (key.length > MAX_TABLE_KEY_LENGTH) {
-    throw new ClientError(
-      400,
-      `${what} '${shown(text)}' is too long for storage: it becomes a table key (PartitionKey) of ${key.length} characters, ` +
-        `over Azure Table storage's limit of 1 KiB (${MAX_TABLE_KEY_LENGTH} UTF-16 characters). Characters such as '^' are escaped into longer sequences in keys.`,
-    );
   }
 }
