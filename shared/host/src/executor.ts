@@ -9,6 +9,7 @@ import type { RpcBindingInfo, RpcInvocationResponse, RpcParameterBinding, RpcTyp
 import type { FunctionDefinition, WorkerInvocation } from './worker-protocol.ts';
 import type { BindingData } from './bindings/binding-expressions.ts';
 import { BindingError, type BindingContext, type BindingProvider, type OutputWriter } from './bindings/binding-provider.ts';
+import { HostStoppingError } from './language-worker.ts';
 
 /** Where invocations run: the Node worker (language-worker.ts), or a stand-in in tests. */
 export interface InvocationRunner {
@@ -64,12 +65,37 @@ export function triggerOf(fn: FunctionDefinition): { name: string; binding: RpcB
 
 /** The text of an error as the host prints it: message, then the stack. */
 function describeFailure(err: unknown): string {
-  if (err instanceof BindingError) return err.message;
+  if (err instanceof BindingError || err instanceof HostStoppingError) return err.message;
   if (err instanceof Error) {
+    const failure = orchestratorFailure(err.message);
+    if (failure !== undefined) {
+      const ownStack = err.stack && !err.stack.includes(OUT_OF_PROC_DATA) ? `\nStack: ${err.stack}` : '';
+      return `Result: Failure\nException: ${failure}${ownStack}`;
+    }
     const stack = err.stack && err.stack.includes(err.message) ? err.stack : `${err.name}: ${err.message}\n${err.stack ?? ''}`;
     return `Result: Failure\nException: ${err.message}\nStack: ${stack}`;
   }
   return `Result: Failure\nException: ${String(err)}`;
+}
+
+/** The marker after which the durable SDK appends the orchestrator's whole state to its error. */
+const OUT_OF_PROC_DATA = '$OutOfProcData$:';
+
+/**
+ * The orchestrator's own error, for an orchestrator failure the durable SDK reports as its
+ * message, a marker and the orchestrator's state as JSON (the engine reads that state; a person
+ * reading the log wants the error, not the state); undefined for any other error.
+ */
+function orchestratorFailure(message: string): string | undefined {
+  const at = message.indexOf(OUT_OF_PROC_DATA);
+  if (at < 0) return undefined;
+  try {
+    const state = JSON.parse(message.slice(at + OUT_OF_PROC_DATA.length)) as { error?: unknown };
+    if (typeof state.error === 'string' && state.error !== '') return state.error;
+  } catch {
+    // not the SDK's state after all: the text before the marker says what there is
+  }
+  return message.slice(0, at).trim();
 }
 
 export class FunctionExecutor {

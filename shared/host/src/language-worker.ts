@@ -48,6 +48,14 @@ export class WorkerUnavailableError extends Error {
   override name = 'WorkerUnavailableException';
 }
 
+/** The host is stopping: the invocation ends with it (durable work comes back when the host starts again). */
+export class HostStoppingError extends WorkerUnavailableError {
+  override name = 'HostStoppingException';
+  constructor(functionName?: string) {
+    super(`The host is stopping${functionName ? `: Functions.${functionName} was cut short` : ''}; durable work comes back when it starts again.`);
+  }
+}
+
 export type WorkerLog = (entry: { level: RpcLogLevel; category: RpcLogCategory; message: string; functionName?: string; invocationId?: string }) => void;
 
 export interface LanguageWorkerOptions {
@@ -200,7 +208,7 @@ export class LanguageWorker {
    * load error.
    */
   async invoke(fn: FunctionDefinition, invocation: Omit<WorkerInvocation, 'functionId'>): Promise<RpcInvocationResponse> {
-    if (this.#stopping) throw new WorkerUnavailableError('The host is stopping.');
+    if (this.#stopping) throw new HostStoppingError(fn.name);
     return new Promise<RpcInvocationResponse>((resolve, reject) => {
       const message = { ...invocation, functionId: fn.id };
       const pending: Pending = { functionName: fn.name, invocationId: invocation.invocationId, message, resolve, reject, timer: undefined, started: false, redispatched: 0 };
@@ -234,6 +242,7 @@ export class LanguageWorker {
   /** A worker died under an invocation: one it never started goes to the next worker; one it ran fails. */
   #retryOrFail(pending: Pending, reason: string): void {
     if (pending.timer) clearTimeout(pending.timer);
+    if (this.#stopping) return pending.reject(new HostStoppingError(pending.functionName));
     if (!pending.started && pending.redispatched < MAX_REDISPATCH && !this.#stopping) {
       pending.redispatched++;
       void this.#dispatch(pending);
@@ -358,7 +367,7 @@ export class LanguageWorker {
     this.#crashes++;
     // Invocations that arrive meanwhile wait for the new worker.
     const ready = new Promise<WorkerProcess>((resolve, reject) => {
-      this.#abortRestart = () => reject(new WorkerUnavailableError('The host is stopping.'));
+      this.#abortRestart = () => reject(new HostStoppingError());
       this.#restartTimer = setTimeout(() => {
         this.#restartTimer = undefined;
         this.#abortRestart = undefined;

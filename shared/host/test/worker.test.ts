@@ -136,6 +136,18 @@ describe('the Node worker process', () => {
     expect(isAlive(pid)).toBe(false);
   });
 
+  it('on Ctrl+C (SIGINT to the whole process group) leaves the worker to the host, which stops it without calling it a crash', async () => {
+    const host = await serve('async () => ({ body: "ok" })');
+    const pid = (await host.workerPid())!;
+    process.kill(pid, 'SIGINT');
+    expect((await ping(host)).pid, 'the same worker answers after its SIGINT').toBe(pid);
+    const exit = new Promise<number | null>((resolve) => host.child.once('exit', (code) => resolve(code)));
+    host.kill('SIGINT');
+    expect(await exit).toBe(0);
+    expect(isAlive(pid)).toBe(false);
+    expect(host.logs()).not.toMatch(/Language Worker Process exited|Starting a new Node worker/);
+  });
+
   it("restarts a worker whose function runs past host.json's functionTimeout, with the real host's messages", async () => {
     const host = await serve('async () => { for (;;) {} }', { hostJson: { functionTimeout: '00:00:01' } });
     const response = await fetch(`${host.url}/api/bad`);

@@ -62,6 +62,12 @@ export function retryDelayMs(dequeueCount: number): number {
   return Math.min(500 * 2 ** Math.max(0, dequeueCount - 1), 8000);
 }
 
+/** A message as the end of a log line: with one full stop. */
+function sentence(text: string | null | undefined): string {
+  const trimmed = String(text ?? '').trimEnd();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
 /** The end of a poison message's reason when its attempts failed. */
 const FAILED_ATTEMPTS = 'Each attempt failed before it could be saved: the host log says why (an episode that failed, a worker process that exited or ran out of memory).';
 
@@ -500,7 +506,9 @@ export class DurableEngine {
           // Nothing was deleted: the messages come back and the episode is retried, until they are poison.
           const attempt = Math.max(...batch.map((m) => m.dequeueCount));
           const retry = `will be retried (attempt ${attempt}; after ${this.#maxDequeueCount} its messages are poison and the instance is terminated)`;
-          if (err instanceof EpisodeAbortedError) {
+          if (this.#stopped) {
+            this.#log('information', `Orchestration episode of instance ${instanceId} was cut short: the host is stopping. Its messages come back when it starts again.`);
+          } else if (err instanceof EpisodeAbortedError) {
             this.#log('error', `Orchestration episode of instance ${instanceId} was aborted and ${retry}: ${err.message}`);
           } else {
             this.#log('error', `Orchestration episode of instance ${instanceId} failed and ${retry}: ${(err as Error).stack ?? String(err)}`);
@@ -799,7 +807,7 @@ export class DurableEngine {
         newEvents.push(newEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: OrchestrationStatus.Terminated, Result: reason }));
         status = 'Terminated';
         Object.assign(columns, { Output: reason, CompletedTime: now });
-        this.#log('information', `${name} (${instanceId}) was terminated${reason ? `: ${reason}` : ''}.`);
+        this.#log('information', `${name} (${instanceId}) was terminated${reason ? `: ${sentence(reason)}` : '.'}`);
         if (parent) outbound.push(() => this.#notifyParent(parent, self, 'Failed', reason, `The sub-orchestration ${instanceId} was terminated.`));
         break;
       }
@@ -944,7 +952,7 @@ export class DurableEngine {
         Object.assign(columns, { Output: completion.result, CompletedTime: now });
         this.#log(
           completion.status === 'Completed' ? 'information' : 'error',
-          `${name} (${instanceId}) ${completion.status === 'Completed' ? 'completed' : `failed: ${completion.result}`}.`,
+          `${name} (${instanceId}) ${completion.status === 'Completed' ? 'completed.' : `failed: ${sentence(completion.result)}`}`,
         );
         if (parent) {
           outbound.push(() => this.#notifyParent(parent, self, completion.status === 'Completed' ? 'Completed' : 'Failed', completion.result, completion.details ?? null));
@@ -989,7 +997,7 @@ export class DurableEngine {
         'warning',
         `Orchestration ${name} (${instanceId}) has run for ${SLOW_EPISODE_MS / 1000} s in one episode. Orchestrator code only decides what comes next, which takes ` +
           `milliseconds: is there a loop that never yields? The host restarts the worker ${timeout} and tries again. To stop it now, terminate the instance ` +
-          '(its terminatePostUri), then restart the host (Ctrl+C, then npm start): the termination is handled before the orchestrator runs again.',
+          '(its terminatePostUri), then restart the host (Ctrl+C, then the same npm start command): the termination is handled before the orchestrator runs again.',
       );
     }, SLOW_EPISODE_MS);
     timer.unref();

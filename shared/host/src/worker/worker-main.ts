@@ -116,6 +116,9 @@ function exitWithTheHost(): void {
 async function main(appDir: string): Promise<void> {
   exitOnUncaughtException();
   exitWithTheHost();
+  // Ctrl+C in a terminal reaches the whole process group, this worker too: the host stops it
+  // (appTerminate hooks, then exit), so it does not die first and look like a crash.
+  process.on('SIGINT', () => undefined);
 
   let core: FunctionsCore;
   try {
