@@ -49,7 +49,9 @@ function describe(params: Record<string, string>): string {
     value.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   const query = Object.entries(params).map(([key, value]) => `${key}=${visible(value)}`).join('&');
   const text = `GET /api/images?${query}`;
-  return text.length > 90 ? `${text.slice(0, 87)}...` : text;
+  if (text.length > 90) return `${text.slice(0, 87)}...`;
+  // A name that ends in a dot would read like the end of the sentence.
+  return text.endsWith('.') ? `${text} (the dot is part of the name)` : text;
 }
 
 async function jsonOf(res: Response, what: string): Promise<Record<string, unknown>> {
@@ -128,7 +130,7 @@ check(
 check(
   'a parameter sent twice arrives as one value, joined with commas, and is checked as a whole',
   {
-    hint: 'Nothing new to write: the host joins ?blob=a.jpg&blob=b.jpg into "a.jpg,b.jpg", queryParam returns that value, and the name checks judge it (a comma is fine in a blob name, not in a container name).',
+    hint: 'Nothing new to write: this passes once Steps 2 to 5 are done. The host joins ?blob=a.jpg&blob=b.jpg into "a.jpg,b.jpg", queryParam returns that value, and the name checks of Step 4 judge it: a comma is fine in a blob name, not in a container name.',
     guide: `${GUIDE}#step-2-read-the-query-parameters`,
   },
   async () => {
@@ -241,7 +243,7 @@ check(
 check(
   'checkBlobName accepts valid names and rejects the rest, with a reason',
   {
-    hint: 'checkBlobName(name) returns { valid: true } or { valid: false, reason }. "." and ".." are only a problem as whole segments: "a..b.jpg" and ".hidden" are fine; a dot at the very end is not.',
+    hint: 'checkBlobName(name) returns { valid: true } or { valid: false, reason }. "." and ".." are only a problem as whole segments (between slashes or backslashes): "a..b.jpg" and ".hidden" are fine. A dot, a slash or a backslash at the very end is not.',
     guide: `${GUIDE}#step-4-validate-the-names`,
   },
   async () => {
