@@ -17,6 +17,7 @@ import { EventType, eventTypeName, newEvent, OrchestrationStatus, type HistoryEv
 import { EpisodeAbortedError, invokeActivity, invokeOrchestrator, orchestratorPayload } from './invokers.ts';
 import { DEFAULT_MAX_DEQUEUE_COUNT } from './durable-config.ts';
 import { formatTimeSpan } from '../language-worker.ts';
+import { escapeControlCharacters } from '../console-log.ts';
 import { CRASH_AFTER_ACTIVITY_SETTING, crashAfterActivities, crashNow, shouldCrashAfter } from './fault-injection.ts';
 import { decideEpisode, describeWork, type Decision } from './replay.ts';
 import { kilobytes, MessageTooLargeError, QUEUE_MESSAGE_LIMIT_BYTES, type MessageData, type ReceivedMessage, type TaskHubStorage } from './task-hub-storage.ts';
@@ -807,7 +808,8 @@ export class DurableEngine {
         newEvents.push(newEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: OrchestrationStatus.Terminated, Result: reason }));
         status = 'Terminated';
         Object.assign(columns, { Output: reason, CompletedTime: now });
-        this.#log('information', `${name} (${instanceId}) was terminated${reason ? `: ${sentence(reason)}` : '.'}`);
+        // A reason comes from a request: one line, whatever it holds (the console escapes the rest).
+        this.#log('information', `${name} (${instanceId}) was terminated${reason ? `: ${sentence(escapeControlCharacters(reason))}` : '.'}`);
         if (parent) outbound.push(() => this.#notifyParent(parent, self, 'Failed', reason, `The sub-orchestration ${instanceId} was terminated.`));
         break;
       }

@@ -173,6 +173,20 @@ describe('line and paragraph separators (U+2028, U+2029)', () => {
   });
 });
 
+describe('a terminate reason with a forged log line in it (issue #10, case 4)', () => {
+  it('is logged on one line, its control characters escaped, and kept as it was given', async () => {
+    host = await serve();
+    const forged = 'bye\n[2026-01-01T00:00:00.000Z] Host started FORGED\u001b[31m';
+    const { id, terminatePostUri } = await startOrchestration(host, 'waitsForEvent');
+    await waitForStatus(host, id, (s) => s.runtimeStatus === 'Running');
+    expect((await fetch(terminatePostUri!.replace('{text}', encodeURIComponent(forged)), { method: 'POST' })).status).toBe(202);
+    expect(await waitForStatus(host, id)).toMatchObject({ runtimeStatus: 'Terminated', output: forged });
+    await waitForLog(host, `(${id}) was terminated: bye\\n[2026-01-01T00:00:00.000Z] Host started FORGED\\x1b[31m.`);
+    expect(host.logs()).not.toMatch(/^\s*\[2026-01-01T00:00:00\.000Z\]/m);
+    expect(host.logs()).not.toContain('\u001b');
+  });
+});
+
 describe('poison messages', () => {
   it('fail an activity that takes its worker down every time, and the orchestrator can catch it', async () => {
     host = await serve({ [MAX_DEQUEUE]: '2' });
