@@ -1,9 +1,8 @@
 import { Buffer } from 'node:buffer';
-import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { check, startLabApp, type LabApp } from '@workshop/testkit';
-import { sampleImage } from '@workshop/samples';
+import { jpegWithPixels, pngClaiming, sampleImage } from '@workshop/samples';
 
 const GUIDE = 'labs/04-resize-sharp/README.md';
 const THUMBNAILS = 'thumbnails';
@@ -64,49 +63,6 @@ async function thumbnailOf(res: Response, what: string): Promise<ThumbnailAnswer
   }
   expect(body.contentType, `${what}: "contentType"`).toBe('image/webp');
   return body as unknown as ThumbnailAnswer;
-}
-
-/**
- * A JPEG whose header is fine and whose pixel data is noise: `jpeg` up to the end of its SOS
- * segment (where the compressed pixels start), then `length` bytes from a seeded generator, so
- * every run sends the very same bytes — or `length` zero bytes, as a disk or a copy that gave up
- * half-way leaves a file.
- */
-function noisyJpeg(jpeg: Buffer, length: number, fill: 'noise' | 'zeros' = 'noise'): Buffer {
-  let at = 2; // after SOI; every segment is FF xx, then a 2-byte length that counts itself
-  while (at + 4 <= jpeg.length && !(jpeg[at] === 0xff && jpeg[at + 1] === 0xda)) at += 2 + jpeg.readUInt16BE(at + 2);
-  const header = jpeg.subarray(0, at + 2 + jpeg.readUInt16BE(at + 2));
-  const noise = Buffer.alloc(length);
-  let seed = 1;
-  for (let i = 0; fill === 'noise' && i < length; i++) {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
-    noise[i] = (t ^ (t >>> 14)) >>> 24;
-  }
-  return Buffer.concat([header, noise]);
-}
-
-/** A tiny, valid PNG whose header claims `width` × `height` pixels (1-bit grey); its data holds one row. */
-function pngClaiming(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13); // bit depth 1, colour type 0 (grey), deflate, no filter, no interlace
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 1;
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(Buffer.alloc(1 + Math.ceil(width / 8)))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
 }
 
 describe('with Azurite and the sample images', () => {
@@ -293,7 +249,7 @@ describe('with Azurite and the sample images', () => {
     },
     async () => {
       const noise = 16_384;
-      const noisy = noisyJpeg((await sampleImage('photo.jpg')).bytes, noise);
+      const noisy = jpegWithPixels((await sampleImage('photo.jpg')).bytes, noise, 'noise');
       await app.blobs.getContainerClient('samples').getBlockBlobClient('noisy.jpg').uploadData(noisy, { blobHTTPHeaders: { blobContentType: 'image/jpeg' } });
       const what = `GET /api/thumbnails?container=samples&blob=noisy.jpg (photo.jpg's header, then ${noise} bytes of noise)`;
       const res = await thumbnails({ container: 'samples', blob: 'noisy.jpg' });
@@ -311,7 +267,7 @@ describe('with Azurite and the sample images', () => {
     },
     async () => {
       const zeros = 16_384;
-      const blank = noisyJpeg((await sampleImage('photo.jpg')).bytes, zeros, 'zeros');
+      const blank = jpegWithPixels((await sampleImage('photo.jpg')).bytes, zeros, 'zeros');
       await app.blobs.getContainerClient('samples').getBlockBlobClient('zeroed.jpg').uploadData(blank, { blobHTTPHeaders: { blobContentType: 'image/jpeg' } });
       const what = `GET /api/thumbnails?container=samples&blob=zeroed.jpg (photo.jpg's header, then ${zeros} zero bytes)`;
       const res = await thumbnails({ container: 'samples', blob: 'zeroed.jpg' });

@@ -294,9 +294,9 @@ function arrow(width: number, height: number): Buffer {
  * what decoding it would. Every row is a filter byte plus width/8 zero bytes; zlib squeezes
  * the whole lot into a few kilobytes.
  */
-function bombPng(width: number, height: number): Buffer {
+function bombPng(width: number, height: number, rows = height): Buffer {
   const rowBytes = 1 + Math.ceil(width / 8);
-  const idat = deflateSync(Buffer.alloc(rowBytes * height), { level: 9 });
+  const idat = deflateSync(Buffer.alloc(rowBytes * rows), { level: 9 });
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
@@ -313,6 +313,14 @@ function bombPng(width: number, height: number): Buffer {
   ]);
 }
 
+/**
+ * A tiny PNG whose header claims `width` × `height` pixels (1-bit grey) while its data holds one
+ * row: a header check must refuse it, since its size says nothing (100000 × 100000 in 92 bytes).
+ */
+export function pngClaiming(width: number, height: number): Buffer {
+  return bombPng(width, height, 1);
+}
+
 function pngChunk(type: string, data: Buffer): Buffer {
   const length = Buffer.alloc(4);
   length.writeUInt32BE(data.length);
@@ -321,3 +329,5 @@ function pngChunk(type: string, data: Buffer): Buffer {
   crc.writeUInt32BE(crc32(body));
   return Buffer.concat([length, body, crc]);
 }
+
+export { jpegWithPixels } from './hostile-images.ts';
