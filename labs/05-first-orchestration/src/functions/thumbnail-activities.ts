@@ -37,7 +37,9 @@ export async function makeThumbnailActivity(request: ThumbnailRequest, context: 
   const { container, blob, width } = request;
   const target = thumbnailName(container, blob, width);
   const targetCheck = checkBlobName(target);
-  if (!targetCheck.valid) throw new StorageError(400, `The blob name is too long to name its thumbnail. ${targetCheck.reason}`);
+  if (!targetCheck.valid) {
+    throw new StorageError(400, `The blob name is too long to name its thumbnail. ${targetCheck.reason}`);
+  }
 
   // TODO Step 2: do what lab 04's /api/thumbnails does, for one image:
   //   const source = await readBlob(container, blob);
@@ -46,7 +48,9 @@ export async function makeThumbnailActivity(request: ThumbnailRequest, context: 
   //   → return { source: blob, blob: target, width: thumbnail.width, height: thumbnail.height, bytes: <thumbnail size in bytes> }
   //   Catch nothing: when the image is bad, the error goes back to the orchestrator.
   context.log(`makeThumbnail ${container}/${blob} at width ${width} → ${THUMBNAIL_CONTAINER}/${target}`);
-  throw new ImageError(501, 'Not implemented yet: the activity makeThumbnail in src/functions/thumbnail-activities.ts (lab 05, Step 2).');
+  throw new ImageError(
+    501, 'Not implemented yet: the activity makeThumbnail in src/functions/thumbnail-activities.ts (lab 05, Step 2).',
+  );
 }
 
 /**

@@ -1,4 +1,10 @@
-import { app, type HttpRequest, type HttpResponse, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import {
+  app,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpResponseInit,
+  type InvocationContext,
+} from '@azure/functions';
 import * as df from 'durable-functions';
 import { nonBlank, queryParam } from '../lib/query.ts';
 import { parseScaleBy, SCALE_ORCHESTRATOR, type ScaleJob } from '../lib/scale-settings.ts';

@@ -41,7 +41,9 @@ export interface Thumbnail {
   readonly contentType: string;
 }
 
-export type WidthResult = { readonly ok: true; readonly width: number } | { readonly ok: false; readonly reason: string };
+export type WidthResult =
+  | { readonly ok: true; readonly width: number }
+  | { readonly ok: false; readonly reason: string };
 
 /** `?width=`: absent or blank → 200; otherwise a whole number from 16 to 1024. */
 export function parseWidth(value: string | undefined): WidthResult {

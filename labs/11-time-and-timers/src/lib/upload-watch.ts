@@ -45,7 +45,9 @@ export interface WatchState extends UploadWatch {
 export type WatchInput = UploadWatch | WatchState;
 
 /** An orchestration's input, checked: a new watch or a later execution's state, or what is wrong with it. */
-export type WatchInputCheck = { readonly valid: true; readonly input: WatchInput } | { readonly valid: false; readonly reason: string };
+export type WatchInputCheck =
+  | { readonly valid: true; readonly input: WatchInput }
+  | { readonly valid: false; readonly reason: string };
 
 /**
  * Checks a watch, whoever started it. upload-watches.ts builds it from the query string, but
@@ -56,7 +58,9 @@ export type WatchInputCheck = { readonly valid: true; readonly input: WatchInput
  */
 export function checkWatchInput(input: unknown): WatchInputCheck {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return invalidWatch('The watch must be a JSON object, such as {"container":"uploads","blob":"cat.jpg","width":200}.');
+    return invalidWatch(
+      'The watch must be a JSON object, such as {"container":"uploads","blob":"cat.jpg","width":200}.',
+    );
   }
   const { container, blob, width, startedAt, giveUpAt, checks } = input as Record<string, unknown>;
   if (typeof container !== 'string' || typeof blob !== 'string') {
@@ -66,7 +70,9 @@ export function checkWatchInput(input: unknown): WatchInputCheck {
     if (!name.valid) return invalidWatch(name.reason);
   }
   if (container === THUMBNAIL_CONTAINER) {
-    return invalidWatch(`The container "${THUMBNAIL_CONTAINER}" holds the thumbnails themselves. Watch the container of the originals.`);
+    return invalidWatch(
+      `The container "${THUMBNAIL_CONTAINER}" holds the thumbnails themselves. Watch the container of the originals.`,
+    );
   }
   if (typeof width !== 'number' || !Number.isInteger(width) || width < MIN_WIDTH || width > MAX_WIDTH) {
     return invalidWatch(`The width must be a whole number from ${MIN_WIDTH} to ${MAX_WIDTH} (pixels).`);
@@ -80,13 +86,17 @@ export function checkWatchInput(input: unknown): WatchInputCheck {
   const start = typeof startedAt === 'string' ? Date.parse(startedAt) : Number.NaN;
   const end = typeof giveUpAt === 'string' ? Date.parse(giveUpAt) : Number.NaN;
   if (typeof startedAt !== 'string' || typeof giveUpAt !== 'string' || Number.isNaN(start) || Number.isNaN(end)) {
-    return invalidWatch('A watch that goes on must carry "startedAt" and "giveUpAt" as dates, such as "2026-11-27T09:30:00.000Z".');
+    return invalidWatch(
+      'A watch that goes on must carry "startedAt" and "giveUpAt" as dates, such as "2026-11-27T09:30:00.000Z".',
+    );
   }
   if (end < start || end - start > GIVE_UP_AFTER_MS) {
     return invalidWatch(`"giveUpAt" must be at most ${GIVE_UP_AFTER_MS / 60_000} minutes after "startedAt".`);
   }
   if (typeof checks !== 'number' || !Number.isInteger(checks) || checks < 0) {
-    return invalidWatch('A watch that goes on must carry "checks", the number of times it looked: a whole number from 0.');
+    return invalidWatch(
+      'A watch that goes on must carry "checks", the number of times it looked: a whole number from 0.',
+    );
   }
   return { valid: true, input: { ...watch, startedAt, giveUpAt, checks } };
 }

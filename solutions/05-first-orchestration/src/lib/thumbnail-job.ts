@@ -20,7 +20,9 @@ export interface ThumbnailJob {
 }
 
 /** An orchestration's input, checked: the job, or the first thing wrong with it. */
-export type ThumbnailJobCheck = { readonly valid: true; readonly job: ThumbnailJob } | { readonly valid: false; readonly reason: string };
+export type ThumbnailJobCheck =
+  | { readonly valid: true; readonly job: ThumbnailJob }
+  | { readonly valid: false; readonly reason: string };
 
 /**
  * Checks a job, whoever sent it. thumbnail-jobs.ts builds its job from the query string, but
@@ -33,11 +35,15 @@ export function checkThumbnailJob(input: unknown): ThumbnailJobCheck {
     return invalidJob('The job must be a JSON object, such as {"container":"samples","width":200}.');
   }
   const { container, width } = input as Record<string, unknown>;
-  if (typeof container !== 'string') return invalidJob('The job must name its container: "container" must be a string.');
+  if (typeof container !== 'string') {
+    return invalidJob('The job must name its container: "container" must be a string.');
+  }
   const name = checkContainerName(container);
   if (!name.valid) return invalidJob(name.reason);
   if (container === THUMBNAIL_CONTAINER) {
-    return invalidJob(`The container "${THUMBNAIL_CONTAINER}" holds the thumbnails themselves. Pass the container of the originals.`);
+    return invalidJob(
+      `The container "${THUMBNAIL_CONTAINER}" holds the thumbnails themselves. Pass the container of the originals.`,
+    );
   }
   if (typeof width !== 'number' || !Number.isInteger(width) || width < MIN_WIDTH || width > MAX_WIDTH) {
     return invalidJob(`The width must be a whole number from ${MIN_WIDTH} to ${MAX_WIDTH} (pixels).`);

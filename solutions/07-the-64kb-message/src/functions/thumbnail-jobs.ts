@@ -1,4 +1,10 @@
-import { app, type HttpRequest, type HttpResponse, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import {
+  app,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpResponseInit,
+  type InvocationContext,
+} from '@azure/functions';
 import * as df from 'durable-functions';
 import { containerExists, StorageError } from '../lib/blob-storage.ts';
 import { nonBlank, queryParam } from '../lib/query.ts';

@@ -48,7 +48,9 @@ export async function makeThumbnailActivity(request: ThumbnailRequest, context: 
   try {
     const target = thumbnailName(container, blob, width);
     const targetCheck = checkBlobName(target);
-    if (!targetCheck.valid) throw new StorageError(400, `The blob name is too long to name its thumbnail. ${targetCheck.reason}`);
+    if (!targetCheck.valid) {
+      throw new StorageError(400, `The blob name is too long to name its thumbnail. ${targetCheck.reason}`);
+    }
 
     const source = await readBlob(container, blob);
     const thumbnail = await makeThumbnail(source.bytes, width);

@@ -44,7 +44,9 @@ function isScaleBy(value: unknown): value is number {
 }
 
 /** An orchestration's input, checked: the job, or what is wrong with it. */
-export type ScaleJobCheck = { readonly valid: true; readonly job: ScaleJob } | { readonly valid: false; readonly reason: string };
+export type ScaleJobCheck =
+  | { readonly valid: true; readonly job: ScaleJob }
+  | { readonly valid: false; readonly reason: string };
 
 /**
  * Checks a scale job, whoever sent it. scale-jobs.ts checks ?by= with parseScaleBy, but the

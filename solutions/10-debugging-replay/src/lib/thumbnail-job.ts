@@ -29,7 +29,9 @@ export interface ThumbnailJob {
 export const JOB_EXPIRES_AFTER_MS = 60 * 60 * 1000;
 
 /** An orchestration's input, checked: the job, or the first thing wrong with it. */
-export type ThumbnailJobCheck = { readonly valid: true; readonly job: ThumbnailJob } | { readonly valid: false; readonly reason: string };
+export type ThumbnailJobCheck =
+  | { readonly valid: true; readonly job: ThumbnailJob }
+  | { readonly valid: false; readonly reason: string };
 
 /**
  * Checks a job, whoever sent it. thumbnail-jobs.ts builds its job from the query string, but
@@ -39,14 +41,20 @@ export type ThumbnailJobCheck = { readonly valid: true; readonly job: ThumbnailJ
  */
 export function checkThumbnailJob(input: unknown): ThumbnailJobCheck {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return invalidJob('The job must be a JSON object, such as {"container":"samples","width":200,"batchSize":10,"requestedAt":"2026-11-27T09:30:00.000Z"}.');
+    return invalidJob(
+      'The job must be a JSON object, such as {"container":"samples","width":200,"batchSize":10,"requestedAt":"2026-11-27T09:30:00.000Z"}.',
+    );
   }
   const { container, width, batchSize, requestedAt } = input as Record<string, unknown>;
-  if (typeof container !== 'string') return invalidJob('The job must name its container: "container" must be a string.');
+  if (typeof container !== 'string') {
+    return invalidJob('The job must name its container: "container" must be a string.');
+  }
   const name = checkContainerName(container);
   if (!name.valid) return invalidJob(name.reason);
   if (container === THUMBNAIL_CONTAINER) {
-    return invalidJob(`The container "${THUMBNAIL_CONTAINER}" holds the thumbnails themselves. Pass the container of the originals.`);
+    return invalidJob(
+      `The container "${THUMBNAIL_CONTAINER}" holds the thumbnails themselves. Pass the container of the originals.`,
+    );
   }
   if (typeof width !== 'number' || !Number.isInteger(width) || width < MIN_WIDTH || width > MAX_WIDTH) {
     return invalidJob(`The width must be a whole number from ${MIN_WIDTH} to ${MAX_WIDTH} (pixels).`);
@@ -54,7 +62,9 @@ export function checkThumbnailJob(input: unknown): ThumbnailJobCheck {
   // batchSize 0 would never get past the first batch: batches() would loop until memory runs out.
   if (!isBatchSize(batchSize)) return invalidJob(BATCH_SIZE_RULE);
   if (typeof requestedAt !== 'string' || Number.isNaN(Date.parse(requestedAt))) {
-    return invalidJob('The job must say when it was requested: "requestedAt" must be a date such as "2026-11-27T09:30:00.000Z".');
+    return invalidJob(
+      'The job must say when it was requested: "requestedAt" must be a date such as "2026-11-27T09:30:00.000Z".',
+    );
   }
   // A new object: fields the job does not know are left behind.
   return { valid: true, job: { container, width, batchSize, requestedAt } };
@@ -154,13 +164,17 @@ export function manifestName(createdAt: string, runId: string): string {
  */
 export function batches<T>(items: readonly T[], size: number): T[][] {
   // With a size below 1 (or not a whole number) the loop below would never end.
-  if (!Number.isInteger(size) || size < 1) throw new RangeError(`The batch size must be a whole number of at least 1, not ${size}.`);
+  if (!Number.isInteger(size) || size < 1) {
+    throw new RangeError(`The batch size must be a whole number of at least 1, not ${size}.`);
+  }
   const result: T[][] = [];
   for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
   return result;
 }
 
-export type BatchSizeResult = { readonly ok: true; readonly batchSize: number } | { readonly ok: false; readonly reason: string };
+export type BatchSizeResult =
+  | { readonly ok: true; readonly batchSize: number }
+  | { readonly ok: false; readonly reason: string };
 
 const BATCH_SIZE_RULE = `The batch size must be a whole number from 1 to ${MAX_BATCH_SIZE}.`;
 

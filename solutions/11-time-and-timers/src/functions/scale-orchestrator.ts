@@ -1,6 +1,13 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
-import { APPLY_SCALE, checkScaleJob, READ_SCALE, SCALE_ORCHESTRATOR, type ScaleSnapshot, type ScaleSummary } from '../lib/scale-settings.ts';
+import {
+  APPLY_SCALE,
+  checkScaleJob,
+  READ_SCALE,
+  SCALE_ORCHESTRATOR,
+  type ScaleSnapshot,
+  type ScaleSummary,
+} from '../lib/scale-settings.ts';
 import type { ApplyScaleRequest } from './scale-activities.ts';
 
 /**
