@@ -27,7 +27,7 @@ import { answeredWith, LatencyProbe, type ProbeFigures } from './lib/latency-pro
 import { ASYNC_ORCHESTRATOR, lab06WithMistakes, RUNAWAY_ORCHESTRATOR } from './lib/learner-mistakes.ts';
 import { brokenPromises, judgeFleet, type FleetVerdict } from './lib/fleet-verdict.ts';
 import { dim } from './lib/style.ts';
-import { JobWatcher, jobSpecs, jobStatus, seedImages, startJobs, type StartedJob } from './lib/thumbnail-fleet.ts';
+import { JobWatcher, jobSpecs, jobStatus, seedImages, startJobs, TERMINAL, type StartedJob } from './lib/thumbnail-fleet.ts';
 
 const usage = `Usage: npm run faults -- [--seed N] [--jobs N] [--images N] [--kills N] [--worker-kills N] [--timeout S] [--logs FILE] [--ci]
   Kills the host and its worker while they run thumbnail jobs of the lab 06 solution, restarts
@@ -139,7 +139,6 @@ async function runMistakes(hostUrl: string, container: string): Promise<Mistakes
 
 /** Enough for a poison message: five crashes of the worker, and the waits between them. */
 const MISTAKES_TIMEOUT_MS = 120_000;
-const TERMINAL = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);
 
 /** What the mistakes must have come to: each instance ended as the platform ends it; the host answered throughout. */
 function brokenByMistakes(run: MistakesRun): string[] {

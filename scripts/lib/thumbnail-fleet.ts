@@ -19,7 +19,8 @@ const IMAGE_HEIGHT = 48;
 export const THUMBNAIL_WIDTH = 32;
 
 const STATUS_ROUTE = '/runtime/webhooks/durabletask/instances';
-const TERMINAL = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);
+/** The runtime statuses an instance ends with. */
+export const TERMINAL = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);
 
 /** One job: a container of its own, with its own images. */
 export interface JobSpec {

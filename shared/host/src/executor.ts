@@ -79,7 +79,7 @@ function describeFailure(err: unknown): string {
 }
 
 /** The marker after which the durable SDK appends the orchestrator's whole state to its error. */
-const OUT_OF_PROC_DATA = '$OutOfProcData$:';
+export const OUT_OF_PROC_DATA = '$OutOfProcData$:';
 
 /**
  * The orchestrator's own error, for an orchestrator failure the durable SDK reports as its

@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { RpcInvocationResponse, RpcLogCategory, RpcLogLevel } from './core-types.ts';
+import { forEachLine } from './stream-lines.ts';
 import { fromWorkerError, type FunctionDefinition, type HostToWorker, type WorkerInvocation, type WorkerToHost } from './worker-protocol.ts';
 
 const WORKER_MAIN = fileURLToPath(new URL('./worker/worker-main.ts', import.meta.url));
@@ -90,22 +91,6 @@ interface Pending {
  * behind it, again and again, until the innocent messages are poison too.
  */
 const MAX_REDISPATCH = 3;
-
-/** Splits a stream into lines for `onLine` (a trailing partial line is flushed at the end). */
-function forEachLine(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
-  let partial = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    partial += chunk;
-    const lines = partial.split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) onLine(line.replace(/\r$/, ''));
-  });
-  stream.on('end', () => {
-    if (partial !== '') onLine(partial);
-    partial = '';
-  });
-}
 
 /** `--max-old-space-size=…` unless the setting's arguments choose their own. */
 export function workerNodeArguments(env: NodeJS.ProcessEnv = process.env): string[] {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HostMessage, ParentMessage } from './cli.ts';
+import { forEachLine } from './stream-lines.ts';
 import type { FunctionInfo } from './host.ts';
 
 export interface SpawnHostOptions {
@@ -63,19 +64,7 @@ export function spawnHost(options: SpawnHostOptions): Promise<SpawnedHost> {
     else child.once('exit', () => resolve());
   });
   for (const stream of ['stdout', 'stderr'] as const) {
-    let partial = '';
-    child[stream]!.setEncoding('utf8');
-    child[stream]!.on('data', (chunk: string) => {
-      output += chunk;
-      partial += chunk;
-      const lines = partial.split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) options.onOutput?.(line.replace(/\r$/, ''), stream);
-    });
-    child[stream]!.on('end', () => {
-      if (partial !== '') options.onOutput?.(partial, stream);
-      partial = '';
-    });
+    forEachLine(child[stream]!, (line) => options.onOutput?.(line, stream), (chunk) => (output += chunk));
   }
 
   const kill = (signal: NodeJS.Signals = 'SIGTERM') => {

@@ -69,6 +69,9 @@ function sentence(text: string | null | undefined): string {
   return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
+/** What it means when storage has no record of what a message answers. */
+const LOST_DATA = 'the storage account lost data (Azurite as it comes keeps its last seconds of writes in memory, and a kill -9 loses them)';
+
 /** The end of a poison message's reason when its attempts failed. */
 const FAILED_ATTEMPTS = 'Each attempt failed before it could be saved: the host log says why (an episode that failed, a worker process that exited or ran out of memory).';
 
@@ -734,7 +737,7 @@ export class DurableEngine {
     const id = answeredId(event);
     if (id === undefined || state.scheduled.has(id)) return FAILED_ATTEMPTS;
     const held = state.started || starting ? 'the history holds no such task' : 'storage has no history of this instance';
-    return `It answers task #${id}, but ${held}: the storage account lost data (Azurite keeps its last seconds of writes in memory, and a kill -9 loses them).`;
+    return `It answers task #${id}, but ${held}: ${LOST_DATA}.`;
   }
 
   /** Why a message for an instance storage does not know is given up: a lost write, or no such instance. */
@@ -743,8 +746,8 @@ export class DurableEngine {
     const id = answeredId(event);
     if (id !== undefined) {
       return (
-        `${instanceId}: a ${type} message answers task #${id} of this instance, but storage has no history of it: the storage account lost data ` +
-        '(Azurite keeps its last seconds of writes in memory, and a kill -9 loses them). The message is in the poison table; the instance cannot go on. Start it again.'
+        `${instanceId}: a ${type} message answers task #${id} of this instance, but storage has no history of it: ${LOST_DATA}. ` +
+        'The message is in the poison table; the instance cannot go on. Start it again.'
       );
     }
     return `${instanceId}: discarding ${type}: the instance does not exist (the message is in the poison table).`;

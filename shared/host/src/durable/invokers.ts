@@ -5,7 +5,7 @@
 // string again), and results come back as the worker's RPC return value.
 
 import type { RpcTypedData } from '../core-types.ts';
-import { InvocationFailedError, triggerOf, type FunctionExecutor } from '../executor.ts';
+import { InvocationFailedError, OUT_OF_PROC_DATA, triggerOf, type FunctionExecutor } from '../executor.ts';
 import { FunctionTimeoutError, WorkerExitedError, WorkerUnavailableError } from '../language-worker.ts';
 import type { FunctionDefinition } from '../worker-protocol.ts';
 import type { HistoryEvent } from './history.ts';
@@ -13,7 +13,6 @@ import { MAXIMUM_SHORT_TIMER_MS, LONG_TIMER_INTERVAL_MS, type OrchestratorResult
 
 /** How the real host logs durable invocations: the trigger carries no reason. */
 const DURABLE_REASON = '(null)';
-const OUT_OF_PROC_DATA = '$OutOfProcData$:';
 
 /** .NET TimeSpan text ("6.00:00:00"), as Newtonsoft writes the extension's timer settings. */
 function timeSpan(ms: number): string {

@@ -556,19 +556,6 @@ export class TaskHubStorage {
   }
 }
 
-/**
- * Whether a continuation token is one `listInstances` handed out: the table SDK's tokens are
- * base64 JSON naming the next partition key, and it throws a bare SyntaxError on anything else.
- */
-export function isContinuationToken(token: string): boolean {
-  try {
-    const decoded: unknown = JSON.parse(Buffer.from(token, 'base64').toString('latin1'));
-    return typeof decoded === 'object' && decoded !== null && typeof (decoded as { nextPartitionKey?: unknown }).nextPartitionKey === 'string';
-  } catch {
-    return false;
-  }
-}
-
 export function unescapeKey(key: string): string {
   const unescaped: Record<string, string> = { '^': '^', '0': '/', '1': '\\', '2': '#', '3': '?' };
   return key.replace(/\^([\s\S])/g, (_m, c: string) => unescaped[c] ?? String.fromCharCode(c.charCodeAt(0) - KEY_CONTROL_OFFSET));

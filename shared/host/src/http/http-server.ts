@@ -189,9 +189,6 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return;
     }
     const { url } = target;
-    // The durable API builds its management URLs from the Host header; a request without one
-    // (HTTP/1.0, or an empty Host) gets the address the URL was formed with there too.
-    if (!req.headers.host) req.headers.host = url.host;
     if (options.preRoute && (await options.preRoute(req, res, url, { maxRequestBodySize: options.maxRequestBodySize }))) return;
     const rest = stripPrefix(url.pathname, options.routePrefix);
     const match = rest === undefined ? undefined : table.match(rest, method);
