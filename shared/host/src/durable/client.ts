@@ -50,9 +50,22 @@ function seconds(d: Date): string {
 
 const TERMINAL = new Set<RuntimeStatus>(['Completed', 'Failed', 'Terminated', 'Canceled']);
 
+/** What the client needs of an engine: a running one in the host, or a detached one (the dashboard on any task hub). */
+export type ClientEngine = Pick<DurableEngine, 'storage' | 'clock' | 'telemetry' | 'busy' | 'orchestratorExists' | 'sendToInstance' | 'forgetHistory'>;
+
+/** The filter of an instance query, as the extension's OrchestrationStatusQueryCondition has it, plus the name. */
+export interface InstanceFilter {
+  runtimeStatus?: RuntimeStatus[];
+  createdTimeFrom?: Date;
+  createdTimeTo?: Date;
+  instanceIdPrefix?: string;
+  /** The orchestrator's name, exactly (the Instances table compares it as stored). */
+  name?: string;
+}
+
 export class DurableClientOperations {
-  readonly #engine: DurableEngine;
-  constructor(engine: DurableEngine) {
+  readonly #engine: ClientEngine;
+  constructor(engine: ClientEngine) {
     this.#engine = engine;
   }
 
@@ -159,41 +172,53 @@ export class DurableClientOperations {
       await storage.deleteHistory(instanceId);
       this.#engine.forgetHistory(instanceId);
       await storage.deleteLargeMessages(instanceId);
-      return (await storage.deleteInstance(instanceId)) ? 1 : 0;
+      const deleted = (await storage.deleteInstance(instanceId)) ? 1 : 0;
+      this.#engine.telemetry.forget(instanceId);
+      return deleted;
     });
   }
 
+  /**
+   * Starts the instance again with its orchestrator's name and input, as the extension's
+   * RestartAsync does: under a new id (the default), or under its own id once it has ended.
+   * Returns the id of the new instance.
+   */
+  async restart(instanceId: string, restartWithNewInstanceId = true): Promise<string> {
+    const row = await this.getInstance(instanceId);
+    if (!row) throw new ClientError(404, `No instance with ID '${instanceId}' was found.`);
+    const input = await this.#engine.storage.resolveLarge(row.input);
+    return this.startNew(row.name, restartWithNewInstanceId ? undefined : instanceId, input);
+  }
+
   /** One page of statuses, filtered like the extension's OrchestrationStatusQueryCondition. */
-  async list(query: {
-    runtimeStatus?: RuntimeStatus[];
-    createdTimeFrom?: Date;
-    createdTimeTo?: Date;
-    instanceIdPrefix?: string;
-    top?: number;
-    showInput?: boolean;
-    continuation?: string;
-  }): Promise<{ statuses: StatusPayload[]; continuation?: string }> {
+  async list(query: InstanceFilter & { top?: number; showInput?: boolean; continuation?: string }): Promise<{ statuses: StatusPayload[]; continuation?: string }> {
     const continuation = storageContinuation(query.continuation);
-    if (query.instanceIdPrefix) validateInstanceIdPrefix(query.instanceIdPrefix);
     await this.#engine.storage.init();
-    const clauses: string[] = [`RowKey eq ''`];
-    if (query.createdTimeFrom) clauses.push(odata`CreatedTime ge ${query.createdTimeFrom}`);
-    if (query.createdTimeTo) clauses.push(odata`CreatedTime le ${query.createdTimeTo}`);
-    if (query.runtimeStatus && query.runtimeStatus.length > 0) {
-      clauses.push(`(${query.runtimeStatus.map((s) => odata`RuntimeStatus eq ${s}`).join(' or ')})`);
-    }
-    if (query.instanceIdPrefix) {
-      // The keys are escaped ids; escaping maps each character on its own, so the escaped
-      // prefix is a prefix of exactly the escaped ids that start with the prefix.
-      const prefix = escapeKey(query.instanceIdPrefix);
-      const next = keysAfterPrefix(prefix);
-      clauses.push(next === undefined ? odata`PartitionKey ge ${prefix}` : odata`PartitionKey ge ${prefix} and PartitionKey lt ${next}`);
-    }
     const top = query.top && query.top > 0 ? Math.min(query.top, MAX_PAGE_SIZE) : 100;
-    const page = await this.#engine.storage.listInstances(clauses.join(' and '), top, continuation);
+    const page = await this.#engine.storage.listInstances(instanceQuery(query), top, continuation);
     const statuses = await Promise.all(page.rows.map((row) => this.#toPayload(row, { showInput: query.showInput ?? false })));
     return page.continuation ? { statuses, continuation: page.continuation } : { statuses };
   }
+}
+
+/** The Instances table query (OData) of a filter; throws a ClientError for a prefix no id can have. */
+export function instanceQuery(query: InstanceFilter): string {
+  if (query.instanceIdPrefix) validateInstanceIdPrefix(query.instanceIdPrefix);
+  const clauses: string[] = [`RowKey eq ''`];
+  if (query.createdTimeFrom) clauses.push(odata`CreatedTime ge ${query.createdTimeFrom}`);
+  if (query.createdTimeTo) clauses.push(odata`CreatedTime le ${query.createdTimeTo}`);
+  if (query.runtimeStatus && query.runtimeStatus.length > 0) {
+    clauses.push(`(${query.runtimeStatus.map((s) => odata`RuntimeStatus eq ${s}`).join(' or ')})`);
+  }
+  if (query.instanceIdPrefix) {
+    // The keys are escaped ids; escaping maps each character on its own, so the escaped
+    // prefix is a prefix of exactly the escaped ids that start with the prefix.
+    const prefix = escapeKey(query.instanceIdPrefix);
+    const next = keysAfterPrefix(prefix);
+    clauses.push(next === undefined ? odata`PartitionKey ge ${prefix}` : odata`PartitionKey ge ${prefix} and PartitionKey lt ${next}`);
+  }
+  if (query.name) clauses.push(odata`Name eq ${query.name}`);
+  return clauses.join(' and ');
 }
 
 /**

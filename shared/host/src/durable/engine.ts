@@ -20,6 +20,7 @@ import { formatTimeSpan } from '../language-worker.ts';
 import { escapeControlCharacters } from '../console-log.ts';
 import { CRASH_AFTER_ACTIVITY_SETTING, crashAfterActivities, crashNow, shouldCrashAfter } from './fault-injection.ts';
 import { decideEpisode, describeWork, type Decision } from './replay.ts';
+import { TaskHubTelemetry, type EpisodeRecord } from './telemetry.ts';
 import { kilobytes, MessageTooLargeError, QUEUE_MESSAGE_LIMIT_BYTES, type MessageData, type ReceivedMessage, type TaskHubStorage } from './task-hub-storage.ts';
 
 export interface EngineOptions {
@@ -51,6 +52,8 @@ export interface EngineOptions {
   maxDequeueCount?: number;
   /** host.json functionTimeout, for the hint about an episode that never ends; undefined for none. */
   functionTimeoutMs?: number;
+  /** Where the engine records what the tables do not keep (activity start times, episodes); a new one by default. */
+  telemetry?: TaskHubTelemetry;
 }
 
 /**
@@ -211,6 +214,7 @@ function answeredId(e: HistoryEvent): number | undefined {
 export class DurableEngine {
   readonly storage: TaskHubStorage;
   readonly clock: Clock;
+  readonly telemetry: TaskHubTelemetry;
   readonly #executor: FunctionExecutor;
   readonly #orchestrators: Map<string, FunctionDefinition>;
   readonly #activities: Map<string, FunctionDefinition>;
@@ -245,6 +249,7 @@ export class DurableEngine {
   constructor(options: EngineOptions) {
     this.storage = options.storage;
     this.clock = options.clock;
+    this.telemetry = options.telemetry ?? new TaskHubTelemetry();
     this.#executor = options.executor;
     const functions = [...options.functions];
     this.#orchestrators = byName(functions, 'orchestrationTrigger');
@@ -297,6 +302,7 @@ export class DurableEngine {
   /** Forgets an instance's history kept in memory (after a purge, or a failed episode). */
   forgetHistory(instanceId: string): void {
     this.#sessionHistory.delete(instanceId);
+    this.telemetry.changed(instanceId);
   }
 
   #dropIdleSessions(): void {
@@ -650,6 +656,7 @@ export class DurableEngine {
       incoming,
       etag: loaded.etag,
       episodes: state.episodes,
+      messages: consumed,
     });
     if (this.#extendedSessions) {
       // What the History table now holds, kept for the instance's next episode.
@@ -778,10 +785,42 @@ export class DurableEngine {
 
   async #checkpointEpisode(
     instanceId: string,
-    args: { past: HistoryEvent[]; executionId: string; startEvent: HistoryEvent | undefined; incoming: HistoryEvent[]; etag: string | undefined; episodes: number },
+    args: {
+      past: HistoryEvent[];
+      executionId: string;
+      startEvent: HistoryEvent | undefined;
+      incoming: HistoryEvent[];
+      etag: string | undefined;
+      episodes: number;
+      messages: ReceivedMessage[];
+    },
   ): Promise<{ executionId: string; events: HistoryEvent[]; etag: string | undefined; done: boolean }> {
     let { past, executionId } = args;
     const now = this.clock.now();
+    const began = performance.now();
+    /** The episodes this checkpoint ran (two when the orchestrator continued as new), for the telemetry. */
+    const records: EpisodeRecord[] = [];
+    const sent: string[] = [];
+    const record = (fields: Partial<EpisodeRecord>): EpisodeRecord => {
+      const entry: EpisodeRecord = {
+        executionId,
+        episode,
+        at: now.toISOString(),
+        durationMs: 0,
+        ran: false,
+        replayed: [],
+        answered: [],
+        scheduled: [],
+        messages:
+          records.length === 0
+            ? args.messages.map((m) => ({ queue: m.queue.name, dequeueCount: m.dequeueCount, event: eventTypeName(m.data.TaskMessage?.Event.EventType ?? -1) }))
+            : [],
+        checkpoint: { firstRow: 0, rows: 0, messagesSent: [] },
+        ...fields,
+      };
+      records.push(entry);
+      return entry;
+    };
     let newEvents: HistoryEvent[] = [newEvent(EventType.OrchestratorStarted, now)];
     if (args.startEvent) newEvents.push({ ...args.startEvent, IsPlayed: false });
     newEvents.push(...args.incoming.map((e) => ({ ...e, IsPlayed: false })));
@@ -813,12 +852,17 @@ export class DurableEngine {
         Object.assign(columns, { Output: reason, CompletedTime: now });
         // A reason comes from a request: one line, whatever it holds (the console escapes the rest).
         this.#log('information', `${name} (${instanceId}) was terminated${reason ? `: ${sentence(escapeControlCharacters(reason))}` : '.'}`);
-        if (parent) outbound.push(() => this.#notifyParent(parent, self, 'Failed', reason, `The sub-orchestration ${instanceId} was terminated.`));
+        if (parent) {
+          outbound.push(() => this.#notifyParent(parent, self, 'Failed', reason, `The sub-orchestration ${instanceId} was terminated.`));
+          sent.push(`SubOrchestrationInstanceFailed to the parent ${parent.OrchestrationInstance.InstanceId}`);
+        }
+        record({ completion: 'Terminated' });
         break;
       }
       if (state.status === 'Suspended') {
         status = 'Suspended';
         this.#log('information', `${name} (${instanceId}) is suspended; ${newEvents.length - 1} event(s) recorded without running the orchestrator.`);
+        record({});
         break;
       }
 
@@ -875,6 +919,7 @@ export class DurableEngine {
           case 'activity': {
             const scheduled = newEvent(EventType.TaskScheduled, now, { Name: work.name, Version: '', Input: work.input }, work.id);
             newEvents.push(scheduled);
+            sent.push(`TaskScheduled ${work.name}#${work.id} to ${this.storage.workItems.name}`);
             outbound.push(() =>
               this.storage.send(this.storage.workItems, {
                 ActivityId: randomUUID(),
@@ -892,6 +937,7 @@ export class DurableEngine {
             const delay = this.clock.mode === 'real' ? Math.max(0, work.fireAt.getTime() - Date.now() - HOLD_IN_MEMORY_MS / 2) : 0;
             const target = { InstanceId: instanceId, ExecutionId: executionId };
             outbound.push(() => this.sendToInstance(target, fired, target, delay));
+            sent.push(`TimerFired#${work.id} to ${this.storage.controlQueueFor(instanceId).name}, visible at ${work.fireAt.toISOString()}`);
             break;
           }
           case 'subOrchestration': {
@@ -909,6 +955,7 @@ export class DurableEngine {
               Generation: 0,
             });
             const selfRef = { InstanceId: instanceId, ExecutionId: executionId };
+            sent.push(`ExecutionStarted ${work.name} to ${this.storage.controlQueueFor(work.instanceId).name} (sub-orchestration ${work.instanceId})`);
             outbound.push(async () => {
               await this.storage.mergeInstance(work.instanceId, {
                 Name: work.name,
@@ -928,6 +975,14 @@ export class DurableEngine {
       }
 
       this.#logEpisode(name, instanceId, episode, decision);
+      record({
+        ran: fn !== undefined,
+        replayed: decision.replayed,
+        answered: decision.answered,
+        scheduled: decision.newWork.map(describeWork),
+        ...(decision.completion ? { completion: decision.completion.status } : {}),
+        ...(decision.nonDeterminism ? { nonDeterminism: decision.nonDeterminism } : {}),
+      });
 
       const completion = decision.completion;
       if (completion?.status === 'ContinuedAsNew') {
@@ -961,6 +1016,7 @@ export class DurableEngine {
         );
         if (parent) {
           outbound.push(() => this.#notifyParent(parent, self, completion.status === 'Completed' ? 'Completed' : 'Failed', completion.result, completion.details ?? null));
+          sent.push(`SubOrchestrationInstance${completion.status === 'Completed' ? 'Completed' : 'Failed'} to the parent ${parent.OrchestrationInstance.InstanceId}`);
         }
       }
       break;
@@ -979,6 +1035,11 @@ export class DurableEngine {
       LastUpdatedTime: now,
       CustomStatus: customStatus ?? 'null',
     });
+    // The checkpoint is the last episode's: an execution that continued as new wrote only its new history.
+    const last = records.at(-1);
+    if (last) last.checkpoint = { firstRow: firstSequence, rows: newEvents.length, messagesSent: sent };
+    const durationMs = Math.round(performance.now() - began);
+    for (const r of records) this.telemetry.episode(instanceId, { ...r, durationMs });
     return { executionId, events: [...past, ...newEvents], etag, done: isTerminal(status) };
   }
 
@@ -1051,8 +1112,16 @@ export class DurableEngine {
         const details = JSON.stringify({ $type: 'Microsoft.Azure.WebJobs.Extensions.DurableTask.FunctionFailedException', ClassName: 'FunctionFailedException', Message: reason });
         event = newEvent(EventType.TaskFailed, this.clock.now(), { TaskScheduledId: scheduled.EventId, Reason: `Activity function '${name}' failed: ${reason}`, Details: details });
       } else {
+        const run = this.telemetry.activityStarted(instance.InstanceId, {
+          executionId: instance.ExecutionId,
+          taskId: scheduled.EventId,
+          name: fn.name,
+          startedAt: this.clock.now().toISOString(),
+          dequeueCount: m.dequeueCount,
+        });
         const outcome = await invokeActivity(this.#executor, fn, scheduled.Input, instance.InstanceId);
         const now = this.clock.now();
+        this.telemetry.activityEnded(instance.InstanceId, run, now, outcome.ok ? 'completed' : 'failed');
         event = outcome.ok
           ? newEvent(EventType.TaskCompleted, now, { TaskScheduledId: scheduled.EventId, Result: outcome.result })
           : newEvent(EventType.TaskFailed, now, { TaskScheduledId: scheduled.EventId, Reason: outcome.reason, Details: outcome.details });

@@ -5,7 +5,7 @@
 //                                      a second loopback port, 17071, with the same routes).
 // Routes and answers follow HttpApiHandler: orchestrators/{name}[/{id}] (POST start),
 // instances/ (GET list, paged by x-ms-continuation-token), instances/{id} (GET status,
-// DELETE purge), instances/{id}/{terminate|suspend|resume|rewind|restart} (POST),
+// DELETE purge), instances/{id}/{terminate|suspend|resume|rewind|restart} (POST; rewind is not supported),
 // instances/{id}/raiseEvent/{name} (POST).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -156,8 +156,12 @@ export function durableHttpApi(options: DurableHttpApiOptions) {
           req.resume();
           await client.resume(id, reason);
           return send(res, 202);
+        case 'restart': {
+          req.resume();
+          const restartWithNewInstanceId = booleanParameter(url.searchParams, 'restartWithNewInstanceId', true);
+          return checkStatus(origin, await client.restart(id, restartWithNewInstanceId));
+        }
         case 'rewind':
-        case 'restart':
           // A malformed or unknown id is the caller's mistake whatever the operation: say so
           // (400, 404) before saying that the operation itself is missing here.
           req.resume();

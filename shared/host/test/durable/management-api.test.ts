@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningAzurite } from '@workshop/azurite';
 import type { SpawnedHost } from '../../src/spawn-host.ts';
-import { startAzurite, startDurableHost, startOrchestration } from './durable-helpers.ts';
+import { startAzurite, startDurableHost, startOrchestration, waitForStatus } from './durable-helpers.ts';
 
 let azurite: RunningAzurite;
 let host: SpawnedHost;
@@ -42,6 +42,22 @@ describe('management API under bad input', () => {
     }
     const { id } = await startOrchestration(host, 'helloSequence');
     expect((await api(`/instances/${id}/rewind`, { method: 'POST' })).status).toBe(501);
+  });
+
+  it('restarts an instance with its input under a new id, or under its own id once it has ended', async () => {
+    const { id } = await startOrchestration(host, 'helloSequence', ['Ada'], 'restart-me');
+    expect((await waitForStatus(host, id)).runtimeStatus).toBe('Completed');
+    const fresh = await api(`/instances/${id}/restart`, { method: 'POST' });
+    expect(fresh.status).toBe(202);
+    const { id: newId } = (await fresh.json()) as { id: string };
+    expect(newId).not.toBe(id);
+    const again = await waitForStatus(host, newId);
+    expect([again.runtimeStatus, again.input]).toEqual(['Completed', ['Ada']]);
+    const same = await api(`/instances/${id}/restart?restartWithNewInstanceId=false`, { method: 'POST' });
+    expect(((await same.json()) as { id: string }).id).toBe(id);
+    // The row was written again (Pending) before the 202: what completes now is the new run.
+    const restarted = await waitForStatus(host, id);
+    expect([restarted.runtimeStatus, restarted.input]).toEqual(['Completed', ['Ada']]);
   });
 
   it('answers 400 JSON to a continuation token it did not hand out', async () => {
