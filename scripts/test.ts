@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { findBrowser, NO_BROWSER_MESSAGE } from '../shared/dashboard/browser-test/find-browser.ts';
 import { findForeignImports } from './lib/app-imports.ts';
 import { findDrift } from './lib/drift.ts';
 import { labFolders, readManifest, repoRoot, solutionDir, starterDir, type Lab } from './lib/manifest.ts';
 import { runChecks, type ChecksRun } from './lib/run-checks.ts';
-import { bold, dim, green, red } from './lib/style.ts';
+import { bold, dim, green, red, yellow } from './lib/style.ts';
 import { describeFailure } from './lib/verdict.ts';
 
 // `npm test`: proves the workshop, not a learner's progress. Every lab's solution passes
@@ -14,12 +15,19 @@ import { describeFailure } from './lib/verdict.ts';
 
 let passed = 0;
 let failed = 0;
+let notRun = 0;
 
 function record(ok: boolean, title: string, details: string[] = []): void {
   if (ok) passed++;
   else failed++;
   console.log(`${ok ? green('✓') : red('✗')} ${title}`);
   for (const line of details) console.log(dim(`    ${line}`));
+}
+
+/** A step this machine cannot run (it lacks something the workshop does not install): neither passed nor failed. */
+function skip(line: string): void {
+  notRun++;
+  console.log(`${yellow('–')} ${line}`);
 }
 
 /**
@@ -30,6 +38,16 @@ function run(title: string, script: string, args: string[]): void {
   console.log(bold(`\n${title}`));
   const result = spawnSync(process.execPath, [join(repoRoot, script), ...args], { cwd: repoRoot, stdio: 'inherit' });
   record(result.status === 0, title);
+}
+
+/** The dashboard in a real browser, when the machine has one: the workshop never downloads a browser. */
+function browserTests(): void {
+  try {
+    if (!findBrowser()) return skip(NO_BROWSER_MESSAGE);
+  } catch {
+    // CHROME_PATH names no file: not "no browser" but a mistake, which browser-tests.ts reports and fails on.
+  }
+  run('the dashboard works in a real browser', 'scripts/browser-tests.ts', []);
 }
 
 function failureSummary(run: ChecksRun): string[] {
@@ -77,6 +95,7 @@ async function main(): Promise<void> {
 
   run('every app, check and script typechecks', 'node_modules/typescript/bin/tsc', ['-p', 'tsconfig.json']);
   run("the shared packages' own tests pass", 'node_modules/vitest/vitest.mjs', ['run']);
+  browserTests();
   run('the docs site builds with zero TypeDoc warnings', 'node_modules/typedoc/bin/typedoc', []);
 
   console.log(bold('\nevery lab: solution passes, starter fails for its lesson'));
@@ -90,7 +109,7 @@ async function main(): Promise<void> {
   run('npm run bad-input: every bad input of every app answered 4xx with JSON; loopback only; no secret logged; supply chain', 'scripts/bad-input.ts', []);
 
   console.log('');
-  console.log(`${passed} passed, ${failed} failed`);
+  console.log(`${passed} passed, ${failed} failed${notRun > 0 ? `, ${notRun} not run` : ''}`);
   process.exitCode = failed === 0 ? 0 : 1;
 }
 
