@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { formatLogLine, timestamp } from './console-log.ts';
 import { startHost, type FunctionInfo, type RunningHost } from './host.ts';
 import { VirtualClock, type ClockMode } from './durable/clock.ts';
+import { DASHBOARD_PATH, hostDashboard } from '@workshop/dashboard';
 
 const usage = `Usage: node shared/host/src/cli.ts serve <appDir> [--port 7071] [--clock real|virtual|auto]
   Runs an Azure Functions (Node.js v4 model) app folder like \`func start\`.
@@ -55,7 +56,7 @@ async function serve(appDir: string, port: number | undefined, clock: ClockMode)
   let host: RunningHost;
   const lease = Number(process.env.WORKSHOP_DURABLE_LEASE_MS);
   try {
-    host = await startHost({ appDir, port, clock, ...(lease > 0 ? { durableLeaseMs: lease } : {}) });
+    host = await startHost({ appDir, port, clock, extraRoutes: [hostDashboard], ...(lease > 0 ? { durableLeaseMs: lease } : {}) });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(formatLogLine(message));
@@ -63,6 +64,7 @@ async function serve(appDir: string, port: number | undefined, clock: ClockMode)
     process.exit(1);
   }
   process.stdout.write(formatFunctionList(host.functions) + '\n');
+  if (host.durable) process.stdout.write(`Task hub dashboard: ${host.url}${DASHBOARD_PATH}/\n\n`);
   process.stdout.write(`${timestamp()} Host started (${Math.round(performance.now() - started)}ms)\n`);
   process.stdout.write(`${timestamp()} Job host started\n`);
 

@@ -15,7 +15,7 @@ import type { BindingProvider } from './bindings/binding-provider.ts';
 import { consoleWriter, severity, type LogWriter } from './console-log.ts';
 import { FunctionExecutor, triggerOf, type HostLog } from './executor.ts';
 import { functionLogLevel, readHostJson } from './host-json.ts';
-import { DEFAULT_MAX_REQUEST_BODY_SIZE, httpRoutesOf, startHttpServer } from './http/http-server.ts';
+import { DEFAULT_MAX_REQUEST_BODY_SIZE, httpRoutesOf, startHttpServer, type PreRoute } from './http/http-server.ts';
 import { LanguageWorker } from './language-worker.ts';
 import { applySettings } from './settings.ts';
 import { resolveConnectionString } from './bindings/storage-connection.ts';
@@ -44,7 +44,28 @@ export interface HostOptions {
   clock?: ClockMode;
   /** How long the durable engine leases a queue message (default 10 s; renewed while in use). */
   durableLeaseMs?: number;
+  /**
+   * More pages the host serves beside the app (the task hub dashboard): each is asked first, in
+   * order, and answers the requests it owns. They are not part of the app: `func start` has none.
+   */
+  extraRoutes?: ExtraRoutes[];
 }
+
+/** What an extra set of routes is given: the host's durable runtime, its clock, the app's functions. */
+export interface ExtraRoutesContext {
+  durable?: DurableRuntime;
+  clock: Clock;
+  functions: Array<{ name: string; trigger: string }>;
+}
+
+/** Pages served beside the app: a request handler (true when it answered), and what to end when the host stops (open event streams). */
+export interface ExtraRouteHandler {
+  handle: PreRoute;
+  close?(): void;
+}
+
+/** Makes the handler of extra pages from the host's runtime. */
+export type ExtraRoutes = (context: ExtraRoutesContext) => ExtraRouteHandler;
 
 /** The durable engine of a running host, when the app has durable functions. */
 export interface DurableRuntime {
@@ -88,6 +109,15 @@ function bodyLimit(options: HostOptions): number {
   if (options.maxRequestBodySize !== undefined) return options.maxRequestBodySize;
   const fromSetting = Number(process.env.FUNCTIONS_REQUEST_BODY_SIZE_LIMIT);
   return Number.isFinite(fromSetting) && fromSetting > 0 ? fromSetting : DEFAULT_MAX_REQUEST_BODY_SIZE;
+}
+
+/** Asks each handler in turn; the first that answers ends it. */
+function chainRoutes(handlers: PreRoute[]): PreRoute | undefined {
+  if (handlers.length === 0) return undefined;
+  return async (req, res, url, limits) => {
+    for (const handler of handlers) if (await handler(req, res, url, limits)) return true;
+    return false;
+  };
 }
 
 export async function startHost(options: HostOptions): Promise<RunningHost> {
@@ -220,6 +250,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
     const routes = httpRoutesOf(functionList);
     const port = options.port ?? settings.local.localHttpPort ?? 7071;
+    const extras = (options.extraRoutes ?? []).map((make) =>
+      make({ ...(durable ? { durable } : {}), clock, functions: functionList.map((fn) => ({ name: fn.name, trigger: String(triggerOf(fn).binding.type) })) }),
+    );
     let server;
     try {
       server = await startHttpServer({
@@ -229,7 +262,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         routes,
         executor,
         log: hostLog,
-        ...(durable ? { preRoute: durableHttpApi({ client: durable.client, connectionName: durableConfig.connectionName, log: hostLog }) } : {}),
+        preRoute: chainRoutes([
+          ...extras.map((extra) => extra.handle),
+          ...(durable ? [durableHttpApi({ client: durable.client, connectionName: durableConfig.connectionName, log: hostLog })] : []),
+        ]),
       });
     } catch (err) {
       throw new HostStartError((err as Error).message, { cause: err });
@@ -274,6 +310,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       stop() {
         stopping ??= (async () => {
           if (durable) await durable.engine.stop();
+          for (const extra of extras) extra.close?.();
           // Requests in flight get 2 s to finish, the worker 2 s for its appTerminate hooks: the
           // host is done within the 5 s that spawnHost (and npm start) give it before a SIGKILL.
           await server.close(STOP_GRACE_MS);

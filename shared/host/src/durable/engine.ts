@@ -21,7 +21,7 @@ import { escapeControlCharacters } from '../console-log.ts';
 import { CRASH_AFTER_ACTIVITY_SETTING, crashAfterActivities, crashNow, shouldCrashAfter } from './fault-injection.ts';
 import { decideEpisode, describeWork, type Decision } from './replay.ts';
 import { TaskHubTelemetry, type EpisodeRecord } from './telemetry.ts';
-import { kilobytes, MessageTooLargeError, QUEUE_MESSAGE_LIMIT_BYTES, type MessageData, type ReceivedMessage, type TaskHubStorage } from './task-hub-storage.ts';
+import { controlMessage, kilobytes, MessageTooLargeError, QUEUE_MESSAGE_LIMIT_BYTES, type MessageData, type ReceivedMessage, type TaskHubStorage } from './task-hub-storage.ts';
 
 export interface EngineOptions {
   storage: TaskHubStorage;
@@ -333,13 +333,8 @@ export class DurableEngine {
 
   /** Sends a message to an instance's control queue (from the client or another instance). */
   async sendToInstance(target: OrchestrationInstanceRef, event: HistoryEvent, sender?: OrchestrationInstanceRef, delayMs = 0): Promise<void> {
-    const data: MessageData = {
-      ActivityId: randomUUID(),
-      TaskMessage: { Event: event, SequenceNumber: 0, OrchestrationInstance: target },
-      SequenceNumber: this.#sequence++,
-      Sender: sender ?? null,
-    };
-    await this.storage.send(this.storage.controlQueueFor(target.InstanceId), data, delayMs);
+    await this.storage.send(this.storage.controlQueueFor(target.InstanceId), controlMessage(target, event, this.#sequence++, sender), delayMs);
+    this.telemetry.changed(target.InstanceId);
     this.wake();
   }
 

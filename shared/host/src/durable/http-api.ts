@@ -3,6 +3,7 @@
 //                                      hands out, and what curl or a browser calls);
 //   /durabletask/...                   the SDK's RPC base (`rpcBaseUrl`; the real host listens on
 //                                      a second loopback port, 17071, with the same routes).
+// Only requests addressed to a loopback name are answered (DNS rebinding: loopback-host.ts).
 // Routes and answers follow HttpApiHandler: orchestrators/{name}[/{id}] (POST start),
 // instances/ (GET list, paged by x-ms-continuation-token), instances/{id} (GET status,
 // DELETE purge), instances/{id}/{terminate|suspend|resume|rewind|restart} (POST; rewind is not supported),
@@ -11,6 +12,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HostLog } from '../executor.ts';
 import { describeAbortedBody } from '../http/http-server.ts';
+import { foreignHostProblem } from '../http/loopback-host.ts';
 import { BodyTooLargeError, DEFAULT_MAX_REQUEST_BODY_SIZE, readBody, refuseBody, RequestAbortedError } from '../http/request-body.ts';
 import { ClientError, type DurableClientOperations } from './client.ts';
 import { booleanParameter, dateParameter, pageSize, runtimeStatuses, single } from './management-query.ts';
@@ -85,6 +87,12 @@ export function durableHttpApi(options: DurableHttpApiOptions) {
     const prefix = [WEBHOOK_PREFIX, RPC_PREFIX].find((p) => url.pathname === p || url.pathname.startsWith(`${p}/`));
     if (!prefix) return false;
     const method = (req.method ?? 'GET').toUpperCase();
+    const foreign = foreignHostProblem(req.headers.host);
+    if (foreign) {
+      req.resume();
+      send(res, 403, { Message: foreign });
+      return true;
+    }
     let segments: string[];
     try {
       segments = url.pathname.slice(prefix.length).split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));

@@ -79,6 +79,16 @@ export interface MessageData {
   Episode?: number;
 }
 
+/** The envelope of a message for an instance's control queue. */
+export function controlMessage(target: OrchestrationInstanceRef, event: HistoryEvent, sequenceNumber: number, sender?: OrchestrationInstanceRef): MessageData {
+  return {
+    ActivityId: randomUUID(),
+    TaskMessage: { Event: event, SequenceNumber: 0, OrchestrationInstance: target },
+    SequenceNumber: sequenceNumber,
+    Sender: sender ?? null,
+  };
+}
+
 /** A message taken from a queue (hidden from other readers until its visibility runs out). */
 export interface ReceivedMessage {
   queue: QueueClient;
@@ -127,6 +137,8 @@ export interface LoadedHistory {
   etag: string | undefined;
   /** The large-message blobs downloaded to load it: every replay pays for them again. */
   largeBlobReads: BlobReads;
+  /** Per event (same order), the payload fields its row keeps in `{hub}-largemessages` rather than in the table. */
+  blobFields?: string[][];
 }
 
 export interface BlobReads {
@@ -374,12 +386,14 @@ export class TaskHubStorage {
     const sentinel = rows.find((r) => r.rowKey === SENTINEL);
     const executionId = str(sentinel?.ExecutionId) ?? str(rows.find((r) => r.rowKey !== SENTINEL)?.ExecutionId) ?? undefined;
     const events: HistoryEvent[] = [];
+    const blobFields: string[][] = [];
     const largeBlobReads: BlobReads = { count: 0, bytes: 0 };
     for (const row of rows) {
       if (row.rowKey === SENTINEL || row.ExecutionId !== executionId) continue;
       events.push(await this.#rowToEvent(row, largeBlobReads));
+      blobFields.push(LARGE_FIELDS.filter((field) => typeof row[`${field}BlobName`] === 'string'));
     }
-    return { executionId, events, etag: typeof sentinel?.etag === 'string' ? sentinel.etag : undefined, largeBlobReads };
+    return { executionId, events, etag: typeof sentinel?.etag === 'string' ? sentinel.etag : undefined, largeBlobReads, blobFields };
   }
 
   async #rowToEvent(row: Record<string, unknown>, reads: BlobReads): Promise<HistoryEvent> {
@@ -541,6 +555,17 @@ export class TaskHubStorage {
       if ((err as { statusCode?: number }).statusCode === 404) return false;
       throw err;
     }
+  }
+
+  /** How many instances match `filter`, per runtime status (reads only that column). */
+  async countInstances(filter: string | undefined): Promise<Partial<Record<RuntimeStatus, number>>> {
+    const counts: Partial<Record<RuntimeStatus, number>> = {};
+    const rows = this.instances.listEntities<{ RuntimeStatus?: string }>({ queryOptions: { ...(filter ? { filter } : {}), select: ['RuntimeStatus'] } });
+    for await (const row of rows) {
+      const status = (row.RuntimeStatus ?? 'Pending') as RuntimeStatus;
+      counts[status] = (counts[status] ?? 0) + 1;
+    }
+    return counts;
   }
 
   /** One page of instances, in table order; `continuation` is the service's token, opaque to callers. */

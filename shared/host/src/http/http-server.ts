@@ -57,8 +57,11 @@ export interface HttpServerOptions {
    * Answers requests before the function routes (e.g. the durable management API); returns
    * true when it answered.
    */
-  preRoute?: (req: IncomingMessage, res: ServerResponse, url: URL, limits: { maxRequestBodySize: number }) => Promise<boolean>;
+  preRoute?: PreRoute | undefined;
 }
+
+/** Answers a request before the function routes; true when it answered. */
+export type PreRoute = (req: IncomingMessage, res: ServerResponse, url: URL, limits: { maxRequestBodySize: number }) => Promise<boolean>;
 
 export interface RunningHttpServer {
   port: number;

@@ -1,0 +1,212 @@
+// The instances of the task hub: counts per status, filters (status, name, created time, id
+// prefix) kept in the address so a reload or a shared link shows the same, a page at a time,
+// bulk terminate and purge of what the filter shows, and a form to start an orchestration.
+
+import type { HubInfo, InstancePage, RuntimeStatusName } from '../src/wire.ts';
+import { get, instancePath, post } from './api.ts';
+import { badge, h, time } from './dom.ts';
+import type { View } from './main.ts';
+import { toast } from './toast.ts';
+
+const STATUSES: RuntimeStatusName[] = ['Pending', 'Running', 'Suspended', 'Completed', 'Failed', 'Terminated', 'ContinuedAsNew', 'Canceled'];
+const FILTERS = ['runtimeStatus', 'name', 'createdTimeFrom', 'createdTimeTo', 'instanceIdPrefix'] as const;
+
+export async function renderList(main: HTMLElement, hub: HubInfo, query: URLSearchParams): Promise<View> {
+  const filter = new URLSearchParams();
+  for (const key of FILTERS) for (const value of query.getAll(key)) if (value !== '') filter.append(key, value);
+  const selected = new Set(filter.get('runtimeStatus')?.split(',').filter(Boolean) ?? []);
+  /** Continuation tokens of the pages before this one, for "Previous". */
+  const pages: Array<string | undefined> = [undefined];
+  let page = 0;
+  let data: InstancePage | undefined;
+
+  const counts = h('div', { class: 'counts', role: 'group', 'aria-label': 'Filter by status' });
+  const tableBody = h('tbody');
+  const pager = h('div', { class: 'pager' });
+  const summary = h('p', { class: 'muted', id: 'list-summary' });
+
+  /** Writes the filter into the address (the hashchange redraws the page from it). */
+  const apply = (change: (next: URLSearchParams) => void) => {
+    const next = new URLSearchParams(filter);
+    change(next);
+    const text = next.toString();
+    location.hash = text ? `#/?${text}` : '#/';
+  };
+
+  const nameField = hub.orchestrators
+    ? h('select', { id: 'filter-name', name: 'name' }, h('option', { value: '' }, 'any'), ...hub.orchestrators.map((n) => h('option', { value: n, selected: filter.get('name') === n }, n)))
+    : h('input', { id: 'filter-name', name: 'name', value: filter.get('name') ?? '', placeholder: 'orchestrator name' });
+  const from = h('input', { id: 'filter-from', type: 'datetime-local', step: 1, value: local(filter.get('createdTimeFrom')) });
+  const to = h('input', { id: 'filter-to', type: 'datetime-local', step: 1, value: local(filter.get('createdTimeTo')) });
+  const prefix = h('input', { id: 'filter-prefix', value: filter.get('instanceIdPrefix') ?? '', placeholder: 'id starts with…', autocomplete: 'off' });
+  const filterForm = h(
+    'form',
+    {
+      class: 'filters',
+      'aria-label': 'Filters',
+      onsubmit: (event: Event) => {
+        event.preventDefault();
+        apply((next) => {
+          set(next, 'name', (nameField as HTMLInputElement).value);
+          set(next, 'createdTimeFrom', utc(from.value));
+          set(next, 'createdTimeTo', utc(to.value));
+          set(next, 'instanceIdPrefix', prefix.value.trim());
+        });
+      },
+    },
+    h('label', {}, 'Name ', nameField),
+    h('label', {}, 'Created from ', from),
+    h('label', {}, 'to ', to),
+    h('label', {}, 'Id prefix ', prefix),
+    h('button', { type: 'submit' }, 'Filter'),
+    h('button', { type: 'button', onclick: () => (location.hash = '#/') }, 'Clear'),
+  );
+
+  const bulkBar = h('div', { class: 'bulk' });
+  const startForm = renderStartForm(hub);
+
+  main.append(
+    h('h1', {}, 'Orchestration instances'),
+    counts,
+    filterForm,
+    summary,
+    h(
+      'table',
+      { class: 'instances' },
+      h('caption', { class: 'visually-hidden' }, 'Orchestration instances'),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Instance'), h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, 'Created'), h('th', { scope: 'col' }, 'Last updated'), h('th', { scope: 'col' }, 'Custom status'))),
+      tableBody,
+    ),
+    pager,
+    bulkBar,
+    startForm,
+  );
+
+  const load = async () => {
+    const params = new URLSearchParams(filter);
+    const token = pages[page];
+    if (token) params.set('continuation', token);
+    data = await get<InstancePage>(`instances?${params}`);
+    draw();
+  };
+
+  function draw() {
+    if (!data) return;
+    const total = Object.values(data.counts).reduce((a, b) => a + (b ?? 0), 0);
+    counts.replaceChildren(
+      h('button', { type: 'button', class: `chip${selected.size === 0 ? ' on' : ''}`, 'aria-pressed': String(selected.size === 0), onclick: () => apply((n) => n.delete('runtimeStatus')) }, `All ${total}`),
+      ...STATUSES.filter((s) => (data!.counts[s] ?? 0) > 0 || selected.has(s)).map((status) =>
+        h(
+          'button',
+          {
+            type: 'button',
+            class: `chip status-${status.toLowerCase()}${selected.has(status) ? ' on' : ''}`,
+            'aria-pressed': String(selected.has(status)),
+            'data-status': status,
+            onclick: () =>
+              apply((next) => {
+                const now = new Set(selected);
+                if (now.has(status)) now.delete(status);
+                else now.add(status);
+                set(next, 'runtimeStatus', [...now].join(','));
+              }),
+          },
+          `${status} ${data!.counts[status] ?? 0}`,
+        ),
+      ),
+    );
+    tableBody.replaceChildren(
+      ...data.instances.map((i) =>
+        h(
+          'tr',
+          { 'data-instance': i.instanceId },
+          h('td', { class: 'id' }, h('a', { href: `#/instances/${encodeURIComponent(i.instanceId)}` }, i.instanceId)),
+          h('td', {}, i.name),
+          h('td', {}, badge(i.runtimeStatus)),
+          h('td', {}, h('time', { datetime: i.createdTime }, time(i.createdTime))),
+          h('td', {}, h('time', { datetime: i.lastUpdatedTime }, time(i.lastUpdatedTime))),
+          h('td', { class: 'custom' }, i.customStatus ?? ''),
+        ),
+      ),
+    );
+    if (data.instances.length === 0) tableBody.append(h('tr', {}, h('td', { colspan: 6, class: 'muted' }, total === 0 ? 'No instances yet. Start one below, or with your app.' : 'No instance matches these filters.')));
+    const shown = selected.size === 0 ? total : [...selected].reduce((a, s) => a + (data!.counts[s as RuntimeStatusName] ?? 0), 0);
+    summary.textContent = `${shown} instance${shown === 1 ? '' : 's'} match${shown === 1 ? 'es' : ''}; page ${page + 1}, in id order (the order the Instances table keeps).`;
+    pager.replaceChildren(
+      h('button', { type: 'button', disabled: page === 0, onclick: () => ((page -= 1), void load()) }, '← Previous page'),
+      h('button', { type: 'button', disabled: !data.continuation, onclick: () => ((pages[page + 1] = data!.continuation), (page += 1), void load()) }, 'Next page →'),
+    );
+    const running = (['Pending', 'Running', 'Suspended', 'ContinuedAsNew'] as const).filter((s) => selected.size === 0 || selected.has(s)).reduce((a, s) => a + (data!.counts[s] ?? 0), 0);
+    const ended = (['Completed', 'Failed', 'Terminated', 'Canceled'] as const).filter((s) => selected.size === 0 || selected.has(s)).reduce((a, s) => a + (data!.counts[s] ?? 0), 0);
+    bulkBar.replaceChildren(
+      h('span', { class: 'muted' }, 'Everything the filters match: '),
+      h('button', { type: 'button', class: 'danger', disabled: running === 0, onclick: () => void bulk('terminate', running) }, `Terminate ${running} not ended`),
+      h('button', { type: 'button', class: 'danger', disabled: ended === 0, onclick: () => void bulk('purge', ended) }, `Purge ${ended} ended`),
+    );
+  }
+
+  async function bulk(action: 'terminate' | 'purge', count: number) {
+    const what = action === 'terminate' ? `Terminate ${count} instance(s) that have not ended?` : `Purge ${count} ended instance(s)? Their history is deleted for good.`;
+    if (!confirm(what)) return;
+    try {
+      const result = await post<{ affected: number }>('bulk', { action, query: filter.toString(), reason: 'Terminated from the dashboard' });
+      toast(`${action === 'terminate' ? 'Terminated' : 'Purged'} ${result.affected} instance(s).`);
+      await load();
+    } catch (err) {
+      toast((err as Error).message, true);
+    }
+  }
+
+  await load();
+  return { refresh: load };
+}
+
+function renderStartForm(hub: HubInfo): HTMLElement {
+  const name = hub.orchestrators && hub.orchestrators.length > 0
+    ? h('select', { id: 'start-name', required: true }, ...hub.orchestrators.map((n) => h('option', { value: n }, n)))
+    : h('input', { id: 'start-name', required: true, placeholder: 'orchestrator name' });
+  const id = h('input', { id: 'start-id', placeholder: 'a new id is made when empty', autocomplete: 'off' });
+  const input = h('textarea', { id: 'start-input', rows: 3, placeholder: '{"blobName": "photo.jpg"}', spellcheck: 'false' });
+  return h(
+    'details',
+    { class: 'start' },
+    h('summary', {}, 'Start a new orchestration'),
+    h(
+      'form',
+      {
+        onsubmit: async (event: Event) => {
+          event.preventDefault();
+          try {
+            const started = await post<{ id: string }>('instances', { name: (name as HTMLInputElement).value, instanceId: id.value.trim() || undefined, input: input.value });
+            toast(`Started ${started.id}.`);
+            location.hash = `#/${instancePath(started.id)}`;
+          } catch (err) {
+            toast((err as Error).message, true);
+          }
+        },
+      },
+      h('label', {}, 'Orchestrator ', name),
+      h('label', {}, 'Instance id ', id),
+      h('label', { class: 'wide' }, 'Input (JSON) ', input),
+      h('button', { type: 'submit' }, 'Start'),
+    ),
+  );
+}
+
+function set(params: URLSearchParams, key: string, value: string): void {
+  if (value) params.set(key, value);
+  else params.delete(key);
+}
+
+/** An ISO time as a datetime-local input shows it (the learner's time zone). */
+function local(iso: string | null): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+}
+
+/** A datetime-local value as UTC ISO. */
+function utc(value: string): string {
+  return value ? new Date(value).toISOString() : '';
+}

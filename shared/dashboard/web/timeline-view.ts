@@ -1,0 +1,124 @@
+// The timeline (Gantt) of an instance: one row per activity, timer, sub-orchestration and event,
+// and the orchestrator's episodes. An activity's bar splits in two where the host picked its work
+// item up: before, it waited in the queue (light); after, it ran (solid). The History table only
+// knows when it was scheduled and when its result came; the pick-up time is the host's own record.
+
+import type { InstanceDetail, TimelineBar } from '../src/wire.ts';
+import { duration, h, svg, time } from './dom.ts';
+
+const ROW = 26;
+const LABEL = 190;
+const WIDTH = 960;
+const AXIS = 28;
+
+export function renderTimeline(panel: HTMLElement, d: InstanceDetail): void {
+  const bars = d.timeline;
+  if (bars.length === 0) {
+    panel.append(h('p', { class: 'muted' }, 'Nothing has been scheduled yet.'));
+    return;
+  }
+  const t = (iso: string | undefined) => (iso ? new Date(iso).getTime() : NaN);
+  const now = Date.now();
+  const ends = bars.flatMap((b) => [t(b.start), t(b.pickedUp), t(b.end)]).filter((n) => !Number.isNaN(n));
+  const t0 = Math.min(...ends);
+  const open = bars.some((b) => !b.end);
+  let t1 = Math.max(...ends, open ? Math.min(now, t0 + 24 * 3600_000) : 0);
+  if (t1 - t0 < 10) t1 = t0 + 10;
+  const span = t1 - t0;
+  const x = (ms: number) => LABEL + ((ms - t0) / span) * (WIDTH - LABEL - 10);
+  // The orchestrator's episodes share the first row: short runs between the work they schedule.
+  const episodes = bars.filter((b) => b.kind === 'episode');
+  const items = bars.filter((b) => b.kind !== 'episode');
+  const rows: TimelineBar[][] = [...(episodes.length > 0 ? [episodes] : []), ...items.map((b) => [b])];
+  const height = AXIS + rows.length * ROW + 10;
+  const picture = svg('svg', { viewBox: `0 0 ${WIDTH} ${height}`, class: 'timeline', role: 'img', 'aria-label': `Timeline of ${items.length} items and ${episodes.length} episodes over ${duration(span)}` });
+
+  for (let k = 0; k <= 4; k++) {
+    const at = t0 + (span * k) / 4;
+    picture.append(
+      svg('line', { x1: x(at), x2: x(at), y1: AXIS - 6, y2: height, class: 'grid' }),
+      svg('text', { x: x(at), y: 14, class: 'axis', 'text-anchor': k === 0 ? 'start' : k === 4 ? 'end' : 'middle' }, `+${duration(at - t0)}`),
+    );
+  }
+  rows.forEach((row, index) => {
+    const y = AXIS + index * ROW;
+    const first = row[0]!;
+    picture.append(svg('text', { x: 4, y: y + 16, class: 'label' }, first.kind === 'episode' ? `orchestrator (${row.length} episodes)` : truncate(first.label, 26)));
+    for (const bar of row) drawBar(bar, y);
+  });
+  function drawBar(bar: TimelineBar, y: number) {
+    const group = svg('g', { class: `bar bar-${bar.kind} outcome-${bar.outcome}`, 'data-kind': bar.kind, ...(bar.taskId !== undefined ? { 'data-task': bar.taskId } : {}) });
+    const start = t(bar.start);
+    const end = Number.isNaN(t(bar.end)) ? t1 : t(bar.end);
+    const picked = t(bar.pickedUp);
+    const tip = svg('title', {}, describe(bar, start, picked, end));
+    if (bar.kind === 'activity' && !Number.isNaN(picked)) {
+      group.append(
+        svg('rect', { x: x(start), y: y + 5, width: Math.max(2, x(picked) - x(start)), height: ROW - 10, class: 'wait' }),
+        svg('rect', { x: x(picked), y: y + 5, width: Math.max(2, x(end) - x(picked)), height: ROW - 10, class: 'run' }),
+      );
+    } else if (bar.kind === 'event') {
+      group.append(svg('circle', { cx: x(start), cy: y + ROW / 2, r: 5, class: 'point' }));
+    } else {
+      group.append(svg('rect', { x: x(start), y: y + 5, width: Math.max(2, x(end) - x(start)), height: ROW - 10, class: bar.kind === 'timer' ? 'timer' : 'run' }));
+    }
+    group.append(tip);
+    picture.append(group);
+  }
+  const seenAny = bars.some((b) => b.pickedUp);
+  panel.append(
+    h(
+      'figure',
+      { class: 'figure' },
+      picture,
+      h(
+        'figcaption',
+        {},
+        h('span', { class: 'key key-wait' }, 'waiting in the queue'),
+        h('span', { class: 'key key-run' }, 'running'),
+        h('span', { class: 'key key-timer' }, 'timer'),
+        h('span', { class: 'key key-failed' }, 'failed'),
+        seenAny ? null : h('span', { class: 'muted' }, ' No pick-up times: this host did not run these activities, so each bar runs from scheduled to done.'),
+      ),
+    ),
+    h(
+      'table',
+      { class: 'timeline-table' },
+      h('caption', {}, 'The same, in numbers'),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Item'), h('th', { scope: 'col' }, 'Scheduled'), h('th', { scope: 'col' }, 'Waited'), h('th', { scope: 'col' }, 'Ran'), h('th', { scope: 'col' }, 'Outcome'))),
+      h(
+        'tbody',
+        {},
+        ...bars
+          .filter((b) => b.kind !== 'episode')
+          .map((b) => {
+            const start = t(b.start);
+            const picked = t(b.pickedUp);
+            const end = t(b.end);
+            return h(
+              'tr',
+              {},
+              h('td', {}, b.label, b.runs && b.runs > 1 ? h('span', { class: 'flag flag-over' }, `ran ${b.runs} times`) : null),
+              h('td', {}, time(b.start)),
+              h('td', {}, Number.isNaN(picked) ? '' : duration(picked - start)),
+              h('td', {}, Number.isNaN(picked) || Number.isNaN(end) ? (Number.isNaN(end) ? '' : `${duration(end - start)} in all`) : duration(end - picked)),
+              h('td', {}, b.outcome, b.detail ? h('span', { class: 'muted' }, ` ${b.detail}`) : null),
+            );
+          }),
+      ),
+    ),
+  );
+}
+
+function describe(bar: TimelineBar, start: number, picked: number, end: number): string {
+  const lines = [bar.label, `scheduled ${time(bar.start)}`];
+  if (!Number.isNaN(picked)) lines.push(`waited in the queue ${duration(picked - start)}`, `ran ${duration(end - picked)}`);
+  else if (bar.end) lines.push(`took ${duration(end - start)} from scheduled to done`);
+  lines.push(bar.outcome);
+  if (bar.detail) lines.push(bar.detail);
+  return lines.join('\n');
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
