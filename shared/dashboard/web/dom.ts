@@ -69,3 +69,28 @@ export function pretty(text: string): string {
     return text;
   }
 }
+
+/**
+ * Redraws `parent` with `children` and keeps what the learner was doing: what they typed in
+ * fields with an id, which <details data-key> they opened or closed, the focus and the scroll.
+ * A live update must never wipe a half-typed event name.
+ */
+export function redraw(parent: HTMLElement, children: Node[]): void {
+  const values = new Map<string, string>();
+  for (const field of parent.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>('input[id], textarea[id], select[id]')) values.set(field.id, field.value);
+  const open = new Map<string, boolean>();
+  for (const details of parent.querySelectorAll<HTMLDetailsElement>('details[data-key]')) open.set(details.dataset.key!, details.open);
+  const focused = document.activeElement instanceof HTMLElement && parent.contains(document.activeElement) ? document.activeElement.id : '';
+  const { scrollX, scrollY } = window;
+  parent.replaceChildren(...children);
+  for (const [id, value] of values) {
+    const field = document.getElementById(id) as HTMLInputElement | null;
+    if (field && 'value' in field) field.value = value;
+  }
+  for (const details of parent.querySelectorAll<HTMLDetailsElement>('details[data-key]')) {
+    const was = open.get(details.dataset.key!);
+    if (was !== undefined) details.open = was;
+  }
+  if (focused) document.getElementById(focused)?.focus({ preventScroll: true });
+  window.scrollTo(scrollX, scrollY);
+}

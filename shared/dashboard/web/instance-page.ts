@@ -4,7 +4,7 @@
 
 import type { HubInfo, InstanceDetail } from '../src/wire.ts';
 import { ApiError, get, instancePath, post } from './api.ts';
-import { badge, bytes, h, pretty, time } from './dom.ts';
+import { badge, bytes, h, pretty, redraw, time } from './dom.ts';
 import type { View } from './main.ts';
 import { payloadBlock, sizeBadges } from './payload-view.ts';
 import { renderReplay } from './replay-view.ts';
@@ -32,9 +32,7 @@ export async function renderInstance(main: HTMLElement, hub: HubInfo, id: string
       main.replaceChildren(h('h1', {}, 'Instance not found'), h('p', {}, err.message), h('p', {}, h('a', { href: '#/' }, '← All instances')));
       return;
     }
-    const focused = document.activeElement?.id;
-    main.replaceChildren(...page(detail, hub, tab, state, load));
-    if (focused) document.getElementById(focused)?.focus({ preventScroll: true });
+    redraw(main, page(detail, hub, tab, state, load));
   };
   await load();
   return { refresh: async (ids) => (ids === undefined || ids.includes(id) ? load() : undefined) };
@@ -98,9 +96,10 @@ function actions(d: InstanceDetail, reload: () => Promise<void>): HTMLElement {
   const i = d.instance;
   const path = instancePath(i.instanceId);
   const ended = ENDED.has(i.runtimeStatus);
-  const run = (what: string, op: string, body: Record<string, unknown> = {}, after?: (result: { id?: string }) => void) => async () => {
+  // The body is read when the button is pressed: the fields hold what the learner typed by then.
+  const run = (what: string, op: string, body: () => Record<string, unknown> = () => ({}), after?: (result: { id?: string }) => void) => async () => {
     try {
-      const result = await post<{ id?: string }>(`${path}/${op}`, body);
+      const result = await post<{ id?: string }>(`${path}/${op}`, body());
       toast(what);
       if (after) after(result);
       else await reload();
@@ -120,7 +119,7 @@ function actions(d: InstanceDetail, reload: () => Promise<void>): HTMLElement {
         class: 'raise',
         onsubmit: (event: Event) => {
           event.preventDefault();
-          void run(`Raised ${eventName.value}.`, 'raise-event', { name: eventName.value, data: eventData.value })();
+          void run(`Raised ${eventName.value}.`, 'raise-event', () => ({ name: eventName.value, data: eventData.value }))();
         },
       },
       eventName,
@@ -131,12 +130,12 @@ function actions(d: InstanceDetail, reload: () => Promise<void>): HTMLElement {
       'div',
       { class: 'buttons' },
       reason,
-      h('button', { type: 'button', id: 'terminate', class: 'danger', disabled: ended, onclick: run('Terminate sent.', 'terminate', { reason: reason.value }) }, 'Terminate'),
-      h('button', { type: 'button', id: 'suspend', disabled: ended || i.runtimeStatus === 'Suspended', onclick: run('Suspend sent.', 'suspend', { reason: reason.value }) }, 'Suspend'),
-      h('button', { type: 'button', id: 'resume', disabled: i.runtimeStatus !== 'Suspended', onclick: run('Resume sent.', 'resume', { reason: reason.value }) }, 'Resume'),
+      h('button', { type: 'button', id: 'terminate', class: 'danger', disabled: ended, onclick: run('Terminate sent.', 'terminate', () => ({ reason: reason.value })) }, 'Terminate'),
+      h('button', { type: 'button', id: 'suspend', disabled: ended || i.runtimeStatus === 'Suspended', onclick: run('Suspend sent.', 'suspend', () => ({ reason: reason.value })) }, 'Suspend'),
+      h('button', { type: 'button', id: 'resume', disabled: i.runtimeStatus !== 'Suspended', onclick: run('Resume sent.', 'resume', () => ({ reason: reason.value })) }, 'Resume'),
       h(
         'button',
-        { type: 'button', id: 'restart', onclick: run('Restarted under a new id.', 'restart', { newInstanceId: true }, (r) => r.id && (location.hash = `#/${instancePath(r.id)}`)) },
+        { type: 'button', id: 'restart', onclick: run('Restarted under a new id.', 'restart', () => ({ newInstanceId: true }), (r) => r.id && (location.hash = `#/${instancePath(r.id)}`)) },
         'Restart',
       ),
       h(
@@ -148,7 +147,7 @@ function actions(d: InstanceDetail, reload: () => Promise<void>): HTMLElement {
           disabled: !ended,
           title: ended ? 'Delete its history and rows' : 'Only an ended instance can be purged',
           onclick: () => {
-            if (confirm(`Purge ${i.instanceId}? Its history is deleted for good.`)) void run('Purged.', 'purge', {}, () => (location.hash = '#/'))();
+            if (confirm(`Purge ${i.instanceId}? Its history is deleted for good.`)) void run('Purged.', 'purge', undefined, () => (location.hash = '#/'))();
           },
         },
         'Purge',
@@ -189,7 +188,7 @@ function renderHistory(panel: HTMLElement, d: InstanceDetail, hub: HubInfo): voi
               r.payload
                 ? h(
                     'details',
-                    {},
+                    { 'data-key': `row-${r.seq}` },
                     h('summary', {}, `${r.payloadField} `, sizeBadges(r.payload, hub.limits)),
                     h('pre', { class: 'json' }, r.payload.text === null ? 'null' : pretty(r.payload.text) + (r.payload.truncated ? '\n…' : '')),
                     r.details?.text ? h('pre', { class: 'json' }, r.details.text) : null,

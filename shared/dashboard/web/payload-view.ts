@@ -31,7 +31,7 @@ export function payloadBlock(title: string, payload: Payload, limits: HubInfo['l
     payload.text === null
       ? h('p', { class: 'muted' }, 'none')
       : h('pre', { class: 'json' }, pretty(payload.text) + (payload.truncated ? `\n… (cut here: ${bytes(payload.bytes)} in all)` : ''));
-  return h('details', { class: 'payload', open }, h('summary', {}, h('span', { class: 'payload-title' }, title), ' ', sizeBadges(payload, limits)), body);
+  return h('details', { class: 'payload', open, 'data-key': `payload-${title}` }, h('summary', {}, h('span', { class: 'payload-title' }, title), ' ', sizeBadges(payload, limits)), body);
 }
 
 /** The meter's bar. Set through the CSSOM: the page's Content-Security-Policy refuses style attributes. */

@@ -1,0 +1,109 @@
+// A lab 05 job, watched in the dashboard as a learner would: it appears in the list and reaches
+// Completed without a reload; its timeline has one bar per activity, queue wait and run split;
+// the replay view steps through every episode, replayed and new events told apart. Nothing the
+// page loads comes from anywhere but the host, the page fits 1280 and 800 px, and Tab reaches
+// every control.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startLabApp, type LabApp } from '@workshop/testkit';
+import { launchBrowser } from './find-browser.ts';
+import { openPage, repoDir, sidewaysOverflow, tabThrough, type WatchedPage } from './page-helpers.ts';
+
+let app: LabApp;
+let browser: Browser;
+let watched: WatchedPage;
+let instanceId: string;
+
+beforeAll(async () => {
+  [app, browser] = await Promise.all([startLabApp({ dir: repoDir('solutions/05-first-orchestration'), seed: true }), launchBrowser()]);
+  watched = await openPage(browser, `${app.url}/dashboard/`);
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+describe('the dashboard on a lab 05 job', () => {
+  it('shows a job appear in the list and reach Completed without a reload', async () => {
+    const { page } = watched;
+    await page.getByRole('heading', { name: 'Orchestration instances' }).waitFor();
+    const response = await app.fetch('/api/thumbnail-jobs?container=samples&width=200', { method: 'POST' });
+    expect(response.status).toBe(202);
+    instanceId = ((await response.json()) as { id: string }).id;
+    await page.locator(`tr[data-instance="${instanceId}"] .status-completed`).waitFor({ timeout: 20_000 });
+    expect(watched.loads()).toBe(1);
+    expect(await page.locator('.chip[data-status="Completed"]').textContent()).toBe('Completed 1');
+  });
+
+  it('draws one timeline bar per activity, each split into queue wait and run', async () => {
+    const { page } = watched;
+    await page.locator(`tr[data-instance="${instanceId}"] a`).click();
+    await page.getByRole('link', { name: 'Timeline' }).click();
+    const bars = page.locator('svg.timeline g.bar-activity');
+    await bars.first().waitFor();
+    const history = await app.history(instanceId);
+    const scheduled = history.filter((row) => row.EventType === 'TaskScheduled').length;
+    expect(scheduled).toBe(9); // listImages, 7 × makeThumbnail, writeManifest
+    expect(await bars.count()).toBe(scheduled);
+    expect(await page.locator('svg.timeline g.bar-activity rect.wait').count()).toBe(scheduled);
+    expect(await page.locator('svg.timeline g.bar-activity rect.run').count()).toBe(scheduled);
+    expect(await page.locator('svg.timeline g.bar-activity.outcome-failed').count()).toBe(3); // the three bad samples
+  });
+
+  it('steps through every episode in the replay view, replayed and new events told apart', async () => {
+    const { page } = watched;
+    await page.getByRole('link', { name: 'Replay' }).click();
+    await page.locator('#replay-first').click();
+    const history = await app.history(instanceId);
+    const episodes = history.filter((row) => row.EventType === 'OrchestratorStarted').length;
+    expect(episodes).toBe(10);
+    for (let step = 1; step <= episodes; step++) {
+      await expect.poll(() => page.locator('#replay-position').textContent()).toBe(`Episode ${step} of ${episodes}`);
+      const replayed = await page.locator('ol.rows li[data-role="replayed"]').count();
+      const fresh = await page.locator('ol.rows li[data-role="new"]').count();
+      // Episode 1 has nothing to replay; every later one replays all the rows before it.
+      if (step === 1) expect(replayed).toBe(0);
+      else expect(replayed).toBeGreaterThan(0);
+      expect(fresh, `episode ${step} was woken by something`).toBeGreaterThan(0);
+      if (replayed > 0) {
+        // Told apart on screen, not only in the markup.
+        const colours = await page.evaluate(
+          `['replayed', 'new'].map((role) => getComputedStyle(document.querySelector('ol.rows li[data-role="' + role + '"]')).backgroundColor)`,
+        );
+        expect(new Set(colours as string[]).size).toBe(2);
+      }
+      if (step < episodes) await page.locator('#replay-next').click();
+    }
+    expect(await page.locator('#replay-next').isDisabled()).toBe(true);
+  });
+
+  it('never scrolls sideways at 1280 or 800 px, on the list and on every view of the instance', async () => {
+    const { page } = watched;
+    for (const width of [1280, 800]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const view of ['#/', ...['history', 'timeline', 'sequence', 'replay'].map((tab) => `#/instances/${instanceId}/${tab}`)]) {
+        await page.evaluate(`location.hash = ${JSON.stringify(view)}`);
+        await page.locator(view === '#/' ? 'table.instances tbody tr' : '.tabs a.on').first().waitFor();
+        expect(await sidewaysOverflow(page), `${view} at ${width} px`).toBe(0);
+      }
+    }
+  });
+
+  it('lets the keyboard reach every control of the instance page', async () => {
+    const { page } = watched;
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.evaluate(`location.hash = ${JSON.stringify(`#/instances/${instanceId}/replay`)}`);
+    await page.locator('#replay-position').waitFor();
+    const { controls, reached } = await tabThrough(page, 80);
+    const missed = controls.filter((control) => !reached.includes(control));
+    expect(missed).toEqual([]);
+  });
+
+  it('asked only its own host for anything, and logged no error', () => {
+    const origin = new URL(app.url).origin;
+    expect(watched.requests.length).toBeGreaterThan(5);
+    expect(watched.requests.filter((url) => new URL(url).origin !== origin)).toEqual([]);
+    expect(watched.errors).toEqual([]);
+  });
+});
