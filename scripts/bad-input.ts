@@ -5,7 +5,8 @@
 // empty 404 the Functions host gives a request no route takes); starts every orchestrator with
 // bad input through the management API and expects it to end Failed; then checks that each
 // host still serves. Also: hardening (loopback only, Host headers, body limit, instance ids and
-// list parameters, the start route's wait, no forged log line, no secrets in any log) and the
+// list parameters, the start route's wait, the dashboard's guards against other sites and
+// rebound host names, no forged log line, no secrets in any log) and the
 // supply chain (lockfile committed and in sync, install scripts approved, npm audit).
 import { parseArgs } from 'node:util';
 import { BlobServiceClient } from '@azure/storage-blob';
@@ -95,6 +96,12 @@ async function main(): Promise<number> {
     groupFinding('instance ids are validated', 'instance-id', results, 'malformed or unknown instance ids answered 400/404 JSON on every management route'),
     groupFinding('list and status parameters are validated', 'management-query', results, 'continuation tokens, instanceIdPrefix, runtimeStatus, createdTimeFrom/To, top and the status booleans storage would refuse or the extension would ignore answered 400 JSON'),
     groupFinding("the start route's wait is bounded", 'wait-loop', results, 'bad timeout/pollingInterval values answered 400 JSON with nothing started; a 0.000001 s interval polled at most every 100 ms; a client that went stopped the polling', 'wait-loop'),
+    groupFinding(
+      "the dashboard and the management API refuse other sites and other host names",
+      'dashboard',
+      results,
+      "cross-origin text/plain POSTs, missing or guessed tokens, Sec-Fetch-Site cross-site and rebound Host names (DNS rebinding) answered 403 JSON with nothing started; reads with bad parameters 4xx JSON",
+    ),
     groupFinding('orchestrations started with bad input end Failed', 'orchestration-input', results, 'orchestrations started through the management API with input their client functions refuse ended Failed with a message, within seconds'),
     logFinding(results),
     secretsFinding(results, azuriteOutput),

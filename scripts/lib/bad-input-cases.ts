@@ -19,7 +19,8 @@ export type InputGroup =
   | 'management-query'
   | 'wait-loop'
   | 'orchestration-input'
-  | 'log-forgery';
+  | 'log-forgery'
+  | 'dashboard';
 
 export interface BadInput {
   /** The function or API the input is aimed at. */

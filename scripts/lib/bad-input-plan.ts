@@ -1,11 +1,12 @@
 // Which requests the matrix sends to one app, from the functions its host lists: each HTTP
-// function's inputs, the management API's when the app is durable, the protocol-level ones
+// function's inputs, the management API's and the dashboard's when the app is durable, the protocol-level ones
 // once; the scenarios (orchestrations started with bad input, the start route's wait, the
 // forged log line); and which requests must still work afterwards.
 
 import type { FunctionInfo } from '@workshop/host';
 import { inputsFor, knownGood, pathOf, type BadInput, type HttpFunction } from './bad-input-cases.ts';
 import { logProbes } from './bad-input-log-probes.ts';
+import { DASHBOARD_KNOWN_GOOD, dashboardInputs } from './bad-input-dashboard.ts';
 import { MANAGEMENT_KNOWN_GOOD, managementInputs } from './bad-input-management.ts';
 import { orchestrationInputScenarios, orchestratorsNotCovered, subjectOf } from './bad-input-orchestrations.ts';
 import { protocolInputs } from './bad-input-protocol.ts';
@@ -36,6 +37,7 @@ export function planFor(functions: FunctionInfo[], http: HttpFunction[], port: n
   const inputs = [
     ...planned.flatMap((p) => p.inputs),
     ...(durable ? managementInputs(functions) : []),
+    ...(durable ? dashboardInputs(functions, port) : []),
     ...protocolInputs({ anyPath, goodPath: goodGet ?? anyPath, port }),
   ];
   const subject = durable ? subjectOf(functions) : undefined;
@@ -44,7 +46,7 @@ export function planFor(functions: FunctionInfo[], http: HttpFunction[], port: n
     ...(subject ? waitScenarios(subject) : []),
     ...logProbes(http, subject),
   ];
-  if (durable) probes.push({ target: 'management API', request: MANAGEMENT_KNOWN_GOOD });
+  if (durable) probes.push({ target: 'management API', request: MANAGEMENT_KNOWN_GOOD }, { target: 'dashboard', request: DASHBOARD_KNOWN_GOOD });
   const notCovered = [
     ...planned
       .filter((p) => !p.covered)

@@ -18,6 +18,7 @@ import {
   readBody,
   runtimeStatuses,
   single,
+  storageContinuation,
   BodyTooLargeError,
   type InstanceFilter,
   type PreRoute,
@@ -152,7 +153,8 @@ export function dashboardRoutes(source: TaskHubSource, options: { title?: string
       const query = url.searchParams;
       const top = Number(single(query, 'top') ?? DEFAULT_PAGE);
       if (!Number.isInteger(top) || top < 1 || top > 1000) throw new ClientError(400, 'top must be a whole number from 1 to 1000.');
-      return json(res, 200, await listInstances(source, filterOf(query), top, single(query, 'continuation')));
+      // The token goes to storage as it is: checked first, as the management API checks its own.
+      return json(res, 200, await listInstances(source, filterOf(query), top, storageContinuation(single(query, 'continuation'))));
     }
     if (what === 'instances' && id !== undefined && extra === undefined) {
       const detail = await readInstance(source, id);

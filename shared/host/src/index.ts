@@ -22,7 +22,7 @@ export { EventType } from './durable/history.ts';
 export type { HistoryEvent, RuntimeStatus, OrchestrationInstanceRef, ParentInstanceInfo } from './durable/history.ts';
 export { VirtualClock, RealClock } from './durable/clock.ts';
 export type { Clock, ClockMode } from './durable/clock.ts';
-export { runtimeStatuses, dateParameter, single, RUNTIME_STATUSES } from './durable/management-query.ts';
+export { runtimeStatuses, dateParameter, single, storageContinuation, RUNTIME_STATUSES } from './durable/management-query.ts';
 export type { ExtraRoutes, ExtraRoutesContext, ExtraRouteHandler, DurableRuntime } from './host.ts';
 export type { PreRoute } from './http/http-server.ts';
 export { readBody, BodyTooLargeError, DEFAULT_MAX_REQUEST_BODY_SIZE } from './http/request-body.ts';
