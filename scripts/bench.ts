@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { benchDashboard } from './lib/bench-dashboard.ts';
 import { benchDurable } from './lib/bench-durable.ts';
 import { benchPipeline } from './lib/bench-pipeline.ts';
 import { readManifest, repoRoot } from './lib/manifest.ts';
@@ -38,6 +39,11 @@ async function main(): Promise<void> {
     const ratio = t.perSecond / t.published;
     console.log(`${t.name.padEnd(44)} ${t.perSecond.toFixed(0).padStart(8)} /s   published ${String(t.published).padStart(3)} /s   ${ratio.toFixed(1)}×   ${ratio >= 10 ? 'within goal' : 'UNDER GOAL'}`);
   }
+  console.log('');
+
+  const dashboard = await benchDashboard();
+  console.log(bold('Task hub dashboard') + dim(dashboard.browser ? `  (browser: ${dashboard.browser})` : '  (no browser found: API figures only)'));
+  for (const figure of dashboard.figures) print({ ...figure, goal: 1 });
   console.log('');
 
   const pipeline = await benchPipeline(100);
