@@ -106,4 +106,19 @@ describe('the dashboard on a lab 05 job', () => {
     expect(watched.requests.filter((url) => new URL(url).origin !== origin)).toEqual([]);
     expect(watched.errors).toEqual([]);
   });
+
+  it('keeps working when the host restarts (a save does that): live again, and its buttons act without a reload', async () => {
+    const { page } = watched;
+    await page.evaluate(`location.hash = ${JSON.stringify(`#/instances/${instanceId}/history`)}`);
+    await page.locator('#restart').waitFor();
+    await app.restartHost();
+    await page.locator('#restart').click();
+    // Restart starts the job again under a new id, and the page follows it there.
+    const shown = () => decodeURIComponent(/#\/instances\/([^/]+)/.exec(page.url())?.[1] ?? '');
+    await expect.poll(shown, { timeout: 10_000 }).not.toBe(instanceId);
+    const restarted = shown();
+    await page.locator('h1 .status-completed').waitFor({ timeout: 20_000 });
+    expect((await app.waitForCompletion(restarted)).runtimeStatus).toBe('Completed');
+    expect(watched.loads()).toBe(1);
+  });
 });

@@ -1,7 +1,19 @@
 // The page's only way out: fetch to the host that served it. Actions carry the page's token
 // (a meta tag the server filled in), which other sites cannot read.
 
-const token = document.querySelector<HTMLMetaElement>('meta[name="dashboard-token"]')?.content ?? '';
+let token = document.querySelector<HTMLMetaElement>('meta[name="dashboard-token"]')?.content ?? '';
+
+/**
+ * A host restarted by a save has a new token. The page reads it again from its own address
+ * (same origin, so this works for the page and for no other site) instead of asking for a reload.
+ */
+async function renewToken(): Promise<boolean> {
+  const html = await (await fetch('./', { headers: { accept: 'text/html' } })).text();
+  const fresh = /name="dashboard-token" content="([^"]+)"/.exec(html)?.[1];
+  if (!fresh || fresh === token) return false;
+  token = fresh;
+  return true;
+}
 
 export class ApiError extends Error {}
 
@@ -25,11 +37,14 @@ export async function get<T>(path: string): Promise<T> {
 }
 
 export async function post<T>(path: string, body: unknown = {}): Promise<T> {
-  const response = await fetch(`api/${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-dashboard-token': token },
-    body: JSON.stringify(body),
-  });
+  const send = () =>
+    fetch(`api/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-dashboard-token': token },
+      body: JSON.stringify(body),
+    });
+  let response = await send();
+  if (response.status === 403 && (await renewToken())) response = await send();
   return answer<T>(response);
 }
 
