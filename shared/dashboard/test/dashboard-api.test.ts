@@ -156,4 +156,21 @@ describe('actions', () => {
     expect(response.status).toBe(409);
     expect(((await response.json()) as { message: string }).message).toMatch(/--clock virtual/);
   });
+
+  it('ends its event streams when the host stops, so an open page never holds the host up', async () => {
+    const stream = await fetch(`${host.url}/dashboard/api/live`);
+    const reader = stream.body!.getReader();
+    await reader.read(); // the hello
+    const [ended] = await Promise.all([
+      (async () => {
+        for (;;) {
+          const { done } = await reader.read();
+          if (done) return 'ended';
+        }
+      })(),
+      host.stop(),
+    ]);
+    // A stream the server had not ended would be cut when the grace period ran out: an error, not an end.
+    expect(ended).toBe('ended');
+  });
 });
