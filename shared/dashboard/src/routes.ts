@@ -83,7 +83,10 @@ export function dashboardRoutes(source: TaskHubSource, options: { title?: string
     } catch (err) {
       if (err instanceof ClientError) problem(res, err.status, err.message);
       else if (err instanceof BodyTooLargeError) problem(res, 413, `The request body is over the host's limit of ${limits.maxRequestBodySize} bytes.`);
-      else if (!res.headersSent) problem(res, 500, `The dashboard could not read the task hub: ${(err as Error).message}`);
+      else if (!res.headersSent) {
+        const [status, message] = storageProblem(err, source.storage.hubName);
+        problem(res, status, message);
+      }
       else res.destroy();
     }
     return true;
@@ -246,4 +249,17 @@ function jsonText(value: unknown, field: string): string | null {
   } catch (err) {
     throw new ClientError(400, `${field} is not valid JSON: ${(err as Error).message}. Strings need quotes: "cat.jpg".`);
   }
+}
+
+/** What to tell the page when storage did not answer as hoped: no such hub, no storage at all, or something else. */
+function storageProblem(err: unknown, hubName: string): [number, string] {
+  const { statusCode, code, message } = err as { statusCode?: number; code?: string; message?: string };
+  // The SDK's paged reads do not always fill in `code`: the service's answer is in the message.
+  if (code === 'TableNotFound' || (statusCode === 404 && /TableNotFound/.test(String(message)))) {
+    return [404, `The storage account has no task hub named ${hubName} (no ${hubName}Instances table). Check the hub name (--hub, or the lab's host.json), or start an orchestration first.`];
+  }
+  if (code === 'ECONNREFUSED' || /ECONNREFUSED|fetch failed|socket hang up/.test(String(message))) {
+    return [503, 'Storage is not reachable. Is Azurite running? `npm start -- NN` starts it, and keeps it running while you work.'];
+  }
+  return [500, `The dashboard could not read the task hub: ${String(message ?? err)}`];
 }

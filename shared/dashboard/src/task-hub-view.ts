@@ -7,6 +7,7 @@
 import {
   ClientError,
   instanceQuery,
+  validateInstanceId,
   VirtualClock,
   type Clock,
   type DurableClientOperations,
@@ -55,7 +56,10 @@ export async function listInstances(source: TaskHubSource, filter: InstanceFilte
 }
 
 export async function readInstance(source: TaskHubSource, instanceId: string): Promise<InstanceDetail | undefined> {
-  const row = await source.client.getInstance(instanceId);
+  // Straight from storage, not through the client: its reads create a missing hub's tables and
+  // queues, and the dashboard on any task hub writes nothing until a button is pressed.
+  validateInstanceId(instanceId);
+  const row = await source.storage.getInstance(instanceId);
   if (!row) return undefined;
   const [history, input, output] = await Promise.all([
     source.storage.loadHistory(instanceId),

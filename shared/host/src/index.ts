@@ -13,7 +13,7 @@ export { eventTypeName } from './durable/history.ts';
 // The task hub as the dashboard reads and acts on it, through the host's own storage and client code.
 export { TaskHubStorage, kilobytes, controlMessage, MAX_MESSAGE_BYTES, QUEUE_MESSAGE_LIMIT_BYTES } from './durable/task-hub-storage.ts';
 export type { InstanceRow, LoadedHistory, BlobReads, MessageData, TaskHubStorageOptions } from './durable/task-hub-storage.ts';
-export { DurableClientOperations, ClientError, instanceQuery } from './durable/client.ts';
+export { DurableClientOperations, ClientError, instanceQuery, validateInstanceId } from './durable/client.ts';
 export type { ClientEngine, InstanceFilter, StatusOptions, StatusPayload } from './durable/client.ts';
 export { detachedEngine } from './durable/detached-engine.ts';
 export { TaskHubTelemetry } from './durable/telemetry.ts';
