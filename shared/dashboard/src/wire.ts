@@ -1,6 +1,8 @@
 // The JSON the dashboard's API answers, as types both sides import: the server builds these
-// (instance-detail.ts, task-hub-view.ts), the page (web/) draws them. No imports here, so the
-// browser code can use them without Node's types.
+// (instance-detail.ts, task-hub-view.ts), the page (web/) draws them. Imports only files without
+// imports of their own, so the browser code can use them without Node's types.
+
+import type { EpisodeRecord } from '../../host/src/durable/telemetry-records.ts';
 
 export type RuntimeStatusName = 'Running' | 'Completed' | 'ContinuedAsNew' | 'Failed' | 'Canceled' | 'Terminated' | 'Pending' | 'Suspended';
 
@@ -40,21 +42,8 @@ export interface HistoryRow {
   details?: Payload;
 }
 
-/** What the host saw of an episode it ran (its telemetry). */
-export interface EpisodeSeen {
-  executionId: string;
-  episode: number;
-  at: string;
-  durationMs: number;
-  ran: boolean;
-  replayed: string[];
-  answered: string[];
-  scheduled: string[];
-  completion?: string;
-  nonDeterminism?: string;
-  messages: Array<{ queue: string; dequeueCount: number; event: string }>;
-  checkpoint: { firstRow: number; rows: number; messagesSent: string[] };
-}
+/** What the host saw of an episode it ran (its telemetry), as the host records it. */
+export type EpisodeSeen = EpisodeRecord;
 
 export interface EpisodeStep {
   number: number;
