@@ -53,8 +53,9 @@ export function dashboardInputs(functions: FunctionInfo[], port: number): BadInp
   add('createdTimeFrom that is not a date', 'GET', `${API}/instances?createdTimeFrom=yesterday`, undefined, undefined, 400);
   add('an unknown status', 'GET', `${API}/instances?runtimeStatus=Exploded`, undefined, undefined, 400);
   add('an id prefix with a slash', 'GET', `${API}/instances?instanceIdPrefix=a%2Fb`, undefined, undefined, 400);
-  add('a continuation token it never handed out', 'GET', `${API}/instances?continuation=${HUGE}`, undefined, undefined, 400);
-  add('a continuation token of base64 JSON with an object for a key', 'GET', `${API}/instances?continuation=${Buffer.from('{"nextPartitionKey":{"$gt":""}}').toString('base64')}`, undefined, undefined, 400);
+  add('a page number that is not a number', 'GET', `${API}/instances?page=abc`, undefined, undefined, 400);
+  add('a negative page number', 'GET', `${API}/instances?page=-1`, undefined, undefined, 400);
+  add('a page number of 10 KB of digits', 'GET', `${API}/instances?page=${'9'.repeat(10_000)}`, undefined, undefined, 400);
   add('an instance id with #', 'GET', `${API}/instances/a%23b`, undefined, undefined, 400);
   add('an unknown instance', 'GET', `${API}/instances/no-such-instance`, undefined, undefined, 404);
   add('an instance id of 10 KB', 'GET', `${API}/instances/${HUGE}`, undefined, undefined, 400);

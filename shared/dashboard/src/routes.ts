@@ -18,7 +18,6 @@ import {
   readBody,
   runtimeStatuses,
   single,
-  storageContinuation,
   BodyTooLargeError,
   type InstanceFilter,
   type PreRoute,
@@ -106,7 +105,7 @@ export function dashboardRoutes(source: TaskHubSource, options: { title?: string
     }
     if (rest.startsWith('/assets/') && read) {
       req.resume();
-      const asset = readAsset(decodeURIComponent(rest.slice('/assets/'.length)));
+      const asset = await readAsset(decodeURIComponent(rest.slice('/assets/'.length)));
       if (!asset) return problem(res, 404, 'No such dashboard file.');
       return send(res, 200, asset.type, asset.body, method);
     }
@@ -156,8 +155,9 @@ export function dashboardRoutes(source: TaskHubSource, options: { title?: string
       const query = url.searchParams;
       const top = Number(single(query, 'top') ?? DEFAULT_PAGE);
       if (!Number.isInteger(top) || top < 1 || top > 1000) throw new ClientError(400, 'top must be a whole number from 1 to 1000.');
-      // The token goes to storage as it is: checked first, as the management API checks its own.
-      return json(res, 200, await listInstances(source, filterOf(query), top, storageContinuation(single(query, 'continuation'))));
+      const page = Number(single(query, 'page') ?? 0);
+      if (!Number.isInteger(page) || page < 0 || page > 1_000_000) throw new ClientError(400, 'page must be a whole number from 0.');
+      return json(res, 200, await listInstances(source, filterOf(query), top, page));
     }
     if (what === 'instances' && id !== undefined && extra === undefined) {
       const detail = await readInstance(source, id);

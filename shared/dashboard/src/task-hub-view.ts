@@ -38,21 +38,33 @@ const ENDED = new Set<RuntimeStatus>(['Completed', 'Failed', 'Terminated', 'Canc
 /** The custom status in the list is a glance; the instance page has all of it. */
 const LIST_TEXT = 200;
 
-export async function listInstances(source: TaskHubSource, filter: InstanceFilter, top: number, continuation: string | undefined): Promise<InstancePage> {
-  const { runtimeStatus: _status, ...unfiltered } = filter;
-  const [page, counts] = await Promise.all([
-    source.storage.listInstances(instanceQuery(filter), top, continuation),
-    source.storage.countInstances(instanceQuery(unfiltered)),
-  ]);
-  const instances = page.rows.map((row) => ({
-    instanceId: row.instanceId,
-    name: row.name,
-    runtimeStatus: row.runtimeStatus,
-    createdTime: row.createdTime.toISOString(),
-    lastUpdatedTime: row.lastUpdatedTime.toISOString(),
-    customStatus: row.customStatus === null || row.customStatus === 'null' ? null : row.customStatus.slice(0, LIST_TEXT),
-  }));
-  return { instances, counts, ...(page.continuation ? { continuation: page.continuation } : {}) };
+/**
+ * One page of the instances matching `filter`, newest first (the Instances table keeps them in id
+ * order, where a job just started lands anywhere), with counts per status. One scan of the index
+ * columns sorts and counts; only the page's rows are read in full.
+ */
+export async function listInstances(source: TaskHubSource, filter: InstanceFilter, top: number, page: number): Promise<InstancePage> {
+  const { runtimeStatus, ...unfiltered } = filter;
+  const index = await source.storage.instanceIndex(instanceQuery(unfiltered));
+  const counts: InstancePage['counts'] = {};
+  for (const entry of index) counts[entry.runtimeStatus] = (counts[entry.runtimeStatus] ?? 0) + 1;
+  const wanted = runtimeStatus && runtimeStatus.length > 0 ? new Set(runtimeStatus) : undefined;
+  const matching = (wanted ? index.filter((entry) => wanted.has(entry.runtimeStatus)) : index).sort(
+    (a, b) => b.createdTime.getTime() - a.createdTime.getTime() || a.instanceId.localeCompare(b.instanceId),
+  );
+  const slice = matching.slice(page * top, (page + 1) * top);
+  const rows = await Promise.all(slice.map((entry) => source.storage.getInstance(entry.instanceId)));
+  const instances = rows
+    .filter((row) => row !== undefined) // purged since the scan
+    .map((row) => ({
+      instanceId: row.instanceId,
+      name: row.name,
+      runtimeStatus: row.runtimeStatus,
+      createdTime: row.createdTime.toISOString(),
+      lastUpdatedTime: row.lastUpdatedTime.toISOString(),
+      customStatus: row.customStatus === null || row.customStatus === 'null' ? null : row.customStatus.slice(0, LIST_TEXT),
+    }));
+  return { instances, counts, total: matching.length, page, pageSize: top };
 }
 
 export async function readInstance(source: TaskHubSource, instanceId: string): Promise<InstanceDetail | undefined> {

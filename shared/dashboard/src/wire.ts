@@ -123,10 +123,15 @@ export interface InstanceSummary {
 }
 
 export interface InstancePage {
+  /** Newest first. */
   instances: InstanceSummary[];
-  continuation?: string;
   /** Instances matching every filter but the status, per status. */
   counts: Partial<Record<RuntimeStatusName, number>>;
+  /** Instances matching every filter. */
+  total: number;
+  /** This page's number, from 0, and the page size. */
+  page: number;
+  pageSize: number;
 }
 
 export interface ClockState {

@@ -111,10 +111,19 @@ describe('actions', () => {
     expect(parent.unseen).toBe(false);
   });
 
-  it('filters by name and counts per status, and pages', async () => {
+  it('filters by name and counts per status, and pages newest first', async () => {
     const page = (await (await api('instances?name=parent&top=1')).json()) as InstancePage;
     expect(page.instances.map((i) => i.instanceId)).toEqual(['dash-parent']);
     expect(page.counts.Completed).toBe(1);
+    await act('instances', { name: 'helloSequence', instanceId: 'dash-order-a' });
+    await waitForStatus(host, 'dash-order-a'); // so that b is created a moment later
+    await act('instances', { name: 'helloSequence', instanceId: 'dash-order-b' });
+    const newest = (await (await api('instances?top=2')).json()) as InstancePage;
+    // Started last, listed first, although the table keeps 'a' before 'b'.
+    expect(newest.instances.map((i) => i.instanceId)).toEqual(['dash-order-b', 'dash-order-a']);
+    const second = (await (await api('instances?top=2&page=1')).json()) as InstancePage;
+    expect([second.page, second.pageSize, second.total]).toEqual([1, 2, newest.total]);
+    expect(second.instances.map((i) => i.instanceId)).not.toContain('dash-order-a');
     const bad = await api('instances?createdTimeFrom=yesterday');
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { message: string }).message).toMatch(/createdTimeFrom/);

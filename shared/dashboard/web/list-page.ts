@@ -10,14 +10,13 @@ import { toast } from './toast.ts';
 
 const STATUSES: RuntimeStatusName[] = ['Pending', 'Running', 'Suspended', 'Completed', 'Failed', 'Terminated', 'ContinuedAsNew', 'Canceled'];
 const FILTERS = ['runtimeStatus', 'name', 'createdTimeFrom', 'createdTimeTo', 'instanceIdPrefix'] as const;
+// The page number rides in the address too, beside the filters, so a reload stays on it.
 
 export async function renderList(main: HTMLElement, hub: HubInfo, query: URLSearchParams): Promise<View> {
   const filter = new URLSearchParams();
   for (const key of FILTERS) for (const value of query.getAll(key)) if (value !== '') filter.append(key, value);
   const selected = new Set(filter.get('runtimeStatus')?.split(',').filter(Boolean) ?? []);
-  /** Continuation tokens of the pages before this one, for "Previous". */
-  const pages: Array<string | undefined> = [undefined];
-  let page = 0;
+  const page = Math.max(0, Math.floor(Number(query.get('page') ?? 0)) || 0);
   let data: InstancePage | undefined;
 
   const counts = h('div', { class: 'counts', role: 'group', 'aria-label': 'Filter by status' });
@@ -25,10 +24,11 @@ export async function renderList(main: HTMLElement, hub: HubInfo, query: URLSear
   const pager = h('div', { class: 'pager' });
   const summary = h('p', { class: 'muted', id: 'list-summary' });
 
-  /** Writes the filter into the address (the hashchange redraws the page from it). */
-  const apply = (change: (next: URLSearchParams) => void) => {
+  /** Writes the filter into the address (the hashchange redraws the page from it); a new filter starts at page 1. */
+  const apply = (change: (next: URLSearchParams) => void, toPage = 0) => {
     const next = new URLSearchParams(filter);
     change(next);
+    if (toPage > 0) next.set('page', String(toPage));
     const text = next.toString();
     location.hash = text ? `#/?${text}` : '#/';
   };
@@ -84,8 +84,7 @@ export async function renderList(main: HTMLElement, hub: HubInfo, query: URLSear
 
   const load = async () => {
     const params = new URLSearchParams(filter);
-    const token = pages[page];
-    if (token) params.set('continuation', token);
+    if (page > 0) params.set('page', String(page));
     data = await get<InstancePage>(`instances?${params}`);
     draw();
   };
@@ -130,11 +129,20 @@ export async function renderList(main: HTMLElement, hub: HubInfo, query: URLSear
       ),
     );
     if (data.instances.length === 0) tableBody.append(h('tr', {}, h('td', { colspan: 6, class: 'muted' }, total === 0 ? 'No instances yet. Start one below, or with your app.' : 'No instance matches these filters.')));
-    const shown = selected.size === 0 ? total : [...selected].reduce((a, s) => a + (data!.counts[s as RuntimeStatusName] ?? 0), 0);
-    summary.textContent = `${shown} instance${shown === 1 ? '' : 's'} match${shown === 1 ? 'es' : ''}; page ${page + 1}, in id order (the order the Instances table keeps).`;
+    const first = data.page * data.pageSize;
+    const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
+    summary.textContent =
+      data.total === 0
+        ? ''
+        : `${data.total} instance${data.total === 1 ? '' : 's'} match${data.total === 1 ? 'es' : ''}, newest first` +
+          (pages > 1 ? `; showing ${first + 1}–${Math.min(first + data.pageSize, data.total)} (page ${data.page + 1} of ${pages}).` : '.');
     pager.replaceChildren(
-      h('button', { type: 'button', disabled: page === 0, onclick: () => ((page -= 1), void load()) }, '← Previous page'),
-      h('button', { type: 'button', disabled: !data.continuation, onclick: () => ((pages[page + 1] = data!.continuation), (page += 1), void load()) }, 'Next page →'),
+      ...(pages > 1
+        ? [
+            h('button', { type: 'button', id: 'page-newer', disabled: data.page === 0, onclick: () => apply(() => undefined, data!.page - 1) }, '← Newer'),
+            h('button', { type: 'button', id: 'page-older', disabled: data.page + 1 >= pages, onclick: () => apply(() => undefined, data!.page + 1) }, 'Older →'),
+          ]
+        : []),
     );
     const running = (['Pending', 'Running', 'Suspended', 'ContinuedAsNew'] as const).filter((s) => selected.size === 0 || selected.has(s)).reduce((a, s) => a + (data!.counts[s] ?? 0), 0);
     const ended = (['Completed', 'Failed', 'Terminated', 'Canceled'] as const).filter((s) => selected.size === 0 || selected.has(s)).reduce((a, s) => a + (data!.counts[s] ?? 0), 0);
