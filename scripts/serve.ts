@@ -10,14 +10,15 @@ import { runCli } from './lib/cli.ts';
 import { findLab, readManifest, repoRoot, solutionDir, starterDir, UsageError } from './lib/manifest.ts';
 import { bold, cyan, dim } from './lib/style.ts';
 
-const usage = `Usage: npm start -- NN [--solution] [--port 7071] [--clock auto]    (npm start alone: your progress and the commands)
+const usage = `Usage: npm start -- NN [--solution] [--port 7071] [--clock auto|virtual]    (npm start alone: your progress and the commands)
   Serves lab NN (your labs/NN-* folder) on the local Functions host, with Azurite for storage.
   --solution  serve solutions/NN-* instead
   --port      the host's port (default 7071)
-  --clock     Durable Functions time: real (default), or auto: whenever nothing else is
-              running, time jumps to the next durable timer (an hour of timers in a second)`;
+  --clock     Durable Functions time: real (default); auto: whenever nothing else is
+              running, time jumps to the next durable timer (an hour of timers in a second);
+              virtual: time stands still until you move it, from the dashboard's clock bar`;
 
-const CLOCKS = ['real', 'auto'] as const;
+const CLOCKS = ['real', 'auto', 'virtual'] as const;
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -50,6 +51,9 @@ async function main(): Promise<void> {
   console.log(bold(`\nLab ${lab.id} · ${lab.title}`), dim(`(${relative(repoRoot, appDir)})\n`));
   const restarter = new HostRestarter({ appDir, port, clock, onOutput: (line) => console.log(line) });
   if (clock === 'auto') console.log(dim('Clock: auto. Whenever the app is idle, time jumps to the next durable timer; currentUtcDateTime runs ahead of your watch.'));
+  if (clock === 'virtual') {
+    console.log(dim('Clock: virtual. Orchestration time stands still until you move it: the dashboard\'s clock bar has +1 min, +1 h and Next timer. A restart of the host starts it again from now.'));
+  }
   const host = await restarter.start();
 
   const stop = async () => {

@@ -100,10 +100,16 @@ export function instanceDetail(input: DetailInput): InstanceDetail {
 
 export function historyRows(instanceId: string, executionId: string, events: HistoryEvent[], blobFields: string[][]): HistoryRow[] {
   let episode = 0;
+  // A result row names the task it answers, as the scheduling row called it.
+  const scheduledNames = new Map<number, string>();
+  for (const e of events) {
+    if ((e.EventType === EventType.TaskScheduled || e.EventType === EventType.SubOrchestrationInstanceCreated) && e.Name) scheduledNames.set(e.EventId, e.Name);
+  }
   return events.map((e, seq) => {
     if (e.EventType === EventType.OrchestratorStarted) episode++;
     const out: HistoryRow = { seq, type: eventTypeName(e.EventType), eventId: e.EventId, timestamp: e.Timestamp, episode };
-    if (e.Name) out.name = e.Name;
+    const answered = RESULTS.has(e.EventType) ? scheduledNames.get(e.TaskScheduledId ?? -1) : undefined;
+    if (e.Name ?? answered) out.name = (e.Name ?? answered)!;
     const taskId = e.TaskScheduledId ?? e.TimerId;
     if (taskId !== undefined && taskId !== null) out.taskId = taskId;
     if (e.FireAt) out.fireAt = e.FireAt;
@@ -186,6 +192,7 @@ export function timeline(events: HistoryEvent[], runs: readonly ActivityRun[], s
         const mine = runs.filter((r) => r.taskId === e.EventId);
         const first = mine[0];
         const running = !answer && mine.some((r) => !r.endedAt);
+        const deliveries = Math.max(0, ...mine.map((r) => r.dequeueCount));
         bars.push({
           kind: 'activity',
           label: `${e.Name ?? '?'} #${e.EventId}`,
@@ -195,6 +202,7 @@ export function timeline(events: HistoryEvent[], runs: readonly ActivityRun[], s
           ...(answer ? { end: answer.Timestamp } : {}),
           outcome: running ? 'running' : outcome,
           ...(mine.length > 0 ? { runs: mine.length } : {}),
+          ...(deliveries > 1 ? { deliveries } : {}),
         });
         break;
       }

@@ -75,6 +75,11 @@ export interface TimelineBar {
   outcome: Outcome;
   /** Runs of an activity the host saw (a crash or a poison retry makes more than one). */
   runs?: number;
+  /**
+   * How often its work item was taken from the queue, when more than once: a run that died with
+   * its host (lab 09) leaves no record but this count.
+   */
+  deliveries?: number;
   detail?: string;
 }
 

@@ -72,6 +72,13 @@ describe('the timeline', () => {
     expect(new Date(episodes[0]!.end!).getTime() - new Date(episodes[0]!.start).getTime()).toBe(20);
   });
 
+  it('counts the deliveries of a work item whose first run died with its host (lab 09)', () => {
+    // The first run left no record: the host that ran it was killed. Its work item came back.
+    const runs: ActivityRun[] = [{ executionId: 'e', taskId: 0, name: 'stepA', startedAt: at(3), endedAt: at(4), outcome: 'completed', dequeueCount: 2 }];
+    expect(timeline(history, runs).find((b) => b.kind === 'activity')).toMatchObject({ runs: 1, deliveries: 2 });
+    expect(timeline(history, [{ ...runs[0]!, dequeueCount: 1 }]).find((b) => b.kind === 'activity')!.deliveries).toBeUndefined();
+  });
+
   it('shows an activity the host did not see run from scheduled to done, without a pick-up time', () => {
     const activity = timeline(history, []).find((b) => b.kind === 'activity')!;
     expect(activity.pickedUp).toBeUndefined();
@@ -98,6 +105,14 @@ describe('the sequence picture', () => {
       'timers → orchestrator: fired #1',
       'orchestrator → client: completed',
     ]);
+  });
+});
+
+describe('history rows', () => {
+  it('name the task a result answers', () => {
+    const rows = historyRows('i', 'e', history, []);
+    expect(rows[5]).toMatchObject({ type: 'TaskCompleted', name: 'stepA', taskId: 0 });
+    expect(rows[9]!.name).toBeUndefined(); // a timer has no name
   });
 });
 

@@ -6,7 +6,9 @@ import type { HubInfo } from '../src/wire.ts';
 import { get } from './api.ts';
 import { renderClock } from './clock-bar.ts';
 import { renderInstance } from './instance-page.ts';
+import { h } from './dom.ts';
 import { renderList } from './list-page.ts';
+import { toast } from './toast.ts';
 
 export interface View {
   /** Fetches again and redraws; `ids` are the instances that changed, when known. */
@@ -19,7 +21,21 @@ let view: View | undefined;
 let refreshing: Promise<void> | undefined;
 let again: string[] | undefined | null = null;
 
+/** Draws the page the address names; what went wrong instead, when the task hub cannot be read. */
 async function route(): Promise<void> {
+  try {
+    await draw();
+  } catch (err) {
+    view = undefined;
+    main.replaceChildren(
+      h('h1', {}, 'The dashboard cannot show this'),
+      h('p', { role: 'alert', class: 'note' }, (err as Error).message),
+      h('p', {}, h('button', { type: 'button', onclick: () => void route() }, 'Try again'), ' (it also tries by itself when something changes)'),
+    );
+  }
+}
+
+async function draw(): Promise<void> {
   hub ??= await get<HubInfo>('hub');
   document.getElementById('hub')!.textContent = `Task hub ${hub.hubName}${hub.mode === 'task hub' ? ' (read from storage)' : ''}`;
   const hash = location.hash.replace(/^#/, '') || '/';
@@ -38,9 +54,10 @@ function refresh(ids?: string[]): void {
     again = again === null ? ids : again && ids ? [...again, ...ids] : undefined;
     return;
   }
-  refreshing = Promise.all([view?.refresh(ids), hub ? renderClock(hub) : undefined])
+  // With no view (the last draw failed), a change is a reason to try the whole page again.
+  refreshing = Promise.all([view ? view.refresh(ids) : route(), hub ? renderClock(hub) : undefined])
     .then(() => undefined)
-    .catch(() => undefined)
+    .catch((err: unknown) => toast(`Could not refresh: ${(err as Error).message}`, true))
     .finally(() => {
       refreshing = undefined;
       if (again !== null) {

@@ -21,7 +21,9 @@ export function sizeBadges(payload: Payload, limits: HubInfo['limits']): HTMLEle
     );
   }
   if (payload.viaLargeMessages) badges.append(h('span', { class: 'flag flag-blob' }, 'sent via largemessages blob'));
-  if (payload.overQueueLimit) badges.append(h('span', { class: 'flag flag-over' }, 'over 64 KB'));
+  if (payload.overQueueLimit) {
+    badges.append(h('span', { class: 'flag flag-blob', title: 'Too big for any queue message: only the blob carried it. Every replay downloads it again.' }, 'over 64 KB: only the blob carried it'));
+  }
   if (payload.inBlob) badges.append(h('span', { class: 'flag flag-blob' }, 'stored in a blob'));
   return badges;
 }

@@ -26,7 +26,7 @@ export function renderReplay(panel: HTMLElement, d: InstanceDetail, state: { rep
         h('button', { type: 'button', id: 'replay-next', disabled: state.replayStep === steps.length - 1, onclick: () => go(state.replayStep + 1) }, 'Next →'),
         h('button', { type: 'button', id: 'replay-last', disabled: state.replayStep === steps.length - 1, onclick: () => go(steps.length - 1) }, 'Last »'),
       ),
-      h('div', { class: 'replay' }, rowsPanel(d.history, step), explain(d.history, step)),
+      h('div', { class: 'replay' }, rowsPanel(d.history, step), explain(d, step)),
     );
   };
   const go = (index: number) => {
@@ -63,7 +63,7 @@ function rowsPanel(history: HistoryRow[], step: EpisodeStep): HTMLElement {
       { class: 'legend' },
       h('span', { class: 'key key-replayed' }, 'replayed: isReplaying true'),
       h('span', { class: 'key key-new' }, 'new: woke the episode, isReplaying false'),
-      h('span', { class: 'key key-decided' }, 'written by this episode'),
+      h('span', { class: 'key key-decided' }, 'decided here: written by this episode'),
     ),
   );
 }
@@ -71,11 +71,12 @@ function rowsPanel(history: HistoryRow[], step: EpisodeStep): HTMLElement {
 const ROLE_TEXT: Record<string, string> = {
   replayed: 'replayed',
   new: 'new',
-  decided: 'decided now',
+  decided: 'decided here',
   bookkeeping: '',
 };
 
-function explain(history: HistoryRow[], step: EpisodeStep): HTMLElement {
+function explain(d: InstanceDetail, step: EpisodeStep): HTMLElement {
+  const history = d.history;
   const seen = step.seen;
   const describe = (seq: number) => {
     const r = history[seq];
@@ -98,10 +99,10 @@ function explain(history: HistoryRow[], step: EpisodeStep): HTMLElement {
       : h(
           'div',
           {},
-          h('p', {}, `Ran from the top. It replayed ${step.replayedRows} history row(s)${seen ? `; tasks answered from history: ${seen.replayed.length === 0 ? 'none' : seen.replayed.join(', ')}` : ''}.`),
-          seen && seen.answered.length > 0 ? h('p', {}, `New results it received: ${seen.answered.join(', ')}.`) : null,
+          h('p', {}, `Ran from the top. It replayed ${step.replayedRows} history row(s)${seen ? `; tasks answered from history: ${seen.replayed.length === 0 ? 'none' : seen.replayed.map(task).join(', ')}` : ''}.`),
+          seen && seen.answered.length > 0 ? h('p', {}, `New results it received: ${seen.answered.map(task).join(', ')}.`) : null,
           h('p', {}, 'Actions it returned:'),
-          list(seen ? [...seen.scheduled, ...(seen.completion ? [`complete as ${seen.completion}`] : [])] : step.actions.map(describe), 'none: it waits for what it already scheduled.'),
+          list(seen ? [...seen.scheduled.map(task), ...(seen.completion ? [`complete as ${seen.completion}`] : [])] : step.actions.map(describe), 'none: it waits for what it already scheduled.'),
         ),
     mismatch
       ? h(
@@ -114,7 +115,7 @@ function explain(history: HistoryRow[], step: EpisodeStep): HTMLElement {
       : null,
     h('h3', {}, '3. What the checkpoint wrote'),
     h('p', {}, `History rows ${step.rows[0]} to ${step.rows[1]} (${step.rows[1] - step.rows[0] + 1} rows, OrchestratorStarted to OrchestratorCompleted), then the Instances row.`),
-    list(seen ? seen.checkpoint.messagesSent : step.actions.map(describe).map((a) => `${a} (its message)`), 'No queue message.'),
+    list(seen ? seen.checkpoint.messagesSent : step.actions.flatMap((seq) => messageOf(history[seq], d.instance.parent !== undefined)), 'No queue message.'),
     step.outcome ? h('p', { class: `outcome outcome-${step.outcome.status.toLowerCase()}` }, `The execution ended: ${step.outcome.status}.`, step.outcome.reason && !mismatch ? h('span', { class: 'quote' }, ` ${step.outcome.reason}`) : null) : null,
   );
 }
@@ -124,4 +125,32 @@ function nonDeterministicTask(step: EpisodeStep): number | undefined {
   const text = step.seen?.nonDeterminism ?? step.outcome?.reason ?? '';
   const match = /sequence number (\d+)/.exec(text);
   return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * The queue message an action's row stands for, as the engine sends it: worked out from the
+ * history when the host did not see the episode (it ran elsewhere, or before a restart).
+ */
+function messageOf(row: HistoryRow | undefined, hasParent: boolean): string[] {
+  if (!row) return [];
+  switch (row.type) {
+    case 'TaskScheduled':
+      return [`TaskScheduled ${row.name ?? ''} #${row.eventId} to the work-items queue`];
+    case 'TimerCreated':
+      return [`TimerFired #${row.eventId} to the instance's control queue, visible at ${row.fireAt ?? 'its due time'}`];
+    case 'SubOrchestrationInstanceCreated':
+      return [`ExecutionStarted ${row.name ?? ''} to the sub-orchestration ${row.instanceId ?? ''}`];
+    case 'EventSent':
+      return [`an event to ${row.instanceId ?? 'another instance'}`];
+    case 'ExecutionCompleted':
+      // Only a sub-orchestration's end is a message: its parent's result.
+      return hasParent ? [`its result (${row.status ?? 'Completed'}) to the parent`] : [];
+    default:
+      return [];
+  }
+}
+
+/** `makeThumbnail#3` as the host logs it, written as the rest of the page writes it: `makeThumbnail #3`. */
+function task(name: string): string {
+  return name.replace(/#(\d+)/, ' #$1');
 }

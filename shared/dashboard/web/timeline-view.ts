@@ -60,7 +60,9 @@ export function renderTimeline(panel: HTMLElement, d: InstanceDetail): void {
     } else if (bar.kind === 'event') {
       group.append(svg('circle', { cx: x(start), cy: y + ROW / 2, r: 5, class: 'point' }));
     } else {
-      group.append(svg('rect', { x: x(start), y: y + 5, width: Math.max(2, x(end) - x(start)), height: ROW - 10, class: bar.kind === 'timer' ? 'timer' : 'run' }));
+      // An activity without a pick-up time: scheduled to done, wait and run not told apart.
+      const kind = bar.kind === 'timer' ? 'timer' : bar.kind === 'activity' ? 'span' : 'run';
+      group.append(svg('rect', { x: x(start), y: y + 5, width: Math.max(2, x(end) - x(start)), height: ROW - 10, class: kind }));
     }
     group.append(tip);
     picture.append(group);
@@ -78,7 +80,7 @@ export function renderTimeline(panel: HTMLElement, d: InstanceDetail): void {
         h('span', { class: 'key key-run' }, 'running'),
         h('span', { class: 'key key-timer' }, 'timer'),
         h('span', { class: 'key key-failed' }, 'failed'),
-        seenAny ? null : h('span', { class: 'muted' }, ' No pick-up times: this host did not run these activities, so each bar runs from scheduled to done.'),
+        seenAny ? null : h('span', { class: 'key key-span' }, 'scheduled to done: this host did not run these activities, so it cannot tell waiting from running'),
       ),
     ),
     h(
@@ -98,7 +100,7 @@ export function renderTimeline(panel: HTMLElement, d: InstanceDetail): void {
             return h(
               'tr',
               {},
-              h('td', {}, b.label, b.runs && b.runs > 1 ? h('span', { class: 'flag flag-over' }, `ran ${b.runs} times`) : null),
+              h('td', {}, b.label, ...runFlags(b)),
               h('td', {}, time(b.start)),
               h('td', {}, Number.isNaN(picked) ? '' : duration(picked - start)),
               h('td', {}, Number.isNaN(picked) || Number.isNaN(end) ? (Number.isNaN(end) ? '' : `${duration(end - start)} in all`) : duration(end - picked)),
@@ -116,9 +118,26 @@ function describe(bar: TimelineBar, start: number, picked: number, end: number):
   else if (bar.end) lines.push(`took ${duration(end - start)} from scheduled to done`);
   lines.push(bar.outcome);
   if (bar.detail) lines.push(bar.detail);
+  if (bar.deliveries) lines.push(`its work item was delivered ${bar.deliveries} times`);
   return lines.join('\n');
 }
 
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Flags for an activity that ran more than once: runs this host saw, and deliveries of its work item. */
+function runFlags(bar: TimelineBar): HTMLElement[] {
+  const flags: HTMLElement[] = [];
+  if (bar.runs && bar.runs > 1) flags.push(h('span', { class: 'flag flag-over' }, `ran ${bar.runs} times`));
+  if (bar.deliveries && bar.deliveries > (bar.runs ?? 0)) {
+    flags.push(
+      h(
+        'span',
+        { class: 'flag flag-over', title: 'Each delivery ran the activity; a run whose host died left no other trace here.' },
+        `delivered ${bar.deliveries} times: ${bar.deliveries - (bar.runs ?? 0)} run(s) lost with their host`,
+      ),
+    );
+  }
+  return flags;
 }
