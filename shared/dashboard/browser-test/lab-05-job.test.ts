@@ -90,6 +90,17 @@ describe('the dashboard on a lab 05 job', () => {
     }
   });
 
+  it('lets the keyboard reach every control of the list', async () => {
+    const { page } = watched;
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.evaluate(`location.hash = '#/'`);
+    await page.locator('table.instances tbody tr[data-instance]').first().waitFor();
+    await page.locator('details.start summary').click(); // open the start form: its fields count too
+    const { controls, reached } = await tabThrough(page, 60);
+    expect(controls.length).toBeGreaterThan(10);
+    expect(controls.filter((control) => !reached.includes(control))).toEqual([]);
+  });
+
   it('lets the keyboard reach every control of the instance page', async () => {
     const { page } = watched;
     await page.setViewportSize({ width: 1280, height: 900 });
