@@ -14,14 +14,16 @@ interface InstanceTelemetry {
   episodes: EpisodeRecord[];
 }
 
-/** Instances remembered at most; the oldest are forgotten first. */
-const MAX_INSTANCES = 5000;
-/** Records kept per instance at most (a long-running instance keeps its latest ones). */
-const MAX_RECORDS = 2000;
+/**
+ * Records kept in all at most (a few hundred bytes each: some tens of MB), and per instance (a
+ * long-running one keeps its latest). The instances touched longest ago are forgotten first.
+ */
+export const TELEMETRY_LIMITS = { records: 100_000, perInstance: 2000 };
 
 export class TaskHubTelemetry {
   readonly #instances = new Map<string, InstanceTelemetry>();
   readonly #events = new EventEmitter();
+  #records = 0;
 
   constructor() {
     // Every open dashboard page listens; none of them is a leak.
@@ -35,15 +37,33 @@ export class TaskHubTelemetry {
       this.#instances.delete(instanceId);
     } else entry = { activities: [], episodes: [] };
     this.#instances.set(instanceId, entry);
-    if (this.#instances.size > MAX_INSTANCES) this.#instances.delete(this.#instances.keys().next().value!);
     return entry;
+  }
+
+  /** Adds a record to one of an instance's lists, within the limits. */
+  #keep<T>(list: T[], record: T): void {
+    list.push(record);
+    this.#records++;
+    if (list.length > TELEMETRY_LIMITS.perInstance) {
+      list.shift();
+      this.#records--;
+    }
+    while (this.#records > TELEMETRY_LIMITS.records && this.#instances.size > 1) {
+      const [oldest, entry] = this.#instances.entries().next().value!;
+      this.#instances.delete(oldest);
+      this.#records -= entry.activities.length + entry.episodes.length;
+    }
+  }
+
+  /** How many records are kept, in all (for tests of the limits). */
+  get size(): number {
+    return this.#records;
   }
 
   activityStarted(instanceId: string, run: Omit<ActivityRun, 'endedAt' | 'outcome'>): ActivityRun {
     const entry = this.#entry(instanceId);
     const record: ActivityRun = { ...run };
-    entry.activities.push(record);
-    if (entry.activities.length > MAX_RECORDS) entry.activities.shift();
+    this.#keep(entry.activities, record);
     this.changed(instanceId);
     return record;
   }
@@ -55,9 +75,7 @@ export class TaskHubTelemetry {
   }
 
   episode(instanceId: string, record: EpisodeRecord): void {
-    const entry = this.#entry(instanceId);
-    entry.episodes.push(record);
-    if (entry.episodes.length > MAX_RECORDS) entry.episodes.shift();
+    this.#keep(this.#entry(instanceId).episodes, record);
     this.changed(instanceId);
   }
 
@@ -69,6 +87,8 @@ export class TaskHubTelemetry {
 
   /** Forgets an instance (after a purge). */
   forget(instanceId: string): void {
+    const entry = this.#instances.get(instanceId);
+    if (entry) this.#records -= entry.activities.length + entry.episodes.length;
     this.#instances.delete(instanceId);
     this.changed(instanceId);
   }
