@@ -86,7 +86,14 @@ function page(d: InstanceDetail, hub: HubInfo, tab: string, state: { replayStep:
     d.unseen && hub.mode === 'host' ? h('p', { class: 'note' }, 'This host did not run this instance (it ran before the host started): the timeline has no pick-up times and the replay steps come from the history alone.') : null,
     facts,
     actions(d, reload),
-    h('div', { class: 'payloads' }, payloadBlock('Input', i.input, hub.limits, true), payloadBlock('Output', i.output, hub.limits, i.output.text !== null), payloadBlock('Custom status', i.customStatus, hub.limits, i.customStatus.text !== null)),
+    // Open when short, so the tabs below stay in sight; a click opens a long one.
+    h(
+      'div',
+      { class: 'payloads' },
+      payloadBlock('Input', i.input, hub.limits, short(i.input.text)),
+      payloadBlock('Output', i.output, hub.limits, short(i.output.text)),
+      payloadBlock('Custom status', i.customStatus, hub.limits, short(i.customStatus.text)),
+    ),
     tabs,
     panel,
   ].filter((n): n is HTMLElement => n !== null);
@@ -201,4 +208,9 @@ function renderHistory(panel: HTMLElement, d: InstanceDetail, hub: HubInfo): voi
     ),
     h('p', { class: 'muted' }, `Sizes: payloads in UTF-8. The message bar is the queue message that carried the event against the 64 KB a queue message holds; over ${bytes(hub.limits.largeMessageBytes)}, DTFx sends it as a blob in ${hub.hubName.toLowerCase()}-largemessages.`),
   );
+}
+
+/** A payload that fits in a few lines. */
+function short(text: string | null): boolean {
+  return text !== null && text.length <= 160;
 }

@@ -128,7 +128,12 @@ export async function renderList(main: HTMLElement, hub: HubInfo, query: URLSear
         ),
       ),
     );
-    if (data.instances.length === 0) tableBody.append(h('tr', {}, h('td', { colspan: 6, class: 'muted' }, total === 0 ? 'No instances yet. Start one below, or with your app.' : 'No instance matches these filters.')));
+    if (data.instances.length === 0) {
+      const filtered = filter.toString() !== '';
+      const backwards = filter.get('createdTimeFrom') && filter.get('createdTimeTo') && filter.get('createdTimeFrom')! > filter.get('createdTimeTo')!;
+      const why = backwards ? 'No instance matches: "Created from" is after "to".' : filtered ? 'No instance matches these filters.' : 'No instances yet. Start one below, or with your app.';
+      tableBody.append(h('tr', {}, h('td', { colspan: 6, class: 'muted' }, why)));
+    }
     const first = data.page * data.pageSize;
     const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
     summary.textContent =
@@ -174,7 +179,7 @@ function renderStartForm(hub: HubInfo): HTMLElement {
     ? h('select', { id: 'start-name', required: true }, ...hub.orchestrators.map((n) => h('option', { value: n }, n)))
     : h('input', { id: 'start-name', required: true, placeholder: 'orchestrator name' });
   const id = h('input', { id: 'start-id', placeholder: 'a new id is made when empty', autocomplete: 'off' });
-  const input = h('textarea', { id: 'start-input', rows: 3, placeholder: '{"blobName": "photo.jpg"}', spellcheck: 'false' });
+  const input = h('textarea', { id: 'start-input', rows: 3, placeholder: '{"container": "samples", "width": 200, "batchSize": 3}', spellcheck: 'false' });
   return h(
     'details',
     { class: 'start' },
@@ -185,7 +190,9 @@ function renderStartForm(hub: HubInfo): HTMLElement {
         onsubmit: async (event: Event) => {
           event.preventDefault();
           try {
-            const started = await post<{ id: string }>('instances', { name: (name as HTMLInputElement).value, instanceId: id.value.trim() || undefined, input: input.value });
+            const wanted = id.value.trim();
+            if (wanted && !(await startOver(wanted))) return;
+            const started = await post<{ id: string }>('instances', { name: (name as HTMLInputElement).value, instanceId: wanted || undefined, input: input.value });
             toast(`Started ${started.id}.`);
             location.hash = `#/${instancePath(started.id)}`;
           } catch (err) {
@@ -196,6 +203,7 @@ function renderStartForm(hub: HubInfo): HTMLElement {
       h('label', {}, 'Orchestrator ', name),
       h('label', {}, 'Instance id ', id),
       h('label', { class: 'wide' }, 'Input (JSON) ', input),
+      h('p', { class: 'muted wide' }, 'The input goes to the orchestrator as it is: your HTTP function\'s checks and defaults do not run, so give every field the orchestrator needs.'),
       h('button', { type: 'submit' }, 'Start'),
     ),
   );
@@ -217,4 +225,11 @@ function local(iso: string | null): string {
 /** A datetime-local value as UTC ISO. */
 function utc(value: string): string {
   return value ? new Date(value).toISOString() : '';
+}
+
+/** Starting under the id of an instance that has ended replaces it (as startNew does): ask first. */
+async function startOver(instanceId: string): Promise<boolean> {
+  const existing = await get<{ instance: { runtimeStatus: string } }>(instancePath(instanceId)).catch(() => undefined);
+  if (!existing) return true;
+  return confirm(`An instance ${instanceId} exists (${existing.instance.runtimeStatus}). Starting under its id replaces it and its history. Go on?`);
 }

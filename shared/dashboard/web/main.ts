@@ -20,32 +20,65 @@ let hub: HubInfo | undefined;
 let view: View | undefined;
 let refreshing: Promise<void> | undefined;
 let again: string[] | undefined | null = null;
+/** Counts the pages asked for, so that a slow one never replaces a later one. */
+let routes = 0;
 
-/** Draws the page the address names; what went wrong instead, when the task hub cannot be read. */
+/**
+ * Draws the page the address names, into a new container that replaces the old one only once
+ * it has its data (never an empty table while storage is slow to answer); what went wrong
+ * instead, when the task hub cannot be read.
+ */
 async function route(): Promise<void> {
+  // Addresses can change faster than pages load: only the latest one may show its page.
+  const mine = ++routes;
+  const page = document.createElement('div');
   try {
-    await draw();
+    const drawn = await draw(page);
+    if (mine !== routes) return;
+    main.replaceChildren(page);
+    view = drawn;
   } catch (err) {
+    if (mine !== routes) return;
     view = undefined;
+    const onList = !location.hash.startsWith('#/instances/');
     main.replaceChildren(
       h('h1', {}, 'The dashboard cannot show this'),
-      h('p', { role: 'alert', class: 'note' }, (err as Error).message),
-      h('p', {}, h('button', { type: 'button', onclick: () => void route() }, 'Try again'), ' (it also tries by itself when something changes)'),
+      h('p', { role: 'alert', class: 'note' }, describeError(err)),
+      h(
+        'p',
+        {},
+        h('button', { type: 'button', onclick: () => void route() }, 'Try again'),
+        ' (it also tries by itself when something changes) ',
+        onList && location.hash.includes('?') ? h('a', { href: '#/' }, 'Clear the filters') : h('a', { href: '#/' }, 'All instances'),
+      ),
     );
   }
 }
 
-async function draw(): Promise<void> {
+/** A fetch that found nobody, said as what it means here. */
+function describeError(err: unknown): string {
+  const message = (err as Error).message;
+  return err instanceof TypeError && /fetch/i.test(message) ? 'The host is not answering: it may be restarting. The page reconnects by itself.' : message;
+}
+
+async function draw(page: HTMLElement): Promise<View> {
   hub ??= await get<HubInfo>('hub');
   document.getElementById('hub')!.textContent = `Task hub ${hub.hubName}${hub.mode === 'task hub' ? ' (read from storage)' : ''}`;
   const hash = location.hash.replace(/^#/, '') || '/';
   const [path = '/', query = ''] = hash.split('?');
   const match = /^\/instances\/([^/]+)(?:\/(\w+))?$/.exec(path);
-  main.replaceChildren();
-  view = match
-    ? await renderInstance(main, hub, decodeURIComponent(match[1]!), match[2] ?? 'history')
-    : await renderList(main, hub, new URLSearchParams(query));
+  const drawn = match ? await renderInstance(page, hub, idFrom(match[1]!), match[2] ?? 'history') : await renderList(page, hub, new URLSearchParams(query));
   await renderClock(hub);
+  return drawn;
+}
+
+/** The id in the address; a malformed escape is kept as typed (the server then says it is unknown). */
+function idFrom(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 /** One refresh at a time; changes that arrive meanwhile make one more. */
@@ -70,10 +103,21 @@ function refresh(ids?: string[]): void {
 
 function listen(): void {
   const events = new EventSource('api/live');
+  const banner = document.getElementById('connection')!;
   events.addEventListener('change', (event) => refresh((JSON.parse((event as MessageEvent<string>).data) as { ids: string[] }).ids));
   events.addEventListener('poll', () => refresh());
   // After the host restarts, the stream reconnects by itself; what changed meanwhile is unknown.
-  events.addEventListener('hello', () => refresh());
+  events.addEventListener('hello', () => {
+    banner.hidden = true;
+    refresh();
+  });
+  // While the host is away (a restart, a crash), say so: the page shows what it last read.
+  events.addEventListener('error', () => {
+    banner.hidden = false;
+    // The browser reconnects by itself after a lost connection, but gives up for good after an
+    // answer that is not an event stream (a host answering while it stops): start again.
+    if (events.readyState === EventSource.CLOSED) setTimeout(listen, 2000);
+  });
 }
 
 window.addEventListener('hashchange', () => void route().then(() => main.focus({ preventScroll: true })));

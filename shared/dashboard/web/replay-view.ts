@@ -13,7 +13,8 @@ export function renderReplay(panel: HTMLElement, d: InstanceDetail, state: { rep
     panel.append(h('p', { class: 'muted' }, 'No episode has run yet: the start message is still in the queue.'));
     return;
   }
-  if (state.replayStep < 0 || state.replayStep >= steps.length) state.replayStep = steps.length - 1;
+  // From the first episode, as replay itself goes; a redraw (live update) keeps the step shown.
+  if (state.replayStep < 0 || state.replayStep >= steps.length) state.replayStep = 0;
   const draw = () => {
     const step = steps[state.replayStep]!;
     panel.replaceChildren(
@@ -22,7 +23,7 @@ export function renderReplay(panel: HTMLElement, d: InstanceDetail, state: { rep
         { class: 'stepper', role: 'group', 'aria-label': 'Episodes' },
         h('button', { type: 'button', id: 'replay-first', disabled: state.replayStep === 0, onclick: () => go(0) }, '« First'),
         h('button', { type: 'button', id: 'replay-previous', disabled: state.replayStep === 0, onclick: () => go(state.replayStep - 1) }, '← Previous'),
-        h('span', { class: 'step', 'aria-live': 'polite', id: 'replay-position' }, `Episode ${step.number} of ${steps.length}`),
+        h('span', { class: 'step', 'aria-live': 'polite', id: 'replay-position', tabindex: -1, title: '← and → step too' }, `Episode ${step.number} of ${steps.length}`),
         h('button', { type: 'button', id: 'replay-next', disabled: state.replayStep === steps.length - 1, onclick: () => go(state.replayStep + 1) }, 'Next →'),
         h('button', { type: 'button', id: 'replay-last', disabled: state.replayStep === steps.length - 1, onclick: () => go(steps.length - 1) }, 'Last »'),
       ),
@@ -30,10 +31,15 @@ export function renderReplay(panel: HTMLElement, d: InstanceDetail, state: { rep
     );
   };
   const go = (index: number) => {
-    state.replayStep = index;
+    state.replayStep = Math.max(0, Math.min(steps.length - 1, index));
     draw();
     document.getElementById('replay-position')?.focus();
   };
+  panel.addEventListener('keydown', (event) => {
+    if ((event.target as HTMLElement).closest('input, textarea, select')) return;
+    if (event.key === 'ArrowRight') go(state.replayStep + 1);
+    else if (event.key === 'ArrowLeft') go(state.replayStep - 1);
+  });
   draw();
 }
 
@@ -115,7 +121,7 @@ function explain(d: InstanceDetail, step: EpisodeStep): HTMLElement {
       : null,
     h('h3', {}, '3. What the checkpoint wrote'),
     h('p', {}, `History rows ${step.rows[0]} to ${step.rows[1]} (${step.rows[1] - step.rows[0] + 1} rows, OrchestratorStarted to OrchestratorCompleted), then the Instances row.`),
-    list(seen ? seen.checkpoint.messagesSent : step.actions.flatMap((seq) => messageOf(history[seq], d.instance.parent !== undefined)), 'No queue message.'),
+    list(seen ? seen.checkpoint.messagesSent.map(task) : step.actions.flatMap((seq) => messageOf(history[seq], d.instance.parent !== undefined)), 'No queue message.'),
     step.outcome ? h('p', { class: `outcome outcome-${step.outcome.status.toLowerCase()}` }, `The execution ended: ${step.outcome.status}.`, step.outcome.reason && !mismatch ? h('span', { class: 'quote' }, ` ${step.outcome.reason}`) : null) : null,
   );
 }

@@ -103,7 +103,7 @@ export function renderTimeline(panel: HTMLElement, d: InstanceDetail): void {
               h('td', {}, b.label, ...runFlags(b)),
               h('td', {}, time(b.start)),
               h('td', {}, Number.isNaN(picked) ? '' : duration(picked - start)),
-              h('td', {}, Number.isNaN(picked) || Number.isNaN(end) ? (Number.isNaN(end) ? '' : `${duration(end - start)} in all`) : duration(end - picked)),
+              h('td', {}, Number.isNaN(picked) || Number.isNaN(end) ? (Number.isNaN(end) ? '' : `${duration(end - start)} from scheduled to done (wait and run not told apart)`) : duration(end - picked)),
               h('td', {}, b.outcome, b.detail ? h('span', { class: 'muted' }, ` ${b.detail}`) : null),
             );
           }),
@@ -113,6 +113,12 @@ export function renderTimeline(panel: HTMLElement, d: InstanceDetail): void {
 }
 
 function describe(bar: TimelineBar, start: number, picked: number, end: number): string {
+  if (bar.kind === 'episode') {
+    return [
+      `${bar.label}: ${duration(end - start)} from loading the history to the checkpoint, at ${time(bar.start)}`,
+      'Its messages go out before its history is written, so what it scheduled may start before it ends.',
+    ].join('\n');
+  }
   const lines = [bar.label, `scheduled ${time(bar.start)}`];
   if (!Number.isNaN(picked)) lines.push(`waited in the queue ${duration(picked - start)}`, `ran ${duration(end - picked)}`);
   else if (bar.end) lines.push(`took ${duration(end - start)} from scheduled to done`);

@@ -66,6 +66,8 @@ export type PreRoute = (req: IncomingMessage, res: ServerResponse, url: URL, lim
 export interface RunningHttpServer {
   port: number;
   close(graceMs?: number): Promise<void>;
+  /** Connections the server has accepted and not yet seen end. */
+  openConnections(): number;
 }
 
 /** The part of the path after the route prefix, or undefined when the prefix does not match. */
@@ -181,9 +183,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const table = new RouteTable<HttpRoute>();
   for (const route of options.routes) table.add(compileRoute(route.route, route.methods, route));
 
+  // Known once listening: while the server closes, address() is null, and requests on connections
+  // still open must be answered as before (they were answered 500).
+  let port = 0;
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const method = (req.method ?? 'GET').toUpperCase();
-    const ownHost = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const ownHost = `127.0.0.1:${port}`;
     const target = resolveRequestTarget({ target: req.url ?? '/', hosts: hostHeaders(req), httpVersion: req.httpVersion }, ownHost);
     if ('problem' in target) {
       req.resume();
@@ -272,6 +277,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     });
   });
 
+  let connections = 0;
+  server.on('connection', (socket: Duplex) => {
+    connections++;
+    socket.once('close', () => connections--);
+  });
   server.on('clientError', answerClientError);
   server.on('connect', answerConnect);
   server.on('checkExpectation', answerExpectation);
@@ -292,9 +302,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     server.listen(options.port, '127.0.0.1');
   });
 
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   return {
     port,
+    openConnections: () => connections,
     // Stop accepting connections, let requests in flight finish (up to a grace period),
     // then drop whatever is still open.
     close: (graceMs = 5000) =>
