@@ -124,7 +124,7 @@ export async function renderList(main: HTMLElement, hub: HubInfo, query: URLSear
           h('td', {}, badge(i.runtimeStatus)),
           h('td', {}, h('time', { datetime: i.createdTime }, time(i.createdTime))),
           h('td', {}, h('time', { datetime: i.lastUpdatedTime }, time(i.lastUpdatedTime))),
-          h('td', { class: 'custom' }, i.customStatus ?? ''),
+          h('td', { class: 'custom' }, h('span', { class: 'clamp', title: i.customStatus ?? '' }, i.customStatus ?? '')),
         ),
       ),
     );

@@ -35,15 +35,22 @@ export function renderReplay(panel: HTMLElement, d: InstanceDetail, state: { rep
     draw();
     document.getElementById('replay-position')?.focus();
   };
-  panel.addEventListener('keydown', (event) => {
-    if ((event.target as HTMLElement).closest('input, textarea, select')) return;
-    if (event.key === 'ArrowRight') go(state.replayStep + 1);
-    else if (event.key === 'ArrowLeft') go(state.replayStep - 1);
-  });
+  stepBy = (delta) => go(state.replayStep + delta);
   draw();
 }
 
 /** The history as the orchestrator meets it in this episode: replayed rows, then the new ones. */
+/** Steps the replay shown now; undefined when no replay is on screen. */
+let stepBy: ((delta: number) => void) | undefined;
+
+// ← and → step through the episodes wherever the focus is, but in a field being typed in.
+document.addEventListener('keydown', (event) => {
+  if (!stepBy || !document.getElementById('replay-position')) return;
+  if ((event.target as HTMLElement).closest('input, textarea, select') || event.altKey || event.ctrlKey || event.metaKey) return;
+  if (event.key === 'ArrowRight') stepBy(1);
+  else if (event.key === 'ArrowLeft') stepBy(-1);
+});
+
 function rowsPanel(history: HistoryRow[], step: EpisodeStep): HTMLElement {
   const mismatch = nonDeterministicTask(step);
   const rows = history.slice(0, step.rows[1] + 1).map((r) => {
@@ -78,7 +85,7 @@ const ROLE_TEXT: Record<string, string> = {
   replayed: 'replayed',
   new: 'new',
   decided: 'decided here',
-  bookkeeping: '',
+  bookkeeping: 'bookkeeping',
 };
 
 function explain(d: InstanceDetail, step: EpisodeStep): HTMLElement {
@@ -108,7 +115,9 @@ function explain(d: InstanceDetail, step: EpisodeStep): HTMLElement {
           h('p', {}, `Ran from the top. It replayed ${step.replayedRows} history row(s)${seen ? `; tasks answered from history: ${seen.replayed.length === 0 ? 'none' : seen.replayed.map(task).join(', ')}` : ''}.`),
           seen && seen.answered.length > 0 ? h('p', {}, `New results it received: ${seen.answered.map(task).join(', ')}.`) : null,
           h('p', {}, 'Actions it returned:'),
-          list(seen ? [...seen.scheduled.map(task), ...(seen.completion ? [`complete as ${seen.completion}`] : [])] : step.actions.map(describe), 'none: it waits for what it already scheduled.'),
+          mismatch
+            ? h('p', { class: 'muted' }, 'None kept: replay stopped at the mismatch, and the engine failed the instance instead of using them.')
+            : list(seen ? [...seen.scheduled.map(task), ...(seen.completion ? [`complete as ${seen.completion}`] : [])] : step.actions.map(describe), 'none: it waits for what it already scheduled.'),
         ),
     mismatch
       ? h(
