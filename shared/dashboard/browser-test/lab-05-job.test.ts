@@ -104,6 +104,20 @@ describe('the dashboard on a lab 05 job', () => {
     expect(controls.filter((control) => !reached.includes(control))).toEqual([]);
   });
 
+  it('starts a job from its form, with the input of the last one filled in', async () => {
+    const { page } = watched;
+    // The start form is open (the test before opened it).
+    await page.locator('#start-fill').click();
+    await expect.poll(() => page.locator('#start-input').inputValue()).toContain('"container": "samples"');
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    const shown = () => decodeURIComponent(/#\/instances\/([^/]+)/.exec(page.url())?.[1] ?? '');
+    await expect.poll(shown, { timeout: 10_000 }).not.toBe('');
+    const started = shown();
+    expect(started).not.toBe(instanceId);
+    expect((await app.waitForCompletion(started)).runtimeStatus).toBe('Completed');
+    await page.locator('h1 .status-completed').waitFor();
+  });
+
   it('lets the keyboard reach every control of the instance page', async () => {
     const { page } = watched;
     await page.setViewportSize({ width: 1280, height: 900 });

@@ -4,7 +4,7 @@
 
 import type { HubInfo, InstancePage, RuntimeStatusName } from '../src/wire.ts';
 import { get, instancePath, post } from './api.ts';
-import { badge, h, time } from './dom.ts';
+import { badge, h, pretty, time } from './dom.ts';
 import type { View } from './main.ts';
 import { toast } from './toast.ts';
 
@@ -205,6 +205,20 @@ function renderStartForm(hub: HubInfo): HTMLElement {
       h('label', { class: 'wide' }, 'Input (JSON) ', input),
       h('p', { class: 'muted wide' }, 'The input goes to the orchestrator as it is: your HTTP function\'s checks and defaults do not run, so give every field the orchestrator needs.'),
       h('button', { type: 'submit' }, 'Start'),
+      h(
+        'button',
+        {
+          type: 'button',
+          id: 'start-fill',
+          onclick: async () => {
+            const orchestrator = (name as HTMLInputElement).value;
+            const last = await lastInput(orchestrator).catch(() => undefined);
+            if (last === undefined) toast(`No ${orchestrator || 'such'} instance yet to copy an input from.`, true);
+            else input.value = last;
+          },
+        },
+        'Fill in the last input',
+      ),
     ),
   );
 }
@@ -232,4 +246,14 @@ async function startOver(instanceId: string): Promise<boolean> {
   const existing = await get<{ instance: { runtimeStatus: string } }>(instancePath(instanceId)).catch(() => undefined);
   if (!existing) return true;
   return confirm(`An instance ${instanceId} exists (${existing.instance.runtimeStatus}). Starting under its id replaces it and its history. Go on?`);
+}
+
+/** The input of the newest instance of `orchestrator`, as pretty JSON, or undefined when there is none. */
+async function lastInput(orchestrator: string): Promise<string | undefined> {
+  if (!orchestrator) return undefined;
+  const newest = await get<InstancePage>(`instances?${new URLSearchParams({ name: orchestrator, top: '1' })}`);
+  const id = newest.instances[0]?.instanceId;
+  if (!id) return undefined;
+  const detail = await get<{ instance: { input: { text: string | null } } }>(instancePath(id));
+  return detail.instance.input.text === null ? '' : pretty(detail.instance.input.text);
 }
