@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { findBrowser, NO_BROWSER_MESSAGE } from '../shared/dashboard/browser-test/find-browser.ts';
 import { findForeignImports } from './lib/app-imports.ts';
+import { brokenCopyOf } from './lib/broken-app.ts';
 import { findDrift } from './lib/drift.ts';
 import { labFolders, readManifest, repoRoot, solutionDir, starterDir, type Lab } from './lib/manifest.ts';
 import { runChecks, type ChecksRun } from './lib/run-checks.ts';
@@ -74,6 +75,20 @@ async function proveLab(lab: Lab, previous: Lab | undefined): Promise<void> {
         ? [`that check ${lesson.state}`]
         : [`no check has that title; checks are: ${starter.checks.map((c) => c.title).join(' | ')}`],
   );
+
+  // The learner's most common slip: a syntax error. The verdict must name the file, not skip every check in silence.
+  const broken = brokenCopyOf(solutionDir(lab), lab.id);
+  try {
+    const run = await runChecks({ lab, appDir: broken.dir });
+    const named = run.errors.some((e) => e.message.includes('Could not load') && e.message.includes(broken.file));
+    record(
+      named,
+      `lab ${lab.id}: a stray brace in ${broken.file} is named in the verdict`,
+      named ? [run.errors[0]!.message.split('\n')[0]!] : [`the verdict said: ${run.errors.map((e) => e.message.split('\n')[0]).join(' | ') || 'no error; checks ' + run.checks.map((c) => c.state).join(', ')}`],
+    );
+  } finally {
+    broken.remove();
+  }
 
   if (previous) {
     const drift = findDrift(solutionDir(previous), starterDir(lab), lab.changes);

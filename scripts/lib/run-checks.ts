@@ -54,10 +54,15 @@ function collect(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<{ 
   const errors: CheckFailure[] = unhandled.map((e) => toFailure(e));
   for (const module of modules) {
     for (const error of module.errors()) errors.push(toFailure(error));
+    // A describe block's beforeAll that failed (an app that would not load) leaves its checks
+    // skipped, with the reason on the block: without it, the verdict showed only "–".
+    for (const suite of module.children.allSuites()) for (const error of suite.errors()) errors.push(toFailure(error));
     for (const test of module.children.allTests()) checks.push(toCheckResult(test));
   }
   const passed = errors.length === 0 && checks.length > 0 && checks.every((c) => c.state === 'passed');
-  return { checks, errors, passed };
+  // The same cause reaches the module and its block alike: say it once.
+  const unique = errors.filter((error, index) => errors.findIndex((other) => other.message === error.message) === index);
+  return { checks, errors: unique, passed };
 }
 
 /**
