@@ -119,6 +119,9 @@ describe('with Azurite and the sample images', () => {
       const error = await errorOf(res, 'the 404 for a missing container');
       expect(error, 'the error should name the missing container').toContain('no-such-container');
       expect(error, 'the error should say that it is the container that is missing').toMatch(/container/i);
+      // A message that blames the blob ("The blob \"photo.jpg\" does not exist in the container …")
+      // names the container too, but sends the learner looking for the wrong thing.
+      expect(error, 'the container is missing, not the blob: the error should not name the blob photo.jpg').not.toContain('photo.jpg');
 
       const blobRes = await images({ container: 'samples', blob: 'no-such-photo.jpg' });
       const blobError = await errorOf(blobRes, 'the 404 for a missing blob');
