@@ -109,6 +109,7 @@ async function main(): Promise<void> {
   record(missing.length === 0, 'every lab has a starter and a solution', missing);
 
   run('every app, check and script typechecks', 'node_modules/typescript/bin/tsc', ['-p', 'tsconfig.json']);
+  run('the labs and solutions are formatted (npm run format)', 'scripts/format.ts', ['--check']);
   run("the dashboard's page typechecks (browser code)", 'node_modules/typescript/bin/tsc', ['-p', 'shared/dashboard/web/tsconfig.json']);
   run("the shared packages' own tests pass", 'node_modules/vitest/vitest.mjs', ['run']);
   browserTests();

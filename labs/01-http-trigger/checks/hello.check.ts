@@ -42,7 +42,9 @@ async function errorBody(res: Response, what: string): Promise<{ error?: unknown
   try {
     body = JSON.parse(text);
   } catch {
-    expect.fail(`${what} should answer with a JSON body like {"error": "..."}, but answered: ${text || '(an empty body)'}`);
+    expect.fail(
+      `${what} should answer with a JSON body like {"error": "..."}, but answered: ${text || '(an empty body)'}`,
+    );
   }
   expect(body, `${what} should answer with a JSON object`).toBeTypeOf('object');
   return body as { error?: unknown };
@@ -51,7 +53,7 @@ async function errorBody(res: Response, what: string): Promise<{ error?: unknown
 check(
   'GET /api/hello?name=Ada answers 200 with Hello, Ada!',
   {
-    hint: 'Read the name with request.query.get(\'name\') and return { status: 200, body: `Hello, ${name}!` }.',
+    hint: "Read the name with request.query.get('name') and return { status: 200, body: `Hello, ${name}!` }.",
     guide: `${GUIDE}#step-3-greet-by-the-name-on-the-query-string`,
   },
   async () => {
@@ -83,7 +85,9 @@ check(
   async () => {
     const res = await app.fetch('/api/hello?name=Ada', { method: 'POST', body: '{"name":"Grace"}' });
     await expectStatus(res, 200, 'POST /api/hello?name=Ada with {"name":"Grace"}');
-    expect(await res.text(), 'POST /api/hello?name=Ada with {"name":"Grace"} should greet Ada').toContain('Hello, Ada!');
+    expect(await res.text(), 'POST /api/hello?name=Ada with {"name":"Grace"} should greet Ada').toContain(
+      'Hello, Ada!',
+    );
   },
 );
 

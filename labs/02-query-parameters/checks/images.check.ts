@@ -47,7 +47,9 @@ function images(params: Record<string, string>): Promise<Response> {
 function describe(params: Record<string, string>): string {
   const visible = (value: string) =>
     value.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  const query = Object.entries(params).map(([key, value]) => `${key}=${visible(value)}`).join('&');
+  const query = Object.entries(params)
+    .map(([key, value]) => `${key}=${visible(value)}`)
+    .join('&');
   const text = `GET /api/images?${query}`;
   if (text.length > 90) return `${text.slice(0, 87)}...`;
   // A name that ends in a dot would read like the end of the sentence.
@@ -100,7 +102,11 @@ check(
     guide: `${GUIDE}#step-2-read-the-query-parameters`,
   },
   async () => {
-    for (const [c, b] of [['Container', 'BLOB'], ['CONTAINER', 'Blob'], ['cOnTaInEr', 'bLoB']] as const) {
+    for (const [c, b] of [
+      ['Container', 'BLOB'],
+      ['CONTAINER', 'Blob'],
+      ['cOnTaInEr', 'bLoB'],
+    ] as const) {
       const res = await images({ [c]: 'samples', [b]: 'photo.jpg' });
       await expectStatus(res, 200, `GET /api/images?${c}=samples&${b}=photo.jpg`);
       const body = await jsonOf(res, `GET /api/images?${c}=samples&${b}=photo.jpg`);
@@ -137,13 +143,19 @@ check(
     const twice = 'GET /api/images?container=samples&blob=a.jpg&BLOB=b.jpg';
     const res = await app.fetch('/api/images?container=samples&blob=a.jpg&BLOB=b.jpg');
     await expectStatus(res, 200, twice);
-    expect(await jsonOf(res, twice), `${twice}: the JSON answer`).toEqual({ container: 'samples', blob: 'a.jpg,b.jpg', path: 'samples/a.jpg,b.jpg' });
+    expect(await jsonOf(res, twice), `${twice}: the JSON answer`).toEqual({
+      container: 'samples',
+      blob: 'a.jpg,b.jpg',
+      path: 'samples/a.jpg,b.jpg',
+    });
 
     const containers = 'GET /api/images?container=samples&container=photos&blob=photo.jpg';
     const bad = await app.fetch('/api/images?container=samples&container=photos&blob=photo.jpg');
     await expectStatus(bad, 400, containers);
     const body = await jsonOf(bad, containers);
-    expect(body.error, `${containers}: the container "samples,photos" breaks a container name rule`).toMatch(/lower|letter|digit|character/i);
+    expect(body.error, `${containers}: the container "samples,photos" breaks a container name rule`).toMatch(
+      /lower|letter|digit|character/i,
+    );
   },
 );
 
@@ -217,7 +229,9 @@ check(
     const encoded = await app.fetch('/api/images?container=samples&blob=%2e');
     await expectStatus(encoded, 400, 'GET /api/images?container=samples&blob=%2e');
     const body = await jsonOf(encoded, 'GET /api/images?container=samples&blob=%2e');
-    expect(body.error, 'GET /api/images?container=samples&blob=%2e: the error should name the broken rule').toMatch(/segment|dot|"\."/i);
+    expect(body.error, 'GET /api/images?container=samples&blob=%2e: the error should name the broken rule').toMatch(
+      /segment|dot|"\."/i,
+    );
   },
 );
 
@@ -230,9 +244,24 @@ check(
   async () => {
     const { checkContainerName } = await storageNames();
     for (const name of ['abc', 'samples', 'photos-2024', 'a-b-c', '0123', 'a'.repeat(63)]) {
-      expect(checkContainerName(name), `checkContainerName('${name.length > 20 ? `${name.length} × a` : name}')`).toEqual({ valid: true });
+      expect(
+        checkContainerName(name),
+        `checkContainerName('${name.length > 20 ? `${name.length} × a` : name}')`,
+      ).toEqual({ valid: true });
     }
-    for (const name of ['', 'ab', 'a'.repeat(64), 'Samples', 'my_photos', 'my photos', 'ab.c', '-abc', 'abc-', 'a--b', '$root']) {
+    for (const name of [
+      '',
+      'ab',
+      'a'.repeat(64),
+      'Samples',
+      'my_photos',
+      'my photos',
+      'ab.c',
+      '-abc',
+      'abc-',
+      'a--b',
+      '$root',
+    ]) {
       const result = checkContainerName(name);
       expect(result.valid, `checkContainerName('${name.length > 20 ? `${name.length} × a` : name}').valid`).toBe(false);
       if (!result.valid) expect(result.reason, `checkContainerName('${name}').reason`).toMatch(/\S/);
@@ -249,11 +278,39 @@ check(
   async () => {
     const { checkBlobName } = await storageNames();
     const label = (name: string) => JSON.stringify(name.length > 30 ? `${name.slice(0, 27)}...` : name);
-    const good = ['photo.jpg', 'a..b.jpg', '.hidden', 'a/.config/b.json', '2024/05/photo.jpg', 'my photo.jpg', 'Photo.JPG', 'a'.repeat(1024), `${'a/'.repeat(253)}z`];
+    const good = [
+      'photo.jpg',
+      'a..b.jpg',
+      '.hidden',
+      'a/.config/b.json',
+      '2024/05/photo.jpg',
+      'my photo.jpg',
+      'Photo.JPG',
+      'a'.repeat(1024),
+      `${'a/'.repeat(253)}z`,
+    ];
     for (const name of good) expect(checkBlobName(name), `checkBlobName(${label(name)})`).toEqual({ valid: true });
     const bad = [
-      '', '..', '../x', 'a/../b', 'a/..', 'a\\..\\b', '.', './x', 'a/./b', 'a\\.\\b', 'photo.', 'a/', 'a\\',
-      '/x', '\\x', 'a\u0000b', 'a\nb', 'a\u007fb', 'a'.repeat(1025), `${'a/'.repeat(254)}z`,
+      '',
+      '..',
+      '../x',
+      'a/../b',
+      'a/..',
+      'a\\..\\b',
+      '.',
+      './x',
+      'a/./b',
+      'a\\.\\b',
+      'photo.',
+      'a/',
+      'a\\',
+      '/x',
+      '\\x',
+      'a\u0000b',
+      'a\nb',
+      'a\u007fb',
+      'a'.repeat(1025),
+      `${'a/'.repeat(254)}z`,
     ];
     for (const name of bad) {
       const result = checkBlobName(name);

@@ -31,7 +31,9 @@ async function jsonOf(res: Response, what: string): Promise<Record<string, unkno
   } catch {
     // reported below
   }
-  return expect.fail(`${what} should answer with a JSON object like {"error": "..."}, but answered: ${text.slice(0, 200) || '(an empty body)'}`);
+  return expect.fail(
+    `${what} should answer with a JSON object like {"error": "..."}, but answered: ${text.slice(0, 200) || '(an empty body)'}`,
+  );
 }
 
 async function errorOf(res: Response, what: string): Promise<string> {
@@ -67,7 +69,9 @@ describe('with Azurite and the sample images', () => {
       const photo = await sampleImage('photo.jpg');
       const res = await images({ container: 'samples', blob: 'photo.jpg' });
       await expectStatus(res, 200, 'GET /api/images?container=samples&blob=photo.jpg');
-      expect(res.headers.get('content-type'), 'the Content-Type should be the blob\'s: image/jpeg').toMatch(/^image\/jpeg\b/);
+      expect(res.headers.get('content-type'), "the Content-Type should be the blob's: image/jpeg").toMatch(
+        /^image\/jpeg\b/,
+      );
       const bytes = await bytesOf(res);
       expect(bytes.length, `the body should be the blob's ${photo.bytes.length} bytes`).toBe(photo.bytes.length);
       expect(bytes.equals(photo.bytes), 'the body should be exactly the bytes of samples/photo.jpg').toBe(true);
@@ -77,7 +81,7 @@ describe('with Azurite and the sample images', () => {
   check(
     'GET /api/images answers with the content type stored on the blob, not one guessed from the name',
     {
-      hint: 'Take the content type from the download response (response.contentType), which comes from the blob\'s properties.',
+      hint: "Take the content type from the download response (response.contentType), which comes from the blob's properties.",
       guide: `${GUIDE}#step-4-read-the-blob`,
     },
     async () => {
@@ -88,8 +92,10 @@ describe('with Azurite and the sample images', () => {
         .uploadData(content, { blobHTTPHeaders: { blobContentType: 'application/vnd.workshop+json' } });
       const res = await images({ container: 'samples', blob: 'data/greeting.bin' });
       await expectStatus(res, 200, 'GET /api/images?container=samples&blob=data/greeting.bin');
-      expect(res.headers.get('content-type'), 'the Content-Type stored on the blob').toBe('application/vnd.workshop+json');
-      expect((await bytesOf(res)).equals(content), 'the body should be the blob\'s bytes').toBe(true);
+      expect(res.headers.get('content-type'), 'the Content-Type stored on the blob').toBe(
+        'application/vnd.workshop+json',
+      );
+      expect((await bytesOf(res)).equals(content), "the body should be the blob's bytes").toBe(true);
     },
   );
 
@@ -121,7 +127,10 @@ describe('with Azurite and the sample images', () => {
       expect(error, 'the error should say that it is the container that is missing').toMatch(/container/i);
       // A message that blames the blob ("The blob \"photo.jpg\" does not exist in the container …")
       // names the container too, but sends the learner looking for the wrong thing.
-      expect(error, 'the container is missing, not the blob: the error should not name the blob photo.jpg').not.toContain('photo.jpg');
+      expect(
+        error,
+        'the container is missing, not the blob: the error should not name the blob photo.jpg',
+      ).not.toContain('photo.jpg');
 
       const blobRes = await images({ container: 'samples', blob: 'no-such-photo.jpg' });
       const blobError = await errorOf(blobRes, 'the 404 for a missing blob');
@@ -165,8 +174,13 @@ describe('with Azurite and the sample images', () => {
         const sample = await sampleImage(name);
         const res = await app.fetch(`/api/samples/${name}`);
         await expectStatus(res, 200, `GET /api/samples/${name}`);
-        expect(res.headers.get('content-type'), `the Content-Type of ${name}`).toMatch(new RegExp(`^${sample.contentType}\\b`));
-        expect((await bytesOf(res)).equals(sample.bytes), `the body should be exactly the bytes of samples/${name}`).toBe(true);
+        expect(res.headers.get('content-type'), `the Content-Type of ${name}`).toMatch(
+          new RegExp(`^${sample.contentType}\\b`),
+        );
+        expect(
+          (await bytesOf(res)).equals(sample.bytes),
+          `the body should be exactly the bytes of samples/${name}`,
+        ).toBe(true);
       }
     },
   );
@@ -220,7 +234,9 @@ describe('with storage unreachable', () => {
       const res = await app.fetch(`/api/images?${new URLSearchParams({ container: 'samples', blob: 'photo.jpg' })}`);
       await expectStatus(res, 503, 'GET /api/images with storage unreachable');
       const error = await errorOf(res, 'the 503');
-      expect(error, 'the error should say that storage cannot be reached').toMatch(/reach|unavailable|down|connect|azurite/i);
+      expect(error, 'the error should say that storage cannot be reached').toMatch(
+        /reach|unavailable|down|connect|azurite/i,
+      );
     },
   );
 });

@@ -7,7 +7,6 @@ import { jpegWithPixels, pngClaiming, sampleImage } from '@workshop/samples';
 const GUIDE = 'labs/04-resize-sharp/README.md';
 const THUMBNAILS = 'thumbnails';
 
-
 interface ThumbnailAnswer {
   container: string;
   blob: string;
@@ -43,7 +42,9 @@ async function jsonOf(res: Response, what: string): Promise<Record<string, unkno
   } catch {
     // reported below
   }
-  return expect.fail(`${what} should answer with a JSON object, but answered: ${text.slice(0, 200) || '(an empty body)'}`);
+  return expect.fail(
+    `${what} should answer with a JSON object, but answered: ${text.slice(0, 200) || '(an empty body)'}`,
+  );
 }
 
 async function errorOf(res: Response, what: string): Promise<string> {
@@ -59,7 +60,10 @@ async function thumbnailOf(res: Response, what: string): Promise<ThumbnailAnswer
   expect(body.container, `${what}: "container"`).toBe(THUMBNAILS);
   expect(body.blob, `${what}: "blob" should be the thumbnail's name`).toBeTypeOf('string');
   for (const field of ['width', 'height', 'bytes'] as const) {
-    expect(Number.isInteger(body[field]), `${what}: "${field}" should be a whole number, got ${JSON.stringify(body[field])}`).toBe(true);
+    expect(
+      Number.isInteger(body[field]),
+      `${what}: "${field}" should be a whole number, got ${JSON.stringify(body[field])}`,
+    ).toBe(true);
   }
   expect(body.contentType, `${what}: "contentType"`).toBe('image/webp');
   return body as unknown as ThumbnailAnswer;
@@ -80,7 +84,9 @@ describe('with Azurite and the sample images', () => {
     app.fetch(`/api/thumbnails?${new URLSearchParams(params)}`, { method });
 
   /** The stored thumbnail, decoded by sharp: its real format and size. */
-  async function stored(name: string): Promise<{ bytes: Buffer; format: string; width: number; height: number; contentType: string | undefined }> {
+  async function stored(
+    name: string,
+  ): Promise<{ bytes: Buffer; format: string; width: number; height: number; contentType: string | undefined }> {
     const blob = app.blobs.getContainerClient(THUMBNAILS).getBlobClient(name);
     expect(await blob.exists(), `the thumbnail ${THUMBNAILS}/${name} should exist in storage`).toBe(true);
     const [bytes, properties] = await Promise.all([blob.downloadToBuffer(), blob.getProperties()]);
@@ -107,12 +113,18 @@ describe('with Azurite and the sample images', () => {
       const res = await thumbnails({ container: 'samples', blob: 'photo.jpg', width: '200' });
       await expectStatus(res, 201, what);
       const answer = await thumbnailOf(res, what);
-      expect([answer.width, answer.height], 'the thumbnail of the 1200 × 800 photo.jpg at width 200: [width, height]').toEqual([200, 133]);
+      expect(
+        [answer.width, answer.height],
+        'the thumbnail of the 1200 × 800 photo.jpg at width 200: [width, height]',
+      ).toEqual([200, 133]);
 
       const thumb = await stored(answer.blob);
       expect(thumb.format, 'the stored thumbnail should be a WebP image').toBe('webp');
-      expect([thumb.width, thumb.height], 'the stored thumbnail\'s [width, height]').toEqual([answer.width, answer.height]);
-      expect(thumb.contentType, 'the stored thumbnail\'s content type').toBe('image/webp');
+      expect([thumb.width, thumb.height], "the stored thumbnail's [width, height]").toEqual([
+        answer.width,
+        answer.height,
+      ]);
+      expect(thumb.contentType, "the stored thumbnail's content type").toBe('image/webp');
       expect(answer.bytes, '"bytes" should be the stored thumbnail\'s size').toBe(thumb.bytes.length);
     },
   );
@@ -135,7 +147,10 @@ describe('with Azurite and the sample images', () => {
       await expectStatus(second, 200, `${what} (the second time)`);
       const secondAnswer = await thumbnailOf(second, what);
       expect(secondAnswer.blob, 'the same input and width should give the same thumbnail name').toBe(firstAnswer.blob);
-      expect(await thumbnailNames(), `the blobs in "${THUMBNAILS}" after the second run should be the same as after the first`).toEqual(before);
+      expect(
+        await thumbnailNames(),
+        `the blobs in "${THUMBNAILS}" after the second run should be the same as after the first`,
+      ).toEqual(before);
     },
   );
 
@@ -185,15 +200,21 @@ describe('with Azurite and the sample images', () => {
       const res = await thumbnails({ container: 'samples', blob: 'rotated.jpg', width: '100' });
       await expectStatus(res, [200, 201], what);
       const answer = await thumbnailOf(res, what);
-      expect([answer.width, answer.height], 'rotated.jpg displays 200 × 400, so at width 100: [width, height]').toEqual([100, 200]);
+      expect([answer.width, answer.height], 'rotated.jpg displays 200 × 400, so at width 100: [width, height]').toEqual(
+        [100, 200],
+      );
 
       const thumb = await stored(answer.blob);
-      expect([thumb.width, thumb.height], 'the stored thumbnail\'s [width, height]').toEqual([100, 200]);
+      expect([thumb.width, thumb.height], "the stored thumbnail's [width, height]").toEqual([100, 200]);
       // The sample's red band is on top when shown upright; turned the wrong way, it would be at the bottom.
       const { data, info } = await sharp(thumb.bytes).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-      const at = (x: number, y: number) => Array.from(data.subarray((y * info.width + x) * 3, (y * info.width + x) * 3 + 3));
+      const at = (x: number, y: number) =>
+        Array.from(data.subarray((y * info.width + x) * 3, (y * info.width + x) * 3 + 3));
       const [red = 0, green = 255] = at(50, 10);
-      expect(red > 150 && green < 100, `the top of the thumbnail should be the red band (pixel at 50,10 is rgb ${at(50, 10).join(',')})`).toBe(true);
+      expect(
+        red > 150 && green < 100,
+        `the top of the thumbnail should be the red band (pixel at 50,10 is rgb ${at(50, 10).join(',')})`,
+      ).toBe(true);
     },
   );
 
@@ -222,7 +243,9 @@ describe('with Azurite and the sample images', () => {
       const res = await thumbnails({ container: 'samples', blob: 'truncated.jpg' });
       await expectStatus(res, [422, 415], what);
       await errorOf(res, what);
-      expect(await thumbnailNames(), 'no thumbnail should be saved for a damaged image').not.toContainEqual(expect.stringContaining('truncated'));
+      expect(await thumbnailNames(), 'no thumbnail should be saved for a damaged image').not.toContainEqual(
+        expect.stringContaining('truncated'),
+      );
     },
   );
 
@@ -250,12 +273,17 @@ describe('with Azurite and the sample images', () => {
     async () => {
       const noise = 16_384;
       const noisy = jpegWithPixels((await sampleImage('photo.jpg')).bytes, noise, 'noise');
-      await app.blobs.getContainerClient('samples').getBlockBlobClient('noisy.jpg').uploadData(noisy, { blobHTTPHeaders: { blobContentType: 'image/jpeg' } });
+      await app.blobs
+        .getContainerClient('samples')
+        .getBlockBlobClient('noisy.jpg')
+        .uploadData(noisy, { blobHTTPHeaders: { blobContentType: 'image/jpeg' } });
       const what = `GET /api/thumbnails?container=samples&blob=noisy.jpg (photo.jpg's header, then ${noise} bytes of noise)`;
       const res = await thumbnails({ container: 'samples', blob: 'noisy.jpg' });
       await expectStatus(res, 422, what);
       await errorOf(res, what);
-      expect(await thumbnailNames(), 'no thumbnail should be saved for noisy.jpg').not.toContainEqual(expect.stringContaining('noisy'));
+      expect(await thumbnailNames(), 'no thumbnail should be saved for noisy.jpg').not.toContainEqual(
+        expect.stringContaining('noisy'),
+      );
     },
   );
 
@@ -268,12 +296,17 @@ describe('with Azurite and the sample images', () => {
     async () => {
       const zeros = 16_384;
       const blank = jpegWithPixels((await sampleImage('photo.jpg')).bytes, zeros, 'zeros');
-      await app.blobs.getContainerClient('samples').getBlockBlobClient('zeroed.jpg').uploadData(blank, { blobHTTPHeaders: { blobContentType: 'image/jpeg' } });
+      await app.blobs
+        .getContainerClient('samples')
+        .getBlockBlobClient('zeroed.jpg')
+        .uploadData(blank, { blobHTTPHeaders: { blobContentType: 'image/jpeg' } });
       const what = `GET /api/thumbnails?container=samples&blob=zeroed.jpg (photo.jpg's header, then ${zeros} zero bytes)`;
       const res = await thumbnails({ container: 'samples', blob: 'zeroed.jpg' });
       await expectStatus(res, 422, what);
       await errorOf(res, what);
-      expect(await thumbnailNames(), 'no thumbnail should be saved for zeroed.jpg').not.toContainEqual(expect.stringContaining('zeroed'));
+      expect(await thumbnailNames(), 'no thumbnail should be saved for zeroed.jpg').not.toContainEqual(
+        expect.stringContaining('zeroed'),
+      );
     },
   );
 
@@ -285,11 +318,16 @@ describe('with Azurite and the sample images', () => {
     },
     async () => {
       const bomb = pngClaiming(100_000, 100_000);
-      await app.blobs.getContainerClient('samples').getBlockBlobClient('bomb.png').uploadData(bomb, { blobHTTPHeaders: { blobContentType: 'image/png' } });
+      await app.blobs
+        .getContainerClient('samples')
+        .getBlockBlobClient('bomb.png')
+        .uploadData(bomb, { blobHTTPHeaders: { blobContentType: 'image/png' } });
       const what = `GET /api/thumbnails?container=samples&blob=bomb.png (${bomb.length} bytes, 100000 × 100000 pixels)`;
       const res = await thumbnails({ container: 'samples', blob: 'bomb.png' });
       await expectStatus(res, 422, what);
-      expect(await errorOf(res, what), `${what}: the error should say the image is too large, and the limit`).toMatch(/megapixel|too large|too many pixels/i);
+      expect(await errorOf(res, what), `${what}: the error should say the image is too large, and the limit`).toMatch(
+        /megapixel|too large|too many pixels/i,
+      );
     },
   );
 
@@ -302,11 +340,15 @@ describe('with Azurite and the sample images', () => {
     async () => {
       const missing = await thumbnails({ container: 'samples', blob: 'no-such-photo.jpg' });
       await expectStatus(missing, 404, 'GET /api/thumbnails?container=samples&blob=no-such-photo.jpg');
-      expect(await errorOf(missing, 'the 404'), 'the error should name the missing blob').toContain('no-such-photo.jpg');
+      expect(await errorOf(missing, 'the 404'), 'the error should name the missing blob').toContain(
+        'no-such-photo.jpg',
+      );
 
       const noContainer = await thumbnails({ container: 'no-such-container', blob: 'photo.jpg' });
       await expectStatus(noContainer, 404, 'GET /api/thumbnails?container=no-such-container&blob=photo.jpg');
-      expect(await errorOf(noContainer, 'the 404'), 'the error should name the missing container').toContain('no-such-container');
+      expect(await errorOf(noContainer, 'the 404'), 'the error should name the missing container').toContain(
+        'no-such-container',
+      );
 
       const badNames: Record<string, string>[] = [
         { container: 'samples' },
@@ -315,7 +357,9 @@ describe('with Azurite and the sample images', () => {
         { container: 'samples', blob: '.' },
       ];
       for (const params of badNames) {
-        const what = `GET /api/thumbnails?${Object.entries(params).map(([k, v]) => `${k}=${v}`).join('&')}`;
+        const what = `GET /api/thumbnails?${Object.entries(params)
+          .map(([k, v]) => `${k}=${v}`)
+          .join('&')}`;
         const res = await thumbnails(params);
         await expectStatus(res, 400, what);
         await errorOf(res, what);
@@ -334,11 +378,13 @@ describe('with Azurite and the sample images', () => {
       await expectStatus(made, [200, 201], 'GET /api/thumbnails?container=samples&blob=small.webp&width=64');
       const answer = await thumbnailOf(made, 'GET /api/thumbnails?container=samples&blob=small.webp&width=64');
 
-      const res = await app.fetch(`/api/images?${new URLSearchParams({ container: answer.container, blob: answer.blob })}`);
+      const res = await app.fetch(
+        `/api/images?${new URLSearchParams({ container: answer.container, blob: answer.blob })}`,
+      );
       await expectStatus(res, 200, `GET /api/images?container=${answer.container}&blob=${answer.blob}`);
-      expect(res.headers.get('content-type'), 'the thumbnail\'s Content-Type').toMatch(/^image\/webp\b/);
+      expect(res.headers.get('content-type'), "the thumbnail's Content-Type").toMatch(/^image\/webp\b/);
       const bytes = Buffer.from(await res.arrayBuffer());
-      expect(bytes.length, 'the thumbnail\'s size').toBe(answer.bytes);
+      expect(bytes.length, "the thumbnail's size").toBe(answer.bytes);
     },
   );
 });
@@ -361,7 +407,9 @@ describe('with storage unreachable', () => {
       guide: `${GUIDE}#step-6-answer-with-201-or-200`,
     },
     async () => {
-      const res = await app.fetch(`/api/thumbnails?${new URLSearchParams({ container: 'samples', blob: 'photo.jpg' })}`);
+      const res = await app.fetch(
+        `/api/thumbnails?${new URLSearchParams({ container: 'samples', blob: 'photo.jpg' })}`,
+      );
       await expectStatus(res, 503, 'GET /api/thumbnails with storage unreachable');
       await errorOf(res, 'the 503');
     },

@@ -56,7 +56,9 @@ async function jsonOf(res: Response, what: string): Promise<Record<string, unkno
   } catch {
     // reported below
   }
-  return expect.fail(`${what} should answer with a JSON object, but answered: ${text.slice(0, 200) || '(an empty body)'}`);
+  return expect.fail(
+    `${what} should answer with a JSON object, but answered: ${text.slice(0, 200) || '(an empty body)'}`,
+  );
 }
 
 async function errorOf(res: Response, what: string): Promise<string> {
@@ -79,10 +81,27 @@ function decode(text: unknown): unknown {
 
 /** DTFx's EventType numbers, for a History table that stores them as numbers. */
 const EVENT_TYPES = [
-  'ExecutionStarted', 'ExecutionCompleted', 'ExecutionFailed', 'ExecutionTerminated', 'TaskScheduled', 'TaskCompleted',
-  'TaskFailed', 'SubOrchestrationInstanceCreated', 'SubOrchestrationInstanceCompleted', 'SubOrchestrationInstanceFailed',
-  'TimerCreated', 'TimerFired', 'OrchestratorStarted', 'OrchestratorCompleted', 'EventSent', 'EventRaised', 'ContinueAsNew',
-  'GenericEvent', 'HistoryState', 'ExecutionSuspended', 'ExecutionResumed',
+  'ExecutionStarted',
+  'ExecutionCompleted',
+  'ExecutionFailed',
+  'ExecutionTerminated',
+  'TaskScheduled',
+  'TaskCompleted',
+  'TaskFailed',
+  'SubOrchestrationInstanceCreated',
+  'SubOrchestrationInstanceCompleted',
+  'SubOrchestrationInstanceFailed',
+  'TimerCreated',
+  'TimerFired',
+  'OrchestratorStarted',
+  'OrchestratorCompleted',
+  'EventSent',
+  'EventRaised',
+  'ContinueAsNew',
+  'GenericEvent',
+  'HistoryState',
+  'ExecutionSuspended',
+  'ExecutionResumed',
 ];
 
 interface HistoryEvent {
@@ -126,7 +145,9 @@ describe('with Azurite and the sample images', () => {
     app.fetch(`/api/thumbnail-jobs?${new URLSearchParams(params)}`, { method: 'POST' });
 
   /** Starts a job through the app's own client function; fails the check unless it answers 202 with an id. */
-  async function startJob(params: Record<string, string>): Promise<{ id: string; body: Record<string, unknown>; res: Response }> {
+  async function startJob(
+    params: Record<string, string>,
+  ): Promise<{ id: string; body: Record<string, unknown>; res: Response }> {
     const what = `POST /api/thumbnail-jobs?${new URLSearchParams(params)}`;
     const res = await post(params);
     await expectStatus(res, 202, what);
@@ -140,14 +161,19 @@ describe('with Azurite and the sample images', () => {
     const status = await app.waitForCompletion(id, { timeoutMs: 20_000 });
     if (status.runtimeStatus !== 'Completed') {
       const output = typeof status.output === 'string' ? status.output : JSON.stringify(status.output);
-      expect.fail(`${what} should complete, but its runtimeStatus is ${status.runtimeStatus}: ${String(output).slice(0, 400)}`);
+      expect.fail(
+        `${what} should complete, but its runtimeStatus is ${status.runtimeStatus}: ${String(output).slice(0, 400)}`,
+      );
     }
     return status;
   }
 
   async function readManifest(summary: Summary): Promise<Manifest> {
     const blob = app.blobs.getContainerClient(summary.manifest.container).getBlobClient(summary.manifest.blob);
-    expect(await blob.exists(), `the manifest ${summary.manifest.container}/${summary.manifest.blob} should exist in storage`).toBe(true);
+    expect(
+      await blob.exists(),
+      `the manifest ${summary.manifest.container}/${summary.manifest.blob} should exist in storage`,
+    ).toBe(true);
     const text = (await blob.downloadToBuffer()).toString('utf8');
     try {
       return JSON.parse(text) as Manifest;
@@ -161,10 +187,15 @@ describe('with Azurite and the sample images', () => {
     const where = output?.manifest;
     if (typeof where?.container !== 'string' || typeof where.blob !== 'string') return '';
     try {
-      const text = (await app.blobs.getContainerClient(where.container).getBlobClient(where.blob).downloadToBuffer()).toString('utf8');
+      const text = (
+        await app.blobs.getContainerClient(where.container).getBlobClient(where.blob).downloadToBuffer()
+      ).toString('utf8');
       const failed = (JSON.parse(text) as Partial<Manifest>).failed ?? [];
       if (failed.length === 0) return '';
-      return `. The manifest says: ${failed.map((f) => `${f.source}: ${f.reason}`).join('; ').slice(0, 300)}`;
+      return `. The manifest says: ${failed
+        .map((f) => `${f.source}: ${f.reason}`)
+        .join('; ')
+        .slice(0, 300)}`;
     } catch {
       return '';
     }
@@ -196,13 +227,21 @@ describe('with Azurite and the sample images', () => {
       const what = 'POST /api/thumbnail-jobs?container=samples&width=200';
       const { id, body, res } = await startJob({ container: 'samples', width: String(WIDTH) });
       for (const key of MANAGEMENT_URLS) {
-        expect(body[key], `${what}: the 202 body should have "${key}" (createCheckStatusResponse puts it there)`).toBeTypeOf('string');
+        expect(
+          body[key],
+          `${what}: the 202 body should have "${key}" (createCheckStatusResponse puts it there)`,
+        ).toBeTypeOf('string');
         expect(String(body[key]), `${what}: "${key}" should be about this instance`).toContain(id);
       }
-      expect(res.headers.get('location'), `${what}: the Location header should be the statusQueryGetUri`).toBe(body.statusQueryGetUri);
+      expect(res.headers.get('location'), `${what}: the Location header should be the statusQueryGetUri`).toBe(
+        body.statusQueryGetUri,
+      );
 
       const statusUrl = new URL(String(body.statusQueryGetUri));
-      expect(statusUrl.origin, 'the statusQueryGetUri should point at this host: pass the request to createCheckStatusResponse').toBe(new URL(app.url).origin);
+      expect(
+        statusUrl.origin,
+        'the statusQueryGetUri should point at this host: pass the request to createCheckStatusResponse',
+      ).toBe(new URL(app.url).origin);
       const status = await app.fetch(`${statusUrl.pathname}${statusUrl.search}`);
       await expectStatus(status, [200, 202], `GET the statusQueryGetUri (${statusUrl.pathname})`);
       const answer = await jsonOf(status, 'GET the statusQueryGetUri');
@@ -220,8 +259,14 @@ describe('with Azurite and the sample images', () => {
     },
     async () => {
       const samples = await sampleImages();
-      const good = samples.filter((s) => s.kind === 'image').map((s) => s.name).sort();
-      const bad = samples.filter((s) => s.kind !== 'image').map((s) => s.name).sort();
+      const good = samples
+        .filter((s) => s.kind === 'image')
+        .map((s) => s.name)
+        .sort();
+      const bad = samples
+        .filter((s) => s.kind !== 'image')
+        .map((s) => s.name)
+        .sort();
       const { id, status } = await runSamplesJob();
 
       const output = status.output as Partial<Summary> | null;
@@ -239,13 +284,13 @@ describe('with Azurite and the sample images', () => {
 
       const manifest = await readManifest(summary);
       expect(manifest.instanceId, 'the manifest\'s "instanceId"').toBe(id);
-      expect([manifest.container, manifest.width], 'the manifest\'s [container, width]').toEqual(['samples', WIDTH]);
+      expect([manifest.container, manifest.width], "the manifest's [container, width]").toEqual(['samples', WIDTH]);
       const failures = (manifest.failed ?? []).map((f) => `${f.source}: ${f.reason}`).join('; ');
       expect(
         (manifest.thumbnails ?? []).map((t) => t.source).sort(),
         `the manifest's thumbnails should be the good images${failures ? ` (the failed ones: ${failures.slice(0, 400)})` : ''}`,
       ).toEqual(good);
-      expect((manifest.failed ?? []).map((f) => f.source).sort(), 'the manifest\'s failed images').toEqual(bad);
+      expect((manifest.failed ?? []).map((f) => f.source).sort(), "the manifest's failed images").toEqual(bad);
       for (const failure of manifest.failed) {
         expect(String(failure.reason ?? '').trim(), `the reason ${failure.source} has no thumbnail`).not.toBe('');
       }
@@ -253,16 +298,21 @@ describe('with Azurite and the sample images', () => {
       for (const thumbnail of manifest.thumbnails) {
         const sample = samples.find((s) => s.name === thumbnail.source)!;
         const blob = app.blobs.getContainerClient(THUMBNAILS).getBlobClient(thumbnail.blob);
-        expect(await blob.exists(), `the thumbnail ${THUMBNAILS}/${thumbnail.blob} of ${thumbnail.source} should exist`).toBe(true);
+        expect(
+          await blob.exists(),
+          `the thumbnail ${THUMBNAILS}/${thumbnail.blob} of ${thumbnail.source} should exist`,
+        ).toBe(true);
         const bytes = await blob.downloadToBuffer();
         const meta = await sharp(bytes).metadata();
         const expectedWidth = Math.min(WIDTH, sample.width ?? WIDTH);
-        expect([meta.format, meta.width], `${THUMBNAILS}/${thumbnail.blob}: [format, width]`).toEqual(['webp', expectedWidth]);
-        expect([thumbnail.width, thumbnail.height, thumbnail.bytes], `the manifest's [width, height, bytes] of ${thumbnail.source}`).toEqual([
-          meta.width,
-          meta.height,
-          bytes.length,
+        expect([meta.format, meta.width], `${THUMBNAILS}/${thumbnail.blob}: [format, width]`).toEqual([
+          'webp',
+          expectedWidth,
         ]);
+        expect(
+          [thumbnail.width, thumbnail.height, thumbnail.bytes],
+          `the manifest's [width, height, bytes] of ${thumbnail.source}`,
+        ).toEqual([meta.width, meta.height, bytes.length]);
       }
     },
   );
@@ -292,10 +342,16 @@ describe('with Azurite and the sample images', () => {
       expect(blobs, 'the blobs makeThumbnail was called for, in order').toEqual(samples.map((s) => s.name).sort());
 
       for (const event of events) {
-        for (const [field, text] of [['input', event.input], ['result', event.result]] as const) {
+        for (const [field, text] of [
+          ['input', event.input],
+          ['result', event.result],
+        ] as const) {
           if (text === undefined) continue;
           const what = `the ${field} of ${event.type}${event.name ? ` ${event.name}` : ''} in the history`;
-          expect(text.length, `${what} is ${text.length} characters: pass blob names, not image bytes`).toBeLessThanOrEqual(MAX_PAYLOAD_CHARS);
+          expect(
+            text.length,
+            `${what} is ${text.length} characters: pass blob names, not image bytes`,
+          ).toBeLessThanOrEqual(MAX_PAYLOAD_CHARS);
         }
       }
     },
@@ -315,10 +371,15 @@ describe('with Azurite and the sample images', () => {
       const after = await thumbnailNames();
 
       const images = (names: string[]) => names.filter((n) => n.endsWith('.webp'));
-      expect(images(after), `the thumbnails in "${THUMBNAILS}" after the second job should be the same as after the first`).toEqual(images(before));
+      expect(
+        images(after),
+        `the thumbnails in "${THUMBNAILS}" after the second job should be the same as after the first`,
+      ).toEqual(images(before));
       const newBlobs = after.filter((n) => !before.includes(n));
       expect(newBlobs, 'the second job should add exactly one blob: its own manifest').toHaveLength(1);
-      expect(newBlobs[0], 'the new blob should be the second job\'s manifest, named after its instance').toContain(second.id);
+      expect(newBlobs[0], "the new blob should be the second job's manifest, named after its instance").toContain(
+        second.id,
+      );
       expect(second.id, 'two jobs are two instances').not.toBe(first.id);
     },
   );
@@ -345,7 +406,9 @@ describe('with Azurite and the sample images', () => {
       }
       const missing = await post({ container: 'no-such-container' });
       await expectStatus(missing, 404, 'POST /api/thumbnail-jobs?container=no-such-container');
-      expect(await errorOf(missing, 'the 404'), 'the error should name the missing container').toContain('no-such-container');
+      expect(await errorOf(missing, 'the 404'), 'the error should name the missing container').toContain(
+        'no-such-container',
+      );
     },
   );
 });

@@ -55,7 +55,9 @@ async function jsonOf(res: Response, what: string): Promise<Record<string, unkno
   } catch {
     // reported below
   }
-  return expect.fail(`${what} should answer with a JSON object, but answered: ${text.slice(0, 200) || '(an empty body)'}`);
+  return expect.fail(
+    `${what} should answer with a JSON object, but answered: ${text.slice(0, 200) || '(an empty body)'}`,
+  );
 }
 
 async function errorOf(res: Response, what: string): Promise<string> {
@@ -78,10 +80,27 @@ function decode(text: unknown): unknown {
 
 /** DTFx's EventType numbers, for a History table that stores them as numbers. */
 const EVENT_TYPES = [
-  'ExecutionStarted', 'ExecutionCompleted', 'ExecutionFailed', 'ExecutionTerminated', 'TaskScheduled', 'TaskCompleted',
-  'TaskFailed', 'SubOrchestrationInstanceCreated', 'SubOrchestrationInstanceCompleted', 'SubOrchestrationInstanceFailed',
-  'TimerCreated', 'TimerFired', 'OrchestratorStarted', 'OrchestratorCompleted', 'EventSent', 'EventRaised', 'ContinueAsNew',
-  'GenericEvent', 'HistoryState', 'ExecutionSuspended', 'ExecutionResumed',
+  'ExecutionStarted',
+  'ExecutionCompleted',
+  'ExecutionFailed',
+  'ExecutionTerminated',
+  'TaskScheduled',
+  'TaskCompleted',
+  'TaskFailed',
+  'SubOrchestrationInstanceCreated',
+  'SubOrchestrationInstanceCompleted',
+  'SubOrchestrationInstanceFailed',
+  'TimerCreated',
+  'TimerFired',
+  'OrchestratorStarted',
+  'OrchestratorCompleted',
+  'EventSent',
+  'EventRaised',
+  'ContinueAsNew',
+  'GenericEvent',
+  'HistoryState',
+  'ExecutionSuspended',
+  'ExecutionResumed',
 ];
 
 /** One makeThumbnail call as the history tells it. */
@@ -109,7 +128,13 @@ function makeThumbnailCalls(rows: Array<Record<string, unknown>>): { calls: Call
       hasEpisodes = true;
     } else if (type === 'TaskScheduled' && row.Name === 'makeThumbnail' && typeof row.EventId === 'number') {
       const input = decode(row.Input) as { blob?: unknown } | undefined;
-      calls.set(row.EventId, { blob: String(input?.blob ?? '?'), eventId: row.EventId, scheduledAt: position, answeredAt: -1, episode });
+      calls.set(row.EventId, {
+        blob: String(input?.blob ?? '?'),
+        eventId: row.EventId,
+        scheduledAt: position,
+        answeredAt: -1,
+        episode,
+      });
     } else if ((type === 'TaskCompleted' || type === 'TaskFailed') && typeof row.TaskScheduledId === 'number') {
       const call = calls.get(row.TaskScheduledId);
       if (call && call.answeredAt < 0) call.answeredAt = position;
@@ -136,7 +161,10 @@ function story(calls: Call[]): string {
     { at: c.scheduledAt, text: `scheduled ${c.blob}` },
     ...(c.answeredAt >= 0 ? [{ at: c.answeredAt, text: `answered ${c.blob}` }] : []),
   ]);
-  const text = steps.sort((a, b) => a.at - b.at).map((s) => s.text).join(', ');
+  const text = steps
+    .sort((a, b) => a.at - b.at)
+    .map((s) => s.text)
+    .join(', ');
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
@@ -156,7 +184,9 @@ describe('with Azurite and the sample images', () => {
     app.fetch(`/api/thumbnail-jobs?${new URLSearchParams(params)}`, { method: 'POST' });
 
   /** Starts a job through the app's own client function and waits until it has ended, however it ended. */
-  async function runJob(params: Record<string, string>): Promise<{ id: string; status: OrchestrationStatus; what: string }> {
+  async function runJob(
+    params: Record<string, string>,
+  ): Promise<{ id: string; status: OrchestrationStatus; what: string }> {
     const what = `POST /api/thumbnail-jobs?${new URLSearchParams(params)}`;
     const res = await post(params);
     await expectStatus(res, 202, what);
@@ -169,14 +199,18 @@ describe('with Azurite and the sample images', () => {
   function expectCompleted(status: OrchestrationStatus, what: string): void {
     if (status.runtimeStatus === 'Completed') return;
     const output = typeof status.output === 'string' ? status.output : JSON.stringify(status.output);
-    expect.fail(`The job on ${what} should complete, but its runtimeStatus is ${status.runtimeStatus}: ${String(output).slice(0, 400)}`);
+    expect.fail(
+      `The job on ${what} should complete, but its runtimeStatus is ${status.runtimeStatus}: ${String(output).slice(0, 400)}`,
+    );
   }
 
   async function readManifest(status: OrchestrationStatus): Promise<Manifest> {
     const summary = status.output as Partial<Summary> | null;
     const where = summary?.manifest;
     if (typeof where?.container !== 'string' || typeof where.blob !== 'string') {
-      return expect.fail(`the output should say where the manifest is ({ manifest: { container, blob } }), but it is ${JSON.stringify(summary)}`);
+      return expect.fail(
+        `the output should say where the manifest is ({ manifest: { container, blob } }), but it is ${JSON.stringify(summary)}`,
+      );
     }
     const blob = app.blobs.getContainerClient(where.container).getBlobClient(where.blob);
     expect(await blob.exists(), `the manifest ${where.container}/${where.blob} should exist in storage`).toBe(true);
@@ -202,9 +236,10 @@ describe('with Azurite and the sample images', () => {
       const samples = await sampleImages();
       const { id } = await runSamplesJob();
       const { calls, hasEpisodes } = makeThumbnailCalls(await app.history(id));
-      expect(calls.map((c) => c.blob).sort(), 'the blobs makeThumbnail was scheduled for, in the History table').toEqual(
-        samples.map((s) => s.name).sort(),
-      );
+      expect(
+        calls.map((c) => c.blob).sort(),
+        'the blobs makeThumbnail was scheduled for, in the History table',
+      ).toEqual(samples.map((s) => s.name).sort());
 
       const lastScheduled = Math.max(...calls.map((c) => c.scheduledAt));
       const answers = calls.filter((c) => c.answeredAt >= 0).map((c) => c.answeredAt);
@@ -215,7 +250,10 @@ describe('with Azurite and the sample images', () => {
       ).toBe(true);
       if (hasEpisodes) {
         const episodes = [...new Set(calls.map((c) => c.episode))];
-        expect(episodes.length, `all makeThumbnail calls should be scheduled in one episode (one yield), but they span ${episodes.length}`).toBe(1);
+        expect(
+          episodes.length,
+          `all makeThumbnail calls should be scheduled in one episode (one yield), but they span ${episodes.length}`,
+        ).toBe(1);
       }
     },
   );
@@ -228,22 +266,39 @@ describe('with Azurite and the sample images', () => {
     },
     async () => {
       const samples = await sampleImages();
-      const good = samples.filter((s) => s.kind === 'image').map((s) => s.name).sort();
-      const bad = samples.filter((s) => s.kind !== 'image').map((s) => s.name).sort();
+      const good = samples
+        .filter((s) => s.kind === 'image')
+        .map((s) => s.name)
+        .sort();
+      const bad = samples
+        .filter((s) => s.kind !== 'image')
+        .map((s) => s.name)
+        .sort();
       const { status } = await runSamplesJob();
       expectCompleted(status, 'samples');
-      expect(status.output, 'the orchestration\'s output').toMatchObject({ images: samples.length, thumbnails: good.length, failed: bad.length });
+      expect(status.output, "the orchestration's output").toMatchObject({
+        images: samples.length,
+        thumbnails: good.length,
+        failed: bad.length,
+      });
 
       const manifest = await readManifest(status);
-      expect((manifest.failed ?? []).map((f) => f.source).sort(), 'the manifest\'s failed images').toEqual(bad);
+      expect((manifest.failed ?? []).map((f) => f.source).sort(), "the manifest's failed images").toEqual(bad);
       for (const failure of manifest.failed) {
         const pattern = REASONS[failure.source];
-        if (pattern) expect(String(failure.reason ?? ''), `the reason ${failure.source} has no thumbnail`).toMatch(pattern);
+        if (pattern)
+          expect(String(failure.reason ?? ''), `the reason ${failure.source} has no thumbnail`).toMatch(pattern);
       }
-      expect((manifest.thumbnails ?? []).map((t) => t.source), 'the manifest\'s thumbnails, in the order of the listing').toEqual(good);
+      expect(
+        (manifest.thumbnails ?? []).map((t) => t.source),
+        "the manifest's thumbnails, in the order of the listing",
+      ).toEqual(good);
       for (const thumbnail of manifest.thumbnails) {
         const blob = app.blobs.getContainerClient(THUMBNAILS).getBlobClient(thumbnail.blob);
-        expect(await blob.exists(), `the thumbnail ${THUMBNAILS}/${thumbnail.blob} of ${thumbnail.source} should exist`).toBe(true);
+        expect(
+          await blob.exists(),
+          `the thumbnail ${THUMBNAILS}/${thumbnail.blob} of ${thumbnail.source} should exist`,
+        ).toBe(true);
       }
     },
   );
@@ -286,15 +341,25 @@ describe('with Azurite and the sample images', () => {
       ).toEqual([names.slice(0, 3), names.slice(3, 6), names.slice(6)]);
       for (const [index, group] of groups.entries()) {
         if (hasEpisodes) {
-          expect(new Set(group.map((c) => c.episode)).size, `batch ${index + 1} should be scheduled in one episode`).toBe(1);
+          expect(
+            new Set(group.map((c) => c.episode)).size,
+            `batch ${index + 1} should be scheduled in one episode`,
+          ).toBe(1);
         }
         const previous = groups[index - 1];
         if (!previous) continue;
         const start = Math.min(...group.map((c) => c.scheduledAt));
         const unanswered = previous.filter((c) => c.answeredAt < 0 || c.answeredAt > start).map((c) => c.blob);
-        expect(unanswered, `batch ${index + 1} should start only after every call of batch ${index} has answered`).toEqual([]);
+        expect(
+          unanswered,
+          `batch ${index + 1} should start only after every call of batch ${index} has answered`,
+        ).toEqual([]);
       }
-      expect(status.customStatus, 'the custom status at the end').toMatchObject({ phase: 'done', done: names.length, total: names.length });
+      expect(status.customStatus, 'the custom status at the end').toMatchObject({
+        phase: 'done',
+        done: names.length,
+        total: names.length,
+      });
     },
   );
 
@@ -307,16 +372,21 @@ describe('with Azurite and the sample images', () => {
     async () => {
       const { status } = await runJob({ container: EMPTY });
       expectCompleted(status, EMPTY);
-      expect(status.output, 'the output for an empty container').toMatchObject({ container: EMPTY, images: 0, thumbnails: 0, failed: 0 });
+      expect(status.output, 'the output for an empty container').toMatchObject({
+        container: EMPTY,
+        images: 0,
+        thumbnails: 0,
+        failed: 0,
+      });
       const manifest = await readManifest(status);
-      expect([manifest.thumbnails, manifest.failed], 'the manifest\'s [thumbnails, failed]').toEqual([[], []]);
+      expect([manifest.thumbnails, manifest.failed], "the manifest's [thumbnails, failed]").toEqual([[], []]);
     },
   );
 
   check(
     'started through the management API with batchSize 0, the orchestration fails at once with a message naming the batch size',
     {
-      hint: "The management API skips thumbnail-jobs.ts: the orchestrator must check its own input. Keep const check = checkThumbnailJob(context.df.getInput()) and the throw at the top, and never call batches() with a size below 1.",
+      hint: 'The management API skips thumbnail-jobs.ts: the orchestrator must check its own input. Keep const check = checkThumbnailJob(context.df.getInput()) and the throw at the top, and never call batches() with a size below 1.',
       guide: `${GUIDE}#dont-trust-your-own-input`,
     },
     async () => {
@@ -332,15 +402,20 @@ describe('with Azurite and the sample images', () => {
       // batches(images, 0) never ends, and the worker runs out of memory.
       const status = await app.waitForCompletion(id, { timeoutMs: 8_000 });
       const output = typeof status.output === 'string' ? status.output : JSON.stringify(status.output);
-      expect(status.runtimeStatus, `the instance started by ${what} should fail (its output: ${String(output).slice(0, 300)})`).toBe('Failed');
-      expect(String(output), 'the failure\'s message (the status URL\'s "output") should name the batch size').toMatch(/batch ?size/i);
+      expect(
+        status.runtimeStatus,
+        `the instance started by ${what} should fail (its output: ${String(output).slice(0, 300)})`,
+      ).toBe('Failed');
+      expect(String(output), 'the failure\'s message (the status URL\'s "output") should name the batch size').toMatch(
+        /batch ?size/i,
+      );
     },
   );
 
   check(
     'a batchSize that is not a whole number from 1 to 100 answers 400',
     {
-      hint: 'thumbnail-jobs.ts checks ?batchSize= with parseBatchSize() and passes batchSize in the orchestration\'s input: keep both.',
+      hint: "thumbnail-jobs.ts checks ?batchSize= with parseBatchSize() and passes batchSize in the orchestration's input: keep both.",
       guide: `${GUIDE}#step-5-batches`,
     },
     async () => {
@@ -352,7 +427,9 @@ describe('with Azurite and the sample images', () => {
       }
       for (const batchSize of ['1', '100']) {
         const { status } = await runJob({ container: EMPTY, batchSize });
-        expect(status.input, `the orchestration's input for batchSize=${batchSize}`).toMatchObject({ batchSize: Number(batchSize) });
+        expect(status.input, `the orchestration's input for batchSize=${batchSize}`).toMatchObject({
+          batchSize: Number(batchSize),
+        });
       }
     },
   );

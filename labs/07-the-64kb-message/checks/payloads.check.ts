@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { check, describePayload, formatBytes, outputSummary, startLabApp, type LabApp, type OrchestrationStatus, type PayloadReport } from '@workshop/testkit';
+import {
+  check,
+  describePayload,
+  formatBytes,
+  outputSummary,
+  startLabApp,
+  type LabApp,
+  type OrchestrationStatus,
+  type PayloadReport,
+} from '@workshop/testkit';
 import { PHOTOS_CONTAINER, posterImage, sampleImages, seedPhotos, type SampleImage } from '@workshop/samples';
 
 const GUIDE = 'labs/07-the-64kb-message/README.md';
@@ -15,7 +24,10 @@ interface Manifest {
 }
 
 /** Lab 06's thumbnail of a sample: its blob name and size at width 200 (never wider than the original). */
-function expectedThumbnail(container: string, image: SampleImage): { source: string; blob: string; width: number; height: number } {
+function expectedThumbnail(
+  container: string,
+  image: SampleImage,
+): { source: string; blob: string; width: number; height: number } {
   const width = Math.min(WIDTH, image.width ?? 0);
   const height = Math.round(((image.height ?? 0) * width) / (image.width ?? 1));
   return { source: image.name, blob: `${container}/${image.name}-w${WIDTH}.webp`, width, height };
@@ -34,13 +46,17 @@ async function runJob(app: LabApp, container: string): Promise<{ id: string; sta
 
 function expectCompleted(status: OrchestrationStatus, what: string): void {
   if (status.runtimeStatus === 'Completed') return;
-  expect.fail(`The job on ${what} should complete, but its runtimeStatus is ${status.runtimeStatus}: ${outputSummary(status)}`);
+  expect.fail(
+    `The job on ${what} should complete, but its runtimeStatus is ${status.runtimeStatus}: ${outputSummary(status)}`,
+  );
 }
 
 async function readManifest(app: LabApp, status: OrchestrationStatus): Promise<Manifest> {
   const where = (status.output as { manifest?: { container?: unknown; blob?: unknown } } | null)?.manifest;
   if (typeof where?.container !== 'string' || typeof where.blob !== 'string') {
-    return expect.fail(`the output should say where the manifest is ({ manifest: { container, blob } }), but it is ${JSON.stringify(status.output)}`);
+    return expect.fail(
+      `the output should say where the manifest is ({ manifest: { container, blob } }), but it is ${JSON.stringify(status.output)}`,
+    );
   }
   const blob = app.blobs.getContainerClient(where.container).getBlobClient(where.blob);
   expect(await blob.exists(), `the manifest ${where.container}/${where.blob} should exist in storage`).toBe(true);
@@ -86,7 +102,10 @@ describe('with Azurite, the sample images and photos/poster.jpg', () => {
       const { id, status } = await runPhotosJob();
       expectCompleted(status, PHOTOS_CONTAINER);
       const report = await app.payloads(id);
-      expect(report.payloads.length, 'the payloads in the History table of the job (none found: is the instance there?)').toBeGreaterThan(0);
+      expect(
+        report.payloads.length,
+        'the payloads in the History table of the job (none found: is the instance there?)',
+      ).toBeGreaterThan(0);
       expect(report.largest!.bytes <= MAX_PAYLOAD_BYTES, tooBig(report)).toBe(true);
     },
   );
@@ -103,31 +122,41 @@ describe('with Azurite, the sample images and photos/poster.jpg', () => {
         expectCompleted(status, id);
         const report = await app.payloads(id);
         const blobs = report.largeMessages.map((b) => `${b.name} (${formatBytes(b.bytes)})`);
-        expect(blobs, `the blobs of instance ${id} in ${report.hub.toLowerCase()}-largemessages: payloads too big for a queue message or a table column`).toEqual([]);
+        expect(
+          blobs,
+          `the blobs of instance ${id} in ${report.hub.toLowerCase()}-largemessages: payloads too big for a queue message or a table column`,
+        ).toEqual([]);
         if (report.largest) expect(report.largest.bytes <= MAX_PAYLOAD_BYTES, tooBig(report)).toBe(true);
       }
     },
   );
 
   check(
-    'the thumbnails are lab 06\'s: samples at width 200 gives the same 4 thumbnails (names and sizes) and 3 failures; photos gives poster.jpg-w200.webp',
+    "the thumbnails are lab 06's: samples at width 200 gives the same 4 thumbnails (names and sizes) and 3 failures; photos gives poster.jpg-w200.webp",
     {
-      hint: 'Keep lab 06\'s names and results: thumbnailName(container, blob, width) for the blob, { ok: true, source, blob, width, height, bytes } from makeThumbnail, and { ok: false, source, reason } for a bad image.',
+      hint: "Keep lab 06's names and results: thumbnailName(container, blob, width) for the blob, { ok: true, source, blob, width, height, bytes } from makeThumbnail, and { ok: false, source, reason } for a bad image.",
       guide: `${GUIDE}#step-3-the-claim-check`,
     },
     async () => {
       const samples = await sampleImages();
       const good = samples.filter((s) => s.kind === 'image').sort((a, b) => a.name.localeCompare(b.name));
-      const bad = samples.filter((s) => s.kind !== 'image').map((s) => s.name).sort();
+      const bad = samples
+        .filter((s) => s.kind !== 'image')
+        .map((s) => s.name)
+        .sort();
       const { status } = await runSamplesJob();
       expectCompleted(status, 'samples');
-      expect(status.output, 'the orchestration\'s output').toMatchObject({ images: samples.length, thumbnails: good.length, failed: bad.length });
+      expect(status.output, "the orchestration's output").toMatchObject({
+        images: samples.length,
+        thumbnails: good.length,
+        failed: bad.length,
+      });
       const manifest = await readManifest(app, status);
       expect(
         manifest.thumbnails.map(({ source, blob, width, height }) => ({ source, blob, width, height })),
-        'the manifest\'s thumbnails (as lab 06 made them)',
+        "the manifest's thumbnails (as lab 06 made them)",
       ).toEqual(good.map((image) => expectedThumbnail('samples', image)));
-      expect(manifest.failed.map((f) => f.source).sort(), 'the manifest\'s failed images').toEqual(bad);
+      expect(manifest.failed.map((f) => f.source).sort(), "the manifest's failed images").toEqual(bad);
 
       const photos = await runPhotosJob();
       expectCompleted(photos.status, PHOTOS_CONTAINER);
@@ -142,7 +171,9 @@ describe('with Azurite, the sample images and photos/poster.jpg', () => {
         expect(await blob.exists(), `the thumbnail ${THUMBNAILS}/${thumbnail.blob} should exist`).toBe(true);
         const properties = await blob.getProperties();
         expect(properties.contentType, `the content type of ${THUMBNAILS}/${thumbnail.blob}`).toBe('image/webp');
-        expect(properties.contentLength, `the size of ${THUMBNAILS}/${thumbnail.blob}, as the manifest says`).toBe(thumbnail.bytes);
+        expect(properties.contentLength, `the size of ${THUMBNAILS}/${thumbnail.blob}, as the manifest says`).toBe(
+          thumbnail.bytes,
+        );
       }
     },
   );
@@ -174,7 +205,7 @@ describe(`in strict mode (${STRICT_SETTING}=true: a queue message over 64 KB is 
             'A payload over 64 KB is what failed in 2017: pass blob names instead (claim check).',
         );
       }
-      expect(status.output, 'the orchestration\'s output').toMatchObject({ images: 1, thumbnails: 1, failed: 0 });
+      expect(status.output, "the orchestration's output").toMatchObject({ images: 1, thumbnails: 1, failed: 0 });
     },
   );
 });

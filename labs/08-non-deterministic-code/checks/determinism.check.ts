@@ -1,6 +1,15 @@
 import { relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { check, labAppDir, lintFindings, outputSummary, repoRoot, startLabApp, type LabApp, type OrchestrationStatus } from '@workshop/testkit';
+import {
+  check,
+  labAppDir,
+  lintFindings,
+  outputSummary,
+  repoRoot,
+  startLabApp,
+  type LabApp,
+  type OrchestrationStatus,
+} from '@workshop/testkit';
 import { sampleImages } from '@workshop/samples';
 
 const GUIDE = 'labs/08-non-deterministic-code/README.md';
@@ -17,9 +26,15 @@ interface Manifest {
 }
 
 /** Starts a job through the app's POST /api/thumbnail-jobs and waits until it has ended, however it ended. */
-async function runJob(app: LabApp, container: string, batchSize = 2): Promise<{ id: string; status: OrchestrationStatus }> {
+async function runJob(
+  app: LabApp,
+  container: string,
+  batchSize = 2,
+): Promise<{ id: string; status: OrchestrationStatus }> {
   const what = `POST /api/thumbnail-jobs?container=${container}&width=${WIDTH}&batchSize=${batchSize}`;
-  const res = await app.fetch(`/api/thumbnail-jobs?container=${container}&width=${WIDTH}&batchSize=${batchSize}`, { method: 'POST' });
+  const res = await app.fetch(`/api/thumbnail-jobs?container=${container}&width=${WIDTH}&batchSize=${batchSize}`, {
+    method: 'POST',
+  });
   expect(res.status, `${what} should answer 202`).toBe(202);
   const body = (await res.json()) as { id?: unknown };
   expect(body.id, `${what}: the 202 body should carry the instance ID in "id"`).toBeTypeOf('string');
@@ -40,13 +55,23 @@ async function expectSamplesJob(app: LabApp, status: OrchestrationStatus, what: 
   }
   const samples = await sampleImages();
   const good = samples.filter((s) => s.kind === 'image').length;
-  expect(status.output, `${what}, the orchestration's output`).toMatchObject({ images: samples.length, thumbnails: good, failed: samples.length - good, expired: false });
+  expect(status.output, `${what}, the orchestration's output`).toMatchObject({
+    images: samples.length,
+    thumbnails: good,
+    failed: samples.length - good,
+    expired: false,
+  });
   const where = (status.output as { manifest?: { container?: unknown; blob?: unknown } | null }).manifest;
   if (typeof where?.container !== 'string' || typeof where.blob !== 'string') {
-    return expect.fail(`the output should say where the manifest is ({ manifest: { container, blob } }), but it is ${JSON.stringify(status.output)}`);
+    return expect.fail(
+      `the output should say where the manifest is ({ manifest: { container, blob } }), but it is ${JSON.stringify(status.output)}`,
+    );
   }
   const blob = app.blobs.getContainerClient(where.container).getBlobClient(where.blob);
-  expect(await blob.exists(), `${what}, the manifest the output names, ${where.container}/${where.blob}, should exist in storage`).toBe(true);
+  expect(
+    await blob.exists(),
+    `${what}, the manifest the output names, ${where.container}/${where.blob}, should exist in storage`,
+  ).toBe(true);
   return JSON.parse((await blob.downloadToBuffer()).toString('utf8')) as Manifest;
 }
 
@@ -60,7 +85,12 @@ async function firstEpisodeTime(app: LabApp, id: string): Promise<Date> {
 }
 
 /** The manifest's time and name come from the history: the first episode's time, and a run id. */
-async function expectManifestFromHistory(app: LabApp, id: string, status: OrchestrationStatus, manifest: Manifest): Promise<void> {
+async function expectManifestFromHistory(
+  app: LabApp,
+  id: string,
+  status: OrchestrationStatus,
+  manifest: Manifest,
+): Promise<void> {
   const first = await firstEpisodeTime(app, id);
   const createdAt = new Date(manifest.createdAt);
   const off = createdAt.getTime() - first.getTime();
@@ -71,14 +101,18 @@ async function expectManifestFromHistory(app: LabApp, id: string, status: Orches
         'Take it from context.df.currentUtcDateTime at the top of the orchestrator: the same on every replay.',
     );
   }
-  expect(manifest.runId, 'the manifest\'s runId').toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  expect(manifest.runId, "the manifest's runId").toMatch(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+  );
   const blob = (status.output as { manifest: { blob: string } }).manifest.blob;
-  expect(blob, 'the manifest\'s blob name: manifestName(createdAt, runId)').toBe(`manifests/${manifest.createdAt.slice(0, 10)}/${manifest.createdAt.replace(/:/g, '-')}-${manifest.runId}.json`);
+  expect(blob, "the manifest's blob name: manifestName(createdAt, runId)").toBe(
+    `manifests/${manifest.createdAt.slice(0, 10)}/${manifest.createdAt.replace(/:/g, '-')}-${manifest.runId}.json`,
+  );
 }
 
 describe('the lint rule durable/orchestrator-determinism (npm run lint -- 08)', () => {
   check(
-    'ESLint\'s durable/orchestrator-determinism finds nothing in src: no clock, randomness, await or I/O in the orchestrator',
+    "ESLint's durable/orchestrator-determinism finds nothing in src: no clock, randomness, await or I/O in the orchestrator",
     {
       hint: 'Run npm run lint -- 08: each finding names the construct and its fix. Date.now() and new Date() → context.df.currentUtcDateTime; crypto.randomUUID() → context.df.newGuid(context.df.instanceId); saveManifest(…) → yield context.df.callActivity(WRITE_MANIFEST, manifest).',
       guide: `${GUIDE}#step-5-the-lint-rule`,
@@ -87,7 +121,9 @@ describe('the lint rule durable/orchestrator-determinism (npm run lint -- 08)', 
       const appDir = labAppDir();
       const findings = await lintFindings(appDir);
       if (findings.length > 0) {
-        expect.fail(`ESLint (npm run lint -- 08) finds ${findings.length} problem(s) in ${relative(repoRoot, appDir)}/src:\n${findings.join('\n')}`);
+        expect.fail(
+          `ESLint (npm run lint -- 08) finds ${findings.length} problem(s) in ${relative(repoRoot, appDir)}/src:\n${findings.join('\n')}`,
+        );
       }
     },
   );
@@ -108,9 +144,9 @@ describe('with Azurite and the sample images', () => {
   const runSamplesJob = () => (samplesJob ??= runJob(app, 'samples'));
 
   check(
-    'a job on samples completes with lab 06\'s 4 thumbnails and 3 failures, and the manifest its output names exists',
+    "a job on samples completes with lab 06's 4 thumbnails and 3 failures, and the manifest its output names exists",
     {
-      hint: 'Keep lab 07\'s orchestration: listImages, makeThumbnail in batches with Task.all, then the manifest; the output names the manifest\'s blob.',
+      hint: "Keep lab 07's orchestration: listImages, makeThumbnail in batches with Task.all, then the manifest; the output names the manifest's blob.",
       guide: `${GUIDE}#step-1-it-works-on-my-machine`,
     },
     async () => {
@@ -133,7 +169,7 @@ describe('with Azurite and the sample images', () => {
       if (!scheduled.includes('writeManifest')) {
         expect.fail(
           `the history of ${id} schedules ${[...new Set(scheduled)].join(', ')}, but never writeManifest: the manifest was written by the orchestrator itself. ` +
-            'I/O in an orchestrator runs outside the history, again on replays, and its failure is not the orchestration\'s: move it into the activity writeManifest.',
+            "I/O in an orchestrator runs outside the history, again on replays, and its failure is not the orchestration's: move it into the activity writeManifest.",
         );
       }
       expect(scheduled.filter((name) => name === 'writeManifest').length, 'writeManifest scheduled once').toBe(1);
@@ -141,7 +177,7 @@ describe('with Azurite and the sample images', () => {
   );
 
   check(
-    'the manifest\'s createdAt is the time of the orchestration\'s first episode (currentUtcDateTime), and its name is manifestName(createdAt, runId)',
+    "the manifest's createdAt is the time of the orchestration's first episode (currentUtcDateTime), and its name is manifestName(createdAt, runId)",
     {
       hint: 'Read "now" once, at the top, from the history: const startedAt = context.df.currentUtcDateTime. The run id: context.df.newGuid(context.df.instanceId).',
       guide: `${GUIDE}#step-2-time-from-the-history`,
@@ -183,7 +219,7 @@ describe(`replayed on another machine, a day later (${PERTURB_SETTING}=true)`, (
   check(
     'when every replay runs a day later, the manifest still says when the job started, and its name is the one the output gives',
     {
-      hint: 'Nothing of the manifest may come from the clock or a random source of the orchestrator\'s process: createdAt from context.df.currentUtcDateTime, runId from context.df.newGuid(…).',
+      hint: "Nothing of the manifest may come from the clock or a random source of the orchestrator's process: createdAt from context.df.currentUtcDateTime, runId from context.df.newGuid(…).",
       guide: `${GUIDE}#step-3-ids-from-the-history`,
     },
     async () => {
@@ -192,7 +228,10 @@ describe(`replayed on another machine, a day later (${PERTURB_SETTING}=true)`, (
       await expectManifestFromHistory(app, id, status, manifest);
       const thumbnails = app.blobs.getContainerClient(THUMBNAILS);
       for (const thumbnail of manifest.thumbnails) {
-        expect(await thumbnails.getBlobClient(thumbnail.blob).exists(), `the thumbnail ${THUMBNAILS}/${thumbnail.blob} should exist`).toBe(true);
+        expect(
+          await thumbnails.getBlobClient(thumbnail.blob).exists(),
+          `the thumbnail ${THUMBNAILS}/${thumbnail.blob} should exist`,
+        ).toBe(true);
       }
     },
   );

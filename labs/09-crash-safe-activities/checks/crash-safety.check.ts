@@ -11,7 +11,9 @@ async function writeFactor(app: LabApp, factor: number): Promise<void> {
   const container = app.blobs.getContainerClient(SETTINGS);
   await container.createIfNotExists();
   const body = `${JSON.stringify({ factor })}\n`;
-  await container.getBlockBlobClient(SCALE_BLOB).upload(body, Buffer.byteLength(body), { blobHTTPHeaders: { blobContentType: 'application/json' } });
+  await container
+    .getBlockBlobClient(SCALE_BLOB)
+    .upload(body, Buffer.byteLength(body), { blobHTTPHeaders: { blobContentType: 'application/json' } });
 }
 
 async function readFactor(app: LabApp): Promise<unknown> {
@@ -36,7 +38,9 @@ async function waitThroughCrashes(app: LabApp, id: string, timeoutMs = 45_000): 
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return expect.fail(`the orchestration ${id} did not end within ${timeoutMs / 1000} s (last status: ${last?.runtimeStatus ?? 'unknown'}). The host's last lines:\n${app.logs().trimEnd().split('\n').slice(-15).join('\n')}`);
+  return expect.fail(
+    `the orchestration ${id} did not end within ${timeoutMs / 1000} s (last status: ${last?.runtimeStatus ?? 'unknown'}). The host's last lines:\n${app.logs().trimEnd().split('\n').slice(-15).join('\n')}`,
+  );
 }
 
 /** Seeds factor 1, starts POST /api/scale-jobs?by=2 and waits for its end. */
@@ -72,7 +76,7 @@ describe('without crashes', () => {
     async () => {
       const { status } = await runScaleJob(app);
       expect(status.runtimeStatus, `the job's runtimeStatus (${outputSummary(status)})`).toBe('Completed');
-      expect(status.output, 'the orchestration\'s output').toMatchObject({ by: 2, previous: 1, factor: 2 });
+      expect(status.output, "the orchestration's output").toMatchObject({ by: 2, previous: 1, factor: 2 });
       expect(await readFactor(app), `the factor in ${SETTINGS}/${SCALE_BLOB}`).toBe(2);
     },
   );
@@ -95,7 +99,7 @@ describe('without crashes', () => {
       expect(res.status, `${what} should answer 202`).toBe(202);
       const status = await app.waitForCompletion(id, { timeoutMs: 8_000 });
       expect(status.runtimeStatus, `the job started by ${what} (${outputSummary(status)})`).toBe('Failed');
-      expect(outputSummary(status), 'the failure\'s message should say what by must be').toMatch(/\bby\b/);
+      expect(outputSummary(status), "the failure's message should say what by must be").toMatch(/\bby\b/);
       expect(await readFactor(app), `the factor in ${SETTINGS}/${SCALE_BLOB}`).toBe(1);
     },
   );
@@ -114,9 +118,9 @@ describe(`the host crashes after ${ACTIVITY}'s write, before its result is check
   const runJob = () => (job ??= runScaleJob(app));
 
   check(
-    'after a crash between applyScale\'s write and its checkpoint, and a restart, the factor is scaled exactly once: 1 → 2',
+    "after a crash between applyScale's write and its checkpoint, and a restart, the factor is scaled exactly once: 1 → 2",
     {
-      hint: 'applyScale runs twice: the second run must not multiply again. Compute the factor from the input (from × by, from readScale\'s result in the history) and write with writeScaleSettings(…, { ifMatch: etag }); when that answers { written: false }, the blob already holds from × by: return the same summary.',
+      hint: "applyScale runs twice: the second run must not multiply again. Compute the factor from the input (from × by, from readScale's result in the history) and write with writeScaleSettings(…, { ifMatch: etag }); when that answers { written: false }, the blob already holds from × by: return the same summary.",
       guide: `${GUIDE}#step-3-make-the-activity-idempotent`,
     },
     async () => {
@@ -129,7 +133,11 @@ describe(`the host crashes after ${ACTIVITY}'s write, before its result is check
             `(${ACTIVITY} read the factor it had already written, and multiplied it again).`,
         );
       }
-      expect(status.output, 'the orchestration\'s output: the factor before and after, once').toMatchObject({ by: 2, previous: 1, factor: 2 });
+      expect(status.output, "the orchestration's output: the factor before and after, once").toMatchObject({
+        by: 2,
+        previous: 1,
+        factor: 2,
+      });
     },
   );
 
@@ -142,13 +150,18 @@ describe(`the host crashes after ${ACTIVITY}'s write, before its result is check
     async () => {
       const { id, status } = await runJob();
       expect(status.runtimeStatus, `the job's runtimeStatus (${outputSummary(status)})`).toBe('Completed');
-      expect(app.logs(), 'the host\'s log: the crash after the activity').toContain(`activity '${ACTIVITY}'`);
+      expect(app.logs(), "the host's log: the crash after the activity").toContain(`activity '${ACTIVITY}'`);
       expect(executions(app, ACTIVITY), `"Executing 'Functions.${ACTIVITY}'" lines in the host's log`).toBe(2);
       const rows = await app.history(id);
-      const named = (type: string) => rows.filter((row) => row['EventType'] === type && row['Name'] === ACTIVITY).length;
+      const named = (type: string) =>
+        rows.filter((row) => row['EventType'] === type && row['Name'] === ACTIVITY).length;
       expect(named('TaskScheduled'), `TaskScheduled rows for ${ACTIVITY} in the history of ${id}`).toBe(1);
-      const scheduledIds = rows.filter((row) => row['EventType'] === 'TaskScheduled' && row['Name'] === ACTIVITY).map((row) => row['EventId']);
-      const completed = rows.filter((row) => row['EventType'] === 'TaskCompleted' && scheduledIds.includes(row['TaskScheduledId'])).length;
+      const scheduledIds = rows
+        .filter((row) => row['EventType'] === 'TaskScheduled' && row['Name'] === ACTIVITY)
+        .map((row) => row['EventId']);
+      const completed = rows.filter(
+        (row) => row['EventType'] === 'TaskCompleted' && scheduledIds.includes(row['TaskScheduledId']),
+      ).length;
       expect(completed, `TaskCompleted rows for ${ACTIVITY} in the history of ${id}`).toBe(1);
     },
   );

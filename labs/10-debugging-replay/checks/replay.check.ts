@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { check, formatHistoryMermaid, formatHistoryTable, historyEvents, outputSummary, startLabApp, type LabApp, type OrchestrationStatus } from '@workshop/testkit';
+import {
+  check,
+  formatHistoryMermaid,
+  formatHistoryTable,
+  historyEvents,
+  outputSummary,
+  startLabApp,
+  type LabApp,
+  type OrchestrationStatus,
+} from '@workshop/testkit';
 
 const GUIDE = 'labs/10-debugging-replay/README.md';
 /** The samples container holds 7 blobs: 4 images and 3 that are not thumbnails material. */
@@ -46,7 +55,9 @@ describe('a thumbnail job on samples', () => {
       for (const line of STEPS) {
         const times = count(logs, line);
         if (times > 1) {
-          expect.fail(`'${line}' was logged ${times} times: the orchestrator logs again on every replay; guard with context.df.isReplaying`);
+          expect.fail(
+            `'${line}' was logged ${times} times: the orchestrator logs again on every replay; guard with context.df.isReplaying`,
+          );
         }
         expect(times, `'${line}' in the host's log`).toBe(1);
       }
@@ -54,7 +65,7 @@ describe('a thumbnail job on samples', () => {
   );
 
   check(
-    'the custom status shows the last step: phase done, with the step\'s message',
+    "the custom status shows the last step: phase done, with the step's message",
     {
       hint: 'In step(), set the custom status on every run, replays included: context.df.setCustomStatus({ ...progress, step: message }). The value at the next yield (or at the return) is the one saved.',
       guide: `${GUIDE}#step-3-custom-status-a-live-progress-signal`,
@@ -63,15 +74,17 @@ describe('a thumbnail job on samples', () => {
       const { id } = await runJob();
       const status = await app.status(id);
       const custom = status?.customStatus as { phase?: unknown; step?: unknown; total?: unknown } | null | undefined;
-      expect(custom, 'the job\'s customStatus').toBeTypeOf('object');
+      expect(custom, "the job's customStatus").toBeTypeOf('object');
       expect(custom?.phase, 'customStatus.phase').toBe('done');
       expect(custom?.total, 'customStatus.total').toBe(SAMPLES);
-      expect(String(custom?.step ?? ''), 'customStatus.step: the last step logged').toMatch(/^Done: 4 thumbnails, 3 failed/);
+      expect(String(custom?.step ?? ''), 'customStatus.step: the last step logged').toMatch(
+        /^Done: 4 thumbnails, 3 failed/,
+      );
     },
   );
 
   check(
-    'npm run history shows the job\'s events in order: ExecutionStarted, listImages, 7 × makeThumbnail, writeManifest, ExecutionCompleted',
+    "npm run history shows the job's events in order: ExecutionStarted, listImages, 7 × makeThumbnail, writeManifest, ExecutionCompleted",
     {
       hint: 'Nothing to change here: the history viewer (formatHistoryTable and formatHistoryMermaid in the test kit) reads the {Hub}History rows. Run npm run history -- <id> --lab 10 while npm start -- 10 runs.',
       guide: `${GUIDE}#step-4-read-the-history`,
@@ -91,18 +104,22 @@ describe('a thumbnail job on samples', () => {
         'ExecutionCompleted',
       ]);
       const completed = events.filter((e) => e.eventType === 'TaskCompleted');
-      expect(completed.map((e) => e.name).sort(), 'every TaskCompleted names the activity of its TaskScheduledId').toEqual(
-        ['listImages', ...Array.from({ length: SAMPLES }, () => 'makeThumbnail'), 'writeManifest'].sort(),
-      );
-      expect(events.filter((e) => e.eventType === 'OrchestratorStarted').length, 'episodes (OrchestratorStarted)').toBeGreaterThanOrEqual(4);
+      expect(
+        completed.map((e) => e.name).sort(),
+        'every TaskCompleted names the activity of its TaskScheduledId',
+      ).toEqual(['listImages', ...Array.from({ length: SAMPLES }, () => 'makeThumbnail'), 'writeManifest'].sort());
+      expect(
+        events.filter((e) => e.eventType === 'OrchestratorStarted').length,
+        'episodes (OrchestratorStarted)',
+      ).toBeGreaterThanOrEqual(4);
 
       const table = formatHistoryTable(rows);
-      expect(table.split('\n')[0], 'the table\'s header').toMatch(/EventType\s+EventId\s+Name\s+TaskScheduledId/);
+      expect(table.split('\n')[0], "the table's header").toMatch(/EventType\s+EventId\s+Name\s+TaskScheduledId/);
       expect(table, 'the table').toContain('ExecutionCompleted');
       const mermaid = formatHistoryMermaid(rows);
       expect(mermaid.startsWith('sequenceDiagram\n'), 'the Mermaid diagram starts with sequenceDiagram').toBe(true);
-      expect(mermaid, 'the diagram\'s participants').toContain('participant A_makeThumbnail as makeThumbnail');
-      expect(mermaid, 'the diagram\'s episodes').toContain('Note over Orchestrator: episode 1');
+      expect(mermaid, "the diagram's participants").toContain('participant A_makeThumbnail as makeThumbnail');
+      expect(mermaid, "the diagram's episodes").toContain('Note over Orchestrator: episode 1');
     },
   );
 });

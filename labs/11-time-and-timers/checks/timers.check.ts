@@ -1,6 +1,16 @@
 import { relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { check, hasEnded, labAppDir, lintFindings, outputSummary, repoRoot, startLabApp, type LabApp, type OrchestrationStatus } from '@workshop/testkit';
+import {
+  check,
+  hasEnded,
+  labAppDir,
+  lintFindings,
+  outputSummary,
+  repoRoot,
+  startLabApp,
+  type LabApp,
+  type OrchestrationStatus,
+} from '@workshop/testkit';
 import { sampleImage } from '@workshop/samples';
 
 const GUIDE = 'labs/11-time-and-timers/README.md';
@@ -54,7 +64,9 @@ async function upload(app: LabApp, blob: string): Promise<void> {
   const photo = await sampleImage('photo.jpg');
   const container = app.blobs.getContainerClient(UPLOADS);
   await container.createIfNotExists();
-  await container.getBlockBlobClient(blob).uploadData(photo.bytes, { blobHTTPHeaders: { blobContentType: photo.contentType } });
+  await container
+    .getBlockBlobClient(blob)
+    .uploadData(photo.bytes, { blobHTTPHeaders: { blobContentType: photo.contentType } });
 }
 
 function progressOf(status: OrchestrationStatus): WatchProgress {
@@ -68,7 +80,7 @@ async function expectThumbnail(app: LabApp, status: OrchestrationStatus, what: s
   if (result.outcome === 'resize-timed-out') {
     expect.fail(
       `${what}, the watch gave up on the resize at ${after(result.startedAt ?? 0, result.endedAt ?? 0)}: its 2-minute timer fired first. ` +
-        'Is the timer\'s due time context.df.currentUtcDateTime + RESIZE_TIMEOUT_MS? A time from the wall clock can be long past on the orchestration\'s clock.',
+        "Is the timer's due time context.df.currentUtcDateTime + RESIZE_TIMEOUT_MS? A time from the wall clock can be long past on the orchestration's clock.",
     );
   }
   expect(result, `${what}: the watch's output`).toMatchObject({ outcome: 'thumbnail', thumbnail: { width: WIDTH } });
@@ -79,7 +91,7 @@ async function expectThumbnail(app: LabApp, status: OrchestrationStatus, what: s
 
 describe('the lint rule durable/orchestrator-determinism (npm run lint -- 11)', () => {
   check(
-    'ESLint\'s durable/orchestrator-determinism finds nothing in src: no orchestrator reads the wall clock',
+    "ESLint's durable/orchestrator-determinism finds nothing in src: no orchestrator reads the wall clock",
     {
       hint: 'Run npm run lint -- 11: each finding names the construct and its fix. new Date() and Date.now() in an orchestrator → context.df.currentUtcDateTime.',
       guide: `${GUIDE}#step-2-one-clock-currentutcdatetime`,
@@ -88,7 +100,9 @@ describe('the lint rule durable/orchestrator-determinism (npm run lint -- 11)', 
       const appDir = labAppDir();
       const findings = await lintFindings(appDir);
       if (findings.length > 0) {
-        expect.fail(`ESLint (npm run lint -- 11) finds ${findings.length} problem(s) in ${relative(repoRoot, appDir)}/src:\n${findings.join('\n')}`);
+        expect.fail(
+          `ESLint (npm run lint -- 11) finds ${findings.length} problem(s) in ${relative(repoRoot, appDir)}/src:\n${findings.join('\n')}`,
+        );
       }
     },
   );
@@ -108,7 +122,7 @@ describe('with a virtual clock that the check moves', () => {
   check(
     'a watch looks for its blob, waits on a durable timer due exactly 5 minutes later, and makes the thumbnail once the blob is there',
     {
-      hint: 'Take every time from context.df.currentUtcDateTime, the orchestration\'s clock: the timer is due at currentUtcDateTime + CHECK_EVERY_MS. new Date() is the wall clock: another time on every replay, and not the time a test moves.',
+      hint: "Take every time from context.df.currentUtcDateTime, the orchestration's clock: the timer is due at currentUtcDateTime + CHECK_EVERY_MS. new Date() is the wall clock: another time on every replay, and not the time a test moves.",
       guide: `${GUIDE}#step-3-a-durable-timer`,
     },
     async () => {
@@ -117,7 +131,10 @@ describe('with a virtual clock that the check moves', () => {
       const waiting = await app.waitForStatus(id, (s) => progressOf(s).phase === 'waiting' || hasEnded(s), {
         what: 'wait for its first durable timer',
       });
-      expect(waiting.runtimeStatus, `the watch for ${UPLOADS}/later.jpg, before the blob exists (${outputSummary(waiting)})`).toBe('Running');
+      expect(
+        waiting.runtimeStatus,
+        `the watch for ${UPLOADS}/later.jpg, before the blob exists (${outputSummary(waiting)})`,
+      ).toBe('Running');
       const progress = progressOf(waiting);
       if (progress.startedAt !== start.toISOString()) {
         expect.fail(
@@ -126,7 +143,9 @@ describe('with a virtual clock that the check moves', () => {
         );
       }
       const rows = await app.history(id);
-      const timers = rows.filter((row) => row['EventType'] === 'TimerCreated').map((row) => String(row['FireAt'] instanceof Date ? (row['FireAt'] as Date).toISOString() : row['FireAt']));
+      const timers = rows
+        .filter((row) => row['EventType'] === 'TimerCreated')
+        .map((row) => String(row['FireAt'] instanceof Date ? (row['FireAt'] as Date).toISOString() : row['FireAt']));
       expect(timers.length, `TimerCreated rows in the history of ${id}: the durable timer of the first check`).toBe(1);
       const due = new Date(start.getTime() + CHECK_EVERY).toISOString();
       if (new Date(timers[0]!).toISOString() !== due) {
@@ -146,7 +165,10 @@ describe('with a virtual clock that the check moves', () => {
       if (found.runtimeStatus === 'Running') await app.clock.advance(RESIZE_TIMEOUT);
       const status = await app.waitForCompletion(id);
       const result = await expectThumbnail(app, status, 'Once the blob was there and 5 minutes passed');
-      expect({ checks: result.checks, endedAt: result.endedAt }, 'the watch found it at its second check, 5 minutes after it started').toEqual({
+      expect(
+        { checks: result.checks, endedAt: result.endedAt },
+        'the watch found it at its second check, 5 minutes after it started',
+      ).toEqual({
         checks: 2,
         endedAt: due,
       });
@@ -161,7 +183,14 @@ describe('with a virtual clock that the check moves', () => {
     },
     async () => {
       const id = 'a-year-long-watch';
-      const input = { container: UPLOADS, blob: 'never.jpg', width: WIDTH, startedAt: '2026-01-01T00:00:00.000Z', giveUpAt: '2027-01-01T00:00:00.000Z', checks: 0 };
+      const input = {
+        container: UPLOADS,
+        blob: 'never.jpg',
+        width: WIDTH,
+        startedAt: '2026-01-01T00:00:00.000Z',
+        giveUpAt: '2027-01-01T00:00:00.000Z',
+        checks: 0,
+      };
       const what = `POST /runtime/webhooks/durabletask/orchestrators/uploadWatchOrchestrator/${id} with ${JSON.stringify(input)}`;
       const res = await app.fetch(`/runtime/webhooks/durabletask/orchestrators/uploadWatchOrchestrator/${id}`, {
         method: 'POST',
@@ -171,7 +200,7 @@ describe('with a virtual clock that the check moves', () => {
       expect(res.status, `${what} should answer 202`).toBe(202);
       const status = await app.waitForCompletion(id, { timeoutMs: 8_000 });
       expect(status.runtimeStatus, `the watch started by ${what} (${outputSummary(status)})`).toBe('Failed');
-      expect(outputSummary(status), 'the failure\'s message should name giveUpAt').toMatch(/giveUpAt/);
+      expect(outputSummary(status), "the failure's message should name giveUpAt").toMatch(/giveUpAt/);
     },
   );
 });
@@ -209,7 +238,9 @@ describe('with a clock that skips to the next timer', () => {
       const checks = progressOf(status).checks ?? 0;
       if (status.runtimeStatus === 'Running' && checks > CHECKS_IN_AN_HOUR) {
         // Stop it, or it keeps the host busy (and the clock moving) under the next checks.
-        await app.fetch(`/runtime/webhooks/durabletask/instances/${id}/terminate?reason=never-gives-up`, { method: 'POST' });
+        await app.fetch(`/runtime/webhooks/durabletask/instances/${id}/terminate?reason=never-gives-up`, {
+          method: 'POST',
+        });
         const moving = [...deadlines];
         expect.fail(
           `the watch has looked ${checks} times and is still watching: an hour of checks every 5 minutes is ${CHECKS_IN_AN_HOUR}. ` +
@@ -220,10 +251,12 @@ describe('with a clock that skips to the next timer', () => {
       }
       expect(status.runtimeStatus, `the watch's runtimeStatus (${outputSummary(status)})`).toBe('Completed');
       const result = status.output as WatchResult;
-      expect(result.outcome, 'the watch\'s outcome').toBe('gave-up');
+      expect(result.outcome, "the watch's outcome").toBe('gave-up');
       const elapsed = after(result.startedAt ?? 0, result.endedAt ?? 0);
       if (elapsed !== '+1 h 0 min 0.000 s') {
-        expect.fail(`the watch gave up ${elapsed} after it started (${result.startedAt} → ${result.endedAt}), not +1 h 0 min 0.000 s: the times should all come from context.df.currentUtcDateTime.`);
+        expect.fail(
+          `the watch gave up ${elapsed} after it started (${result.startedAt} → ${result.endedAt}), not +1 h 0 min 0.000 s: the times should all come from context.df.currentUtcDateTime.`,
+        );
       }
       expect(result.checks, 'how many times the watch looked').toBe(CHECKS_IN_AN_HOUR);
     },
@@ -260,7 +293,12 @@ describe('with a clock that skips to the next timer', () => {
       guide: `${GUIDE}#step-1-watch-it-happen`,
     },
     async () => {
-      for (const query of [`container=${UPLOADS}`, `container=${UPLOADS}&blob=a.jpg&width=abc`, 'container=thumbnails&blob=a.jpg', `container=UP&blob=a.jpg`]) {
+      for (const query of [
+        `container=${UPLOADS}`,
+        `container=${UPLOADS}&blob=a.jpg&width=abc`,
+        'container=thumbnails&blob=a.jpg',
+        `container=UP&blob=a.jpg`,
+      ]) {
         const res = await app.fetch(`/api/upload-watches?${query}`, { method: 'POST' });
         expect(res.status, `POST /api/upload-watches?${query}`).toBe(400);
         const body = (await res.json()) as { error?: unknown };

@@ -102,9 +102,13 @@ export function toStorageError(error: unknown, container: string, blob?: string)
     });
   }
   if ((error.statusCode ?? 0) >= 500) {
-    return new StorageError(503, `Storage is not available right now (HTTP ${error.statusCode}). Try again in a moment.`, {
-      cause: error,
-    });
+    return new StorageError(
+      503,
+      `Storage is not available right now (HTTP ${error.statusCode}). Try again in a moment.`,
+      {
+        cause: error,
+      },
+    );
   }
   return error;
 }

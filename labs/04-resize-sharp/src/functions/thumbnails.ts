@@ -32,7 +32,10 @@ export async function thumbnails(request: HttpRequest, context: InvocationContex
   const target = thumbnailName(container, blob, width.width);
   const targetCheck = checkBlobName(target);
   if (!targetCheck.valid) {
-    return { status: 400, jsonBody: { error: `The blob name is too long to name its thumbnail. ${targetCheck.reason}` } };
+    return {
+      status: 400,
+      jsonBody: { error: `The blob name is too long to name its thumbnail. ${targetCheck.reason}` },
+    };
   }
 
   // TODO Step 6: read the source, make the thumbnail, save it, and answer:

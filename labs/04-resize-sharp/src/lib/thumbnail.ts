@@ -42,8 +42,7 @@ export interface Thumbnail {
 }
 
 export type WidthResult =
-  | { readonly ok: true; readonly width: number }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly width: number } | { readonly ok: false; readonly reason: string };
 
 /** `?width=`: absent or blank → 200; otherwise a whole number from 16 to 1024. */
 export function parseWidth(value: string | undefined): WidthResult {

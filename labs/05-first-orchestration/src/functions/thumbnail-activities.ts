@@ -33,7 +33,10 @@ export async function listImages(container: string, context: InvocationContext):
  * `thumbnails/<container>/<blob>-w<width>.webp`. It gets names and returns numbers; the image
  * bytes never leave this function. Throws ImageError or StorageError when it cannot.
  */
-export async function makeThumbnailActivity(request: ThumbnailRequest, context: InvocationContext): Promise<ThumbnailResult> {
+export async function makeThumbnailActivity(
+  request: ThumbnailRequest,
+  context: InvocationContext,
+): Promise<ThumbnailResult> {
   const { container, blob, width } = request;
   const target = thumbnailName(container, blob, width);
   const targetCheck = checkBlobName(target);
@@ -49,7 +52,8 @@ export async function makeThumbnailActivity(request: ThumbnailRequest, context: 
   //   Catch nothing: when the image is bad, the error goes back to the orchestrator.
   context.log(`makeThumbnail ${container}/${blob} at width ${width} → ${THUMBNAIL_CONTAINER}/${target}`);
   throw new ImageError(
-    501, 'Not implemented yet: the activity makeThumbnail in src/functions/thumbnail-activities.ts (lab 05, Step 2).',
+    501,
+    'Not implemented yet: the activity makeThumbnail in src/functions/thumbnail-activities.ts (lab 05, Step 2).',
   );
 }
 
@@ -61,7 +65,9 @@ export async function writeManifest(manifest: Manifest, context: InvocationConte
   const blob = manifestName(manifest.instanceId);
   const json = `${JSON.stringify(manifest, null, 2)}\n`;
   await writeBlob(THUMBNAIL_CONTAINER, blob, Buffer.from(json, 'utf8'), 'application/json');
-  context.log(`Saved ${THUMBNAIL_CONTAINER}/${blob}: ${manifest.thumbnails.length} thumbnails, ${manifest.failed.length} failed`);
+  context.log(
+    `Saved ${THUMBNAIL_CONTAINER}/${blob}: ${manifest.thumbnails.length} thumbnails, ${manifest.failed.length} failed`,
+  );
   return blob;
 }
 

@@ -26,7 +26,10 @@ import { checkThumbnailJob, ORCHESTRATOR } from '../lib/thumbnail-job.ts';
  * A client function: an ordinary HTTP function with one more input, the durable client, which
  * can start, query and stop orchestrations.
  */
-export async function thumbnailJobs(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit | HttpResponse> {
+export async function thumbnailJobs(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit | HttpResponse> {
   const container = nonBlank(queryParam(request.query, 'container'));
   if (container === undefined) {
     return { status: 400, jsonBody: { error: 'Please pass a container name on the query string.' } };
@@ -55,7 +58,9 @@ export async function thumbnailJobs(request: HttpRequest, context: InvocationCon
   context.log(`Would start ${ORCHESTRATOR} with ${JSON.stringify(job)}`);
   return {
     status: 501,
-    jsonBody: { error: 'Not implemented yet: start the orchestration in src/functions/thumbnail-jobs.ts (lab 05, Step 4).' },
+    jsonBody: {
+      error: 'Not implemented yet: start the orchestration in src/functions/thumbnail-jobs.ts (lab 05, Step 4).',
+    },
   };
 }
 

@@ -34,7 +34,10 @@ export async function listImages(container: string, context: InvocationContext):
  * `thumbnails/<container>/<blob>-w<width>.webp`. It gets names and returns numbers; the image
  * bytes never leave this function. Throws ImageError or StorageError when it cannot.
  */
-export async function makeThumbnailActivity(request: ThumbnailRequest, context: InvocationContext): Promise<ThumbnailResult> {
+export async function makeThumbnailActivity(
+  request: ThumbnailRequest,
+  context: InvocationContext,
+): Promise<ThumbnailResult> {
   // TODO Step 3: a bad image must not fail a whole Task.all. Return an outcome instead of throwing:
   //   - declare the result as Promise<ThumbnailOutcome> (imported above);
   //   - wrap the work below in try/catch; success → return { ok: true, source: blob, blob: target, width, height, bytes };
@@ -52,7 +55,13 @@ export async function makeThumbnailActivity(request: ThumbnailRequest, context: 
   const thumbnail = await makeThumbnail(source.bytes, width);
   await writeBlob(THUMBNAIL_CONTAINER, target, thumbnail.bytes, thumbnail.contentType);
   context.log(`Saved ${THUMBNAIL_CONTAINER}/${target} (${thumbnail.width} × ${thumbnail.height})`);
-  return { source: blob, blob: target, width: thumbnail.width, height: thumbnail.height, bytes: thumbnail.bytes.length };
+  return {
+    source: blob,
+    blob: target,
+    width: thumbnail.width,
+    height: thumbnail.height,
+    bytes: thumbnail.bytes.length,
+  };
 }
 
 /**
@@ -63,7 +72,9 @@ export async function writeManifest(manifest: Manifest, context: InvocationConte
   const blob = manifestName(manifest.instanceId);
   const json = `${JSON.stringify(manifest, null, 2)}\n`;
   await writeBlob(THUMBNAIL_CONTAINER, blob, Buffer.from(json, 'utf8'), 'application/json');
-  context.log(`Saved ${THUMBNAIL_CONTAINER}/${blob}: ${manifest.thumbnails.length} thumbnails, ${manifest.failed.length} failed`);
+  context.log(
+    `Saved ${THUMBNAIL_CONTAINER}/${blob}: ${manifest.thumbnails.length} thumbnails, ${manifest.failed.length} failed`,
+  );
   return blob;
 }
 

@@ -167,7 +167,9 @@ export function toStorageError(error: unknown, container: string, blob?: string)
     return new StorageError(404, `The container "${container}" does not exist.`, { cause: error });
   }
   if (error.statusCode === 404 && blob !== undefined) {
-    return new StorageError(404, `The blob "${blob}" does not exist in the container "${container}".`, { cause: error });
+    return new StorageError(404, `The blob "${blob}" does not exist in the container "${container}".`, {
+      cause: error,
+    });
   }
   if (error.statusCode === 403) {
     return new StorageError(500, `Storage refused the app's credentials. Check the ${STORAGE_SETTING} setting.`, {
@@ -175,9 +177,13 @@ export function toStorageError(error: unknown, container: string, blob?: string)
     });
   }
   if ((error.statusCode ?? 0) >= 500) {
-    return new StorageError(503, `Storage is not available right now (HTTP ${error.statusCode}). Try again in a moment.`, {
-      cause: error,
-    });
+    return new StorageError(
+      503,
+      `Storage is not available right now (HTTP ${error.statusCode}). Try again in a moment.`,
+      {
+        cause: error,
+      },
+    );
   }
   return error;
 }

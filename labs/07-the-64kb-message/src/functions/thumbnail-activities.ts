@@ -60,7 +60,10 @@ export async function readImage(request: ImageRequest, context: InvocationContex
  * ThumbnailOutcome, as in lab 06: read the image with readBlob, check the thumbnail's name,
  * makeThumbnail, writeBlob, and return the thumbnail's blob name and numbers, never its bytes.
  */
-export async function makeThumbnailActivity(request: ResizeRequest, context: InvocationContext): Promise<ResizeOutcome> {
+export async function makeThumbnailActivity(
+  request: ResizeRequest,
+  context: InvocationContext,
+): Promise<ResizeOutcome> {
   const { source, base64, width } = request;
   try {
     const thumbnail = await makeThumbnail(Buffer.from(base64, 'base64'), width);
@@ -110,7 +113,9 @@ export async function writeManifest(manifest: Manifest, context: InvocationConte
   const blob = manifestName(manifest.instanceId);
   const json = `${JSON.stringify(manifest, null, 2)}\n`;
   await writeBlob(THUMBNAIL_CONTAINER, blob, Buffer.from(json, 'utf8'), 'application/json');
-  context.log(`Saved ${THUMBNAIL_CONTAINER}/${blob}: ${manifest.thumbnails.length} thumbnails, ${manifest.failed.length} failed`);
+  context.log(
+    `Saved ${THUMBNAIL_CONTAINER}/${blob}: ${manifest.thumbnails.length} thumbnails, ${manifest.failed.length} failed`,
+  );
   return blob;
 }
 

@@ -27,8 +27,7 @@ export interface ThumbnailJob {
 
 /** An orchestration's input, checked: the job, or the first thing wrong with it. */
 export type ThumbnailJobCheck =
-  | { readonly valid: true; readonly job: ThumbnailJob }
-  | { readonly valid: false; readonly reason: string };
+  { readonly valid: true; readonly job: ThumbnailJob } | { readonly valid: false; readonly reason: string };
 
 /**
  * Checks a job, whoever sent it. thumbnail-jobs.ts builds its job from the query string, but
@@ -99,7 +98,14 @@ export interface ResizeRequest {
 
 /** What makeThumbnail returns in the starter: the thumbnail's bytes as base64, or why there is none. */
 export type ResizeOutcome =
-  | { readonly ok: true; readonly source: string; readonly base64: string; readonly contentType: string; readonly width: number; readonly height: number }
+  | {
+      readonly ok: true;
+      readonly source: string;
+      readonly base64: string;
+      readonly contentType: string;
+      readonly width: number;
+      readonly height: number;
+    }
   | ({ readonly ok: false } & ThumbnailFailure);
 
 /** The input of the activity writeThumbnail: where the thumbnail goes, and its bytes as base64. */
@@ -195,8 +201,7 @@ export function batches<T>(items: readonly T[], size: number): T[][] {
 }
 
 export type BatchSizeResult =
-  | { readonly ok: true; readonly batchSize: number }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly batchSize: number } | { readonly ok: false; readonly reason: string };
 
 const BATCH_SIZE_RULE = `The batch size must be a whole number from 1 to ${MAX_BATCH_SIZE}.`;
 

@@ -46,8 +46,17 @@ export const thumbnailOrchestrator: OrchestrationHandler = function* (context: O
   // TODO (lab 08): is "now" the same on every replay?
   const startedAt = new Date();
   if (Date.now() - Date.parse(job.requestedAt) > JOB_EXPIRES_AFTER_MS) {
-    if (!context.df.isReplaying) context.warn(`${job.container}: the job was requested at ${job.requestedAt}, over an hour ago; it expired`);
-    const expired: JobSummary = { container: job.container, width: job.width, images: 0, thumbnails: 0, failed: 0, expired: true, manifest: null };
+    if (!context.df.isReplaying)
+      context.warn(`${job.container}: the job was requested at ${job.requestedAt}, over an hour ago; it expired`);
+    const expired: JobSummary = {
+      container: job.container,
+      width: job.width,
+      images: 0,
+      thumbnails: 0,
+      failed: 0,
+      expired: true,
+      manifest: null,
+    };
     return expired;
   }
   // The run's id names the manifest.
@@ -106,11 +115,15 @@ export const thumbnailOrchestrator: OrchestrationHandler = function* (context: O
     failed,
   };
   const manifestBlob = manifestName(manifest.createdAt, manifest.runId);
-  saveManifest(manifestBlob, manifest).catch((error: unknown) => context.error(`Could not save the manifest ${manifestBlob}: ${String(error)}`));
+  saveManifest(manifestBlob, manifest).catch((error: unknown) =>
+    context.error(`Could not save the manifest ${manifestBlob}: ${String(error)}`),
+  );
 
   // Replays run this line too; log only on the first run through.
   if (!context.df.isReplaying) {
-    context.log(`${job.container}: ${thumbnails.length} thumbnails, ${failed.length} failed, manifest ${THUMBNAIL_CONTAINER}/${manifestBlob}`);
+    context.log(
+      `${job.container}: ${thumbnails.length} thumbnails, ${failed.length} failed, manifest ${THUMBNAIL_CONTAINER}/${manifestBlob}`,
+    );
   }
 
   report(progress('done'));
@@ -130,5 +143,10 @@ df.app.orchestration(ORCHESTRATOR, thumbnailOrchestrator);
 
 /** Saves the manifest as JSON in the container `thumbnails`. */
 async function saveManifest(blob: string, manifest: Manifest): Promise<void> {
-  await writeBlob(THUMBNAIL_CONTAINER, blob, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8'), 'application/json');
+  await writeBlob(
+    THUMBNAIL_CONTAINER,
+    blob,
+    Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8'),
+    'application/json',
+  );
 }

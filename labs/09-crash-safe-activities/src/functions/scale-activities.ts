@@ -19,7 +19,9 @@ import {
 /** Activity `readScale`: the factor in settings/scale.json and the blob's ETag; the history keeps both. */
 export async function readScale(_input: unknown, context: InvocationContext): Promise<ScaleSnapshot> {
   const snapshot = await readScaleSettings();
-  context.log(`${SETTINGS_CONTAINER}/${SCALE_BLOB}: factor ${snapshot.factor} (ETag ${snapshot.etag ?? 'none, no blob yet'})`);
+  context.log(
+    `${SETTINGS_CONTAINER}/${SCALE_BLOB}: factor ${snapshot.factor} (ETag ${snapshot.etag ?? 'none, no blob yet'})`,
+  );
   return snapshot;
 }
 

@@ -14,7 +14,10 @@ import { parseScaleBy, SCALE_ORCHESTRATOR, type ScaleJob } from '../lib/scale-se
  * the factor in `settings/scale.json` by `by` (default 2), and answers 202 with the management
  * URLs, like POST /api/thumbnail-jobs. `by` not 2–10 → 400 JSON.
  */
-export async function scaleJobs(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit | HttpResponse> {
+export async function scaleJobs(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit | HttpResponse> {
   const by = parseScaleBy(nonBlank(queryParam(request.query, 'by')));
   if (!by.ok) return { status: 400, jsonBody: { error: by.reason } };
   const job: ScaleJob = { by: by.by };

@@ -27,7 +27,10 @@ import { checkThumbnailJob, ORCHESTRATOR, parseBatchSize } from '../lib/thumbnai
  * A client function: an ordinary HTTP function with one more input, the durable client, which
  * can start, query and stop orchestrations.
  */
-export async function thumbnailJobs(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit | HttpResponse> {
+export async function thumbnailJobs(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit | HttpResponse> {
   const container = nonBlank(queryParam(request.query, 'container'));
   if (container === undefined) {
     return { status: 400, jsonBody: { error: 'Please pass a container name on the query string.' } };
@@ -55,7 +58,9 @@ export async function thumbnailJobs(request: HttpRequest, context: InvocationCon
 
   const client = df.getClient(context);
   const instanceId = await client.startNew(ORCHESTRATOR, { input: job });
-  context.log(`Started ${ORCHESTRATOR} ${instanceId} for ${container} at width ${width.width}, ${batchSize.batchSize} at a time`);
+  context.log(
+    `Started ${ORCHESTRATOR} ${instanceId} for ${container} at width ${width.width}, ${batchSize.batchSize} at a time`,
+  );
   return client.createCheckStatusResponse(request, instanceId);
 }
 

@@ -10,7 +10,11 @@ import { FIND_UPLOAD, type FoundUpload, type UploadRef } from '../lib/upload-wat
  */
 export async function findUpload(ref: UploadRef, context: InvocationContext): Promise<FoundUpload> {
   const found = await findBlob(ref.container, ref.blob);
-  context.log(found ? `${ref.container}/${ref.blob} is there (${found.bytes} bytes)` : `${ref.container}/${ref.blob} is not there yet`);
+  context.log(
+    found
+      ? `${ref.container}/${ref.blob} is there (${found.bytes} bytes)`
+      : `${ref.container}/${ref.blob} is not there yet`,
+  );
   return found;
 }
 

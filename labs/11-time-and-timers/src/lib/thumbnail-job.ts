@@ -30,8 +30,7 @@ export const JOB_EXPIRES_AFTER_MS = 60 * 60 * 1000;
 
 /** An orchestration's input, checked: the job, or the first thing wrong with it. */
 export type ThumbnailJobCheck =
-  | { readonly valid: true; readonly job: ThumbnailJob }
-  | { readonly valid: false; readonly reason: string };
+  { readonly valid: true; readonly job: ThumbnailJob } | { readonly valid: false; readonly reason: string };
 
 /**
  * Checks a job, whoever sent it. thumbnail-jobs.ts builds its job from the query string, but
@@ -173,8 +172,7 @@ export function batches<T>(items: readonly T[], size: number): T[][] {
 }
 
 export type BatchSizeResult =
-  | { readonly ok: true; readonly batchSize: number }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly batchSize: number } | { readonly ok: false; readonly reason: string };
 
 const BATCH_SIZE_RULE = `The batch size must be a whole number from 1 to ${MAX_BATCH_SIZE}.`;
 

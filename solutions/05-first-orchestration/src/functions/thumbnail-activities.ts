@@ -33,7 +33,10 @@ export async function listImages(container: string, context: InvocationContext):
  * `thumbnails/<container>/<blob>-w<width>.webp`. It gets names and returns numbers; the image
  * bytes never leave this function. Throws ImageError or StorageError when it cannot.
  */
-export async function makeThumbnailActivity(request: ThumbnailRequest, context: InvocationContext): Promise<ThumbnailResult> {
+export async function makeThumbnailActivity(
+  request: ThumbnailRequest,
+  context: InvocationContext,
+): Promise<ThumbnailResult> {
   const { container, blob, width } = request;
   const target = thumbnailName(container, blob, width);
   const targetCheck = checkBlobName(target);
@@ -45,7 +48,13 @@ export async function makeThumbnailActivity(request: ThumbnailRequest, context: 
   const thumbnail = await makeThumbnail(source.bytes, width);
   await writeBlob(THUMBNAIL_CONTAINER, target, thumbnail.bytes, thumbnail.contentType);
   context.log(`Saved ${THUMBNAIL_CONTAINER}/${target} (${thumbnail.width} × ${thumbnail.height})`);
-  return { source: blob, blob: target, width: thumbnail.width, height: thumbnail.height, bytes: thumbnail.bytes.length };
+  return {
+    source: blob,
+    blob: target,
+    width: thumbnail.width,
+    height: thumbnail.height,
+    bytes: thumbnail.bytes.length,
+  };
 }
 
 /**
@@ -56,7 +65,9 @@ export async function writeManifest(manifest: Manifest, context: InvocationConte
   const blob = manifestName(manifest.instanceId);
   const json = `${JSON.stringify(manifest, null, 2)}\n`;
   await writeBlob(THUMBNAIL_CONTAINER, blob, Buffer.from(json, 'utf8'), 'application/json');
-  context.log(`Saved ${THUMBNAIL_CONTAINER}/${blob}: ${manifest.thumbnails.length} thumbnails, ${manifest.failed.length} failed`);
+  context.log(
+    `Saved ${THUMBNAIL_CONTAINER}/${blob}: ${manifest.thumbnails.length} thumbnails, ${manifest.failed.length} failed`,
+  );
   return blob;
 }
 

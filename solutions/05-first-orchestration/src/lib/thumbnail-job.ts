@@ -21,8 +21,7 @@ export interface ThumbnailJob {
 
 /** An orchestration's input, checked: the job, or the first thing wrong with it. */
 export type ThumbnailJobCheck =
-  | { readonly valid: true; readonly job: ThumbnailJob }
-  | { readonly valid: false; readonly reason: string };
+  { readonly valid: true; readonly job: ThumbnailJob } | { readonly valid: false; readonly reason: string };
 
 /**
  * Checks a job, whoever sent it. thumbnail-jobs.ts builds its job from the query string, but

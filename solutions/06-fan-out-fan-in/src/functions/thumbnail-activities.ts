@@ -37,7 +37,10 @@ export async function listImages(container: string, context: InvocationContext):
  * orchestrator's Task.all gets every answer. What is not the image's fault (storage down, a
  * bug) still throws: that is worth failing the run for, or retrying.
  */
-export async function makeThumbnailActivity(request: ThumbnailRequest, context: InvocationContext): Promise<ThumbnailOutcome> {
+export async function makeThumbnailActivity(
+  request: ThumbnailRequest,
+  context: InvocationContext,
+): Promise<ThumbnailOutcome> {
   const { container, blob, width } = request;
   try {
     const target = thumbnailName(container, blob, width);
@@ -50,7 +53,14 @@ export async function makeThumbnailActivity(request: ThumbnailRequest, context: 
     const thumbnail = await makeThumbnail(source.bytes, width);
     await writeBlob(THUMBNAIL_CONTAINER, target, thumbnail.bytes, thumbnail.contentType);
     context.log(`Saved ${THUMBNAIL_CONTAINER}/${target} (${thumbnail.width} × ${thumbnail.height})`);
-    return { ok: true, source: blob, blob: target, width: thumbnail.width, height: thumbnail.height, bytes: thumbnail.bytes.length };
+    return {
+      ok: true,
+      source: blob,
+      blob: target,
+      width: thumbnail.width,
+      height: thumbnail.height,
+      bytes: thumbnail.bytes.length,
+    };
   } catch (error) {
     if (!isTheImagesFault(error)) throw error;
     context.warn(`No thumbnail for ${container}/${blob}: ${error.message}`);
@@ -75,7 +85,9 @@ export async function writeManifest(manifest: Manifest, context: InvocationConte
   const blob = manifestName(manifest.instanceId);
   const json = `${JSON.stringify(manifest, null, 2)}\n`;
   await writeBlob(THUMBNAIL_CONTAINER, blob, Buffer.from(json, 'utf8'), 'application/json');
-  context.log(`Saved ${THUMBNAIL_CONTAINER}/${blob}: ${manifest.thumbnails.length} thumbnails, ${manifest.failed.length} failed`);
+  context.log(
+    `Saved ${THUMBNAIL_CONTAINER}/${blob}: ${manifest.thumbnails.length} thumbnails, ${manifest.failed.length} failed`,
+  );
   return blob;
 }
 

@@ -25,8 +25,7 @@ export interface ThumbnailJob {
 
 /** An orchestration's input, checked: the job, or the first thing wrong with it. */
 export type ThumbnailJobCheck =
-  | { readonly valid: true; readonly job: ThumbnailJob }
-  | { readonly valid: false; readonly reason: string };
+  { readonly valid: true; readonly job: ThumbnailJob } | { readonly valid: false; readonly reason: string };
 
 /**
  * Checks a job, whoever sent it. thumbnail-jobs.ts builds its job from the query string, but
@@ -155,8 +154,7 @@ export function batches<T>(items: readonly T[], size: number): T[][] {
 }
 
 export type BatchSizeResult =
-  | { readonly ok: true; readonly batchSize: number }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly batchSize: number } | { readonly ok: false; readonly reason: string };
 
 const BATCH_SIZE_RULE = `The batch size must be a whole number from 1 to ${MAX_BATCH_SIZE}.`;
 

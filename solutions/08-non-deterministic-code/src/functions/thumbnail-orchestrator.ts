@@ -45,8 +45,17 @@ export const thumbnailOrchestrator: OrchestrationHandler = function* (context: O
   //    "Non-Deterministic workflow detected" error.
   const startedAt = context.df.currentUtcDateTime;
   if (startedAt.getTime() - Date.parse(job.requestedAt) > JOB_EXPIRES_AFTER_MS) {
-    if (!context.df.isReplaying) context.warn(`${job.container}: the job was requested at ${job.requestedAt}, over an hour ago; it expired`);
-    const expired: JobSummary = { container: job.container, width: job.width, images: 0, thumbnails: 0, failed: 0, expired: true, manifest: null };
+    if (!context.df.isReplaying)
+      context.warn(`${job.container}: the job was requested at ${job.requestedAt}, over an hour ago; it expired`);
+    const expired: JobSummary = {
+      container: job.container,
+      width: job.width,
+      images: 0,
+      thumbnails: 0,
+      failed: 0,
+      expired: true,
+      manifest: null,
+    };
     return expired;
   }
   // The run's id names the manifest. newGuid derives it from the instance id, the episode's time and a counter,
@@ -109,7 +118,9 @@ export const thumbnailOrchestrator: OrchestrationHandler = function* (context: O
 
   // Replays run this line too; log only on the first run through.
   if (!context.df.isReplaying) {
-    context.log(`${job.container}: ${thumbnails.length} thumbnails, ${failed.length} failed, manifest ${THUMBNAIL_CONTAINER}/${manifestBlob}`);
+    context.log(
+      `${job.container}: ${thumbnails.length} thumbnails, ${failed.length} failed, manifest ${THUMBNAIL_CONTAINER}/${manifestBlob}`,
+    );
   }
 
   report(progress('done'));

@@ -32,14 +32,19 @@ export async function thumbnails(request: HttpRequest, context: InvocationContex
   const target = thumbnailName(container, blob, width.width);
   const targetCheck = checkBlobName(target);
   if (!targetCheck.valid) {
-    return { status: 400, jsonBody: { error: `The blob name is too long to name its thumbnail. ${targetCheck.reason}` } };
+    return {
+      status: 400,
+      jsonBody: { error: `The blob name is too long to name its thumbnail. ${targetCheck.reason}` },
+    };
   }
 
   try {
     const source = await readBlob(container, blob);
     const thumbnail = await makeThumbnail(source.bytes, width.width);
     const { created } = await writeBlob(THUMBNAIL_CONTAINER, target, thumbnail.bytes, thumbnail.contentType);
-    context.log(`${created ? 'Created' : 'Replaced'} ${THUMBNAIL_CONTAINER}/${target} (${thumbnail.width} × ${thumbnail.height})`);
+    context.log(
+      `${created ? 'Created' : 'Replaced'} ${THUMBNAIL_CONTAINER}/${target} (${thumbnail.width} × ${thumbnail.height})`,
+    );
     return {
       status: created ? 201 : 200,
       headers: { Location: `/api/images?container=${THUMBNAIL_CONTAINER}&blob=${encodeURIComponent(target)}` },

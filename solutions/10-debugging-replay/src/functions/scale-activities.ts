@@ -19,7 +19,9 @@ import {
 /** Activity `readScale`: the factor in settings/scale.json and the blob's ETag; the history keeps both. */
 export async function readScale(_input: unknown, context: InvocationContext): Promise<ScaleSnapshot> {
   const snapshot = await readScaleSettings();
-  context.log(`${SETTINGS_CONTAINER}/${SCALE_BLOB}: factor ${snapshot.factor} (ETag ${snapshot.etag ?? 'none, no blob yet'})`);
+  context.log(
+    `${SETTINGS_CONTAINER}/${SCALE_BLOB}: factor ${snapshot.factor} (ETag ${snapshot.etag ?? 'none, no blob yet'})`,
+  );
   return snapshot;
 }
 
@@ -52,7 +54,9 @@ export async function applyScale(request: ApplyScaleRequest, context: Invocation
   }
   const now = await readScaleSettings();
   if (now.factor === factor) {
-    context.log(`${SETTINGS_CONTAINER}/${SCALE_BLOB}: factor ${factor} is there already (an earlier run of this activity wrote it); nothing to do`);
+    context.log(
+      `${SETTINGS_CONTAINER}/${SCALE_BLOB}: factor ${factor} is there already (an earlier run of this activity wrote it); nothing to do`,
+    );
     return { by, previous: from, factor };
   }
   throw new Error(

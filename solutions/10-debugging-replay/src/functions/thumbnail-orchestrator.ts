@@ -54,8 +54,17 @@ export const thumbnailOrchestrator: OrchestrationHandler = function* (context: O
   //    "Non-Deterministic workflow detected" error.
   const startedAt = context.df.currentUtcDateTime;
   if (startedAt.getTime() - Date.parse(job.requestedAt) > JOB_EXPIRES_AFTER_MS) {
-    if (!context.df.isReplaying) context.warn(`${job.container}: the job was requested at ${job.requestedAt}, over an hour ago; it expired`);
-    const expired: JobSummary = { container: job.container, width: job.width, images: 0, thumbnails: 0, failed: 0, expired: true, manifest: null };
+    if (!context.df.isReplaying)
+      context.warn(`${job.container}: the job was requested at ${job.requestedAt}, over an hour ago; it expired`);
+    const expired: JobSummary = {
+      container: job.container,
+      width: job.width,
+      images: 0,
+      thumbnails: 0,
+      failed: 0,
+      expired: true,
+      manifest: null,
+    };
     return expired;
   }
   // The run's id names the manifest. newGuid derives it from the instance id, the episode's time and a counter,
@@ -117,7 +126,10 @@ export const thumbnailOrchestrator: OrchestrationHandler = function* (context: O
   };
   const manifestBlob: string = yield context.df.callActivity(WRITE_MANIFEST, manifest);
 
-  step(`Done: ${thumbnails.length} thumbnails, ${failed.length} failed, manifest ${THUMBNAIL_CONTAINER}/${manifestBlob}`, progress('done'));
+  step(
+    `Done: ${thumbnails.length} thumbnails, ${failed.length} failed, manifest ${THUMBNAIL_CONTAINER}/${manifestBlob}`,
+    progress('done'),
+  );
   const summary: JobSummary = {
     container: job.container,
     width: job.width,

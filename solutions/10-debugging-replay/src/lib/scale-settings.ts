@@ -45,8 +45,7 @@ function isScaleBy(value: unknown): value is number {
 
 /** An orchestration's input, checked: the job, or what is wrong with it. */
 export type ScaleJobCheck =
-  | { readonly valid: true; readonly job: ScaleJob }
-  | { readonly valid: false; readonly reason: string };
+  { readonly valid: true; readonly job: ScaleJob } | { readonly valid: false; readonly reason: string };
 
 /**
  * Checks a scale job, whoever sent it. scale-jobs.ts checks ?by= with parseScaleBy, but the
@@ -79,7 +78,8 @@ export async function readScaleSettings(): Promise<ScaleSnapshot> {
     if (typeof settings.factor !== 'number' || !Number.isFinite(settings.factor)) {
       throw new StorageError(500, `${SETTINGS_CONTAINER}/${SCALE_BLOB} has no numeric "factor".`);
     }
-    const etag = (await blobService().getContainerClient(SETTINGS_CONTAINER).getBlobClient(SCALE_BLOB).getProperties()).etag;
+    const etag = (await blobService().getContainerClient(SETTINGS_CONTAINER).getBlobClient(SCALE_BLOB).getProperties())
+      .etag;
     return { factor: settings.factor, etag: etag ?? null };
   } catch (error) {
     if (error instanceof StorageError && error.status === 404) return { ...DEFAULT_SCALE, etag: null };
@@ -94,12 +94,19 @@ export type ConditionalWrite = { readonly written: true; readonly etag: string }
  * Writes `settings/scale.json`. With `ifMatch`, only if the blob still has that ETag; with
  * `ifMatch: null`, only if there is no blob yet; without it, unconditionally.
  */
-export async function writeScaleSettings(settings: ScaleSettings, condition: { ifMatch?: string | null } = {}): Promise<ConditionalWrite> {
+export async function writeScaleSettings(
+  settings: ScaleSettings,
+  condition: { ifMatch?: string | null } = {},
+): Promise<ConditionalWrite> {
   try {
     const containerClient = blobService().getContainerClient(SETTINGS_CONTAINER);
     await containerClient.createIfNotExists();
     const conditions =
-      condition.ifMatch === undefined ? undefined : condition.ifMatch === null ? { ifNoneMatch: '*' } : { ifMatch: condition.ifMatch };
+      condition.ifMatch === undefined
+        ? undefined
+        : condition.ifMatch === null
+          ? { ifNoneMatch: '*' }
+          : { ifMatch: condition.ifMatch };
     const response = await containerClient
       .getBlockBlobClient(SCALE_BLOB)
       .uploadData(Buffer.from(`${JSON.stringify(settings)}\n`, 'utf8'), {
@@ -114,7 +121,9 @@ export async function writeScaleSettings(settings: ScaleSettings, condition: { i
 }
 
 /** `?by=`: absent or blank → 2; otherwise a whole number from 2 to 10. */
-export function parseScaleBy(value: string | undefined): { readonly ok: true; readonly by: number } | { readonly ok: false; readonly reason: string } {
+export function parseScaleBy(
+  value: string | undefined,
+): { readonly ok: true; readonly by: number } | { readonly ok: false; readonly reason: string } {
   if (value === undefined || value.trim() === '') return { ok: true, by: 2 };
   const by = /^\d{1,2}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
   return isScaleBy(by) ? { ok: true, by } : { ok: false, reason: SCALE_BY_RULE };

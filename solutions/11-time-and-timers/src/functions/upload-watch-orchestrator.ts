@@ -67,7 +67,10 @@ export const uploadWatchOrchestrator: OrchestrationHandler = function* (context:
   };
 
   if (upload !== null) {
-    if (!context.df.isReplaying) context.log(`Found ${watch.container}/${watch.blob} (${upload.bytes} bytes) at check ${checks}: making its thumbnail`);
+    if (!context.df.isReplaying)
+      context.log(
+        `Found ${watch.container}/${watch.blob} (${upload.bytes} bytes) at check ${checks}: making its thumbnail`,
+      );
     // A timeout: race the activity against a durable timer. Task.any resumes with whichever
     // finishes first. The loser keeps going: an activity cannot be stopped, and a timer that
     // is not cancelled keeps the orchestration Running until it fires.
@@ -77,7 +80,10 @@ export const uploadWatchOrchestrator: OrchestrationHandler = function* (context:
     const timeout = context.df.createTimer(new Date(now.getTime() + RESIZE_TIMEOUT_MS));
     const winner = yield context.df.Task.any([resize, timeout]);
     if (winner !== resize) {
-      if (!context.df.isReplaying) context.warn(`${watch.container}/${watch.blob}: no thumbnail after ${RESIZE_TIMEOUT_MS / 60_000} minutes; giving up`);
+      if (!context.df.isReplaying)
+        context.warn(
+          `${watch.container}/${watch.blob}: no thumbnail after ${RESIZE_TIMEOUT_MS / 60_000} minutes; giving up`,
+        );
       const timedOut: WatchResult = { ...ended(), outcome: 'resize-timed-out' };
       return timedOut;
     }
@@ -89,7 +95,13 @@ export const uploadWatchOrchestrator: OrchestrationHandler = function* (context:
       ? {
           ...ended(),
           outcome: 'thumbnail',
-          thumbnail: { source: outcome.source, blob: outcome.blob, width: outcome.width, height: outcome.height, bytes: outcome.bytes },
+          thumbnail: {
+            source: outcome.source,
+            blob: outcome.blob,
+            width: outcome.width,
+            height: outcome.height,
+            bytes: outcome.bytes,
+          },
         }
       : { ...ended(), outcome: 'no-thumbnail', reason: outcome.reason };
     return result;
@@ -97,7 +109,8 @@ export const uploadWatchOrchestrator: OrchestrationHandler = function* (context:
 
   const giveUpAt = Date.parse(watch.giveUpAt);
   if (now.getTime() >= giveUpAt) {
-    if (!context.df.isReplaying) context.log(`${watch.container}/${watch.blob} did not come in ${checks} checks; giving up`);
+    if (!context.df.isReplaying)
+      context.log(`${watch.container}/${watch.blob} did not come in ${checks} checks; giving up`);
     const gaveUp: WatchResult = { ...ended(), outcome: 'gave-up' };
     return gaveUp;
   }

@@ -23,11 +23,17 @@ import { CHECK_EVERY_MS, checkWatchInput, GIVE_UP_AFTER_MS, WATCH_ORCHESTRATOR }
  *
  * The container need not exist yet: it may be created with the upload.
  */
-export async function uploadWatches(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit | HttpResponse> {
+export async function uploadWatches(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit | HttpResponse> {
   const container = nonBlank(queryParam(request.query, 'container'));
   const blob = nonBlank(queryParam(request.query, 'blob'));
   if (container === undefined || blob === undefined) {
-    return { status: 400, jsonBody: { error: 'Please pass a container and blob names on the query string: the blob to watch for.' } };
+    return {
+      status: 400,
+      jsonBody: { error: 'Please pass a container and blob names on the query string: the blob to watch for.' },
+    };
   }
   const width = parseWidth(queryParam(request.query, 'width'));
   if (!width.ok) return { status: 400, jsonBody: { error: width.reason } };

@@ -42,8 +42,7 @@ export interface Thumbnail {
 }
 
 export type WidthResult =
-  | { readonly ok: true; readonly width: number }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly width: number } | { readonly ok: false; readonly reason: string };
 
 /** `?width=`: absent or blank → 200; otherwise a whole number from 16 to 1024. */
 export function parseWidth(value: string | undefined): WidthResult {
@@ -119,9 +118,13 @@ export async function makeThumbnail(input: Buffer, width: number): Promise<Thumb
       .toBuffer({ resolveWithObject: true });
     return { bytes: data, width: info.width, height: info.height, contentType: THUMBNAIL_CONTENT_TYPE };
   } catch (error) {
-    throw new ImageError(422, 'The image is damaged or incomplete: its header reads, but its pixels cannot be decoded.', {
-      cause: error,
-    });
+    throw new ImageError(
+      422,
+      'The image is damaged or incomplete: its header reads, but its pixels cannot be decoded.',
+      {
+        cause: error,
+      },
+    );
   }
 }
 

@@ -46,8 +46,7 @@ export type WatchInput = UploadWatch | WatchState;
 
 /** An orchestration's input, checked: a new watch or a later execution's state, or what is wrong with it. */
 export type WatchInputCheck =
-  | { readonly valid: true; readonly input: WatchInput }
-  | { readonly valid: false; readonly reason: string };
+  { readonly valid: true; readonly input: WatchInput } | { readonly valid: false; readonly reason: string };
 
 /**
  * Checks a watch, whoever started it. upload-watches.ts builds it from the query string, but
