@@ -7,8 +7,8 @@
 import { parseArgs } from 'node:util';
 import { startDashboardServer } from '../shared/dashboard/src/index.ts';
 import { runCli, wholeNumber } from './lib/cli.ts';
-import { taskHubName } from '../shared/testkit/src/durable.ts';
-import { findLab, readManifest, solutionDir, starterDir, UsageError } from './lib/manifest.ts';
+import { hubOf } from './lib/instance-args.ts';
+import { UsageError } from './lib/manifest.ts';
 import { bold, dim } from './lib/style.ts';
 
 const usage = `Usage: npm run dashboard -- [--lab NN] [--solution] [--connection <string>] [--hub <name>] [--port 7072]
@@ -31,11 +31,7 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) return console.log(usage);
-  let hub = values.hub ?? 'TestHubName';
-  if (!values.hub && values.lab) {
-    const lab = findLab(readManifest(), values.lab);
-    hub = taskHubName(values.solution ? solutionDir(lab) : starterDir(lab));
-  }
+  const hub = hubOf(values);
   const port = wholeNumber('--port', values.port, 0);
   const server = await startDashboardServer({ connectionString: values.connection, hubName: hub, port }).catch((error: unknown) => {
     if ((error as { code?: string }).code === 'EADDRINUSE') throw new UsageError(`Port ${port} is in use. Pass --port with another number, or 0 for any free port.`);

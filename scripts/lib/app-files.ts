@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /** Not part of an app's source: build output, installed packages, the guide and the checks. */
@@ -25,4 +25,14 @@ export function readText(dir: string, file: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Copies an app folder without its installed packages and build output, replacing `to`. Put the
+ * copy two folders deep in the repository (`.workshop/<name>`), like `solutions/NN-…`, so its
+ * tsconfig's `extends` and its packages resolve as the original's do.
+ */
+export function copyApp(from: string, to: string): void {
+  rmSync(to, { recursive: true, force: true });
+  cpSync(from, to, { recursive: true, filter: (source) => !/[\\/](node_modules|dist)([\\/]|$)/.test(source.slice(from.length)) });
 }

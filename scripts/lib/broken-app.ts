@@ -2,7 +2,8 @@
 // common slip. `npm test` runs each lab's checks on it, to prove the verdict names the file and
 // line instead of showing every check as skipped.
 
-import { appendFileSync, cpSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyApp } from './app-files.ts';
 import { join } from 'node:path';
 import { repoRoot } from './manifest.ts';
 
@@ -15,8 +16,7 @@ export interface BrokenApp {
 
 export function brokenCopyOf(appDir: string, name: string): BrokenApp {
   const dir = join(repoRoot, '.workshop', `broken-${name}`);
-  rmSync(dir, { recursive: true, force: true });
-  cpSync(appDir, dir, { recursive: true, filter: (source) => !/[\\/](node_modules|dist)([\\/]|$)/.test(source.slice(appDir.length)) });
+  copyApp(appDir, dir);
   const file = `src/functions/${readdirSync(join(dir, 'src', 'functions')).filter((f) => f.endsWith('.ts')).sort()[0]}`;
   appendFileSync(join(dir, file), '\n}\n');
   return { dir, file, remove: () => rmSync(dir, { recursive: true, force: true }) };

@@ -28,12 +28,15 @@ export function instanceTarget(
 ): InstanceTarget {
   const instanceId = positionals[0];
   if (!instanceId) throw new UsageError('Which instance? Pass its id (the "id" of the 202 answer).');
-  let hub = values.hub ?? 'TestHubName';
-  if (!values.hub && values.lab) {
-    const lab = findLab(readManifest(), values.lab);
-    hub = taskHubName(values.solution ? solutionDir(lab) : starterDir(lab));
-  }
-  return { instanceId, hub, connection: values.connection ?? 'UseDevelopmentStorage=true' };
+  return { instanceId, hub: hubOf(values), connection: values.connection ?? 'UseDevelopmentStorage=true' };
+}
+
+/** The task hub named by --hub, else by the host.json of --lab (and --solution), else TestHubName. */
+export function hubOf(values: { lab?: string | undefined; solution?: boolean | undefined; hub?: string | undefined }): string {
+  if (values.hub) return values.hub;
+  if (!values.lab) return 'TestHubName';
+  const lab = findLab(readManifest(), values.lab);
+  return taskHubName(values.solution ? solutionDir(lab) : starterDir(lab));
 }
 
 /** Reads from the served lab's storage, saying what to do when Azurite is not running. */

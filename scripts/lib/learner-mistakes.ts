@@ -5,7 +5,8 @@
 // is retried, until its message is poison). The host must outlive both, keep answering, and
 // leave no instance Pending or Running.
 
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import { copyApp } from './app-files.ts';
 import { join } from 'node:path';
 import { repoRoot } from './manifest.ts';
 import { LAB06_APP } from './thumbnail-fleet.ts';
@@ -43,9 +44,7 @@ df.app.orchestration('${RUNAWAY_ORCHESTRATOR}', function* (context) {
  */
 export function lab06WithMistakes(name: string): { dir: string; remove: () => void } {
   const dir = join(repoRoot, '.workshop', name);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  cpSync(LAB06_APP, dir, { recursive: true, filter: (source) => !/[\\/](node_modules|dist)([\\/]|$)/.test(source.slice(LAB06_APP.length)) });
+  copyApp(LAB06_APP, dir);
   writeFileSync(join(dir, 'src', 'functions', 'learner-mistakes.ts'), MISTAKES);
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -37,7 +37,7 @@ export interface Asset {
 }
 
 /** The asset at `name` (a path under web/), or undefined for anything else. */
-export async function readAsset(name: string): Promise<Asset | undefined> {
+export function readAsset(name: string): Asset | undefined {
   const type = TYPES[extname(name)];
   if (!type || name.includes('\0')) return undefined;
   const file = normalize(join(WEB_DIR, name));
@@ -47,7 +47,7 @@ export async function readAsset(name: string): Promise<Asset | undefined> {
   const cached = cache.get(file);
   if (cached && cached.mtimeMs === stat.mtimeMs) return { type, body: cached.body };
   const source = readFileSync(file, 'utf8');
-  const body = Buffer.from(extname(file) === '.ts' ? await compile(source, file) : source);
+  const body = Buffer.from(extname(file) === '.ts' ? compile(source, file) : source);
   cache.set(file, { mtimeMs: stat.mtimeMs, body });
   return { type, body };
 }
@@ -55,9 +55,8 @@ export async function readAsset(name: string): Promise<Asset | undefined> {
 /** The compiler, loaded on the first page view: a host whose dashboard nobody opens never pays its 0.2 s. */
 let typescript: typeof TS | undefined;
 
-async function compile(source: string, fileName: string): Promise<string> {
-  typescript ??= createRequire(import.meta.url)('typescript') as typeof TS;
-  const ts = typescript;
+function compile(source: string, fileName: string): string {
+  const ts = (typescript ??= createRequire(import.meta.url)('typescript') as typeof TS);
   return ts.transpileModule(source, {
     fileName,
     compilerOptions: {

@@ -242,7 +242,8 @@ export function sequence(events: HistoryEvent[], rows: HistoryRow[]): { lanes: s
     if (!lanes.includes(name)) lanes.push(name);
     return name;
   };
-  const scheduled = new Map<number, HistoryEvent>();
+  /** The lane of each scheduled task, by its id: where its result comes from. */
+  const laneOf = new Map<number, string>();
   const messages: SequenceMessage[] = [];
   const started = events.find((e) => e.EventType === EventType.ExecutionStarted);
   const caller = started?.ParentInstance ? lane('parent') : 'client';
@@ -254,27 +255,23 @@ export function sequence(events: HistoryEvent[], rows: HistoryRow[]): { lanes: s
       case EventType.ExecutionStarted:
         return add(caller, 'orchestrator', `start ${e.Name ?? ''}`);
       case EventType.TaskScheduled:
-        scheduled.set(e.EventId, e);
-        return add('orchestrator', lane(`activity ${e.Name ?? '?'}`), `${e.Name ?? '?'} #${e.EventId}`);
+        laneOf.set(e.EventId, `activity ${e.Name ?? '?'}`);
+        return add('orchestrator', lane(laneOf.get(e.EventId)!), `${e.Name ?? '?'} #${e.EventId}`);
       case EventType.TaskCompleted:
-      case EventType.TaskFailed: {
-        const s = scheduled.get(e.TaskScheduledId ?? -1);
-        const failed = e.EventType === EventType.TaskFailed;
-        return add(lane(`activity ${s?.Name ?? '?'}`), 'orchestrator', `${failed ? 'failed' : 'result'} #${e.TaskScheduledId}`, failed);
+      case EventType.TaskFailed:
+      case EventType.SubOrchestrationInstanceCompleted:
+      case EventType.SubOrchestrationInstanceFailed: {
+        const failed = FAILED.has(e.EventType);
+        const from = laneOf.get(e.TaskScheduledId ?? -1) ?? (e.EventType === EventType.TaskCompleted || e.EventType === EventType.TaskFailed ? 'activity ?' : 'sub ?');
+        return add(lane(from), 'orchestrator', `${failed ? 'failed' : 'result'} #${e.TaskScheduledId}`, failed);
       }
       case EventType.TimerCreated:
         return add('orchestrator', lane('timers'), `timer #${e.EventId}`);
       case EventType.TimerFired:
         return add(lane('timers'), 'orchestrator', `fired #${e.TimerId}`);
       case EventType.SubOrchestrationInstanceCreated:
-        scheduled.set(e.EventId, e);
-        return add('orchestrator', lane(`sub ${e.Name ?? '?'}`), `start ${e.Name ?? '?'} #${e.EventId}`);
-      case EventType.SubOrchestrationInstanceCompleted:
-      case EventType.SubOrchestrationInstanceFailed: {
-        const s = scheduled.get(e.TaskScheduledId ?? -1);
-        const failed = e.EventType === EventType.SubOrchestrationInstanceFailed;
-        return add(lane(`sub ${s?.Name ?? '?'}`), 'orchestrator', `${failed ? 'failed' : 'result'} #${e.TaskScheduledId}`, failed);
-      }
+        laneOf.set(e.EventId, `sub ${e.Name ?? '?'}`);
+        return add('orchestrator', lane(laneOf.get(e.EventId)!), `start ${e.Name ?? '?'} #${e.EventId}`);
       case EventType.EventRaised:
         return add('client', 'orchestrator', `event ${e.Name ?? ''}`);
       case EventType.ExecutionTerminated:

@@ -17,7 +17,9 @@ export class LiveChanges {
   readonly #source: TaskHubSource;
   readonly #streams = new Set<ServerResponse>();
   readonly #changed = new Set<string>();
-  #timer: NodeJS.Timeout | undefined;
+  /** The pending batch of changes (with an engine), or the poll (without one). */
+  #batch: NodeJS.Timeout | undefined;
+  #poll: NodeJS.Timeout | undefined;
   #unsubscribe: (() => void) | undefined;
   #beat: NodeJS.Timeout | undefined;
 
@@ -43,16 +45,16 @@ export class LiveChanges {
     if (this.#source.mode === 'host') {
       this.#unsubscribe = this.#source.telemetry.onChange((id) => {
         this.#changed.add(id);
-        this.#timer ??= setTimeout(() => this.#flush(), BATCH_MS);
+        this.#batch ??= setTimeout(() => this.#flush(), BATCH_MS);
       });
     } else {
-      this.#timer = setInterval(() => this.#broadcast('event: poll\ndata: {}\n\n'), POLL_MS);
-      this.#timer.unref();
+      this.#poll = setInterval(() => this.#broadcast('event: poll\ndata: {}\n\n'), POLL_MS);
+      this.#poll.unref();
     }
   }
 
   #flush(): void {
-    this.#timer = undefined;
+    this.#batch = undefined;
     const ids = [...this.#changed].slice(0, 100);
     this.#changed.clear();
     this.#broadcast(`event: change\ndata: ${JSON.stringify({ ids })}\n\n`);
@@ -67,9 +69,9 @@ export class LiveChanges {
     this.#unsubscribe = undefined;
     clearInterval(this.#beat);
     this.#beat = undefined;
-    clearTimeout(this.#timer);
-    clearInterval(this.#timer);
-    this.#timer = undefined;
+    clearTimeout(this.#batch);
+    clearInterval(this.#poll);
+    this.#batch = this.#poll = undefined;
   }
 
   /** Ends every open stream (the server is closing). */

@@ -105,7 +105,7 @@ export function dashboardRoutes(source: TaskHubSource, options: { title?: string
     }
     if (rest.startsWith('/assets/') && read) {
       req.resume();
-      const asset = await readAsset(decodeURIComponent(rest.slice('/assets/'.length)));
+      const asset = readAsset(decodeURIComponent(rest.slice('/assets/'.length)));
       if (!asset) return problem(res, 404, 'No such dashboard file.');
       return send(res, 200, asset.type, asset.body, method);
     }

@@ -91,22 +91,11 @@ export async function readInstance(source: TaskHubSource, instanceId: string): P
   });
 }
 
-/** Every instance matching `filter`, page by page (for the bulk actions). */
-async function* matching(source: TaskHubSource, filter: InstanceFilter): AsyncGenerator<{ instanceId: string; runtimeStatus: RuntimeStatus }> {
-  let continuation: string | undefined;
-  do {
-    const page = await source.storage.listInstances(instanceQuery(filter), 1000, continuation);
-    for (const row of page.rows) yield row;
-    continuation = page.continuation;
-  } while (continuation);
-}
-
 /** Terminates the running instances of `filter`, or purges its ended ones; how many it did. */
 export async function bulk(source: TaskHubSource, action: 'terminate' | 'purge', filter: InstanceFilter, reason: string | null): Promise<number> {
-  const ids: string[] = [];
-  for await (const row of matching(source, filter)) {
-    if (action === 'purge' ? ENDED.has(row.runtimeStatus) : !ENDED.has(row.runtimeStatus)) ids.push(row.instanceId);
-  }
+  const ids = (await source.storage.instanceIndex(instanceQuery(filter)))
+    .filter((row) => (action === 'purge' ? ENDED.has(row.runtimeStatus) : !ENDED.has(row.runtimeStatus)))
+    .map((row) => row.instanceId);
   let done = 0;
   for (const id of ids) {
     try {
