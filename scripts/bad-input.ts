@@ -56,11 +56,19 @@ async function main(): Promise<number> {
   // The hosts' table traffic goes through a proxy that counts the status reads of the start route's wait.
   const tables = await startCountingTableProxy(azurite.tableEndpoint);
   try {
-    azuriteLoopback = await loopbackOnly('Azurite listens on loopback only', azurite.process.pid, Number(new URL(azurite.blobEndpoint).port));
+    azuriteLoopback = await loopbackOnly(
+      'Azurite listens on loopback only',
+      azurite.process.pid,
+      Number(new URL(azurite.blobEndpoint).port),
+    );
     const blobs = BlobServiceClient.fromConnectionString(azurite.connectionString);
     await seedSamples(blobs.getContainerClient('samples'));
     await seedHostileImages(blobs.getContainerClient(HOSTILE_CONTAINER));
-    const connectionString = connectionStringFor({ blobEndpoint: azurite.blobEndpoint, queueEndpoint: azurite.queueEndpoint, tableEndpoint: tables.endpoint });
+    const connectionString = connectionStringFor({
+      blobEndpoint: azurite.blobEndpoint,
+      queueEndpoint: azurite.queueEndpoint,
+      tableEndpoint: tables.endpoint,
+    });
     for (const lab of chosen) {
       const app = `solutions/${lab.slug}`;
       const result = await runApp({
@@ -85,24 +93,57 @@ async function main(): Promise<number> {
   const passed = results.reduce((n, r) => n + r.passed, 0);
   const failures = results.reduce((n, r) => n + r.failures.length, 0);
   const skipped = results.reduce((n, r) => n + r.skipped, 0);
-  console.log(`  ${failures === 0 ? green('✓') : red('✗')} ${passed}/${tried} inputs answered as they should, ${failures} failure(s)${skipped ? `, ${skipped} not sent (meant for later labs)` : ''}`);
+  console.log(
+    `  ${failures === 0 ? green('✓') : red('✗')} ${passed}/${tried} inputs answered as they should, ${failures} failure(s)${skipped ? `, ${skipped} not sent (meant for later labs)` : ''}`,
+  );
 
   const hardening = [
     summarise('hosts listen on loopback only (host and management API: one server)', loopback),
     summarise("the hosts' ports refuse this machine's other addresses", elsewhere),
     azuriteLoopback,
-    groupFinding('a Host header that is not one host[:port] gets 400 JSON, never a route', 'host-header', results, 'Host header forms (a path, a query, user info, a fragment, spaces, two, none), Expect: 999-nope (417), absolute-form targets naming another host, CONNECT and OPTIONS * answered 4xx JSON'),
-    groupFinding('request bodies over the limit get 413 JSON', 'body-limit', results, 'inputs declaring a body over the default 100 MB limit answered 413 JSON, on function routes and the management API'),
-    groupFinding('instance ids are validated', 'instance-id', results, 'malformed or unknown instance ids answered 400/404 JSON on every management route'),
-    groupFinding('list and status parameters are validated', 'management-query', results, 'continuation tokens, instanceIdPrefix, runtimeStatus, createdTimeFrom/To, top and the status booleans storage would refuse or the extension would ignore answered 400 JSON'),
-    groupFinding("the start route's wait is bounded", 'wait-loop', results, 'bad timeout/pollingInterval values answered 400 JSON with nothing started; a 0.000001 s interval polled at most every 100 ms; a client that went stopped the polling', 'wait-loop'),
     groupFinding(
-      "the dashboard and the management API refuse other sites and other host names",
+      'a Host header that is not one host[:port] gets 400 JSON, never a route',
+      'host-header',
+      results,
+      'Host header forms (a path, a query, user info, a fragment, spaces, two, none), Expect: 999-nope (417), absolute-form targets naming another host, CONNECT and OPTIONS * answered 4xx JSON',
+    ),
+    groupFinding(
+      'request bodies over the limit get 413 JSON',
+      'body-limit',
+      results,
+      'inputs declaring a body over the default 100 MB limit answered 413 JSON, on function routes and the management API',
+    ),
+    groupFinding(
+      'instance ids are validated',
+      'instance-id',
+      results,
+      'malformed or unknown instance ids answered 400/404 JSON on every management route',
+    ),
+    groupFinding(
+      'list and status parameters are validated',
+      'management-query',
+      results,
+      'continuation tokens, instanceIdPrefix, runtimeStatus, createdTimeFrom/To, top and the status booleans storage would refuse or the extension would ignore answered 400 JSON',
+    ),
+    groupFinding(
+      "the start route's wait is bounded",
+      'wait-loop',
+      results,
+      'bad timeout/pollingInterval values answered 400 JSON with nothing started; a 0.000001 s interval polled at most every 100 ms; a client that went stopped the polling',
+      'wait-loop',
+    ),
+    groupFinding(
+      'the dashboard and the management API refuse other sites and other host names',
       'dashboard',
       results,
-      "cross-origin text/plain POSTs, missing or guessed tokens, Sec-Fetch-Site cross-site and rebound Host names (DNS rebinding) answered 403 JSON with nothing started; reads with bad parameters 4xx JSON",
+      'cross-origin text/plain POSTs, missing or guessed tokens, Sec-Fetch-Site cross-site and rebound Host names (DNS rebinding) answered 403 JSON with nothing started; reads with bad parameters 4xx JSON',
     ),
-    groupFinding('orchestrations started with bad input end Failed', 'orchestration-input', results, 'orchestrations started through the management API with input their client functions refuse ended Failed with a message, within seconds'),
+    groupFinding(
+      'orchestrations started with bad input end Failed',
+      'orchestration-input',
+      results,
+      'orchestrations started through the management API with input their client functions refuse ended Failed with a message, within seconds',
+    ),
     logFinding(results),
     secretsFinding(results, azuriteOutput),
   ];
@@ -113,7 +154,9 @@ async function main(): Promise<number> {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const ok = failures === 0 && count('fail') === 0;
   console.log(
-    bold(`\n${ok ? green('PASS') : red('FAIL')} bad input ${passed}/${tried} in ${results.length} apps; checks: ${count('pass')} passed, ${count('fail')} failed, ${count('not run')} not run; ${seconds} s`),
+    bold(
+      `\n${ok ? green('PASS') : red('FAIL')} bad input ${passed}/${tried} in ${results.length} apps; checks: ${count('pass')} passed, ${count('fail')} failed, ${count('not run')} not run; ${seconds} s`,
+    ),
   );
   return ok ? 0 : 1;
 }
@@ -135,7 +178,10 @@ function groupFinding(name: string, group: string, results: AppResult[], what: s
   const apps = results.filter((r) => r.groups[group]).length;
   const measured = figuresOf === undefined ? undefined : results.findLast((r) => r.figures[figuresOf]?.length);
   const figures = measured ? `; ${measured.app}: ${measured.figures[figuresOf!]!.join('; ')}` : '';
-  return (passed === tried ? pass : fail)(name, `${passed}/${tried} ${what} (${apps} app${apps === 1 ? '' : 's'})${figures}`);
+  return (passed === tried ? pass : fail)(
+    name,
+    `${passed}/${tried} ${what} (${apps} app${apps === 1 ? '' : 's'})${figures}`,
+  );
 }
 
 function logFinding(results: AppResult[]): Finding {
@@ -144,19 +190,45 @@ function logFinding(results: AppResult[]): Finding {
   const carried = results.reduce((n, r) => n + r.logScan.carried, 0);
   const lines = results.reduce((n, r) => n + r.logScan.lines, 0);
   const bad = results.filter((r) => r.logScan.forged.length + r.logScan.rawControls.length > 0);
-  if (bad.length > 0) return fail(name, bad.map((r) => `${r.app}: ${r.logScan.forged.length} forged line(s), ${r.logScan.rawControls.length} with raw control characters`).join('; '));
+  if (bad.length > 0)
+    return fail(
+      name,
+      bad
+        .map(
+          (r) =>
+            `${r.app}: ${r.logScan.forged.length} forged line(s), ${r.logScan.rawControls.length} with raw control characters`,
+        )
+        .join('; '),
+    );
   // A scan of logs the forged text never reached would prove nothing.
-  if (carried === 0) return fail(name, `${forged} requests carried the forged line, but no log line shows it: the scan proves nothing`);
-  return pass(name, `${forged} requests carried CR, LF, ESC, C1 and a forged timestamp (${results.length} app${results.length === 1 ? '' : 's'}); ${carried} of ${lines} log lines show the text, escaped; 0 forged lines, 0 raw control characters`);
+  if (carried === 0)
+    return fail(name, `${forged} requests carried the forged line, but no log line shows it: the scan proves nothing`);
+  return pass(
+    name,
+    `${forged} requests carried CR, LF, ESC, C1 and a forged timestamp (${results.length} app${results.length === 1 ? '' : 's'}); ${carried} of ${lines} log lines show the text, escaped; 0 forged lines, 0 raw control characters`,
+  );
 }
 
 function secretsFinding(results: AppResult[], azuriteOutput: string[]): Finding {
   const name = 'no connection string or account key in any log';
-  const sources: Array<[string, string]> = [...results.map((r): [string, string] => [`${r.app} host log`, r.logs]), ['Azurite output', azuriteOutput.join('\n')]];
+  const sources: Array<[string, string]> = [
+    ...results.map((r): [string, string] => [`${r.app} host log`, r.logs]),
+    ['Azurite output', azuriteOutput.join('\n')],
+  ];
   const hits = sources.flatMap(([source, text]) => scanForSecrets(source, text));
   const lines = sources.reduce((n, [, text]) => n + text.split('\n').length, 0);
-  if (hits.length > 0) return fail(name, hits.slice(0, 5).map((h) => `${h.source}: ${h.label} in "${h.line}"`).join('; '));
-  return pass(name, `${sources.length} logs, ${lines} lines scanned for the development account key, AccountKey=, SharedAccessSignature=, sig=`);
+  if (hits.length > 0)
+    return fail(
+      name,
+      hits
+        .slice(0, 5)
+        .map((h) => `${h.source}: ${h.label} in "${h.line}"`)
+        .join('; '),
+    );
+  return pass(
+    name,
+    `${sources.length} logs, ${lines} lines scanned for the development account key, AccountKey=, SharedAccessSignature=, sig=`,
+  );
 }
 
 function printFindings(title: string, findings: Finding[]): void {
@@ -173,10 +245,13 @@ function printApp(result: AppResult, verbose: boolean): void {
   const skipped = result.skipped > 0 ? `, ${result.skipped} not sent (meant for later labs)` : '';
   const serving = result.groups['still-serving'];
   const after = serving ? `; after them ${serving.passed}/${serving.tried} known-good requests answered 200/201` : '';
-  console.log(`  ${status} ${result.app}: ${result.passed}/${result.tried} passed${skipped}${after} ${dim(`(${(result.durationMs / 1000).toFixed(1)} s)`)}`);
+  console.log(
+    `  ${status} ${result.app}: ${result.passed}/${result.tried} passed${skipped}${after} ${dim(`(${(result.durationMs / 1000).toFixed(1)} s)`)}`,
+  );
   if (verbose) {
     for (const fn of result.functions) console.log(dim(`         ${fn}`));
-    for (const [group, figures] of Object.entries(result.figures)) for (const figure of figures) console.log(dim(`         ${group}: ${figure}`));
+    for (const [group, figures] of Object.entries(result.figures))
+      for (const figure of figures) console.log(dim(`         ${group}: ${figure}`));
   }
   for (const failure of result.failures) {
     console.log(red(`       ✗ ${failure.target}: ${failure.what}`));

@@ -27,7 +27,9 @@ function timeCommand(args: string[]): Promise<{ seconds: number; code: number | 
 
 function print(figure: Figure): void {
   const verdict = figure.seconds <= figure.goal ? 'within goal' : 'OVER GOAL';
-  console.log(`${figure.name.padEnd(44)} ${figure.seconds.toFixed(2).padStart(8)} s   goal ≤ ${figure.goal} s   ${verdict}`);
+  console.log(
+    `${figure.name.padEnd(44)} ${figure.seconds.toFixed(2).padStart(8)} s   goal ≤ ${figure.goal} s   ${verdict}`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -37,22 +39,35 @@ async function main(): Promise<void> {
   console.log(bold('Durable engine, one instance') + dim('  (published: Azure Storage provider; goal ≥ 10×)'));
   for (const t of await benchDurable()) {
     const ratio = t.perSecond / t.published;
-    console.log(`${t.name.padEnd(44)} ${t.perSecond.toFixed(0).padStart(8)} /s   published ${String(t.published).padStart(3)} /s   ${ratio.toFixed(1)}×   ${ratio >= 10 ? 'within goal' : 'UNDER GOAL'}`);
+    console.log(
+      `${t.name.padEnd(44)} ${t.perSecond.toFixed(0).padStart(8)} /s   published ${String(t.published).padStart(3)} /s   ${ratio.toFixed(1)}×   ${ratio >= 10 ? 'within goal' : 'UNDER GOAL'}`,
+    );
   }
   console.log('');
 
   const dashboard = await benchDashboard();
-  console.log(bold('Task hub dashboard') + dim(dashboard.browser ? `  (browser: ${dashboard.browser})` : '  (no browser found: API figures only)'));
+  console.log(
+    bold('Task hub dashboard') +
+      dim(dashboard.browser ? `  (browser: ${dashboard.browser})` : '  (no browser found: API figures only)'),
+  );
   for (const figure of dashboard.figures) print({ ...figure, goal: 1 });
   console.log('');
 
   const pipeline = await benchPipeline(100);
   const overhead = pipeline.lab06Seconds / pipeline.plainLoopSeconds;
   console.log(bold(`Thumbnail pipeline, ${pipeline.images} images`));
-  console.log(`${'plain loop, same sharp calls, one process'.padEnd(44)} ${pipeline.plainLoopSeconds.toFixed(2).padStart(8)} s`);
-  console.log(`${'lab 05: orchestration, one after another'.padEnd(44)} ${pipeline.lab05Seconds.toFixed(2).padStart(8)} s`);
-  console.log(`${'lab 06: orchestration, fan-out/fan-in'.padEnd(44)} ${pipeline.lab06Seconds.toFixed(2).padStart(8)} s   ${overhead.toFixed(2)}× the plain loop (goal ≤ 1.3×)   ${overhead <= 1.3 ? 'within goal' : 'OVER GOAL'}`);
-  console.log(`${'lab 06 vs lab 05'.padEnd(44)} ${(pipeline.lab05Seconds / pipeline.lab06Seconds).toFixed(2).padStart(8)}× faster`);
+  console.log(
+    `${'plain loop, same sharp calls, one process'.padEnd(44)} ${pipeline.plainLoopSeconds.toFixed(2).padStart(8)} s`,
+  );
+  console.log(
+    `${'lab 05: orchestration, one after another'.padEnd(44)} ${pipeline.lab05Seconds.toFixed(2).padStart(8)} s`,
+  );
+  console.log(
+    `${'lab 06: orchestration, fan-out/fan-in'.padEnd(44)} ${pipeline.lab06Seconds.toFixed(2).padStart(8)} s   ${overhead.toFixed(2)}× the plain loop (goal ≤ 1.3×)   ${overhead <= 1.3 ? 'within goal' : 'OVER GOAL'}`,
+  );
+  console.log(
+    `${'lab 06 vs lab 05'.padEnd(44)} ${(pipeline.lab05Seconds / pipeline.lab06Seconds).toFixed(2).padStart(8)}× faster`,
+  );
   console.log('');
   console.log(bold('Waiting for a verdict'));
 

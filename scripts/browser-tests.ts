@@ -24,7 +24,13 @@ console.log(dim(`browser: ${browser.name} (${browser.path})`));
 // On this Node (the pinned 24), whatever node is first on PATH.
 const vitest = spawnSync(
   process.execPath,
-  [join(repoRoot, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'vitest.browser.config.ts', ...process.argv.slice(2)],
+  [
+    join(repoRoot, 'node_modules/vitest/vitest.mjs'),
+    'run',
+    '--config',
+    'vitest.browser.config.ts',
+    ...process.argv.slice(2),
+  ],
   { cwd: repoRoot, stdio: 'inherit' },
 );
 process.exit(vitest.status ?? 1);

@@ -33,12 +33,15 @@ async function main(): Promise<void> {
   if (values.help) return console.log(usage);
   const hub = hubOf(values);
   const port = wholeNumber('--port', values.port, 0);
-  const server = await startDashboardServer({ connectionString: values.connection, hubName: hub, port }).catch((error: unknown) => {
-    if ((error as { code?: string }).code === 'EADDRINUSE') throw new UsageError(`Port ${port} is in use. Pass --port with another number, or 0 for any free port.`);
-    throw error;
-  });
+  const server = await startDashboardServer({ connectionString: values.connection, hubName: hub, port }).catch(
+    (error: unknown) => {
+      if ((error as { code?: string }).code === 'EADDRINUSE')
+        throw new UsageError(`Port ${port} is in use. Pass --port with another number, or 0 for any free port.`);
+      throw error;
+    },
+  );
   console.log(`${bold('Task hub dashboard')} for ${hub}: ${server.url}`);
-  console.log(dim('It reads the hub\'s tables, and writes only when you press a button. Ctrl+C stops it.'));
+  console.log(dim("It reads the hub's tables, and writes only when you press a button. Ctrl+C stops it."));
   const stop = () => void server.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

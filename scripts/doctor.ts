@@ -19,8 +19,13 @@ const fail = (message: string, fix: string): Outcome => ({ level: 'fail', messag
 
 function systemNodeVersion(): string | undefined {
   // npm puts node_modules/.bin first on PATH; the learner's own Node is the next one.
-  const path = (process.env.PATH ?? '').split(platform() === 'win32' ? ';' : ':').filter((p) => !p.includes('node_modules'));
-  const result = spawnSync('node', ['--version'], { encoding: 'utf8', env: { ...process.env, PATH: path.join(platform() === 'win32' ? ';' : ':') } });
+  const path = (process.env.PATH ?? '')
+    .split(platform() === 'win32' ? ';' : ':')
+    .filter((p) => !p.includes('node_modules'));
+  const result = spawnSync('node', ['--version'], {
+    encoding: 'utf8',
+    env: { ...process.env, PATH: path.join(platform() === 'win32' ? ';' : ':') },
+  });
   return result.status === 0 ? result.stdout.trim() : undefined;
 }
 
@@ -32,9 +37,16 @@ const checks: Check[] = [
       const system = systemNodeVersion();
       const systemNote = system ? ` (your system Node is ${system}; npm scripts use the workshop's own)` : '';
       if (major < 22 || (major === 22 && minor < 12)) {
-        return fail(`the workshop runs on Node ${process.version}, which is too old`, 'Run `npm install` again (it installs Node 24 into node_modules), and start commands with npm. Or install Node 24 LTS.');
+        return fail(
+          `the workshop runs on Node ${process.version}, which is too old`,
+          'Run `npm install` again (it installs Node 24 into node_modules), and start commands with npm. Or install Node 24 LTS.',
+        );
       }
-      if (major !== 24) return warn(`Node ${process.version}${systemNote}`, 'The workshop targets Node 24 LTS; other versions usually work.');
+      if (major !== 24)
+        return warn(
+          `Node ${process.version}${systemNote}`,
+          'The workshop targets Node 24 LTS; other versions usually work.',
+        );
       return ok(`Node ${process.version}${systemNote}`);
     },
   },
@@ -57,7 +69,9 @@ const checks: Check[] = [
     run: async () => {
       const azurite = await startAzurite({ apiVersionCheck: true });
       try {
-        await BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('doctor').createIfNotExists();
+        await BlobServiceClient.fromConnectionString(azurite.connectionString)
+          .getContainerClient('doctor')
+          .createIfNotExists();
         return ok('Azurite accepts the storage SDK as it is');
       } catch (error) {
         const message = (error instanceof Error ? error.message : String(error)).split(/\n|(?<=\.) /)[0] ?? '';
@@ -76,10 +90,15 @@ const checks: Check[] = [
     run: async () => {
       try {
         const { default: sharp } = await import('sharp');
-        await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } }).png().toBuffer();
+        await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } })
+          .png()
+          .toBuffer();
         return ok(`loads (libvips ${sharp.versions.vips})`);
       } catch (error) {
-        return fail(`its native binary does not load: ${error instanceof Error ? error.message.split('\n')[0] : error}`, 'Run `npm install` again on this machine (do not copy node_modules from another OS or CPU). See https://sharp.pixelplumbing.com/install');
+        return fail(
+          `its native binary does not load: ${error instanceof Error ? error.message.split('\n')[0] : error}`,
+          'Run `npm install` again on this machine (do not copy node_modules from another OS or CPU). See https://sharp.pixelplumbing.com/install',
+        );
       }
     },
   },
@@ -87,9 +106,17 @@ const checks: Check[] = [
     name: 'Azure Functions Core Tools',
     run: () => {
       const result = spawnSync('func', ['--version'], { encoding: 'utf8', shell: platform() === 'win32' });
-      if (result.status !== 0) return ok('not installed — fine: the workshop brings its own local host (install Core Tools v4 to also try `func start`)');
+      if (result.status !== 0)
+        return ok(
+          'not installed — fine: the workshop brings its own local host (install Core Tools v4 to also try `func start`)',
+        );
       const version = result.stdout.trim();
-      return version.startsWith('4.') ? ok(`func ${version}`) : warn(`func ${version}`, 'Durable Functions on Node needs Core Tools v4: npm i -g azure-functions-core-tools@4');
+      return version.startsWith('4.')
+        ? ok(`func ${version}`)
+        : warn(
+            `func ${version}`,
+            'Durable Functions on Node needs Core Tools v4: npm i -g azure-functions-core-tools@4',
+          );
     },
   },
   ...[7071, 10000, 10001, 10002].map((port): Check => ({
@@ -98,8 +125,16 @@ const checks: Check[] = [
       new Promise<Outcome>((resolve) => {
         const server = createServer();
         server.once('error', () => {
-          const what = port === 7071 ? 'the Functions host (another `npm start` or `func start`?)' : 'Azurite (another Azurite or Storage emulator?)';
-          resolve(warn(`is in use`, `Stop the program using it — usually ${what}. \`npm start -- NN --port 7072\` serves on another port; an Azurite already running on 10000–10002 is reused.`));
+          const what =
+            port === 7071
+              ? 'the Functions host (another `npm start` or `func start`?)'
+              : 'Azurite (another Azurite or Storage emulator?)';
+          resolve(
+            warn(
+              `is in use`,
+              `Stop the program using it — usually ${what}. \`npm start -- NN --port 7072\` serves on another port; an Azurite already running on 10000–10002 is reused.`,
+            ),
+          );
         });
         server.listen(port, '127.0.0.1', () => server.close(() => resolve(ok('free'))));
       }),
@@ -107,13 +142,29 @@ const checks: Check[] = [
   {
     name: 'file watching',
     run: () => {
-      if (/\s/.test(repoRoot)) return warn(`the workshop folder has a space in its path: ${repoRoot}`, 'Some tools break on spaces in paths. Move the folder to a path without spaces.');
-      if (/^\/mnt\/[a-z]\//.test(repoRoot)) return warn('the workshop is on a Windows drive inside WSL (/mnt/…): file watching is slow or silent there', 'Clone it into your Linux home folder (~/) instead.');
-      if (/onedrive|dropbox|icloud/i.test(repoRoot)) return warn('the workshop is in a synced folder', 'Sync tools lock files and confuse watchers; move it out of OneDrive/Dropbox/iCloud.');
+      if (/\s/.test(repoRoot))
+        return warn(
+          `the workshop folder has a space in its path: ${repoRoot}`,
+          'Some tools break on spaces in paths. Move the folder to a path without spaces.',
+        );
+      if (/^\/mnt\/[a-z]\//.test(repoRoot))
+        return warn(
+          'the workshop is on a Windows drive inside WSL (/mnt/…): file watching is slow or silent there',
+          'Clone it into your Linux home folder (~/) instead.',
+        );
+      if (/onedrive|dropbox|icloud/i.test(repoRoot))
+        return warn(
+          'the workshop is in a synced folder',
+          'Sync tools lock files and confuse watchers; move it out of OneDrive/Dropbox/iCloud.',
+        );
       if (platform() === 'linux') {
         try {
           const watches = Number(readFileSync('/proc/sys/fs/inotify/max_user_watches', 'utf8'));
-          if (watches < 65536) return warn(`inotify allows only ${watches} watched files`, 'sudo sysctl fs.inotify.max_user_watches=524288');
+          if (watches < 65536)
+            return warn(
+              `inotify allows only ${watches} watched files`,
+              'sudo sysctl fs.inotify.max_user_watches=524288',
+            );
         } catch {
           // Not every Linux exposes it; nothing to report.
         }
@@ -130,7 +181,10 @@ for (const check of checks) {
   try {
     outcome = await check.run();
   } catch (error) {
-    outcome = fail(error instanceof Error ? error.message.split('\n')[0]! : String(error), 'Run `npm install` again; if it persists, ask your instructor with this output.');
+    outcome = fail(
+      error instanceof Error ? error.message.split('\n')[0]! : String(error),
+      'Run `npm install` again; if it persists, ask your instructor with this output.',
+    );
   }
   const mark = outcome.level === 'ok' ? green('✓') : outcome.level === 'warn' ? yellow('!') : red('✗');
   console.log(`${mark} ${bold(check.name)}: ${outcome.message}`);
@@ -138,5 +192,7 @@ for (const check of checks) {
   if (outcome.level === 'fail') problems++;
 }
 console.log('');
-console.log(problems === 0 ? green('Ready for the workshop.') : red(`${problems} problem(s) to fix before the workshop.`));
+console.log(
+  problems === 0 ? green('Ready for the workshop.') : red(`${problems} problem(s) to fix before the workshop.`),
+);
 process.exitCode = problems === 0 ? 0 : 1;

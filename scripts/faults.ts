@@ -27,7 +27,15 @@ import { answeredWith, LatencyProbe, type ProbeFigures } from './lib/latency-pro
 import { ASYNC_ORCHESTRATOR, lab06WithMistakes, RUNAWAY_ORCHESTRATOR } from './lib/learner-mistakes.ts';
 import { brokenPromises, judgeFleet, type FleetVerdict } from './lib/fleet-verdict.ts';
 import { dim } from './lib/style.ts';
-import { JobWatcher, jobSpecs, jobStatus, seedImages, startJobs, TERMINAL, type StartedJob } from './lib/thumbnail-fleet.ts';
+import {
+  JobWatcher,
+  jobSpecs,
+  jobStatus,
+  seedImages,
+  startJobs,
+  TERMINAL,
+  type StartedJob,
+} from './lib/thumbnail-fleet.ts';
 
 const usage = `Usage: npm run faults -- [--seed N] [--jobs N] [--images N] [--kills N] [--worker-kills N] [--timeout S] [--logs FILE] [--ci]
   Kills the host and its worker while they run thumbnail jobs of the lab 06 solution, restarts
@@ -74,8 +82,18 @@ function planKills(random: () => number, kills: number, workerKills: number): Ki
   const points = Array.from({ length: kills }, () => 0.95 * random()).sort((a, b) => a - b);
   // Among the earlier kills, which always happen: the run fails with fewer than half of them.
   const withAzurite = Math.floor(random() * Math.ceil(kills / 2));
-  const hostKills = points.map((atProgress, i): Kill => ({ target: 'host', atProgress, delayMs: Math.floor(random() * 250), restartAzurite: i === withAzurite }));
-  const workerKillPoints = Array.from({ length: workerKills }, (): Kill => ({ target: 'worker', atProgress: 0.95 * random(), delayMs: Math.floor(random() * 250), restartAzurite: false }));
+  const hostKills = points.map((atProgress, i): Kill => ({
+    target: 'host',
+    atProgress,
+    delayMs: Math.floor(random() * 250),
+    restartAzurite: i === withAzurite,
+  }));
+  const workerKillPoints = Array.from({ length: workerKills }, (): Kill => ({
+    target: 'worker',
+    atProgress: 0.95 * random(),
+    delayMs: Math.floor(random() * 250),
+    restartAzurite: false,
+  }));
   return [...hostKills, ...workerKillPoints].sort((a, b) => a.atProgress - b.atProgress);
 }
 
@@ -109,7 +127,10 @@ const RUNAWAY_INSTANCES = 1;
  */
 async function runMistakes(hostUrl: string, container: string): Promise<MistakesRun> {
   const began = performance.now();
-  const managementApi = new LatencyProbe(`${hostUrl}/runtime/webhooks/durabletask/instances?top=1`, { intervalMs: 250, slowMs: 2000 });
+  const managementApi = new LatencyProbe(`${hostUrl}/runtime/webhooks/durabletask/instances?top=1`, {
+    intervalMs: 250,
+    slowMs: 2000,
+  });
   const httpFunction = new LatencyProbe(`${hostUrl}/api/hello?name=probe`, { intervalMs: 250, slowMs: 2000 });
   const start = async (name: string, input: unknown): Promise<string> => {
     const response = await fetch(`${hostUrl}/runtime/webhooks/durabletask/orchestrators/${name}`, {
@@ -117,12 +138,14 @@ async function runMistakes(hostUrl: string, container: string): Promise<Mistakes
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(input),
     });
-    if (response.status !== 202) throw new Error(`starting ${name} answered ${response.status}: ${await response.text()}`);
+    if (response.status !== 202)
+      throw new Error(`starting ${name} answered ${response.status}: ${await response.text()}`);
     return ((await response.json()) as { id: string }).id;
   };
   const names = new Map<string, string>();
   for (let i = 0; i < ASYNC_INSTANCES; i++) names.set(await start(ASYNC_ORCHESTRATOR, container), ASYNC_ORCHESTRATOR);
-  for (let i = 0; i < RUNAWAY_INSTANCES; i++) names.set(await start(RUNAWAY_ORCHESTRATOR, { container, batchSize: 0 }), RUNAWAY_ORCHESTRATOR);
+  for (let i = 0; i < RUNAWAY_INSTANCES; i++)
+    names.set(await start(RUNAWAY_ORCHESTRATOR, { container, batchSize: 0 }), RUNAWAY_ORCHESTRATOR);
   const outcomes = new Map<string, { name: string; runtimeStatus: string; output: unknown }>();
   const deadline = Date.now() + MISTAKES_TIMEOUT_MS;
   while (Date.now() < deadline) {
@@ -130,11 +153,20 @@ async function runMistakes(hostUrl: string, container: string): Promise<Mistakes
       const status = await jobStatus(hostUrl, id).catch(() => undefined);
       if (status) outcomes.set(id, { name, runtimeStatus: status.runtimeStatus, output: status.output });
     }
-    if ([...outcomes.values()].length === names.size && [...outcomes.values()].every((o) => TERMINAL.has(o.runtimeStatus))) break;
+    if (
+      [...outcomes.values()].length === names.size &&
+      [...outcomes.values()].every((o) => TERMINAL.has(o.runtimeStatus))
+    )
+      break;
     // Not synchronisation: the pace of the status checks.
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  return { outcomes, managementApi: await managementApi.stop(), httpFunction: await httpFunction.stop(), wallSeconds: (performance.now() - began) / 1000 };
+  return {
+    outcomes,
+    managementApi: await managementApi.stop(),
+    httpFunction: await httpFunction.stop(),
+    wallSeconds: (performance.now() - began) / 1000,
+  };
 }
 
 /** Enough for a poison message: five crashes of the worker, and the waits between them. */
@@ -145,23 +177,49 @@ function brokenByMistakes(run: MistakesRun): string[] {
   const problems: string[] = [];
   for (const [id, { name, runtimeStatus, output }] of run.outcomes) {
     const text = typeof output === 'string' ? output : JSON.stringify(output);
-    if (name === ASYNC_ORCHESTRATOR && !(runtimeStatus === 'Failed' && text.includes('generator.next is not a function'))) {
-      problems.push(`${name} ${id} should have ended Failed with the SDK's message; it is ${runtimeStatus}: ${text.slice(0, 200)}`);
+    if (
+      name === ASYNC_ORCHESTRATOR &&
+      !(runtimeStatus === 'Failed' && text.includes('generator.next is not a function'))
+    ) {
+      problems.push(
+        `${name} ${id} should have ended Failed with the SDK's message; it is ${runtimeStatus}: ${text.slice(0, 200)}`,
+      );
     }
-    if (name === RUNAWAY_ORCHESTRATOR && !(runtimeStatus === 'Terminated' && text.includes('poison message threshold'))) {
-      problems.push(`${name} ${id} should have been terminated as a poison message; it is ${runtimeStatus}: ${text.slice(0, 200)}`);
+    if (
+      name === RUNAWAY_ORCHESTRATOR &&
+      !(runtimeStatus === 'Terminated' && text.includes('poison message threshold'))
+    ) {
+      problems.push(
+        `${name} ${id} should have been terminated as a poison message; it is ${runtimeStatus}: ${text.slice(0, 200)}`,
+      );
     }
   }
   if (run.outcomes.size < ASYNC_INSTANCES + RUNAWAY_INSTANCES) problems.push('some mistakes never had a status');
-  for (const [what, probe] of [['the management API', run.managementApi], ['the hello function', run.httpFunction]] as const) {
-    if (probe.failures.length > 0) problems.push(`${what} did not answer ${probe.failures.length} of ${probe.sent} requests: ${[...new Set(probe.failures)].slice(0, 3).join('; ')}`);
+  for (const [what, probe] of [
+    ['the management API', run.managementApi],
+    ['the hello function', run.httpFunction],
+  ] as const) {
+    if (probe.failures.length > 0)
+      problems.push(
+        `${what} did not answer ${probe.failures.length} of ${probe.sent} requests: ${[...new Set(probe.failures)].slice(0, 3).join('; ')}`,
+      );
   }
   // The host's own API never waits for the worker; a function does, and fails (500) when the worker dies under it, as on Azure.
   const managementOk = answeredWith(run.managementApi, 200);
-  if (managementOk !== run.managementApi.sent) problems.push(`the management API answered ${run.managementApi.sent - managementOk} of ${run.managementApi.sent} requests with another status than 200`);
-  const helloOther = run.httpFunction.sent - run.httpFunction.failures.length - answeredWith(run.httpFunction, 200) - answeredWith(run.httpFunction, 500);
+  if (managementOk !== run.managementApi.sent)
+    problems.push(
+      `the management API answered ${run.managementApi.sent - managementOk} of ${run.managementApi.sent} requests with another status than 200`,
+    );
+  const helloOther =
+    run.httpFunction.sent -
+    run.httpFunction.failures.length -
+    answeredWith(run.httpFunction, 200) -
+    answeredWith(run.httpFunction, 500);
   if (helloOther > 0) problems.push(`the hello function answered ${helloOther} request(s) with neither 200 nor 500`);
-  if (run.managementApi.slow > 0) problems.push(`the management API took over 2 s to answer ${run.managementApi.slow} time(s) while the worker crashed (slowest ${Math.round(run.managementApi.slowestMs)} ms)`);
+  if (run.managementApi.slow > 0)
+    problems.push(
+      `the management API took over 2 s to answer ${run.managementApi.slow} time(s) while the worker crashed (slowest ${Math.round(run.managementApi.slowestMs)} ms)`,
+    );
   return problems;
 }
 
@@ -193,9 +251,17 @@ interface MistakesRun {
  * account. It runs as `npm start` runs it, answering only once a change is saved, so it can be
  * killed without a word (SIGKILL) and lose nothing it confirmed.
  */
-async function diskAzurite(dir: string): Promise<{ current(): RunningAzurite; kill(): Promise<void>; stop(): Promise<void> }> {
+async function diskAzurite(
+  dir: string,
+): Promise<{ current(): RunningAzurite; kill(): Promise<void>; stop(): Promise<void> }> {
   const [blobPort, queuePort, tablePort] = await freePorts(3);
-  const options: AzuriteOptions = { location: dir, blobPort: blobPort!, queuePort: queuePort!, tablePort: tablePort!, saveBeforeAnswering: true };
+  const options: AzuriteOptions = {
+    location: dir,
+    blobPort: blobPort!,
+    queuePort: queuePort!,
+    tablePort: tablePort!,
+    saveBeforeAnswering: true,
+  };
   let azurite = await startAzurite(options);
   return {
     current: () => azurite,
@@ -220,7 +286,13 @@ async function runFaults(options: FaultOptions): Promise<FaultRun> {
     await seedImages(blobs, specs);
     // A fixed port: the management URLs stay valid across the host's lives.
     const [port] = await freePorts(1);
-    const host = await FleetHost.start({ connectionString, port: port!, leaseMs: LEASE_MS, appDir: options.appDir, env: CRASH_STORM_SETTINGS });
+    const host = await FleetHost.start({
+      connectionString,
+      port: port!,
+      leaseMs: LEASE_MS,
+      appDir: options.appDir,
+      env: CRASH_STORM_SETTINGS,
+    });
     let mistakesHost: FleetHost | undefined;
     try {
       const began = performance.now();
@@ -233,7 +305,9 @@ async function runFaults(options: FaultOptions): Promise<FaultRun> {
         // Each life works before it is killed. One that makes no progress for the whole timeout
         // is stuck: stop killing, the verdict says what is lost.
         const moment = await Promise.race([
-          Promise.all([watcher.whenProgress(kill.atProgress), host.whenActivitiesStarted(1)]).then(() => 'working' as const),
+          Promise.all([watcher.whenProgress(kill.atProgress), host.whenActivitiesStarted(1)]).then(
+            () => 'working' as const,
+          ),
           watcher.whenAllEnded(options.timeoutMs).then(() => 'ended or stuck' as const),
         ]);
         if (moment !== 'working' || watcher.finishedAt !== undefined) break;
@@ -241,7 +315,11 @@ async function runFaults(options: FaultOptions): Promise<FaultRun> {
         await new Promise((resolve) => setTimeout(resolve, kill.delayMs));
         if (kill.target === 'worker') {
           if (await host.killWorker()) workersKilled++;
-          console.log(dim(`worker kill ${workersKilled}: ${Math.round(100 * watcher.progress)}% of the thumbnails recorded, ${watcher.ended}/${jobs.length} jobs ended`));
+          console.log(
+            dim(
+              `worker kill ${workersKilled}: ${Math.round(100 * watcher.progress)}% of the thumbnails recorded, ${watcher.ended}/${jobs.length} jobs ended`,
+            ),
+          );
           continue;
         }
         await host.kill();
@@ -252,7 +330,11 @@ async function runFaults(options: FaultOptions): Promise<FaultRun> {
         }
         await host.restart();
         const what = `host kill ${killed}/${options.plan.filter((k) => k.target === 'host').length}${kill.restartAzurite ? ' and Azurite killed (SIGKILL) and started again' : ''}`;
-        console.log(dim(`${what}: ${Math.round(100 * watcher.progress)}% of the thumbnails recorded, ${watcher.ended}/${jobs.length} jobs ended`));
+        console.log(
+          dim(
+            `${what}: ${Math.round(100 * watcher.progress)}% of the thumbnails recorded, ${watcher.ended}/${jobs.length} jobs ended`,
+          ),
+        );
       }
       await watcher.whenAllEnded(options.timeoutMs);
       watcher.stop();
@@ -261,15 +343,34 @@ async function runFaults(options: FaultOptions): Promise<FaultRun> {
       const executions = [...host.executions.values()].reduce((a, b) => a + b, 0);
       // The mistakes run on a host with the app's own settings: the default maxDequeueCount.
       await host.stop();
-      mistakesHost = await FleetHost.start({ connectionString, port: port!, leaseMs: LEASE_MS, appDir: options.appDir });
+      mistakesHost = await FleetHost.start({
+        connectionString,
+        port: port!,
+        leaseMs: LEASE_MS,
+        appDir: options.appDir,
+      });
       const mistakes = await runMistakes(mistakesHost.url, specs[0]!.container);
       const crashes = [...host.crashes, ...mistakesHost.crashes];
-      return { jobs, killed, workersKilled, azuriteRestarts, executions, crashes, wallSeconds, verdict, mistakes, workerExits: host.workerExits + mistakesHost.workerExits };
+      return {
+        jobs,
+        killed,
+        workersKilled,
+        azuriteRestarts,
+        executions,
+        crashes,
+        wallSeconds,
+        verdict,
+        mistakes,
+        workerExits: host.workerExits + mistakesHost.workerExits,
+      };
     } finally {
       await host.stop();
       await mistakesHost?.stop();
       // Every life of the host, for whoever has to find out what went wrong.
-      writeFileSync(options.logFile, host.logs() + (mistakesHost ? `\n--- the learner's mistakes ---\n${mistakesHost.logs()}` : ''));
+      writeFileSync(
+        options.logFile,
+        host.logs() + (mistakesHost ? `\n--- the learner's mistakes ---\n${mistakesHost.logs()}` : ''),
+      );
     }
   } finally {
     await storage.stop();
@@ -301,7 +402,13 @@ async function main(): Promise<number | void> {
   const timeoutMs = wholeNumber('timeout', values.timeout ?? (values.ci ? '30' : '60'), 1) * 1000;
   const plan = planKills(seededRandom(seed), kills, workerKills);
   const logFile = values.logs ?? join(tmpdir(), `workshop-faults-${seed}.log`);
-  const again = ['npm run faults --', ...process.argv.slice(2).filter((arg, i, args) => arg !== '--seed' && args[i - 1] !== '--seed' && !arg.startsWith('--seed=')), `--seed ${seed}`];
+  const again = [
+    'npm run faults --',
+    ...process.argv
+      .slice(2)
+      .filter((arg, i, args) => arg !== '--seed' && args[i - 1] !== '--seed' && !arg.startsWith('--seed=')),
+    `--seed ${seed}`,
+  ];
   console.log(`Seed ${seed}  ${dim(`(${again.join(' ')} repeats this schedule of kills)`)}`);
 
   const app = lab06WithMistakes(`faults-app-${process.pid}`);
@@ -312,28 +419,69 @@ async function main(): Promise<number | void> {
     app.remove();
   }
   const { verdict } = run;
-  printFigures(`Faults: ${run.jobs.length} thumbnail jobs of the lab 06 solution, ${images} images each (seed ${seed})`, [
-    ['host kills survived (SIGKILL)', `${run.killed} of ${kills}`, run.killed < kills ? dim('the jobs ended before the last ones') : ''],
-    ['worker kills survived (SIGKILL)', `${run.workersKilled} of ${workerKills}`, run.workersKilled < workerKills ? dim('the jobs ended before the last ones') : ''],
-    ['Azurite kills (SIGKILL, data on disk)', `${run.azuriteRestarts} of ${plan.some((kill) => kill.restartAzurite) ? 1 : 0}`],
-    ['host crashes (not ours)', String(run.crashes.length)],
-    ['instances started', String(run.jobs.length)],
-    ['completed', String(verdict.completed)],
-    ['failed / lost', `${verdict.failed.length} / ${verdict.lost.length}`],
-    ['activities scheduled', String(verdict.scheduled), dim('TaskScheduled rows in the History table')],
-    ['activity executions', String(run.executions), dim("'Executing' lines of every life of the host")],
-    ['duplicate activity executions', String(run.executions - verdict.scheduled), dim('ran again after a kill (at least once: allowed)')],
-    ['wall time', seconds(run.wallSeconds), dim('first POST → last instance seen ended')],
-  ]);
+  printFigures(
+    `Faults: ${run.jobs.length} thumbnail jobs of the lab 06 solution, ${images} images each (seed ${seed})`,
+    [
+      [
+        'host kills survived (SIGKILL)',
+        `${run.killed} of ${kills}`,
+        run.killed < kills ? dim('the jobs ended before the last ones') : '',
+      ],
+      [
+        'worker kills survived (SIGKILL)',
+        `${run.workersKilled} of ${workerKills}`,
+        run.workersKilled < workerKills ? dim('the jobs ended before the last ones') : '',
+      ],
+      [
+        'Azurite kills (SIGKILL, data on disk)',
+        `${run.azuriteRestarts} of ${plan.some((kill) => kill.restartAzurite) ? 1 : 0}`,
+      ],
+      ['host crashes (not ours)', String(run.crashes.length)],
+      ['instances started', String(run.jobs.length)],
+      ['completed', String(verdict.completed)],
+      ['failed / lost', `${verdict.failed.length} / ${verdict.lost.length}`],
+      ['activities scheduled', String(verdict.scheduled), dim('TaskScheduled rows in the History table')],
+      ['activity executions', String(run.executions), dim("'Executing' lines of every life of the host")],
+      [
+        'duplicate activity executions',
+        String(run.executions - verdict.scheduled),
+        dim('ran again after a kill (at least once: allowed)'),
+      ],
+      ['wall time', seconds(run.wallSeconds), dim('first POST → last instance seen ended')],
+    ],
+  );
   const { mistakes } = run;
-  const ended = (name: string, status: string) => [...mistakes.outcomes.values()].filter((o) => o.name === name && o.runtimeStatus === status).length;
+  const ended = (name: string, status: string) =>
+    [...mistakes.outcomes.values()].filter((o) => o.name === name && o.runtimeStatus === status).length;
   const latency = (probe: ProbeFigures) => `${answeredWith(probe, 200)} of ${probe.sent}`;
-  printFigures('\nThen a learner\'s mistakes in the same app, on the host that survived', [
-    [`${ASYNC_ORCHESTRATOR} (async/await)`, `${ended(ASYNC_ORCHESTRATOR, 'Failed')} of ${ASYNC_INSTANCES} Failed`, dim("with the SDK's message; the stray async body ended the worker")],
-    [`${RUNAWAY_ORCHESTRATOR} (batch size 0)`, `${ended(RUNAWAY_ORCHESTRATOR, 'Terminated')} of ${RUNAWAY_INSTANCES} Terminated`, dim('as poison, after the worker ran out of memory on every try')],
-    ['worker exits, whole run', String(run.workerExits), dim('the kills and the mistakes; the host started a new worker each time')],
-    ['management API answered', latency(mistakes.managementApi), dim(`slowest ${Math.round(mistakes.managementApi.slowestMs)} ms (promise: under 2 s)`)],
-    ['hello function answered 200', latency(mistakes.httpFunction), dim(`${answeredWith(mistakes.httpFunction, 500)} × 500 (the worker died under them); slowest ${Math.round(mistakes.httpFunction.slowestMs)} ms, ${mistakes.httpFunction.slow} over 2 s (they wait for the worker)`)],
+  printFigures("\nThen a learner's mistakes in the same app, on the host that survived", [
+    [
+      `${ASYNC_ORCHESTRATOR} (async/await)`,
+      `${ended(ASYNC_ORCHESTRATOR, 'Failed')} of ${ASYNC_INSTANCES} Failed`,
+      dim("with the SDK's message; the stray async body ended the worker"),
+    ],
+    [
+      `${RUNAWAY_ORCHESTRATOR} (batch size 0)`,
+      `${ended(RUNAWAY_ORCHESTRATOR, 'Terminated')} of ${RUNAWAY_INSTANCES} Terminated`,
+      dim('as poison, after the worker ran out of memory on every try'),
+    ],
+    [
+      'worker exits, whole run',
+      String(run.workerExits),
+      dim('the kills and the mistakes; the host started a new worker each time'),
+    ],
+    [
+      'management API answered',
+      latency(mistakes.managementApi),
+      dim(`slowest ${Math.round(mistakes.managementApi.slowestMs)} ms (promise: under 2 s)`),
+    ],
+    [
+      'hello function answered 200',
+      latency(mistakes.httpFunction),
+      dim(
+        `${answeredWith(mistakes.httpFunction, 500)} × 500 (the worker died under them); slowest ${Math.round(mistakes.httpFunction.slowestMs)} ms, ${mistakes.httpFunction.slow} over 2 s (they wait for the worker)`,
+      ),
+    ],
     ['mistakes ended after', seconds(mistakes.wallSeconds)],
   ]);
   console.log(dim(`The host's output, all its lives: ${logFile}`));
@@ -341,7 +489,9 @@ async function main(): Promise<number | void> {
   const problems = [
     // Late kill points (up to 95 % of the thumbnails) test the manifests and the completions;
     // now and then the jobs finish first. That is no broken promise, but too few kills prove little.
-    ...(run.killed < Math.ceil(kills / 2) ? [`the jobs ended after ${run.killed} of ${kills} host kills: give them more work (--jobs, --images)`] : []),
+    ...(run.killed < Math.ceil(kills / 2)
+      ? [`the jobs ended after ${run.killed} of ${kills} host kills: give them more work (--jobs, --images)`]
+      : []),
     ...run.crashes.map((crash) => `the host crashed by itself: ${crash}`),
     ...brokenPromises(verdict),
     ...brokenByMistakes(mistakes),

@@ -19,12 +19,20 @@ function main(): void {
   const upTo = values.all ? lab.hints.length : Math.min(shown + 1, lab.hints.length);
 
   console.log(bold(`Lab ${lab.id} · ${lab.title} — hints`), '\n');
-  lab.hints.slice(0, upTo).forEach((hint, i) => console.log(`${yellow(`Hint ${i + 1} of ${lab.hints.length}:`)} ${hint}\n`));
+  lab.hints
+    .slice(0, upTo)
+    .forEach((hint, i) => console.log(`${yellow(`Hint ${i + 1} of ${lab.hints.length}:`)} ${hint}\n`));
   updateProgress(lab.id, (p) => {
     p.hintsShown = Math.max(p.hintsShown ?? 0, upTo);
   });
-  if (upTo < lab.hints.length) console.log(dim(`Still stuck? Run ${cyan(`npm run hint -- ${lab.id}`)} again for the next hint.`));
-  else console.log(dim(`That was the last hint. Compare with the solution: ${cyan(`npm run diff -- ${lab.id}`)}; the guide: ${guidePath(lab)}`));
+  if (upTo < lab.hints.length)
+    console.log(dim(`Still stuck? Run ${cyan(`npm run hint -- ${lab.id}`)} again for the next hint.`));
+  else
+    console.log(
+      dim(
+        `That was the last hint. Compare with the solution: ${cyan(`npm run diff -- ${lab.id}`)}; the guide: ${guidePath(lab)}`,
+      ),
+    );
 }
 
 runCli(main, usage);

@@ -25,7 +25,8 @@ async function main(): Promise<void> {
   if (values.help) return console.log(usage);
   const { instanceId, hub, connection } = instanceTarget(values, positionals);
   const rows = await fromStorage(() => readHistoryRows(connection, hub, instanceId));
-  if (rows.length === 0) throw new UsageError(`The task hub ${hub} has no history for "${instanceId}". Check the id, and --lab or --hub.`);
+  if (rows.length === 0)
+    throw new UsageError(`The task hub ${hub} has no history for "${instanceId}". Check the id, and --lab or --hub.`);
 
   if (values.mermaid) return console.log(formatHistoryMermaid(rows));
   console.log(bold(`Instance ${instanceId}`), dim(`(${hub}History, ${historyEvents(rows).length} events)`));

@@ -73,9 +73,17 @@ async function main(): Promise<number | void> {
         ['failed / lost', `${verdict.failed.length} / ${verdict.lost.length}`],
         ['wall time', seconds(wallSeconds), dim('first POST → last instance seen ended (polled every 0.5 s)')],
         ['throughput, orchestrations', `${(verdict.completed / wallSeconds).toFixed(1)} /s`],
-        ['throughput, activities', `${(verdict.scheduled / wallSeconds).toFixed(1)} /s`, dim(`${verdict.scheduled} activities scheduled, ${executions} executions`)],
+        [
+          'throughput, activities',
+          `${(verdict.scheduled / wallSeconds).toFixed(1)} /s`,
+          dim(`${verdict.scheduled} activities scheduled, ${executions} executions`),
+        ],
         ['peak memory, host', megabytes(hostUse?.peakRss), dim('VmHWM of the host process')],
-        ['peak memory, worker', megabytes(workerUse?.peakRss), dim("VmHWM of the host's Node worker, which runs the app")],
+        [
+          'peak memory, worker',
+          megabytes(workerUse?.peakRss),
+          dim("VmHWM of the host's Node worker, which runs the app"),
+        ],
         ['peak memory, Azurite', megabytes(azuriteUse?.peakRss), dim('VmHWM of the Azurite process')],
         ['CPU time, host', seconds(hostUse?.cpuSeconds), dim('user + system, during the wall time')],
         ['CPU time, worker', seconds(workerUse?.cpuSeconds), dim('user + system, during the wall time')],
@@ -89,7 +97,10 @@ async function main(): Promise<number | void> {
     await azurite.stop();
   }
 
-  return printOutcome(brokenPromises(verdict), `All ${instances} jobs completed, each with its ${images} thumbnails and its manifest.`);
+  return printOutcome(
+    brokenPromises(verdict),
+    `All ${instances} jobs completed, each with its ${images} thumbnails and its manifest.`,
+  );
 }
 
 runCli(main, usage);

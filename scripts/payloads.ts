@@ -39,13 +39,18 @@ async function main(): Promise<void> {
     total += payload.bytes;
     const size = formatBytes(payload.bytes).padStart(8);
     const line = `${size}  ${describePayload(payload)}`;
-    const blob = payload.blob ? dim(`  → blob ${payload.blob.name} (${formatBytes(payload.blob.compressedBytes)} gzipped)`) : '';
+    const blob = payload.blob
+      ? dim(`  → blob ${payload.blob.name} (${formatBytes(payload.blob.compressedBytes)} gzipped)`)
+      : '';
     const colour = payload.bytes > QUEUE_LIMIT_BYTES ? red : payload.bytes > FLAG_BYTES ? yellow : (s: string) => s;
     console.log(colour(line) + blob);
   }
   console.log(dim(`${formatBytes(total).padStart(8)}  in all, in ${report.payloads.length} payloads`));
 
-  console.log(bold(`\n${hub.toLowerCase()}-largemessages/${instanceId}/`), dim(`${report.largeMessages.length} blob(s)`));
+  console.log(
+    bold(`\n${hub.toLowerCase()}-largemessages/${instanceId}/`),
+    dim(`${report.largeMessages.length} blob(s)`),
+  );
   for (const blob of report.largeMessages) console.log(`${formatBytes(blob.bytes).padStart(8)}  ${blob.name}`);
 
   const largest = report.largest;

@@ -12,11 +12,13 @@ for (const group of ['labs', 'solutions']) {
     if (entry.isDirectory() && ensureLocalSettings(dir)) created.push(relative(repoRoot, dir));
   }
 }
-if (created.length > 0) console.log(`Created local.settings.json in ${created.length} app folders (from local.settings.example.json).`);
+if (created.length > 0)
+  console.log(`Created local.settings.json in ${created.length} app folders (from local.settings.example.json).`);
 
 // npm itself runs on the system Node; when that is older than the workshop's, npm warned
 // "EBADENGINE" above. Say plainly that it does not matter.
-const systemNode = process.env.npm_config_node_version ?? process.env.npm_config_user_agent?.match(/node\/(v[\d.]+)/)?.[1];
+const systemNode =
+  process.env.npm_config_node_version ?? process.env.npm_config_user_agent?.match(/node\/(v[\d.]+)/)?.[1];
 if (systemNode && Number(systemNode.replace(/^v/, '').split('.')[0]) < 22) {
   console.log(
     `\nYour system Node is ${systemNode}; the workshop runs on Node ${process.versions.node}, which npm just installed\n` +

@@ -34,14 +34,20 @@ async function main(): Promise<void> {
   if (values.help) return console.log(usage);
   if (positionals.length === 0) return console.log(formatHome(labs));
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not "${values.port}".`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be a port number, not "${values.port}".`);
   const clock = CLOCKS.find((c) => c === values.clock);
   if (!clock) throw new UsageError(`--clock must be ${CLOCKS.join(' or ')}, not "${values.clock}".`);
   const lab = findLab(labs, positionals[0]);
   const appDir = values.solution ? solutionDir(lab) : starterDir(lab);
-  if (ensureLocalSettings(appDir)) console.log(dim(`Created ${relative(repoRoot, appDir)}/local.settings.json from the example.`));
+  if (ensureLocalSettings(appDir))
+    console.log(dim(`Created ${relative(repoRoot, appDir)}/local.settings.json from the example.`));
 
-  console.log(dim(`Starting Azurite (Blob ${DEV_PORTS.blobPort}, Queue ${DEV_PORTS.queuePort}, Table ${DEV_PORTS.tablePort}; data in .workshop/azurite)…`));
+  console.log(
+    dim(
+      `Starting Azurite (Blob ${DEV_PORTS.blobPort}, Queue ${DEV_PORTS.queuePort}, Table ${DEV_PORTS.tablePort}; data in .workshop/azurite)…`,
+    ),
+  );
   const storage = await startDevStorage((line) => console.log(line));
   if (storage.kind === 'reused') console.log(dim('Azurite is already running on the default ports: using it.'));
   const blobs = BlobServiceClient.fromConnectionString('UseDevelopmentStorage=true');
@@ -50,9 +56,18 @@ async function main(): Promise<void> {
 
   console.log(bold(`\nLab ${lab.id} · ${lab.title}`), dim(`(${relative(repoRoot, appDir)})\n`));
   const restarter = new HostRestarter({ appDir, port, clock, onOutput: (line) => console.log(line) });
-  if (clock === 'auto') console.log(dim('Clock: auto. Whenever the app is idle, time jumps to the next durable timer; currentUtcDateTime runs ahead of your watch.'));
+  if (clock === 'auto')
+    console.log(
+      dim(
+        'Clock: auto. Whenever the app is idle, time jumps to the next durable timer; currentUtcDateTime runs ahead of your watch.',
+      ),
+    );
   if (clock === 'virtual') {
-    console.log(dim('Clock: virtual. Orchestration time stands still until you move it: the dashboard\'s clock bar has +1 min, +1 h and Next timer. A restart of the host starts it again from now.'));
+    console.log(
+      dim(
+        "Clock: virtual. Orchestration time stands still until you move it: the dashboard's clock bar has +1 min, +1 h and Next timer. A restart of the host starts it again from now.",
+      ),
+    );
   }
   const host = await restarter.start();
 
@@ -63,7 +78,11 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  console.log(dim(`\nTry it: ${cyan(`curl ${host?.functions.find((f) => f.url)?.url ?? `http://127.0.0.1:${port}`}`)}  ·  Saving a file restarts the host; Ctrl+C stops it and Azurite.`));
+  console.log(
+    dim(
+      `\nTry it: ${cyan(`curl ${host?.functions.find((f) => f.url)?.url ?? `http://127.0.0.1:${port}`}`)}  ·  Saving a file restarts the host; Ctrl+C stops it and Azurite.`,
+    ),
+  );
 }
 
 runCli(main, usage);

@@ -61,7 +61,11 @@ function failureSummary(run: ChecksRun): string[] {
 
 async function proveLab(lab: Lab, previous: Lab | undefined): Promise<void> {
   const solution = await runChecks({ lab, appDir: solutionDir(lab) });
-  record(solution.passed, `lab ${lab.id}: the solution passes all ${solution.checks.length} checks`, solution.passed ? [] : failureSummary(solution));
+  record(
+    solution.passed,
+    `lab ${lab.id}: the solution passes all ${solution.checks.length} checks`,
+    solution.passed ? [] : failureSummary(solution),
+  );
 
   const starter = await runChecks({ lab, appDir: starterDir(lab) });
   const lesson = starter.checks.find((c) => c.title === lab.starterFails);
@@ -84,7 +88,11 @@ async function proveLab(lab: Lab, previous: Lab | undefined): Promise<void> {
     record(
       named,
       `lab ${lab.id}: a stray brace in ${broken.file} is named in the verdict`,
-      named ? [run.errors[0]!.message.split('\n')[0]!] : [`the verdict said: ${run.errors.map((e) => e.message.split('\n')[0]).join(' | ') || 'no error; checks ' + run.checks.map((c) => c.state).join(', ')}`],
+      named
+        ? [run.errors[0]!.message.split('\n')[0]!]
+        : [
+            `the verdict said: ${run.errors.map((e) => e.message.split('\n')[0]).join(' | ') || 'no error; checks ' + run.checks.map((c) => c.state).join(', ')}`,
+          ],
     );
   } finally {
     broken.remove();
@@ -110,7 +118,10 @@ async function main(): Promise<void> {
 
   run('every app, check and script typechecks', 'node_modules/typescript/bin/tsc', ['-p', 'tsconfig.json']);
   run('the labs and solutions are formatted (npm run format)', 'scripts/format.ts', ['--check']);
-  run("the dashboard's page typechecks (browser code)", 'node_modules/typescript/bin/tsc', ['-p', 'shared/dashboard/web/tsconfig.json']);
+  run("the dashboard's page typechecks (browser code)", 'node_modules/typescript/bin/tsc', [
+    '-p',
+    'shared/dashboard/web/tsconfig.json',
+  ]);
   run("the shared packages' own tests pass", 'node_modules/vitest/vitest.mjs', ['run']);
   browserTests();
   run('the docs site builds with zero TypeDoc warnings', 'node_modules/typedoc/bin/typedoc', []);
@@ -121,9 +132,17 @@ async function main(): Promise<void> {
   // The promises behind the labs, each one command with its figures (issue #6): nothing lost
   // when the host is killed or storage restarts, a clear answer to every bad input, every job
   // of a crowd completed.
-  run('npm run faults -- --ci: every job survives 5 host kills, 3 worker kills and an Azurite kill, each output once; the mistakes of a learner end and the host answers throughout', 'scripts/faults.ts', ['--ci']);
+  run(
+    'npm run faults -- --ci: every job survives 5 host kills, 3 worker kills and an Azurite kill, each output once; the mistakes of a learner end and the host answers throughout',
+    'scripts/faults.ts',
+    ['--ci'],
+  );
   run('npm run load -- --ci: 100 thumbnail jobs at once, all completed', 'scripts/load.ts', ['--ci']);
-  run('npm run bad-input: every bad input of every app answered 4xx with JSON; loopback only; no secret logged; supply chain', 'scripts/bad-input.ts', []);
+  run(
+    'npm run bad-input: every bad input of every app answered 4xx with JSON; loopback only; no secret logged; supply chain',
+    'scripts/bad-input.ts',
+    [],
+  );
 
   console.log('');
   console.log(`${passed} passed, ${failed} failed${notRun > 0 ? `, ${notRun} not run` : ''}`);

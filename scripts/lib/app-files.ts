@@ -34,5 +34,8 @@ export function readText(dir: string, file: string): string | undefined {
  */
 export function copyApp(from: string, to: string): void {
   rmSync(to, { recursive: true, force: true });
-  cpSync(from, to, { recursive: true, filter: (source) => !/[\\/](node_modules|dist)([\\/]|$)/.test(source.slice(from.length)) });
+  cpSync(from, to, {
+    recursive: true,
+    filter: (source) => !/[\\/](node_modules|dist)([\\/]|$)/.test(source.slice(from.length)),
+  });
 }

@@ -23,12 +23,14 @@ export function findForeignImports(appDir: string): string[] {
       if (specifier.startsWith('node:')) continue;
       if (specifier.startsWith('.')) {
         const target = resolve(dirname(join(appDir, file)), specifier);
-        if (relative(appDir, target).startsWith('..')) problems.push(`${file} imports ${specifier}, outside the app folder`);
+        if (relative(appDir, target).startsWith('..'))
+          problems.push(`${file} imports ${specifier}, outside the app folder`);
         continue;
       }
       const name = packageName(specifier);
       if (!ALLOWED_PACKAGES.has(name)) problems.push(`${file} imports ${specifier}`);
-      else if (!declared.has(name)) problems.push(`${file} imports ${name}, which package.json does not list in "dependencies"`);
+      else if (!declared.has(name))
+        problems.push(`${file} imports ${name}, which package.json does not list in "dependencies"`);
     }
   }
   return problems;

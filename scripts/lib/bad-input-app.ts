@@ -90,12 +90,20 @@ export async function runApp(options: AppRunOptions): Promise<AppResult> {
     env: { AzureWebJobsStorage: options.connectionString, FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '' },
   });
   try {
-    const http = host.functions.map((f) => httpFunctionOf(f, host.url)).filter((f): f is HttpFunction => f !== undefined);
+    const http = host.functions
+      .map((f) => httpFunctionOf(f, host.url))
+      .filter((f): f is HttpFunction => f !== undefined);
     const plan = planFor(host.functions, http, host.port);
     const missed = routeMissFor(http, isDurable(host.functions) ? MANAGEMENT_PREFIXES : []);
     const tally = new Tally();
     for (const gap of plan.notCovered) {
-      tally.failures.push({ target: gap.name, what: 'not covered', request: gap.what, answer: '-', reason: `the matrix has no inputs for it: add them to ${gap.where}` });
+      tally.failures.push({
+        target: gap.name,
+        what: 'not covered',
+        request: gap.what,
+        answer: '-',
+        reason: `the matrix has no inputs for it: add them to ${gap.where}`,
+      });
     }
 
     const inputs = plan.inputs.filter((input) => isDue(input.since, options.labId));
@@ -110,16 +118,38 @@ export async function runApp(options: AppRunOptions): Promise<AppResult> {
 
     // Still serving after all that?
     if (plan.knownGood.length === 0) {
-      tally.failures.push({ target: 'host', what: 'still serving', request: '-', answer: '-', reason: 'no known-good request for any function of this app: add one to knownGood()' });
+      tally.failures.push({
+        target: 'host',
+        what: 'still serving',
+        request: '-',
+        answer: '-',
+        reason: 'no known-good request for any function of this app: add one to knownGood()',
+      });
     }
     for (const probe of plan.knownGood) {
       const outcome = await exchange(host.port, probe.request);
       const ok = 'answer' in outcome && (outcome.answer.status === 200 || outcome.answer.status === 201);
-      const verdict: Verdict = ok ? { ok } : { ok: false, reason: 'answer' in outcome ? `status ${outcome.answer.status}, not 200/201` : outcome.error };
-      tally.record('still-serving', ok, () => failureOf(probe.target, 'a known-good request after the matrix (the host must still serve)', probe.request, outcome, verdict));
+      const verdict: Verdict = ok
+        ? { ok }
+        : { ok: false, reason: 'answer' in outcome ? `status ${outcome.answer.status}, not 200/201` : outcome.error };
+      tally.record('still-serving', ok, () =>
+        failureOf(
+          probe.target,
+          'a known-good request after the matrix (the host must still serve)',
+          probe.request,
+          outcome,
+          verdict,
+        ),
+      );
     }
     if (host.child.exitCode !== null || host.child.signalCode !== null) {
-      tally.failures.push({ target: 'host', what: 'still running', request: '-', answer: '-', reason: `the host exited (${host.child.signalCode ?? `code ${host.child.exitCode}`})` });
+      tally.failures.push({
+        target: 'host',
+        what: 'still running',
+        request: '-',
+        answer: '-',
+        reason: `the host exited (${host.child.signalCode ?? `code ${host.child.exitCode}`})`,
+      });
     }
     const logScan = scanLog(host.logs(), { from: started, to: Date.now() });
     recordLogScan(logScan, tally);
@@ -145,7 +175,12 @@ export async function runApp(options: AppRunOptions): Promise<AppResult> {
 }
 
 /** Runs each scenario, then ends every instance they started. */
-async function runScenarios(scenarios: Scenario[], host: SpawnedHost, options: AppRunOptions, tally: Tally): Promise<void> {
+async function runScenarios(
+  scenarios: Scenario[],
+  host: SpawnedHost,
+  options: AppRunOptions,
+  tally: Tally,
+): Promise<void> {
   const startedIds: string[] = [];
   const context = scenarioContext(host, options, startedIds);
   for (const scenario of scenarios) {
@@ -162,9 +197,18 @@ async function runScenarios(scenarios: Scenario[], host: SpawnedHost, options: A
   }
   // The apps share one task hub: an instance left running would be run by the next app's host, with the next app's code.
   for (const id of startedIds) {
-    const status = await endInstance(host.port, id).catch((error: unknown) => ({ runtimeStatus: `unknown (${(error as Error).message})`, output: undefined }));
+    const status = await endInstance(host.port, id).catch((error: unknown) => ({
+      runtimeStatus: `unknown (${(error as Error).message})`,
+      output: undefined,
+    }));
     if (status !== undefined && !ENDED.has(status.runtimeStatus)) {
-      tally.failures.push({ target: 'host', what: 'the instances the scenarios started end', request: `terminate ${id}`, answer: status.runtimeStatus, reason: 'not ended 15 s after its terminate' });
+      tally.failures.push({
+        target: 'host',
+        what: 'the instances the scenarios started end',
+        request: `terminate ${id}`,
+        answer: status.runtimeStatus,
+        reason: 'not ended 15 s after its terminate',
+      });
     }
   }
 }
@@ -176,7 +220,9 @@ function recordLogScan(scan: LogScan, tally: Tally): void {
     target: 'host log',
     what: 'no line starts with a timestamp the host did not write; no raw control character',
     request: `${tally.forgedRequests} requests carried CR, LF, ESC and a forged timestamp`,
-    answer: [...scan.forged.map((l) => `forged: ${l}`), ...scan.rawControls.map((l) => `raw control: ${l}`)].slice(0, 3).join(' | '),
+    answer: [...scan.forged.map((l) => `forged: ${l}`), ...scan.rawControls.map((l) => `raw control: ${l}`)]
+      .slice(0, 3)
+      .join(' | '),
     reason: `${scan.forged.length} forged line(s), ${scan.rawControls.length} line(s) with a raw control character`,
   }));
 }
@@ -212,8 +258,12 @@ async function exchange(port: number, request: RawRequest): Promise<Outcome> {
 function verdictOf(input: BadInput, outcome: Outcome, missed: RouteMiss): Verdict {
   if ('error' in outcome) return { ok: false, reason: outcome.error };
   const { status } = outcome.answer;
-  if (input.expectStatus !== undefined && status !== input.expectStatus) return { ok: false, reason: `status ${status}, not ${input.expectStatus}` };
-  return judge(outcome.answer, { hostRouteMiss: missed(input.request.method, input.request.target), head: input.request.method === 'HEAD' });
+  if (input.expectStatus !== undefined && status !== input.expectStatus)
+    return { ok: false, reason: `status ${status}, not ${input.expectStatus}` };
+  return judge(outcome.answer, {
+    hostRouteMiss: missed(input.request.method, input.request.target),
+    head: input.request.method === 'HEAD',
+  });
 }
 
 function failureOf(target: string, what: string, request: RawRequest, outcome: Outcome, verdict: Verdict): Failure {
@@ -230,7 +280,11 @@ const clip = (text: string, max = 160) => (text.length > max ? `${text.slice(0, 
 
 function describeRequest(request: RawRequest): string {
   const headers = Object.entries(request.headers ?? {}).flatMap(([name, value]) =>
-    typeof value === 'string' ? [`${name}: ${clip(JSON.stringify(value).slice(1, -1), 40)}`] : value.length === 0 ? [`(no ${name})`] : value.map((one) => `${name}: ${clip(one, 40)}`),
+    typeof value === 'string'
+      ? [`${name}: ${clip(JSON.stringify(value).slice(1, -1), 40)}`]
+      : value.length === 0
+        ? [`(no ${name})`]
+        : value.map((one) => `${name}: ${clip(one, 40)}`),
   );
   const body = request.body === undefined ? '' : ` + ${Buffer.byteLength(request.body)} byte body`;
   return `${request.method} ${clip(JSON.stringify(request.target).slice(1, -1))}${headers.length ? ` [${headers.join('; ')}]` : ''}${body}`;

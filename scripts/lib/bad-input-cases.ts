@@ -5,7 +5,19 @@
 
 import type { FunctionInfo } from '@workshop/host';
 import type { RawRequest } from './raw-http.ts';
-import { ABSURD_WIDTHS, BODY_LIMIT_MB, DOTTED_BLOB_NAMES, FORGED_LOG_LINE, FORGED_LOG_LINE_UNICODE, HOSTILE_NAMES, HUGE, JUNK_BODY, MALFORMED_JSON, OVER_LIMIT_HEADERS, query } from './bad-input-values.ts';
+import {
+  ABSURD_WIDTHS,
+  BODY_LIMIT_MB,
+  DOTTED_BLOB_NAMES,
+  FORGED_LOG_LINE,
+  FORGED_LOG_LINE_UNICODE,
+  HOSTILE_NAMES,
+  HUGE,
+  JUNK_BODY,
+  MALFORMED_JSON,
+  OVER_LIMIT_HEADERS,
+  query,
+} from './bad-input-values.ts';
 import { HOSTILE_CONTAINER, HOSTILE_IMAGES } from './hostile-images.ts';
 
 /**
@@ -59,8 +71,18 @@ export function pathOf(fn: HttpFunction, params: Record<string, string> = {}): s
   return fn.template.replace(/\{\*{0,2}([A-Za-z0-9_]+)[^}]*\}/g, (_, name: string) => params[name] ?? 'x');
 }
 
-const get = (target: string, what: string, path: string): BadInput => ({ target, what, request: { method: 'GET', target: path } });
-const post = (target: string, what: string, path: string, body?: string | Buffer, headers?: Record<string, string>): BadInput => ({
+const get = (target: string, what: string, path: string): BadInput => ({
+  target,
+  what,
+  request: { method: 'GET', target: path },
+});
+const post = (
+  target: string,
+  what: string,
+  path: string,
+  body?: string | Buffer,
+  headers?: Record<string, string>,
+): BadInput => ({
   target,
   what,
   request: { method: 'POST', target: path, ...(body === undefined ? {} : { body }), ...(headers ? { headers } : {}) },
@@ -70,7 +92,11 @@ const post = (target: string, what: string, path: string, body?: string | Buffer
 export function hugeBodies(target: string, path: string): BadInput[] {
   return [
     post(target, 'a 512 KB body of junk', path, JUNK_BODY),
-    { ...post(target, `a body declared over the ${BODY_LIMIT_MB} MB limit`, path, undefined, OVER_LIMIT_HEADERS), group: 'body-limit', expectStatus: 413 },
+    {
+      ...post(target, `a body declared over the ${BODY_LIMIT_MB} MB limit`, path, undefined, OVER_LIMIT_HEADERS),
+      group: 'body-limit',
+      expectStatus: 413,
+    },
   ];
 }
 
@@ -87,9 +113,20 @@ const READS_STORAGE_SINCE = '03';
  * first lab in which the function asks storage, so a well-formed name of a blob that does not
  * exist is refused (404); undefined when the function never asks (an upload watch waits for it).
  */
-function containerAndBlob(name: string, path: string, storageSince: string | undefined, extra: Record<string, string> = {}, method = 'GET'): BadInput[] {
+function containerAndBlob(
+  name: string,
+  path: string,
+  storageSince: string | undefined,
+  extra: Record<string, string> = {},
+  method = 'GET',
+): BadInput[] {
   const at = (params: Record<string, string>) => `${path}?${query({ ...params, ...extra })}`;
-  const send = (what: string, target: string, since?: string): BadInput => ({ target: name, what, request: { method, target }, ...(since ? { since } : {}) });
+  const send = (what: string, target: string, since?: string): BadInput => ({
+    target: name,
+    what,
+    request: { method, target },
+    ...(since ? { since } : {}),
+  });
   const inputs = [
     send('no parameters', path),
     send('container only', at({ container: 'samples' })),
@@ -97,13 +134,23 @@ function containerAndBlob(name: string, path: string, storageSince: string | und
     send('blank names', at({ container: '', blob: '   ' })),
     send('256 path segments', at({ container: 'samples', blob: 'a/'.repeat(255) + 'b' })),
     send('a 10 KB unknown parameter and nothing else', `${path}?junk=${HUGE}`),
-    send('percent-encoded traversal %2e%2e%2f', `${path}?container=samples&blob=%2e%2e%2f%2e%2e%2fsecret&${query(extra)}`),
+    send(
+      'percent-encoded traversal %2e%2e%2f',
+      `${path}?container=samples&blob=%2e%2e%2f%2e%2e%2fsecret&${query(extra)}`,
+    ),
     ...HOSTILE_NAMES.map((n) => send(`container: ${n.what}`, at({ container: n.value, blob: 'photo.jpg' }))),
-    ...HOSTILE_NAMES.filter((n) => !n.validBlobName).map((n) => send(`blob: ${n.what}`, at({ container: 'samples', blob: n.value }))),
+    ...HOSTILE_NAMES.filter((n) => !n.validBlobName).map((n) =>
+      send(`blob: ${n.what}`, at({ container: 'samples', blob: n.value })),
+    ),
     // Repeated parameters arrive joined with commas ("samples,photos"), as the Functions host
     // joins them: no container has such a name, so no "first one wins" either.
-    send('two containers (?container=samples&container=photos)', `${path}?container=samples&container=photos&${query({ blob: 'photo.jpg', ...extra })}`),
-    ...DOTTED_BLOB_NAMES.map(([what, encoded]) => send(`blob: ${what}`, `${path}?container=samples&blob=${encoded}&${query(extra)}`)),
+    send(
+      'two containers (?container=samples&container=photos)',
+      `${path}?container=samples&container=photos&${query({ blob: 'photo.jpg', ...extra })}`,
+    ),
+    ...DOTTED_BLOB_NAMES.map(([what, encoded]) =>
+      send(`blob: ${what}`, `${path}?container=samples&blob=${encoded}&${query(extra)}`),
+    ),
   ];
   if (storageSince === undefined) return inputs;
   return [
@@ -111,7 +158,9 @@ function containerAndBlob(name: string, path: string, storageSince: string | und
     send('a container that does not exist', at({ container: 'no-such-container', blob: 'photo.jpg' }), storageSince),
     send('a blob that does not exist', at({ container: 'samples', blob: 'missing.jpg' }), storageSince),
     send('a malformed percent escape', `${path}?container=samples&blob=%E0%A4%A&${query(extra)}`, storageSince),
-    ...HOSTILE_NAMES.filter((n) => n.validBlobName).map((n) => send(`blob: ${n.what} (no such blob)`, at({ container: 'samples', blob: n.value }), storageSince)),
+    ...HOSTILE_NAMES.filter((n) => n.validBlobName).map((n) =>
+      send(`blob: ${n.what} (no such blob)`, at({ container: 'samples', blob: n.value }), storageSince),
+    ),
   ];
 }
 
@@ -159,7 +208,11 @@ const INPUTS: Record<string, InputTable> = {
       get(fn.name, 'a name ending in an encoded slash (photos%2F)', at('photos%2F')),
       get(fn.name, 'a name ending in an encoded backslash (a%5C)', at('a%5C')),
       get(fn.name, 'a forged log line (CR, LF, a timestamp, ESC)', at(encodeURIComponent(FORGED_LOG_LINE))),
-      get(fn.name, 'a forged log line between U+2028 and U+2029 (no such blob)', at(encodeURIComponent(FORGED_LOG_LINE_UNICODE))),
+      get(
+        fn.name,
+        'a forged log line between U+2028 and U+2029 (no such blob)',
+        at(encodeURIComponent(FORGED_LOG_LINE_UNICODE)),
+      ),
     ];
   },
 
@@ -168,14 +221,27 @@ const INPUTS: Record<string, InputTable> = {
     const at = (params: Record<string, string>) => `${path}?${query(params)}`;
     return [
       ...containerAndBlob(fn.name, path, READS_STORAGE_SINCE, { width: '200' }),
-      ...ABSURD_WIDTHS.map((width) => get(fn.name, widthLabel(width), at({ container: 'samples', blob: 'photo.jpg', width }))),
+      ...ABSURD_WIDTHS.map((width) =>
+        get(fn.name, widthLabel(width), at({ container: 'samples', blob: 'photo.jpg', width })),
+      ),
       get(fn.name, 'a truncated image', at({ container: 'samples', blob: 'truncated.jpg', width: '200' })),
       get(fn.name, 'a text file named .jpg', at({ container: 'samples', blob: 'notes.jpg', width: '200' })),
-      get(fn.name, 'a decompression bomb (10000 × 10000 px)', at({ container: 'samples', blob: 'huge.png', width: '200' })),
-      get(fn.name, 'a blob name too long to name its thumbnail', at({ container: 'samples', blob: 'p'.repeat(1020), width: '200' })),
+      get(
+        fn.name,
+        'a decompression bomb (10000 × 10000 px)',
+        at({ container: 'samples', blob: 'huge.png', width: '200' }),
+      ),
+      get(
+        fn.name,
+        'a blob name too long to name its thumbnail',
+        at({ container: 'samples', blob: 'p'.repeat(1020), width: '200' }),
+      ),
       post(fn.name, 'POST, a truncated image', at({ container: 'samples', blob: 'truncated.jpg', width: '200' })),
       // 422 and nothing else: the image is there and readable, and it is not a picture.
-      ...HOSTILE_IMAGES.map((image) => ({ ...get(fn.name, image.what, at({ container: HOSTILE_CONTAINER, blob: image.blob, width: '200' })), expectStatus: 422 })),
+      ...HOSTILE_IMAGES.map((image) => ({
+        ...get(fn.name, image.what, at({ container: HOSTILE_CONTAINER, blob: image.blob, width: '200' })),
+        expectStatus: 422,
+      })),
     ];
   },
 
@@ -189,12 +255,21 @@ const INPUTS: Record<string, InputTable> = {
       post(fn.name, 'the thumbnails container itself', at({ container: 'thumbnails' })),
       post(fn.name, 'a 10 KB unknown parameter and no container', `${path}?junk=${HUGE}`),
       post(fn.name, 'a malformed percent escape', `${path}?container=%E0%A4%A`),
-      post(fn.name, 'two containers (?container=samples&container=photos)', `${path}?container=samples&container=photos`),
+      post(
+        fn.name,
+        'two containers (?container=samples&container=photos)',
+        `${path}?container=samples&container=photos`,
+      ),
       ...HOSTILE_NAMES.map((n) => post(fn.name, `container: ${n.what}`, at({ container: n.value }))),
       ...ABSURD_WIDTHS.map((width) => post(fn.name, widthLabel(width), at({ container: 'samples', width }))),
       // Lab 05's job has no batches: it takes batchSize as an unknown parameter and starts.
-      ...['0', '-1', '101', 'abc', 'NaN', '1e9', '2.5'].map((batchSize) => ({ ...post(fn.name, `batchSize ${batchSize}`, at({ container: 'samples', batchSize })), since: '06' })),
-      ...MALFORMED_JSON.map(([what, body]) => post(fn.name, `${what}, no container`, path, body, { 'Content-Type': 'application/json' })),
+      ...['0', '-1', '101', 'abc', 'NaN', '1e9', '2.5'].map((batchSize) => ({
+        ...post(fn.name, `batchSize ${batchSize}`, at({ container: 'samples', batchSize })),
+        since: '06',
+      })),
+      ...MALFORMED_JSON.map(([what, body]) =>
+        post(fn.name, `${what}, no container`, path, body, { 'Content-Type': 'application/json' }),
+      ),
       ...hugeBodies(fn.name, path),
     ];
   },
@@ -207,8 +282,12 @@ const INPUTS: Record<string, InputTable> = {
       // name is what a watch waits for: only malformed names are bad input here.
       ...containerAndBlob(fn.name, path, undefined, { width: '200' }, 'POST'),
       post(fn.name, 'the thumbnails container itself', at({ container: 'thumbnails', blob: 'cat.jpg' })),
-      ...ABSURD_WIDTHS.map((width) => post(fn.name, widthLabel(width), at({ container: 'uploads', blob: 'cat.jpg', width }))),
-      ...MALFORMED_JSON.map(([what, body]) => post(fn.name, `${what}, no names`, path, body, { 'Content-Type': 'application/json' })),
+      ...ABSURD_WIDTHS.map((width) =>
+        post(fn.name, widthLabel(width), at({ container: 'uploads', blob: 'cat.jpg', width })),
+      ),
+      ...MALFORMED_JSON.map(([what, body]) =>
+        post(fn.name, `${what}, no names`, path, body, { 'Content-Type': 'application/json' }),
+      ),
       ...hugeBodies(fn.name, path),
     ];
   },
@@ -217,13 +296,21 @@ const INPUTS: Record<string, InputTable> = {
     const path = pathOf(fn);
     return [
       ...['0', '-1', '1', '11', '1e9', 'NaN', 'abc', '2.5', '99999', '٢', '📷', HUGE].map((by) =>
-        post(fn.name, `by ${by.length > 20 ? `of ${by.length} characters` : JSON.stringify(by)}`, `${path}?${query({ by })}`),
+        post(
+          fn.name,
+          `by ${by.length > 20 ? `of ${by.length} characters` : JSON.stringify(by)}`,
+          `${path}?${query({ by })}`,
+        ),
       ),
       post(fn.name, 'a malformed percent escape', `${path}?by=%E0%A4%A`),
       post(fn.name, 'by: a forged log line (CR, LF, a timestamp, ESC)', `${path}?${query({ by: FORGED_LOG_LINE })}`),
       post(fn.name, 'two values (?by=2&by=3)', `${path}?by=2&by=3`),
       // Without a bad `by` the job would start: the body is not what it reads.
-      ...hugeBodies(fn.name, path).map((input) => ({ ...input, what: `${input.what}, and by=0`, request: { ...input.request, target: `${path}?by=0` } })),
+      ...hugeBodies(fn.name, path).map((input) => ({
+        ...input,
+        what: `${input.what}, and by=0`,
+        request: { ...input.request, target: `${path}?by=0` },
+      })),
     ];
   },
 };
@@ -247,7 +334,11 @@ function neighbouringPaths(fn: HttpFunction): BadInput[] {
   const path = pathOf(fn, { name: 'photo.jpg' });
   return [
     { target: fn.name, what: 'an extra path segment', request: { method, target: `${path}/extra` } },
-    { target: fn.name, what: 'traversal out of the route %2e%2e%2f', request: { method, target: `${path}/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd` } },
+    {
+      target: fn.name,
+      what: 'traversal out of the route %2e%2e%2f',
+      request: { method, target: `${path}/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd` },
+    },
   ];
 }
 

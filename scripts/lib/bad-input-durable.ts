@@ -35,14 +35,20 @@ export async function statusOf(port: number, instanceId: string): Promise<Instan
   const request: RawRequest = { method: 'GET', target: `${API}/instances/${instanceId}` };
   const answer = await ask(port, request);
   if (answer.status === 404) return undefined;
-  if (answer.status !== 200 && answer.status !== 202) throw new ScenarioFailure(`the status answered ${answer.status}`, request, answer);
+  if (answer.status !== 200 && answer.status !== 202)
+    throw new ScenarioFailure(`the status answered ${answer.status}`, request, answer);
   const status = jsonOf(answer, request) as Partial<InstanceStatus>;
-  if (typeof status.runtimeStatus !== 'string') throw new ScenarioFailure('the status has no runtimeStatus', request, answer);
+  if (typeof status.runtimeStatus !== 'string')
+    throw new ScenarioFailure('the status has no runtimeStatus', request, answer);
   return { runtimeStatus: status.runtimeStatus, output: status.output };
 }
 
 /** Reads the status every 100 ms until the instance has ended or `timeoutMs` passed: the last status read. */
-export async function waitForEnd(port: number, instanceId: string, timeoutMs: number): Promise<InstanceStatus | undefined> {
+export async function waitForEnd(
+  port: number,
+  instanceId: string,
+  timeoutMs: number,
+): Promise<InstanceStatus | undefined> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const status = await statusOf(port, instanceId);
@@ -52,7 +58,13 @@ export async function waitForEnd(port: number, instanceId: string, timeoutMs: nu
 }
 
 /** `POST instances/{id}/{operation}[?query]`, as given; the answer, whatever it is. */
-export function operate(port: number, instanceId: string, operation: string, query = '', body?: string): Promise<RawAnswer> {
+export function operate(
+  port: number,
+  instanceId: string,
+  operation: string,
+  query = '',
+  body?: string,
+): Promise<RawAnswer> {
   return ask(port, {
     method: 'POST',
     target: `${API}/instances/${instanceId}/${operation}${query === '' ? '' : `?${query}`}`,
@@ -64,7 +76,11 @@ export function operate(port: number, instanceId: string, operation: string, que
  * Ends an instance a scenario left behind: terminated unless it has ended, then waited for. The
  * last status read; not ended means the host did not end it within `timeoutMs`.
  */
-export async function endInstance(port: number, instanceId: string, timeoutMs = 15_000): Promise<InstanceStatus | undefined> {
+export async function endInstance(
+  port: number,
+  instanceId: string,
+  timeoutMs = 15_000,
+): Promise<InstanceStatus | undefined> {
   const status = await statusOf(port, instanceId);
   if (status === undefined || ENDED.has(status.runtimeStatus)) return status;
   await operate(port, instanceId, 'terminate', 'reason=bad-input%3A%20cleaning%20up');

@@ -27,24 +27,46 @@ export function logProbes(http: HttpFunction[], subject: Subject | undefined): S
     },
   });
   const probes = [
-    probe('host', 'a path no route takes, with the forged log line in it', { method: 'GET', target: `/api/${encodeURIComponent(FORGED_LOG_LINE)}` }),
+    probe('host', 'a path no route takes, with the forged log line in it', {
+      method: 'GET',
+      target: `/api/${encodeURIComponent(FORGED_LOG_LINE)}`,
+    }),
     // CR and LF cannot be sent in a header; ESC makes the parser refuse it, a C1 byte (obs-text) it lets through.
-    probe('host', 'a header with ESC in it', { method: 'GET', target: '/api/no-such-function', headers: { 'X-Forged': 'FORGED \u001b[31m red' } }),
-    probe('host', 'a User-Agent with a C1 CSI byte (0x9b) in it', { method: 'GET', target: '/api/no-such-function', headers: { 'User-Agent': 'FORGED \u009b2J' } }),
+    probe('host', 'a header with ESC in it', {
+      method: 'GET',
+      target: '/api/no-such-function',
+      headers: { 'X-Forged': 'FORGED \u001b[31m red' },
+    }),
+    probe('host', 'a User-Agent with a C1 CSI byte (0x9b) in it', {
+      method: 'GET',
+      target: '/api/no-such-function',
+      headers: { 'User-Agent': 'FORGED \u009b2J' },
+    }),
   ];
   const hello = http.find((fn) => fn.name === 'hello');
   if (hello) {
     const path = pathOf(hello);
     probes.push(
-      probe(hello.name, 'a name with the forged log line (CR, LF, a timestamp, ESC)', { method: 'GET', target: `${path}?${query({ name: FORGED_LOG_LINE })}` }),
-      probe(hello.name, 'a name with the forged log line between U+2028 and U+2029', { method: 'GET', target: `${path}?${query({ name: FORGED_LOG_LINE_UNICODE })}` }),
+      probe(hello.name, 'a name with the forged log line (CR, LF, a timestamp, ESC)', {
+        method: 'GET',
+        target: `${path}?${query({ name: FORGED_LOG_LINE })}`,
+      }),
+      probe(hello.name, 'a name with the forged log line between U+2028 and U+2029', {
+        method: 'GET',
+        target: `${path}?${query({ name: FORGED_LOG_LINE_UNICODE })}`,
+      }),
       probe(hello.name, 'a JSON body whose name is the forged log line', {
         method: 'POST',
         target: path,
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ name: FORGED_LOG_LINE }),
       }),
-      probe(hello.name, 'a body of raw control characters', { method: 'POST', target: path, headers: { 'Content-Type': 'text/plain' }, body: FORGED_LOG_LINE }),
+      probe(hello.name, 'a body of raw control characters', {
+        method: 'POST',
+        target: path,
+        headers: { 'Content-Type': 'text/plain' },
+        body: FORGED_LOG_LINE,
+      }),
     );
   }
   if (subject) {
@@ -78,13 +100,19 @@ function durableProbe(subject: Subject, forged: string, label: string): Scenario
       for (const [operation, q, body] of steps) {
         const answer = await operate(context.port, id, operation, q, body);
         const request: RawRequest = { method: 'POST', target: `…/instances/${id}/${operation}${q ? `?${q}` : ''}` };
-        if (answer.status !== 202) throw new ScenarioFailure(`${operation.split('/')[0]} answered ${answer.status}, not 202`, request, answer);
+        if (answer.status !== 202)
+          throw new ScenarioFailure(`${operation.split('/')[0]} answered ${answer.status}, not 202`, request, answer);
       }
       const status = await waitForEnd(context.port, id, 10_000);
       if (status?.runtimeStatus !== 'Terminated') {
-        throw new ScenarioFailure(`the instance ${id} is ${status?.runtimeStatus ?? 'gone'} 10 s after its terminate, not Terminated`);
+        throw new ScenarioFailure(
+          `the instance ${id} is ${status?.runtimeStatus ?? 'gone'} 10 s after its terminate, not Terminated`,
+        );
       }
-      if (status.output !== forged) throw new ScenarioFailure(`the instance ${id} was terminated, but its output is ${JSON.stringify(status.output)}, not the reason given`);
+      if (status.output !== forged)
+        throw new ScenarioFailure(
+          `the instance ${id} was terminated, but its output is ${JSON.stringify(status.output)}, not the reason given`,
+        );
       return undefined;
     },
   };

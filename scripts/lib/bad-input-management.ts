@@ -63,7 +63,14 @@ const BAD_LIST_QUERIES: ReadonlyArray<[what: string, query: string]> = [
   ['runtimeStatus=running (the names are case-sensitive)', 'runtimeStatus=running'],
   ['runtimeStatus=Bogus', 'runtimeStatus=Bogus'],
   ['runtimeStatus=0 (an enum number)', 'runtimeStatus=0'],
-  ...['garbage', '2024-02-30', '1500-01-01', '275760-09-13', '2024-01-01T25:00:00Z', '2024-01-01T00:00:00+15:00'].flatMap((date): Array<[string, string]> => [
+  ...[
+    'garbage',
+    '2024-02-30',
+    '1500-01-01',
+    '275760-09-13',
+    '2024-01-01T25:00:00Z',
+    '2024-01-01T00:00:00+15:00',
+  ].flatMap((date): Array<[string, string]> => [
     [`createdTimeFrom=${date}`, `createdTimeFrom=${encodeURIComponent(date)}`],
     [`createdTimeTo=${date}`, `createdTimeTo=${encodeURIComponent(date)}`],
   ]),
@@ -82,11 +89,24 @@ export function managementInputs(functions: FunctionInfo[]): BadInput[] {
   const inputs: BadInput[] = [];
   for (const prefix of MANAGEMENT_PREFIXES) {
     const target = prefix === MANAGEMENT_PREFIXES[0] ? 'management API' : 'management API (RPC base)';
-    const add = (what: string, method: string, path: string, body?: string | Buffer, headers?: Record<string, string>, group?: InputGroup, expectStatus?: number) =>
+    const add = (
+      what: string,
+      method: string,
+      path: string,
+      body?: string | Buffer,
+      headers?: Record<string, string>,
+      group?: InputGroup,
+      expectStatus?: number,
+    ) =>
       inputs.push({
         target,
         what,
-        request: { method, target: `${prefix}${path}`, ...(body === undefined ? {} : { body }), ...(headers ? { headers } : {}) },
+        request: {
+          method,
+          target: `${prefix}${path}`,
+          ...(body === undefined ? {} : { body }),
+          ...(headers ? { headers } : {}),
+        },
         ...(group ? { group } : {}),
         ...(expectStatus ? { expectStatus } : {}),
       });
@@ -105,8 +125,16 @@ export function managementInputs(functions: FunctionInfo[]): BadInput[] {
       addId('purge', 'DELETE', `/instances/${id}`);
     }
     add('an event name of 10 KB', 'POST', `/instances/no-such-instance/raiseEvent/${HUGE}`, '{}', json);
-    add('an event with a malformed JSON body', 'POST', '/instances/no-such-instance/raiseEvent/approval', '{"ok":', json);
-    add('an event that is not JSON', 'POST', '/instances/no-such-instance/raiseEvent/approval', 'ok', { 'Content-Type': 'text/plain' });
+    add(
+      'an event with a malformed JSON body',
+      'POST',
+      '/instances/no-such-instance/raiseEvent/approval',
+      '{"ok":',
+      json,
+    );
+    add('an event that is not JSON', 'POST', '/instances/no-such-instance/raiseEvent/approval', 'ok', {
+      'Content-Type': 'text/plain',
+    });
     add('raise an event without a name', 'POST', '/instances/no-such-instance/raiseEvent', '{}', json);
     add('an unknown operation', 'POST', '/instances/no-such-instance/explode');
     add('GET on terminate', 'GET', '/instances/no-such-instance/terminate');
@@ -116,8 +144,10 @@ export function managementInputs(functions: FunctionInfo[]): BadInput[] {
     add('an unknown route', 'GET', '/nothing-here');
     add('dot segments out of the API', 'GET', '/instances/%2e%2e/%2e%2e/%2e%2e/etc/passwd');
     // Parameters are read before storage is asked: an unknown instance answers 400, not 404.
-    const query = (what: string, path: string, headers?: Record<string, string>) => add(what, 'GET', path, undefined, headers, 'management-query', 400);
-    for (const [what, header] of BAD_TOKENS) query(`a continuation token: ${what}`, '/instances', { 'x-ms-continuation-token': header });
+    const query = (what: string, path: string, headers?: Record<string, string>) =>
+      add(what, 'GET', path, undefined, headers, 'management-query', 400);
+    for (const [what, header] of BAD_TOKENS)
+      query(`a continuation token: ${what}`, '/instances', { 'x-ms-continuation-token': header });
     for (const [what, q] of BAD_LIST_QUERIES) query(`list with ${what}`, `/instances?${q}`);
     for (const name of STATUS_BOOLEANS) query(`status with ${name}=maybe`, `/instances/no-such-instance?${name}=maybe`);
     query('status with showHistory given twice', '/instances/no-such-instance?showHistory=true&showHistory=false');
@@ -128,8 +158,18 @@ export function managementInputs(functions: FunctionInfo[]): BadInput[] {
     if (activity) add('start an activity as an orchestration', 'POST', `/orchestrators/${activity}`);
     if (orchestrator) {
       // Not the first (an unknown id is a fine id to start with) nor the unicode ones at the end.
-      for (const [what, id, expectStatus] of BAD_IDS.slice(1, -3)) add(`start with ${what}`, 'POST', `/orchestrators/${orchestrator}/${id}`, undefined, undefined, 'instance-id', expectStatus);
-      for (const [what, body] of MALFORMED_JSON) add(`start with ${what}`, 'POST', `/orchestrators/${orchestrator}`, body, json);
+      for (const [what, id, expectStatus] of BAD_IDS.slice(1, -3))
+        add(
+          `start with ${what}`,
+          'POST',
+          `/orchestrators/${orchestrator}/${id}`,
+          undefined,
+          undefined,
+          'instance-id',
+          expectStatus,
+        );
+      for (const [what, body] of MALFORMED_JSON)
+        add(`start with ${what}`, 'POST', `/orchestrators/${orchestrator}`, body, json);
       inputs.push(...hugeBodies(target, `${prefix}/orchestrators/${orchestrator}`));
     }
   }

@@ -23,7 +23,8 @@ export interface Plan {
   knownGood: Array<{ target: string; request: RawRequest }>;
 }
 
-export const isDurable = (functions: FunctionInfo[]) => functions.some((f) => /^(orchestration|activity)trigger$/i.test(f.trigger));
+export const isDurable = (functions: FunctionInfo[]) =>
+  functions.some((f) => /^(orchestration|activity)trigger$/i.test(f.trigger));
 
 export function planFor(functions: FunctionInfo[], http: HttpFunction[], port: number): Plan {
   const planned = http.map(inputsFor);
@@ -46,12 +47,24 @@ export function planFor(functions: FunctionInfo[], http: HttpFunction[], port: n
     ...(subject ? waitScenarios(subject) : []),
     ...logProbes(http, subject),
   ];
-  if (durable) probes.push({ target: 'management API', request: MANAGEMENT_KNOWN_GOOD }, { target: 'dashboard', request: DASHBOARD_KNOWN_GOOD });
+  if (durable)
+    probes.push(
+      { target: 'management API', request: MANAGEMENT_KNOWN_GOOD },
+      { target: 'dashboard', request: DASHBOARD_KNOWN_GOOD },
+    );
   const notCovered = [
     ...planned
       .filter((p) => !p.covered)
-      .map((p) => ({ name: p.fn.name, what: `${p.fn.methods?.join(',') ?? '*'} ${p.fn.template}`, where: 'scripts/lib/bad-input-cases.ts' })),
-    ...orchestratorsNotCovered(functions).map((name) => ({ name, what: `orchestrator ${name}`, where: 'scripts/lib/bad-input-orchestrations.ts' })),
+      .map((p) => ({
+        name: p.fn.name,
+        what: `${p.fn.methods?.join(',') ?? '*'} ${p.fn.template}`,
+        where: 'scripts/lib/bad-input-cases.ts',
+      })),
+    ...orchestratorsNotCovered(functions).map((name) => ({
+      name,
+      what: `orchestrator ${name}`,
+      where: 'scripts/lib/bad-input-orchestrations.ts',
+    })),
   ];
   return { inputs, scenarios, notCovered, knownGood: probes };
 }

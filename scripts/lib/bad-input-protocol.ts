@@ -31,7 +31,7 @@ export function protocolInputs({ anyPath, goodPath, port }: ProtocolTargets): Ba
     input('dot segments above the root', 'GET', '/%2e%2e/%2e%2e/%2e%2e/etc/passwd'),
     input('a path that starts with // (another authority?)', 'GET', `//evil.example${anyPath}`),
     input('an absolute-form request target', 'GET', 'http://evil.example/api/no-such-function'),
-    input('a 32 KB query string (over the parser\'s header limit)', 'GET', `${anyPath}?junk=${HUGE.repeat(3)}`),
+    input("a 32 KB query string (over the parser's header limit)", 'GET', `${anyPath}?junk=${HUGE.repeat(3)}`),
     input('a 40 KB header', 'GET', anyPath, { 'X-Junk': HUGE.repeat(4) }),
     input('a NUL byte in the request line', 'GET', `${anyPath}?name=a\u0000b`),
     input('a space in the request target', 'GET', `${anyPath}?name=a b`),
@@ -51,10 +51,19 @@ export function protocolInputs({ anyPath, goodPath, port }: ProtocolTargets): Ba
  */
 function hostHeaderInputs(goodPath: string, port: number): BadInput[] {
   const self = `127.0.0.1:${port}`;
-  const refused = (what: string, request: BadInput['request'], expectStatus = 400): BadInput => ({ target: 'host', what, request, group: 'host-header', expectStatus });
-  const get = (what: string, headers: BadInput['request']['headers']) => refused(what, { method: 'GET', target: goodPath, ...(headers ? { headers } : {}) });
+  const refused = (what: string, request: BadInput['request'], expectStatus = 400): BadInput => ({
+    target: 'host',
+    what,
+    request,
+    group: 'host-header',
+    expectStatus,
+  });
+  const get = (what: string, headers: BadInput['request']['headers']) =>
+    refused(what, { method: 'GET', target: goodPath, ...(headers ? { headers } : {}) });
   return [
-    get('a Host with the management API\'s path and a query in it', { Host: `${self}/runtime/webhooks/durabletask/instances?top=1&x=` }),
+    get("a Host with the management API's path and a query in it", {
+      Host: `${self}/runtime/webhooks/durabletask/instances?top=1&x=`,
+    }),
     get('a Host with a path', { Host: `${self}/api` }),
     get('a Host with user info (a@127.0.0.1)', { Host: `a@${self}` }),
     get('a Host with a fragment', { Host: `${self}#fragment` }),
@@ -64,9 +73,16 @@ function hostHeaderInputs(goodPath: string, port: number): BadInput[] {
     get('a Host that is no URL host (1.2.3.256)', { Host: '1.2.3.256' }),
     get('two Host headers', { Host: [self, 'evil.example'] }),
     get('no Host header in HTTP/1.1', { Host: [] }),
-    refused('Expect: 999-nope (only 100-continue exists)', { method: 'GET', target: goodPath, headers: { Expect: '999-nope' } }, 417),
+    refused(
+      'Expect: 999-nope (only 100-continue exists)',
+      { method: 'GET', target: goodPath, headers: { Expect: '999-nope' } },
+      417,
+    ),
     refused('an absolute-form target naming another host', { method: 'GET', target: `http://evil.example${goodPath}` }),
-    refused('an absolute-form target naming another port', { method: 'GET', target: `http://127.0.0.1:${port === 1 ? 2 : port - 1}${goodPath}` }),
+    refused('an absolute-form target naming another port', {
+      method: 'GET',
+      target: `http://127.0.0.1:${port === 1 ? 2 : port - 1}${goodPath}`,
+    }),
     refused('CONNECT (a tunnel)', { method: 'CONNECT', target: self }),
     refused('CONNECT to another host', { method: 'CONNECT', target: 'evil.example:443' }),
     refused('OPTIONS * (the asterisk form)', { method: 'OPTIONS', target: '*' }),

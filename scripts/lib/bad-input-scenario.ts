@@ -18,7 +18,8 @@ export interface ScenarioContext {
   started(instanceId: string): void;
 }
 
-export type ScenarioVerdict = { ok: true; figure?: string } | { ok: false; reason: string; request?: RawRequest; answer?: RawAnswer };
+export type ScenarioVerdict =
+  { ok: true; figure?: string } | { ok: false; reason: string; request?: RawRequest; answer?: RawAnswer };
 
 export interface Scenario {
   target: string;
@@ -52,7 +53,12 @@ export async function runScenario(scenario: Scenario, context: ScenarioContext):
     return figure === undefined ? { ok: true } : { ok: true, figure };
   } catch (error) {
     if (error instanceof ScenarioFailure) {
-      return { ok: false, reason: error.reason, ...(error.request ? { request: error.request } : {}), ...(error.answer ? { answer: error.answer } : {}) };
+      return {
+        ok: false,
+        reason: error.reason,
+        ...(error.request ? { request: error.request } : {}),
+        ...(error.answer ? { answer: error.answer } : {}),
+      };
     }
     return { ok: false, reason: `the scenario failed: ${(error as Error)?.message ?? String(error)}` };
   }

@@ -72,7 +72,21 @@ export const DOTTED_BLOB_NAMES: ReadonlyArray<[what: string, encoded: string]> =
 ];
 
 /** Widths a thumbnail cannot have (the apps accept 16–1024). */
-export const ABSURD_WIDTHS: readonly string[] = ['0', '-1', '1e9', 'NaN', 'abc', '99999', '15', '1025', '2.5', '0x100', '١٠٠', 'Infinity', '9'.repeat(10_000)];
+export const ABSURD_WIDTHS: readonly string[] = [
+  '0',
+  '-1',
+  '1e9',
+  'NaN',
+  'abc',
+  '99999',
+  '15',
+  '1025',
+  '2.5',
+  '0x100',
+  '١٠٠',
+  'Infinity',
+  '9'.repeat(10_000),
+];
 
 /** A query string with every name and value percent-encoded. */
 export function query(params: Record<string, string>): string {
@@ -89,7 +103,10 @@ export const JUNK_BODY = Buffer.alloc(512 * 1024, 'z');
  * without the body: the host must refuse it (413) before reading any, so the matrix need not
  * push 150 MB through a socket to prove it.
  */
-export const OVER_LIMIT_HEADERS = { 'Content-Length': String(DEFAULT_MAX_REQUEST_BODY_SIZE + 50 * 1024 * 1024), 'Content-Type': 'application/json' };
+export const OVER_LIMIT_HEADERS = {
+  'Content-Length': String(DEFAULT_MAX_REQUEST_BODY_SIZE + 50 * 1024 * 1024),
+  'Content-Type': 'application/json',
+};
 export const BODY_LIMIT_MB = DEFAULT_MAX_REQUEST_BODY_SIZE / 1024 / 1024;
 
 /** Bodies that are not what a JSON API expects. */

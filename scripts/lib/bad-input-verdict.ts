@@ -36,7 +36,7 @@ export function judge(answer: RawAnswer, context: VerdictContext): Verdict {
   if (answer.status === 404 && context.hostRouteMiss) {
     return answer.body.length === 0 || isJsonWithMessage(answer, text)
       ? { ok: true }
-      : { ok: false, reason: 'the host\'s 404 for an unmatched route should be empty, as the Functions host\'s is' };
+      : { ok: false, reason: "the host's 404 for an unmatched route should be empty, as the Functions host's is" };
   }
   if (answer.body.length === 0) return { ok: false, reason: 'an empty body: no message says what is wrong' };
   if (!/^application\/(problem\+)?json\b/i.test(answer.headers['content-type'] ?? '')) {

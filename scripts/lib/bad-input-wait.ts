@@ -12,7 +12,10 @@ import { openRaw } from './raw-http.ts';
 
 /** Wait parameters that must be a 400 JSON, with nothing started. */
 const BAD_WAITS: ReadonlyArray<[what: string, query: string]> = [
-  ["pollingInterval=1e10&timeout=1e10 (beyond .NET's Task.Delay, and Node's timer)", 'timeout=1e10&pollingInterval=1e10'],
+  [
+    "pollingInterval=1e10&timeout=1e10 (beyond .NET's Task.Delay, and Node's timer)",
+    'timeout=1e10&pollingInterval=1e10',
+  ],
   ['timeout=abc', 'timeout=abc&pollingInterval=1'],
   ['timeout=NaN', 'timeout=NaN&pollingInterval=1'],
   ['pollingInterval=NaN', 'timeout=10&pollingInterval=NaN'],
@@ -39,25 +42,28 @@ const MAX_WAIT_CPU_SECONDS = 0.5;
 
 export function waitScenarios(subject: Subject): Scenario[] {
   const target = `start route ?timeout=&pollingInterval= (${subject.orchestrator})`;
-  const refused = BAD_WAITS.map(
-    ([what, query]): Scenario => ({
-      target,
-      what: `${what}: 400 JSON, nothing started`,
-      group: 'wait-loop',
-      run: async (context) => {
-        const id = context.instanceId('wait-refused');
-        const request = startRequest(subject.orchestrator, id, subject.input, query);
-        context.started(id);
-        const answer = await ask(context.port, request);
-        const verdict = judge(answer, { hostRouteMiss: false, head: false });
-        if (!verdict.ok) throw new ScenarioFailure(verdict.reason, request, answer);
-        if (answer.status !== 400) throw new ScenarioFailure(`status ${answer.status}, not 400`, request, answer);
-        const status = await statusOf(context.port, id);
-        if (status !== undefined) throw new ScenarioFailure(`the start was refused, but the instance ${id} exists (${status.runtimeStatus}): it must not be started`, request, answer);
-        return undefined;
-      },
-    }),
-  );
+  const refused = BAD_WAITS.map(([what, query]): Scenario => ({
+    target,
+    what: `${what}: 400 JSON, nothing started`,
+    group: 'wait-loop',
+    run: async (context) => {
+      const id = context.instanceId('wait-refused');
+      const request = startRequest(subject.orchestrator, id, subject.input, query);
+      context.started(id);
+      const answer = await ask(context.port, request);
+      const verdict = judge(answer, { hostRouteMiss: false, head: false });
+      if (!verdict.ok) throw new ScenarioFailure(verdict.reason, request, answer);
+      if (answer.status !== 400) throw new ScenarioFailure(`status ${answer.status}, not 400`, request, answer);
+      const status = await statusOf(context.port, id);
+      if (status !== undefined)
+        throw new ScenarioFailure(
+          `the start was refused, but the instance ${id} exists (${status.runtimeStatus}): it must not be started`,
+          request,
+          answer,
+        );
+      return undefined;
+    },
+  }));
   const waits: Scenario[] = [
     {
       target,
@@ -88,14 +94,38 @@ async function tinyInterval(context: ScenarioContext, subject: Subject): Promise
   const elapsedMs = performance.now() - started;
   const cpuSeconds = cpu();
   const reads = context.statusReads(id);
-  if (answer.status !== 200 && answer.status !== 202) throw new ScenarioFailure(`status ${answer.status}, not 202 (or 200 when the instance ended in time)`, request, answer);
-  if (elapsedMs > ANSWER_WITHIN_MS) throw new ScenarioFailure(`answered after ${(elapsedMs / 1000).toFixed(1)} s, not in about a second`, request, answer);
-  if (answer.status === 202 && elapsedMs < 900) throw new ScenarioFailure(`answered 202 after ${Math.round(elapsedMs)} ms: it did not wait for the timeout`, request, answer);
+  if (answer.status !== 200 && answer.status !== 202)
+    throw new ScenarioFailure(
+      `status ${answer.status}, not 202 (or 200 when the instance ended in time)`,
+      request,
+      answer,
+    );
+  if (elapsedMs > ANSWER_WITHIN_MS)
+    throw new ScenarioFailure(
+      `answered after ${(elapsedMs / 1000).toFixed(1)} s, not in about a second`,
+      request,
+      answer,
+    );
+  if (answer.status === 202 && elapsedMs < 900)
+    throw new ScenarioFailure(
+      `answered 202 after ${Math.round(elapsedMs)} ms: it did not wait for the timeout`,
+      request,
+      answer,
+    );
   const allowed = Math.ceil(elapsedMs / MIN_POLL_MS) + READ_SLACK;
-  if (reads > allowed) throw new ScenarioFailure(`${reads} status reads in ${Math.round(elapsedMs)} ms (at most ${allowed}): the host polls in a loop`, request, answer);
+  if (reads > allowed)
+    throw new ScenarioFailure(
+      `${reads} status reads in ${Math.round(elapsedMs)} ms (at most ${allowed}): the host polls in a loop`,
+      request,
+      answer,
+    );
   const cpuText = cpuSeconds === undefined ? '' : `, ${cpuSeconds.toFixed(2)} s host CPU`;
   if (subject.idle && cpuSeconds !== undefined && cpuSeconds > MAX_WAIT_CPU_SECONDS) {
-    throw new ScenarioFailure(`the host used ${cpuSeconds.toFixed(2)} s of CPU during a ${(elapsedMs / 1000).toFixed(1)} s wait on an idle instance: it spins`, request, answer);
+    throw new ScenarioFailure(
+      `the host used ${cpuSeconds.toFixed(2)} s of CPU during a ${(elapsedMs / 1000).toFixed(1)} s wait on an idle instance: it spins`,
+      request,
+      answer,
+    );
   }
   return `timeout=1&pollingInterval=0.000001: ${answer.status} after ${(elapsedMs / 1000).toFixed(2)} s, ${reads} status reads${cpuText}${subject.idle ? '' : ' (the job ran meanwhile)'}`;
 }
@@ -109,7 +139,10 @@ async function disconnect(context: ScenarioContext, subject: Subject): Promise<s
   while (context.statusReads(id) < 3) {
     if (Date.now() > deadline) {
       client.close();
-      throw new ScenarioFailure(`the wait read the status ${context.statusReads(id)} time(s) in 10 s: it did not poll`, request);
+      throw new ScenarioFailure(
+        `the wait read the status ${context.statusReads(id)} time(s) in 10 s: it did not poll`,
+        request,
+      );
     }
     await sleep(50);
   }
@@ -121,7 +154,11 @@ async function disconnect(context: ScenarioContext, subject: Subject): Promise<s
   await sleep(2000);
   const after = context.statusReads(id) - readsBefore;
   const cpuSeconds = cpu();
-  if (after > 0) throw new ScenarioFailure(`${after} status reads in the 2 s after the client disconnected: the host goes on polling for nobody`, request);
+  if (after > 0)
+    throw new ScenarioFailure(
+      `${after} status reads in the 2 s after the client disconnected: the host goes on polling for nobody`,
+      request,
+    );
   return `0 status reads${cpuSeconds === undefined ? '' : ` and ${cpuSeconds.toFixed(2)} s host CPU`} in the 2 s after the client went`;
 }
 

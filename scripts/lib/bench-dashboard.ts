@@ -15,7 +15,10 @@ export interface DashboardFigure {
 
 const benchApp = join(repoRoot, 'scripts', 'bench', 'durable-app');
 
-export async function benchDashboard(instances = 1000, activities = 124): Promise<{ figures: DashboardFigure[]; historyEvents: number; browser?: string }> {
+export async function benchDashboard(
+  instances = 1000,
+  activities = 124,
+): Promise<{ figures: DashboardFigure[]; historyEvents: number; browser?: string }> {
   const azurite = await startAzurite();
   const host = await spawnHost({ appDir: benchApp, port: 0, env: { AzureWebJobsStorage: azurite.connectionString } });
   const api = (path: string, init?: RequestInit) => fetch(new URL(path, host.url), init);
@@ -31,7 +34,8 @@ export async function benchDashboard(instances = 1000, activities = 124): Promis
   try {
     // The hub: one long sequence (4 history rows per activity, plus its start and end) and many short ones.
     const big = await start('benchSequence', activities);
-    for (let i = 1; i < instances; i += 50) await Promise.all(Array.from({ length: Math.min(50, instances - i) }, () => start('benchSequence', 1)));
+    for (let i = 1; i < instances; i += 50)
+      await Promise.all(Array.from({ length: Math.min(50, instances - i) }, () => start('benchSequence', 1)));
     for (let waited = 0; (await completed()) < instances; waited++) {
       if (waited > 1200) throw new Error(`Only ${await completed()} of ${instances} instances completed in 2 minutes.`);
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -58,18 +62,31 @@ export async function benchDashboard(instances = 1000, activities = 124): Promis
       const rendered = async (url: string, selector: string, count: number) => {
         const began = performance.now();
         await page.goto(url);
-        await page.waitForFunction(([sel, n]) => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll(sel as string).length >= (n as number), [selector, count] as const, { polling: 10 });
+        await page.waitForFunction(
+          ([sel, n]) =>
+            (
+              globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }
+            ).document.querySelectorAll(sel as string).length >= (n as number),
+          [selector, count] as const,
+          { polling: 10 },
+        );
         return (performance.now() - began) / 1000;
       };
       const base = `${host.url}/dashboard/`;
-      figures.push({ name: `browser: list of ${instances}, first page on screen`, seconds: await rendered(base, 'table.instances tbody tr[data-instance]', 50) });
+      figures.push({
+        name: `browser: list of ${instances}, first page on screen`,
+        seconds: await rendered(base, 'table.instances tbody tr[data-instance]', 50),
+      });
       for (const [tab, selector, count] of [
         ['history', 'table.history tbody tr', historyEvents],
         ['timeline', 'svg.timeline g.bar-activity', activities],
         ['replay', 'ol.rows li', historyEvents],
       ] as const) {
         await page.goto('about:blank');
-        figures.push({ name: `browser: ${historyEvents}-event instance, ${tab} on screen`, seconds: await rendered(`${base}#/instances/${big}/${tab}`, selector, count) });
+        figures.push({
+          name: `browser: ${historyEvents}-event instance, ${tab} on screen`,
+          seconds: await rendered(`${base}#/instances/${big}/${tab}`, selector, count),
+        });
       }
       return { figures, historyEvents, browser: found.name };
     } finally {

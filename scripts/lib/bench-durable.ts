@@ -36,7 +36,8 @@ export async function benchDurable(counts = { sequence: 200, fanOut: 1000, event
       const res = await api(`/runtime/webhooks/durabletask/instances/${id}`);
       const status = (await res.json()) as Status;
       if (status.runtimeStatus === 'Completed') return { ...status, finishedAt: Date.now() };
-      if (['Failed', 'Terminated'].includes(status.runtimeStatus)) throw new Error(`${id} ended ${status.runtimeStatus}: ${JSON.stringify(status.output)}`);
+      if (['Failed', 'Terminated'].includes(status.runtimeStatus))
+        throw new Error(`${id} ended ${status.runtimeStatus}: ${JSON.stringify(status.output)}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
@@ -48,13 +49,25 @@ export async function benchDurable(counts = { sequence: 200, fanOut: 1000, event
 
     let began = Date.now();
     const sequence = await finished(await start('benchSequence', counts.sequence));
-    results.push({ name: 'sequential activities', perSecond: counts.sequence / seconds(began, sequence.finishedAt), published: 5 });
+    results.push({
+      name: 'sequential activities',
+      perSecond: counts.sequence / seconds(began, sequence.finishedAt),
+      published: 5,
+    });
 
     began = Date.now();
     const fan = await finished(await start('benchFanOut', counts.fanOut));
     const { first, last } = fan.output as { first: number; last: number };
-    results.push({ name: `fan-out (${counts.fanOut} activities started)`, perSecond: counts.fanOut / seconds(began, last), published: 100 });
-    results.push({ name: `fan-in (${counts.fanOut} results gathered)`, perSecond: counts.fanOut / seconds(first, fan.finishedAt), published: 150 });
+    results.push({
+      name: `fan-out (${counts.fanOut} activities started)`,
+      perSecond: counts.fanOut / seconds(began, last),
+      published: 100,
+    });
+    results.push({
+      name: `fan-in (${counts.fanOut} results gathered)`,
+      perSecond: counts.fanOut / seconds(first, fan.finishedAt),
+      published: 150,
+    });
 
     began = Date.now();
     const eventsId = await start('benchEvents', counts.events);
@@ -67,7 +80,11 @@ export async function benchDurable(counts = { sequence: 200, fanOut: 1000, event
       if (res.status !== 202) throw new Error(`raiseEvent answered ${res.status}: ${await res.text()}`);
     }
     const events = await finished(eventsId);
-    results.push({ name: 'external events', perSecond: counts.events / seconds(began, events.finishedAt), published: 50 });
+    results.push({
+      name: 'external events',
+      perSecond: counts.events / seconds(began, events.finishedAt),
+      published: 50,
+    });
     return results;
   } finally {
     await Promise.allSettled([host.stop(), azurite.stop()]);

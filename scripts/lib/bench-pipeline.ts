@@ -30,7 +30,8 @@ async function runJob(appDir: string, connectionString: string, batchSize: numbe
     for (;;) {
       const status = (await (await fetch(statusQueryGetUri)).json()) as { runtimeStatus: string; output: unknown };
       if (status.runtimeStatus === 'Completed') break;
-      if (['Failed', 'Terminated'].includes(status.runtimeStatus)) throw new Error(`The job ${status.runtimeStatus}: ${JSON.stringify(status.output)}`);
+      if (['Failed', 'Terminated'].includes(status.runtimeStatus))
+        throw new Error(`The job ${status.runtimeStatus}: ${JSON.stringify(status.output)}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     return (performance.now() - began) / 1000;
@@ -47,14 +48,20 @@ export async function benchPipeline(images = 100): Promise<PipelineFigures> {
     await container.createIfNotExists();
     for (let i = 0; i < images; i++) {
       const bytes = await gradientJpeg(i);
-      await container.getBlockBlobClient(`photo-${String(i).padStart(3, '0')}.jpg`).uploadData(bytes, { blobHTTPHeaders: { blobContentType: 'image/jpeg' } });
+      await container
+        .getBlockBlobClient(`photo-${String(i).padStart(3, '0')}.jpg`)
+        .uploadData(bytes, { blobHTTPHeaders: { blobContentType: 'image/jpeg' } });
     }
 
     // The plain loop uses the lab's own code, so both sides do exactly the same work.
     process.env.AzureWebJobsStorage = azurite.connectionString;
     const lib = join(repoRoot, 'solutions', '06-fan-out-fan-in', 'src', 'lib');
-    const { readBlob, writeBlob } = (await import(join(lib, 'blob-storage.ts'))) as typeof import('../../solutions/06-fan-out-fan-in/src/lib/blob-storage.ts');
-    const { makeThumbnail, thumbnailName } = (await import(join(lib, 'thumbnail.ts'))) as typeof import('../../solutions/06-fan-out-fan-in/src/lib/thumbnail.ts');
+    const { readBlob, writeBlob } = (await import(
+      join(lib, 'blob-storage.ts')
+    )) as typeof import('../../solutions/06-fan-out-fan-in/src/lib/blob-storage.ts');
+    const { makeThumbnail, thumbnailName } = (await import(
+      join(lib, 'thumbnail.ts')
+    )) as typeof import('../../solutions/06-fan-out-fan-in/src/lib/thumbnail.ts');
     const loopStart = performance.now();
     for (let i = 0; i < images; i++) {
       const name = `photo-${String(i).padStart(3, '0')}.jpg`;
@@ -64,7 +71,11 @@ export async function benchPipeline(images = 100): Promise<PipelineFigures> {
     }
     const plainLoopSeconds = (performance.now() - loopStart) / 1000;
 
-    const lab05Seconds = await runJob(join(repoRoot, 'solutions', '05-first-orchestration'), azurite.connectionString, 0);
+    const lab05Seconds = await runJob(
+      join(repoRoot, 'solutions', '05-first-orchestration'),
+      azurite.connectionString,
+      0,
+    );
     const lab06Seconds = await runJob(join(repoRoot, 'solutions', '06-fan-out-fan-in'), azurite.connectionString, 10);
     return { images, plainLoopSeconds, lab05Seconds, lab06Seconds };
   } finally {

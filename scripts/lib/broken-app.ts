@@ -17,7 +17,11 @@ export interface BrokenApp {
 export function brokenCopyOf(appDir: string, name: string): BrokenApp {
   const dir = join(repoRoot, '.workshop', `broken-${name}`);
   copyApp(appDir, dir);
-  const file = `src/functions/${readdirSync(join(dir, 'src', 'functions')).filter((f) => f.endsWith('.ts')).sort()[0]}`;
+  const file = `src/functions/${
+    readdirSync(join(dir, 'src', 'functions'))
+      .filter((f) => f.endsWith('.ts'))
+      .sort()[0]
+  }`;
   appendFileSync(join(dir, file), '\n}\n');
   return { dir, file, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -28,6 +28,7 @@ export function runCli(main: () => Promise<number | void> | number | void, usage
 /** An option's value as a whole number from `min` up; anything else is a usage error naming the option. */
 export function wholeNumber(option: string, text: string, min: number): number {
   const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min) throw new UsageError(`--${option} must be a whole number from ${min} up (got "${text}").`);
+  if (!Number.isSafeInteger(value) || value < min)
+    throw new UsageError(`--${option} must be a whole number from ${min} up (got "${text}").`);
   return value;
 }

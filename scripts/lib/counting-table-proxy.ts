@@ -21,10 +21,13 @@ export async function startCountingTableProxy(tableEndpoint: string): Promise<Co
   const server = http.createServer((req, res) => {
     const row = req.method === 'GET' ? instanceRowOf(req.url ?? '') : undefined;
     if (row !== undefined) reads.set(row, (reads.get(row) ?? 0) + 1);
-    const upstream = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = http.request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });

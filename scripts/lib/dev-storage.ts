@@ -66,24 +66,36 @@ export async function startDevStorage(say: (line: string) => void): Promise<DevS
   await keeper.start();
   const tablesMb = (statSync(join(dataDir, '__azurite_db_table__.json'), { throwIfNoEntry: false })?.size ?? 0) / 1e6;
   if (tablesMb > LARGE_TABLES_MB) {
-    say(dim(`Azurite's tables hold ${Math.round(tablesMb)} MB, and each table write waits until all of it is saved: Durable Functions run slower. ` +
-      `To start with empty storage: stop npm start, move ${DATA} aside, start again.`));
+    say(
+      dim(
+        `Azurite's tables hold ${Math.round(tablesMb)} MB, and each table write waits until all of it is saved: Durable Functions run slower. ` +
+          `To start with empty storage: stop npm start, move ${DATA} aside, start again.`,
+      ),
+    );
   }
   return { kind: 'started', stop: () => keeper.stop() };
 }
 
-function sayAzuriteEvent(event: KeepRunningEvent<RunningAzurite>, lastLines: readonly string[], say: (line: string) => void): void {
+function sayAzuriteEvent(
+  event: KeepRunningEvent<RunningAzurite>,
+  lastLines: readonly string[],
+  say: (line: string) => void,
+): void {
   if (event.type === 'restarted') {
     say(green(`Azurite is back (${PORTS}), ${(event.downMs / 1000).toFixed(1)} s after it stopped.`));
     say(dim('Nothing it had confirmed is lost: it answers only once a change is on disk.'));
     return;
   }
   if (event.type === 'stopped' && !event.crashLoop) {
-    say(red(`Azurite stopped unexpectedly (${event.how}); starting it again on the same ports with its data in ${DATA}…`));
+    say(
+      red(`Azurite stopped unexpectedly (${event.how}); starting it again on the same ports with its data in ${DATA}…`),
+    );
     return;
   }
   if (event.type === 'restart failed') {
-    say(red(`Azurite could not start again: ${event.error instanceof Error ? event.error.message : String(event.error)}`));
+    say(
+      red(`Azurite could not start again: ${event.error instanceof Error ? event.error.message : String(event.error)}`),
+    );
     if (!event.crashLoop) {
       say(dim(`Trying again in ${event.retryInMs / 1000} s…`));
       return;
@@ -94,7 +106,11 @@ function sayAzuriteEvent(event: KeepRunningEvent<RunningAzurite>, lastLines: rea
   const { stops, withinMs } = event.crashLoop!;
   if (lastLines.length > 0) say(dim(`Its last lines:\n  ${lastLines.join('\n  ')}`));
   say(red(`That is ${stops} times within ${withinMs / 1000} s, so npm start stops trying: storage is down.`));
-  say(dim(`Stop npm start (Ctrl+C) and run \`npm run doctor\`. If Azurite keeps stopping, move ${DATA} aside to start with empty storage.`));
+  say(
+    dim(
+      `Stop npm start (Ctrl+C) and run \`npm run doctor\`. If Azurite keeps stopping, move ${DATA} aside to start with empty storage.`,
+    ),
+  );
 }
 
 /** Says when an Azurite that npm start did not start stops answering, and when it is back. */
@@ -110,8 +126,10 @@ function watchReused(say: (line: string) => void): { stop(): void } {
       say(
         now
           ? green(`Azurite answers again (${PORTS}).`)
-          : red(`The Azurite that was already running (${PORTS}) has stopped. npm start did not start that one, so it cannot start it again: ` +
-              'start it again yourself, or stop npm start (Ctrl+C) and run it again to have it start its own.'),
+          : red(
+              `The Azurite that was already running (${PORTS}) has stopped. npm start did not start that one, so it cannot start it again: ` +
+                'start it again yourself, or stop npm start (Ctrl+C) and run it again to have it start its own.',
+            ),
       );
     }
     timer = setTimeout(check, CHECK_REUSED_MS).unref();

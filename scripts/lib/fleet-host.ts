@@ -126,16 +126,27 @@ export class FleetHost {
     this.#current = await spawnHost({
       appDir: this.#options.appDir ?? LAB06_APP,
       port,
-      env: { AzureWebJobsStorage: connectionString, ...(leaseMs ? { WORKSHOP_DURABLE_LEASE_MS: String(leaseMs) } : {}), ...env },
+      env: {
+        AzureWebJobsStorage: connectionString,
+        ...(leaseMs ? { WORKSHOP_DURABLE_LEASE_MS: String(leaseMs) } : {}),
+        ...env,
+      },
       onOutput: (line) => this.#onLine(line, life),
     });
     this.#deliberate = false;
     const child = this.#current.child;
-    this.#closed = child.exitCode === null && child.signalCode === null ? new Promise((resolve) => child.once('close', resolve)) : Promise.resolve();
+    this.#closed =
+      child.exitCode === null && child.signalCode === null
+        ? new Promise((resolve) => child.once('close', resolve))
+        : Promise.resolve();
     child.once('exit', (code, signal) => {
       if (this.#deliberate || life !== this.#life) return;
-      this.#crashes.push(`exit ${signal ?? code}:\n${this.#current.logs().trimEnd().split('\n').slice(-15).join('\n')}`);
-      void this.#closed.then(() => this.restart()).catch((err: unknown) => this.#crashes.push(`could not restart: ${String(err)}`));
+      this.#crashes.push(
+        `exit ${signal ?? code}:\n${this.#current.logs().trimEnd().split('\n').slice(-15).join('\n')}`,
+      );
+      void this.#closed
+        .then(() => this.restart())
+        .catch((err: unknown) => this.#crashes.push(`could not restart: ${String(err)}`));
     });
   }
 

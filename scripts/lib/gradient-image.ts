@@ -16,5 +16,7 @@ export async function gradientJpeg(seed: number, width = 800, height = 600): Pro
       pixels[o + 2] = (x + y + seed * 29) % 256;
     }
   }
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 80 }).toBuffer();
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 80 })
+    .toBuffer();
 }

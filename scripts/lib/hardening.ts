@@ -13,7 +13,8 @@ export async function loopbackOnly(name: string, pid: number | undefined, port: 
   if (listeners === undefined) return notRun(name, 'this machine has no /proc to read listening sockets from');
   const described = listeners.map((l) => `${l.address}:${l.port}`).join(', ') || 'nothing';
   if (listeners.some((l) => !isLoopback(l.address))) return fail(name, `listens on ${described}: not loopback only`);
-  if (!listeners.some((l) => l.port === port)) return fail(name, `listens on ${described}, but not on its own port ${port}`);
+  if (!listeners.some((l) => l.port === port))
+    return fail(name, `listens on ${described}, but not on its own port ${port}`);
   return pass(name, `listens on ${described}`);
 }
 

@@ -31,7 +31,7 @@ export function formatHome(labs: Lab[]): string {
     `  ${cyan(`npm run diff -- ${id}`)}          your lab next to the solution`,
     `  ${cyan(`npm run lab:${id} -- --reset`)}   start the lab again (your work is backed up)`,
     '',
-    dim('Each lab starts from the previous lab\'s solution: fell behind? Just open the next lab.'),
+    dim("Each lab starts from the previous lab's solution: fell behind? Just open the next lab."),
   );
   return out.join('\n');
 }

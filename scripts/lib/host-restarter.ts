@@ -75,9 +75,15 @@ function reportCrash(event: KeepRunningEvent<SpawnedHost>): void {
   }
   if (event.crashLoop) {
     const { stops, withinMs } = event.crashLoop;
-    console.log(red(`The host stopped unexpectedly (${event.how}), ${stops} times within ${withinMs / 1000} s: not starting it again until you save a file.`));
+    console.log(
+      red(
+        `The host stopped unexpectedly (${event.how}), ${stops} times within ${withinMs / 1000} s: not starting it again until you save a file.`,
+      ),
+    );
     console.log(dim('Read the error above, fix it and save: the host starts again by itself.'));
     return;
   }
-  console.log(red(`The host stopped unexpectedly (${event.how}); starting it again; its work goes on from the last checkpoint.`));
+  console.log(
+    red(`The host stopped unexpectedly (${event.how}); starting it again; its work goes on from the last checkpoint.`),
+  );
 }

@@ -15,9 +15,21 @@ export interface HostileImage {
 }
 
 export const HOSTILE_IMAGES: readonly HostileImage[] = [
-  { blob: 'noise.jpg', what: "a JPEG header followed by 16 KB of seeded noise (decoders warn, 'truncated' would let it through)", contentType: 'image/jpeg' },
-  { blob: 'zeros.jpg', what: 'a JPEG header followed by 16 KB of zero bytes (sharp decodes zeros without a warning)', contentType: 'image/jpeg' },
-  { blob: 'bomb.png', what: "a PNG whose header claims 100000 × 100000 pixels (over sharp's own pixel limit)", contentType: 'image/png' },
+  {
+    blob: 'noise.jpg',
+    what: "a JPEG header followed by 16 KB of seeded noise (decoders warn, 'truncated' would let it through)",
+    contentType: 'image/jpeg',
+  },
+  {
+    blob: 'zeros.jpg',
+    what: 'a JPEG header followed by 16 KB of zero bytes (sharp decodes zeros without a warning)',
+    contentType: 'image/jpeg',
+  },
+  {
+    blob: 'bomb.png',
+    what: "a PNG whose header claims 100000 × 100000 pixels (over sharp's own pixel limit)",
+    contentType: 'image/png',
+  },
 ];
 
 /** Uploads every hostile image (container created if missing). */
@@ -31,7 +43,9 @@ export async function seedHostileImages(container: SampleContainer): Promise<voi
   };
   await Promise.all(
     HOSTILE_IMAGES.map((image) =>
-      container.getBlockBlobClient(image.blob).uploadData(bytes[image.blob]!, { blobHTTPHeaders: { blobContentType: image.contentType } }),
+      container
+        .getBlockBlobClient(image.blob)
+        .uploadData(bytes[image.blob]!, { blobHTTPHeaders: { blobContentType: image.contentType } }),
     ),
   );
 }

@@ -23,7 +23,12 @@ export interface InstanceTarget {
 
 /** Which instance, in which task hub of which storage account. */
 export function instanceTarget(
-  values: { lab?: string | undefined; solution?: boolean | undefined; connection?: string | undefined; hub?: string | undefined },
+  values: {
+    lab?: string | undefined;
+    solution?: boolean | undefined;
+    connection?: string | undefined;
+    hub?: string | undefined;
+  },
   positionals: string[],
 ): InstanceTarget {
   const instanceId = positionals[0];
@@ -32,7 +37,11 @@ export function instanceTarget(
 }
 
 /** The task hub named by --hub, else by the host.json of --lab (and --solution), else TestHubName. */
-export function hubOf(values: { lab?: string | undefined; solution?: boolean | undefined; hub?: string | undefined }): string {
+export function hubOf(values: {
+  lab?: string | undefined;
+  solution?: boolean | undefined;
+  hub?: string | undefined;
+}): string {
   if (values.hub) return values.hub;
   if (!values.lab) return 'TestHubName';
   const lab = findLab(readManifest(), values.lab);
@@ -46,7 +55,9 @@ export async function fromStorage<T>(read: () => Promise<T>): Promise<T> {
   } catch (error) {
     const code = (error as { code?: string }).code ?? '';
     if (code === 'ECONNREFUSED' || /ECONNREFUSED|fetch failed/.test(String((error as Error).message))) {
-      throw new UsageError('Storage is not reachable. Is Azurite running? Start the lab with `npm start -- NN` in another terminal.');
+      throw new UsageError(
+        'Storage is not reachable. Is Azurite running? Start the lab with `npm start -- NN` in another terminal.',
+      );
     }
     throw error;
   }

@@ -41,13 +41,18 @@ export function scanLog(text: string, life: { from: number; to: number }): LogSc
 
 /** Whether a request carries the forged text anywhere: target (raw or percent-encoded), headers, body. */
 export function carriesForgedText(request: RawRequest): boolean {
-  const headers = Object.values(request.headers ?? {}).flat().join('\n');
+  const headers = Object.values(request.headers ?? {})
+    .flat()
+    .join('\n');
   const body = request.body === undefined ? '' : Buffer.from(request.body).toString('utf8');
   return [request.target, headers, body].some((part) => part.includes(FORGED_MARK));
 }
 
 /** A line as a report can print it: control characters as \uXXXX escapes, clipped. */
 function shown(line: string): string {
-  const escaped = line.replace(new RegExp(RAW_CONTROL.source, 'g'), (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const escaped = line.replace(
+    new RegExp(RAW_CONTROL.source, 'g'),
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   return escaped.length > 160 ? `${escaped.slice(0, 160)}…` : escaped;
 }

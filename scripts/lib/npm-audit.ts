@@ -18,13 +18,22 @@ export function npmAudit(root = repoRoot): Finding {
   // Under `npm run`, npm_execpath is the npm that runs us; run it on this Node.
   const npmCli = process.env.npm_execpath;
   const [command, args] = npmCli && /\.c?js$/.test(npmCli) ? [process.execPath, [npmCli]] : ['npm', []];
-  const result = spawnSync(command, [...args, 'audit', '--audit-level=high', '--json'], { cwd: root, encoding: 'utf8', timeout: 90_000, shell: false });
+  const result = spawnSync(command, [...args, 'audit', '--audit-level=high', '--json'], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 90_000,
+    shell: false,
+  });
   if (result.error) return notRun(NAME, `npm could not be started: ${result.error.message}`);
   let report: AuditReport;
   try {
     report = JSON.parse(result.stdout) as AuditReport;
   } catch {
-    const said = (result.stderr || result.stdout).trim().split('\n').find((line) => /error|ERR/.test(line)) ?? `exit code ${result.status}`;
+    const said =
+      (result.stderr || result.stdout)
+        .trim()
+        .split('\n')
+        .find((line) => /error|ERR/.test(line)) ?? `exit code ${result.status}`;
     return notRun(NAME, `npm audit gave no report: ${said}`);
   }
   const counts = report.metadata?.vulnerabilities;
@@ -33,7 +42,9 @@ export function npmAudit(root = repoRoot): Finding {
     return notRun(NAME, `the registry did not answer the audit: ${reason}`);
   }
   const serious = (counts.high ?? 0) + (counts.critical ?? 0);
-  const summary = ['critical', 'high', 'moderate', 'low', 'info'].map((level) => `${counts[level] ?? 0} ${level}`).join(', ');
+  const summary = ['critical', 'high', 'moderate', 'low', 'info']
+    .map((level) => `${counts[level] ?? 0} ${level}`)
+    .join(', ');
   if (serious > 0) return fail(NAME, `${summary}: fix or replace the packages (npm audit lists them)`);
   return pass(NAME, summary);
 }

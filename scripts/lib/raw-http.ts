@@ -39,7 +39,8 @@ function requestBytes(port: number, request: RawRequest): Buffer {
   for (const [name, value] of Object.entries(request.headers ?? {})) {
     for (const one of typeof value === 'string' ? [value] : value) lines.push(`${name}: ${one}`);
   }
-  if (body !== undefined && !given.some((h) => /^(content-length|transfer-encoding)$/i.test(h))) lines.push(`Content-Length: ${body.length}`);
+  if (body !== undefined && !given.some((h) => /^(content-length|transfer-encoding)$/i.test(h)))
+    lines.push(`Content-Length: ${body.length}`);
   return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), body ?? Buffer.alloc(0)]);
 }
 
@@ -75,7 +76,14 @@ export function sendRaw(port: number, request: RawRequest, timeoutMs = 30_000): 
       const received = Buffer.concat(chunks);
       const answer = received.length > 0 ? parseAnswer(received, { untilClose: true, head }) : undefined;
       if (answer) resolve(answer);
-      else reject(new NoAnswerError(error ? `the connection failed without an answer (${error.message})` : 'the connection closed without an answer'));
+      else
+        reject(
+          new NoAnswerError(
+            error
+              ? `the connection failed without an answer (${error.message})`
+              : 'the connection closed without an answer',
+          ),
+        );
     };
     socket.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
@@ -104,7 +112,10 @@ export function sendRaw(port: number, request: RawRequest, timeoutMs = 30_000): 
  * `untilClose`: the connection has closed, so a body without a length or chunking ends here.
  * `head`: the answer to a HEAD request, which has headers only, whatever its Content-Length says.
  */
-export function parseAnswer(bytes: Buffer, { untilClose, head }: { untilClose: boolean; head: boolean }): RawAnswer | undefined {
+export function parseAnswer(
+  bytes: Buffer,
+  { untilClose, head }: { untilClose: boolean; head: boolean },
+): RawAnswer | undefined {
   const end = bytes.indexOf('\r\n\r\n');
   if (end < 0) return undefined;
   const [statusLine = '', ...headerLines] = bytes.subarray(0, end).toString('latin1').split('\r\n');

@@ -15,7 +15,10 @@ function git(args: string[]): void {
  */
 export function resetLab(lab: Lab): string {
   const dir = starterDir(lab);
-  const stamp = new Date().toISOString().replaceAll(':', '-').replace(/\.\d+Z$/, 'Z');
+  const stamp = new Date()
+    .toISOString()
+    .replaceAll(':', '-')
+    .replace(/\.\d+Z$/, 'Z');
   const backup = join(repoRoot, '.workshop', 'backups', `${lab.slug}-${stamp}`);
   for (const file of appFiles(dir)) cpSync(join(dir, file), join(backup, file), { recursive: true });
   const folder = relative(repoRoot, dir);

@@ -61,7 +61,9 @@ function collect(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<{ 
   }
   const passed = errors.length === 0 && checks.length > 0 && checks.every((c) => c.state === 'passed');
   // The same cause reaches the module and its block alike: say it once.
-  const unique = errors.filter((error, index) => errors.findIndex((other) => other.message === error.message) === index);
+  const unique = errors.filter(
+    (error, index) => errors.findIndex((other) => other.message === error.message) === index,
+  );
   return { checks, errors: unique, passed };
 }
 
@@ -77,19 +79,16 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
       options.onRun?.(last);
     },
   };
-  const vitest = await createVitest(
-    'test',
-    {
-      root: repoRoot,
-      include: [`labs/${options.lab.slug}/checks/**/*.check.ts`],
-      watch: options.watch ?? false,
-      reporters: [reporter],
-      env: { WORKSHOP_APP_DIR: relative(repoRoot, options.appDir) },
-      // The checks never import the app (the host loads it in its own process), so Vitest
-      // cannot see that a save in the app matters unless told.
-      forceRerunTriggers: [`${options.appDir}/**`],
-    },
-  );
+  const vitest = await createVitest('test', {
+    root: repoRoot,
+    include: [`labs/${options.lab.slug}/checks/**/*.check.ts`],
+    watch: options.watch ?? false,
+    reporters: [reporter],
+    env: { WORKSHOP_APP_DIR: relative(repoRoot, options.appDir) },
+    // The checks never import the app (the host loads it in its own process), so Vitest
+    // cannot see that a save in the app matters unless told.
+    forceRerunTriggers: [`${options.appDir}/**`],
+  });
   try {
     // Vitest hands the trigger globs to a watcher that no longer expands globs: watch the folder.
     if (options.watch) vitest.vite.watcher.add(options.appDir);

@@ -22,7 +22,15 @@ export function scanForSecrets(source: string, text: string): SecretHit[] {
   const hits: SecretHit[] = [];
   for (const line of text.split('\n')) {
     for (const [label, pattern] of SECRETS) {
-      if (pattern.test(line)) hits.push({ source, label, line: line.replace(/(AccountKey=|SharedAccessSignature=|sig=)[^;&\s]*/gi, '$1…').replace(DEV_ACCOUNT.key, '…').slice(0, 200) });
+      if (pattern.test(line))
+        hits.push({
+          source,
+          label,
+          line: line
+            .replace(/(AccountKey=|SharedAccessSignature=|sig=)[^;&\s]*/gi, '$1…')
+            .replace(DEV_ACCOUNT.key, '…')
+            .slice(0, 200),
+        });
     }
   }
   return hits;

@@ -70,10 +70,12 @@ export function lockfileInSync(root = repoRoot): Finding {
   const lock = readJson<Lockfile>(join(root, 'package-lock.json'));
   const packages = lock.packages ?? {};
   const problems: string[] = [];
-  if ((lock.lockfileVersion ?? 0) < 2) problems.push(`lockfileVersion ${lock.lockfileVersion} has no "packages" section to compare`);
+  if ((lock.lockfileVersion ?? 0) < 2)
+    problems.push(`lockfileVersion ${lock.lockfileVersion} has no "packages" section to compare`);
 
   const folders = ['', ...workspaceFolders(root, rootManifest.workspaces ?? [])];
-  if (!isDeepStrictEqual(packages['']?.workspaces ?? [], rootManifest.workspaces ?? [])) problems.push('the workspaces differ');
+  if (!isDeepStrictEqual(packages['']?.workspaces ?? [], rootManifest.workspaces ?? []))
+    problems.push('the workspaces differ');
   for (const folder of folders) {
     const manifest = folder === '' ? rootManifest : readJson<Manifest>(join(root, folder, 'package.json'));
     const label = folder === '' ? 'package.json' : `${folder}/package.json`;
@@ -83,24 +85,36 @@ export function lockfileInSync(root = repoRoot): Finding {
       continue;
     }
     if (folder !== '') {
-      if (entry.name !== manifest.name || entry.version !== manifest.version) problems.push(`${label}: name or version differs`);
+      if (entry.name !== manifest.name || entry.version !== manifest.version)
+        problems.push(`${label}: name or version differs`);
       const link = manifest.name ? packages[`node_modules/${manifest.name}`] : undefined;
-      if (!link?.link || link.resolved !== folder) problems.push(`${label}: the workspace is not linked as node_modules/${manifest.name}`);
+      if (!link?.link || link.resolved !== folder)
+        problems.push(`${label}: the workspace is not linked as node_modules/${manifest.name}`);
     }
     for (const field of DEPENDENCY_FIELDS) {
       const declared = (manifest[field] as Record<string, string> | undefined) ?? {};
       if (!isDeepStrictEqual(declared, entry[field] ?? {})) problems.push(`${label}: ${field} differ`);
       for (const dependency of Object.keys(declared)) {
         const nested = folder === '' ? undefined : packages[`${folder}/node_modules/${dependency}`];
-        if (!nested && !packages[`node_modules/${dependency}`] && field !== 'peerDependencies') problems.push(`${label}: ${dependency} has no locked package`);
+        if (!nested && !packages[`node_modules/${dependency}`] && field !== 'peerDependencies')
+          problems.push(`${label}: ${dependency} has no locked package`);
       }
     }
   }
-  const stale = Object.entries(packages).filter(([key, entry]) => key !== '' && !key.includes('node_modules/') && !entry.link && !folders.includes(key));
+  const stale = Object.entries(packages).filter(
+    ([key, entry]) => key !== '' && !key.includes('node_modules/') && !entry.link && !folders.includes(key),
+  );
   for (const [key] of stale) problems.push(`the lockfile still has the workspace ${key}, which no longer exists`);
 
-  if (problems.length > 0) return fail(name, `${problems.slice(0, 8).join('; ')}${problems.length > 8 ? `; and ${problems.length - 8} more` : ''}. Run npm install and commit package-lock.json.`);
-  return pass(name, `root and ${folders.length - 1} workspaces: names, versions and dependency ranges match, every dependency is locked`);
+  if (problems.length > 0)
+    return fail(
+      name,
+      `${problems.slice(0, 8).join('; ')}${problems.length > 8 ? `; and ${problems.length - 8} more` : ''}. Run npm install and commit package-lock.json.`,
+    );
+  return pass(
+    name,
+    `root and ${folders.length - 1} workspaces: names, versions and dependency ranges match, every dependency is locked`,
+  );
 }
 
 /**
@@ -119,8 +133,16 @@ export function installScriptsApproved(root = repoRoot): Finding {
   );
   const unapproved = [...withScripts].filter((pkg) => !(pkg in allow)).sort();
   const stale = Object.keys(allow).filter((pkg) => !withScripts.has(pkg));
-  const staleNote = stale.length > 0 ? `; allowScripts also names ${stale.join(', ')}, which no longer run install scripts` : '';
-  if (unapproved.length > 0) return fail(name, `not approved: ${unapproved.join(', ')}. Review each one's install script, then add it to "allowScripts" in package.json (true or false)${staleNote}`);
+  const staleNote =
+    stale.length > 0 ? `; allowScripts also names ${stale.join(', ')}, which no longer run install scripts` : '';
+  if (unapproved.length > 0)
+    return fail(
+      name,
+      `not approved: ${unapproved.join(', ')}. Review each one's install script, then add it to "allowScripts" in package.json (true or false)${staleNote}`,
+    );
   const list = [...withScripts].sort().map((pkg) => `${pkg} (${allow[pkg] ? 'allowed' : 'refused'})`);
-  return pass(name, `${list.length} package(s) with install scripts, all named: ${list.join(', ') || 'none'}${staleNote}`);
+  return pass(
+    name,
+    `${list.length} package(s) with install scripts, all named: ${list.join(', ') || 'none'}${staleNote}`,
+  );
 }

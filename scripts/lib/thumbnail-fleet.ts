@@ -41,7 +41,11 @@ export interface JobStatus {
 }
 
 /** Runs `work` on every item, `limit` at a time, in order of the items. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -70,17 +74,28 @@ export async function seedImages(blobs: BlobServiceClient, specs: readonly JobSp
     await Promise.all(
       spec.images.map(async (name, i) => {
         const bytes = await gradientJpeg(j * spec.images.length + i, IMAGE_WIDTH, IMAGE_HEIGHT);
-        await container.getBlockBlobClient(name).uploadData(bytes, { blobHTTPHeaders: { blobContentType: 'image/jpeg' } });
+        await container
+          .getBlockBlobClient(name)
+          .uploadData(bytes, { blobHTTPHeaders: { blobContentType: 'image/jpeg' } });
       }),
     );
   });
 }
 
 /** POST /api/thumbnail-jobs for every spec, `concurrency` requests at a time; each must answer 202. */
-export async function startJobs(hostUrl: string, specs: readonly JobSpec[], concurrency = specs.length): Promise<StartedJob[]> {
+export async function startJobs(
+  hostUrl: string,
+  specs: readonly JobSpec[],
+  concurrency = specs.length,
+): Promise<StartedJob[]> {
   return mapLimit(specs, Math.max(1, concurrency), async (spec) => {
-    const res = await fetch(`${hostUrl}/api/thumbnail-jobs?container=${spec.container}&width=${THUMBNAIL_WIDTH}`, { method: 'POST' });
-    if (res.status !== 202) throw new Error(`POST /api/thumbnail-jobs?container=${spec.container} answered ${res.status}: ${await res.text()}`);
+    const res = await fetch(`${hostUrl}/api/thumbnail-jobs?container=${spec.container}&width=${THUMBNAIL_WIDTH}`, {
+      method: 'POST',
+    });
+    if (res.status !== 202)
+      throw new Error(
+        `POST /api/thumbnail-jobs?container=${spec.container} answered ${res.status}: ${await res.text()}`,
+      );
     const { id } = (await res.json()) as { id: string };
     return { ...spec, id };
   });
@@ -90,7 +105,8 @@ export async function startJobs(hostUrl: string, specs: readonly JobSpec[], conc
 export async function jobStatus(hostUrl: string, id: string): Promise<JobStatus | undefined> {
   const res = await fetch(`${hostUrl}${STATUS_ROUTE}/${encodeURIComponent(id)}`);
   if (res.status === 404) return undefined;
-  if (res.status !== 200 && res.status !== 202) throw new Error(`GET ${STATUS_ROUTE}/${id} answered ${res.status}: ${await res.text()}`);
+  if (res.status !== 200 && res.status !== 202)
+    throw new Error(`GET ${STATUS_ROUTE}/${id} answered ${res.status}: ${await res.text()}`);
   return (await res.json()) as JobStatus;
 }
 
@@ -99,7 +115,9 @@ async function listStatuses(hostUrl: string): Promise<JobStatus[]> {
   const all: JobStatus[] = [];
   let continuation: string | null = null;
   do {
-    const res: Response = await fetch(`${hostUrl}${STATUS_ROUTE}?top=500`, { headers: continuation ? { 'x-ms-continuation-token': continuation } : {} });
+    const res: Response = await fetch(`${hostUrl}${STATUS_ROUTE}?top=500`, {
+      headers: continuation ? { 'x-ms-continuation-token': continuation } : {},
+    });
     if (res.status !== 200) throw new Error(`GET ${STATUS_ROUTE} answered ${res.status}`);
     all.push(...((await res.json()) as JobStatus[]));
     continuation = res.headers.get('x-ms-continuation-token');

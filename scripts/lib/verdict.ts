@@ -5,13 +5,19 @@ import { bold, cyan, dim, green, red, yellow } from './style.ts';
 const MAX_LINES = 12;
 
 function indent(text: string, prefix = '    '): string {
-  return text.split('\n').map((l) => prefix + l).join('\n');
+  return text
+    .split('\n')
+    .map((l) => prefix + l)
+    .join('\n');
 }
 
 /** Keeps what a learner needs from a failure: the message, expected and actual; no stack. */
 export function describeFailure(failure: CheckFailure): string {
   const lines = failure.message.split('\n').filter((l) => !/^\s+at /.test(l));
-  let message = lines.slice(0, MAX_LINES).join('\n').replace(/ \/\/ Object\.is equality$/, '');
+  let message = lines
+    .slice(0, MAX_LINES)
+    .join('\n')
+    .replace(/ \/\/ Object\.is equality$/, '');
   const shortValues = (failure.expected?.length ?? 0) < 400 && (failure.actual?.length ?? 0) < 400;
   const showValues = failure.expected !== undefined && failure.actual !== undefined && shortValues;
   // Vitest appends "expected 501 to be 200" to the check's own words; the lines below say it better.
@@ -38,7 +44,10 @@ export function formatVerdict(lab: Lab, appLabel: string, run: ChecksRun, next: 
   if (run.passed) {
     out.push(green(bold(`✓ Checkpoint ${lab.id} reached: all ${run.checks.length} checks pass.`)));
     if (next) {
-      out.push(`Next: lab ${next.id} · ${next.title}`, `      read ${cyan(guidePath(next))}, then run ${cyan(`npm run lab:${next.id}`)}`);
+      out.push(
+        `Next: lab ${next.id} · ${next.title}`,
+        `      read ${cyan(guidePath(next))}, then run ${cyan(`npm run lab:${next.id}`)}`,
+      );
     } else {
       out.push('That was the last lab. Well done!');
     }
@@ -55,7 +64,8 @@ export function formatVerdict(lab: Lab, appLabel: string, run: ChecksRun, next: 
     out.push(red(`✗ ${first.title}`), indent(describeFailure(first.error ?? { message: 'failed' })));
     if (first.hint) out.push(`  ${yellow('Hint:')} ${first.hint}`);
     out.push(`  ${cyan('Read:')} ${first.guide ?? guidePath(lab)}`);
-    if (failed.length > 1) out.push('', dim(`Fix this one first; ${failed.length - 1} more will be shown when it passes.`));
+    if (failed.length > 1)
+      out.push('', dim(`Fix this one first; ${failed.length - 1} more will be shown when it passes.`));
   } else if (run.checks.length === 0 && run.errors.length === 0) {
     out.push(red('No checks ran. Is the labs folder complete?'));
   }

@@ -45,9 +45,11 @@ async function measure(azurite: RunningAzurite, what: string, run: () => Promise
 
 async function parallel(count: number, width: number, one: (i: number) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < count) await one(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < count) await one(next++);
+    }),
+  );
 }
 
 for (const fill of fills) {
@@ -55,11 +57,16 @@ for (const fill of fills) {
     const location = mkdtempSync(join(tmpdir(), 'azurite-save-cost-'));
     const azurite = await startAzurite({ location, saveBeforeAnswering: mode.saveBeforeAnswering });
     try {
-      const table = TableClient.fromConnectionString(azurite.connectionString, 'bench', { allowInsecureConnection: true });
+      const table = TableClient.fromConnectionString(azurite.connectionString, 'bench', {
+        allowInsecureConnection: true,
+      });
       await table.createTable();
       // A task hub's History after a day of labs: many rows of about 1 KB.
       for (let i = 0; i < fill; i += 100) {
-        const actions: TransactionAction[] = Array.from({ length: 100 }, (_, j) => ['create', { partitionKey: 'fill', rowKey: String(i + j).padStart(8, '0'), payload }]);
+        const actions: TransactionAction[] = Array.from({ length: 100 }, (_, j) => [
+          'create',
+          { partitionKey: 'fill', rowKey: String(i + j).padStart(8, '0'), payload },
+        ]);
         await table.submitTransaction(actions);
       }
       // Past Azurite's own 5 s save, so the file shows the whole table.
@@ -75,7 +82,8 @@ for (const fill of fills) {
           for (let i = 0; i < ops; i++) await table.createEntity({ partitionKey: 'seq', rowKey: String(i), payload });
         }),
         await measure(azurite, 'table inserts, 20 at a time ', () =>
-          parallel(ops, 20, (i) => table.createEntity({ partitionKey: 'par', rowKey: String(i), payload }))),
+          parallel(ops, 20, (i) => table.createEntity({ partitionKey: 'par', rowKey: String(i), payload })),
+        ),
         await measure(azurite, 'queue send, one at a time   ', async () => {
           for (let i = 0; i < ops; i++) await queue.sendMessage(payload);
         }),
@@ -102,8 +110,10 @@ for (const fill of fills) {
       }
       clearInterval(watch);
       const gapMs = 5000 / Math.max(1, saves.size - 1);
-      lines.push(`5 s of table writes (${busyWrites}, one every 20 ms): Azurite CPU ${Math.round(cpuMs(azurite.process.pid!) - busyCpu)} ms, ` +
-        `${saves.size} saves of the table database (one every ${Math.round(gapMs)} ms)`);
+      lines.push(
+        `5 s of table writes (${busyWrites}, one every 20 ms): Azurite CPU ${Math.round(cpuMs(azurite.process.pid!) - busyCpu)} ms, ` +
+          `${saves.size} saves of the table database (one every ${Math.round(gapMs)} ms)`,
+      );
       const idle = cpuMs(azurite.process.pid!);
       await new Promise((resolve) => setTimeout(resolve, 5000));
       lines.push(`idle 5 s: Azurite CPU ${Math.round(cpuMs(azurite.process.pid!) - idle)} ms`);

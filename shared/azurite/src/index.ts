@@ -55,7 +55,14 @@ const SERVICES = ['Blob', 'Queue', 'Table'] as const;
 type Service = (typeof SERVICES)[number];
 
 export { freePorts } from './free-ports.ts';
-export { KeepRunning, KEEP_RUNNING_DEFAULTS, type CrashLoop, type Exiting, type KeepRunningEvent, type KeepRunningOptions } from './keep-running.ts';
+export {
+  KeepRunning,
+  KEEP_RUNNING_DEFAULTS,
+  type CrashLoop,
+  type Exiting,
+  type KeepRunningEvent,
+  type KeepRunningOptions,
+} from './keep-running.ts';
 
 /** Azurite's endpoints for known ports, before it runs. */
 export function endpointsFor(ports: { blobPort: number; queuePort: number; tablePort: number }): AzuriteEndpoints {
@@ -98,9 +105,12 @@ const SAVING_ENTRY_POINT = fileURLToPath(new URL('./azurite-process.ts', import.
 export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
   const args = [
     options.location && options.saveBeforeAnswering ? SAVING_ENTRY_POINT : azuriteEntryPoint(),
-    '--blobPort', String(options.blobPort ?? 0),
-    '--queuePort', String(options.queuePort ?? 0),
-    '--tablePort', String(options.tablePort ?? 0),
+    '--blobPort',
+    String(options.blobPort ?? 0),
+    '--queuePort',
+    String(options.queuePort ?? 0),
+    '--tablePort',
+    String(options.tablePort ?? 0),
     '--loose',
     '--silent',
     '--disableTelemetry',
@@ -168,8 +178,10 @@ function explainFailure(code: number | null, output: string[], options: AzuriteO
   const text = output.join('\n');
   if (/EADDRINUSE/.test(text)) {
     const ports = [options.blobPort, options.queuePort, options.tablePort].filter(Boolean).join(', ');
-    return `Azurite could not start: port ${ports} is already in use by another program. ` +
-      'Stop that program (another Azurite?) or choose other ports.';
+    return (
+      `Azurite could not start: port ${ports} is already in use by another program. ` +
+      'Stop that program (another Azurite?) or choose other ports.'
+    );
   }
   return `Azurite exited (code ${code}) before it was ready.\n${text}`.trim();
 }

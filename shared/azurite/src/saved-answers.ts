@@ -52,10 +52,14 @@ export class SavedDatabases {
     const saves: Promise<void>[] = [];
     for (const db of this.#databases) {
       if (!db.autosaveDirty() && !db.throttledSavePending) continue;
-      saves.push(new Promise((resolve) => db.saveDatabase((error) => {
-        if (error) this.#onError?.(error);
-        resolve();
-      })));
+      saves.push(
+        new Promise((resolve) =>
+          db.saveDatabase((error) => {
+            if (error) this.#onError?.(error);
+            resolve();
+          }),
+        ),
+      );
     }
     return saves.length > 0 ? Promise.all(saves).then(() => undefined) : undefined;
   }
@@ -69,7 +73,10 @@ const HELD = Symbol('held until saved');
  * reports is on disk, then sends it as written. Reads wait too when a change is being saved, so
  * no one sees what a kill could still take back.
  */
-export function holdAnswersUntilSaved(response: typeof ServerResponse.prototype, whenSaved: () => Promise<void> | undefined): void {
+export function holdAnswersUntilSaved(
+  response: typeof ServerResponse.prototype,
+  whenSaved: () => Promise<void> | undefined,
+): void {
   for (const name of ['write', 'end', 'flushHeaders'] as const) {
     const send = response[name] as (this: Response, ...args: unknown[]) => unknown;
     (response as unknown as Record<string, unknown>)[name] = function (this: Response, ...args: unknown[]) {

@@ -42,7 +42,9 @@ const clients = (azurite: RunningAzurite) => ({
 });
 
 const roundClients = (azurite: RunningAzurite, round: number) => ({
-  table: TableClient.fromConnectionString(azurite.connectionString, `History${round}`, { allowInsecureConnection: true }),
+  table: TableClient.fromConnectionString(azurite.connectionString, `History${round}`, {
+    allowInsecureConnection: true,
+  }),
   queue: new QueueClient(azurite.connectionString, `control-${round}`),
 });
 
@@ -76,7 +78,8 @@ async function read(azurite: RunningAzurite) {
     rows.push(`(${(error as { statusCode?: number }).statusCode ?? String(error)})`);
   }
   try {
-    for (const m of (await queue.peekMessages({ numberOfMessages: 32 })).peekedMessageItems) messages.push(m.messageText);
+    for (const m of (await queue.peekMessages({ numberOfMessages: 32 })).peekedMessageItems)
+      messages.push(m.messageText);
   } catch (error) {
     messages.push(`(${(error as { statusCode?: number }).statusCode ?? String(error)})`);
   }
@@ -143,7 +146,9 @@ describe('Azurite with its data on disk, killed with kill -9', () => {
       const rows: number[] = [];
       for await (const row of after.table.listEntities()) rows.push(Number(row.rowKey));
       const lastRow = Math.max(-1, ...rows);
-      const messages = (await after.queue.peekMessages({ numberOfMessages: 32 })).peekedMessageItems.map((m) => Number(m.messageText));
+      const messages = (await after.queue.peekMessages({ numberOfMessages: 32 })).peekedMessageItems.map((m) =>
+        Number(m.messageText),
+      );
       // Every step answered is there; the one cut off by the kill may be, in part.
       expect({ round, lastRow, messages }).toEqual({
         round,

@@ -98,7 +98,9 @@ describe('SavedDatabases', () => {
   }
 
   const rowsOnDisk = (file: string): number =>
-    existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { collections: { data: unknown[] }[] }).collections[0]!.data.length : -1;
+    existsSync(file)
+      ? (JSON.parse(readFileSync(file, 'utf8')) as { collections: { data: unknown[] }[] }).collections[0]!.data.length
+      : -1;
 
   it('has nothing to wait for when nothing changed since the last save', async () => {
     const { saved, open } = databases();

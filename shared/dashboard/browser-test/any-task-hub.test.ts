@@ -14,7 +14,11 @@ let dashboard: { url: string; close(): Promise<void> };
 
 beforeAll(async () => {
   [azurite, browser] = await Promise.all([startAzurite(), launchBrowser()]);
-  dashboard = await startDashboardServer({ connectionString: azurite.connectionString, hubName: 'NotYetAHub', port: 0 });
+  dashboard = await startDashboardServer({
+    connectionString: azurite.connectionString,
+    hubName: 'NotYetAHub',
+    port: 0,
+  });
 });
 afterAll(async () => {
   await browser?.close();

@@ -33,7 +33,9 @@ function wellKnownLocations(): FoundBrowser[] {
     );
   }
   if (process.platform === 'win32') {
-    const roots = [process.env.PROGRAMFILES, process.env['PROGRAMFILES(X86)'], process.env.LOCALAPPDATA].filter((r): r is string => !!r);
+    const roots = [process.env.PROGRAMFILES, process.env['PROGRAMFILES(X86)'], process.env.LOCALAPPDATA].filter(
+      (r): r is string => !!r,
+    );
     const apps: [file: string, name: string][] = [
       ['Google\\Chrome\\Application\\chrome.exe', 'Google Chrome'],
       ['Microsoft\\Edge\\Application\\msedge.exe', 'Microsoft Edge'],

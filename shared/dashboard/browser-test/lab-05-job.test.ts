@@ -16,7 +16,10 @@ let watched: WatchedPage;
 let instanceId: string;
 
 beforeAll(async () => {
-  [app, browser] = await Promise.all([startLabApp({ dir: repoDir('solutions/05-first-orchestration'), seed: true }), launchBrowser()]);
+  [app, browser] = await Promise.all([
+    startLabApp({ dir: repoDir('solutions/05-first-orchestration'), seed: true }),
+    launchBrowser(),
+  ]);
   watched = await openPage(browser, `${app.url}/dashboard/`);
 });
 afterAll(async () => {
@@ -74,20 +77,29 @@ describe('the dashboard on a lab 05 job', () => {
         expect(new Set(colours as string[]).size).toBe(2);
       }
       // Half the steps with the arrow key (the first one too, straight after opening the tab), half with Next.
-      if (step < episodes) await (step % 2 === 1 ? page.keyboard.press('ArrowRight') : page.locator('#replay-next').click());
+      if (step < episodes)
+        await (step % 2 === 1 ? page.keyboard.press('ArrowRight') : page.locator('#replay-next').click());
     }
     expect(await page.locator('#replay-next').isDisabled()).toBe(true);
     await page.keyboard.press('ArrowLeft');
-    await expect.poll(() => page.locator('#replay-position').textContent()).toBe(`Episode ${episodes - 1} of ${episodes}`);
+    await expect
+      .poll(() => page.locator('#replay-position').textContent())
+      .toBe(`Episode ${episodes - 1} of ${episodes}`);
   });
 
   it('never scrolls sideways at 1280 or 800 px, on the list and on every view of the instance', async () => {
     const { page } = watched;
     for (const width of [1280, 800]) {
       await page.setViewportSize({ width, height: 900 });
-      for (const view of ['#/', ...['history', 'timeline', 'sequence', 'replay'].map((tab) => `#/instances/${instanceId}/${tab}`)]) {
+      for (const view of [
+        '#/',
+        ...['history', 'timeline', 'sequence', 'replay'].map((tab) => `#/instances/${instanceId}/${tab}`),
+      ]) {
         await page.evaluate(`location.hash = ${JSON.stringify(view)}`);
-        await page.locator(view === '#/' ? 'table.instances tbody tr' : '.tabs a.on').first().waitFor();
+        await page
+          .locator(view === '#/' ? 'table.instances tbody tr' : '.tabs a.on')
+          .first()
+          .waitFor();
         expect(await sidewaysOverflow(page), `${view} at ${width} px`).toBe(0);
       }
     }

@@ -13,14 +13,20 @@ let browser: Browser;
 let watched: WatchedPage;
 let instanceId: string;
 
-const checks = (status: OrchestrationStatus) => (status.customStatus as { checks?: number; phase?: string } | null) ?? {};
+const checks = (status: OrchestrationStatus) =>
+  (status.customStatus as { checks?: number; phase?: string } | null) ?? {};
 
 beforeAll(async () => {
-  [app, browser] = await Promise.all([startLabApp({ dir: repoDir('solutions/11-time-and-timers'), seed: true, clock: 'virtual' }), launchBrowser()]);
+  [app, browser] = await Promise.all([
+    startLabApp({ dir: repoDir('solutions/11-time-and-timers'), seed: true, clock: 'virtual' }),
+    launchBrowser(),
+  ]);
   const response = await app.fetch('/api/upload-watches?container=uploads&blob=cat.jpg&width=200', { method: 'POST' });
   expect(response.status).toBe(202);
   instanceId = ((await response.json()) as { id: string }).id;
-  await app.waitForStatus(instanceId, (s) => checks(s).phase === 'waiting' && checks(s).checks === 1, { what: 'the first check' });
+  await app.waitForStatus(instanceId, (s) => checks(s).phase === 'waiting' && checks(s).checks === 1, {
+    what: 'the first check',
+  });
   watched = await openPage(browser, `${app.url}/dashboard/#/instances/${instanceId}/history`);
 });
 afterAll(async () => {
@@ -77,6 +83,8 @@ describe('the dashboard on a lab 11 watch, clock virtual', () => {
     expect(await app.status(instanceId)).toBeUndefined();
     expect(await app.history(instanceId)).toEqual([]);
     // The one error the page logged: the browser's own line for the 400 that refused 'not json'.
-    expect(watched.errors).toEqual(['Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+    expect(watched.errors).toEqual([
+      'Failed to load resource: the server responded with a status of 400 (Bad Request)',
+    ]);
   });
 });

@@ -34,7 +34,9 @@ export async function openPage(browser: Browser, url: string, width = 1280): Pro
 
 /** How far the page scrolls sideways (0: it fits). */
 export function sidewaysOverflow(page: Page): Promise<number> {
-  return page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth') as Promise<number>;
+  return page.evaluate(
+    'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+  ) as Promise<number>;
 }
 
 /** A short description of every control a keyboard user should reach, and of those Tab reached. */
@@ -43,7 +45,8 @@ export async function tabThrough(page: Page, presses: number): Promise<{ control
     const text = (el.getAttribute('aria-label') || el.textContent || el.getAttribute('placeholder') || el.id || el.getAttribute('href') || '').trim().slice(0, 40);
     return el.tagName.toLowerCase() + ':' + text;
   }`;
-  const controls = await page.evaluate(`[...document.querySelectorAll('a[href], button:not([disabled]), input:not([disabled]), select, textarea, summary')]
+  const controls =
+    await page.evaluate(`[...document.querySelectorAll('a[href], button:not([disabled]), input:not([disabled]), select, textarea, summary')]
       .filter((el) => el.getClientRects().length > 0)
       .map(${describe})`);
   await page.locator('body').focus();
@@ -51,7 +54,9 @@ export async function tabThrough(page: Page, presses: number): Promise<{ control
   const reached = new Set<string>();
   for (let i = 0; i < presses; i++) {
     await page.keyboard.press('Tab');
-    const now = (await page.evaluate(`document.activeElement && document.activeElement !== document.body ? (${describe})(document.activeElement) : ''`)) as string;
+    const now = (await page.evaluate(
+      `document.activeElement && document.activeElement !== document.body ? (${describe})(document.activeElement) : ''`,
+    )) as string;
     if (now) reached.add(now);
   }
   return { controls: controls as string[], reached: [...reached] };

@@ -41,7 +41,14 @@ export function readAsset(name: string): Asset | undefined {
   const type = TYPES[extname(name)];
   if (!type || name.includes('\0')) return undefined;
   const file = normalize(join(WEB_DIR, name));
-  if (!file.startsWith(WEB_DIR) || file.slice(WEB_DIR.length).split(sep).some((part) => part.startsWith('.'))) return undefined;
+  if (
+    !file.startsWith(WEB_DIR) ||
+    file
+      .slice(WEB_DIR.length)
+      .split(sep)
+      .some((part) => part.startsWith('.'))
+  )
+    return undefined;
   const stat = statSync(file, { throwIfNoEntry: false });
   if (!stat?.isFile()) return undefined;
   const cached = cache.get(file);

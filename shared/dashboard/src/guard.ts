@@ -20,15 +20,19 @@ export function newToken(): string {
 /** Why a write to the dashboard is refused, or undefined when it comes from the dashboard's own page. */
 export function refuseWrite(req: IncomingMessage, token: string): string | undefined {
   const site = req.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin') return `The dashboard only takes actions from its own page; this request came from another site (Sec-Fetch-Site: ${String(site).slice(0, 40)}).`;
+  if (site !== undefined && site !== 'same-origin')
+    return `The dashboard only takes actions from its own page; this request came from another site (Sec-Fetch-Site: ${String(site).slice(0, 40)}).`;
   const origin = req.headers.origin;
   if (origin !== undefined && origin !== `http://${req.headers.host}`) {
     return `The dashboard only takes actions from its own page; this request came from ${JSON.stringify(String(origin).slice(0, 100))}.`;
   }
   if (req.headers[TOKEN_HEADER] !== token) {
-    return 'The dashboard only takes actions from its own page: the request did not carry the page\'s token. Reload the dashboard (the token changes when the host restarts).';
+    return "The dashboard only takes actions from its own page: the request did not carry the page's token. Reload the dashboard (the token changes when the host restarts).";
   }
-  const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
   if (type !== 'application/json') return 'Send the action as JSON (Content-Type: application/json).';
   return undefined;
 }

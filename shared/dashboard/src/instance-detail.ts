@@ -4,7 +4,15 @@
 // the messages between client, orchestrator and activities for the sequence picture.
 // Pure functions of their inputs, so each view is tested without a browser.
 
-import { controlMessage, EventType, eventTypeName, type ActivityRun, type EpisodeRecord, type HistoryEvent, type InstanceRow } from '@workshop/host';
+import {
+  controlMessage,
+  EventType,
+  eventTypeName,
+  type ActivityRun,
+  type EpisodeRecord,
+  type HistoryEvent,
+  type InstanceRow,
+} from '@workshop/host';
 import { payload } from './payload.ts';
 import type { EpisodeStep, HistoryRow, InstanceDetail, Outcome, SequenceMessage, TimelineBar } from './wire.ts';
 
@@ -35,7 +43,16 @@ const ACTIONS = new Set<number>([
   EventType.ContinueAsNew,
 ]);
 
-const STATUS_NAMES = ['Running', 'Completed', 'ContinuedAsNew', 'Failed', 'Canceled', 'Terminated', 'Pending', 'Suspended'];
+const STATUS_NAMES = [
+  'Running',
+  'Completed',
+  'ContinuedAsNew',
+  'Failed',
+  'Canceled',
+  'Terminated',
+  'Pending',
+  'Suspended',
+];
 
 /** The size of the queue message an event travelled in, as the engine sends it. */
 function messageBytes(instanceId: string, executionId: string, event: HistoryEvent): number {
@@ -64,7 +81,10 @@ export function instanceDetail(input: DetailInput): InstanceDetail {
   const { row, events } = input;
   const executionId = input.executionId ?? row.executionId;
   const history = historyRows(row.instanceId, executionId, events, input.blobFields);
-  const episodes = episodeSteps(events, input.episodes.filter((e) => e.executionId === executionId));
+  const episodes = episodeSteps(
+    events,
+    input.episodes.filter((e) => e.executionId === executionId),
+  );
   const started = events.find((e) => e.EventType === EventType.ExecutionStarted);
   const parentRef = started?.ParentInstance;
   const children = events
@@ -83,7 +103,9 @@ export function instanceDetail(input: DetailInput): InstanceDetail {
       output: payload(input.output, { inBlob: input.output !== row.output }),
       customStatus: payload(row.customStatus === 'null' ? null : row.customStatus),
       generation: started?.Generation ?? 0,
-      ...(parentRef ? { parent: { instanceId: parentRef.OrchestrationInstance.InstanceId, name: parentRef.Name } } : {}),
+      ...(parentRef
+        ? { parent: { instanceId: parentRef.OrchestrationInstance.InstanceId, name: parentRef.Name } }
+        : {}),
       children,
     },
     history,
@@ -98,23 +120,39 @@ export function instanceDetail(input: DetailInput): InstanceDetail {
   };
 }
 
-export function historyRows(instanceId: string, executionId: string, events: HistoryEvent[], blobFields: string[][]): HistoryRow[] {
+export function historyRows(
+  instanceId: string,
+  executionId: string,
+  events: HistoryEvent[],
+  blobFields: string[][],
+): HistoryRow[] {
   let episode = 0;
   // A result row names the task it answers, as the scheduling row called it.
   const scheduledNames = new Map<number, string>();
   for (const e of events) {
-    if ((e.EventType === EventType.TaskScheduled || e.EventType === EventType.SubOrchestrationInstanceCreated) && e.Name) scheduledNames.set(e.EventId, e.Name);
+    if (
+      (e.EventType === EventType.TaskScheduled || e.EventType === EventType.SubOrchestrationInstanceCreated) &&
+      e.Name
+    )
+      scheduledNames.set(e.EventId, e.Name);
   }
   return events.map((e, seq) => {
     if (e.EventType === EventType.OrchestratorStarted) episode++;
-    const out: HistoryRow = { seq, type: eventTypeName(e.EventType), eventId: e.EventId, timestamp: e.Timestamp, episode };
+    const out: HistoryRow = {
+      seq,
+      type: eventTypeName(e.EventType),
+      eventId: e.EventId,
+      timestamp: e.Timestamp,
+      episode,
+    };
     const answered = RESULTS.has(e.EventType) ? scheduledNames.get(e.TaskScheduledId ?? -1) : undefined;
     if (e.Name ?? answered) out.name = (e.Name ?? answered)!;
     const taskId = e.TaskScheduledId ?? e.TimerId;
     if (taskId !== undefined && taskId !== null) out.taskId = taskId;
     if (e.FireAt) out.fireAt = e.FireAt;
     if (e.InstanceId) out.instanceId = e.InstanceId;
-    if (e.OrchestrationStatus !== undefined && e.EventType === EventType.ExecutionCompleted) out.status = STATUS_NAMES[e.OrchestrationStatus] ?? String(e.OrchestrationStatus);
+    if (e.OrchestrationStatus !== undefined && e.EventType === EventType.ExecutionCompleted)
+      out.status = STATUS_NAMES[e.OrchestrationStatus] ?? String(e.OrchestrationStatus);
     const field = (['Input', 'Result', 'Reason'] as const).find((f) => e[f] !== undefined);
     if (field) {
       const extra: { inBlob?: boolean; messageBytes?: number } = { inBlob: blobFields[seq]?.includes(field) ?? false };
@@ -152,13 +190,19 @@ export function episodeSteps(events: HistoryEvent[], seen: readonly EpisodeRecor
   return steps;
 }
 
-const RESULTS = new Set<number>([EventType.TaskCompleted, EventType.TaskFailed, EventType.SubOrchestrationInstanceCompleted, EventType.SubOrchestrationInstanceFailed]);
+const RESULTS = new Set<number>([
+  EventType.TaskCompleted,
+  EventType.TaskFailed,
+  EventType.SubOrchestrationInstanceCompleted,
+  EventType.SubOrchestrationInstanceFailed,
+]);
 
 /** The events that answer each scheduled task, by its id. */
 function answers(events: HistoryEvent[]): Map<number, HistoryEvent> {
   const byId = new Map<number, HistoryEvent>();
   for (const e of events) {
-    const id = e.EventType === EventType.TimerFired ? e.TimerId : RESULTS.has(e.EventType) ? e.TaskScheduledId : undefined;
+    const id =
+      e.EventType === EventType.TimerFired ? e.TimerId : RESULTS.has(e.EventType) ? e.TaskScheduledId : undefined;
     if (id !== undefined && !byId.has(id)) byId.set(id, e);
   }
   return byId;
@@ -166,7 +210,11 @@ function answers(events: HistoryEvent[]): Map<number, HistoryEvent> {
 
 const FAILED = new Set<number>([EventType.TaskFailed, EventType.SubOrchestrationInstanceFailed]);
 
-export function timeline(events: HistoryEvent[], runs: readonly ActivityRun[], seen: readonly EpisodeRecord[] = []): TimelineBar[] {
+export function timeline(
+  events: HistoryEvent[],
+  runs: readonly ActivityRun[],
+  seen: readonly EpisodeRecord[] = [],
+): TimelineBar[] {
   const answered = answers(events);
   const bars: TimelineBar[] = [];
   let episodeStart: string | undefined;
@@ -229,7 +277,13 @@ export function timeline(events: HistoryEvent[], runs: readonly ActivityRun[], s
         });
         break;
       case EventType.EventRaised:
-        bars.push({ kind: 'event', label: `event ${e.Name ?? ''}`, start: e.Timestamp, end: e.Timestamp, outcome: 'completed' });
+        bars.push({
+          kind: 'event',
+          label: `event ${e.Name ?? ''}`,
+          start: e.Timestamp,
+          end: e.Timestamp,
+          outcome: 'completed',
+        });
         break;
     }
   }
@@ -250,7 +304,15 @@ export function sequence(events: HistoryEvent[], rows: HistoryRow[]): { lanes: s
   events.forEach((e, seq) => {
     const bytes = rows[seq]?.payload?.bytes;
     const add = (from: string, to: string, label: string, failed = false) =>
-      messages.push({ from, to, label, at: e.Timestamp, seq, ...(bytes !== undefined ? { bytes } : {}), ...(failed ? { failed } : {}) });
+      messages.push({
+        from,
+        to,
+        label,
+        at: e.Timestamp,
+        seq,
+        ...(bytes !== undefined ? { bytes } : {}),
+        ...(failed ? { failed } : {}),
+      });
     switch (e.EventType) {
       case EventType.ExecutionStarted:
         return add(caller, 'orchestrator', `start ${e.Name ?? ''}`);
@@ -262,7 +324,9 @@ export function sequence(events: HistoryEvent[], rows: HistoryRow[]): { lanes: s
       case EventType.SubOrchestrationInstanceCompleted:
       case EventType.SubOrchestrationInstanceFailed: {
         const failed = FAILED.has(e.EventType);
-        const from = laneOf.get(e.TaskScheduledId ?? -1) ?? (e.EventType === EventType.TaskCompleted || e.EventType === EventType.TaskFailed ? 'activity ?' : 'sub ?');
+        const from =
+          laneOf.get(e.TaskScheduledId ?? -1) ??
+          (e.EventType === EventType.TaskCompleted || e.EventType === EventType.TaskFailed ? 'activity ?' : 'sub ?');
         return add(lane(from), 'orchestrator', `${failed ? 'failed' : 'result'} #${e.TaskScheduledId}`, failed);
       }
       case EventType.TimerCreated:

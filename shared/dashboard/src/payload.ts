@@ -8,11 +8,15 @@ import type { Payload } from './wire.ts';
 /** Text beyond this is cut in the page (the size stays exact). */
 const SHOWN_BYTES = 256 * 1024;
 
-export function payload(text: string | null | undefined, extra: { inBlob?: boolean; messageBytes?: number } = {}): Payload {
+export function payload(
+  text: string | null | undefined,
+  extra: { inBlob?: boolean; messageBytes?: number } = {},
+): Payload {
   const value = text ?? null;
   const bytes = value === null ? 0 : Buffer.byteLength(value);
   const truncated = bytes > SHOWN_BYTES;
-  const shown = value === null ? null : truncated ? Buffer.from(value).subarray(0, SHOWN_BYTES).toString('utf8') : value;
+  const shown =
+    value === null ? null : truncated ? Buffer.from(value).subarray(0, SHOWN_BYTES).toString('utf8') : value;
   const result: Payload = { text: shown, bytes, truncated };
   if (extra.inBlob) result.inBlob = true;
   if (extra.messageBytes !== undefined) {

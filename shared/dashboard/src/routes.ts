@@ -81,17 +81,24 @@ export function dashboardRoutes(source: TaskHubSource, options: { title?: string
       await route(req, res, url, method, path.slice(DASHBOARD_PATH.length), limits.maxRequestBodySize);
     } catch (err) {
       if (err instanceof ClientError) problem(res, err.status, err.message);
-      else if (err instanceof BodyTooLargeError) problem(res, 413, `The request body is over the host's limit of ${limits.maxRequestBodySize} bytes.`);
+      else if (err instanceof BodyTooLargeError)
+        problem(res, 413, `The request body is over the host's limit of ${limits.maxRequestBodySize} bytes.`);
       else if (!res.headersSent) {
         const [status, message] = storageProblem(err, source.storage.hubName);
         problem(res, status, message);
-      }
-      else res.destroy();
+      } else res.destroy();
     }
     return true;
   };
 
-  async function route(req: IncomingMessage, res: ServerResponse, url: URL, method: string, rest: string, bodyLimit: number): Promise<void> {
+  async function route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    method: string,
+    rest: string,
+    bodyLimit: number,
+  ): Promise<void> {
     if (rest === '') {
       req.resume();
       res.writeHead(308, { ...SECURITY_HEADERS, location: `${DASHBOARD_PATH}/`, 'content-length': '0' });
@@ -113,7 +120,10 @@ export function dashboardRoutes(source: TaskHubSource, options: { title?: string
       req.resume();
       return problem(res, 404, 'No dashboard page has this address. Open /dashboard/.');
     }
-    const segments = rest.slice('/api/'.length).split('/').map((s) => decodeURIComponent(s));
+    const segments = rest
+      .slice('/api/'.length)
+      .split('/')
+      .map((s) => decodeURIComponent(s));
     if (read) {
       req.resume();
       return get(res, url, segments);
@@ -134,7 +144,8 @@ export function dashboardRoutes(source: TaskHubSource, options: { title?: string
     } catch (err) {
       throw new ClientError(400, `The request body is not JSON: ${(err as Error).message}`);
     }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ClientError(400, 'The request body must be a JSON object.');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new ClientError(400, 'The request body must be a JSON object.');
     return post(res, segments, body);
   }
 
@@ -154,14 +165,17 @@ export function dashboardRoutes(source: TaskHubSource, options: { title?: string
     if (what === 'instances' && id === undefined) {
       const query = url.searchParams;
       const top = Number(single(query, 'top') ?? DEFAULT_PAGE);
-      if (!Number.isInteger(top) || top < 1 || top > 1000) throw new ClientError(400, 'top must be a whole number from 1 to 1000.');
+      if (!Number.isInteger(top) || top < 1 || top > 1000)
+        throw new ClientError(400, 'top must be a whole number from 1 to 1000.');
       const page = Number(single(query, 'page') ?? 0);
-      if (!Number.isInteger(page) || page < 0 || page > 1_000_000) throw new ClientError(400, 'page must be a whole number from 0.');
+      if (!Number.isInteger(page) || page < 0 || page > 1_000_000)
+        throw new ClientError(400, 'page must be a whole number from 0.');
       return json(res, 200, await listInstances(source, filterOf(query), top, page));
     }
     if (what === 'instances' && id !== undefined && extra === undefined) {
       const detail = await readInstance(source, id);
-      if (!detail) return problem(res, 404, `No instance with ID '${id}' was found in the task hub ${source.storage.hubName}.`);
+      if (!detail)
+        return problem(res, 404, `No instance with ID '${id}' was found in the task hub ${source.storage.hubName}.`);
       return json(res, 200, detail);
     }
     return problem(res, 404, 'No dashboard API has this address.');
@@ -171,11 +185,16 @@ export function dashboardRoutes(source: TaskHubSource, options: { title?: string
     const [what, id, op] = s;
     const { client } = source;
     if (what === 'clock' && s.length === 1) {
-      return json(res, 200, moveClock(source, { ...(body.toNextTimer === true ? { toNextTimer: true } : {}), ms: Number(body.ms) }));
+      return json(
+        res,
+        200,
+        moveClock(source, { ...(body.toNextTimer === true ? { toNextTimer: true } : {}), ms: Number(body.ms) }),
+      );
     }
     if (what === 'bulk' && s.length === 1) {
       const action = body.action;
-      if (action !== 'terminate' && action !== 'purge') throw new ClientError(400, 'action must be "terminate" or "purge".');
+      if (action !== 'terminate' && action !== 'purge')
+        throw new ClientError(400, 'action must be "terminate" or "purge".');
       const filter = filterOf(new URLSearchParams(typeof body.query === 'string' ? body.query : ''));
       return json(res, 200, { affected: await bulk(source, action, filter, optionalText(body.reason, 'reason')) });
     }
@@ -247,7 +266,10 @@ function jsonText(value: unknown, field: string): string | null {
   try {
     return JSON.stringify(JSON.parse(value));
   } catch (err) {
-    throw new ClientError(400, `${field} is not valid JSON: ${(err as Error).message}. Strings need quotes: "cat.jpg".`);
+    throw new ClientError(
+      400,
+      `${field} is not valid JSON: ${(err as Error).message}. Strings need quotes: "cat.jpg".`,
+    );
   }
 }
 
@@ -256,10 +278,16 @@ function storageProblem(err: unknown, hubName: string): [number, string] {
   const { statusCode, code, message } = err as { statusCode?: number; code?: string; message?: string };
   // The SDK's paged reads do not always fill in `code`: the service's answer is in the message.
   if (code === 'TableNotFound' || (statusCode === 404 && /TableNotFound/.test(String(message)))) {
-    return [404, `The storage account has no task hub named ${hubName} (no ${hubName}Instances table). Check the hub name (--hub, or the lab's host.json), or start an orchestration first.`];
+    return [
+      404,
+      `The storage account has no task hub named ${hubName} (no ${hubName}Instances table). Check the hub name (--hub, or the lab's host.json), or start an orchestration first.`,
+    ];
   }
   if (code === 'ECONNREFUSED' || /ECONNREFUSED|fetch failed|socket hang up/.test(String(message))) {
-    return [503, 'Storage is not reachable. Is Azurite running? `npm start -- NN` starts it, and keeps it running while you work.'];
+    return [
+      503,
+      'Storage is not reachable. Is Azurite running? `npm start -- NN` starts it, and keeps it running while you work.',
+    ];
   }
   return [500, `The dashboard could not read the task hub: ${String(message ?? err)}`];
 }

@@ -15,11 +15,19 @@ export interface StandaloneOptions {
   port: number;
 }
 
-export async function startDashboardServer(options: StandaloneOptions): Promise<{ url: string; close(): Promise<void> }> {
+export async function startDashboardServer(
+  options: StandaloneOptions,
+): Promise<{ url: string; close(): Promise<void> }> {
   const storage = new TaskHubStorage(options.connectionString, options.hubName);
   const engine = detachedEngine(storage);
   const dashboard = dashboardRoutes(
-    { storage, client: new DurableClientOperations(engine), telemetry: engine.telemetry, clock: engine.clock, mode: 'task hub' },
+    {
+      storage,
+      client: new DurableClientOperations(engine),
+      telemetry: engine.telemetry,
+      clock: engine.clock,
+      mode: 'task hub',
+    },
     { title: `Task hub ${options.hubName}` },
   );
   const server = http.createServer((req, res) => {
@@ -31,7 +39,10 @@ export async function startDashboardServer(options: StandaloneOptions): Promise<
     dashboard
       .handle(req, res, url, { maxRequestBodySize: DEFAULT_MAX_REQUEST_BODY_SIZE })
       .then((answered) => {
-        if (!answered) res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Open /dashboard/.' }));
+        if (!answered)
+          res
+            .writeHead(404, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ message: 'Open /dashboard/.' }));
       })
       .catch(() => res.destroy());
   });

@@ -32,8 +32,6 @@ export interface TaskHubSource {
   mode: 'host' | 'task hub';
 }
 
-
-
 const ENDED = new Set<RuntimeStatus>(['Completed', 'Failed', 'Terminated', 'Canceled']);
 /** The custom status in the list is a glance; the instance page has all of it. */
 const LIST_TEXT = 200;
@@ -43,7 +41,12 @@ const LIST_TEXT = 200;
  * order, where a job just started lands anywhere), with counts per status. One scan of the index
  * columns sorts and counts; only the page's rows are read in full.
  */
-export async function listInstances(source: TaskHubSource, filter: InstanceFilter, top: number, page: number): Promise<InstancePage> {
+export async function listInstances(
+  source: TaskHubSource,
+  filter: InstanceFilter,
+  top: number,
+  page: number,
+): Promise<InstancePage> {
   const { runtimeStatus, ...unfiltered } = filter;
   const index = await source.storage.instanceIndex(instanceQuery(unfiltered));
   const counts: InstancePage['counts'] = {};
@@ -62,7 +65,8 @@ export async function listInstances(source: TaskHubSource, filter: InstanceFilte
       runtimeStatus: row.runtimeStatus,
       createdTime: row.createdTime.toISOString(),
       lastUpdatedTime: row.lastUpdatedTime.toISOString(),
-      customStatus: row.customStatus === null || row.customStatus === 'null' ? null : row.customStatus.slice(0, LIST_TEXT),
+      customStatus:
+        row.customStatus === null || row.customStatus === 'null' ? null : row.customStatus.slice(0, LIST_TEXT),
     }));
   return { instances, counts, total: matching.length, page, pageSize: top };
 }
@@ -92,7 +96,12 @@ export async function readInstance(source: TaskHubSource, instanceId: string): P
 }
 
 /** Terminates the running instances of `filter`, or purges its ended ones; how many it did. */
-export async function bulk(source: TaskHubSource, action: 'terminate' | 'purge', filter: InstanceFilter, reason: string | null): Promise<number> {
+export async function bulk(
+  source: TaskHubSource,
+  action: 'terminate' | 'purge',
+  filter: InstanceFilter,
+  reason: string | null,
+): Promise<number> {
   const ids = (await source.storage.instanceIndex(instanceQuery(filter)))
     .filter((row) => (action === 'purge' ? ENDED.has(row.runtimeStatus) : !ENDED.has(row.runtimeStatus)))
     .map((row) => row.instanceId);
@@ -112,7 +121,6 @@ export async function bulk(source: TaskHubSource, action: 'terminate' | 'purge',
   return done;
 }
 
-
 export function clockState(source: TaskHubSource): ClockState {
   const { clock } = source;
   const next = clock instanceof VirtualClock ? clock.nextDue() : undefined;
@@ -123,7 +131,10 @@ export function clockState(source: TaskHubSource): ClockState {
 export function moveClock(source: TaskHubSource, move: { ms?: number; toNextTimer?: boolean }): ClockState {
   const { clock } = source;
   if (!(clock instanceof VirtualClock)) {
-    throw new ClientError(409, 'The host runs on the real clock. Start it with `npm start -- NN --clock virtual` (or auto) to move time from here.');
+    throw new ClientError(
+      409,
+      'The host runs on the real clock. Start it with `npm start -- NN --clock virtual` (or auto) to move time from here.',
+    );
   }
   if (move.toNextTimer) {
     const next = clock.nextDue();
@@ -131,7 +142,8 @@ export function moveClock(source: TaskHubSource, move: { ms?: number; toNextTime
     clock.advance(Math.max(0, next.getTime() - clock.now().getTime()));
   } else {
     const ms = Number(move.ms);
-    if (!Number.isFinite(ms) || ms <= 0 || ms > 366 * 24 * 3600_000) throw new ClientError(400, 'Move the clock forward by 1 ms to 366 days.');
+    if (!Number.isFinite(ms) || ms <= 0 || ms > 366 * 24 * 3600_000)
+      throw new ClientError(400, 'Move the clock forward by 1 ms to 366 days.');
     clock.advance(ms);
   }
   source.wake?.();

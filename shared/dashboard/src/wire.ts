@@ -4,7 +4,8 @@
 
 import type { EpisodeRecord } from '../../host/src/durable/telemetry-records.ts';
 
-export type RuntimeStatusName = 'Running' | 'Completed' | 'ContinuedAsNew' | 'Failed' | 'Canceled' | 'Terminated' | 'Pending' | 'Suspended';
+export type RuntimeStatusName =
+  'Running' | 'Completed' | 'ContinuedAsNew' | 'Failed' | 'Canceled' | 'Terminated' | 'Pending' | 'Suspended';
 
 export interface Payload {
   text: string | null;

@@ -38,7 +38,11 @@ function withHost(path: string, hostHeader: string): Promise<{ status: number; b
 
 const api = (path: string, init?: RequestInit) => fetch(`${host.url}/dashboard/api/${path}`, init);
 const act = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  api(path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-dashboard-token': token, ...headers }, body: JSON.stringify(body) });
+  api(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-dashboard-token': token, ...headers },
+    body: JSON.stringify(body),
+  });
 
 describe('the dashboard page', () => {
   it('is served with a policy that allows nothing from another origin, and a token for its actions', async () => {
@@ -70,9 +74,17 @@ describe('the dashboard page', () => {
 describe('actions', () => {
   it('refuses a cross-origin text/plain POST, the request any web page can send, and starts nothing', async () => {
     const before = (await (await api('instances')).json()) as InstancePage;
-    const forged = await api('instances', { method: 'POST', headers: { 'content-type': 'text/plain', origin: 'http://evil.example' }, body: '{"name":"helloSequence"}' });
+    const forged = await api('instances', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', origin: 'http://evil.example' },
+      body: '{"name":"helloSequence"}',
+    });
     expect(forged.status).toBe(403);
-    const noToken = await api('instances', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"helloSequence"}' });
+    const noToken = await api('instances', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":"helloSequence"}',
+    });
     expect(noToken.status).toBe(403);
     const crossSite = await act('instances', { name: 'helloSequence' }, { 'sec-fetch-site': 'cross-site' });
     expect(crossSite.status).toBe(403);
@@ -131,14 +143,22 @@ describe('actions', () => {
   });
 
   it('raises an event, and terminates and purges in bulk what the filter matches', async () => {
-    for (const id of ['dash-wait-1', 'dash-wait-2', 'dash-wait-3']) expect((await act('instances', { name: 'approval', instanceId: id })).status).toBe(202);
-    await Promise.all(['dash-wait-1', 'dash-wait-2', 'dash-wait-3'].map((id) => waitForStatus(host, id, (s) => s.runtimeStatus === 'Running')));
+    for (const id of ['dash-wait-1', 'dash-wait-2', 'dash-wait-3'])
+      expect((await act('instances', { name: 'approval', instanceId: id })).status).toBe(202);
+    await Promise.all(
+      ['dash-wait-1', 'dash-wait-2', 'dash-wait-3'].map((id) =>
+        waitForStatus(host, id, (s) => s.runtimeStatus === 'Running'),
+      ),
+    );
     expect((await act('instances/dash-wait-1/raise-event', { name: 'Approval', data: '"Grace"' })).status).toBe(202);
     expect(((await waitForStatus(host, 'dash-wait-1')).output as { by: string }).by).toBe('Grace');
     const terminated = await act('bulk', { action: 'terminate', query: 'instanceIdPrefix=dash-wait-' });
     expect(await terminated.json()).toEqual({ affected: 2 });
     await waitForStatus(host, 'dash-wait-3');
-    const purged = await act('bulk', { action: 'purge', query: 'instanceIdPrefix=dash-wait-&runtimeStatus=Terminated' });
+    const purged = await act('bulk', {
+      action: 'purge',
+      query: 'instanceIdPrefix=dash-wait-&runtimeStatus=Terminated',
+    });
     expect(await purged.json()).toEqual({ affected: 2 });
     const left = (await (await api('instances?instanceIdPrefix=dash-wait-')).json()) as InstancePage;
     expect(left.instances.map((i) => [i.instanceId, i.runtimeStatus])).toEqual([['dash-wait-1', 'Completed']]);

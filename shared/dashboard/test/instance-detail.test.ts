@@ -52,20 +52,48 @@ describe('episodes as replay steps', () => {
       ...history.slice(0, 4),
       ev(EventType.OrchestratorStarted, 5),
       ev(EventType.TaskCompleted, 4, { TaskScheduledId: 0, Result: '"done"' }),
-      ev(EventType.ExecutionCompleted, 5, { OrchestrationStatus: 3, Result: 'Non-Deterministic workflow detected: … sequence number 0 …' }),
+      ev(EventType.ExecutionCompleted, 5, {
+        OrchestrationStatus: 3,
+        Result: 'Non-Deterministic workflow detected: … sequence number 0 …',
+      }),
       ev(EventType.OrchestratorCompleted, 5),
     ];
-    expect(episodeSteps(failed, [])[1]!.outcome).toEqual({ status: 'Failed', reason: 'Non-Deterministic workflow detected: … sequence number 0 …' });
+    expect(episodeSteps(failed, [])[1]!.outcome).toEqual({
+      status: 'Failed',
+      reason: 'Non-Deterministic workflow detected: … sequence number 0 …',
+    });
   });
 });
 
 describe('the timeline', () => {
   it('splits an activity at the time the host picked it up, and knows timers and episodes', () => {
-    const runs: ActivityRun[] = [{ executionId: 'e', taskId: 0, name: 'stepA', startedAt: at(3), endedAt: at(4), outcome: 'completed', dequeueCount: 1 }];
+    const runs: ActivityRun[] = [
+      {
+        executionId: 'e',
+        taskId: 0,
+        name: 'stepA',
+        startedAt: at(3),
+        endedAt: at(4),
+        outcome: 'completed',
+        dequeueCount: 1,
+      },
+    ];
     const bars = timeline(history, runs, [{ episode: 1, durationMs: 20 } as EpisodeRecord]);
     const activity = bars.find((b) => b.kind === 'activity')!;
-    expect(activity).toMatchObject({ label: 'stepA #0', start: at(1), pickedUp: at(3), end: at(4), outcome: 'completed', runs: 1 });
-    expect(bars.find((b) => b.kind === 'timer')).toMatchObject({ start: at(5), end: at(65), outcome: 'completed', detail: `due ${at(65)}` });
+    expect(activity).toMatchObject({
+      label: 'stepA #0',
+      start: at(1),
+      pickedUp: at(3),
+      end: at(4),
+      outcome: 'completed',
+      runs: 1,
+    });
+    expect(bars.find((b) => b.kind === 'timer')).toMatchObject({
+      start: at(5),
+      end: at(65),
+      outcome: 'completed',
+      detail: `due ${at(65)}`,
+    });
     const episodes = bars.filter((b) => b.kind === 'episode');
     expect(episodes).toHaveLength(3);
     // The history stamps both ends of an episode alike; the host's record gives its length.
@@ -74,9 +102,21 @@ describe('the timeline', () => {
 
   it('counts the deliveries of a work item whose first run died with its host (lab 09)', () => {
     // The first run left no record: the host that ran it was killed. Its work item came back.
-    const runs: ActivityRun[] = [{ executionId: 'e', taskId: 0, name: 'stepA', startedAt: at(3), endedAt: at(4), outcome: 'completed', dequeueCount: 2 }];
+    const runs: ActivityRun[] = [
+      {
+        executionId: 'e',
+        taskId: 0,
+        name: 'stepA',
+        startedAt: at(3),
+        endedAt: at(4),
+        outcome: 'completed',
+        dequeueCount: 2,
+      },
+    ];
     expect(timeline(history, runs).find((b) => b.kind === 'activity')).toMatchObject({ runs: 1, deliveries: 2 });
-    expect(timeline(history, [{ ...runs[0]!, dequeueCount: 1 }]).find((b) => b.kind === 'activity')!.deliveries).toBeUndefined();
+    expect(
+      timeline(history, [{ ...runs[0]!, dequeueCount: 1 }]).find((b) => b.kind === 'activity')!.deliveries,
+    ).toBeUndefined();
   });
 
   it('shows an activity the host did not see run from scheduled to done, without a pick-up time', () => {
@@ -126,7 +166,13 @@ describe('payload sizes', () => {
       ev(EventType.TimerCreated, 1, { FireAt: at(2) }, 3),
     ];
     const rows = historyRows('instance', 'execution', events, [[], [], ['Input'], []]);
-    expect(rows.map((r) => [r.payload?.viaLargeMessages ?? false, r.payload?.overQueueLimit ?? false, r.payload?.inBlob ?? false])).toEqual([
+    expect(
+      rows.map((r) => [
+        r.payload?.viaLargeMessages ?? false,
+        r.payload?.overQueueLimit ?? false,
+        r.payload?.inBlob ?? false,
+      ]),
+    ).toEqual([
       [false, false, false],
       [true, false, false],
       [true, true, true],

@@ -10,7 +10,10 @@ import type { InstanceDetail } from '../src/wire.ts';
 
 let app: LabApp;
 beforeAll(async () => {
-  app = await startLabApp({ dir: fileURLToPath(new URL('../../../solutions/06-fan-out-fan-in', import.meta.url)), seed: true });
+  app = await startLabApp({
+    dir: fileURLToPath(new URL('../../../solutions/06-fan-out-fan-in', import.meta.url)),
+    seed: true,
+  });
 });
 afterAll(async () => {
   await app?.stop();
@@ -23,7 +26,9 @@ describe('lab 06 in the dashboard', () => {
     const { id } = (await response.json()) as { id: string };
     expect((await app.waitForCompletion(id)).runtimeStatus).toBe('Completed');
     const detail = (await (await app.fetch(`/dashboard/api/instances/${id}`)).json()) as InstanceDetail;
-    const thumbnails = detail.timeline.filter((bar) => bar.kind === 'activity' && bar.label.startsWith('makeThumbnail'));
+    const thumbnails = detail.timeline.filter(
+      (bar) => bar.kind === 'activity' && bar.label.startsWith('makeThumbnail'),
+    );
     // A batch is scheduled in one episode: its bars start together.
     const batches = new Map<string, typeof thumbnails>();
     for (const bar of thumbnails) batches.set(bar.start, [...(batches.get(bar.start) ?? []), bar]);

@@ -6,7 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TableServiceClient } from '@azure/data-tables';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { UNREACHABLE_STORAGE, type RunningAzurite } from '@workshop/azurite';
-import { startAzurite, startDurableHost, startOrchestration, waitForStatus } from '../../host/test/durable/durable-helpers.ts';
+import {
+  startAzurite,
+  startDurableHost,
+  startOrchestration,
+  waitForStatus,
+} from '../../host/test/durable/durable-helpers.ts';
 import { startDashboardServer } from '../src/standalone.ts';
 import type { InstanceDetail, InstancePage } from '../src/wire.ts';
 
@@ -26,16 +31,24 @@ async function tokenOf(url: string): Promise<string> {
 
 describe('npm run dashboard', () => {
   it('says a hub does not exist, and creates nothing when asked about it', async () => {
-    const dashboard = await startDashboardServer({ connectionString: azurite.connectionString, hubName: 'NoSuchHub', port: 0 });
+    const dashboard = await startDashboardServer({
+      connectionString: azurite.connectionString,
+      hubName: 'NoSuchHub',
+      port: 0,
+    });
     try {
       const list = await fetch(`${dashboard.url}api/instances`);
       expect(list.status).toBe(404);
       expect(((await list.json()) as { message: string }).message).toMatch(/no task hub named NoSuchHub/);
       expect((await fetch(`${dashboard.url}api/instances/some-id`)).status).toBe(404);
       const tables: string[] = [];
-      for await (const table of TableServiceClient.fromConnectionString(azurite.connectionString, { allowInsecureConnection: true }).listTables()) tables.push(table.name!);
+      for await (const table of TableServiceClient.fromConnectionString(azurite.connectionString, {
+        allowInsecureConnection: true,
+      }).listTables())
+        tables.push(table.name!);
       const queues: string[] = [];
-      for await (const queue of QueueServiceClient.fromConnectionString(azurite.connectionString).listQueues()) queues.push(queue.name);
+      for await (const queue of QueueServiceClient.fromConnectionString(azurite.connectionString).listQueues())
+        queues.push(queue.name);
       expect([...tables, ...queues].filter((name) => name.toLowerCase().startsWith('nosuchhub'))).toEqual([]);
     } finally {
       await dashboard.close();
@@ -69,7 +82,11 @@ describe('npm run dashboard', () => {
       // No engine here: the history alone, no pick-up times.
       expect(detail.unseen).toBe(true);
       expect(detail.episodes.length).toBeGreaterThan(1);
-      expect(detail.timeline.filter((b) => b.kind === 'activity').every((b) => b.pickedUp === undefined && b.end !== undefined)).toBe(true);
+      expect(
+        detail.timeline
+          .filter((b) => b.kind === 'activity')
+          .every((b) => b.pickedUp === undefined && b.end !== undefined),
+      ).toBe(true);
 
       const token = await tokenOf(dashboard.url);
       const terminate = await fetch(`${dashboard.url}api/instances/${waiting}/terminate`, {

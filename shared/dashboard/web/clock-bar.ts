@@ -24,12 +24,22 @@ export async function renderClock(hub: HubInfo): Promise<void> {
     }
   };
   bar.replaceChildren(
-    h('span', { class: 'clock-label', title: `--clock ${clock.mode}` }, `Orchestration clock (${clock.mode}): `, h('time', { datetime: clock.now }, new Date(clock.now).toISOString().replace('T', ' ').slice(0, 19) + 'Z')),
+    h(
+      'span',
+      { class: 'clock-label', title: `--clock ${clock.mode}` },
+      `Orchestration clock (${clock.mode}): `,
+      h('time', { datetime: clock.now }, new Date(clock.now).toISOString().replace('T', ' ').slice(0, 19) + 'Z'),
+    ),
     h('button', { type: 'button', onclick: move({ ms: 60_000 }, 'by 1 minute') }, '+1 min'),
     h('button', { type: 'button', onclick: move({ ms: 3_600_000 }, 'by 1 hour') }, '+1 h'),
     h(
       'button',
-      { type: 'button', onclick: move({ toNextTimer: true }, 'to the next timer'), disabled: !clock.nextTimer, title: clock.nextTimer ? `due ${clock.nextTimer}` : 'no timer is waiting' },
+      {
+        type: 'button',
+        onclick: move({ toNextTimer: true }, 'to the next timer'),
+        disabled: !clock.nextTimer,
+        title: clock.nextTimer ? `due ${clock.nextTimer}` : 'no timer is waiting',
+      },
       'Next timer',
     ),
   );

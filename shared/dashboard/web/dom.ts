@@ -4,7 +4,11 @@
 type Child = Node | string | number | null | undefined | false;
 type Attributes = Record<string, string | number | boolean | null | undefined | ((event: Event) => void)>;
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Attributes = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (value === null || value === undefined || value === false) continue;
@@ -25,7 +29,11 @@ export function append(parent: Element, children: Child[]): void {
 
 const SVG = 'http://www.w3.org/2000/svg';
 
-export function svg(tag: string, attributes: Record<string, string | number> = {}, ...children: Array<Node | string>): SVGElement {
+export function svg(
+  tag: string,
+  attributes: Record<string, string | number> = {},
+  ...children: Array<Node | string>
+): SVGElement {
   const element = document.createElementNS(SVG, tag);
   for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
   for (const child of children) element.append(child);
@@ -77,10 +85,17 @@ export function pretty(text: string): string {
  */
 export function redraw(parent: HTMLElement, children: Node[]): void {
   const values = new Map<string, string>();
-  for (const field of parent.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>('input[id], textarea[id], select[id]')) values.set(field.id, field.value);
+  for (const field of parent.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>(
+    'input[id], textarea[id], select[id]',
+  ))
+    values.set(field.id, field.value);
   const open = new Map<string, boolean>();
-  for (const details of parent.querySelectorAll<HTMLDetailsElement>('details[data-key]')) open.set(details.dataset.key!, details.open);
-  const focused = document.activeElement instanceof HTMLElement && parent.contains(document.activeElement) ? document.activeElement.id : '';
+  for (const details of parent.querySelectorAll<HTMLDetailsElement>('details[data-key]'))
+    open.set(details.dataset.key!, details.open);
+  const focused =
+    document.activeElement instanceof HTMLElement && parent.contains(document.activeElement)
+      ? document.activeElement.id
+      : '';
   const { scrollX, scrollY } = window;
   parent.replaceChildren(...children);
   for (const [id, value] of values) {

@@ -29,7 +29,11 @@ export async function renderInstance(main: HTMLElement, hub: HubInfo, id: string
       detail = await get<InstanceDetail>(instancePath(id));
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
-      main.replaceChildren(h('h1', {}, 'Instance not found'), h('p', {}, err.message), h('p', {}, h('a', { href: '#/' }, '← All instances')));
+      main.replaceChildren(
+        h('h1', {}, 'Instance not found'),
+        h('p', {}, err.message),
+        h('p', {}, h('a', { href: '#/' }, '← All instances')),
+      );
       return;
     }
     redraw(main, page(detail, hub, tab, state, load));
@@ -38,7 +42,13 @@ export async function renderInstance(main: HTMLElement, hub: HubInfo, id: string
   return { refresh: async (ids) => (ids === undefined || ids.includes(id) ? load() : undefined) };
 }
 
-function page(d: InstanceDetail, hub: HubInfo, tab: string, state: { replayStep: number }, reload: () => Promise<void>): Node[] {
+function page(
+  d: InstanceDetail,
+  hub: HubInfo,
+  tab: string,
+  state: { replayStep: number },
+  reload: () => Promise<void>,
+): Node[] {
   const i = d.instance;
   const base = `#/instances/${encodeURIComponent(i.instanceId)}`;
   const facts = h(
@@ -53,20 +63,63 @@ function page(d: InstanceDetail, hub: HubInfo, tab: string, state: { replayStep:
     i.completedTime ? h('dt', {}, 'Completed') : null,
     i.completedTime ? h('dd', {}, h('time', { datetime: i.completedTime }, time(i.completedTime))) : null,
     h('dt', {}, 'Execution'),
-    h('dd', { class: 'id' }, i.executionId, i.generation > 0 ? h('span', { class: 'muted' }, ` (generation ${i.generation}: continued as new ${i.generation} time${i.generation === 1 ? '' : 's'}; the History table keeps the current one)`) : null),
+    h(
+      'dd',
+      { class: 'id' },
+      i.executionId,
+      i.generation > 0
+        ? h(
+            'span',
+            { class: 'muted' },
+            ` (generation ${i.generation}: continued as new ${i.generation} time${i.generation === 1 ? '' : 's'}; the History table keeps the current one)`,
+          )
+        : null,
+    ),
     i.parent ? h('dt', {}, 'Parent') : null,
-    i.parent ? h('dd', { class: 'id' }, h('a', { href: `#/instances/${encodeURIComponent(i.parent.instanceId)}` }, i.parent.instanceId), i.parent.name ? ` (${i.parent.name})` : '') : null,
+    i.parent
+      ? h(
+          'dd',
+          { class: 'id' },
+          h('a', { href: `#/instances/${encodeURIComponent(i.parent.instanceId)}` }, i.parent.instanceId),
+          i.parent.name ? ` (${i.parent.name})` : '',
+        )
+      : null,
     i.children.length > 0 ? h('dt', {}, 'Sub-orchestrations') : null,
     i.children.length > 0
-      ? h('dd', {}, h('ul', { class: 'plain' }, ...i.children.map((c) => h('li', { class: 'id' }, h('a', { href: `#/instances/${encodeURIComponent(c.instanceId)}` }, c.instanceId), ` ${c.name} #${c.taskId}`))))
+      ? h(
+          'dd',
+          {},
+          h(
+            'ul',
+            { class: 'plain' },
+            ...i.children.map((c) =>
+              h(
+                'li',
+                { class: 'id' },
+                h('a', { href: `#/instances/${encodeURIComponent(c.instanceId)}` }, c.instanceId),
+                ` ${c.name} #${c.taskId}`,
+              ),
+            ),
+          ),
+        )
       : null,
   );
   const tabs = h(
     'nav',
     { class: 'tabs', 'aria-label': 'Views of the history' },
-    ...TABS.map(([key, label]) => h('a', { href: `${base}/${key}`, class: key === tab ? 'on' : '', 'aria-current': key === tab ? 'page' : null }, label)),
+    ...TABS.map(([key, label]) =>
+      h(
+        'a',
+        { href: `${base}/${key}`, class: key === tab ? 'on' : '', 'aria-current': key === tab ? 'page' : null },
+        label,
+      ),
+    ),
   );
-  const panel = h('section', { class: 'panel', id: `panel-${tab}`, 'aria-label': TABS.find(([k]) => k === tab)?.[1] ?? 'History' });
+  const panel = h('section', {
+    class: 'panel',
+    id: `panel-${tab}`,
+    'aria-label': TABS.find(([k]) => k === tab)?.[1] ?? 'History',
+  });
   switch (tab) {
     case 'timeline':
       renderTimeline(panel, d);
@@ -83,7 +136,13 @@ function page(d: InstanceDetail, hub: HubInfo, tab: string, state: { replayStep:
   return [
     h('p', { class: 'crumbs' }, h('a', { href: '#/' }, '← All instances')),
     h('h1', { class: 'id' }, i.instanceId, ' ', badge(i.runtimeStatus)),
-    d.unseen && hub.mode === 'host' ? h('p', { class: 'note' }, 'This host did not run this instance (it ran before the host started): the timeline has no pick-up times and the replay steps come from the history alone.') : null,
+    d.unseen && hub.mode === 'host'
+      ? h(
+          'p',
+          { class: 'note' },
+          'This host did not run this instance (it ran before the host started): the timeline has no pick-up times and the replay steps come from the history alone.',
+        )
+      : null,
     facts,
     actions(d, reload),
     // Open when short, so the tabs below stay in sight; a click opens a long one.
@@ -104,19 +163,41 @@ function actions(d: InstanceDetail, reload: () => Promise<void>): HTMLElement {
   const path = instancePath(i.instanceId);
   const ended = ENDED.has(i.runtimeStatus);
   // The body is read when the button is pressed: the fields hold what the learner typed by then.
-  const run = (what: string, op: string, body: () => Record<string, unknown> = () => ({}), after?: (result: { id?: string }) => void) => async () => {
-    try {
-      const result = await post<{ id?: string }>(`${path}/${op}`, body());
-      toast(what);
-      if (after) after(result);
-      else await reload();
-    } catch (err) {
-      toast((err as Error).message, true);
-    }
-  };
-  const eventName = h('input', { id: 'event-name', placeholder: 'event name', autocomplete: 'off', 'aria-label': 'Event name' });
-  const eventData = h('input', { id: 'event-data', placeholder: 'JSON data, e.g. true', autocomplete: 'off', 'aria-label': 'Event data (JSON)' });
-  const reason = h('input', { id: 'reason', placeholder: 'reason (optional)', autocomplete: 'off', 'aria-label': 'Reason' });
+  const run =
+    (
+      what: string,
+      op: string,
+      body: () => Record<string, unknown> = () => ({}),
+      after?: (result: { id?: string }) => void,
+    ) =>
+    async () => {
+      try {
+        const result = await post<{ id?: string }>(`${path}/${op}`, body());
+        toast(what);
+        if (after) after(result);
+        else await reload();
+      } catch (err) {
+        toast((err as Error).message, true);
+      }
+    };
+  const eventName = h('input', {
+    id: 'event-name',
+    placeholder: 'event name',
+    autocomplete: 'off',
+    'aria-label': 'Event name',
+  });
+  const eventData = h('input', {
+    id: 'event-data',
+    placeholder: 'JSON data, e.g. true',
+    autocomplete: 'off',
+    'aria-label': 'Event data (JSON)',
+  });
+  const reason = h('input', {
+    id: 'reason',
+    placeholder: 'reason (optional)',
+    autocomplete: 'off',
+    'aria-label': 'Reason',
+  });
   return h(
     'div',
     { class: 'actions' },
@@ -126,7 +207,10 @@ function actions(d: InstanceDetail, reload: () => Promise<void>): HTMLElement {
         class: 'raise',
         onsubmit: (event: Event) => {
           event.preventDefault();
-          void run(`Raised ${eventName.value}.`, 'raise-event', () => ({ name: eventName.value, data: eventData.value }))();
+          void run(`Raised ${eventName.value}.`, 'raise-event', () => ({
+            name: eventName.value,
+            data: eventData.value,
+          }))();
         },
       },
       eventName,
@@ -137,12 +221,49 @@ function actions(d: InstanceDetail, reload: () => Promise<void>): HTMLElement {
       'div',
       { class: 'buttons' },
       reason,
-      h('button', { type: 'button', id: 'terminate', class: 'danger', disabled: ended, onclick: run('Terminate sent.', 'terminate', () => ({ reason: reason.value })) }, 'Terminate'),
-      h('button', { type: 'button', id: 'suspend', disabled: ended || i.runtimeStatus === 'Suspended', onclick: run('Suspend sent.', 'suspend', () => ({ reason: reason.value })) }, 'Suspend'),
-      h('button', { type: 'button', id: 'resume', disabled: i.runtimeStatus !== 'Suspended', onclick: run('Resume sent.', 'resume', () => ({ reason: reason.value })) }, 'Resume'),
       h(
         'button',
-        { type: 'button', id: 'restart', onclick: run('Restarted under a new id.', 'restart', () => ({ newInstanceId: true }), (r) => r.id && (location.hash = `#/${instancePath(r.id)}`)) },
+        {
+          type: 'button',
+          id: 'terminate',
+          class: 'danger',
+          disabled: ended,
+          onclick: run('Terminate sent.', 'terminate', () => ({ reason: reason.value })),
+        },
+        'Terminate',
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          id: 'suspend',
+          disabled: ended || i.runtimeStatus === 'Suspended',
+          onclick: run('Suspend sent.', 'suspend', () => ({ reason: reason.value })),
+        },
+        'Suspend',
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          id: 'resume',
+          disabled: i.runtimeStatus !== 'Suspended',
+          onclick: run('Resume sent.', 'resume', () => ({ reason: reason.value })),
+        },
+        'Resume',
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          id: 'restart',
+          onclick: run(
+            'Restarted under a new id.',
+            'restart',
+            () => ({ newInstanceId: true }),
+            (r) => r.id && (location.hash = `#/${instancePath(r.id)}`),
+          ),
+        },
         'Restart',
       ),
       h(
@@ -154,7 +275,8 @@ function actions(d: InstanceDetail, reload: () => Promise<void>): HTMLElement {
           disabled: !ended,
           title: ended ? 'Delete its history and rows' : 'Only an ended instance can be purged',
           onclick: () => {
-            if (confirm(`Purge ${i.instanceId}? Its history is deleted for good.`)) void run('Purged.', 'purge', undefined, () => (location.hash = '#/'))();
+            if (confirm(`Purge ${i.instanceId}? Its history is deleted for good.`))
+              void run('Purged.', 'purge', undefined, () => (location.hash = '#/'))();
           },
         },
         'Purge',
@@ -165,12 +287,29 @@ function actions(d: InstanceDetail, reload: () => Promise<void>): HTMLElement {
 
 function renderHistory(panel: HTMLElement, d: InstanceDetail, hub: HubInfo): void {
   panel.append(
-    h('p', { class: 'muted' }, `All ${d.history.length} rows of the History table for the current execution, in order, bookkeeping events included. The episode column says which checkpoint wrote each row.`),
+    h(
+      'p',
+      { class: 'muted' },
+      `All ${d.history.length} rows of the History table for the current execution, in order, bookkeeping events included. The episode column says which checkpoint wrote each row.`,
+    ),
     h(
       'table',
       { class: 'history' },
       h('caption', { class: 'visually-hidden' }, 'History events'),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, '#'), h('th', { scope: 'col' }, 'Event'), h('th', { scope: 'col' }, 'Episode'), h('th', { scope: 'col' }, 'Time'), h('th', { scope: 'col' }, 'Details'), h('th', { scope: 'col' }, 'Payload'))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, '#'),
+          h('th', { scope: 'col' }, 'Event'),
+          h('th', { scope: 'col' }, 'Episode'),
+          h('th', { scope: 'col' }, 'Time'),
+          h('th', { scope: 'col' }, 'Details'),
+          h('th', { scope: 'col' }, 'Payload'),
+        ),
+      ),
       h(
         'tbody',
         {},
@@ -185,7 +324,14 @@ function renderHistory(panel: HTMLElement, d: InstanceDetail, hub: HubInfo): voi
             h(
               'td',
               { class: 'details' },
-              [r.name, r.eventId >= 0 ? `#${r.eventId}` : null, r.taskId !== undefined ? `answers #${r.taskId}` : null, r.fireAt ? `fires ${time(r.fireAt)}` : null, r.status, r.instanceId ? `instance ${r.instanceId}` : null]
+              [
+                r.name,
+                r.eventId >= 0 ? `#${r.eventId}` : null,
+                r.taskId !== undefined ? `answers #${r.taskId}` : null,
+                r.fireAt ? `fires ${time(r.fireAt)}` : null,
+                r.status,
+                r.instanceId ? `instance ${r.instanceId}` : null,
+              ]
                 .filter(Boolean)
                 .join(' · '),
             ),
@@ -197,7 +343,11 @@ function renderHistory(panel: HTMLElement, d: InstanceDetail, hub: HubInfo): voi
                     'details',
                     { 'data-key': `row-${r.seq}` },
                     h('summary', {}, `${r.payloadField} `, sizeBadges(r.payload, hub.limits)),
-                    h('pre', { class: 'json' }, r.payload.text === null ? 'null' : pretty(r.payload.text) + (r.payload.truncated ? '\n…' : '')),
+                    h(
+                      'pre',
+                      { class: 'json' },
+                      r.payload.text === null ? 'null' : pretty(r.payload.text) + (r.payload.truncated ? '\n…' : ''),
+                    ),
                     r.details?.text ? h('pre', { class: 'json' }, r.details.text) : null,
                   )
                 : '',
@@ -206,7 +356,11 @@ function renderHistory(panel: HTMLElement, d: InstanceDetail, hub: HubInfo): voi
         ),
       ),
     ),
-    h('p', { class: 'muted' }, `Sizes: payloads in UTF-8. The message bar is the queue message that carried the event against the 64 KB a queue message holds; over ${bytes(hub.limits.largeMessageBytes)}, DTFx sends it as a blob in ${hub.hubName.toLowerCase()}-largemessages.`),
+    h(
+      'p',
+      { class: 'muted' },
+      `Sizes: payloads in UTF-8. The message bar is the queue message that carried the event against the 64 KB a queue message holds; over ${bytes(hub.limits.largeMessageBytes)}, DTFx sends it as a blob in ${hub.hubName.toLowerCase()}-largemessages.`,
+    ),
   );
 }
 

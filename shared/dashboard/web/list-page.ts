@@ -8,7 +8,16 @@ import { badge, h, pretty, time } from './dom.ts';
 import type { View } from './main.ts';
 import { toast } from './toast.ts';
 
-const STATUSES: RuntimeStatusName[] = ['Pending', 'Running', 'Suspended', 'Completed', 'Failed', 'Terminated', 'ContinuedAsNew', 'Canceled'];
+const STATUSES: RuntimeStatusName[] = [
+  'Pending',
+  'Running',
+  'Suspended',
+  'Completed',
+  'Failed',
+  'Terminated',
+  'ContinuedAsNew',
+  'Canceled',
+];
 const FILTERS = ['runtimeStatus', 'name', 'createdTimeFrom', 'createdTimeTo', 'instanceIdPrefix'] as const;
 // The page number rides in the address too, beside the filters, so a reload stays on it.
 
@@ -34,11 +43,36 @@ export async function renderList(main: HTMLElement, hub: HubInfo, query: URLSear
   };
 
   const nameField = hub.orchestrators
-    ? h('select', { id: 'filter-name', name: 'name' }, h('option', { value: '' }, 'any'), ...hub.orchestrators.map((n) => h('option', { value: n, selected: filter.get('name') === n }, n)))
-    : h('input', { id: 'filter-name', name: 'name', value: filter.get('name') ?? '', placeholder: 'orchestrator name' });
-  const from = h('input', { id: 'filter-from', type: 'datetime-local', step: 1, value: local(filter.get('createdTimeFrom')) });
-  const to = h('input', { id: 'filter-to', type: 'datetime-local', step: 1, value: local(filter.get('createdTimeTo')) });
-  const prefix = h('input', { id: 'filter-prefix', value: filter.get('instanceIdPrefix') ?? '', placeholder: 'id starts with…', autocomplete: 'off' });
+    ? h(
+        'select',
+        { id: 'filter-name', name: 'name' },
+        h('option', { value: '' }, 'any'),
+        ...hub.orchestrators.map((n) => h('option', { value: n, selected: filter.get('name') === n }, n)),
+      )
+    : h('input', {
+        id: 'filter-name',
+        name: 'name',
+        value: filter.get('name') ?? '',
+        placeholder: 'orchestrator name',
+      });
+  const from = h('input', {
+    id: 'filter-from',
+    type: 'datetime-local',
+    step: 1,
+    value: local(filter.get('createdTimeFrom')),
+  });
+  const to = h('input', {
+    id: 'filter-to',
+    type: 'datetime-local',
+    step: 1,
+    value: local(filter.get('createdTimeTo')),
+  });
+  const prefix = h('input', {
+    id: 'filter-prefix',
+    value: filter.get('instanceIdPrefix') ?? '',
+    placeholder: 'id starts with…',
+    autocomplete: 'off',
+  });
   const filterForm = h(
     'form',
     {
@@ -74,7 +108,20 @@ export async function renderList(main: HTMLElement, hub: HubInfo, query: URLSear
       'table',
       { class: 'instances' },
       h('caption', { class: 'visually-hidden' }, 'Orchestration instances'),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Instance'), h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, 'Created'), h('th', { scope: 'col' }, 'Last updated'), h('th', { scope: 'col' }, 'Custom status'))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, 'Instance'),
+          h('th', { scope: 'col' }, 'Name'),
+          h('th', { scope: 'col' }, 'Status'),
+          h('th', { scope: 'col' }, 'Created'),
+          h('th', { scope: 'col' }, 'Last updated'),
+          h('th', { scope: 'col' }, 'Custom status'),
+        ),
+      ),
       tableBody,
     ),
     pager,
@@ -93,7 +140,16 @@ export async function renderList(main: HTMLElement, hub: HubInfo, query: URLSear
     if (!data) return;
     const total = Object.values(data.counts).reduce((a, b) => a + (b ?? 0), 0);
     counts.replaceChildren(
-      h('button', { type: 'button', class: `chip${selected.size === 0 ? ' on' : ''}`, 'aria-pressed': String(selected.size === 0), onclick: () => apply((n) => n.delete('runtimeStatus')) }, `All ${total}`),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: `chip${selected.size === 0 ? ' on' : ''}`,
+          'aria-pressed': String(selected.size === 0),
+          onclick: () => apply((n) => n.delete('runtimeStatus')),
+        },
+        `All ${total}`,
+      ),
       ...STATUSES.filter((s) => (data!.counts[s] ?? 0) > 0 || selected.has(s)).map((status) =>
         h(
           'button',
@@ -124,14 +180,25 @@ export async function renderList(main: HTMLElement, hub: HubInfo, query: URLSear
           h('td', {}, badge(i.runtimeStatus)),
           h('td', {}, h('time', { datetime: i.createdTime }, time(i.createdTime))),
           h('td', {}, h('time', { datetime: i.lastUpdatedTime }, time(i.lastUpdatedTime))),
-          h('td', { class: 'custom' }, h('span', { class: 'clamp', title: i.customStatus ?? '' }, i.customStatus ?? '')),
+          h(
+            'td',
+            { class: 'custom' },
+            h('span', { class: 'clamp', title: i.customStatus ?? '' }, i.customStatus ?? ''),
+          ),
         ),
       ),
     );
     if (data.instances.length === 0) {
       const filtered = filter.toString() !== '';
-      const backwards = filter.get('createdTimeFrom') && filter.get('createdTimeTo') && filter.get('createdTimeFrom')! > filter.get('createdTimeTo')!;
-      const why = backwards ? 'No instance matches: "Created from" is after "to".' : filtered ? 'No instance matches these filters.' : 'No instances yet. Start one below, or with your app.';
+      const backwards =
+        filter.get('createdTimeFrom') &&
+        filter.get('createdTimeTo') &&
+        filter.get('createdTimeFrom')! > filter.get('createdTimeTo')!;
+      const why = backwards
+        ? 'No instance matches: "Created from" is after "to".'
+        : filtered
+          ? 'No instance matches these filters.'
+          : 'No instances yet. Start one below, or with your app.';
       tableBody.append(h('tr', {}, h('td', { colspan: 6, class: 'muted' }, why)));
     }
     const first = data.page * data.pageSize;
@@ -140,29 +207,68 @@ export async function renderList(main: HTMLElement, hub: HubInfo, query: URLSear
       data.total === 0
         ? ''
         : `${data.total} instance${data.total === 1 ? '' : 's'} match${data.total === 1 ? 'es' : ''}, newest first` +
-          (pages > 1 ? `; showing ${first + 1}–${Math.min(first + data.pageSize, data.total)} (page ${data.page + 1} of ${pages}).` : '.');
+          (pages > 1
+            ? `; showing ${first + 1}–${Math.min(first + data.pageSize, data.total)} (page ${data.page + 1} of ${pages}).`
+            : '.');
     pager.replaceChildren(
       ...(pages > 1
         ? [
-            h('button', { type: 'button', id: 'page-newer', disabled: data.page === 0, onclick: () => apply(() => undefined, data!.page - 1) }, '← Newer'),
-            h('button', { type: 'button', id: 'page-older', disabled: data.page + 1 >= pages, onclick: () => apply(() => undefined, data!.page + 1) }, 'Older →'),
+            h(
+              'button',
+              {
+                type: 'button',
+                id: 'page-newer',
+                disabled: data.page === 0,
+                onclick: () => apply(() => undefined, data!.page - 1),
+              },
+              '← Newer',
+            ),
+            h(
+              'button',
+              {
+                type: 'button',
+                id: 'page-older',
+                disabled: data.page + 1 >= pages,
+                onclick: () => apply(() => undefined, data!.page + 1),
+              },
+              'Older →',
+            ),
           ]
         : []),
     );
-    const running = (['Pending', 'Running', 'Suspended', 'ContinuedAsNew'] as const).filter((s) => selected.size === 0 || selected.has(s)).reduce((a, s) => a + (data!.counts[s] ?? 0), 0);
-    const ended = (['Completed', 'Failed', 'Terminated', 'Canceled'] as const).filter((s) => selected.size === 0 || selected.has(s)).reduce((a, s) => a + (data!.counts[s] ?? 0), 0);
+    const running = (['Pending', 'Running', 'Suspended', 'ContinuedAsNew'] as const)
+      .filter((s) => selected.size === 0 || selected.has(s))
+      .reduce((a, s) => a + (data!.counts[s] ?? 0), 0);
+    const ended = (['Completed', 'Failed', 'Terminated', 'Canceled'] as const)
+      .filter((s) => selected.size === 0 || selected.has(s))
+      .reduce((a, s) => a + (data!.counts[s] ?? 0), 0);
     bulkBar.replaceChildren(
       h('span', { class: 'muted' }, 'Everything the filters match: '),
-      h('button', { type: 'button', class: 'danger', disabled: running === 0, onclick: () => void bulk('terminate', running) }, `Terminate ${running} not ended`),
-      h('button', { type: 'button', class: 'danger', disabled: ended === 0, onclick: () => void bulk('purge', ended) }, `Purge ${ended} ended`),
+      h(
+        'button',
+        { type: 'button', class: 'danger', disabled: running === 0, onclick: () => void bulk('terminate', running) },
+        `Terminate ${running} not ended`,
+      ),
+      h(
+        'button',
+        { type: 'button', class: 'danger', disabled: ended === 0, onclick: () => void bulk('purge', ended) },
+        `Purge ${ended} ended`,
+      ),
     );
   }
 
   async function bulk(action: 'terminate' | 'purge', count: number) {
-    const what = action === 'terminate' ? `Terminate ${count} instance(s) that have not ended?` : `Purge ${count} ended instance(s)? Their history is deleted for good.`;
+    const what =
+      action === 'terminate'
+        ? `Terminate ${count} instance(s) that have not ended?`
+        : `Purge ${count} ended instance(s)? Their history is deleted for good.`;
     if (!confirm(what)) return;
     try {
-      const result = await post<{ affected: number }>('bulk', { action, query: filter.toString(), reason: 'Terminated from the dashboard' });
+      const result = await post<{ affected: number }>('bulk', {
+        action,
+        query: filter.toString(),
+        reason: 'Terminated from the dashboard',
+      });
       toast(`${action === 'terminate' ? 'Terminated' : 'Purged'} ${result.affected} instance(s).`);
       await load();
     } catch (err) {
@@ -175,11 +281,17 @@ export async function renderList(main: HTMLElement, hub: HubInfo, query: URLSear
 }
 
 function renderStartForm(hub: HubInfo): HTMLElement {
-  const name = hub.orchestrators && hub.orchestrators.length > 0
-    ? h('select', { id: 'start-name', required: true }, ...hub.orchestrators.map((n) => h('option', { value: n }, n)))
-    : h('input', { id: 'start-name', required: true, placeholder: 'orchestrator name' });
+  const name =
+    hub.orchestrators && hub.orchestrators.length > 0
+      ? h('select', { id: 'start-name', required: true }, ...hub.orchestrators.map((n) => h('option', { value: n }, n)))
+      : h('input', { id: 'start-name', required: true, placeholder: 'orchestrator name' });
   const id = h('input', { id: 'start-id', placeholder: 'a new id is made when empty', autocomplete: 'off' });
-  const input = h('textarea', { id: 'start-input', rows: 3, placeholder: '{"container": "samples", "width": 200, "batchSize": 3}', spellcheck: 'false' });
+  const input = h('textarea', {
+    id: 'start-input',
+    rows: 3,
+    placeholder: '{"container": "samples", "width": 200, "batchSize": 3}',
+    spellcheck: 'false',
+  });
   return h(
     'details',
     { class: 'start' },
@@ -192,7 +304,11 @@ function renderStartForm(hub: HubInfo): HTMLElement {
           try {
             const wanted = id.value.trim();
             if (wanted && !(await startOver(wanted))) return;
-            const started = await post<{ id: string }>('instances', { name: (name as HTMLInputElement).value, instanceId: wanted || undefined, input: input.value });
+            const started = await post<{ id: string }>('instances', {
+              name: (name as HTMLInputElement).value,
+              instanceId: wanted || undefined,
+              input: input.value,
+            });
             toast(`Started ${started.id}.`);
             location.hash = `#/${instancePath(started.id)}`;
           } catch (err) {
@@ -203,7 +319,11 @@ function renderStartForm(hub: HubInfo): HTMLElement {
       h('label', {}, 'Orchestrator ', name),
       h('label', {}, 'Instance id ', id),
       h('label', { class: 'wide' }, 'Input (JSON) ', input),
-      h('p', { class: 'muted wide' }, 'The input goes to the orchestrator as it is: your HTTP function\'s checks and defaults do not run, so give every field the orchestrator needs.'),
+      h(
+        'p',
+        { class: 'muted wide' },
+        "The input goes to the orchestrator as it is: your HTTP function's checks and defaults do not run, so give every field the orchestrator needs.",
+      ),
       h('button', { type: 'submit' }, 'Start'),
       h(
         'button',
@@ -245,7 +365,9 @@ function utc(value: string): string {
 async function startOver(instanceId: string): Promise<boolean> {
   const existing = await get<{ instance: { runtimeStatus: string } }>(instancePath(instanceId)).catch(() => undefined);
   if (!existing) return true;
-  return confirm(`An instance ${instanceId} exists (${existing.instance.runtimeStatus}). Starting under its id replaces it and its history. Go on?`);
+  return confirm(
+    `An instance ${instanceId} exists (${existing.instance.runtimeStatus}). Starting under its id replaces it and its history. Go on?`,
+  );
 }
 
 /** The input of the newest instance of `orchestrator`, as pretty JSON, or undefined when there is none. */

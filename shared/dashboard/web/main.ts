@@ -49,7 +49,9 @@ async function route(): Promise<void> {
         {},
         h('button', { type: 'button', onclick: () => void route() }, 'Try again'),
         ' (it also tries by itself when something changes) ',
-        onList && location.hash.includes('?') ? h('a', { href: '#/' }, 'Clear the filters') : h('a', { href: '#/' }, 'All instances'),
+        onList && location.hash.includes('?')
+          ? h('a', { href: '#/' }, 'Clear the filters')
+          : h('a', { href: '#/' }, 'All instances'),
       ),
     );
   }
@@ -58,16 +60,21 @@ async function route(): Promise<void> {
 /** A fetch that found nobody, said as what it means here. */
 function describeError(err: unknown): string {
   const message = (err as Error).message;
-  return err instanceof TypeError && /fetch/i.test(message) ? 'The host is not answering: it may be restarting. The page reconnects by itself.' : message;
+  return err instanceof TypeError && /fetch/i.test(message)
+    ? 'The host is not answering: it may be restarting. The page reconnects by itself.'
+    : message;
 }
 
 async function draw(page: HTMLElement): Promise<View> {
   hub ??= await get<HubInfo>('hub');
-  document.getElementById('hub')!.textContent = `Task hub ${hub.hubName}${hub.mode === 'task hub' ? ' (read from storage)' : ''}`;
+  document.getElementById('hub')!.textContent =
+    `Task hub ${hub.hubName}${hub.mode === 'task hub' ? ' (read from storage)' : ''}`;
   const hash = location.hash.replace(/^#/, '') || '/';
   const [path = '/', query = ''] = hash.split('?');
   const match = /^\/instances\/([^/]+)(?:\/(\w+))?$/.exec(path);
-  const drawn = match ? await renderInstance(page, hub, idFrom(match[1]!), match[2] ?? 'history') : await renderList(page, hub, new URLSearchParams(query));
+  const drawn = match
+    ? await renderInstance(page, hub, idFrom(match[1]!), match[2] ?? 'history')
+    : await renderList(page, hub, new URLSearchParams(query));
   await renderClock(hub);
   return drawn;
 }
@@ -104,7 +111,9 @@ function refresh(ids?: string[]): void {
 function listen(): void {
   const events = new EventSource('api/live');
   const banner = document.getElementById('connection')!;
-  events.addEventListener('change', (event) => refresh((JSON.parse((event as MessageEvent<string>).data) as { ids: string[] }).ids));
+  events.addEventListener('change', (event) =>
+    refresh((JSON.parse((event as MessageEvent<string>).data) as { ids: string[] }).ids),
+  );
   events.addEventListener('poll', () => refresh());
   // After the host restarts, the stream reconnects by itself; what changed meanwhile is unknown.
   events.addEventListener('hello', () => {

@@ -22,7 +22,16 @@ export function sizeBadges(payload: Payload, limits: HubInfo['limits']): HTMLEle
   }
   if (payload.viaLargeMessages) badges.append(h('span', { class: 'flag flag-blob' }, 'sent via largemessages blob'));
   if (payload.overQueueLimit) {
-    badges.append(h('span', { class: 'flag flag-blob', title: 'Too big for any queue message: only the blob carried it. Every replay downloads it again.' }, 'over 64 KB: only the blob carried it'));
+    badges.append(
+      h(
+        'span',
+        {
+          class: 'flag flag-blob',
+          title: 'Too big for any queue message: only the blob carried it. Every replay downloads it again.',
+        },
+        'over 64 KB: only the blob carried it',
+      ),
+    );
   }
   if (payload.inBlob) badges.append(h('span', { class: 'flag flag-blob' }, 'stored in a blob'));
   return badges;
@@ -32,8 +41,17 @@ export function payloadBlock(title: string, payload: Payload, limits: HubInfo['l
   const body =
     payload.text === null
       ? h('p', { class: 'muted' }, 'none')
-      : h('pre', { class: 'json' }, pretty(payload.text) + (payload.truncated ? `\n… (cut here: ${bytes(payload.bytes)} in all)` : ''));
-  return h('details', { class: 'payload', open, 'data-key': `payload-${title}` }, h('summary', {}, h('span', { class: 'payload-title' }, title), ' ', sizeBadges(payload, limits)), body);
+      : h(
+          'pre',
+          { class: 'json' },
+          pretty(payload.text) + (payload.truncated ? `\n… (cut here: ${bytes(payload.bytes)} in all)` : ''),
+        );
+  return h(
+    'details',
+    { class: 'payload', open, 'data-key': `payload-${title}` },
+    h('summary', {}, h('span', { class: 'payload-title' }, title), ' ', sizeBadges(payload, limits)),
+    body,
+  );
 }
 
 /** The meter's bar. Set through the CSSOM: the page's Content-Security-Policy refuses style attributes. */

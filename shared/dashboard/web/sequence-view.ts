@@ -20,8 +20,31 @@ export function renderSequence(panel: HTMLElement, d: InstanceDetail): void {
   const height = TOP + messages.length * ROW + 20;
   const x = (lane: string) => LANE / 2 + lanes.indexOf(lane) * LANE;
   const episodeOf = new Map(d.history.map((r) => [r.seq, r.episode]));
-  const picture = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'sequence', role: 'img', 'aria-label': `Sequence of ${messages.length} messages between ${lanes.join(', ')}` });
-  picture.append(svg('defs', {}, svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrowhead' }))));
+  const picture = svg('svg', {
+    viewBox: `0 0 ${width} ${height}`,
+    class: 'sequence',
+    role: 'img',
+    'aria-label': `Sequence of ${messages.length} messages between ${lanes.join(', ')}`,
+  });
+  picture.append(
+    svg(
+      'defs',
+      {},
+      svg(
+        'marker',
+        {
+          id: 'arrow',
+          viewBox: '0 0 10 10',
+          refX: 9,
+          refY: 5,
+          markerWidth: 7,
+          markerHeight: 7,
+          orient: 'auto-start-reverse',
+        },
+        svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrowhead' }),
+      ),
+    ),
+  );
 
   // Episode bands first, so arrows draw over them.
   let bandStart = 0;
@@ -49,11 +72,33 @@ export function renderSequence(panel: HTMLElement, d: InstanceDetail): void {
     const to = x(m.to);
     const group = svg('g', { class: `message${m.failed ? ' failed' : ''}`, 'data-seq': m.seq });
     group.append(
-      svg('line', { x1: from, x2: to + (to > from ? -2 : 2), y1: y, y2: y, class: 'arrow', 'marker-end': 'url(#arrow)' }),
-      svg('text', { x: (from + to) / 2, y: y - 5, class: 'message-label', 'text-anchor': 'middle' }, m.label + (m.bytes ? ` (${bytes(m.bytes)})` : '')),
+      svg('line', {
+        x1: from,
+        x2: to + (to > from ? -2 : 2),
+        y1: y,
+        y2: y,
+        class: 'arrow',
+        'marker-end': 'url(#arrow)',
+      }),
+      svg(
+        'text',
+        { x: (from + to) / 2, y: y - 5, class: 'message-label', 'text-anchor': 'middle' },
+        m.label + (m.bytes ? ` (${bytes(m.bytes)})` : ''),
+      ),
       svg('title', {}, `${m.label}\n${time(m.at)}\nhistory row ${m.seq}`),
     );
     picture.append(group);
   });
-  panel.append(h('figure', { class: 'figure' }, picture, h('figcaption', { class: 'muted' }, 'Each band is one episode: the orchestrator ran from the top, replayed the rows above, and sent what it decided.')));
+  panel.append(
+    h(
+      'figure',
+      { class: 'figure' },
+      picture,
+      h(
+        'figcaption',
+        { class: 'muted' },
+        'Each band is one episode: the orchestrator ran from the top, replayed the rows above, and sent what it decided.',
+      ),
+    ),
+  );
 }

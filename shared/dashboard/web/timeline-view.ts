@@ -31,30 +31,55 @@ export function renderTimeline(panel: HTMLElement, d: InstanceDetail): void {
   const items = bars.filter((b) => b.kind !== 'episode');
   const rows: TimelineBar[][] = [...(episodes.length > 0 ? [episodes] : []), ...items.map((b) => [b])];
   const height = AXIS + rows.length * ROW + 10;
-  const picture = svg('svg', { viewBox: `0 0 ${WIDTH} ${height}`, class: 'timeline', role: 'img', 'aria-label': `Timeline of ${items.length} items and ${episodes.length} episodes over ${duration(span)}` });
+  const picture = svg('svg', {
+    viewBox: `0 0 ${WIDTH} ${height}`,
+    class: 'timeline',
+    role: 'img',
+    'aria-label': `Timeline of ${items.length} items and ${episodes.length} episodes over ${duration(span)}`,
+  });
 
   for (let k = 0; k <= 4; k++) {
     const at = t0 + (span * k) / 4;
     picture.append(
       svg('line', { x1: x(at), x2: x(at), y1: AXIS - 6, y2: height, class: 'grid' }),
-      svg('text', { x: x(at), y: 14, class: 'axis', 'text-anchor': k === 0 ? 'start' : k === 4 ? 'end' : 'middle' }, `+${duration(at - t0)}`),
+      svg(
+        'text',
+        { x: x(at), y: 14, class: 'axis', 'text-anchor': k === 0 ? 'start' : k === 4 ? 'end' : 'middle' },
+        `+${duration(at - t0)}`,
+      ),
     );
   }
   rows.forEach((row, index) => {
     const y = AXIS + index * ROW;
     const first = row[0]!;
-    picture.append(svg('text', { x: 4, y: y + 16, class: 'label' }, first.kind === 'episode' ? `orchestrator (${row.length} episodes)` : truncate(first.label, 26)));
+    picture.append(
+      svg(
+        'text',
+        { x: 4, y: y + 16, class: 'label' },
+        first.kind === 'episode' ? `orchestrator (${row.length} episodes)` : truncate(first.label, 26),
+      ),
+    );
     for (const bar of row) drawBar(bar, y);
   });
   function drawBar(bar: TimelineBar, y: number) {
-    const group = svg('g', { class: `bar bar-${bar.kind} outcome-${bar.outcome}`, 'data-kind': bar.kind, ...(bar.taskId !== undefined ? { 'data-task': bar.taskId } : {}) });
+    const group = svg('g', {
+      class: `bar bar-${bar.kind} outcome-${bar.outcome}`,
+      'data-kind': bar.kind,
+      ...(bar.taskId !== undefined ? { 'data-task': bar.taskId } : {}),
+    });
     const start = t(bar.start);
     const end = Number.isNaN(t(bar.end)) ? t1 : t(bar.end);
     const picked = t(bar.pickedUp);
     const tip = svg('title', {}, describe(bar, start, picked, end));
     if (bar.kind === 'activity' && !Number.isNaN(picked)) {
       group.append(
-        svg('rect', { x: x(start), y: y + 5, width: Math.max(2, x(picked) - x(start)), height: ROW - 10, class: 'wait' }),
+        svg('rect', {
+          x: x(start),
+          y: y + 5,
+          width: Math.max(2, x(picked) - x(start)),
+          height: ROW - 10,
+          class: 'wait',
+        }),
         svg('rect', { x: x(picked), y: y + 5, width: Math.max(2, x(end) - x(picked)), height: ROW - 10, class: 'run' }),
       );
     } else if (bar.kind === 'event') {
@@ -62,7 +87,9 @@ export function renderTimeline(panel: HTMLElement, d: InstanceDetail): void {
     } else {
       // An activity without a pick-up time: scheduled to done, wait and run not told apart.
       const kind = bar.kind === 'timer' ? 'timer' : bar.kind === 'activity' ? 'span' : 'run';
-      group.append(svg('rect', { x: x(start), y: y + 5, width: Math.max(2, x(end) - x(start)), height: ROW - 10, class: kind }));
+      group.append(
+        svg('rect', { x: x(start), y: y + 5, width: Math.max(2, x(end) - x(start)), height: ROW - 10, class: kind }),
+      );
     }
     group.append(tip);
     picture.append(group);
@@ -80,14 +107,32 @@ export function renderTimeline(panel: HTMLElement, d: InstanceDetail): void {
         h('span', { class: 'key key-run' }, 'running'),
         h('span', { class: 'key key-timer' }, 'timer'),
         h('span', { class: 'key key-failed' }, 'failed'),
-        seenAny ? null : h('span', { class: 'key key-span' }, 'scheduled to done: this host did not run these activities, so it cannot tell waiting from running'),
+        seenAny
+          ? null
+          : h(
+              'span',
+              { class: 'key key-span' },
+              'scheduled to done: this host did not run these activities, so it cannot tell waiting from running',
+            ),
       ),
     ),
     h(
       'table',
       { class: 'timeline-table' },
       h('caption', {}, 'The same, in numbers'),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Item'), h('th', { scope: 'col' }, 'Scheduled'), h('th', { scope: 'col' }, 'Waited'), h('th', { scope: 'col' }, 'Ran'), h('th', { scope: 'col' }, 'Outcome'))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, 'Item'),
+          h('th', { scope: 'col' }, 'Scheduled'),
+          h('th', { scope: 'col' }, 'Waited'),
+          h('th', { scope: 'col' }, 'Ran'),
+          h('th', { scope: 'col' }, 'Outcome'),
+        ),
+      ),
       h(
         'tbody',
         {},
@@ -103,7 +148,15 @@ export function renderTimeline(panel: HTMLElement, d: InstanceDetail): void {
               h('td', {}, b.label, ...runFlags(b)),
               h('td', {}, time(b.start)),
               h('td', {}, Number.isNaN(picked) ? '' : duration(picked - start)),
-              h('td', {}, Number.isNaN(picked) || Number.isNaN(end) ? (Number.isNaN(end) ? '' : `${duration(end - start)} from scheduled to done (wait and run not told apart)`) : duration(end - picked)),
+              h(
+                'td',
+                {},
+                Number.isNaN(picked) || Number.isNaN(end)
+                  ? Number.isNaN(end)
+                    ? ''
+                    : `${duration(end - start)} from scheduled to done (wait and run not told apart)`
+                  : duration(end - picked),
+              ),
               h('td', {}, b.outcome, b.detail ? h('span', { class: 'muted' }, ` ${b.detail}`) : null),
             );
           }),
@@ -120,7 +173,8 @@ function describe(bar: TimelineBar, start: number, picked: number, end: number):
     ].join('\n');
   }
   const lines = [bar.label, `scheduled ${time(bar.start)}`];
-  if (!Number.isNaN(picked)) lines.push(`waited in the queue ${duration(picked - start)}`, `ran ${duration(end - picked)}`);
+  if (!Number.isNaN(picked))
+    lines.push(`waited in the queue ${duration(picked - start)}`, `ran ${duration(end - picked)}`);
   else if (bar.end) lines.push(`took ${duration(end - start)} from scheduled to done`);
   lines.push(bar.outcome);
   if (bar.detail) lines.push(bar.detail);
@@ -140,7 +194,10 @@ function runFlags(bar: TimelineBar): HTMLElement[] {
     flags.push(
       h(
         'span',
-        { class: 'flag flag-over', title: 'Each delivery ran the activity; a run whose host died left no other trace here.' },
+        {
+          class: 'flag flag-over',
+          title: 'Each delivery ran the activity; a run whose host died left no other trace here.',
+        },
         `delivered ${bar.deliveries} times: ${bar.deliveries - (bar.runs ?? 0)} run(s) lost with their host`,
       ),
     );

@@ -28,16 +28,25 @@ export type MessageId =
   | 'asyncHelper';
 
 export const messages: Record<MessageId, string> = {
-  dateNow: 'Date.now() in an orchestrator returns another time on every replay. Use context.df.currentUtcDateTime (the time of the episode, from the history).',
-  newDate: 'new Date() in an orchestrator returns another time on every replay. Use context.df.currentUtcDateTime (the time of the episode, from the history).',
-  mathRandom: 'Math.random() in an orchestrator returns another number on every replay. Use context.df.newGuid(name) for a replay-safe unique value, or choose the value in an activity.',
-  randomUuid: '{{name}}() in an orchestrator returns another UUID on every replay. Use context.df.newGuid(name): the same UUID on every replay.',
-  await: 'await in an orchestrator: an orchestrator is a generator (function*) that yields Durable Tasks, and its promises would run again on every replay. Move the I/O into an activity and yield context.df.callActivity(...).',
-  asyncOrchestrator: 'An orchestrator must be a generator function (function*), not async: the SDK fails with "generator.next is not a function" (async function) or "Orchestration yielded data of type undefined" (async function*). Yield context.df tasks instead of awaiting promises.',
-  timer: '{{name}} in an orchestrator does not survive replay or unloading. Use yield context.df.createTimer(fireAt), with fireAt computed from context.df.currentUtcDateTime.',
-  fetch: 'fetch() in an orchestrator is I/O: it runs again on every replay and its promise is not a Task the SDK can yield. Move it into an activity (or use context.df.callHttp).',
+  dateNow:
+    'Date.now() in an orchestrator returns another time on every replay. Use context.df.currentUtcDateTime (the time of the episode, from the history).',
+  newDate:
+    'new Date() in an orchestrator returns another time on every replay. Use context.df.currentUtcDateTime (the time of the episode, from the history).',
+  mathRandom:
+    'Math.random() in an orchestrator returns another number on every replay. Use context.df.newGuid(name) for a replay-safe unique value, or choose the value in an activity.',
+  randomUuid:
+    '{{name}}() in an orchestrator returns another UUID on every replay. Use context.df.newGuid(name): the same UUID on every replay.',
+  await:
+    'await in an orchestrator: an orchestrator is a generator (function*) that yields Durable Tasks, and its promises would run again on every replay. Move the I/O into an activity and yield context.df.callActivity(...).',
+  asyncOrchestrator:
+    'An orchestrator must be a generator function (function*), not async: the SDK fails with "generator.next is not a function" (async function) or "Orchestration yielded data of type undefined" (async function*). Yield context.df tasks instead of awaiting promises.',
+  timer:
+    '{{name}} in an orchestrator does not survive replay or unloading. Use yield context.df.createTimer(fireAt), with fireAt computed from context.df.currentUtcDateTime.',
+  fetch:
+    'fetch() in an orchestrator is I/O: it runs again on every replay and its promise is not a Task the SDK can yield. Move it into an activity (or use context.df.callHttp).',
   io: '{{name}}(...) does I/O ({{source}}) in an orchestrator: it runs again on every replay, and its promise is not a Task ("Only Task types can be yielded"). Move it into an activity and yield context.df.callActivity(...).',
-  asyncHelper: '{{name}}(...) is an async function: called from an orchestrator, its work happens outside the history (again on replays, its result and errors unrecorded), and its promise is not a Task the SDK can yield ("Only Task types can be yielded"). Move the work into an activity and yield context.df.callActivity(...).',
+  asyncHelper:
+    '{{name}}(...) is an async function: called from an orchestrator, its work happens outside the history (again on replays, its result and errors unrecorded), and its promise is not a Task the SDK can yield ("Only Task types can be yielded"). Move the work into an activity and yield context.df.callActivity(...).',
 };
 
 /** Modules whose functions do I/O, as regular expressions on the import source. */
@@ -55,7 +64,12 @@ export const DEFAULT_IO_MODULES = [
 const ORCHESTRATOR_TYPES = new Set(['OrchestrationHandler']);
 
 function isFunction(node: Node | null | undefined): node is Node {
-  return !!node && (node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression' || node.type === 'FunctionDeclaration');
+  return (
+    !!node &&
+    (node.type === 'FunctionExpression' ||
+      node.type === 'ArrowFunctionExpression' ||
+      node.type === 'FunctionDeclaration')
+  );
 }
 
 function isIdentifier(node: unknown): node is Identifier {
@@ -110,7 +124,8 @@ export const orchestratorDeterminism: Rule.RuleModule = {
   meta: {
     type: 'problem',
     docs: {
-      description: 'Disallow non-deterministic and async code (clock, randomness, await, timers, I/O) in Durable Functions orchestrators',
+      description:
+        'Disallow non-deterministic and async code (clock, randomness, await, timers, I/O) in Durable Functions orchestrators',
       url: 'https://learn.microsoft.com/azure/azure-functions/durable/durable-functions-code-constraints',
     },
     schema: [
@@ -134,7 +149,8 @@ export const orchestratorDeterminism: Rule.RuleModule = {
     const ioImports = new Map<string, string>();
     const findings: Array<{ node: Node; messageId: MessageId; data?: Record<string, string> }> = [];
 
-    const flag = (node: Node, messageId: MessageId, data?: Record<string, string>) => findings.push({ node, messageId, ...(data ? { data } : {}) });
+    const flag = (node: Node, messageId: MessageId, data?: Record<string, string>) =>
+      findings.push({ node, messageId, ...(data ? { data } : {}) });
 
     return {
       ImportDeclaration(node: Node) {
@@ -175,11 +191,13 @@ export const orchestratorDeterminism: Rule.RuleModule = {
         else if (member?.object === 'Math' && member.property === 'random') flag(node, 'mathRandom');
         else if (member?.property === 'randomUUID') flag(node, 'randomUuid', { name: `${member.object}.randomUUID` });
         else if (isNamed(callee, 'randomUUID')) flag(node, 'randomUuid', { name: 'randomUUID' });
-        else if (isIdentifier(callee) && ['setTimeout', 'setInterval', 'setImmediate'].includes(callee.name)) flag(node, 'timer', { name: `${callee.name}()` });
+        else if (isIdentifier(callee) && ['setTimeout', 'setInterval', 'setImmediate'].includes(callee.name))
+          flag(node, 'timer', { name: `${callee.name}()` });
         else if (isNamed(callee, 'fetch')) flag(node, 'fetch');
         else {
           const root = rootIdentifier(callee);
-          if (root && ioImports.has(root.name)) flag(node, 'io', { name: sourceCode.getText(callee as never), source: ioImports.get(root.name)! });
+          if (root && ioImports.has(root.name))
+            flag(node, 'io', { name: sourceCode.getText(callee as never), source: ioImports.get(root.name)! });
           else if (isIdentifier(callee)) findings.push({ node, messageId: 'asyncHelper', data: { name: callee.name } });
         }
       },
@@ -187,7 +205,8 @@ export const orchestratorDeterminism: Rule.RuleModule = {
         const callee = node.callee as Node;
         if (isNamed(callee, 'Date') && (node.arguments as Node[]).length === 0) flag(node, 'newDate');
         const root = rootIdentifier(callee);
-        if (root && ioImports.has(root.name)) flag(node, 'io', { name: `new ${sourceCode.getText(callee as never)}`, source: ioImports.get(root.name)! });
+        if (root && ioImports.has(root.name))
+          flag(node, 'io', { name: `new ${sourceCode.getText(callee as never)}`, source: ioImports.get(root.name)! });
       },
       AwaitExpression(node: Node) {
         flag(node, 'await');
@@ -205,7 +224,11 @@ export const orchestratorDeterminism: Rule.RuleModule = {
           if (finding.messageId === 'asyncHelper' && !asyncFunctions.has(finding.data?.['name'] ?? '')) continue;
           const ancestors = sourceCode.getAncestors(finding.node as never) as unknown as Node[];
           if (!ancestors.some((a) => orchestrators.has(a))) continue;
-          context.report({ node: finding.node as never, messageId: finding.messageId, ...(finding.data ? { data: finding.data } : {}) });
+          context.report({
+            node: finding.node as never,
+            messageId: finding.messageId,
+            ...(finding.data ? { data: finding.data } : {}),
+          });
         }
       },
     } as unknown as Rule.RuleListener;

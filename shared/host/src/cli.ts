@@ -56,7 +56,13 @@ async function serve(appDir: string, port: number | undefined, clock: ClockMode)
   let host: RunningHost;
   const lease = Number(process.env.WORKSHOP_DURABLE_LEASE_MS);
   try {
-    host = await startHost({ appDir, port, clock, extraRoutes: [hostDashboard], ...(lease > 0 ? { durableLeaseMs: lease } : {}) });
+    host = await startHost({
+      appDir,
+      port,
+      clock,
+      extraRoutes: [hostDashboard],
+      ...(lease > 0 ? { durableLeaseMs: lease } : {}),
+    });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(formatLogLine(message));
@@ -80,13 +86,26 @@ async function serve(appDir: string, port: number | undefined, clock: ClockMode)
   process.once('SIGTERM', () => void shutdown('SIGTERM received'));
   if (process.send) process.once('disconnect', () => void shutdown('The parent process went away'));
   process.on('message', (message: ParentMessage) => {
-    if (message?.type === 'worker') return void send({ type: 'worker', pid: host.worker.pid ?? null, ...(message.id !== undefined ? { id: message.id } : {}) });
+    if (message?.type === 'worker')
+      return void send({
+        type: 'worker',
+        pid: host.worker.pid ?? null,
+        ...(message.id !== undefined ? { id: message.id } : {}),
+      });
     if (message?.type !== 'clock') return;
     const reply = (extra: { error?: string } = {}) =>
-      void send({ type: 'clock', now: host.clock.now().toISOString(), ...(message.id !== undefined ? { id: message.id } : {}), ...extra });
+      void send({
+        type: 'clock',
+        now: host.clock.now().toISOString(),
+        ...(message.id !== undefined ? { id: message.id } : {}),
+        ...extra,
+      });
     if (message.action === 'now') return reply();
     if (message.action === 'advance') {
-      if (!(host.clock instanceof VirtualClock)) return reply({ error: 'The host runs on the real clock; start it with --clock virtual or auto to advance time.' });
+      if (!(host.clock instanceof VirtualClock))
+        return reply({
+          error: 'The host runs on the real clock; start it with --clock virtual or auto to advance time.',
+        });
       try {
         host.clock.advance(Number(message.ms));
         host.durable?.engine.wake();

@@ -81,7 +81,9 @@ const CONTINUATION_INDENT = '    ';
  * next to the host's own lines — the app's console output too, line by line.
  */
 export function formatLogLine(message: string, date = new Date()): string {
-  const [first = '', ...rest] = escapeControlCharacters(message, { keepNewlines: true }).replace(/\n+$/, '').split('\n');
+  const [first = '', ...rest] = escapeControlCharacters(message, { keepNewlines: true })
+    .replace(/\n+$/, '')
+    .split('\n');
   const continued = rest.map((line) => (line === '' ? '' : CONTINUATION_INDENT + line));
   return [`${timestamp(date)} ${first}`, ...continued].join('\n') + '\n';
 }

@@ -8,7 +8,12 @@ import { randomUUID } from 'node:crypto';
 import type { RpcBindingInfo, RpcInvocationResponse, RpcParameterBinding, RpcTypedData } from './core-types.ts';
 import type { FunctionDefinition, WorkerInvocation } from './worker-protocol.ts';
 import type { BindingData } from './bindings/binding-expressions.ts';
-import { BindingError, type BindingContext, type BindingProvider, type OutputWriter } from './bindings/binding-provider.ts';
+import {
+  BindingError,
+  type BindingContext,
+  type BindingProvider,
+  type OutputWriter,
+} from './bindings/binding-provider.ts';
 import { HostStoppingError } from './language-worker.ts';
 
 /** Where invocations run: the Node worker (language-worker.ts), or a stand-in in tests. */
@@ -72,7 +77,8 @@ function describeFailure(err: unknown): string {
       const ownStack = err.stack && !err.stack.includes(OUT_OF_PROC_DATA) ? `\nStack: ${err.stack}` : '';
       return `Result: Failure\nException: ${failure}${ownStack}`;
     }
-    const stack = err.stack && err.stack.includes(err.message) ? err.stack : `${err.name}: ${err.message}\n${err.stack ?? ''}`;
+    const stack =
+      err.stack && err.stack.includes(err.message) ? err.stack : `${err.name}: ${err.message}\n${err.stack ?? ''}`;
     return `Result: Failure\nException: ${err.message}\nStack: ${stack}`;
   }
   return `Result: Failure\nException: ${String(err)}`;
@@ -125,7 +131,10 @@ export class FunctionExecutor {
     try {
       const response = await this.#run(request, invocationId);
       const durationMs = Math.round(performance.now() - started);
-      this.#log('information', `Executed 'Functions.${fn.name}' (Succeeded, Id=${invocationId}, Duration=${durationMs}ms)`);
+      this.#log(
+        'information',
+        `Executed 'Functions.${fn.name}' (Succeeded, Id=${invocationId}, Duration=${durationMs}ms)`,
+      );
       return { invocationId, response, durationMs };
     } catch (err) {
       const durationMs = Math.round(performance.now() - started);
@@ -184,10 +193,16 @@ export class FunctionExecutor {
     });
 
     for (const output of outputs) {
-      const value = output.name === '$return' ? response.returnValue : response.outputData?.find((o) => o.name === output.name)?.data;
+      const value =
+        output.name === '$return'
+          ? response.returnValue
+          : response.outputData?.find((o) => o.name === output.name)?.data;
       if (value === null || value === undefined) continue;
       if (!output.writer) {
-        throw new BindingError(output.name, `The binding type '${output.type}' is not supported by this local host; the value was not written.`);
+        throw new BindingError(
+          output.name,
+          `The binding type '${output.type}' is not supported by this local host; the value was not written.`,
+        );
       }
       try {
         await output.writer(value);

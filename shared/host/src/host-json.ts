@@ -35,14 +35,19 @@ export function parseTimeSpan(text: string): number | undefined {
   const [, days = '0', hours, minutes, seconds, fraction = ''] = match;
   if (Number(hours) > 23 || Number(minutes) > 59 || Number(seconds) > 59) return undefined;
   const ms = Number(`0.${fraction || '0'}`) * 1000;
-  return ((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60_000 + Number(seconds) * 1000 + Math.round(ms);
+  return (
+    ((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60_000 + Number(seconds) * 1000 + Math.round(ms)
+  );
 }
 
 function readFunctionTimeout(value: unknown): number | undefined {
   if (value === undefined || value === null) return DEFAULT_FUNCTION_TIMEOUT_MS;
   if (value === '-1' || value === -1) return undefined;
   const ms = typeof value === 'string' ? parseTimeSpan(value) : undefined;
-  if (ms === undefined) throw new Error(`host.json: functionTimeout must be a time span such as "00:05:00" (or "-1" for none), not ${JSON.stringify(value)}.`);
+  if (ms === undefined)
+    throw new Error(
+      `host.json: functionTimeout must be a time span such as "00:05:00" (or "-1" for none), not ${JSON.stringify(value)}.`,
+    );
   if (ms < 1000) throw new Error(`host.json: functionTimeout must be at least 00:00:01, not "${String(value)}".`);
   return ms;
 }
@@ -55,8 +60,15 @@ export function hostJsonOverride(env: NodeJS.ProcessEnv, path: string[]): string
 
 export function readHostJson(appDir: string, env: NodeJS.ProcessEnv = process.env): HostJson {
   const raw = readJsonFile(path.join(appDir, 'host.json'));
-  const result: HostJson = { routePrefix: 'api', defaultLogLevel: 'information', functionLogLevels: {}, functionTimeoutMs: DEFAULT_FUNCTION_TIMEOUT_MS };
-  result.functionTimeoutMs = readFunctionTimeout(hostJsonOverride(env, ['functionTimeout']) ?? (isRecord(raw) ? raw.functionTimeout : undefined));
+  const result: HostJson = {
+    routePrefix: 'api',
+    defaultLogLevel: 'information',
+    functionLogLevels: {},
+    functionTimeoutMs: DEFAULT_FUNCTION_TIMEOUT_MS,
+  };
+  result.functionTimeoutMs = readFunctionTimeout(
+    hostJsonOverride(env, ['functionTimeout']) ?? (isRecord(raw) ? raw.functionTimeout : undefined),
+  );
   if (!isRecord(raw)) return result;
 
   const http = isRecord(raw.extensions) && isRecord(raw.extensions.http) ? raw.extensions.http : undefined;

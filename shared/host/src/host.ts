@@ -174,8 +174,16 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const serve = async (): Promise<RunningHost> => {
     // Durable Functions: an engine when the app registers orchestrators, activities or clients.
     const clock = createClock(options.clock ?? 'real');
-    const durableTypes = new Set(['orchestrationtrigger', 'activitytrigger', 'durableclient', 'orchestrationclient', 'entitytrigger']);
-    const usesDurable = functionList.some((fn) => Object.values(fn.metadata.bindings).some((b) => durableTypes.has(String(b.type).toLowerCase())));
+    const durableTypes = new Set([
+      'orchestrationtrigger',
+      'activitytrigger',
+      'durableclient',
+      'orchestrationclient',
+      'entitytrigger',
+    ]);
+    const usesDurable = functionList.some((fn) =>
+      Object.values(fn.metadata.bindings).some((b) => durableTypes.has(String(b.type).toLowerCase())),
+    );
     let origin = '';
     const durableConfig = readDurableConfig(appDir);
     const providers = [blobBindingProvider, ...(options.bindingProviders ?? [])];
@@ -183,8 +191,21 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     if (usesDurable) {
       const invalid = validateHubName(durableConfig.hubName);
       if (invalid) throw new HostStartError(invalid);
-      providers.push(durableClientBindingProvider({ hubName: durableConfig.hubName, connectionName: durableConfig.connectionName, origin: () => origin }));
-      providers.push({ ...durableClientBindingProvider({ hubName: durableConfig.hubName, connectionName: durableConfig.connectionName, origin: () => origin }), type: 'orchestrationClient' });
+      providers.push(
+        durableClientBindingProvider({
+          hubName: durableConfig.hubName,
+          connectionName: durableConfig.connectionName,
+          origin: () => origin,
+        }),
+      );
+      providers.push({
+        ...durableClientBindingProvider({
+          hubName: durableConfig.hubName,
+          connectionName: durableConfig.connectionName,
+          origin: () => origin,
+        }),
+        type: 'orchestrationClient',
+      });
     }
     const executor = new FunctionExecutor(worker, providers, hostLog);
     if (usesDurable) {
@@ -213,7 +234,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       const crashAfter = crashAfterActivities();
       if (crashAfter.size > 0) {
         // Named as the app registered them: the setting matches them case-insensitively.
-        const names = [...crashAfter].map((lower) => functionList.find((fn) => fn.name.toLowerCase() === lower)?.name ?? lower);
+        const names = [...crashAfter].map(
+          (lower) => functionList.find((fn) => fn.name.toLowerCase() === lower)?.name ?? lower,
+        );
         hostLog(
           'warning',
           `${CRASH_AFTER_ACTIVITY_SETTING} is on: the host kills itself (SIGKILL) once per task right after the activity ${names.join(', ')} has run and before its result is sent, as a worker lost on scale-in or a deployment would be. A workshop switch, not a setting of the real host.`,
@@ -237,21 +260,34 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     for (const fn of functionList) {
       const unsupported = executor.unsupportedBindings(fn, ['http']);
       if (unsupported.length > 0) {
-        hostLog('warning', `Function '${fn.name}' uses binding type(s) ${unsupported.map((t) => `'${t}'`).join(', ')} that this local host does not support; invocations that need them will fail.`);
+        hostLog(
+          'warning',
+          `Function '${fn.name}' uses binding type(s) ${unsupported.map((t) => `'${t}'`).join(', ')} that this local host does not support; invocations that need them will fail.`,
+        );
       }
     }
 
     for (const fn of functionList) {
       const type = String(triggerOf(fn).binding.type);
-      if (type.toLowerCase() !== 'httptrigger' && !(durable && ['orchestrationtrigger', 'activitytrigger'].includes(type.toLowerCase()))) {
-        hostLog('warning', `Function '${fn.name}' has a ${type}, which this local host does not fire yet; only HTTP triggers run.`);
+      if (
+        type.toLowerCase() !== 'httptrigger' &&
+        !(durable && ['orchestrationtrigger', 'activitytrigger'].includes(type.toLowerCase()))
+      ) {
+        hostLog(
+          'warning',
+          `Function '${fn.name}' has a ${type}, which this local host does not fire yet; only HTTP triggers run.`,
+        );
       }
     }
 
     const routes = httpRoutesOf(functionList);
     const port = options.port ?? settings.local.localHttpPort ?? 7071;
     const extras = (options.extraRoutes ?? []).map((make) =>
-      make({ ...(durable ? { durable } : {}), clock, functions: functionList.map((fn) => ({ name: fn.name, trigger: String(triggerOf(fn).binding.type) })) }),
+      make({
+        ...(durable ? { durable } : {}),
+        clock,
+        functions: functionList.map((fn) => ({ name: fn.name, trigger: String(triggerOf(fn).binding.type) })),
+      }),
     );
     let server;
     try {
@@ -264,7 +300,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         log: hostLog,
         preRoute: chainRoutes([
           ...extras.map((extra) => extra.handle),
-          ...(durable ? [durableHttpApi({ client: durable.client, connectionName: durableConfig.connectionName, log: hostLog })] : []),
+          ...(durable
+            ? [durableHttpApi({ client: durable.client, connectionName: durableConfig.connectionName, log: hostLog })]
+            : []),
         ]),
       });
     } catch (err) {
@@ -284,9 +322,15 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         await durable.engine.start();
       } catch (err) {
         await server.close();
-        throw new HostStartError(`The durable task hub '${durable.hubName}' could not be opened in storage: ${(err as Error).message}`, { cause: err });
+        throw new HostStartError(
+          `The durable task hub '${durable.hubName}' could not be opened in storage: ${(err as Error).message}`,
+          { cause: err },
+        );
       }
-      hostLog('information', `Durable task hub '${durable.hubName}' (Azure Storage provider layout), clock: ${clock.mode}.`);
+      hostLog(
+        'information',
+        `Durable task hub '${durable.hubName}' (Azure Storage provider layout), clock: ${clock.mode}.`,
+      );
     }
     const prefix = hostJson.routePrefix === '' ? '' : `/${hostJson.routePrefix}`;
     const functions: FunctionInfo[] = functionList.map((fn) => {

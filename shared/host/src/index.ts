@@ -11,8 +11,20 @@ export type { ExecuteRequest, ExecuteResult } from './executor.ts';
 export { escapeKey as taskHubKey } from './durable/task-hub-storage.ts';
 export { eventTypeName } from './durable/history.ts';
 // The task hub as the dashboard reads and acts on it, through the host's own storage and client code.
-export { TaskHubStorage, kilobytes, controlMessage, MAX_MESSAGE_BYTES, QUEUE_MESSAGE_LIMIT_BYTES } from './durable/task-hub-storage.ts';
-export type { InstanceRow, LoadedHistory, BlobReads, MessageData, TaskHubStorageOptions } from './durable/task-hub-storage.ts';
+export {
+  TaskHubStorage,
+  kilobytes,
+  controlMessage,
+  MAX_MESSAGE_BYTES,
+  QUEUE_MESSAGE_LIMIT_BYTES,
+} from './durable/task-hub-storage.ts';
+export type {
+  InstanceRow,
+  LoadedHistory,
+  BlobReads,
+  MessageData,
+  TaskHubStorageOptions,
+} from './durable/task-hub-storage.ts';
 export { DurableClientOperations, ClientError, instanceQuery, validateInstanceId } from './durable/client.ts';
 export type { ClientEngine, InstanceFilter, StatusOptions, StatusPayload } from './durable/client.ts';
 export { detachedEngine } from './durable/detached-engine.ts';
@@ -22,7 +34,13 @@ export { EventType } from './durable/history.ts';
 export type { HistoryEvent, RuntimeStatus, OrchestrationInstanceRef, ParentInstanceInfo } from './durable/history.ts';
 export { VirtualClock, RealClock } from './durable/clock.ts';
 export type { Clock, ClockMode } from './durable/clock.ts';
-export { runtimeStatuses, dateParameter, single, storageContinuation, RUNTIME_STATUSES } from './durable/management-query.ts';
+export {
+  runtimeStatuses,
+  dateParameter,
+  single,
+  storageContinuation,
+  RUNTIME_STATUSES,
+} from './durable/management-query.ts';
 export type { ExtraRoutes, ExtraRoutesContext, ExtraRouteHandler, DurableRuntime } from './host.ts';
 export type { PreRoute } from './http/http-server.ts';
 export { readBody, BodyTooLargeError, DEFAULT_MAX_REQUEST_BODY_SIZE } from './http/request-body.ts';

@@ -9,7 +9,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { RpcInvocationResponse, RpcLogCategory, RpcLogLevel } from './core-types.ts';
 import { forEachLine } from './stream-lines.ts';
-import { fromWorkerError, type FunctionDefinition, type HostToWorker, type WorkerInvocation, type WorkerToHost } from './worker-protocol.ts';
+import {
+  fromWorkerError,
+  type FunctionDefinition,
+  type HostToWorker,
+  type WorkerInvocation,
+  type WorkerToHost,
+} from './worker-protocol.ts';
 
 const WORKER_MAIN = fileURLToPath(new URL('./worker/worker-main.ts', import.meta.url));
 
@@ -53,11 +59,19 @@ export class WorkerUnavailableError extends Error {
 export class HostStoppingError extends WorkerUnavailableError {
   override name = 'HostStoppingException';
   constructor(functionName?: string) {
-    super(`The host is stopping${functionName ? `: Functions.${functionName} was cut short` : ''}; durable work comes back when it starts again.`);
+    super(
+      `The host is stopping${functionName ? `: Functions.${functionName} was cut short` : ''}; durable work comes back when it starts again.`,
+    );
   }
 }
 
-export type WorkerLog = (entry: { level: RpcLogLevel; category: RpcLogCategory; message: string; functionName?: string; invocationId?: string }) => void;
+export type WorkerLog = (entry: {
+  level: RpcLogLevel;
+  category: RpcLogCategory;
+  message: string;
+  functionName?: string;
+  invocationId?: string;
+}) => void;
 
 export interface LanguageWorkerOptions {
   appDir: string;
@@ -192,11 +206,23 @@ export class LanguageWorker {
    * when the app no longer loads, every invocation tries a new worker once and fails with the
    * load error.
    */
-  async invoke(fn: FunctionDefinition, invocation: Omit<WorkerInvocation, 'functionId'>): Promise<RpcInvocationResponse> {
+  async invoke(
+    fn: FunctionDefinition,
+    invocation: Omit<WorkerInvocation, 'functionId'>,
+  ): Promise<RpcInvocationResponse> {
     if (this.#stopping) throw new HostStoppingError(fn.name);
     return new Promise<RpcInvocationResponse>((resolve, reject) => {
       const message = { ...invocation, functionId: fn.id };
-      const pending: Pending = { functionName: fn.name, invocationId: invocation.invocationId, message, resolve, reject, timer: undefined, started: false, redispatched: 0 };
+      const pending: Pending = {
+        functionName: fn.name,
+        invocationId: invocation.invocationId,
+        message,
+        resolve,
+        reject,
+        timer: undefined,
+        started: false,
+        redispatched: 0,
+      };
       void this.#dispatch(pending);
     });
   }
@@ -260,7 +286,8 @@ export class LanguageWorker {
         switch (message?.type) {
           case 'indexed':
             worker.indexed = true;
-            if (Object.keys(this.#environment).length > 0) worker.send({ type: 'environment', variables: this.#environment });
+            if (Object.keys(this.#environment).length > 0)
+              worker.send({ type: 'environment', variables: this.#environment });
             resolve({ worker, functions: message.functions });
             break;
           case 'load-error':
@@ -272,10 +299,16 @@ export class LanguageWorker {
       });
       // 'error' comes when the process cannot be started (rejecting before the index), or when
       // one cannot signal it; either way its exit, if any, tells the rest.
-      worker.child.on('error', (err) => reject(new WorkerUnavailableError(`The Node worker process could not be started: ${err.message}`)));
+      worker.child.on('error', (err) =>
+        reject(new WorkerUnavailableError(`The Node worker process could not be started: ${err.message}`)),
+      );
       worker.child.once('exit', (code, signal) => {
         worker.exited = true;
-        reject(new WorkerUnavailableError(loadError ?? `The Node worker process exited (${signal ?? `code ${code}`}) before the app was loaded.`));
+        reject(
+          new WorkerUnavailableError(
+            loadError ?? `The Node worker process exited (${signal ?? `code ${code}`}) before the app was loaded.`,
+          ),
+        );
         this.#onExit(worker, code, signal);
       });
     });
@@ -307,7 +340,13 @@ export class LanguageWorker {
       }
       case 'log': {
         const { level, category, message: text, functionName, invocationId } = message;
-        this.#options.onLog({ level, category, message: text, ...(functionName ? { functionName } : {}), ...(invocationId ? { invocationId } : {}) });
+        this.#options.onLog({
+          level,
+          category,
+          message: text,
+          ...(functionName ? { functionName } : {}),
+          ...(invocationId ? { invocationId } : {}),
+        });
         break;
       }
     }
@@ -322,8 +361,15 @@ export class LanguageWorker {
       'error',
       `Timeout value of ${formatTimeSpan(timeoutMs)} exceeded by function 'Functions.${pending.functionName}' (Id: '${pending.invocationId}'). Initiating cancellation.`,
     );
-    this.#options.onHostLog('error', `A function timeout has occurred. Restarting worker process executing invocationId '${pending.invocationId}'.`);
-    pending.reject(new FunctionTimeoutError(`Timeout value of ${formatTimeSpan(timeoutMs)} was exceeded by function: Functions.${pending.functionName}`));
+    this.#options.onHostLog(
+      'error',
+      `A function timeout has occurred. Restarting worker process executing invocationId '${pending.invocationId}'.`,
+    );
+    pending.reject(
+      new FunctionTimeoutError(
+        `Timeout value of ${formatTimeSpan(timeoutMs)} was exceeded by function: Functions.${pending.functionName}`,
+      ),
+    );
     worker.endedByHost = 'a function timed out';
     worker.kill();
     // Invocations from now on wait for the new worker, not for this one's exit.
@@ -335,13 +381,22 @@ export class LanguageWorker {
     const running = held.filter((pending) => pending.started);
     worker.pending.clear();
     for (const pending of held) {
-      this.#retryOrFail(pending, `The Node worker process exited (${signal ?? `code ${code}`}) while it ran Functions.${pending.functionName} (Id: ${pending.invocationId}).`);
+      this.#retryOrFail(
+        pending,
+        `The Node worker process exited (${signal ?? `code ${code}`}) while it ran Functions.${pending.functionName} (Id: ${pending.invocationId}).`,
+      );
     }
     // A worker the host ended itself (timeout, stop) or one that never loaded the app is not reported as a crash.
     if (this.#worker !== worker || this.#stopping || !worker.indexed || worker.endedByHost) return;
     const names = [...new Set(running.map((p) => `Functions.${p.functionName}`))];
-    const during = names.length > 0 ? ` It was running ${names.join(', ')}: those invocations failed (durable work goes back to its queue and is retried).` : '';
-    this.#options.onHostLog('error', `Language Worker Process exited. Pid=${worker.pid}. node exited with ${signal ? `signal ${signal}` : `code ${code}`}.${during}`);
+    const during =
+      names.length > 0
+        ? ` It was running ${names.join(', ')}: those invocations failed (durable work goes back to its queue and is retried).`
+        : '';
+    this.#options.onHostLog(
+      'error',
+      `Language Worker Process exited. Pid=${worker.pid}. node exited with ${signal ? `signal ${signal}` : `code ${code}`}.${during}`,
+    );
     this.#restart(worker);
   }
 
@@ -356,14 +411,20 @@ export class LanguageWorker {
       this.#restartTimer = setTimeout(() => {
         this.#restartTimer = undefined;
         this.#abortRestart = undefined;
-        this.#options.onHostLog('information', `Starting a new Node worker process${delay > 0 ? ` (after ${delay} ms)` : ''}.`);
-        this.#launch().then(({ worker }) => {
-          this.#options.onHostLog('information', `Worker process started and initialized (Pid=${worker.pid}).`);
-          resolve(worker);
-        }, (err: Error) => {
-          this.#options.onHostLog('error', `The new Node worker could not load the app: ${err.message}`);
-          reject(err);
-        });
+        this.#options.onHostLog(
+          'information',
+          `Starting a new Node worker process${delay > 0 ? ` (after ${delay} ms)` : ''}.`,
+        );
+        this.#launch().then(
+          ({ worker }) => {
+            this.#options.onHostLog('information', `Worker process started and initialized (Pid=${worker.pid}).`);
+            resolve(worker);
+          },
+          (err: Error) => {
+            this.#options.onHostLog('error', `The new Node worker could not load the app: ${err.message}`);
+            reject(err);
+          },
+        );
       }, delay);
     });
     ready.catch(() => {

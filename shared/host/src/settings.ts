@@ -30,13 +30,16 @@ export function readLocalSettings(appDir: string): LocalSettings {
   if (raw === undefined) return { values: {}, found: false };
   if (!isRecord(raw)) throw new SettingsError('local.settings.json must contain a JSON object.');
   if (raw.IsEncrypted === true) {
-    throw new SettingsError('local.settings.json is encrypted (IsEncrypted: true); this host reads only plain settings.');
+    throw new SettingsError(
+      'local.settings.json is encrypted (IsEncrypted: true); this host reads only plain settings.',
+    );
   }
   const values: Record<string, string> = {};
   if (isRecord(raw.Values)) {
     for (const [key, value] of Object.entries(raw.Values)) {
       // Core Tools reads every value as a string; null becomes empty.
-      values[key] = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+      values[key] =
+        value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
     }
   }
   const result: LocalSettings = { values, found: true };

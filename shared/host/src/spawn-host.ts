@@ -64,7 +64,11 @@ export function spawnHost(options: SpawnHostOptions): Promise<SpawnedHost> {
     else child.once('exit', () => resolve());
   });
   for (const stream of ['stdout', 'stderr'] as const) {
-    forEachLine(child[stream]!, (line) => options.onOutput?.(line, stream), (chunk) => (output += chunk));
+    forEachLine(
+      child[stream]!,
+      (line) => options.onOutput?.(line, stream),
+      (chunk) => (output += chunk),
+    );
   }
 
   const kill = (signal: NodeJS.Signals = 'SIGTERM') => {
@@ -102,8 +106,13 @@ export function spawnHost(options: SpawnHostOptions): Promise<SpawnedHost> {
       child.send({ ...message, id });
     });
   const clockRequest = (message: { action: 'advance'; ms: number } | { action: 'now' }): Promise<Date> =>
-    request({ type: 'clock', ...message }, (reply) => (reply.type !== 'clock' ? undefined : reply.error ? new Error(reply.error) : new Date(reply.now)));
-  const workerPid = (): Promise<number | undefined> => request({ type: 'worker' }, (reply) => (reply.type !== 'worker' ? undefined : { pid: reply.pid ?? undefined })).then((r) => r.pid);
+    request({ type: 'clock', ...message }, (reply) =>
+      reply.type !== 'clock' ? undefined : reply.error ? new Error(reply.error) : new Date(reply.now),
+    );
+  const workerPid = (): Promise<number | undefined> =>
+    request({ type: 'worker' }, (reply) =>
+      reply.type !== 'worker' ? undefined : { pid: reply.pid ?? undefined },
+    ).then((r) => r.pid);
 
   return new Promise<SpawnedHost>((resolve, reject) => {
     const timeoutMs = options.startTimeoutMs ?? 60_000;

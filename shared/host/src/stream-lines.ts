@@ -5,7 +5,11 @@
  * Calls `onLine` for every line of `stream` (without its CR LF or LF; a last line without one is
  * flushed at the end) and `onChunk`, if given, with the text as it arrives.
  */
-export function forEachLine(stream: NodeJS.ReadableStream, onLine: (line: string) => void, onChunk?: (text: string) => void): void {
+export function forEachLine(
+  stream: NodeJS.ReadableStream,
+  onLine: (line: string) => void,
+  onChunk?: (text: string) => void,
+): void {
   let partial = '';
   stream.setEncoding('utf8');
   stream.on('data', (chunk: string) => {

@@ -3,7 +3,15 @@
 // this host speaks the same conversation over Node's IPC channel, with V8 serialization so
 // bytes (HTTP bodies, blob inputs) cross as bytes.
 
-import type { RpcFunctionMetadata, RpcInvocationResponse, RpcLogCategory, RpcLogLevel, RpcParameterBinding, RpcTypedData, FunctionMetadata } from './core-types.ts';
+import type {
+  RpcFunctionMetadata,
+  RpcInvocationResponse,
+  RpcLogCategory,
+  RpcLogLevel,
+  RpcParameterBinding,
+  RpcTypedData,
+  FunctionMetadata,
+} from './core-types.ts';
 
 /** A function as the worker reports it after indexing the app (the host's view: no handler). */
 export interface FunctionDefinition {
@@ -45,7 +53,14 @@ export type WorkerToHost =
   | { type: 'invocation-started'; id: number }
   | { type: 'invocation-response'; id: number; response: RpcInvocationResponse }
   | { type: 'invocation-failed'; id: number; error: WorkerError }
-  | { type: 'log'; level: RpcLogLevel; category: RpcLogCategory; message: string; functionName?: string; invocationId?: string }
+  | {
+      type: 'log';
+      level: RpcLogLevel;
+      category: RpcLogCategory;
+      message: string;
+      functionName?: string;
+      invocationId?: string;
+    }
   | { type: 'terminated' };
 
 export function toWorkerError(err: unknown): WorkerError {

@@ -73,7 +73,9 @@ describe('binding expressions', () => {
 describe('blob paths', () => {
   it('splits container and blob name at the first slash', () => {
     expect(parseBlobPath('samples/a/b/c.png')).toEqual({ container: 'samples', blobName: 'a/b/c.png' });
-    expect(() => parseBlobPath('samples')).toThrow("Invalid blob path specified : 'samples'. Blob identifiers must be in the format 'container/blob'.");
+    expect(() => parseBlobPath('samples')).toThrow(
+      "Invalid blob path specified : 'samples'. Blob identifiers must be in the format 'container/blob'.",
+    );
     expect(() => parseBlobPath('samples/')).toThrow(/Invalid blob path/);
   });
 

@@ -54,16 +54,26 @@ describe('blob input', () => {
   });
 
   it('passes a string with dataType string, resolving {name} from the query', async () => {
-    expect(await (await call('/api/blobs/text?name=note.txt')).json()).toEqual({ type: 'string', content: 'plain text note' });
+    expect(await (await call('/api/blobs/text?name=note.txt')).json()).toEqual({
+      type: 'string',
+      content: 'plain text note',
+    });
   });
 
   it('resolves {name} from a JSON body property, case-insensitively', async () => {
-    const res = await call('/api/blobs/text', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"NAME":"note.txt"}' });
+    const res = await call('/api/blobs/text', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"NAME":"note.txt"}',
+    });
     expect(await res.json()).toEqual({ type: 'string', content: 'plain text note' });
   });
 
   it('lets the library parse JSON text of a string blob, as it does in Azure', async () => {
-    expect(await (await call('/api/blobs/text?name=data.json')).json()).toEqual({ type: 'object', content: { answer: 42 } });
+    expect(await (await call('/api/blobs/text?name=data.json')).json()).toEqual({
+      type: 'object',
+      content: { answer: 42 },
+    });
   });
 
   it('fails the invocation with 500 and a clear log when an expression cannot be resolved', async () => {
@@ -71,7 +81,12 @@ describe('blob input', () => {
     expect(res.status).toBe(500);
     expect(await res.text()).toBe('');
     await eventually(
-      () => lines.some((l) => /Exception binding parameter 'blobInput[0-9a-f]+'\. Error while accessing 'nope': property doesn't exist\./.test(l)),
+      () =>
+        lines.some((l) =>
+          /Exception binding parameter 'blobInput[0-9a-f]+'\. Error while accessing 'nope': property doesn't exist\./.test(
+            l,
+          ),
+        ),
       5000,
       'the binding error in the log',
     );
@@ -81,7 +96,12 @@ describe('blob input', () => {
     const res = await call('/api/blobs/missing-connection');
     expect(res.status).toBe(500);
     await eventually(
-      () => lines.some((l) => l.includes("Storage account connection string 'NoSuchStorageSetting' does not exist. Make sure that it is a defined App Setting.")),
+      () =>
+        lines.some((l) =>
+          l.includes(
+            "Storage account connection string 'NoSuchStorageSetting' does not exist. Make sure that it is a defined App Setting.",
+          ),
+        ),
       5000,
       'the connection error',
     );

@@ -9,7 +9,9 @@ const HOST_LINE = /^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\] /;
 
 describe('escapeControlCharacters', () => {
   it('leaves printable text, tabs and non-ASCII letters alone', () => {
-    expect(escapeControlCharacters('plain text\twith a tab, café, 東京, 🙂 and C:\\path')).toBe('plain text\twith a tab, café, 東京, 🙂 and C:\\path');
+    expect(escapeControlCharacters('plain text\twith a tab, café, 東京, 🙂 and C:\\path')).toBe(
+      'plain text\twith a tab, café, 東京, 🙂 and C:\\path',
+    );
   });
 
   it('shows line breaks and the escape character as visible escapes', () => {
@@ -28,7 +30,9 @@ describe('escapeControlCharacters', () => {
   });
 
   it('keeps line feeds when asked, and reads CRLF as a line feed then', () => {
-    expect(escapeControlCharacters('one\r\ntwo\nthree\rfour\u001b', { keepNewlines: true })).toBe('one\ntwo\nthree\\rfour\\x1b');
+    expect(escapeControlCharacters('one\r\ntwo\nthree\rfour\u001b', { keepNewlines: true })).toBe(
+      'one\ntwo\nthree\\rfour\\x1b',
+    );
   });
 });
 
@@ -36,21 +40,26 @@ describe('formatLogLine', () => {
   const at = new Date('2026-11-27T21:20:00.000Z');
 
   it('prefixes a one-line message with the UTC timestamp', () => {
-    expect(formatLogLine("Executing 'Functions.hello'", at)).toBe("[2026-11-27T21:20:00.000Z] Executing 'Functions.hello'\n");
+    expect(formatLogLine("Executing 'Functions.hello'", at)).toBe(
+      "[2026-11-27T21:20:00.000Z] Executing 'Functions.hello'\n",
+    );
   });
 
   it('indents every further line, so no line of a message can pass for a line of the host', () => {
     const text = formatLogLine(`Terminating instance abc: ${FORGED}`, at);
     const lines = text.split('\n');
     expect(lines.at(-1)).toBe('');
-    expect(lines.slice(0, -1).filter((l) => HOST_LINE.test(l))).toEqual(['[2026-11-27T21:20:00.000Z] Terminating instance abc: bye']);
+    expect(lines.slice(0, -1).filter((l) => HOST_LINE.test(l))).toEqual([
+      '[2026-11-27T21:20:00.000Z] Terminating instance abc: bye',
+    ]);
     expect(lines[1]).toBe('    [2026-01-01T00:00:00.000Z] Host started FORGED\\x1b[31m');
     expect(text).not.toContain('\u001b');
   });
 
   it('keeps a stack trace readable: one frame a line, under the message', () => {
     const error = new Error('kaboom');
-    error.stack = 'Error: kaboom\n    at handler (/app/src/functions/boom.ts:3:9)\n    at invoke (/host/invoke.ts:73:68)';
+    error.stack =
+      'Error: kaboom\n    at handler (/app/src/functions/boom.ts:3:9)\n    at invoke (/host/invoke.ts:73:68)';
     expect(formatLogLine(`Stack: ${error.stack}`, at)).toBe(
       '[2026-11-27T21:20:00.000Z] Stack: Error: kaboom\n' +
         '        at handler (/app/src/functions/boom.ts:3:9)\n' +

@@ -5,7 +5,10 @@ import { Disposable, FunctionsCore } from '../src/worker/functions-core.ts';
 
 const metadata = (name: string) => ({
   name,
-  bindings: { httpTrigger1: { type: 'httpTrigger', direction: 'in' as const }, $return: { type: 'http', direction: 'out' as const } },
+  bindings: {
+    httpTrigger1: { type: 'httpTrigger', direction: 'in' as const },
+    $return: { type: 'http', direction: 'out' as const },
+  },
 });
 
 describe('FunctionsCore', () => {
@@ -24,11 +27,15 @@ describe('FunctionsCore', () => {
   it('rejects duplicates and late registrations, and disposes during startup only', () => {
     const core = new FunctionsCore(() => {});
     const registration = core.registerFunction(metadata('a'), () => {});
-    expect(() => core.registerFunction(metadata('a'), () => {})).toThrow('A function with id "a" has already been registered.');
+    expect(() => core.registerFunction(metadata('a'), () => {})).toThrow(
+      'A function with id "a" has already been registered.',
+    );
     registration.dispose();
     expect(core.functions.has('a')).toBe(false);
     core.indexingLocked = true;
-    expect(() => core.registerFunction(metadata('b'), () => {})).toThrow('A function can only be registered during app startup.');
+    expect(() => core.registerFunction(metadata('b'), () => {})).toThrow(
+      'A function can only be registered during app startup.',
+    );
   });
 
   it('answers unknown hook names with a RangeError, as @azure/functions expects', () => {

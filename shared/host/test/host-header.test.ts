@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { isValidHostHeader, resolveRequestTarget } from '../src/http/request-target.ts';
 
 const OWN = '127.0.0.1:7071';
-const resolve = (target: string, hosts: string[], httpVersion = '1.1') => resolveRequestTarget({ target, hosts, httpVersion }, OWN);
+const resolve = (target: string, hosts: string[], httpVersion = '1.1') =>
+  resolveRequestTarget({ target, hosts, httpVersion }, OWN);
 const urlOf = (target: string, hosts: string[], httpVersion?: string) => {
   const resolved = resolve(target, hosts, httpVersion);
   if ('problem' in resolved) throw new Error(`refused: ${resolved.problem}`);
@@ -18,7 +19,17 @@ const problemOf = (target: string, hosts: string[], httpVersion?: string) => {
 
 describe('isValidHostHeader (Kestrel HttpUtilities.IsHostHeaderValid)', () => {
   it('accepts names, IPv4 and [IPv6] addresses with an optional port, and the empty value', () => {
-    for (const host of ['127.0.0.1', '127.0.0.1:7071', 'localhost', 'my-app.azurewebsites.net:443', '[::1]', '[::1]:7071', '[fe80::1]:80', "a!$&'()-._~b", '']) {
+    for (const host of [
+      '127.0.0.1',
+      '127.0.0.1:7071',
+      'localhost',
+      'my-app.azurewebsites.net:443',
+      '[::1]',
+      '[::1]:7071',
+      '[fe80::1]:80',
+      "a!$&'()-._~b",
+      '',
+    ]) {
       expect(isValidHostHeader(host), host).toBe(true);
     }
   });
@@ -66,7 +77,9 @@ describe('resolveRequestTarget', () => {
     expect(problemOf('/api/hello', ['127.0.0.1:7071/runtime/webhooks/durabletask/instances?top=1&x='])).toMatch(
       /^The Host header "127\.0\.0\.1:7071\/runtime\/webhooks\/durabletask\/instances\?top=1&x=" is not a valid host\[:port\]/,
     );
-    expect(problemOf('/api/hello', ['a@127.0.0.1'])).toMatch(/^The Host header "a@127\.0\.0\.1" is not a valid host\[:port\]/);
+    expect(problemOf('/api/hello', ['a@127.0.0.1'])).toMatch(
+      /^The Host header "a@127\.0\.0\.1" is not a valid host\[:port\]/,
+    );
     expect(problemOf('/api/hello', ['a b'])).toMatch(/is not a valid host\[:port\]/);
   });
 
@@ -75,14 +88,18 @@ describe('resolveRequestTarget', () => {
   });
 
   it('needs exactly one Host header in HTTP/1.1; HTTP/1.0 may go without, and an empty one is allowed (RFC 9112, Kestrel)', () => {
-    expect(problemOf('/api/hello', [])).toBe('The request has no Host header, which HTTP/1.1 requires (e.g. Host: 127.0.0.1:7071).');
+    expect(problemOf('/api/hello', [])).toBe(
+      'The request has no Host header, which HTTP/1.1 requires (e.g. Host: 127.0.0.1:7071).',
+    );
     expect(problemOf('/api/hello', ['a', 'b'])).toBe('The request has 2 Host headers; HTTP/1.1 allows exactly one.');
     expect(urlOf('/api/hello', [], '1.0')).toBe('http://127.0.0.1:7071/api/hello');
     expect(urlOf('/api/hello', [''])).toBe('http://127.0.0.1:7071/api/hello');
   });
 
   it('serves an absolute-form target by its path when its authority is the Host, as Kestrel does', () => {
-    expect(urlOf('http://127.0.0.1:7071/api/hello?x=1', ['127.0.0.1:7071'])).toBe('http://127.0.0.1:7071/api/hello?x=1');
+    expect(urlOf('http://127.0.0.1:7071/api/hello?x=1', ['127.0.0.1:7071'])).toBe(
+      'http://127.0.0.1:7071/api/hello?x=1',
+    );
     expect(urlOf('HTTP://LocalHost/api/hello', ['localhost:80'])).toBe('http://localhost/api/hello');
     expect(urlOf('https://example.net/api/hello', ['example.net:443'])).toBe('http://example.net:443/api/hello');
     expect(urlOf('http://user@example.net/api/hello', ['example.net'])).toBe('http://example.net/api/hello');
@@ -98,7 +115,9 @@ describe('resolveRequestTarget', () => {
   });
 
   it('refuses the asterisk form and anything else that is not a path', () => {
-    expect(problemOf('*', ['127.0.0.1:7071'])).toBe('The request target must be a path such as /api/hello (or an absolute http:// URL), not "*".');
+    expect(problemOf('*', ['127.0.0.1:7071'])).toBe(
+      'The request target must be a path such as /api/hello (or an absolute http:// URL), not "*".',
+    );
     expect(problemOf('api/hello', ['127.0.0.1:7071'])).toMatch(/^The request target must be a path/);
   });
 

@@ -88,7 +88,12 @@ describe('routing', () => {
   it('answers 404 for a method the function does not accept, like the Functions host, and says why in the log', async () => {
     const res = await get('/api/hello', { method: 'DELETE' });
     expect(res.status).toBe(404);
-    await eventually(() => lines.some((l) => l.includes("DELETE /api/hello: function 'hello' has this route but accepts only GET, POST")), 5000, 'the 404 hint');
+    await eventually(
+      () =>
+        lines.some((l) => l.includes("DELETE /api/hello: function 'hello' has this route but accepts only GET, POST")),
+      5000,
+      'the 404 hint',
+    );
   });
 
   it('accepts every method when the trigger lists none', async () => {
@@ -129,7 +134,11 @@ describe('requests reach the handler as the real host sends them', () => {
   });
 
   it('parses JSON bodies in the handler', async () => {
-    const res = await get('/api/json', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":2,"b":3}' });
+    const res = await get('/api/json', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":2,"b":3}',
+    });
     expect(res.status).toBe(201);
     expect(await res.json()).toEqual({ sum: 5 });
   });
@@ -170,9 +179,19 @@ describe('responses', () => {
     const res = await get('/api/boom');
     expect(res.status).toBe(500);
     expect(await res.text()).toBe('');
-    const failure = await eventually(() => lines.find((l) => l.includes("Executed 'Functions.boom' (Failed")), 5000, 'the failure line');
-    expect(failure).toMatch(/^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\] Executed 'Functions\.boom' \(Failed, Id=[0-9a-f-]{36}, Duration=\d+ms\)$/);
-    await eventually(() => lines.some((l) => l.trimStart().startsWith('Stack: Error: kaboom from the handler')), 5000, 'the stack');
+    const failure = await eventually(
+      () => lines.find((l) => l.includes("Executed 'Functions.boom' (Failed")),
+      5000,
+      'the failure line',
+    );
+    expect(failure).toMatch(
+      /^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\] Executed 'Functions\.boom' \(Failed, Id=[0-9a-f-]{36}, Duration=\d+ms\)$/,
+    );
+    await eventually(
+      () => lines.some((l) => l.trimStart().startsWith('Stack: Error: kaboom from the handler')),
+      5000,
+      'the stack',
+    );
     expect(host.logs()).toContain('Exception: kaboom from the handler');
     expect(host.logs()).toMatch(/Stack: Error: kaboom from the handler\n\s+at .*responses\.ts/);
   });
@@ -181,17 +200,28 @@ describe('responses', () => {
 describe('logs', () => {
   it('prints function logs with a timestamp, between Executing and Executed', async () => {
     await get('/api/hello/Logger');
-    const greeting = await eventually(() => lines.findIndex((l) => / Greeting Logger$/.test(l)) + 1, 5000, 'the greeting log') - 1;
+    const greeting =
+      (await eventually(() => lines.findIndex((l) => / Greeting Logger$/.test(l)) + 1, 5000, 'the greeting log')) - 1;
     expect(lines[greeting]).toMatch(/^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\] Greeting Logger$/);
-    expect(lines[greeting - 1]).toMatch(/Executing 'Functions\.hello' \(Reason='This function was programmatically called via the host APIs\.', Id=/);
-    await eventually(() => lines.slice(greeting).some((l) => l.includes("Executed 'Functions.hello' (Succeeded")), 5000, 'Executed');
+    expect(lines[greeting - 1]).toMatch(
+      /Executing 'Functions\.hello' \(Reason='This function was programmatically called via the host APIs\.', Id=/,
+    );
+    await eventually(
+      () => lines.slice(greeting).some((l) => l.includes("Executed 'Functions.hello' (Succeeded")),
+      5000,
+      'Executed',
+    );
   });
 
   it('prints what a request puts into a log as text: no forged host line, no terminal escape', async () => {
     const forged = '[2026-01-01T00:00:00.000Z] Host started FORGED';
     const res = await get(`/api/hello/Mallory${encodeURIComponent(`\n${forged}\u001b[31m`)}`);
     expect(res.status).toBe(200);
-    const greeting = await eventually(() => lines.find((l) => l.includes('Greeting Mallory')), 5000, 'the greeting log');
+    const greeting = await eventually(
+      () => lines.find((l) => l.includes('Greeting Mallory')),
+      5000,
+      'the greeting log',
+    );
     expect(greeting).toMatch(/^\[\d{4}-\d\d-\d\dT[\d:.]+Z\] Greeting Mallory$/);
     const next = await eventually(() => lines[lines.indexOf(greeting) + 1], 5000, 'the line after the greeting');
     expect(next).toBe(`    ${forged}\\x1b[31m`);
@@ -218,7 +248,10 @@ interface RawResponse {
  * ECONNRESET) after the response arrived is expected, not a failure. `chunks` are written
  * one by one (chunked when no content-length is given); `body: false` sends only the headers.
  */
-function rawPost(url: string, options: { headers?: http.OutgoingHttpHeaders; chunks?: string[]; body?: boolean }): Promise<RawResponse> {
+function rawPost(
+  url: string,
+  options: { headers?: http.OutgoingHttpHeaders; chunks?: string[]; body?: boolean },
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     let answered = false;
     const req = http.request(url, { method: 'POST', headers: options.headers, agent: false });
@@ -247,7 +280,11 @@ function rawPost(url: string, options: { headers?: http.OutgoingHttpHeaders; chu
 describe('limits', () => {
   let small: SpawnedHost;
   beforeAll(async () => {
-    small = await spawnHost({ appDir: fixture('http-app'), port: 0, env: { FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '1024' } });
+    small = await spawnHost({
+      appDir: fixture('http-app'),
+      port: 0,
+      env: { FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '1024' },
+    });
   });
   afterAll(async () => {
     await small?.stop();
@@ -255,18 +292,26 @@ describe('limits', () => {
   const tooLarge = { error: 'Payload Too Large', message: 'The request body exceeds the limit of 1024 bytes.' };
 
   it('accepts a body at the limit', async () => {
-    const ok = await rawPost(`${small.url}/api/echo/1`, { headers: { 'content-length': 1024 }, chunks: ['x'.repeat(1024)] });
+    const ok = await rawPost(`${small.url}/api/echo/1`, {
+      headers: { 'content-length': 1024 },
+      chunks: ['x'.repeat(1024)],
+    });
     expect(ok.status).toBe(200);
     expect((JSON.parse(ok.body) as { body: string }).body).toBe('x'.repeat(1024));
   });
 
   it('answers 413 with its JSON body when the body exceeds the limit, and keeps serving', async () => {
-    const tooBig = await rawPost(`${small.url}/api/echo/1`, { headers: { 'content-length': 1025 }, chunks: ['x'.repeat(1025)] });
+    const tooBig = await rawPost(`${small.url}/api/echo/1`, {
+      headers: { 'content-length': 1025 },
+      chunks: ['x'.repeat(1025)],
+    });
     expect(tooBig.status).toBe(413);
     expect(tooBig.headers.connection).toBe('close');
     expect(JSON.parse(tooBig.body)).toEqual(tooLarge);
     // A streamed (chunked) body is refused as soon as it passes the limit.
-    const streamed = await rawPost(`${small.url}/api/echo/1`, { chunks: ['y'.repeat(512), 'y'.repeat(512), 'y'.repeat(512), 'y'.repeat(512)] });
+    const streamed = await rawPost(`${small.url}/api/echo/1`, {
+      chunks: ['y'.repeat(512), 'y'.repeat(512), 'y'.repeat(512), 'y'.repeat(512)],
+    });
     expect(streamed.status).toBe(413);
     expect(JSON.parse(streamed.body)).toEqual(tooLarge);
     // fetch sees the same answer.
@@ -280,7 +325,10 @@ describe('limits', () => {
   });
 
   it('answers a declared oversize body before any of it is sent', async () => {
-    const res = await rawPost(`${small.url}/api/echo/1`, { headers: { 'content-length': 50 * 1024 * 1024 }, body: false });
+    const res = await rawPost(`${small.url}/api/echo/1`, {
+      headers: { 'content-length': 50 * 1024 * 1024 },
+      body: false,
+    });
     expect(res.status).toBe(413);
     expect(JSON.parse(res.body)).toEqual(tooLarge);
     expect((await fetch(`${small.url}/api/hello/Ada`)).status).toBe(200);
@@ -301,7 +349,11 @@ function rawExchange(port: number, request: string): Promise<string> {
 
 function parseRaw(text: string): { status: number; contentType: string | undefined; body: string } {
   const [head = '', body = ''] = text.split('\r\n\r\n');
-  return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]), contentType: /^content-type: (.*)$/im.exec(head)?.[1], body };
+  return {
+    status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]),
+    contentType: /^content-type: (.*)$/im.exec(head)?.[1],
+    body,
+  };
 }
 
 describe('requests that are not valid HTTP', () => {
@@ -322,7 +374,9 @@ describe('requests that are not valid HTTP', () => {
   });
 
   it('answers 400 JSON when the Host header is not a host[:port]', async () => {
-    const answer = parseRaw(await rawExchange(host.port, 'GET /api/hello HTTP/1.1\r\nHost: %%%\r\nConnection: close\r\n\r\n'));
+    const answer = parseRaw(
+      await rawExchange(host.port, 'GET /api/hello HTTP/1.1\r\nHost: %%%\r\nConnection: close\r\n\r\n'),
+    );
     expect(answer.status).toBe(400);
     expect(answer.contentType).toBe('application/json; charset=utf-8');
     expect(JSON.parse(answer.body)).toEqual({
@@ -334,7 +388,10 @@ describe('requests that are not valid HTTP', () => {
   });
 
   it('sends the answer to a request that was already being served before refusing the next one on the connection', async () => {
-    const text = await rawExchange(host.port, 'GET /api/hello/Ada HTTP/1.1\r\nHost: a\r\n\r\nBREW /api/hello HTTP/1.1\r\nHost: a\r\n\r\n');
+    const text = await rawExchange(
+      host.port,
+      'GET /api/hello/Ada HTTP/1.1\r\nHost: a\r\n\r\nBREW /api/hello HTTP/1.1\r\nHost: a\r\n\r\n',
+    );
     const [first = '', second = ''] = text.split(/(?=HTTP\/1\.1 \d{3} )/);
     expect(first).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\n\{"greeting":"Hello, Ada!"\}$/);
     expect(parseRaw(second).status).toBe(400);
@@ -344,7 +401,9 @@ describe('requests that are not valid HTTP', () => {
   it('tells an HTTP/2 client (prior knowledge) that this host speaks HTTP/1.1', async () => {
     const answer = parseRaw(await rawExchange(host.port, 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'));
     expect(answer.status).toBe(400);
-    expect((JSON.parse(answer.body) as { message: string }).message).toBe('This host speaks HTTP/1.1 only; HTTP/2 without TLS (prior knowledge) is not supported.');
+    expect((JSON.parse(answer.body) as { message: string }).message).toBe(
+      'This host speaks HTTP/1.1 only; HTTP/2 without TLS (prior knowledge) is not supported.',
+    );
   });
 
   const exchange = async (request: string) => parseRaw(await rawExchange(host.port, request));
@@ -352,7 +411,9 @@ describe('requests that are not valid HTTP', () => {
 
   it('routes by the request target alone: a Host header with a path, query or user info is refused, never routed', async () => {
     // Pasted in front of the target, this Host used to turn GET /api/hello into a call of echo.
-    const rerouted = await exchange(`GET /api/hello HTTP/1.1\r\nHost: 127.0.0.1:${host.port}/api/echo/1?x=\r\nConnection: close\r\n\r\n`);
+    const rerouted = await exchange(
+      `GET /api/hello HTTP/1.1\r\nHost: 127.0.0.1:${host.port}/api/echo/1?x=\r\nConnection: close\r\n\r\n`,
+    );
     expect(rerouted.status).toBe(400);
     expect(rerouted.contentType).toBe('application/json; charset=utf-8');
     expect(messageOf(rerouted)).toMatch(/^The Host header ".*\/api\/echo\/1\?x=" is not a valid host\[:port\]/);
@@ -371,7 +432,9 @@ describe('requests that are not valid HTTP', () => {
     const missing = await exchange('GET /api/hello HTTP/1.1\r\nConnection: close\r\n\r\n');
     expect(missing.status).toBe(400);
     expect(missing.contentType).toBe('application/json; charset=utf-8');
-    expect(messageOf(missing)).toBe(`The request has no Host header, which HTTP/1.1 requires (e.g. Host: 127.0.0.1:${host.port}).`);
+    expect(messageOf(missing)).toBe(
+      `The request has no Host header, which HTTP/1.1 requires (e.g. Host: 127.0.0.1:${host.port}).`,
+    );
     const twice = await exchange('GET /api/hello HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n');
     expect(twice.status).toBe(400);
     expect(messageOf(twice)).toBe('The request has 2 Host headers; HTTP/1.1 allows exactly one.');
@@ -382,26 +445,38 @@ describe('requests that are not valid HTTP', () => {
 
   it('serves an absolute-form target by its path when it names the Host, like Kestrel, and refuses it otherwise', async () => {
     const own = `127.0.0.1:${host.port}`;
-    const served = await exchange(`GET http://${own}/api/hello/Ada HTTP/1.1\r\nHost: ${own}\r\nConnection: close\r\n\r\n`);
+    const served = await exchange(
+      `GET http://${own}/api/hello/Ada HTTP/1.1\r\nHost: ${own}\r\nConnection: close\r\n\r\n`,
+    );
     expect(served.status).toBe(200);
     expect(JSON.parse(served.body)).toEqual({ greeting: 'Hello, Ada!' });
-    const elsewhere = await exchange(`GET http://evil.example/api/hello/Ada HTTP/1.1\r\nHost: ${own}\r\nConnection: close\r\n\r\n`);
+    const elsewhere = await exchange(
+      `GET http://evil.example/api/hello/Ada HTTP/1.1\r\nHost: ${own}\r\nConnection: close\r\n\r\n`,
+    );
     expect(elsewhere.status).toBe(400);
-    expect(messageOf(elsewhere)).toBe(`The request target names the host "evil.example" but the Host header says "${own}"; they must be the same.`);
+    expect(messageOf(elsewhere)).toBe(
+      `The request target names the host "evil.example" but the Host header says "${own}"; they must be the same.`,
+    );
     const asterisk = await exchange(`OPTIONS * HTTP/1.1\r\nHost: ${own}\r\nConnection: close\r\n\r\n`);
     expect(asterisk.status).toBe(400);
     expect(messageOf(asterisk)).toMatch(/^The request target must be a path/);
   });
 
   it('answers 417 JSON to an expectation it cannot meet, and 100 Continue to 100-continue', async () => {
-    const answer = await exchange('GET /api/hello HTTP/1.1\r\nHost: a\r\nExpect: 999-nope\r\nConnection: close\r\n\r\n');
+    const answer = await exchange(
+      'GET /api/hello HTTP/1.1\r\nHost: a\r\nExpect: 999-nope\r\nConnection: close\r\n\r\n',
+    );
     expect(answer.status).toBe(417);
     expect(answer.contentType).toBe('application/json; charset=utf-8');
     expect(JSON.parse(answer.body)).toEqual({
       error: 'Expectation Failed',
-      message: 'The request expects "999-nope", which this host does not support; only 100-continue is. Send it without the Expect header.',
+      message:
+        'The request expects "999-nope", which this host does not support; only 100-continue is. Send it without the Expect header.',
     });
-    const continued = await rawExchange(host.port, 'POST /api/echo/1 HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi');
+    const continued = await rawExchange(
+      host.port,
+      'POST /api/echo/1 HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi',
+    );
     expect(continued).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
   });
 
@@ -412,8 +487,10 @@ describe('requests that are not valid HTTP', () => {
     expect(messageOf(answer)).toBe('This host serves functions, not tunnels: CONNECT is not supported.');
   });
 
-  it('answers chunk extensions over the parser\'s limit with 413 JSON, as Node would with an empty body', async () => {
-    const answer = await exchange(`POST /api/echo/1 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n1;${'x'.repeat(20_000)}\r\na\r\n0\r\n\r\n`);
+  it("answers chunk extensions over the parser's limit with 413 JSON, as Node would with an empty body", async () => {
+    const answer = await exchange(
+      `POST /api/echo/1 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n1;${'x'.repeat(20_000)}\r\na\r\n0\r\n\r\n`,
+    );
     expect(answer.status).toBe(413);
     expect(answer.contentType).toBe('application/json; charset=utf-8');
     expect(messageOf(answer)).toMatch(/chunk extensions/);
@@ -421,7 +498,9 @@ describe('requests that are not valid HTTP', () => {
   });
 
   it('routes a target that starts with // as a path, not as another host', async () => {
-    const answer = parseRaw(await rawExchange(host.port, 'GET //evil.example/api/hello/Ada HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'));
+    const answer = parseRaw(
+      await rawExchange(host.port, 'GET //evil.example/api/hello/Ada HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'),
+    );
     expect(answer.status).toBe(404);
     expect(answer.body).toBe('');
   });
@@ -466,7 +545,9 @@ describe('clients that go away', () => {
       'The connection was closed before the request was complete: the body sent was shorter than announced (Content-Length or chunked encoding).',
     );
     const line = await eventually(() => linesAbout('/api/echo/1002')[0], 5000, 'the log line');
-    expect(line).toMatch(/The client closed the connection before the request body was complete \(POST \/api\/echo\/1002\); nothing was run\.$/);
+    expect(line).toMatch(
+      /The client closed the connection before the request body was complete \(POST \/api\/echo\/1002\); nothing was run\.$/,
+    );
   });
 
   it('says so when the body was not valid HTTP (a broken chunk), rather than that the client left', async () => {
@@ -475,7 +556,9 @@ describe('clients that go away', () => {
     expect(answer.status).toBe(400);
     expect(answer.contentType).toBe('application/json; charset=utf-8');
     const line = await eventually(() => linesAbout('/api/echo/1003')[0], 5000, 'the log line');
-    expect(line).toMatch(/\] The request body was not valid HTTP \(POST \/api\/echo\/1003\): answered 400; nothing was run\.$/);
+    expect(line).toMatch(
+      /\] The request body was not valid HTTP \(POST \/api\/echo\/1003\): answered 400; nothing was run\.$/,
+    );
     expect(host.logs()).not.toMatch(/Unhandled error/);
   });
 });

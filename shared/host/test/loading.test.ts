@@ -43,7 +43,10 @@ describe('entry points', () => {
       'dist/src/functions/a.js': '',
       'dist/src/functions/legacy.js': '',
     });
-    expect(resolveEntryPoints(app.dir).map((e) => e.relative)).toEqual(['dist/src/functions/legacy.js', 'src/functions/a.ts']);
+    expect(resolveEntryPoints(app.dir).map((e) => e.relative)).toEqual([
+      'dist/src/functions/legacy.js',
+      'src/functions/a.ts',
+    ]);
   });
 
   it('follows outDir from an extended tsconfig and a rootDir of src', () => {
@@ -107,10 +110,13 @@ describe('load errors', () => {
     const app = make({
       'package.json': pkg('src/functions/*.ts'),
       'src/functions/main.ts': "import '../lib/config.ts';\n",
-      'src/lib/config.ts': "export {};\nfunction need(name: string): never {\n  throw new Error(`Missing setting ${name}`);\n}\nneed('API_KEY');\n",
+      'src/lib/config.ts':
+        "export {};\nfunction need(name: string): never {\n  throw new Error(`Missing setting ${name}`);\n}\nneed('API_KEY');\n",
     });
     const error = (await spawnHost({ appDir: app.dir, port: 0 }).catch((e: Error) => e)) as Error;
-    expect(error.message).toBe('Could not load src/functions/main.ts: Error: Missing setting API_KEY (src/lib/config.ts:3, src/lib/config.ts:5)');
+    expect(error.message).toBe(
+      'Could not load src/functions/main.ts: Error: Missing setting API_KEY (src/lib/config.ts:3, src/lib/config.ts:5)',
+    );
     expect(error.message).not.toMatch(/shared\/host|node:internal/);
   });
 
@@ -141,10 +147,15 @@ describe('load errors', () => {
     const app = make({
       'package.json': pkg('src/*.ts'),
       'src/a.ts': PING_FUNCTION,
-      'local.settings.json': JSON.stringify({ IsEncrypted: false, Values: { FUNCTIONS_WORKER_RUNTIME: 'dotnet-isolated' } }),
+      'local.settings.json': JSON.stringify({
+        IsEncrypted: false,
+        Values: { FUNCTIONS_WORKER_RUNTIME: 'dotnet-isolated' },
+      }),
     });
     const error = (await spawnHost({ appDir: app.dir, port: 0 }).catch((e: Error) => e)) as Error;
-    expect(error.message).toMatch(/FUNCTIONS_WORKER_RUNTIME is "dotnet-isolated", but this host runs only Node\.js apps/);
+    expect(error.message).toMatch(
+      /FUNCTIONS_WORKER_RUNTIME is "dotnet-isolated", but this host runs only Node\.js apps/,
+    );
   });
 
   it('describes errors without a stack in the app', () => {
@@ -157,7 +168,8 @@ describe('settings', () => {
   it('reads local.settings.json Values, and the environment wins', async () => {
     const app = make({
       'package.json': pkg('src/*.ts'),
-      'local.settings.json': '{ "IsEncrypted": false, "Values": { "FUNCTIONS_WORKER_RUNTIME": "node", "GREETING": "from file", "FIXTURE_COLOUR": "blue" } }',
+      'local.settings.json':
+        '{ "IsEncrypted": false, "Values": { "FUNCTIONS_WORKER_RUNTIME": "node", "GREETING": "from file", "FIXTURE_COLOUR": "blue" } }',
       'src/a.ts': `import { app } from '@azure/functions';
 app.http('settings', { methods: ['GET'], authLevel: 'anonymous', handler: async () => ({ jsonBody: { greeting: process.env.GREETING, color: process.env.FIXTURE_COLOUR } }) });
 `,
@@ -209,7 +221,11 @@ app.http('say', { methods: ['GET'], authLevel: 'anonymous', handler: async () =>
     const host = await spawnHost({ appDir: app.dir, port: 0, onOutput: (line) => lines.push(line) });
     try {
       await fetch(`${host.url}/api/say`);
-      await eventually(() => lines.some((l) => /^\[\d{4}-[^\]]+\] said from handler$/.test(l)), 5000, 'the console line');
+      await eventually(
+        () => lines.some((l) => /^\[\d{4}-[^\]]+\] said from handler$/.test(l)),
+        5000,
+        'the console line',
+      );
       expect(lines.some((l) => /^\[\d{4}-[^\]]+\] loaded at import$/.test(l))).toBe(true);
     } finally {
       await host.stop();
@@ -221,7 +237,9 @@ app.http('say', { methods: ['GET'], authLevel: 'anonymous', handler: async () =>
     const first = await spawnHost({ appDir: app.dir, port: 0 });
     try {
       const error = (await spawnHost({ appDir: app.dir, port: first.port }).catch((e: Error) => e)) as Error;
-      expect(error.message).toBe(`Port ${first.port} is unavailable. Close the process using that port, or specify another port using --port [-p].`);
+      expect(error.message).toBe(
+        `Port ${first.port} is unavailable. Close the process using that port, or specify another port using --port [-p].`,
+      );
     } finally {
       await first.stop();
     }
@@ -229,7 +247,11 @@ app.http('say', { methods: ['GET'], authLevel: 'anonymous', handler: async () =>
 
   it('leaves no trace of the app folder outside it', () => {
     // The entry-point resolution is read-only: nothing was written next to the sources.
-    const app = make({ 'package.json': pkg('dist/src/functions/*.js'), 'tsconfig.json': tsconfig, 'src/functions/a.ts': '' });
+    const app = make({
+      'package.json': pkg('dist/src/functions/*.js'),
+      'tsconfig.json': tsconfig,
+      'src/functions/a.ts': '',
+    });
     resolveEntryPoints(app.dir);
     expect(fs.existsSync(path.join(app.dir, 'dist'))).toBe(false);
   });

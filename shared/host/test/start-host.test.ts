@@ -11,7 +11,10 @@ const logged: string[] = [];
 beforeAll(async () => {
   app = tempApp({
     'package.json': JSON.stringify({ type: 'module', main: 'src/*.ts' }),
-    'host.json': JSON.stringify({ version: '2.0', logging: { logLevel: { default: 'Information', 'Function.quiet': 'Warning' } } }),
+    'host.json': JSON.stringify({
+      version: '2.0',
+      logging: { logLevel: { default: 'Information', 'Function.quiet': 'Warning' } },
+    }),
     'src/app.ts': `import { app } from '@azure/functions';
 app.http('loud', { methods: ['GET'], authLevel: 'anonymous', handler: async (_req, ctx) => { ctx.log('loud info'); ctx.debug('loud debug'); return { body: process.env.IN_PROCESS_SETTING }; } });
 app.http('quiet', { methods: ['GET'], authLevel: 'anonymous', handler: async (_req, ctx) => { ctx.log('quiet info'); ctx.warn('quiet warning'); return { status: 200 }; } });

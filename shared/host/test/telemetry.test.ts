@@ -4,7 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { TaskHubTelemetry, TELEMETRY_LIMITS } from '../src/durable/telemetry.ts';
 
-const run = (taskId: number) => ({ executionId: 'e', taskId, name: 'a', startedAt: new Date(0).toISOString(), dequeueCount: 1 });
+const run = (taskId: number) => ({
+  executionId: 'e',
+  taskId,
+  name: 'a',
+  startedAt: new Date(0).toISOString(),
+  dequeueCount: 1,
+});
 
 describe('host telemetry', () => {
   it('keeps at most its limit of records per instance, the latest ones', () => {
@@ -20,7 +26,8 @@ describe('host telemetry', () => {
     const telemetry = new TaskHubTelemetry();
     const per = 1000;
     const instances = TELEMETRY_LIMITS.records / per + 5;
-    for (let i = 0; i < instances; i++) for (let t = 0; t < per; t++) telemetry.activityStarted(`instance-${i}`, run(t));
+    for (let i = 0; i < instances; i++)
+      for (let t = 0; t < per; t++) telemetry.activityStarted(`instance-${i}`, run(t));
     expect(telemetry.size).toBeLessThanOrEqual(TELEMETRY_LIMITS.records);
     expect(telemetry.of('instance-0').activities).toEqual([]);
     expect(telemetry.of(`instance-${instances - 1}`).activities).toHaveLength(per);

@@ -26,9 +26,17 @@ afterAll(() => {
 const ESM_APP = {
   'package.json': JSON.stringify({ name: 'ts-esm', type: 'module', main: 'dist/src/functions/*.js' }),
   'tsconfig.json': JSON.stringify({
-    compilerOptions: { module: 'nodenext', target: 'es2022', outDir: 'dist', rootDir: '.', experimentalDecorators: true, strict: true },
+    compilerOptions: {
+      module: 'nodenext',
+      target: 'es2022',
+      outDir: 'dist',
+      rootDir: '.',
+      experimentalDecorators: true,
+      strict: true,
+    },
   }),
-  'src/lib/types.ts': 'export interface Greeting {\n  text: string;\n}\nexport enum Mood {\n  Happy = "happy",\n  Calm = "calm",\n}\n',
+  'src/lib/types.ts':
+    'export interface Greeting {\n  text: string;\n}\nexport enum Mood {\n  Happy = "happy",\n  Calm = "calm",\n}\n',
   'src/functions/hello.ts': `import { app, HttpRequest, HttpResponseInit } from '@azure/functions';
 import { ActivityHandler } from 'durable-functions';
 import { Greeting, Mood } from '../lib/types.js';
@@ -78,8 +86,18 @@ const THROW_LINE = ESM_APP['src/functions/hello.ts'].split('\n').findIndex((l) =
 /** A CommonJS app: no "type" in package.json, tsconfig module commonjs, extensionless imports. */
 const COMMONJS_APP = {
   'package.json': JSON.stringify({ name: 'ts-cjs', main: 'dist/src/functions/*.js' }),
-  'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'commonjs', target: 'es6', outDir: 'dist', rootDir: '.', sourceMap: true, strict: false } }),
-  'src/lib/greet.ts': 'export enum Punctuation {\n  Bang = "!",\n}\nexport const greet = (name: string): string => `Hi ${name}${Punctuation.Bang}`;\n',
+  'tsconfig.json': JSON.stringify({
+    compilerOptions: {
+      module: 'commonjs',
+      target: 'es6',
+      outDir: 'dist',
+      rootDir: '.',
+      sourceMap: true,
+      strict: false,
+    },
+  }),
+  'src/lib/greet.ts':
+    'export enum Punctuation {\n  Bang = "!",\n}\nexport const greet = (name: string): string => `Hi ${name}${Punctuation.Bang}`;\n',
   'src/functions/hi.ts': `import { app, HttpRequest } from '@azure/functions';
 import * as df from 'durable-functions';
 import { greet } from '../lib/greet';
@@ -113,8 +131,16 @@ describe('an ESM app with TypeScript that Node cannot strip', () => {
   it('shows the .ts line in the stack of a failing function', async () => {
     const res = await fetch(`${host.url}/api/fail`);
     expect(res.status).toBe(500);
-    const stack = await eventually(() => lines.find((l) => l.trimStart().startsWith('Stack: Error: failing on purpose')) && host.logs(), 10_000, 'the stack');
-    expect(stack).toMatch(new RegExp(`Stack: Error: failing on purpose\\n\\s+at handler \\(\\S+/src/functions/hello\\.ts:${THROW_LINE}:\\d+\\)`));
+    const stack = await eventually(
+      () => lines.find((l) => l.trimStart().startsWith('Stack: Error: failing on purpose')) && host.logs(),
+      10_000,
+      'the stack',
+    );
+    expect(stack).toMatch(
+      new RegExp(
+        `Stack: Error: failing on purpose\\n\\s+at handler \\(\\S+/src/functions/hello\\.ts:${THROW_LINE}:\\d+\\)`,
+      ),
+    );
   });
 });
 
@@ -152,11 +178,20 @@ describe('compiling one file', () => {
     });
     files.push(app);
     const format = (f: string) => compileTypeScriptFile(ts, path.join(app.dir, f)).format;
-    expect(['a.ts', 'b.mts', 'c.cts', 'cjs/d.ts', 'esm/e.ts'].map(format)).toEqual(['module', 'module', 'commonjs', 'commonjs', 'module']);
+    expect(['a.ts', 'b.mts', 'c.cts', 'cjs/d.ts', 'esm/e.ts'].map(format)).toEqual([
+      'module',
+      'module',
+      'commonjs',
+      'commonjs',
+      'module',
+    ]);
   });
 
   it('emits an inline source map, and compiles a changed file again', () => {
-    const app = tempApp({ 'package.json': JSON.stringify({ type: 'module' }), 'a.ts': 'export const a: number = 1;\n' });
+    const app = tempApp({
+      'package.json': JSON.stringify({ type: 'module' }),
+      'a.ts': 'export const a: number = 1;\n',
+    });
     files.push(app);
     const file = path.join(app.dir, 'a.ts');
     const first = compileTypeScriptFile(ts, file).source;

@@ -14,7 +14,10 @@ afterEach(async () => {
 });
 
 /** An app with `ping` (who answers: its pid and parent pid) and `bad`, whose handler is `badHandler`. */
-async function serve(badHandler: string, extra: { hostJson?: object; env?: Record<string, string> } = {}): Promise<SpawnedHost> {
+async function serve(
+  badHandler: string,
+  extra: { hostJson?: object; env?: Record<string, string> } = {},
+): Promise<SpawnedHost> {
   const app = tempApp({
     'package.json': JSON.stringify({ name: 'x', type: 'module', main: 'src/*.ts' }),
     'host.json': JSON.stringify({ version: '2.0', ...extra.hostJson }),
@@ -57,17 +60,27 @@ describe('the Node worker process', () => {
     const host = await serve('async () => ({ body: "ok" })');
     const first = (await host.workerPid())!;
     process.kill(first, 'SIGKILL');
-    await eventually(() => /Language Worker Process exited\. Pid=\d+\. node exited with signal SIGKILL\./.test(host.logs()), 10_000, 'the exit line');
+    await eventually(
+      () => /Language Worker Process exited\. Pid=\d+\. node exited with signal SIGKILL\./.test(host.logs()),
+      10_000,
+      'the exit line',
+    );
     const { pid } = await ping(host);
     expect(pid).not.toBe(first);
     expect(await host.workerPid()).toBe(pid);
   });
 
   it('ends like the Node worker on an uncaught exception, and the host starts a new one and keeps serving', async () => {
-    const host = await serve(`async () => { setTimeout(() => { throw new Error('late boom'); }, 0); return { body: 'ok' }; }`);
+    const host = await serve(
+      `async () => { setTimeout(() => { throw new Error('late boom'); }, 0); return { body: 'ok' }; }`,
+    );
     const before = await ping(host);
     expect(await (await fetch(`${host.url}/api/bad`)).text()).toBe('ok');
-    await eventually(() => /Language Worker Process exited\. Pid=\d+\. node exited with code 1\./.test(host.logs()), 10_000, 'the exit line');
+    await eventually(
+      () => /Language Worker Process exited\. Pid=\d+\. node exited with code 1\./.test(host.logs()),
+      10_000,
+      'the exit line',
+    );
     expect(host.logs()).toMatch(/Worker uncaught exception \(learn more: [^)]+\): Error: late boom/);
     const after = await ping(host);
     expect(after.pid).not.toBe(before.pid);
@@ -79,7 +92,9 @@ describe('the Node worker process', () => {
     const response = await fetch(`${host.url}/api/bad`);
     expect(response.status).toBe(500);
     expect(await response.text()).toBe('');
-    expect(host.logs()).toMatch(/Language Worker Process exited\. Pid=\d+\. node exited with code 3\. It was running Functions\.bad/);
+    expect(host.logs()).toMatch(
+      /Language Worker Process exited\. Pid=\d+\. node exited with code 3\. It was running Functions\.bad/,
+    );
     await ping(host);
   });
 
@@ -87,7 +102,9 @@ describe('the Node worker process', () => {
     const host = await serve('async () => { const hog = []; for (;;) hog.push(new Array(1e5).fill(Math.random())); }', {
       env: { languageWorkers__node__arguments: '--max-old-space-size=64' },
     });
-    const answers = await Promise.all(Array.from({ length: 40 }, () => fetch(`${host.url}/api/bad`).then((r) => r.status)));
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, () => fetch(`${host.url}/api/bad`).then((r) => r.status)),
+    );
     expect(new Set(answers)).toEqual(new Set([500]));
     await ping(host);
     expect(host.child.exitCode).toBeNull();
@@ -99,21 +116,28 @@ describe('the Node worker process', () => {
     });
     const response = await fetch(`${host.url}/api/bad`);
     expect(response.status).toBe(500);
-    expect(host.logs()).toMatch(/Language Worker Process exited\. Pid=\d+\. node exited with (signal SIGABRT|code \d+)\. It was running Functions\.bad/);
+    expect(host.logs()).toMatch(
+      /Language Worker Process exited\. Pid=\d+\. node exited with (signal SIGABRT|code \d+)\. It was running Functions\.bad/,
+    );
     await ping(host);
   });
 
   it('sends an invocation the worker never started (it waited behind a loop) to the next worker, instead of failing it', async () => {
-    const host = await serve(`async () => { console.log('blocking now'); const hog = []; for (;;) hog.push(new Array(1e5).fill(Math.random())); }`, {
-      env: { languageWorkers__node__arguments: '--max-old-space-size=64' },
-    });
+    const host = await serve(
+      `async () => { console.log('blocking now'); const hog = []; for (;;) hog.push(new Array(1e5).fill(Math.random())); }`,
+      {
+        env: { languageWorkers__node__arguments: '--max-old-space-size=64' },
+      },
+    );
     const before = await ping(host);
     const blocked = fetch(`${host.url}/api/bad`);
     await eventually(() => host.logs().includes('blocking now'), 10_000, 'the worker to block');
     const after = await ping(host);
     expect(after.pid).not.toBe(before.pid);
     expect((await blocked).status).toBe(500);
-    expect(host.logs()).toMatch(/Language Worker Process exited\. Pid=\d+\. node exited with (signal SIGABRT|code \d+)\. It was running Functions\.bad:/);
+    expect(host.logs()).toMatch(
+      /Language Worker Process exited\. Pid=\d+\. node exited with (signal SIGABRT|code \d+)\. It was running Functions\.bad:/,
+    );
   });
 
   it('ends a worker stuck in a loop when its host is killed, so no orphan keeps a core busy', async () => {
@@ -152,13 +176,19 @@ describe('the Node worker process', () => {
     const host = await serve('async () => { for (;;) {} }', { hostJson: { functionTimeout: '00:00:01' } });
     const response = await fetch(`${host.url}/api/bad`);
     expect(response.status).toBe(500);
-    expect(host.logs()).toMatch(/Timeout value of 00:00:01 exceeded by function 'Functions\.bad' \(Id: '[0-9a-f-]+'\)\. Initiating cancellation\./);
-    expect(host.logs()).toMatch(/A function timeout has occurred\. Restarting worker process executing invocationId '[0-9a-f-]+'\./);
+    expect(host.logs()).toMatch(
+      /Timeout value of 00:00:01 exceeded by function 'Functions\.bad' \(Id: '[0-9a-f-]+'\)\. Initiating cancellation\./,
+    );
+    expect(host.logs()).toMatch(
+      /A function timeout has occurred\. Restarting worker process executing invocationId '[0-9a-f-]+'\./,
+    );
     await ping(host);
   });
 
   it('refuses a functionTimeout that is not a time span, as the host does', async () => {
-    const error = (await serve('async () => ({})', { hostJson: { functionTimeout: 'soon' } }).catch((e: Error) => e)) as Error;
+    const error = (await serve('async () => ({})', { hostJson: { functionTimeout: 'soon' } }).catch(
+      (e: Error) => e,
+    )) as Error;
     expect(error.message).toMatch(/functionTimeout must be a time span such as "00:05:00"/);
   });
 });

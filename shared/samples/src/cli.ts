@@ -15,7 +15,9 @@ const [command, target] = process.argv.slice(2);
 
 if (command === 'list') {
   for (const sample of await sampleImages()) {
-    console.log(`${sample.name.padEnd(14)} ${sample.kind.padEnd(10)} ${String(sample.bytes.length).padStart(7)} B  ${sample.description}`);
+    console.log(
+      `${sample.name.padEnd(14)} ${sample.kind.padEnd(10)} ${String(sample.bytes.length).padStart(7)} B  ${sample.description}`,
+    );
   }
 } else if (command === 'write' && target) {
   const dir = path.resolve(target);

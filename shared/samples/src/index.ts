@@ -104,7 +104,8 @@ export async function posterImage(): Promise<SampleImage> {
         kind: 'image' as const,
         width: 900,
         height: 600,
-        description: 'A 900 × 600 JPEG of about 127 KB (a grainy gradient): as base64, far more than a 64 KB queue message.',
+        description:
+          'A 900 × 600 JPEG of about 127 KB (a grainy gradient): as base64, far more than a 64 KB queue message.',
       }),
     )
     .catch((error: unknown) => {
@@ -118,7 +119,9 @@ export async function posterImage(): Promise<SampleImage> {
 export async function seedPhotos(container: SampleContainer): Promise<void> {
   await container.createIfNotExists();
   const photo = await posterImage();
-  await container.getBlockBlobClient(photo.name).uploadData(photo.bytes, { blobHTTPHeaders: { blobContentType: photo.contentType } });
+  await container
+    .getBlockBlobClient(photo.name)
+    .uploadData(photo.bytes, { blobHTTPHeaders: { blobContentType: photo.contentType } });
 }
 
 async function generate(): Promise<readonly SampleImage[]> {

@@ -14,7 +14,10 @@ describe('@workshop/samples', () => {
     const samples = await sampleImages();
     expect(new Set(samples.map((s) => s.name)).size).toBe(samples.length);
     for (const kind of ['image', 'corrupt', 'not-image', 'bomb'] as const) {
-      expect(samples.some((s) => s.kind === kind), kind).toBe(true);
+      expect(
+        samples.some((s) => s.kind === kind),
+        kind,
+      ).toBe(true);
     }
   });
 
@@ -35,7 +38,10 @@ describe('@workshop/samples', () => {
   it('rotated.jpg is stored landscape with EXIF orientation 6, and displays portrait', async () => {
     const meta = await sharp((await sampleImage('rotated.jpg')).bytes).metadata();
     expect([meta.width, meta.height, meta.orientation]).toEqual([400, 200, 6]);
-    const upright = await sharp((await sampleImage('rotated.jpg')).bytes).rotate().raw().toBuffer({ resolveWithObject: true });
+    const upright = await sharp((await sampleImage('rotated.jpg')).bytes)
+      .rotate()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     expect([upright.info.width, upright.info.height]).toEqual([200, 400]);
     // the red band is on top once displayed upright
     const top = upright.data.subarray(0, 3);
@@ -66,9 +72,13 @@ describe('@workshop/samples', () => {
     const uploads = new Map<string, string>();
     let created = 0;
     const container: SampleContainer = {
-      createIfNotExists: async () => { created++; },
+      createIfNotExists: async () => {
+        created++;
+      },
       getBlockBlobClient: (name) => ({
-        uploadData: async (_data, options) => { uploads.set(name, options.blobHTTPHeaders.blobContentType); },
+        uploadData: async (_data, options) => {
+          uploads.set(name, options.blobHTTPHeaders.blobContentType);
+        },
       }),
     };
     await seedSamples(container);

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readHistoryRows } from './history-rows.ts';
 
-export type RuntimeStatus = 'Pending' | 'Running' | 'Completed' | 'Failed' | 'Terminated' | 'Suspended' | 'ContinuedAsNew';
+export type RuntimeStatus =
+  'Pending' | 'Running' | 'Completed' | 'Failed' | 'Terminated' | 'Suspended' | 'ContinuedAsNew';
 
 /** An instance's status as the management API answers it (`statusQueryGetUri`). */
 export interface OrchestrationStatus {
@@ -102,7 +103,9 @@ export class DurableInspector {
     }
     throw new Error(
       `Orchestration ${instanceId} did not ${options.what ?? 'reach the expected status'} in time: its status is ${last?.runtimeStatus ?? 'unknown (not found)'}` +
-        (last?.customStatus !== undefined && last.customStatus !== null ? `, custom status ${JSON.stringify(last.customStatus)}` : '') +
+        (last?.customStatus !== undefined && last.customStatus !== null
+          ? `, custom status ${JSON.stringify(last.customStatus)}`
+          : '') +
         '.',
     );
   }

@@ -46,7 +46,10 @@ export function historyEvents(rows: ReadonlyArray<Record<string, unknown>>): His
   for (const row of sorted) {
     const type = eventTypeOf(row['EventType']);
     if (type === 'ExecutionStarted') orchestrator = String(row['Name'] ?? '');
-    if ((type === 'TaskScheduled' || type === 'SubOrchestrationInstanceCreated') && typeof row['EventId'] === 'number') {
+    if (
+      (type === 'TaskScheduled' || type === 'SubOrchestrationInstanceCreated') &&
+      typeof row['EventId'] === 'number'
+    ) {
       scheduled.set(row['EventId'], String(row['Name'] ?? ''));
     }
   }
@@ -55,7 +58,12 @@ export function historyEvents(rows: ReadonlyArray<Record<string, unknown>>): His
     const completes = typeof row['TaskScheduledId'] === 'number' ? row['TaskScheduledId'] : undefined;
     const taskScheduledId = completes ?? (typeof row['TimerId'] === 'number' ? row['TimerId'] : undefined);
     const ownName = typeof row['Name'] === 'string' ? row['Name'] : '';
-    const fireAt = row['FireAt'] instanceof Date ? row['FireAt'].toISOString() : typeof row['FireAt'] === 'string' ? row['FireAt'] : '';
+    const fireAt =
+      row['FireAt'] instanceof Date
+        ? row['FireAt'].toISOString()
+        : typeof row['FireAt'] === 'string'
+          ? row['FireAt']
+          : '';
     const name =
       ownName !== ''
         ? ownName
@@ -100,10 +108,18 @@ export function formatHistoryTable(rows: ReadonlyArray<Record<string, unknown>>)
     event.name,
     event.taskScheduledId !== undefined ? String(event.taskScheduledId) : '',
     event.timestamp,
-    event.payloadBlob !== undefined ? `blob ${event.payloadBlob}` : event.payloadBytes > 0 ? `${event.payloadBytes} B` : '',
+    event.payloadBlob !== undefined
+      ? `blob ${event.payloadBlob}`
+      : event.payloadBytes > 0
+        ? `${event.payloadBytes} B`
+        : '',
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)));
-  const format = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+  const format = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join('  ')
+      .trimEnd();
   return [format(header), format(widths.map((width) => '-'.repeat(width))), ...lines.map(format)].join('\n');
 }
 
@@ -124,7 +140,8 @@ export function formatHistoryMermaid(rows: ReadonlyArray<Record<string, unknown>
   for (const activity of activities) lines.push(`  participant ${participantId(activity)} as ${activity}`);
   let episode = 0;
   for (const event of events) {
-    const size = event.payloadBlob !== undefined ? ' (large message)' : event.payloadBytes > 0 ? ` (${event.payloadBytes} B)` : '';
+    const size =
+      event.payloadBlob !== undefined ? ' (large message)' : event.payloadBytes > 0 ? ` (${event.payloadBytes} B)` : '';
     const target = participantId(event.name);
     switch (event.eventType) {
       case 'ExecutionStarted':

@@ -11,7 +11,11 @@ export function eventTypeOf(raw: unknown): string {
  * them; none when the table does not exist yet. The instance id is escaped as the engine
  * escapes table keys.
  */
-export async function readHistoryRows(connectionString: string, hub: string, instanceId: string): Promise<Array<Record<string, unknown>>> {
+export async function readHistoryRows(
+  connectionString: string,
+  hub: string,
+  instanceId: string,
+): Promise<Array<Record<string, unknown>>> {
   const table = TableClient.fromConnectionString(connectionString, `${hub}History`, { allowInsecureConnection: true });
   const filter = `PartitionKey eq '${taskHubKey(instanceId).replaceAll("'", "''")}'`;
   const rows: Array<Record<string, unknown>> = [];

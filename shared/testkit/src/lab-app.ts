@@ -1,5 +1,12 @@
 import { BlobServiceClient } from '@azure/storage-blob';
-import { connectionStringFor, endpointsFor, freePorts, startAzurite, UNREACHABLE_STORAGE, type RunningAzurite } from '@workshop/azurite';
+import {
+  connectionStringFor,
+  endpointsFor,
+  freePorts,
+  startAzurite,
+  UNREACHABLE_STORAGE,
+  type RunningAzurite,
+} from '@workshop/azurite';
 import { spawnHost, type SpawnedHost } from '@workshop/host';
 import { seedSamples } from '@workshop/samples';
 import { labAppDir } from './app-dir.ts';
@@ -84,7 +91,10 @@ export async function startLabApp(options: LabAppOptions = {}): Promise<LabApp> 
     const [blobPort = 0, queuePort = 0, tablePort = 0] = await freePorts(3);
     connectionString = connectionStringFor(endpointsFor({ blobPort, queuePort, tablePort }));
     storage = startAzurite({ blobPort, queuePort, tablePort }).then(async (azurite) => {
-      if (options.seed) await seedSamples(BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('samples'));
+      if (options.seed)
+        await seedSamples(
+          BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('samples'),
+        );
       return azurite;
     });
   }

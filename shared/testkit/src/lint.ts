@@ -12,6 +12,9 @@ export async function lintFindings(appDir: string): Promise<string[]> {
   const eslint = new ESLint({ cwd: repoRoot });
   const results = await eslint.lintFiles([join(appDir, 'src')]);
   return results.flatMap((result) =>
-    result.messages.map((m) => `${relative(appDir, result.filePath)}:${m.line}:${m.column} ${m.message}${m.ruleId ? ` (${m.ruleId})` : ''}`),
+    result.messages.map(
+      (m) =>
+        `${relative(appDir, result.filePath)}:${m.line}:${m.column} ${m.message}${m.ruleId ? ` (${m.ruleId})` : ''}`,
+    ),
   );
 }

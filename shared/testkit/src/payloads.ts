@@ -53,11 +53,17 @@ const HISTORY_FIELDS = ['Input', 'Result', 'Reason', 'Details'] as const;
 const INSTANCE_FIELDS = ['Input', 'Output', 'CustomStatus'] as const;
 
 /** Measures every payload of one instance in the task hub `hub` of the storage account. */
-export async function measurePayloads(connectionString: string, hub: string, instanceId: string): Promise<PayloadReport> {
+export async function measurePayloads(
+  connectionString: string,
+  hub: string,
+  instanceId: string,
+): Promise<PayloadReport> {
   const insecure = { allowInsecureConnection: true };
   const instances = TableClient.fromConnectionString(connectionString, `${hub}Instances`, insecure);
   const partitionKey = taskHubKey(instanceId);
-  const container = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(`${hub.toLowerCase()}-largemessages`);
+  const container = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(
+    `${hub.toLowerCase()}-largemessages`,
+  );
 
   const blobSize = async (name: string): Promise<{ bytes: number; compressedBytes: number }> => {
     const gz = await container.getBlobClient(name).downloadToBuffer();
@@ -93,9 +99,24 @@ export async function measurePayloads(connectionString: string, hub: string, ins
       const reference = row[`${field}BlobName`];
       if (typeof reference === 'string' && reference !== '') {
         const size = await blobSize(reference);
-        payloads.push({ table: 'History', rowKey: String(row.rowKey), eventType, name, field, bytes: size.bytes, blob: { name: reference, compressedBytes: size.compressedBytes } });
+        payloads.push({
+          table: 'History',
+          rowKey: String(row.rowKey),
+          eventType,
+          name,
+          field,
+          bytes: size.bytes,
+          blob: { name: reference, compressedBytes: size.compressedBytes },
+        });
       } else if (typeof row[field] === 'string' && row[field] !== '') {
-        payloads.push({ table: 'History', rowKey: String(row.rowKey), eventType, name, field, bytes: Buffer.byteLength(row[field] as string) });
+        payloads.push({
+          table: 'History',
+          rowKey: String(row.rowKey),
+          eventType,
+          name,
+          field,
+          bytes: Buffer.byteLength(row[field] as string),
+        });
       }
     }
   }
@@ -111,7 +132,13 @@ export async function measurePayloads(connectionString: string, hub: string, ins
     for (const field of INSTANCE_FIELDS) {
       const value = instance[field];
       if (typeof value !== 'string' || value === '' || (field === 'CustomStatus' && value === 'null')) continue;
-      const base = { table: 'Instances' as const, rowKey: '', eventType: 'Instance', name: String(instance.Name ?? orchestrator), field };
+      const base = {
+        table: 'Instances' as const,
+        rowKey: '',
+        eventType: 'Instance',
+        name: String(instance.Name ?? orchestrator),
+        field,
+      };
       if (value.startsWith(prefix)) {
         const reference = decodeURIComponent(value.slice(prefix.length));
         const size = await blobSize(reference);
@@ -131,7 +158,10 @@ export async function measurePayloads(connectionString: string, hub: string, ins
     if ((error as { statusCode?: number }).statusCode !== 404) throw error;
   }
 
-  const largest = payloads.reduce<Payload | undefined>((max, p) => (max === undefined || p.bytes > max.bytes ? p : max), undefined);
+  const largest = payloads.reduce<Payload | undefined>(
+    (max, p) => (max === undefined || p.bytes > max.bytes ? p : max),
+    undefined,
+  );
   return { hub, instanceId, payloads, largeMessages, largest };
 }
 
@@ -144,7 +174,9 @@ export function formatBytes(bytes: number): string {
 
 /** Where a payload lives, in a few words: `TaskCompleted readImage (row 000000000000000A) Result`. */
 export function describePayload(payload: Payload): string {
-  const what = [payload.eventType === 'Instance' ? 'the Instances row' : payload.eventType, payload.name].filter((s) => s !== '').join(' ');
+  const what = [payload.eventType === 'Instance' ? 'the Instances row' : payload.eventType, payload.name]
+    .filter((s) => s !== '')
+    .join(' ');
   const row = payload.rowKey ? ` (row ${payload.rowKey})` : '';
   return `${what}${row} ${payload.field}`;
 }

@@ -42,7 +42,9 @@ export class SupervisedHost {
     host.child.once('exit', (code, signal) => {
       if (this.#deliberate || host !== this.#current) return;
       this.#lastCrash = tail(host.logs());
-      this.#restarting = this.#replace(`crashed (exit ${code ?? signal}); restarted, as Azure replaces a machine that died`);
+      this.#restarting = this.#replace(
+        `crashed (exit ${code ?? signal}); restarted, as Azure replaces a machine that died`,
+      );
     });
   }
 
@@ -89,7 +91,9 @@ export class SupervisedHost {
     for (;;) {
       const since = this.logs().slice(logsBefore);
       if (/Language Worker Process exited\./.test(since)) {
-        throw new Error(`The app's worker process exited while answering ${init?.method ?? 'GET'} ${path}; the host started a new one. Its last lines:\n${tail(since)}`);
+        throw new Error(
+          `The app's worker process exited while answering ${init?.method ?? 'GET'} ${path}; the host started a new one. Its last lines:\n${tail(since)}`,
+        );
       }
       if (Date.now() > deadline) return;
       await new Promise((resolve) => setTimeout(resolve, 20));

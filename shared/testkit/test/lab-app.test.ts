@@ -6,7 +6,11 @@ const durableApp = fileURLToPath(new URL('../../host/test/durable/fixtures/durab
 const crashyApp = fileURLToPath(new URL('./fixtures/crashy-app', import.meta.url));
 
 async function start(path: string, input: unknown, app: LabApp): Promise<string> {
-  const res = await app.fetch(path, { method: 'POST', body: JSON.stringify(input), headers: { 'content-type': 'application/json' } });
+  const res = await app.fetch(path, {
+    method: 'POST',
+    body: JSON.stringify(input),
+    headers: { 'content-type': 'application/json' },
+  });
   expect(res.status).toBe(202);
   return ((await res.json()) as { id: string }).id;
 }
@@ -24,13 +28,19 @@ describe('startLabApp', () => {
     await app.waitForCompletion(small);
     const smallReport = await app.payloads(small);
     expect(smallReport.largeMessages).toEqual([]);
-    expect(smallReport.payloads.some((p) => p.eventType === 'TaskCompleted' && p.name === 'sayHello' && p.field === 'Result')).toBe(true);
+    expect(
+      smallReport.payloads.some(
+        (p) => p.eventType === 'TaskCompleted' && p.name === 'sayHello' && p.field === 'Result',
+      ),
+    ).toBe(true);
     expect(smallReport.largest!.bytes).toBeLessThan(1024);
 
     const big = await start('/runtime/webhooks/durabletask/orchestrators/bigPayload', null, app);
     expect((await app.waitForCompletion(big)).runtimeStatus).toBe('Completed');
     const report = await app.payloads(big);
-    const result = report.payloads.find((p) => p.eventType === 'TaskCompleted' && p.name === 'makeBig' && p.field === 'Result');
+    const result = report.payloads.find(
+      (p) => p.eventType === 'TaskCompleted' && p.name === 'makeBig' && p.field === 'Result',
+    );
     expect(result?.bytes).toBeGreaterThan(100 * 1024);
     expect(result?.blob?.name).toMatch(/-Result\.json\.gz$/);
     expect(report.largest!.bytes).toBeGreaterThanOrEqual(result!.bytes);
@@ -76,11 +86,13 @@ describe('startLabApp', () => {
     expect(app.logs()).toContain('killed (SIGKILL)');
   });
 
-  it("names the crash when the app kills its worker process, which the host restarts as the Functions host does", async () => {
+  it('names the crash when the app kills its worker process, which the host restarts as the Functions host does', async () => {
     app = await startLabApp({ dir: crashyApp, storage: 'unreachable' });
     const error = await app.fetch('/api/crash').catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toMatch(/worker process exited while answering GET \/api\/crash; the host started a new one/);
+    expect((error as Error).message).toMatch(
+      /worker process exited while answering GET \/api\/crash; the host started a new one/,
+    );
     expect((error as Error).message).toContain('boom from the app');
     expect(await (await app.fetch('/api/ok')).text()).toBe('ok');
   });

@@ -37,7 +37,8 @@ export function resolveAppSettings(text: string, getSetting: (name: string) => s
   });
 }
 
-type Token = { literal: string } | { parts: string[]; format: string | undefined; builtin: 'rand-guid' | 'datetime' | undefined };
+type Token =
+  { literal: string } | { parts: string[]; format: string | undefined; builtin: 'rand-guid' | 'datetime' | undefined };
 
 const BUILTINS = ['rand-guid', 'datetime'] as const;
 const IDENTIFIER = /^[\p{L}_][\p{L}\p{Nd}\p{Pc}\p{Mn}\p{Mc}\p{Cf}.\-]*$/u;
@@ -56,7 +57,9 @@ export function parseTemplate(template: string): Token[] {
       );
     } else if (parameter !== undefined) {
       if (parameter === '') {
-        throw new BindingExpressionError(`Invalid template '${template}'. The parameter name at position ${m.index + 1} is empty.`);
+        throw new BindingExpressionError(
+          `Invalid template '${template}'. The parameter name at position ${m.index + 1} is empty.`,
+        );
       }
       tokens.push(parseExpression(template, parameter));
     }

@@ -24,7 +24,9 @@ export interface BlobPath {
 export function parseBlobPath(resolved: string): BlobPath {
   const slash = resolved.indexOf('/');
   if (slash <= 0 || slash === resolved.length - 1) {
-    throw new Error(`Invalid blob path specified : '${resolved}'. Blob identifiers must be in the format 'container/blob'.`);
+    throw new Error(
+      `Invalid blob path specified : '${resolved}'. Blob identifiers must be in the format 'container/blob'.`,
+    );
   }
   const path = { container: resolved.slice(0, slash), blobName: resolved.slice(slash + 1) };
   if (!isValidContainerName(path.container)) throw new Error(`Invalid container name: ${path.container}`);
@@ -71,7 +73,7 @@ function isNotFound(err: unknown): boolean {
 
 /** Keeps storage errors readable without leaking the connection string. */
 function storageError(err: unknown, connectionString: string, what: string): Error {
-  const message = err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err);
+  const message = err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
   return new Error(`${what}: ${redact(message, connectionString)}`, { cause: err });
 }
 

@@ -15,9 +15,13 @@ export class StorageConnectionError extends Error {
 /** The connection string of `connection` (an app-setting name), or an error naming the setting. */
 export function resolveConnectionString(connection: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   const name = connection && connection.trim() !== '' ? connection.trim() : DEFAULT_CONNECTION;
-  const value = getSetting(name, env) ?? (name.toLowerCase().startsWith('azurewebjobs') ? undefined : getSetting(`AzureWebJobs${name}`, env));
+  const value =
+    getSetting(name, env) ??
+    (name.toLowerCase().startsWith('azurewebjobs') ? undefined : getSetting(`AzureWebJobs${name}`, env));
   if (value !== undefined && value.trim() !== '') return value.trim();
-  const identityBased = ['__serviceUri', '__blobServiceUri', '__accountName'].some((suffix) => getSetting(`${name}${suffix}`, env) !== undefined);
+  const identityBased = ['__serviceUri', '__blobServiceUri', '__accountName'].some(
+    (suffix) => getSetting(`${name}${suffix}`, env) !== undefined,
+  );
   if (identityBased) {
     throw new StorageConnectionError(
       `Storage connection '${name}' is identity-based (${name}__...); this local host supports connection strings only. ` +
@@ -37,7 +41,9 @@ export function blobServiceClient(connectionString: string): BlobServiceClient {
     try {
       client = BlobServiceClient.fromConnectionString(connectionString);
     } catch (err) {
-      throw new StorageConnectionError(`The connection string is not valid: ${redact((err as Error).message, connectionString)}`);
+      throw new StorageConnectionError(
+        `The connection string is not valid: ${redact((err as Error).message, connectionString)}`,
+      );
     }
     clients.set(connectionString, client);
   }

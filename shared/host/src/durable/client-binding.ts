@@ -18,7 +18,10 @@ export function durableClientBindingProvider(options: DurableClientBindingOption
     type: 'durableClient',
     async bindInput(context) {
       const origin = options.origin();
-      const hubName = typeof context.binding.taskHub === 'string' && context.binding.taskHub !== '' ? context.binding.taskHub : options.hubName;
+      const hubName =
+        typeof context.binding.taskHub === 'string' && context.binding.taskHub !== ''
+          ? context.binding.taskHub
+          : options.hubName;
       const baseUrl = `${origin}${WEBHOOK_PREFIX}`;
       const data = {
         taskHubName: hubName,

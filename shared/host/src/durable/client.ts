@@ -51,7 +51,10 @@ function seconds(d: Date): string {
 const TERMINAL = new Set<RuntimeStatus>(['Completed', 'Failed', 'Terminated', 'Canceled']);
 
 /** What the client needs of an engine: a running one in the host, or a detached one (the dashboard on any task hub). */
-export type ClientEngine = Pick<DurableEngine, 'storage' | 'clock' | 'telemetry' | 'busy' | 'orchestratorExists' | 'sendToInstance' | 'forgetHistory'>;
+export type ClientEngine = Pick<
+  DurableEngine,
+  'storage' | 'clock' | 'telemetry' | 'busy' | 'orchestratorExists' | 'sendToInstance' | 'forgetHistory'
+>;
 
 /** The filter of an instance query, as the extension's OrchestrationStatusQueryCondition has it, plus the name. */
 export interface InstanceFilter {
@@ -76,7 +79,10 @@ export class DurableClientOperations {
   async startNew(name: string, instanceId: string | undefined, input: string | null): Promise<string> {
     return this.#engine.busy(async () => {
       if (!this.#engine.orchestratorExists(name)) {
-        throw new ClientError(400, `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`);
+        throw new ClientError(
+          400,
+          `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`,
+        );
       }
       const id = instanceId ?? randomUUID().replaceAll('-', '');
       validateInstanceId(id);
@@ -84,13 +90,27 @@ export class DurableClientOperations {
       await storage.init();
       const existing = await storage.getInstance(id);
       if (existing && !TERMINAL.has(existing.runtimeStatus)) {
-        throw new ClientError(409, `An Orchestration instance with the status ${existing.runtimeStatus} already exists.`);
+        throw new ClientError(
+          409,
+          `An Orchestration instance with the status ${existing.runtimeStatus} already exists.`,
+        );
       }
       const executionId = randomUUID().replaceAll('-', '');
       const now = this.#engine.clock.now();
       await storage.mergeInstance(
         id,
-        { Name: name, Version: '', Input: input, Output: null, CustomStatus: 'null', CreatedTime: now, LastUpdatedTime: now, RuntimeStatus: 'Pending', ExecutionId: executionId, Generation: 0 },
+        {
+          Name: name,
+          Version: '',
+          Input: input,
+          Output: null,
+          CustomStatus: 'null',
+          CreatedTime: now,
+          LastUpdatedTime: now,
+          RuntimeStatus: 'Pending',
+          ExecutionId: executionId,
+          Generation: 0,
+        },
         'Replace',
       );
       const start = newEvent(EventType.ExecutionStarted, now, {
@@ -142,25 +162,42 @@ export class DurableClientOperations {
     await this.#engine.busy(async () => {
       const row = await this.getInstance(instanceId);
       if (!row) throw new ClientError(404, `No instance with ID '${instanceId}' was found.`);
-      if (!allowedWhen(row.runtimeStatus)) throw new ClientError(410, `The instance '${instanceId}' is ${row.runtimeStatus}.`);
+      if (!allowedWhen(row.runtimeStatus))
+        throw new ClientError(410, `The instance '${instanceId}' is ${row.runtimeStatus}.`);
       await this.#engine.sendToInstance({ InstanceId: instanceId, ExecutionId: '' }, event);
     });
   }
 
   raiseEvent(instanceId: string, eventName: string, data: string | null): Promise<void> {
-    return this.#send(instanceId, newEvent(EventType.EventRaised, this.#engine.clock.now(), { Name: eventName, Input: data }), (s) => !TERMINAL.has(s));
+    return this.#send(
+      instanceId,
+      newEvent(EventType.EventRaised, this.#engine.clock.now(), { Name: eventName, Input: data }),
+      (s) => !TERMINAL.has(s),
+    );
   }
 
   terminate(instanceId: string, reason: string | null): Promise<void> {
-    return this.#send(instanceId, newEvent(EventType.ExecutionTerminated, this.#engine.clock.now(), { Input: reason }), (s) => !TERMINAL.has(s));
+    return this.#send(
+      instanceId,
+      newEvent(EventType.ExecutionTerminated, this.#engine.clock.now(), { Input: reason }),
+      (s) => !TERMINAL.has(s),
+    );
   }
 
   suspend(instanceId: string, reason: string | null): Promise<void> {
-    return this.#send(instanceId, newEvent(EventType.ExecutionSuspended, this.#engine.clock.now(), { Reason: reason }), (s) => !TERMINAL.has(s));
+    return this.#send(
+      instanceId,
+      newEvent(EventType.ExecutionSuspended, this.#engine.clock.now(), { Reason: reason }),
+      (s) => !TERMINAL.has(s),
+    );
   }
 
   resume(instanceId: string, reason: string | null): Promise<void> {
-    return this.#send(instanceId, newEvent(EventType.ExecutionResumed, this.#engine.clock.now(), { Reason: reason }), (s) => !TERMINAL.has(s));
+    return this.#send(
+      instanceId,
+      newEvent(EventType.ExecutionResumed, this.#engine.clock.now(), { Reason: reason }),
+      (s) => !TERMINAL.has(s),
+    );
   }
 
   /** Deletes the instance's rows and blobs; the number of instances deleted (0 or 1). */
@@ -191,12 +228,16 @@ export class DurableClientOperations {
   }
 
   /** One page of statuses, filtered like the extension's OrchestrationStatusQueryCondition. */
-  async list(query: InstanceFilter & { top?: number; showInput?: boolean; continuation?: string }): Promise<{ statuses: StatusPayload[]; continuation?: string }> {
+  async list(
+    query: InstanceFilter & { top?: number; showInput?: boolean; continuation?: string },
+  ): Promise<{ statuses: StatusPayload[]; continuation?: string }> {
     const continuation = storageContinuation(query.continuation);
     await this.#engine.storage.init();
     const top = query.top && query.top > 0 ? Math.min(query.top, MAX_PAGE_SIZE) : 100;
     const page = await this.#engine.storage.listInstances(instanceQuery(query), top, continuation);
-    const statuses = await Promise.all(page.rows.map((row) => this.#toPayload(row, { showInput: query.showInput ?? false })));
+    const statuses = await Promise.all(
+      page.rows.map((row) => this.#toPayload(row, { showInput: query.showInput ?? false })),
+    );
     return page.continuation ? { statuses, continuation: page.continuation } : { statuses };
   }
 }
@@ -215,7 +256,11 @@ export function instanceQuery(query: InstanceFilter): string {
     // prefix is a prefix of exactly the escaped ids that start with the prefix.
     const prefix = escapeKey(query.instanceIdPrefix);
     const next = keysAfterPrefix(prefix);
-    clauses.push(next === undefined ? odata`PartitionKey ge ${prefix}` : odata`PartitionKey ge ${prefix} and PartitionKey lt ${next}`);
+    clauses.push(
+      next === undefined
+        ? odata`PartitionKey ge ${prefix}`
+        : odata`PartitionKey ge ${prefix} and PartitionKey lt ${next}`,
+    );
   }
   if (query.name) clauses.push(odata`Name eq ${query.name}`);
   return clauses.join(' and ');
@@ -264,7 +309,16 @@ export function simplifyHistory(events: HistoryEvent[], showOutput: boolean): un
         if (showOutput) base.Input = parseJsonOrText(e.Input ?? null);
         break;
       case EventType.ExecutionCompleted:
-        base.OrchestrationStatus = ['Running', 'Completed', 'ContinuedAsNew', 'Failed', 'Canceled', 'Terminated', 'Pending', 'Suspended'][e.OrchestrationStatus ?? 1];
+        base.OrchestrationStatus = [
+          'Running',
+          'Completed',
+          'ContinuedAsNew',
+          'Failed',
+          'Canceled',
+          'Terminated',
+          'Pending',
+          'Suspended',
+        ][e.OrchestrationStatus ?? 1];
         if (showOutput || e.OrchestrationStatus !== 1) base.Result = parseJsonOrText(e.Result ?? null);
         break;
       case EventType.TaskCompleted:

@@ -19,8 +19,17 @@ export function detachedEngine(storage: TaskHubStorage, clock: Clock = new RealC
     busy: (work) => work(),
     // Without the app, every name may be an orchestrator: the host that runs the hub decides.
     orchestratorExists: () => true,
-    async sendToInstance(target: OrchestrationInstanceRef, event: HistoryEvent, sender?: OrchestrationInstanceRef, delayMs = 0) {
-      await storage.send(storage.controlQueueFor(target.InstanceId), controlMessage(target, event, sequence++, sender), delayMs);
+    async sendToInstance(
+      target: OrchestrationInstanceRef,
+      event: HistoryEvent,
+      sender?: OrchestrationInstanceRef,
+      delayMs = 0,
+    ) {
+      await storage.send(
+        storage.controlQueueFor(target.InstanceId),
+        controlMessage(target, event, sequence++, sender),
+        delayMs,
+      );
       telemetry.changed(target.InstanceId);
     },
     forgetHistory: () => undefined,

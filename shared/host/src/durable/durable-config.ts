@@ -34,7 +34,6 @@ export interface DurableConfig {
 /** DTFx's default (Azure/durabletask PR #1366): the sixth dequeue of a message makes it poison. */
 export const DEFAULT_MAX_DEQUEUE_COUNT = 5;
 
-
 function isTrue(value: unknown): boolean {
   return value === true || (typeof value === 'string' && /^true$/i.test(value.trim()));
 }
@@ -49,8 +48,10 @@ export function validateHubName(name: string): string | undefined {
 
 export function readDurableConfig(appDir: string, env: NodeJS.ProcessEnv = process.env): DurableConfig {
   const raw = readJsonFile(path.join(appDir, 'host.json'));
-  const durable = isRecord(raw) && isRecord(raw.extensions) && isRecord(raw.extensions.durableTask) ? raw.extensions.durableTask : {};
-  let hubName = typeof durable.hubName === 'string' && durable.hubName.trim() !== '' ? durable.hubName.trim() : 'TestHubName';
+  const durable =
+    isRecord(raw) && isRecord(raw.extensions) && isRecord(raw.extensions.durableTask) ? raw.extensions.durableTask : {};
+  let hubName =
+    typeof durable.hubName === 'string' && durable.hubName.trim() !== '' ? durable.hubName.trim() : 'TestHubName';
   // `%Setting%` names an app setting, as in every host.json value the extension resolves.
   const setting = /^%(.+)%$/.exec(hubName);
   if (setting) hubName = env[setting[1]!] ?? hubName;
@@ -64,17 +65,28 @@ export function readDurableConfig(appDir: string, env: NodeJS.ProcessEnv = proce
   const connectionName = connectionSetting.replace(/^AzureWebJobs/i, '') || 'Storage';
   const extendedSessions = isTrue(durable.extendedSessionsEnabled);
   const replaySetting = ['extensions', 'durableTask', 'storageProvider', 'allowReplayingTerminalInstances'];
-  const allowReplayingTerminalInstances = isTrue(hostJsonOverride(env, replaySetting) ?? provider.allowReplayingTerminalInstances);
+  const allowReplayingTerminalInstances = isTrue(
+    hostJsonOverride(env, replaySetting) ?? provider.allowReplayingTerminalInstances,
+  );
   const dequeueSetting = ['extensions', 'durableTask', 'storageProvider', 'maxDequeueCount'];
   const maxDequeueCount = readMaxDequeueCount(hostJsonOverride(env, dequeueSetting) ?? provider.maxDequeueCount);
-  return { hubName, connectionSetting, connectionName, extendedSessions, allowReplayingTerminalInstances, maxDequeueCount };
+  return {
+    hubName,
+    connectionSetting,
+    connectionName,
+    extendedSessions,
+    allowReplayingTerminalInstances,
+    maxDequeueCount,
+  };
 }
 
 function readMaxDequeueCount(value: unknown): number {
   if (value === undefined || value === null || value === '') return DEFAULT_MAX_DEQUEUE_COUNT;
   const count = typeof value === 'number' ? value : Number(String(value).trim());
   if (!Number.isInteger(count) || count < 1) {
-    throw new Error(`host.json: extensions.durableTask.storageProvider.maxDequeueCount must be a whole number of 1 or more, not ${JSON.stringify(value)}.`);
+    throw new Error(
+      `host.json: extensions.durableTask.storageProvider.maxDequeueCount must be a whole number of 1 or more, not ${JSON.stringify(value)}.`,
+    );
   }
   return count;
 }

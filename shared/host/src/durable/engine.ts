@@ -13,7 +13,16 @@ import type { FunctionExecutor, HostLog } from '../executor.ts';
 import type { FunctionDefinition } from '../worker-protocol.ts';
 import { triggerOf } from '../executor.ts';
 import { VirtualClock, type Clock } from './clock.ts';
-import { EventType, eventTypeName, newEvent, OrchestrationStatus, type HistoryEvent, type OrchestrationInstanceRef, type RuntimeStatus, withNullFields } from './history.ts';
+import {
+  EventType,
+  eventTypeName,
+  newEvent,
+  OrchestrationStatus,
+  type HistoryEvent,
+  type OrchestrationInstanceRef,
+  type RuntimeStatus,
+  withNullFields,
+} from './history.ts';
 import { EpisodeAbortedError, invokeActivity, invokeOrchestrator, orchestratorPayload } from './invokers.ts';
 import { DEFAULT_MAX_DEQUEUE_COUNT } from './durable-config.ts';
 import { formatTimeSpan } from '../language-worker.ts';
@@ -21,7 +30,15 @@ import { escapeControlCharacters } from '../console-log.ts';
 import { CRASH_AFTER_ACTIVITY_SETTING, crashAfterActivities, crashNow, shouldCrashAfter } from './fault-injection.ts';
 import { decideEpisode, describeWork, type Decision } from './replay.ts';
 import { TaskHubTelemetry, type EpisodeRecord } from './telemetry.ts';
-import { controlMessage, kilobytes, MessageTooLargeError, QUEUE_MESSAGE_LIMIT_BYTES, type MessageData, type ReceivedMessage, type TaskHubStorage } from './task-hub-storage.ts';
+import {
+  controlMessage,
+  kilobytes,
+  MessageTooLargeError,
+  QUEUE_MESSAGE_LIMIT_BYTES,
+  type MessageData,
+  type ReceivedMessage,
+  type TaskHubStorage,
+} from './task-hub-storage.ts';
 
 export interface EngineOptions {
   storage: TaskHubStorage;
@@ -73,10 +90,12 @@ function sentence(text: string | null | undefined): string {
 }
 
 /** What it means when storage has no record of what a message answers. */
-const LOST_DATA = 'the storage account lost data (Azurite as it comes keeps its last seconds of writes in memory, and a kill -9 loses them)';
+const LOST_DATA =
+  'the storage account lost data (Azurite as it comes keeps its last seconds of writes in memory, and a kill -9 loses them)';
 
 /** The end of a poison message's reason when its attempts failed. */
-const FAILED_ATTEMPTS = 'Each attempt failed before it could be saved: the host log says why (an episode that failed, a worker process that exited or ran out of memory).';
+const FAILED_ATTEMPTS =
+  'Each attempt failed before it could be saved: the host log says why (an episode that failed, a worker process that exited or ran out of memory).';
 
 /** An episode that runs this long is stuck in the orchestrator's code: say so, and how to get out. */
 const SLOW_EPISODE_MS = 10_000;
@@ -96,7 +115,12 @@ function endedRow(events: HistoryEvent[], status: RuntimeStatus, executionId: st
   const started = events.find((e) => e.EventType === EventType.ExecutionStarted);
   const ended = events.findLast((e) => e.EventType === EventType.ExecutionCompleted);
   const endedAt = ended ? new Date(ended.Timestamp) : undefined;
-  const columns: Record<string, unknown> = { RuntimeStatus: status, ExecutionId: executionId, Output: ended?.Result ?? null, ...(endedAt ? { CompletedTime: endedAt } : {}) };
+  const columns: Record<string, unknown> = {
+    RuntimeStatus: status,
+    ExecutionId: executionId,
+    Output: ended?.Result ?? null,
+    ...(endedAt ? { CompletedTime: endedAt } : {}),
+  };
   return { started, endedAt, columns };
 }
 
@@ -136,7 +160,8 @@ function isTerminal(status: RuntimeStatus | undefined): boolean {
 function byName(functions: Iterable<FunctionDefinition>, triggerType: string): Map<string, FunctionDefinition> {
   const map = new Map<string, FunctionDefinition>();
   for (const fn of functions) {
-    if (String(triggerOf(fn).binding.type).toLowerCase() === triggerType.toLowerCase()) map.set(fn.name.toLowerCase(), fn);
+    if (String(triggerOf(fn).binding.type).toLowerCase() === triggerType.toLowerCase())
+      map.set(fn.name.toLowerCase(), fn);
   }
   return map;
 }
@@ -181,7 +206,8 @@ function summarize(events: HistoryEvent[]): ExecutionState {
         state.done.add(e.TimerId ?? -1);
         break;
       case EventType.ExecutionCompleted:
-        state.status = (Object.entries(OrchestrationStatus).find(([, v]) => v === e.OrchestrationStatus)?.[0] ?? 'Completed') as RuntimeStatus;
+        state.status = (Object.entries(OrchestrationStatus).find(([, v]) => v === e.OrchestrationStatus)?.[0] ??
+          'Completed') as RuntimeStatus;
         break;
       case EventType.ExecutionTerminated:
         state.status = 'Terminated';
@@ -281,10 +307,13 @@ export class DurableEngine {
     });
     await this.storage.init();
     this.#stopped = false;
-    this.#renewer = setInterval(() => {
-      void this.#renewAll();
-      this.#dropIdleSessions();
-    }, Math.max(500, Math.floor(this.#leaseMs / 3)));
+    this.#renewer = setInterval(
+      () => {
+        void this.#renewAll();
+        this.#dropIdleSessions();
+      },
+      Math.max(500, Math.floor(this.#leaseMs / 3)),
+    );
     this.#renewer.unref();
     this.#loop = this.#pollLoop();
   }
@@ -308,7 +337,8 @@ export class DurableEngine {
   #dropIdleSessions(): void {
     const now = Date.now();
     for (const [instanceId, entry] of this.#sessionHistory) {
-      if (now - entry.lastUsed > EXTENDED_SESSION_IDLE_MS && !this.#sessions.has(instanceId)) this.#sessionHistory.delete(instanceId);
+      if (now - entry.lastUsed > EXTENDED_SESSION_IDLE_MS && !this.#sessions.has(instanceId))
+        this.#sessionHistory.delete(instanceId);
     }
   }
 
@@ -332,8 +362,17 @@ export class DurableEngine {
   // ---- messages -------------------------------------------------------------------------
 
   /** Sends a message to an instance's control queue (from the client or another instance). */
-  async sendToInstance(target: OrchestrationInstanceRef, event: HistoryEvent, sender?: OrchestrationInstanceRef, delayMs = 0): Promise<void> {
-    await this.storage.send(this.storage.controlQueueFor(target.InstanceId), controlMessage(target, event, this.#sequence++, sender), delayMs);
+  async sendToInstance(
+    target: OrchestrationInstanceRef,
+    event: HistoryEvent,
+    sender?: OrchestrationInstanceRef,
+    delayMs = 0,
+  ): Promise<void> {
+    await this.storage.send(
+      this.storage.controlQueueFor(target.InstanceId),
+      controlMessage(target, event, this.#sequence++, sender),
+      delayMs,
+    );
     this.telemetry.changed(target.InstanceId);
     this.wake();
   }
@@ -360,7 +399,9 @@ export class DurableEngine {
         const free = this.#maxActivities - this.#runningActivities;
         const [controls, workItems] = await Promise.all([
           Promise.all(this.storage.controlQueues.map((queue) => this.storage.receive(queue, 32, this.#leaseMs))),
-          free > 0 ? this.storage.receive(this.storage.workItems, Math.min(32, free), this.#leaseMs) : Promise.resolve([]),
+          free > 0
+            ? this.storage.receive(this.storage.workItems, Math.min(32, free), this.#leaseMs)
+            : Promise.resolve([]),
         ]);
         // One receive's messages for an instance run as one episode, as DTFx batches them: a
         // terminate that arrives with a message that keeps failing ends the instance first.
@@ -496,7 +537,10 @@ export class DurableEngine {
       await this.storage.delete(m);
       this.#log('error', `PoisonMessageDetected: ${reason}`);
     } catch (err) {
-      this.#log('warning', `Could not move queue message ${m.messageId} to the poison table: ${(err as Error).message}`);
+      this.#log(
+        'warning',
+        `Could not move queue message ${m.messageId} to the poison table: ${(err as Error).message}`,
+      );
     }
   }
 
@@ -512,11 +556,20 @@ export class DurableEngine {
           const attempt = Math.max(...batch.map((m) => m.dequeueCount));
           const retry = `will be retried (attempt ${attempt}; after ${this.#maxDequeueCount} its messages are poison and the instance is terminated)`;
           if (this.#stopped) {
-            this.#log('information', `Orchestration episode of instance ${instanceId} was cut short: the host is stopping. Its messages come back when it starts again.`);
+            this.#log(
+              'information',
+              `Orchestration episode of instance ${instanceId} was cut short: the host is stopping. Its messages come back when it starts again.`,
+            );
           } else if (err instanceof EpisodeAbortedError) {
-            this.#log('error', `Orchestration episode of instance ${instanceId} was aborted and ${retry}: ${err.message}`);
+            this.#log(
+              'error',
+              `Orchestration episode of instance ${instanceId} was aborted and ${retry}: ${err.message}`,
+            );
           } else {
-            this.#log('error', `Orchestration episode of instance ${instanceId} failed and ${retry}: ${(err as Error).stack ?? String(err)}`);
+            this.#log(
+              'error',
+              `Orchestration episode of instance ${instanceId} failed and ${retry}: ${(err as Error).stack ?? String(err)}`,
+            );
           }
           this.forgetHistory(instanceId);
           for (const m of batch) {
@@ -566,7 +619,10 @@ export class DurableEngine {
     });
     for (const m of ordered) {
       const { Event: event, OrchestrationInstance: target } = m.data.TaskMessage!;
-      const poison = m.dequeueCount > this.#maxDequeueCount ? await this.#storePoison(instanceId, m, 'orchestration', this.#whyPoison(event, state, !!startEvent)) : undefined;
+      const poison =
+        m.dequeueCount > this.#maxDequeueCount
+          ? await this.#storePoison(instanceId, m, 'orchestration', this.#whyPoison(event, state, !!startEvent))
+          : undefined;
       if (event.EventType === EventType.ExecutionStarted) {
         const isNewExecution = !state.started || (isTerminal(state.status) && target.ExecutionId !== executionId);
         if (isNewExecution && !startEvent) {
@@ -596,13 +652,19 @@ export class DurableEngine {
         if (this.#replayEnded && (!target.ExecutionId || target.ExecutionId === executionId)) replayEnded = true;
         else {
           syncRow = true;
-          this.#log('warning', `${instanceId}: discarding ${eventTypeName(event.EventType)}: the instance is ${state.status}.`);
+          this.#log(
+            'warning',
+            `${instanceId}: discarding ${eventTypeName(event.EventType)}: the instance is ${state.status}.`,
+          );
         }
         consumed.push(m);
         continue;
       }
       if (target.ExecutionId && executionId && target.ExecutionId !== executionId) {
-        this.#log('warning', `${instanceId}: discarding ${eventTypeName(event.EventType)} for an earlier execution (${target.ExecutionId}).`);
+        this.#log(
+          'warning',
+          `${instanceId}: discarding ${eventTypeName(event.EventType)} for an earlier execution (${target.ExecutionId}).`,
+        );
         consumed.push(m);
         continue;
       }
@@ -620,7 +682,10 @@ export class DurableEngine {
           continue;
         }
         if (state.done.has(id) || incoming.some((e) => answeredId(e) === id)) {
-          this.#log('warning', `${instanceId}: discarding a duplicate ${eventTypeName(event.EventType)} for task #${id}.`);
+          this.#log(
+            'warning',
+            `${instanceId}: discarding a duplicate ${eventTypeName(event.EventType)} for task #${id}.`,
+          );
           consumed.push(m);
           continue;
         }
@@ -682,7 +747,10 @@ export class DurableEngine {
     const deleted = await Promise.all(messages.map((m) => this.storage.delete(m)));
     const lost = deleted.filter((ok) => !ok).length;
     if (lost > 0) {
-      this.#log('warning', `${instanceId}: the episode is saved, but ${lost} of its message(s) could not be deleted: their lease was lost (the queue service restarted?). They will come back and be discarded as duplicates.`);
+      this.#log(
+        'warning',
+        `${instanceId}: the episode is saved, but ${lost} of its message(s) could not be deleted: their lease was lost (the queue service restarted?). They will come back and be discarded as duplicates.`,
+      );
     }
   }
 
@@ -695,21 +763,44 @@ export class DurableEngine {
    * and the messages that checkpoint did not delete come back to repair it. A row already in
    * step is left alone.
    */
-  async #syncInstanceRow(instanceId: string, executionId: string, events: HistoryEvent[], status: RuntimeStatus): Promise<void> {
+  async #syncInstanceRow(
+    instanceId: string,
+    executionId: string,
+    events: HistoryEvent[],
+    status: RuntimeStatus,
+  ): Promise<void> {
     const row = await this.storage.getInstance(instanceId);
     if (row && row.runtimeStatus === status && row.executionId === executionId) return;
     const started = events.find((e) => e.EventType === EventType.ExecutionStarted);
-    const identity = { Name: started?.Name ?? '', Version: started?.Version ?? '', Input: started?.Input ?? null, CreatedTime: started ? new Date(started.Timestamp) : this.clock.now() };
+    const identity = {
+      Name: started?.Name ?? '',
+      Version: started?.Version ?? '',
+      Input: started?.Input ?? null,
+      CreatedTime: started ? new Date(started.Timestamp) : this.clock.now(),
+    };
     if (isTerminal(status)) {
       const { endedAt, columns } = endedRow(events, status, executionId);
       const at = endedAt ?? this.clock.now();
-      await this.storage.mergeInstance(instanceId, { ...(row ? {} : identity), ...columns, CompletedTime: at, LastUpdatedTime: at });
+      await this.storage.mergeInstance(instanceId, {
+        ...(row ? {} : identity),
+        ...columns,
+        CompletedTime: at,
+        LastUpdatedTime: at,
+      });
     } else {
       const last = events.findLast((e) => e.EventType === EventType.OrchestratorStarted);
-      await this.storage.mergeInstance(instanceId, { ...(row ? {} : identity), RuntimeStatus: status, ExecutionId: executionId, LastUpdatedTime: last ? new Date(last.Timestamp) : this.clock.now() });
+      await this.storage.mergeInstance(instanceId, {
+        ...(row ? {} : identity),
+        RuntimeStatus: status,
+        ExecutionId: executionId,
+        LastUpdatedTime: last ? new Date(last.Timestamp) : this.clock.now(),
+      });
     }
     const says = isTerminal(status) ? `has ${endedAs(status)}` : `says ${status}`;
-    this.#log('warning', `${instanceId}: its history ${says} but its Instances row said ${row?.runtimeStatus ?? 'nothing'}: the row is written again from the history.`);
+    this.#log(
+      'warning',
+      `${instanceId}: its history ${says} but its Instances row said ${row?.runtimeStatus ?? 'nothing'}: the row is written again from the history.`,
+    );
   }
 
   /**
@@ -717,17 +808,28 @@ export class DurableEngine {
    * than maxDequeueCount is kept in `{hub}Poison` for review and taken out of circulation. Its
    * consumer learns of it: an orchestration is terminated, an activity fails. Returns the reason.
    */
-  async #storePoison(instanceId: string, m: ReceivedMessage, consumer: 'orchestration' | 'activity', why = FAILED_ATTEMPTS): Promise<string> {
+  async #storePoison(
+    instanceId: string,
+    m: ReceivedMessage,
+    consumer: 'orchestration' | 'activity',
+    why = FAILED_ATTEMPTS,
+  ): Promise<string> {
     const event = m.data.TaskMessage!.Event;
     // DTFx names a message by its event and task id: the scheduled id for a completion.
     const taskId = answeredId(event) ?? event.EventId;
     const what = `${eventTypeName(event.EventType)}${taskId >= 0 ? `#${taskId}` : ''}`;
-    const outcome = consumer === 'orchestration' ? 'This terminates the orchestration' : 'This fails the activity, as if it had thrown';
+    const outcome =
+      consumer === 'orchestration'
+        ? 'This terminates the orchestration'
+        : 'This fails the activity, as if it had thrown';
     const reason =
       `Queue message ID '${m.messageId}' [${what}] was dequeued ${m.dequeueCount} times, which is greater than the poison message threshold (${this.#maxDequeueCount}). ` +
       `The message has been moved to the '${this.storage.poisonMessages.tableName}' table for manual review. ${outcome}. ${why}`;
     await this.storage.storePoisonMessage(m, reason);
-    this.#log('error', `PoisonMessageDetected: ${instanceId}: Message [${what}] with ID ${m.messageId} has been dequeued ${m.dequeueCount} times and is now considered poison (maxDequeueCount ${this.#maxDequeueCount}).`);
+    this.#log(
+      'error',
+      `PoisonMessageDetected: ${instanceId}: Message [${what}] with ID ${m.messageId} has been dequeued ${m.dequeueCount} times and is now considered poison (maxDequeueCount ${this.#maxDequeueCount}).`,
+    );
     return reason;
   }
 
@@ -738,7 +840,8 @@ export class DurableEngine {
   #whyPoison(event: HistoryEvent, state: ExecutionState, starting: boolean): string {
     const id = answeredId(event);
     if (id === undefined || state.scheduled.has(id)) return FAILED_ATTEMPTS;
-    const held = state.started || starting ? 'the history holds no such task' : 'storage has no history of this instance';
+    const held =
+      state.started || starting ? 'the history holds no such task' : 'storage has no history of this instance';
     return `It answers task #${id}, but ${held}: ${LOST_DATA}.`;
   }
 
@@ -761,7 +864,12 @@ export class DurableEngine {
    * ended makes it replay, and its Instances row is written again from that replay, custom
    * status included.
    */
-  async #rewriteEndedInstance(instanceId: string, executionId: string, events: HistoryEvent[], status: RuntimeStatus): Promise<void> {
+  async #rewriteEndedInstance(
+    instanceId: string,
+    executionId: string,
+    events: HistoryEvent[],
+    status: RuntimeStatus,
+  ): Promise<void> {
     const { started, columns: ended } = endedRow(events, status, executionId);
     const name = String(started?.Name ?? '');
     const columns: Record<string, unknown> = { ...ended, LastUpdatedTime: this.clock.now(), CustomStatus: 'null' };
@@ -770,12 +878,28 @@ export class DurableEngine {
     const fn = this.#orchestrators.get(name.toLowerCase());
     if (fn && status !== 'Terminated') {
       const parentInstanceId = started?.ParentInstance?.OrchestrationInstance.InstanceId ?? null;
-      const outcome = await invokeOrchestrator(this.#executor, fn, orchestratorPayload({ history: events, input: started?.Input ?? null, instanceId, parentInstanceId, isReplaying: true }));
-      const decision = decideEpisode({ instanceId, executionId, pastEvents: events, newEvents: [], orchestratorName: fn.name }, 'result' in outcome ? outcome.result : outcome);
+      const outcome = await invokeOrchestrator(
+        this.#executor,
+        fn,
+        orchestratorPayload({
+          history: events,
+          input: started?.Input ?? null,
+          instanceId,
+          parentInstanceId,
+          isReplaying: true,
+        }),
+      );
+      const decision = decideEpisode(
+        { instanceId, executionId, pastEvents: events, newEvents: [], orchestratorName: fn.name },
+        'result' in outcome ? outcome.result : outcome,
+      );
       columns.CustomStatus = decision.customStatus ?? 'null';
     }
     await this.storage.mergeInstance(instanceId, columns);
-    this.#log('information', `${name} (${instanceId}) has ${endedAs(status)} in its history: replayed, its Instances row written again (allowReplayingTerminalInstances).`);
+    this.#log(
+      'information',
+      `${name} (${instanceId}) has ${endedAs(status)} in its history: replayed, its Instances row written again (allowReplayingTerminalInstances).`,
+    );
   }
 
   async #checkpointEpisode(
@@ -808,7 +932,11 @@ export class DurableEngine {
         scheduled: [],
         messages:
           records.length === 0
-            ? args.messages.map((m) => ({ queue: m.queue.name, dequeueCount: m.dequeueCount, event: eventTypeName(m.data.TaskMessage?.Event.EventType ?? -1) }))
+            ? args.messages.map((m) => ({
+                queue: m.queue.name,
+                dequeueCount: m.dequeueCount,
+                event: eventTypeName(m.data.TaskMessage?.Event.EventType ?? -1),
+              }))
             : [],
         checkpoint: { firstRow: 0, rows: 0, messagesSent: [] },
         ...fields,
@@ -836,19 +964,35 @@ export class DurableEngine {
       const state = summarize(all);
       if (args.startEvent || newEvents.some((e) => e.EventType === EventType.ExecutionStarted)) {
         const s = newEvents.find((e) => e.EventType === EventType.ExecutionStarted)!;
-        Object.assign(columns, { Name: s.Name, Version: s.Version ?? '', CreatedTime: new Date(s.Timestamp), Input: s.Input ?? null, ExecutionId: executionId });
+        Object.assign(columns, {
+          Name: s.Name,
+          Version: s.Version ?? '',
+          CreatedTime: new Date(s.Timestamp),
+          Input: s.Input ?? null,
+          ExecutionId: executionId,
+        });
       }
 
       if (terminate) {
         // DTFx ends a terminated instance without running the orchestrator again.
         const reason = terminate.Input ?? null;
-        newEvents.push(newEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: OrchestrationStatus.Terminated, Result: reason }));
+        newEvents.push(
+          newEvent(EventType.ExecutionCompleted, now, {
+            OrchestrationStatus: OrchestrationStatus.Terminated,
+            Result: reason,
+          }),
+        );
         status = 'Terminated';
         Object.assign(columns, { Output: reason, CompletedTime: now });
         // A reason comes from a request: one line, whatever it holds (the console escapes the rest).
-        this.#log('information', `${name} (${instanceId}) was terminated${reason ? `: ${sentence(escapeControlCharacters(reason))}` : '.'}`);
+        this.#log(
+          'information',
+          `${name} (${instanceId}) was terminated${reason ? `: ${sentence(escapeControlCharacters(reason))}` : '.'}`,
+        );
         if (parent) {
-          outbound.push(() => this.#notifyParent(parent, self, 'Failed', reason, `The sub-orchestration ${instanceId} was terminated.`));
+          outbound.push(() =>
+            this.#notifyParent(parent, self, 'Failed', reason, `The sub-orchestration ${instanceId} was terminated.`),
+          );
           sent.push(`SubOrchestrationInstanceFailed to the parent ${parent.OrchestrationInstance.InstanceId}`);
         }
         record({ completion: 'Terminated' });
@@ -856,7 +1000,10 @@ export class DurableEngine {
       }
       if (state.status === 'Suspended') {
         status = 'Suspended';
-        this.#log('information', `${name} (${instanceId}) is suspended; ${newEvents.length - 1} event(s) recorded without running the orchestrator.`);
+        this.#log(
+          'information',
+          `${name} (${instanceId}) is suspended; ${newEvents.length - 1} event(s) recorded without running the orchestrator.`,
+        );
         record({});
         break;
       }
@@ -867,8 +1014,16 @@ export class DurableEngine {
         const known = [...this.#orchestrators.values()].map((f) => f.name);
         const message =
           `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function. Additional info: ` +
-          (known.length > 0 ? `The following are the known orchestrator functions: '${known.join("', '")}'.` : 'No orchestrator functions are currently registered!');
-        decision = { newWork: [], completion: { status: 'Failed', result: message, details: message }, customStatus: null, replayed: [], answered: [] };
+          (known.length > 0
+            ? `The following are the known orchestrator functions: '${known.join("', '")}'.`
+            : 'No orchestrator functions are currently registered!');
+        decision = {
+          newWork: [],
+          completion: { status: 'Failed', result: message, details: message },
+          customStatus: null,
+          replayed: [],
+          answered: [],
+        };
       } else {
         const payload = orchestratorPayload({
           history: all,
@@ -891,11 +1046,20 @@ export class DurableEngine {
       if (this.storage.strictMessageSize) {
         for (const work of decision.newWork) {
           if (work.kind !== 'activity') continue;
-          const probe = newEvent(EventType.TaskScheduled, now, { Name: work.name, Version: '', Input: work.input }, work.id);
+          const probe = newEvent(
+            EventType.TaskScheduled,
+            now,
+            { Name: work.name, Version: '', Input: work.input },
+            work.id,
+          );
           const bytes = Buffer.byteLength(
             JSON.stringify({
               ActivityId: randomUUID(),
-              TaskMessage: { Event: probe, SequenceNumber: 0, OrchestrationInstance: { ...self, ExecutionId: executionId } },
+              TaskMessage: {
+                Event: probe,
+                SequenceNumber: 0,
+                OrchestrationInstance: { ...self, ExecutionId: executionId },
+              },
               SequenceNumber: this.#sequence,
               Sender: self,
               Episode: episode,
@@ -912,13 +1076,22 @@ export class DurableEngine {
       for (const work of decision.newWork) {
         switch (work.kind) {
           case 'activity': {
-            const scheduled = newEvent(EventType.TaskScheduled, now, { Name: work.name, Version: '', Input: work.input }, work.id);
+            const scheduled = newEvent(
+              EventType.TaskScheduled,
+              now,
+              { Name: work.name, Version: '', Input: work.input },
+              work.id,
+            );
             newEvents.push(scheduled);
             sent.push(`TaskScheduled ${work.name}#${work.id} to ${this.storage.workItems.name}`);
             outbound.push(() =>
               this.storage.send(this.storage.workItems, {
                 ActivityId: randomUUID(),
-                TaskMessage: { Event: scheduled, SequenceNumber: 0, OrchestrationInstance: { ...self, ExecutionId: executionId } },
+                TaskMessage: {
+                  Event: scheduled,
+                  SequenceNumber: 0,
+                  OrchestrationInstance: { ...self, ExecutionId: executionId },
+                },
                 SequenceNumber: this.#sequence++,
                 Sender: self,
                 Episode: episode,
@@ -929,15 +1102,23 @@ export class DurableEngine {
           case 'timer': {
             newEvents.push(newEvent(EventType.TimerCreated, now, { FireAt: work.fireAt.toISOString() }, work.id));
             const fired = newEvent(EventType.TimerFired, now, { TimerId: work.id, FireAt: work.fireAt.toISOString() });
-            const delay = this.clock.mode === 'real' ? Math.max(0, work.fireAt.getTime() - Date.now() - HOLD_IN_MEMORY_MS / 2) : 0;
+            const delay =
+              this.clock.mode === 'real' ? Math.max(0, work.fireAt.getTime() - Date.now() - HOLD_IN_MEMORY_MS / 2) : 0;
             const target = { InstanceId: instanceId, ExecutionId: executionId };
             outbound.push(() => this.sendToInstance(target, fired, target, delay));
-            sent.push(`TimerFired#${work.id} to ${this.storage.controlQueueFor(instanceId).name}, visible at ${work.fireAt.toISOString()}`);
+            sent.push(
+              `TimerFired#${work.id} to ${this.storage.controlQueueFor(instanceId).name}, visible at ${work.fireAt.toISOString()}`,
+            );
             break;
           }
           case 'subOrchestration': {
             newEvents.push(
-              newEvent(EventType.SubOrchestrationInstanceCreated, now, { Name: work.name, Version: '', InstanceId: work.instanceId, Input: work.input }, work.id),
+              newEvent(
+                EventType.SubOrchestrationInstanceCreated,
+                now,
+                { Name: work.name, Version: '', InstanceId: work.instanceId, Input: work.input },
+                work.id,
+              ),
             );
             const child = { InstanceId: work.instanceId, ExecutionId: randomUUID().replaceAll('-', '') };
             const start = newEvent(EventType.ExecutionStarted, now, {
@@ -945,12 +1126,19 @@ export class DurableEngine {
               Name: work.name,
               Version: '',
               Input: work.input,
-              ParentInstance: { Name: name, Version: '', TaskScheduleId: work.id, OrchestrationInstance: { InstanceId: instanceId, ExecutionId: executionId } },
+              ParentInstance: {
+                Name: name,
+                Version: '',
+                TaskScheduleId: work.id,
+                OrchestrationInstance: { InstanceId: instanceId, ExecutionId: executionId },
+              },
               Tags: null,
               Generation: 0,
             });
             const selfRef = { InstanceId: instanceId, ExecutionId: executionId };
-            sent.push(`ExecutionStarted ${work.name} to ${this.storage.controlQueueFor(work.instanceId).name} (sub-orchestration ${work.instanceId})`);
+            sent.push(
+              `ExecutionStarted ${work.name} to ${this.storage.controlQueueFor(work.instanceId).name} (sub-orchestration ${work.instanceId})`,
+            );
             outbound.push(async () => {
               await this.storage.mergeInstance(work.instanceId, {
                 Name: work.name,
@@ -1001,8 +1189,15 @@ export class DurableEngine {
         continue;
       }
       if (completion) {
-        const statusValue = completion.status === 'Completed' ? OrchestrationStatus.Completed : OrchestrationStatus.Failed;
-        newEvents.push(newEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: statusValue, Result: completion.result, ...(completion.details ? { Details: completion.details } : {}) }));
+        const statusValue =
+          completion.status === 'Completed' ? OrchestrationStatus.Completed : OrchestrationStatus.Failed;
+        newEvents.push(
+          newEvent(EventType.ExecutionCompleted, now, {
+            OrchestrationStatus: statusValue,
+            Result: completion.result,
+            ...(completion.details ? { Details: completion.details } : {}),
+          }),
+        );
         status = completion.status;
         Object.assign(columns, { Output: completion.result, CompletedTime: now });
         this.#log(
@@ -1010,8 +1205,18 @@ export class DurableEngine {
           `${name} (${instanceId}) ${completion.status === 'Completed' ? 'completed.' : `failed: ${sentence(completion.result)}`}`,
         );
         if (parent) {
-          outbound.push(() => this.#notifyParent(parent, self, completion.status === 'Completed' ? 'Completed' : 'Failed', completion.result, completion.details ?? null));
-          sent.push(`SubOrchestrationInstance${completion.status === 'Completed' ? 'Completed' : 'Failed'} to the parent ${parent.OrchestrationInstance.InstanceId}`);
+          outbound.push(() =>
+            this.#notifyParent(
+              parent,
+              self,
+              completion.status === 'Completed' ? 'Completed' : 'Failed',
+              completion.result,
+              completion.details ?? null,
+            ),
+          );
+          sent.push(
+            `SubOrchestrationInstance${completion.status === 'Completed' ? 'Completed' : 'Failed'} to the parent ${parent.OrchestrationInstance.InstanceId}`,
+          );
         }
       }
       break;
@@ -1038,12 +1243,25 @@ export class DurableEngine {
     return { executionId, events: [...past, ...newEvents], etag, done: isTerminal(status) };
   }
 
-  async #notifyParent(parent: NonNullable<HistoryEvent['ParentInstance']>, child: OrchestrationInstanceRef, outcome: 'Completed' | 'Failed', result: string | null, details: string | null): Promise<void> {
+  async #notifyParent(
+    parent: NonNullable<HistoryEvent['ParentInstance']>,
+    child: OrchestrationInstanceRef,
+    outcome: 'Completed' | 'Failed',
+    result: string | null,
+    details: string | null,
+  ): Promise<void> {
     const now = this.clock.now();
     const event =
       outcome === 'Completed'
-        ? newEvent(EventType.SubOrchestrationInstanceCompleted, now, { TaskScheduledId: parent.TaskScheduleId, Result: result })
-        : newEvent(EventType.SubOrchestrationInstanceFailed, now, { TaskScheduledId: parent.TaskScheduleId, Reason: result, Details: details });
+        ? newEvent(EventType.SubOrchestrationInstanceCompleted, now, {
+            TaskScheduledId: parent.TaskScheduleId,
+            Result: result,
+          })
+        : newEvent(EventType.SubOrchestrationInstanceFailed, now, {
+            TaskScheduledId: parent.TaskScheduleId,
+            Reason: result,
+            Details: details,
+          });
     await this.sendToInstance(parent.OrchestrationInstance, event, child);
   }
 
@@ -1053,7 +1271,10 @@ export class DurableEngine {
    */
   #watchEpisode(name: string, instanceId: string): NodeJS.Timeout {
     const timer = setTimeout(() => {
-      const timeout = this.#functionTimeoutMs === undefined ? 'never, as functionTimeout is -1' : `after host.json's functionTimeout (${formatTimeSpan(this.#functionTimeoutMs)})`;
+      const timeout =
+        this.#functionTimeoutMs === undefined
+          ? 'never, as functionTimeout is -1'
+          : `after host.json's functionTimeout (${formatTimeSpan(this.#functionTimeoutMs)})`;
       this.#log(
         'warning',
         `Orchestration ${name} (${instanceId}) has run for ${SLOW_EPISODE_MS / 1000} s in one episode. Orchestrator code only decides what comes next, which takes ` +
@@ -1066,9 +1287,13 @@ export class DurableEngine {
   }
 
   #logEpisode(name: string, instanceId: string, episode: number, d: Decision): void {
-    const parts = [`replayed ${d.replayed.length} task(s) from history${d.replayed.length ? ` (${d.replayed.join(', ')})` : ''}`];
+    const parts = [
+      `replayed ${d.replayed.length} task(s) from history${d.replayed.length ? ` (${d.replayed.join(', ')})` : ''}`,
+    ];
     if (d.answered.length) parts.push(`new results: ${d.answered.join(', ')}`);
-    parts.push(`scheduled ${d.newWork.length} new${d.newWork.length ? `: ${d.newWork.map(describeWork).join(', ')}` : ''}`);
+    parts.push(
+      `scheduled ${d.newWork.length} new${d.newWork.length ? `: ${d.newWork.map(describeWork).join(', ')}` : ''}`,
+    );
     this.#log('information', `Orchestration ${name} (${instanceId}) episode ${episode}: ${parts.join(', ')}`);
     if (d.nonDeterminism) this.#log('error', `Orchestration ${name} (${instanceId}): ${d.nonDeterminism}`);
   }
@@ -1097,15 +1322,33 @@ export class DurableEngine {
       if (m.dequeueCount > this.#maxDequeueCount) {
         // DTFx (PR #1063): a poison work item fails its task without running again; the orchestrator can catch it.
         const reason = await this.#storePoison(instance.InstanceId, m, 'activity');
-        const details = JSON.stringify({ $type: 'System.Exception, System.Private.CoreLib', ClassName: 'PoisonMessageException', Message: reason });
-        event = newEvent(EventType.TaskFailed, this.clock.now(), { TaskScheduledId: scheduled.EventId, Reason: `Activity function '${fn?.name ?? name}' failed: ${reason}`, Details: details });
+        const details = JSON.stringify({
+          $type: 'System.Exception, System.Private.CoreLib',
+          ClassName: 'PoisonMessageException',
+          Message: reason,
+        });
+        event = newEvent(EventType.TaskFailed, this.clock.now(), {
+          TaskScheduledId: scheduled.EventId,
+          Reason: `Activity function '${fn?.name ?? name}' failed: ${reason}`,
+          Details: details,
+        });
       } else if (!fn) {
         const known = [...this.#activities.values()].map((f) => f.name);
         const reason =
           `The function '${name}' doesn't exist, is disabled, or is not an activity function. Additional info: ` +
-          (known.length > 0 ? `The following are the known activity functions: '${known.join("', '")}'.` : 'No activity functions are currently registered!');
-        const details = JSON.stringify({ $type: 'Microsoft.Azure.WebJobs.Extensions.DurableTask.FunctionFailedException', ClassName: 'FunctionFailedException', Message: reason });
-        event = newEvent(EventType.TaskFailed, this.clock.now(), { TaskScheduledId: scheduled.EventId, Reason: `Activity function '${name}' failed: ${reason}`, Details: details });
+          (known.length > 0
+            ? `The following are the known activity functions: '${known.join("', '")}'.`
+            : 'No activity functions are currently registered!');
+        const details = JSON.stringify({
+          $type: 'Microsoft.Azure.WebJobs.Extensions.DurableTask.FunctionFailedException',
+          ClassName: 'FunctionFailedException',
+          Message: reason,
+        });
+        event = newEvent(EventType.TaskFailed, this.clock.now(), {
+          TaskScheduledId: scheduled.EventId,
+          Reason: `Activity function '${name}' failed: ${reason}`,
+          Details: details,
+        });
       } else {
         const run = this.telemetry.activityStarted(instance.InstanceId, {
           executionId: instance.ExecutionId,
@@ -1119,11 +1362,23 @@ export class DurableEngine {
         this.telemetry.activityEnded(instance.InstanceId, run, now, outcome.ok ? 'completed' : 'failed');
         event = outcome.ok
           ? newEvent(EventType.TaskCompleted, now, { TaskScheduledId: scheduled.EventId, Result: outcome.result })
-          : newEvent(EventType.TaskFailed, now, { TaskScheduledId: scheduled.EventId, Reason: outcome.reason, Details: outcome.details });
+          : newEvent(EventType.TaskFailed, now, {
+              TaskScheduledId: scheduled.EventId,
+              Reason: outcome.reason,
+              Details: outcome.details,
+            });
         // Workshop fault injection (lab 09): die after the activity's side effects, before its result is sent.
-        const key = { hubName: this.storage.hubName, instanceId: instance.InstanceId, executionId: instance.ExecutionId, taskId: scheduled.EventId };
+        const key = {
+          hubName: this.storage.hubName,
+          instanceId: instance.InstanceId,
+          executionId: instance.ExecutionId,
+          taskId: scheduled.EventId,
+        };
         if (shouldCrashAfter(this.#crashAfter, name, key)) {
-          this.#log('warning', `${CRASH_AFTER_ACTIVITY_SETTING}: activity '${fn.name}' (task #${scheduled.EventId}) of instance ${instance.InstanceId} has run; killing the host before its result is sent`);
+          this.#log(
+            'warning',
+            `${CRASH_AFTER_ACTIVITY_SETTING}: activity '${fn.name}' (task #${scheduled.EventId}) of instance ${instance.InstanceId} has run; killing the host before its result is sent`,
+          );
           crashNow();
         }
       }
@@ -1135,17 +1390,34 @@ export class DurableEngine {
         // that the activity failed, and why.
         if (!(err instanceof MessageTooLargeError)) throw err;
         const reason = `Activity function '${name}' failed: its result could not be sent back to the orchestration. ${err.message}`;
-        const details = JSON.stringify({ $type: 'Microsoft.WindowsAzure.Storage.StorageException', ClassName: 'StorageException', Message: reason });
+        const details = JSON.stringify({
+          $type: 'Microsoft.WindowsAzure.Storage.StorageException',
+          ClassName: 'StorageException',
+          Message: reason,
+        });
         this.#log('error', `Activity '${name}' of instance ${instance.InstanceId}: ${err.message}`);
-        await this.sendToInstance(instance, newEvent(EventType.TaskFailed, this.clock.now(), { TaskScheduledId: scheduled.EventId, Reason: reason, Details: details }));
+        await this.sendToInstance(
+          instance,
+          newEvent(EventType.TaskFailed, this.clock.now(), {
+            TaskScheduledId: scheduled.EventId,
+            Reason: reason,
+            Details: details,
+          }),
+        );
       }
       if (!(await this.storage.delete(m))) {
-        this.#log('warning', `Activity '${name}' of instance ${instance.InstanceId}: its result is sent, but its work item's lease was lost (the queue service restarted?). It will run again, and its second result will be discarded as a duplicate.`);
+        this.#log(
+          'warning',
+          `Activity '${name}' of instance ${instance.InstanceId}: its result is sent, but its work item's lease was lost (the queue service restarted?). It will run again, and its second result will be discarded as a duplicate.`,
+        );
       }
       this.#release(m);
     } catch (err) {
       const attempt = `attempt ${m.dequeueCount}; after ${this.#maxDequeueCount} the work item is poison and the task fails`;
-      this.#log('error', `Activity '${name}' of instance ${instance.InstanceId} could not be completed and will be retried (${attempt}): ${(err as Error).message}`);
+      this.#log(
+        'error',
+        `Activity '${name}' of instance ${instance.InstanceId} could not be completed and will be retried (${attempt}): ${(err as Error).message}`,
+      );
       this.#release(m);
       await this.storage.abandon(m, retryDelayMs(m.dequeueCount)).catch(() => undefined);
     }

@@ -39,7 +39,10 @@ export interface ScheduledTaskKey {
 }
 
 /** Where the marker of a task that has crashed the host already lives. */
-export function crashMarkerPath(key: ScheduledTaskKey, dir: string = path.join(os.tmpdir(), 'workshop-durable-crashes')): string {
+export function crashMarkerPath(
+  key: ScheduledTaskKey,
+  dir: string = path.join(os.tmpdir(), 'workshop-durable-crashes'),
+): string {
   const id = createHash('sha256')
     .update(JSON.stringify([key.hubName, key.instanceId, key.executionId ?? '', key.taskId ?? -1]))
     .digest('hex')
@@ -51,13 +54,20 @@ export function crashMarkerPath(key: ScheduledTaskKey, dir: string = path.join(o
  * Whether the host should crash now, after this task's activity ran: true the first time for a
  * task of a listed activity (and the marker is written, so the next run of it does not crash).
  */
-export function shouldCrashAfter(activities: ReadonlySet<string>, name: string, key: ScheduledTaskKey, dir?: string): boolean {
+export function shouldCrashAfter(
+  activities: ReadonlySet<string>,
+  name: string,
+  key: ScheduledTaskKey,
+  dir?: string,
+): boolean {
   if (!activities.has(name.toLowerCase())) return false;
   const marker = crashMarkerPath(key, dir);
   fs.mkdirSync(path.dirname(marker), { recursive: true });
   try {
     // 'wx': create, fail if it exists — one crash per task, even with two hosts.
-    fs.writeFileSync(marker, `${new Date().toISOString()} ${key.instanceId} task #${key.taskId ?? '?'}\n`, { flag: 'wx' });
+    fs.writeFileSync(marker, `${new Date().toISOString()} ${key.instanceId} task #${key.taskId ?? '?'}\n`, {
+      flag: 'wx',
+    });
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;

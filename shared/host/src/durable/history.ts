@@ -93,7 +93,12 @@ export interface HistoryEvent {
   Generation?: number;
 }
 
-export function newEvent(type: EventTypeValue, timestamp: Date, fields: Partial<HistoryEvent> = {}, eventId = -1): HistoryEvent {
+export function newEvent(
+  type: EventTypeValue,
+  timestamp: Date,
+  fields: Partial<HistoryEvent> = {},
+  eventId = -1,
+): HistoryEvent {
   return { EventType: type, EventId: eventId, IsPlayed: false, Timestamp: timestamp.toISOString(), ...fields };
 }
 

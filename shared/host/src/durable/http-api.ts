@@ -13,7 +13,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HostLog } from '../executor.ts';
 import { describeAbortedBody } from '../http/http-server.ts';
 import { foreignHostProblem } from '../http/loopback-host.ts';
-import { BodyTooLargeError, DEFAULT_MAX_REQUEST_BODY_SIZE, readBody, refuseBody, RequestAbortedError } from '../http/request-body.ts';
+import {
+  BodyTooLargeError,
+  DEFAULT_MAX_REQUEST_BODY_SIZE,
+  readBody,
+  refuseBody,
+  RequestAbortedError,
+} from '../http/request-body.ts';
 import { ClientError, type DurableClientOperations } from './client.ts';
 import { booleanParameter, dateParameter, pageSize, runtimeStatuses, single } from './management-query.ts';
 import { clientGone, waitForCompletion, waitParameters, type WaitParameters } from './wait-for-completion.ts';
@@ -34,7 +40,12 @@ export interface ManagementUrls {
 }
 
 /** HttpApiHandler.GetClientResponseLinks, without the system key (a local host has none). */
-export function managementUrls(origin: string, instanceId: string, hubName: string, connectionName: string): ManagementUrls {
+export function managementUrls(
+  origin: string,
+  instanceId: string,
+  hubName: string,
+  connectionName: string,
+): ManagementUrls {
   const instance = `${origin}${WEBHOOK_PREFIX}/instances/${encodeURIComponent(instanceId)}`;
   const query = `taskHub=${encodeURIComponent(hubName)}&connection=${encodeURIComponent(connectionName)}`;
   return {
@@ -57,7 +68,11 @@ function send(res: ServerResponse, status: number, body?: unknown, headers: Reco
     return;
   }
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(text)),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -83,7 +98,12 @@ export interface DurableHttpApiOptions {
  */
 export function durableHttpApi(options: DurableHttpApiOptions) {
   const { client } = options;
-  return async (req: IncomingMessage, res: ServerResponse, url: URL, limits = { maxRequestBodySize: DEFAULT_MAX_REQUEST_BODY_SIZE }): Promise<boolean> => {
+  return async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    limits = { maxRequestBodySize: DEFAULT_MAX_REQUEST_BODY_SIZE },
+  ): Promise<boolean> => {
     const prefix = [WEBHOOK_PREFIX, RPC_PREFIX].find((p) => url.pathname === p || url.pathname.startsWith(`${p}/`));
     if (!prefix) return false;
     const method = (req.method ?? 'GET').toUpperCase();
@@ -95,7 +115,11 @@ export function durableHttpApi(options: DurableHttpApiOptions) {
     }
     let segments: string[];
     try {
-      segments = url.pathname.slice(prefix.length).split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+      segments = url.pathname
+        .slice(prefix.length)
+        .split('/')
+        .filter((s) => s !== '')
+        .map((s) => decodeURIComponent(s));
     } catch {
       req.resume();
       send(res, 400, { Message: 'The request path is not valid.' });
@@ -105,9 +129,14 @@ export function durableHttpApi(options: DurableHttpApiOptions) {
       await route(method, segments);
     } catch (err) {
       if (err instanceof BodyTooLargeError) refuseBody(req, res, limits.maxRequestBodySize);
-      else if (err instanceof RequestAbortedError) options.log?.('warning', describeAbortedBody(req, `${method} ${url.pathname}`));
+      else if (err instanceof RequestAbortedError)
+        options.log?.('warning', describeAbortedBody(req, `${method} ${url.pathname}`));
       else if (err instanceof ClientError) send(res, err.status, { Message: err.message });
-      else send(res, 500, { Message: 'Something went wrong while processing your request', ExceptionMessage: (err as Error)?.message ?? String(err) });
+      else
+        send(res, 500, {
+          Message: 'Something went wrong while processing your request',
+          ExceptionMessage: (err as Error)?.message ?? String(err),
+        });
     }
     return true;
 
@@ -146,9 +175,13 @@ export function durableHttpApi(options: DurableHttpApiOptions) {
           if (s.length !== 4) return notFound();
           const row = await client.getInstance(id);
           if (!row) return send(res, 404, { Message: `No instance with ID '${id}' was found.` });
-          const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+          const type = String(req.headers['content-type'] ?? '')
+            .split(';')[0]!
+            .trim()
+            .toLowerCase();
           const data = await body();
-          if (type !== 'application/json') throw new ClientError(400, 'Only application/json request content is supported');
+          if (type !== 'application/json')
+            throw new ClientError(400, 'Only application/json request content is supported');
           await client.raiseEvent(id, s[3]!, jsonOrError(data));
           return send(res, 202);
         }
@@ -173,7 +206,8 @@ export function durableHttpApi(options: DurableHttpApiOptions) {
           // A malformed or unknown id is the caller's mistake whatever the operation: say so
           // (400, 404) before saying that the operation itself is missing here.
           req.resume();
-          if (!(await client.getInstance(id))) return send(res, 404, { Message: `No instance with ID '${id}' was found.` });
+          if (!(await client.getInstance(id)))
+            return send(res, 404, { Message: `No instance with ID '${id}' was found.` });
           throw new ClientError(501, `'${op}' is not supported by this local host.`);
         default:
           return notFound();

@@ -20,13 +20,22 @@ export function shown(text: string): string {
 
 /** Instance ids become table keys and URL segments: the extension rejects these characters. */
 export function validateInstanceId(instanceId: string): void {
-  if (instanceId.length === 0 || instanceId.trim() === '') throw new ClientError(400, 'The instance ID must not be empty.');
-  if (instanceId.length > MAX_INSTANCE_ID_LENGTH) throw new ClientError(400, `Instance ID lengths must not exceed ${MAX_INSTANCE_ID_LENGTH} characters.`);
+  if (instanceId.length === 0 || instanceId.trim() === '')
+    throw new ClientError(400, 'The instance ID must not be empty.');
+  if (instanceId.length > MAX_INSTANCE_ID_LENGTH)
+    throw new ClientError(400, `Instance ID lengths must not exceed ${MAX_INSTANCE_ID_LENGTH} characters.`);
   if (instanceId.startsWith('@')) throw new ClientError(400, 'Orchestration instance ids must not start with @.');
   if (KEY_FORBIDDEN.test(instanceId)) {
-    throw new ClientError(400, `Instance ID '${shown(instanceId)}' contains invalid characters: '/', '\\', '#', '?' and control characters are not allowed.`);
+    throw new ClientError(
+      400,
+      `Instance ID '${shown(instanceId)}' contains invalid characters: '/', '\\', '#', '?' and control characters are not allowed.`,
+    );
   }
-  if (!instanceId.isWellFormed()) throw new ClientError(400, `Instance ID '${shown(instanceId.toWellFormed())}' contains invalid characters: a lone UTF-16 surrogate.`);
+  if (!instanceId.isWellFormed())
+    throw new ClientError(
+      400,
+      `Instance ID '${shown(instanceId.toWellFormed())}' contains invalid characters: a lone UTF-16 surrogate.`,
+    );
 }
 
 /**
@@ -35,8 +44,12 @@ export function validateInstanceId(instanceId: string): void {
  */
 export function validateInstanceIdPrefix(prefix: string): void {
   const what = 'The query parameter instanceIdPrefix';
-  if (prefix.length > MAX_INSTANCE_ID_LENGTH) throw new ClientError(400, `${what} is longer than an instance ID can be (${MAX_INSTANCE_ID_LENGTH} characters).`);
+  if (prefix.length > MAX_INSTANCE_ID_LENGTH)
+    throw new ClientError(400, `${what} is longer than an instance ID can be (${MAX_INSTANCE_ID_LENGTH} characters).`);
   if (KEY_FORBIDDEN.test(prefix) || !prefix.isWellFormed()) {
-    throw new ClientError(400, `${what} contains characters no instance ID can contain: '/', '\\', '#', '?', control characters or a lone UTF-16 surrogate.`);
+    throw new ClientError(
+      400,
+      `${what} contains characters no instance ID can contain: '/', '\\', '#', '?', control characters or a lone UTF-16 surrogate.`,
+    );
   }
 }

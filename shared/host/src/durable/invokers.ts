@@ -34,7 +34,13 @@ export interface OrchestratorPayload {
   defaultHttpAsyncRequestSleepTimeMillseconds: number;
 }
 
-export function orchestratorPayload(args: { history: HistoryEvent[]; input: string | null | undefined; instanceId: string; parentInstanceId: string | null; isReplaying: boolean }): OrchestratorPayload {
+export function orchestratorPayload(args: {
+  history: HistoryEvent[];
+  input: string | null | undefined;
+  instanceId: string;
+  parentInstanceId: string | null;
+  isReplaying: boolean;
+}): OrchestratorPayload {
   let input: unknown = null;
   if (typeof args.input === 'string' && args.input !== '') {
     try {
@@ -95,7 +101,11 @@ function isPlatformFailure(cause: unknown, options: { timeoutIsPlatform: boolean
 export type OrchestratorOutcome = { result: OrchestratorResult } | { invocationError: string };
 
 /** Runs one episode of the orchestrator function and returns the SDK's state (or its failure). */
-export async function invokeOrchestrator(executor: FunctionExecutor, fn: FunctionDefinition, payload: OrchestratorPayload): Promise<OrchestratorOutcome> {
+export async function invokeOrchestrator(
+  executor: FunctionExecutor,
+  fn: FunctionDefinition,
+  payload: OrchestratorPayload,
+): Promise<OrchestratorOutcome> {
   try {
     const { response } = await executor.execute({
       fn,
@@ -139,7 +149,8 @@ export async function invokeOrchestrator(executor: FunctionExecutor, fn: Functio
  * clash like the extension's ActivityTriggerAttributeBindingProvider.
  */
 function activityBindingData(fn: FunctionDefinition, input: unknown, instanceId: string): Record<string, unknown> {
-  const data: Record<string, unknown> = input && typeof input === 'object' && !Array.isArray(input) ? { ...(input as Record<string, unknown>) } : {};
+  const data: Record<string, unknown> =
+    input && typeof input === 'object' && !Array.isArray(input) ? { ...(input as Record<string, unknown>) } : {};
   const set = (key: string, value: unknown) => {
     for (const k of Object.keys(data)) if (k.toLowerCase() === key.toLowerCase()) delete data[k];
     data[key] = value;
@@ -153,7 +164,12 @@ function activityBindingData(fn: FunctionDefinition, input: unknown, instanceId:
 export type ActivityOutcome = { ok: true; result: string | null } | { ok: false; reason: string; details: string };
 
 /** Runs one activity execution with its TaskScheduled input (JSON text). */
-export async function invokeActivity(executor: FunctionExecutor, fn: FunctionDefinition, input: string | null | undefined, instanceId: string): Promise<ActivityOutcome> {
+export async function invokeActivity(
+  executor: FunctionExecutor,
+  fn: FunctionDefinition,
+  input: string | null | undefined,
+  instanceId: string,
+): Promise<ActivityOutcome> {
   let triggerValue: RpcTypedData | null = null;
   let token: unknown = null;
   if (typeof input === 'string' && input !== '' && input !== 'null') {

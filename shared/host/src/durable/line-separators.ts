@@ -18,7 +18,8 @@ export const escapeLineSeparators: PipelinePolicy = {
     if (typeof request.body === 'string' && HAS_SEPARATOR.test(request.body)) {
       request.body = request.body.replace(SEPARATORS, (c) => (c === '\u2028' ? '\\u2028' : '\\u2029'));
       // The transaction's length was set before: it counts the body as it is now sent.
-      if (request.headers.has('content-length')) request.headers.set('content-length', String(Buffer.byteLength(request.body)));
+      if (request.headers.has('content-length'))
+        request.headers.set('content-length', String(Buffer.byteLength(request.body)));
     }
     return next(request);
   },

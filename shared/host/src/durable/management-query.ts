@@ -36,22 +36,41 @@ export function pageSize(query: URLSearchParams): number | undefined {
   if (value === undefined) return undefined;
   const n = /^\s*\+?\d{1,10}\s*$/.test(value) ? Number(value) : NaN;
   if (!(n >= 1 && n <= MAX_PAGE_SIZE)) {
-    throw new ClientError(400, `The query parameter top (the page size) must be a whole number from 1 to ${MAX_PAGE_SIZE}, not '${shown(value)}'.`);
+    throw new ClientError(
+      400,
+      `The query parameter top (the page size) must be a whole number from 1 to ${MAX_PAGE_SIZE}, not '${shown(value)}'.`,
+    );
   }
   return n;
 }
 
-export const RUNTIME_STATUSES: readonly RuntimeStatus[] = ['Running', 'Completed', 'ContinuedAsNew', 'Failed', 'Canceled', 'Terminated', 'Pending', 'Suspended'];
+export const RUNTIME_STATUSES: readonly RuntimeStatus[] = [
+  'Running',
+  'Completed',
+  'ContinuedAsNew',
+  'Failed',
+  'Canceled',
+  'Terminated',
+  'Pending',
+  'Suspended',
+];
 
 /**
  * `runtimeStatus`, comma-separated and/or repeated (the extension splits every value on commas).
  * Each status at most once, so the table query stays within storage's 15 comparisons.
  */
 export function runtimeStatuses(query: URLSearchParams): RuntimeStatus[] {
-  const names = query.getAll('runtimeStatus').flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  const names = query
+    .getAll('runtimeStatus')
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
   const known = RUNTIME_STATUSES.join(', ');
   if (names.length > RUNTIME_STATUSES.length) {
-    throw new ClientError(400, `The query parameter runtimeStatus lists ${names.length} statuses; there are ${RUNTIME_STATUSES.length} (${known}), each given at most once.`);
+    throw new ClientError(
+      400,
+      `The query parameter runtimeStatus lists ${names.length} statuses; there are ${RUNTIME_STATUSES.length} (${known}), each given at most once.`,
+    );
   }
   const statuses: RuntimeStatus[] = [];
   for (const name of names) {
@@ -59,16 +78,21 @@ export function runtimeStatuses(query: URLSearchParams): RuntimeStatus[] {
     if (!status) {
       const sameLetters = RUNTIME_STATUSES.find((s) => s.toLowerCase() === name.toLowerCase());
       const hint = sameLetters ? ` Did you mean '${sameLetters}'? The names are case-sensitive.` : '';
-      throw new ClientError(400, `The query parameter runtimeStatus has '${shown(name)}', which is not a runtime status: use ${known}.${hint}`);
+      throw new ClientError(
+        400,
+        `The query parameter runtimeStatus has '${shown(name)}', which is not a runtime status: use ${known}.${hint}`,
+      );
     }
-    if (statuses.includes(status)) throw new ClientError(400, `The query parameter runtimeStatus lists '${status}' more than once.`);
+    if (statuses.includes(status))
+      throw new ClientError(400, `The query parameter runtimeStatus lists '${status}' more than once.`);
     statuses.push(status);
   }
   return statuses;
 }
 
 // ISO 8601 date, or date and time with an optional offset.
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 // The DateTime range of Azure Table storage.
 const EARLIEST = Date.UTC(1601, 0, 1);
 const LATEST = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
@@ -94,13 +118,23 @@ export function dateParameter(query: URLSearchParams, name: string): Date | unde
 function parseDateTime(text: string): Date | undefined {
   const m = DATE_TIME.exec(text);
   if (!m) return undefined;
-  const [year, month, day, hour = 0, minute = 0, second = 0] = m.slice(1, 7).map((v) => (v === undefined ? undefined : Number(v)));
+  const [year, month, day, hour = 0, minute = 0, second = 0] = m
+    .slice(1, 7)
+    .map((v) => (v === undefined ? undefined : Number(v)));
   const ms = Number(((m[7] ?? '') + '000').slice(0, 3));
   const utc = Date.UTC(year!, month! - 1, day!, hour, minute, second, ms);
   const check = new Date(utc);
   // Date.UTC rolls 2024-02-30 over to March (and years below 100 into the 1900s): only dates
   // that exist come back unchanged.
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month! - 1 || check.getUTCDate() !== day! || hour > 23 || minute > 59 || second > 59) return undefined;
+  if (
+    check.getUTCFullYear() !== year ||
+    check.getUTCMonth() !== month! - 1 ||
+    check.getUTCDate() !== day! ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  )
+    return undefined;
   const offset = offsetMinutes(m[8]);
   if (offset === undefined) return undefined;
   const instant = utc - offset * 60_000;
@@ -115,7 +149,8 @@ function offsetMinutes(zone: string | undefined): number | undefined {
   return (zone.startsWith('-') ? -1 : 1) * (hours * 60 + minutes);
 }
 
-const TOKEN_INVALID = 'The continuation token is not valid: send back the x-ms-continuation-token header of the previous page unchanged.';
+const TOKEN_INVALID =
+  'The continuation token is not valid: send back the x-ms-continuation-token header of the previous page unchanged.';
 /** The service's next keys are opaque (Azurite: base64 of the key; Azure: `1!<n>!<base64>`), about 2 KB at most. */
 const MAX_TOKEN_KEY_LENGTH = 4096;
 
@@ -141,6 +176,12 @@ function isTokenShape(token: string): boolean {
   }
   if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) return false;
   const { nextPartitionKey, nextRowKey, ...others } = decoded as Record<string, unknown>;
-  const key = (value: unknown) => typeof value === 'string' && value.length <= MAX_TOKEN_KEY_LENGTH && value.isWellFormed();
-  return Object.keys(others).length === 0 && key(nextPartitionKey) && nextPartitionKey !== '' && (nextRowKey === undefined || key(nextRowKey));
+  const key = (value: unknown) =>
+    typeof value === 'string' && value.length <= MAX_TOKEN_KEY_LENGTH && value.isWellFormed();
+  return (
+    Object.keys(others).length === 0 &&
+    key(nextPartitionKey) &&
+    nextPartitionKey !== '' &&
+    (nextRowKey === undefined || key(nextRowKey))
+  );
 }

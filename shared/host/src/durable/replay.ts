@@ -166,7 +166,13 @@ export function decideEpisode(ctx: ReplayContext, sdk: OrchestratorResult | { in
     // No OrchestratorState came back (the SDK itself failed): the extension fails the
     // instance with the error, without replaying any actions.
     const reason = `Orchestrator function '${ctx.orchestratorName}' failed: ${sdk.invocationError}`;
-    return { newWork: [], completion: { status: 'Failed', result: reason, details: sdk.invocationError }, customStatus: null, replayed: [], answered: [] };
+    return {
+      newWork: [],
+      completion: { status: 'Failed', result: reason, details: sdk.invocationError },
+      customStatus: null,
+      replayed: [],
+      answered: [],
+    };
   }
   const result: OrchestratorResult | undefined = sdk;
   const topLevel: SdkAction[] = result ? flattenSchema(result) : [];
@@ -178,7 +184,8 @@ export function decideEpisode(ctx: ReplayContext, sdk: OrchestratorResult | { in
     open.set(id, {
       sim,
       onResult: (event) => {
-        const failed = event.EventType === EventType.TaskFailed || event.EventType === EventType.SubOrchestrationInstanceFailed;
+        const failed =
+          event.EventType === EventType.TaskFailed || event.EventType === EventType.SubOrchestrationInstanceFailed;
         sim.settle(failed ? 'failed' : 'ok');
       },
     });
@@ -230,16 +237,23 @@ export function decideEpisode(ctx: ReplayContext, sdk: OrchestratorResult | { in
       case ActionType.CallActivity:
         return schedule({ kind: 'activity', name: action.functionName ?? '', input: toJsonText(action.input) });
       case ActionType.CallActivityWithRetry:
-        return withRetry(action.retryOptions ?? { firstRetryIntervalInMilliseconds: 1000, maxNumberOfAttempts: 1 }, () =>
-          schedule({ kind: 'activity', name: action.functionName ?? '', input: toJsonText(action.input) }),
+        return withRetry(
+          action.retryOptions ?? { firstRetryIntervalInMilliseconds: 1000, maxNumberOfAttempts: 1 },
+          () => schedule({ kind: 'activity', name: action.functionName ?? '', input: toJsonText(action.input) }),
         );
       case ActionType.CallSubOrchestrator:
       case ActionType.CallSubOrchestratorWithRetry: {
         const call = () => {
           const id = idCounter;
           // DTFx names an unnamed sub-orchestration after the parent's execution and the sequence number.
-          const instanceId = action.instanceId && action.instanceId !== '' ? action.instanceId : `${ctx.executionId}:${id}`;
-          return schedule({ kind: 'subOrchestration', name: action.functionName ?? '', instanceId, input: toJsonText(action.input) });
+          const instanceId =
+            action.instanceId && action.instanceId !== '' ? action.instanceId : `${ctx.executionId}:${id}`;
+          return schedule({
+            kind: 'subOrchestration',
+            name: action.functionName ?? '',
+            instanceId,
+            input: toJsonText(action.input),
+          });
         };
         return action.actionType === ActionType.CallSubOrchestrator
           ? call()
@@ -291,7 +305,8 @@ export function decideEpisode(ctx: ReplayContext, sdk: OrchestratorResult | { in
         return sim;
       }
       default: {
-        const kind = Object.entries(ActionType).find(([, v]) => v === action.actionType)?.[0] ?? String(action.actionType);
+        const kind =
+          Object.entries(ActionType).find(([, v]) => v === action.actionType)?.[0] ?? String(action.actionType);
         unsupported ??= `The orchestrator used ${kind}, which this local host does not support yet (entities and durable HTTP are not implemented).`;
         const sim = new Sim();
         sim.settle('failed');
@@ -330,8 +345,12 @@ export function decideEpisode(ctx: ReplayContext, sdk: OrchestratorResult | { in
           `${plannedLabel(p)} with this sequence number. Was a change made to the orchestrator code after this instance had already started running?`,
       );
     }
-    if ((p.kind === 'activity' || p.kind === 'subOrchestration') && p.name.toLowerCase() !== String(event.Name ?? '').toLowerCase()) {
-      const other = p.kind === 'activity' ? `an activity task named '${p.name}'` : `a sub-orchestration task named '${p.name}'`;
+    if (
+      (p.kind === 'activity' || p.kind === 'subOrchestration') &&
+      p.name.toLowerCase() !== String(event.Name ?? '').toLowerCase()
+    ) {
+      const other =
+        p.kind === 'activity' ? `an activity task named '${p.name}'` : `a sub-orchestration task named '${p.name}'`;
       throw new NonDeterminismError(
         `A previous execution of this orchestration scheduled ${what}, but the current orchestration replay instead scheduled ${other} ` +
           'with this sequence number. Was a change made to the orchestrator code after this instance had already started running?',
@@ -393,7 +412,8 @@ export function decideEpisode(ctx: ReplayContext, sdk: OrchestratorResult | { in
   // Names of scheduled tasks by sequence number, for log labels.
   const names = new Map<number, string>();
   for (const e of [...ctx.pastEvents, ...ctx.newEvents]) {
-    if (e.EventType === EventType.TaskScheduled || e.EventType === EventType.SubOrchestrationInstanceCreated) names.set(e.EventId, String(e.Name));
+    if (e.EventType === EventType.TaskScheduled || e.EventType === EventType.SubOrchestrationInstanceCreated)
+      names.set(e.EventId, String(e.Name));
   }
   const nameOf = (id: number | undefined) => (id === undefined ? '?' : (names.get(id) ?? '?'));
 
@@ -406,7 +426,11 @@ export function decideEpisode(ctx: ReplayContext, sdk: OrchestratorResult | { in
       const reason = `Non-Deterministic workflow detected: ${err.message}`;
       return {
         newWork: [],
-        completion: { status: 'Failed', result: reason, details: `DurableTask.Core.Exceptions.NonDeterministicOrchestrationException: ${reason}` },
+        completion: {
+          status: 'Failed',
+          result: reason,
+          details: `DurableTask.Core.Exceptions.NonDeterministicOrchestrationException: ${reason}`,
+        },
         customStatus: result ? toJsonText(result.customStatus) : null,
         replayed,
         answered,
@@ -432,7 +456,11 @@ export function decideEpisode(ctx: ReplayContext, sdk: OrchestratorResult | { in
   const customStatus = result ? toJsonText(result.customStatus) : null;
   let completion: Completion | undefined;
   if (unsupported) {
-    completion = { status: 'Failed', result: `Orchestrator function '${ctx.orchestratorName}' failed: ${unsupported}`, details: unsupported };
+    completion = {
+      status: 'Failed',
+      result: `Orchestrator function '${ctx.orchestratorName}' failed: ${unsupported}`,
+      details: unsupported,
+    };
   } else if (result && shimFinished && open.size === 0) {
     // DTFx completes an orchestration only when the shim got past every action and no
     // scheduled task (activity, timer, sub-orchestration) is still outstanding.
@@ -458,7 +486,10 @@ function flattenSchema(result: OrchestratorResult): SdkAction[] {
 /** DTFx RetryInterceptor.ComputeNextDelay (the Node SDK has no `Handle` callback). */
 function nextDelay(options: RetryOptionsJson, attempt: number, firstAttempt: number, now: number): number {
   const timeout = options.retryTimeoutInMilliseconds;
-  const expiration = timeout !== undefined && timeout !== null && Number.isFinite(timeout) && timeout > 0 ? firstAttempt + timeout : Infinity;
+  const expiration =
+    timeout !== undefined && timeout !== null && Number.isFinite(timeout) && timeout > 0
+      ? firstAttempt + timeout
+      : Infinity;
   if (!(now < expiration)) return 0;
   const delay = options.firstRetryIntervalInMilliseconds * Math.pow(options.backoffCoefficient ?? 1, attempt);
   const max = options.maxRetryIntervalInMilliseconds;
@@ -476,4 +507,3 @@ export function describeWork(work: NewWork): string {
       return `${work.name}#${work.id} (sub-orchestration ${work.instanceId})`;
   }
 }
-

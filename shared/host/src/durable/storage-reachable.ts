@@ -22,7 +22,10 @@ function canConnect(url: string): Promise<boolean> {
  * (Azurite in another terminal, or started side by side in a check); without this wait the
  * storage SDK's own exponential retries would stall the host's start for seconds.
  */
-export async function waitForStorage(endpoints: string[], options: { timeoutMs: number; onWaiting: () => void }): Promise<void> {
+export async function waitForStorage(
+  endpoints: string[],
+  options: { timeoutMs: number; onWaiting: () => void },
+): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
   let warned = false;
   const started = Date.now();
@@ -30,7 +33,9 @@ export async function waitForStorage(endpoints: string[], options: { timeoutMs: 
     const results = await Promise.all(endpoints.map(canConnect));
     if (results.every(Boolean)) return;
     if (Date.now() > deadline) {
-      throw new Error(`Storage is not reachable at ${endpoints.map((e) => new URL(e).origin).join(', ')}. Is Azurite running?`);
+      throw new Error(
+        `Storage is not reachable at ${endpoints.map((e) => new URL(e).origin).join(', ')}. Is Azurite running?`,
+      );
     }
     if (!warned && Date.now() - started > 2_000) {
       warned = true;

@@ -14,7 +14,17 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { odata, TableClient, TableServiceClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
 import { QueueClient, QueueServiceClient } from '@azure/storage-queue';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
-import { eventTypeFromName, eventTypeName, LARGE_FIELDS, OrchestrationStatus, statusName, type HistoryEvent, type OrchestrationInstanceRef, type RuntimeStatus, withNullFields } from './history.ts';
+import {
+  eventTypeFromName,
+  eventTypeName,
+  LARGE_FIELDS,
+  OrchestrationStatus,
+  statusName,
+  type HistoryEvent,
+  type OrchestrationInstanceRef,
+  type RuntimeStatus,
+  withNullFields,
+} from './history.ts';
 import { fnv1a } from './fnv.ts';
 import { escapeLineSeparators } from './line-separators.ts';
 
@@ -80,7 +90,12 @@ export interface MessageData {
 }
 
 /** The envelope of a message for an instance's control queue. */
-export function controlMessage(target: OrchestrationInstanceRef, event: HistoryEvent, sequenceNumber: number, sender?: OrchestrationInstanceRef): MessageData {
+export function controlMessage(
+  target: OrchestrationInstanceRef,
+  event: HistoryEvent,
+  sequenceNumber: number,
+  sender?: OrchestrationInstanceRef,
+): MessageData {
   return {
     ActivityId: randomUUID(),
     TaskMessage: { Event: event, SequenceNumber: 0, OrchestrationInstance: target },
@@ -166,7 +181,10 @@ export function partitionOf(instanceId: string): number {
  * (U+0001 → `^Á`). Every other character is kept, so an id takes at most twice its length.
  */
 export function escapeKey(key: string): string {
-  return key.replace(KEY_ESCAPED, (c) => `^${KEY_CODES[c] ?? String.fromCharCode(c.charCodeAt(0) + KEY_CONTROL_OFFSET)}`);
+  return key.replace(
+    KEY_ESCAPED,
+    (c) => `^${KEY_CODES[c] ?? String.fromCharCode(c.charCodeAt(0) + KEY_CONTROL_OFFSET)}`,
+  );
 }
 
 const KEY_ESCAPED = /[\^/\\#?\u0000-\u001f\u007f-\u009f]/g;
@@ -208,12 +226,21 @@ export class TaskHubStorage {
     this.#tables = TableServiceClient.fromConnectionString(connectionString, insecure);
     this.history = TableClient.fromConnectionString(connectionString, `${hubName}History`, insecure);
     this.instances = TableClient.fromConnectionString(connectionString, `${hubName}Instances`, insecure);
-    this.poisonMessages = TableClient.fromConnectionString(connectionString, `${hubName.toLowerCase()}Poison`, insecure);
-    for (const table of [this.history, this.instances, this.poisonMessages]) table.pipeline.addPolicy(escapeLineSeparators);
+    this.poisonMessages = TableClient.fromConnectionString(
+      connectionString,
+      `${hubName.toLowerCase()}Poison`,
+      insecure,
+    );
+    for (const table of [this.history, this.instances, this.poisonMessages])
+      table.pipeline.addPolicy(escapeLineSeparators);
     const queues = QueueServiceClient.fromConnectionString(connectionString);
-    this.controlQueues = Array.from({ length: PARTITION_COUNT }, (_, i) => queues.getQueueClient(controlQueueName(hubName, i)));
+    this.controlQueues = Array.from({ length: PARTITION_COUNT }, (_, i) =>
+      queues.getQueueClient(controlQueueName(hubName, i)),
+    );
     this.workItems = queues.getQueueClient(`${hubName.toLowerCase()}-workitems`);
-    this.largeMessages = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(`${hubName.toLowerCase()}-largemessages`);
+    this.largeMessages = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(
+      `${hubName.toLowerCase()}-largemessages`,
+    );
   }
 
   /** The endpoints the hub talks to (for a reachability check; no secrets in them). */
@@ -254,7 +281,11 @@ export class TaskHubStorage {
       const instanceId = data.TaskMessage.OrchestrationInstance.InstanceId;
       const blobName = `${instanceId}/message-${data.ActivityId.replaceAll('-', '')}-${eventTypeName(data.TaskMessage.Event.EventType)}.json.gz`;
       await this.#uploadGzip(blobName, text);
-      text = JSON.stringify({ ActivityId: data.ActivityId, CompressedBlobName: blobName, SequenceNumber: data.SequenceNumber });
+      text = JSON.stringify({
+        ActivityId: data.ActivityId,
+        CompressedBlobName: blobName,
+        SequenceNumber: data.SequenceNumber,
+      });
     }
     // Queue visibility is limited to 7 days; longer timers come back early and are re-hidden.
     const seconds = Math.min(Math.max(0, Math.ceil(visibilityDelayMs / 1000)), 7 * 24 * 3600 - 1);
@@ -262,7 +293,10 @@ export class TaskHubStorage {
   }
 
   async receive(queue: QueueClient, max: number, visibilityMs: number): Promise<ReceivedMessage[]> {
-    const response = await queue.receiveMessages({ numberOfMessages: max, visibilityTimeout: Math.max(1, Math.ceil(visibilityMs / 1000)) });
+    const response = await queue.receiveMessages({
+      numberOfMessages: max,
+      visibilityTimeout: Math.max(1, Math.ceil(visibilityMs / 1000)),
+    });
     const out: ReceivedMessage[] = [];
     for (const m of response.receivedMessageItems) {
       const received: ReceivedMessage = {
@@ -276,7 +310,10 @@ export class TaskHubStorage {
       try {
         let data = JSON.parse(m.messageText) as MessageData;
         if (data.CompressedBlobName && !data.TaskMessage) {
-          data = { ...(JSON.parse(await this.#downloadGzip(data.CompressedBlobName)) as MessageData), CompressedBlobName: data.CompressedBlobName };
+          data = {
+            ...(JSON.parse(await this.#downloadGzip(data.CompressedBlobName)) as MessageData),
+            CompressedBlobName: data.CompressedBlobName,
+          };
         }
         if (!data.TaskMessage?.Event || !data.TaskMessage.OrchestrationInstance) throw new Error('no TaskMessage');
         received.data = data;
@@ -292,7 +329,12 @@ export class TaskHubStorage {
   renew(message: ReceivedMessage, visibilityMs: number): Promise<void> {
     return serially(message, async () => {
       if (message.deleted) return;
-      const response = await message.queue.updateMessage(message.messageId, message.popReceipt, undefined, Math.max(0, Math.ceil(visibilityMs / 1000)));
+      const response = await message.queue.updateMessage(
+        message.messageId,
+        message.popReceipt,
+        undefined,
+        Math.max(0, Math.ceil(visibilityMs / 1000)),
+      );
       if (response.popReceipt) message.popReceipt = response.popReceipt;
     });
   }
@@ -335,7 +377,10 @@ export class TaskHubStorage {
       partitionKey: message.messageId,
       rowKey: message.queue.name,
       // A table property holds 32K UTF-16 characters; the message points to its blob when larger.
-      RawMessage: message.text.length > POISON_TEXT_LIMIT ? `${message.text.slice(0, POISON_TEXT_LIMIT)}… (${message.text.length} characters in all)` : message.text,
+      RawMessage:
+        message.text.length > POISON_TEXT_LIMIT
+          ? `${message.text.slice(0, POISON_TEXT_LIMIT)}… (${message.text.length} characters in all)`
+          : message.text,
       Reason: reason,
       DequeueCount: message.dequeueCount,
       InstanceId: message.data.TaskMessage?.OrchestrationInstance.InstanceId ?? '',
@@ -355,7 +400,9 @@ export class TaskHubStorage {
 
   async #uploadGzip(blobName: string, text: string): Promise<void> {
     const body = gzipSync(Buffer.from(text, 'utf8'));
-    await this.largeMessages.getBlockBlobClient(blobName).uploadData(body, { blobHTTPHeaders: { blobContentType: 'application/gzip' } });
+    await this.largeMessages
+      .getBlockBlobClient(blobName)
+      .uploadData(body, { blobHTTPHeaders: { blobContentType: 'application/gzip' } });
   }
 
   async #downloadGzip(blobName: string, reads?: BlobReads): Promise<string> {
@@ -380,11 +427,14 @@ export class TaskHubStorage {
   /** The current execution's history (rows of older executions are skipped, as DTFx does). */
   async loadHistory(instanceId: string): Promise<LoadedHistory> {
     const rows: Array<Record<string, unknown> & { rowKey?: string; etag?: string }> = [];
-    for await (const row of this.history.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${escapeKey(instanceId)}` } })) {
+    for await (const row of this.history.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`PartitionKey eq ${escapeKey(instanceId)}` },
+    })) {
       rows.push(row);
     }
     const sentinel = rows.find((r) => r.rowKey === SENTINEL);
-    const executionId = str(sentinel?.ExecutionId) ?? str(rows.find((r) => r.rowKey !== SENTINEL)?.ExecutionId) ?? undefined;
+    const executionId =
+      str(sentinel?.ExecutionId) ?? str(rows.find((r) => r.rowKey !== SENTINEL)?.ExecutionId) ?? undefined;
     const events: HistoryEvent[] = [];
     const blobFields: string[][] = [];
     const largeBlobReads: BlobReads = { count: 0, bytes: 0 };
@@ -393,7 +443,13 @@ export class TaskHubStorage {
       events.push(await this.#rowToEvent(row, largeBlobReads));
       blobFields.push(LARGE_FIELDS.filter((field) => typeof row[`${field}BlobName`] === 'string'));
     }
-    return { executionId, events, etag: typeof sentinel?.etag === 'string' ? sentinel.etag : undefined, largeBlobReads, blobFields };
+    return {
+      executionId,
+      events,
+      etag: typeof sentinel?.etag === 'string' ? sentinel.etag : undefined,
+      largeBlobReads,
+      blobFields,
+    };
   }
 
   async #rowToEvent(row: Record<string, unknown>, reads: BlobReads): Promise<HistoryEvent> {
@@ -404,12 +460,27 @@ export class TaskHubStorage {
       Timestamp: (toDate(row._Timestamp) ?? new Date(0)).toISOString(),
     };
     for (const [key, value] of Object.entries(row)) {
-      if (['partitionKey', 'rowKey', 'etag', 'timestamp', 'EventType', 'EventId', 'IsPlayed', '_Timestamp', 'ExecutionId'].includes(key)) continue;
+      if (
+        [
+          'partitionKey',
+          'rowKey',
+          'etag',
+          'timestamp',
+          'EventType',
+          'EventId',
+          'IsPlayed',
+          '_Timestamp',
+          'ExecutionId',
+        ].includes(key)
+      )
+        continue;
       if (key.endsWith('BlobName')) continue;
       if (key === 'FireAt') event.FireAt = (toDate(value) ?? new Date(0)).toISOString();
-      else if (key === 'OrchestrationStatus') event.OrchestrationStatus = OrchestrationStatus[value as RuntimeStatus] ?? Number(value);
+      else if (key === 'OrchestrationStatus')
+        event.OrchestrationStatus = OrchestrationStatus[value as RuntimeStatus] ?? Number(value);
       else if (['OrchestrationInstance', 'ParentInstance', 'Tags', 'FailureDetails'].includes(key)) {
-        (event as unknown as Record<string, unknown>)[key] = typeof value === 'string' && value !== '' ? JSON.parse(value) : null;
+        (event as unknown as Record<string, unknown>)[key] =
+          typeof value === 'string' && value !== '' ? JSON.parse(value) : null;
       } else (event as unknown as Record<string, unknown>)[key] = value;
     }
     for (const field of LARGE_FIELDS) {
@@ -419,9 +490,18 @@ export class TaskHubStorage {
     return withNullFields(event);
   }
 
-  async #eventToRow(instanceId: string, executionId: string, sequence: number, event: HistoryEvent): Promise<TableEntity<Record<string, unknown>>> {
+  async #eventToRow(
+    instanceId: string,
+    executionId: string,
+    sequence: number,
+    event: HistoryEvent,
+  ): Promise<TableEntity<Record<string, unknown>>> {
     const rowKey = sequence.toString(16).toUpperCase().padStart(16, '0');
-    const row: TableEntity<Record<string, unknown>> = { partitionKey: escapeKey(instanceId), rowKey, ExecutionId: executionId };
+    const row: TableEntity<Record<string, unknown>> = {
+      partitionKey: escapeKey(instanceId),
+      rowKey,
+      ExecutionId: executionId,
+    };
     for (const [key, value] of Object.entries(event)) {
       if (value === undefined || value === null) continue;
       if (key === 'EventType') row.EventType = eventTypeName(value as number);
@@ -434,7 +514,10 @@ export class TaskHubStorage {
     for (const field of LARGE_FIELDS) {
       const value = event[field];
       if (typeof value === 'string' && utf16Bytes(value) > MAX_TABLE_PROPERTY_BYTES) {
-        const random = Math.floor(Math.random() * 0xffffffff).toString(16).toUpperCase().padStart(8, '0');
+        const random = Math.floor(Math.random() * 0xffffffff)
+          .toString(16)
+          .toUpperCase()
+          .padStart(8, '0');
         const blobName = `${escapeKey(instanceId)}/history-${rowKey}-${eventTypeName(event.EventType)}-${random}-${field}.json.gz`;
         await this.#uploadGzip(blobName, value);
         row[field] = '';
@@ -449,9 +532,17 @@ export class TaskHubStorage {
    * row, in batches of at most 99 rows plus the sentinel (Azure's limit is 100 per batch).
    * Returns the sentinel's new ETag. A concurrent writer makes the batch fail (412/409).
    */
-  async appendHistory(instanceId: string, executionId: string, firstSequence: number, events: HistoryEvent[], etag: string | undefined, checkpointTime: Date): Promise<string | undefined> {
+  async appendHistory(
+    instanceId: string,
+    executionId: string,
+    firstSequence: number,
+    events: HistoryEvent[],
+    etag: string | undefined,
+    checkpointTime: Date,
+  ): Promise<string | undefined> {
     const rows = [];
-    for (let i = 0; i < events.length; i++) rows.push(await this.#eventToRow(instanceId, executionId, firstSequence + i, events[i]!));
+    for (let i = 0; i < events.length; i++)
+      rows.push(await this.#eventToRow(instanceId, executionId, firstSequence + i, events[i]!));
     let currentEtag = etag;
     for (let start = 0; start < rows.length || start === 0; start += 99) {
       const batch = rows.slice(start, start + 99);
@@ -476,7 +567,9 @@ export class TaskHubStorage {
   async deleteHistory(instanceId: string): Promise<number> {
     const keys: Array<{ partitionKey: string; rowKey: string }> = [];
     const partitionKey = escapeKey(instanceId);
-    for await (const row of this.history.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey}`, select: ['RowKey'] } })) {
+    for await (const row of this.history.listEntities({
+      queryOptions: { filter: odata`PartitionKey eq ${partitionKey}`, select: ['RowKey'] },
+    })) {
       keys.push({ partitionKey, rowKey: row.rowKey! });
     }
     for (let i = 0; i < keys.length; i += 100) {
@@ -521,12 +614,24 @@ export class TaskHubStorage {
   }
 
   /** Writes the instance row's columns (merge); large Input/Output go to blobs, the URL stays. */
-  async mergeInstance(instanceId: string, columns: Record<string, unknown>, mode: 'Merge' | 'Replace' = 'Merge'): Promise<void> {
-    const row: TableEntity<Record<string, unknown>> = { partitionKey: escapeKey(instanceId), rowKey: '', TaskHubName: this.hubName };
+  async mergeInstance(
+    instanceId: string,
+    columns: Record<string, unknown>,
+    mode: 'Merge' | 'Replace' = 'Merge',
+  ): Promise<void> {
+    const row: TableEntity<Record<string, unknown>> = {
+      partitionKey: escapeKey(instanceId),
+      rowKey: '',
+      TaskHubName: this.hubName,
+    };
     for (const [key, value] of Object.entries(columns)) {
       // A missing column is "no value" (the service has no nulls); Replace drops old values.
       if (value === undefined || value === null) continue;
-      if ((key === 'Input' || key === 'Output' || key === 'CustomStatus') && typeof value === 'string' && utf16Bytes(value) > MAX_TABLE_PROPERTY_BYTES) {
+      if (
+        (key === 'Input' || key === 'Output' || key === 'CustomStatus') &&
+        typeof value === 'string' &&
+        utf16Bytes(value) > MAX_TABLE_PROPERTY_BYTES
+      ) {
         const blobName = `${escapeKey(instanceId)}/${key}-${randomUUID().replaceAll('-', '')}.json.gz`;
         await this.#uploadGzip(blobName, value);
         row[key] = `${this.largeMessages.url}/${blobName}`;
@@ -538,7 +643,12 @@ export class TaskHubStorage {
   /** Creates the row of a new instance; false when one exists already. */
   async createInstance(instanceId: string, columns: Record<string, unknown>): Promise<boolean> {
     try {
-      const row: TableEntity<Record<string, unknown>> = { partitionKey: escapeKey(instanceId), rowKey: '', TaskHubName: this.hubName, ...columns };
+      const row: TableEntity<Record<string, unknown>> = {
+        partitionKey: escapeKey(instanceId),
+        rowKey: '',
+        TaskHubName: this.hubName,
+        ...columns,
+      };
       await this.instances.createEntity(row);
       return true;
     } catch (err) {
@@ -561,19 +671,29 @@ export class TaskHubStorage {
    * Every instance matching `filter`, with only what a list is sorted and counted by (id, status,
    * created time): one scan of three small columns, whatever the rows hold besides.
    */
-  async instanceIndex(filter: string | undefined): Promise<Array<{ instanceId: string; runtimeStatus: RuntimeStatus; createdTime: Date }>> {
+  async instanceIndex(
+    filter: string | undefined,
+  ): Promise<Array<{ instanceId: string; runtimeStatus: RuntimeStatus; createdTime: Date }>> {
     const index = [];
     const rows = this.instances.listEntities<{ RuntimeStatus?: string; CreatedTime?: unknown }>({
       queryOptions: { ...(filter ? { filter } : {}), select: ['PartitionKey', 'RuntimeStatus', 'CreatedTime'] },
     });
     for await (const row of rows) {
-      index.push({ instanceId: unescapeKey(row.partitionKey ?? ''), runtimeStatus: (row.RuntimeStatus ?? 'Pending') as RuntimeStatus, createdTime: toDate(row.CreatedTime) ?? new Date(0) });
+      index.push({
+        instanceId: unescapeKey(row.partitionKey ?? ''),
+        runtimeStatus: (row.RuntimeStatus ?? 'Pending') as RuntimeStatus,
+        createdTime: toDate(row.CreatedTime) ?? new Date(0),
+      });
     }
     return index;
   }
 
   /** One page of instances, in table order; `continuation` is the service's token, opaque to callers. */
-  async listInstances(filter: string | undefined, pageSize: number, continuation: string | undefined): Promise<{ rows: InstanceRow[]; continuation?: string }> {
+  async listInstances(
+    filter: string | undefined,
+    pageSize: number,
+    continuation: string | undefined,
+  ): Promise<{ rows: InstanceRow[]; continuation?: string }> {
     const iterator = this.instances
       .listEntities<Record<string, unknown>>({ queryOptions: filter ? { filter } : {} })
       .byPage({ maxPageSize: pageSize, ...(continuation ? { continuationToken: continuation } : {}) });
@@ -587,7 +707,10 @@ export class TaskHubStorage {
 
 export function unescapeKey(key: string): string {
   const unescaped: Record<string, string> = { '^': '^', '0': '/', '1': '\\', '2': '#', '3': '?' };
-  return key.replace(/\^([\s\S])/g, (_m, c: string) => unescaped[c] ?? String.fromCharCode(c.charCodeAt(0) - KEY_CONTROL_OFFSET));
+  return key.replace(
+    /\^([\s\S])/g,
+    (_m, c: string) => unescaped[c] ?? String.fromCharCode(c.charCodeAt(0) - KEY_CONTROL_OFFSET),
+  );
 }
 
 /** Characters of a poison message's raw text kept in its table row. */

@@ -82,7 +82,9 @@ export class TaskHubTelemetry {
   /** What the host recorded of an instance (empty when it saw none of it, e.g. after a restart). */
   of(instanceId: string): { activities: readonly ActivityRun[]; episodes: readonly EpisodeRecord[] } {
     const entry = this.#instances.get(instanceId);
-    return entry ? { activities: [...entry.activities], episodes: [...entry.episodes] } : { activities: [], episodes: [] };
+    return entry
+      ? { activities: [...entry.activities], episodes: [...entry.episodes] }
+      : { activities: [], episodes: [] };
   }
 
   /** Forgets an instance (after a purge). */

@@ -42,20 +42,37 @@ export function waitParameters(query: URLSearchParams): WaitParameters | undefin
   const interval = seconds(query, 'pollingInterval');
   if (timeout === undefined || interval === undefined) return undefined;
   if (interval > timeout) {
-    throw new ClientError(400, `Total timeout ${timeout} should be bigger than retry timeout ${interval} (the query parameters timeout and pollingInterval, in seconds).`);
+    throw new ClientError(
+      400,
+      `Total timeout ${timeout} should be bigger than retry timeout ${interval} (the query parameters timeout and pollingInterval, in seconds).`,
+    );
   }
   if (interval * 1000 > MAX_TASK_DELAY_MS) {
-    throw new ClientError(400, `The query parameter pollingInterval must be at most ${MAX_TASK_DELAY_MS / 1000} seconds (about 49.7 days), not ${interval}.`);
+    throw new ClientError(
+      400,
+      `The query parameter pollingInterval must be at most ${MAX_TASK_DELAY_MS / 1000} seconds (about 49.7 days), not ${interval}.`,
+    );
   }
-  return { timeoutMs: timeout * 1000, intervalMs: Math.min(Math.max(interval * 1000, MIN_POLLING_INTERVAL_MS), MAX_TIMER_MS) };
+  return {
+    timeoutMs: timeout * 1000,
+    intervalMs: Math.min(Math.max(interval * 1000, MIN_POLLING_INTERVAL_MS), MAX_TIMER_MS),
+  };
 }
 
 function seconds(query: URLSearchParams, name: string): number | undefined {
   const value = single(query, name);
   if (value === undefined) return undefined;
   const n = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(value) ? Number(value) : NaN;
-  if (!(n >= 0)) throw new ClientError(400, `The query parameter ${name} must be a number of seconds, 0 or more, such as ${name}=5, not '${shown(value)}'.`);
-  if (n > MAX_TIMESPAN_SECONDS) throw new ClientError(400, `The query parameter ${name} must be at most ${MAX_TIMESPAN_SECONDS} seconds (.NET's TimeSpan.MaxValue), not ${shown(value.trim())}.`);
+  if (!(n >= 0))
+    throw new ClientError(
+      400,
+      `The query parameter ${name} must be a number of seconds, 0 or more, such as ${name}=5, not '${shown(value)}'.`,
+    );
+  if (n > MAX_TIMESPAN_SECONDS)
+    throw new ClientError(
+      400,
+      `The query parameter ${name} must be at most ${MAX_TIMESPAN_SECONDS} seconds (.NET's TimeSpan.MaxValue), not ${shown(value.trim())}.`,
+    );
   return n;
 }
 
@@ -65,7 +82,11 @@ const ENDED = new Set<RuntimeStatus>(['Completed', 'Failed', 'Terminated', 'Canc
  * Reads the status until the instance has ended (that status), the timeout has passed or
  * `signal` aborts (undefined).
  */
-export async function waitForCompletion(read: () => Promise<StatusPayload | undefined>, wait: WaitParameters, signal: AbortSignal): Promise<StatusPayload | undefined> {
+export async function waitForCompletion(
+  read: () => Promise<StatusPayload | undefined>,
+  wait: WaitParameters,
+  signal: AbortSignal,
+): Promise<StatusPayload | undefined> {
   const start = performance.now();
   while (!signal.aborted) {
     const status = await read();

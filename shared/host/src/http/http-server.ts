@@ -39,7 +39,10 @@ export function httpRoutesOf(functions: Iterable<FunctionDefinition>): HttpRoute
     for (const binding of Object.values(fn.metadata.bindings)) {
       if (String(binding.type).toLowerCase() !== 'httptrigger') continue;
       const route = typeof binding.route === 'string' && binding.route.trim() !== '' ? binding.route.trim() : fn.name;
-      const methods = Array.isArray(binding.methods) && binding.methods.length > 0 ? binding.methods.map((m) => String(m).toUpperCase()) : undefined;
+      const methods =
+        Array.isArray(binding.methods) && binding.methods.length > 0
+          ? binding.methods.map((m) => String(m).toUpperCase())
+          : undefined;
       routes.push({ fn, route, methods });
     }
   }
@@ -61,7 +64,12 @@ export interface HttpServerOptions {
 }
 
 /** Answers a request before the function routes; true when it answered. */
-export type PreRoute = (req: IncomingMessage, res: ServerResponse, url: URL, limits: { maxRequestBodySize: number }) => Promise<boolean>;
+export type PreRoute = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  limits: { maxRequestBodySize: number },
+) => Promise<boolean>;
 
 export interface RunningHttpServer {
   port: number;
@@ -94,7 +102,10 @@ function hostHeaders(req: IncomingMessage): string[] {
 function clientErrorAnswer(error: Error & { code?: string; reason?: string }): [number, string] {
   switch (error.code) {
     case 'HPE_HEADER_OVERFLOW':
-      return [431, `The request line and headers together exceed ${http.maxHeaderSize} bytes. Send long values in the request body instead.`];
+      return [
+        431,
+        `The request line and headers together exceed ${http.maxHeaderSize} bytes. Send long values in the request body instead.`,
+      ];
     case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
       return [413, 'The chunk extensions of the request body are too large. Send the body without chunk extensions.'];
     case 'ERR_HTTP_REQUEST_TIMEOUT':
@@ -102,9 +113,15 @@ function clientErrorAnswer(error: Error & { code?: string; reason?: string }): [
     case 'HPE_PAUSED_H2_UPGRADE':
       return [400, 'This host speaks HTTP/1.1 only; HTTP/2 without TLS (prior knowledge) is not supported.'];
     case 'HPE_INVALID_EOF_STATE':
-      return [400, 'The connection was closed before the request was complete: the body sent was shorter than announced (Content-Length or chunked encoding).'];
+      return [
+        400,
+        'The connection was closed before the request was complete: the body sent was shorter than announced (Content-Length or chunked encoding).',
+      ];
     default:
-      return [400, `The request is not valid HTTP/1.1: ${(error.reason ?? 'it could not be parsed').replace(/\.?$/, '.')}`];
+      return [
+        400,
+        `The request is not valid HTTP/1.1: ${(error.reason ?? 'it could not be parsed').replace(/\.?$/, '.')}`,
+      ];
   }
 }
 
@@ -172,12 +189,16 @@ function answerExpectation(req: IncomingMessage, res: ServerResponse): void {
   req.resume();
   const expectation = String(req.headers.expect ?? '');
   const quoted = JSON.stringify(expectation.length > 80 ? `${expectation.slice(0, 80)}…` : expectation);
-  writeJsonError(res, 417, `The request expects ${quoted}, which this host does not support; only 100-continue is. Send it without the Expect header.`);
+  writeJsonError(
+    res,
+    417,
+    `The request expects ${quoted}, which this host does not support; only 100-continue is. Send it without the Expect header.`,
+  );
 }
 
 const HOMEPAGE =
   '<!DOCTYPE html><html><head><title>Your Functions 4.0 app is up and running</title></head>' +
-  '<body><h1>Your Functions 4.0 app is up and running</h1><p>Served by the workshop\'s local host.</p></body></html>';
+  "<body><h1>Your Functions 4.0 app is up and running</h1><p>Served by the workshop's local host.</p></body></html>";
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const table = new RouteTable<HttpRoute>();
@@ -189,7 +210,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const method = (req.method ?? 'GET').toUpperCase();
     const ownHost = `127.0.0.1:${port}`;
-    const target = resolveRequestTarget({ target: req.url ?? '/', hosts: hostHeaders(req), httpVersion: req.httpVersion }, ownHost);
+    const target = resolveRequestTarget(
+      { target: req.url ?? '/', hosts: hostHeaders(req), httpVersion: req.httpVersion },
+      ownHost,
+    );
     if ('problem' in target) {
       req.resume();
       // Kestrel refuses these with an empty 400; a sentence saying which part is wrong costs nothing.
@@ -197,12 +221,17 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return;
     }
     const { url } = target;
-    if (options.preRoute && (await options.preRoute(req, res, url, { maxRequestBodySize: options.maxRequestBodySize }))) return;
+    if (options.preRoute && (await options.preRoute(req, res, url, { maxRequestBodySize: options.maxRequestBodySize })))
+      return;
     const rest = stripPrefix(url.pathname, options.routePrefix);
     const match = rest === undefined ? undefined : table.match(rest, method);
     if (!match) {
       req.resume();
-      if (url.pathname === '/' && (method === 'GET' || method === 'HEAD') && process.env.AzureWebJobsDisableHomepage?.toLowerCase() !== 'true') {
+      if (
+        url.pathname === '/' &&
+        (method === 'GET' || method === 'HEAD') &&
+        process.env.AzureWebJobsDisableHomepage?.toLowerCase() !== 'true'
+      ) {
         res.writeHead(200, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(HOMEPAGE) });
         res.end(method === 'HEAD' ? undefined : HOMEPAGE);
         return;
@@ -249,7 +278,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       });
     } catch (err) {
       if (!(err instanceof InvocationFailedError)) {
-        options.log('error', `Request ${method} ${url.pathname} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        options.log(
+          'error',
+          `Request ${method} ${url.pathname} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+        );
       }
       writeEmpty(res, 500);
       return;
@@ -271,7 +303,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   // resolveRequestTarget answers it with the JSON message every other refusal has.
   const server = http.createServer({ requireHostHeader: false }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
-      options.log('error', `Unhandled error while serving ${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      options.log(
+        'error',
+        `Unhandled error while serving ${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      );
       if (!res.headersSent) writeEmpty(res, 500);
       else res.destroy();
     });
@@ -290,7 +325,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const onError = (err: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
       if (err.code === 'EADDRINUSE') {
-        reject(new Error(`Port ${options.port} is unavailable. Close the process using that port, or specify another port using --port [-p].`));
+        reject(
+          new Error(
+            `Port ${options.port} is unavailable. Close the process using that port, or specify another port using --port [-p].`,
+          ),
+        );
       } else reject(err);
     };
     const onListening = () => {

@@ -44,7 +44,9 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     // Node destroys the request with `Error: aborted` when its socket closes mid-body; 'close'
     // without 'end' covers the same case should no error be emitted.
-    req.on('error', (cause) => reject(new RequestAbortedError('The request ended before its body was complete.', { cause })));
+    req.on('error', (cause) =>
+      reject(new RequestAbortedError('The request ended before its body was complete.', { cause })),
+    );
     req.on('close', () => {
       if (!req.complete) reject(new RequestAbortedError('The request ended before its body was complete.'));
     });
@@ -62,8 +64,15 @@ const REFUSED_BODY_DRAIN_MS = 5000;
  * only a body beyond that gets the connection cut under it.
  */
 export function refuseBody(req: IncomingMessage, res: ServerResponse, limit: number): void {
-  const text = JSON.stringify({ error: 'Payload Too Large', message: `The request body exceeds the limit of ${limit} bytes.` });
-  res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' });
+  const text = JSON.stringify({
+    error: 'Payload Too Large',
+    message: `The request body exceeds the limit of ${limit} bytes.`,
+  });
+  res.writeHead(413, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    connection: 'close',
+  });
   res.write(text);
   let drained = 0;
   const finish = (cut: boolean) => {

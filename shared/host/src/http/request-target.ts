@@ -36,11 +36,13 @@ const invalidHost = (host: string) =>
   `The Host header ${quote(host)} is not a valid host[:port]: a name, an IPv4 address or an [IPv6] address, optionally ` +
   'followed by :port, with no path, query, fragment, user info (@) or spaces.';
 
-const notAPath = (target: string) => `The request target must be a path such as /api/hello (or an absolute http:// URL), not ${quote(target)}.`;
+const notAPath = (target: string) =>
+  `The request target must be a path such as /api/hello (or an absolute http:// URL), not ${quote(target)}.`;
 
 /** The one Host a request names (undefined: none, in HTTP/1.0), or why it cannot be served. */
 function hostOf(request: TargetRequest, ownHost: string): { host: string | undefined } | { problem: string } {
-  if (request.hosts.length > 1) return { problem: `The request has ${request.hosts.length} Host headers; HTTP/1.1 allows exactly one.` };
+  if (request.hosts.length > 1)
+    return { problem: `The request has ${request.hosts.length} Host headers; HTTP/1.1 allows exactly one.` };
   const [host] = request.hosts;
   if (host === undefined) {
     // HTTP/1.0 predates Host; Kestrel serves such requests too.
@@ -94,7 +96,9 @@ export function resolveRequestTarget(request: TargetRequest, ownHost: string): R
   }
   const host = named.host ?? absolute.host;
   if (!sameAuthority(host, absolute)) {
-    return { problem: `The request target names the host ${quote(absolute.host)} but the Host header says ${quote(host)}; they must be the same.` };
+    return {
+      problem: `The request target names the host ${quote(absolute.host)} but the Host header says ${quote(host)}; they must be the same.`,
+    };
   }
   const url = urlFrom(host, `${absolute.pathname}${absolute.search}`);
   return url ? { url } : { problem: invalidHost(host) };

@@ -47,7 +47,9 @@ function argsOf(raw: string | undefined): string[] {
 function numberArg(template: string, constraint: string, value: string | undefined): number {
   const n = Number(value);
   if (value === undefined || value === '' || !Number.isFinite(n)) {
-    throw new RouteTemplateError(`The route template '${template}' has an invalid argument for the constraint '${constraint}'.`);
+    throw new RouteTemplateError(
+      `The route template '${template}' has an invalid argument for the constraint '${constraint}'.`,
+    );
   }
   return n;
 }
@@ -62,7 +64,11 @@ function makeConstraint(template: string, spec: string): { name: string; test: (
   const n = (i: number) => numberArg(template, spec, args[i]);
   switch (name) {
     case 'int':
-      return { name, test: (v) => intPattern.test(v) && Math.abs(Number(v)) <= 2 ** 31 && Number(v) >= -(2 ** 31) && Number(v) < 2 ** 31 };
+      return {
+        name,
+        test: (v) =>
+          intPattern.test(v) && Math.abs(Number(v)) <= 2 ** 31 && Number(v) >= -(2 ** 31) && Number(v) < 2 ** 31,
+      };
     case 'long':
       return { name, test: (v) => intPattern.test(v) && BigInt(v) >= -(2n ** 63n) && BigInt(v) < 2n ** 63n };
     case 'bool':
@@ -117,7 +123,9 @@ function makeConstraint(template: string, spec: string): { name: string; test: (
         // ASP.NET evaluates route regexes case-insensitively.
         re = new RegExp(raw ?? '', 'i');
       } catch (err) {
-        throw new RouteTemplateError(`The route template '${template}' has an invalid regex constraint: ${(err as Error).message}`);
+        throw new RouteTemplateError(
+          `The route template '${template}' has an invalid regex constraint: ${(err as Error).message}`,
+        );
       }
       return { name, test: (v) => re.test(v) };
     }
@@ -155,7 +163,8 @@ function parseParameter(template: string, inner: string): RouteParameter {
   }
   // Name, then :constraints, then =default or a trailing ?.
   const nameMatch = /^[^:=?]+/.exec(text);
-  if (!nameMatch) throw new RouteTemplateError(`The route parameter name '' is invalid in route template '${template}'.`);
+  if (!nameMatch)
+    throw new RouteTemplateError(`The route parameter name '' is invalid in route template '${template}'.`);
   const name = nameMatch[0].trim();
   let rest = text.slice(nameMatch[0].length);
   let optional = false;
@@ -170,7 +179,9 @@ function parseParameter(template: string, inner: string): RouteParameter {
     rest = rest.slice(0, -1);
   }
   const constraints = rest.startsWith(':')
-    ? splitConstraints(rest.slice(1)).filter((c) => c !== '').map((c) => makeConstraint(template, c))
+    ? splitConstraints(rest.slice(1))
+        .filter((c) => c !== '')
+        .map((c) => makeConstraint(template, c))
     : [];
   if (rest !== '' && !rest.startsWith(':')) {
     throw new RouteTemplateError(`The route template '${template}' has an invalid parameter '{${inner}}'.`);
@@ -246,17 +257,23 @@ export function parseTemplate(template: string): { segments: Segment[]; paramete
       }
       const p = parseParameter(template, piece.inner);
       if (parameters.some((q) => q.name.toLowerCase() === p.name.toLowerCase())) {
-        throw new RouteTemplateError(`The route parameter name '${p.name}' appears more than one time in the route template '${template}'.`);
+        throw new RouteTemplateError(
+          `The route parameter name '${p.name}' appears more than one time in the route template '${template}'.`,
+        );
       }
       if (p.catchAll && index !== rawSegments.length - 1) {
-        throw new RouteTemplateError(`A catch-all parameter can only appear as the last segment of the route template '${template}'.`);
+        throw new RouteTemplateError(
+          `A catch-all parameter can only appear as the last segment of the route template '${template}'.`,
+        );
       }
       parameters.push(p);
       parts.push({ parameter: p });
     }
     let complex: RegExp | undefined;
     if (parts.length > 1) {
-      const source = parts.map((p) => ('literal' in p ? escapeRegex(p.literal) : p.parameter.optional ? '(.*?)' : '(.+?)')).join('');
+      const source = parts
+        .map((p) => ('literal' in p ? escapeRegex(p.literal) : p.parameter.optional ? '(.*?)' : '(.+?)'))
+        .join('');
       complex = new RegExp(`^${source}$`, 'i');
     }
     segments.push({ parts, complex });

@@ -288,7 +288,9 @@ export async function loadApp(appDir: string, core: FunctionsCore): Promise<Load
     );
   }
   if (!core.programmingModel) {
-    throw new AppLoadError('The app registered functions but no programming model; is "@azure/functions" v4 installed?');
+    throw new AppLoadError(
+      'The app registered functions but no programming model; is "@azure/functions" v4 installed?',
+    );
   }
   return { entryPoints };
 }

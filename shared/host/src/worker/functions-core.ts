@@ -159,7 +159,9 @@ export class FunctionsCore {
     if (!Object.hasOwn(this.hooks, hookName)) {
       // The worker answers unknown hook names with a RangeError; @azure/functions relies on
       // that (it turns it into "Log hooks require Azure Functions Host v4.34 or higher").
-      const err = new RangeError(`Unrecognized hook "${hookName}"`) as RangeError & { isAzureFunctionsSystemError?: boolean };
+      const err = new RangeError(`Unrecognized hook "${hookName}"`) as RangeError & {
+        isAzureFunctionsSystemError?: boolean;
+      };
       err.isAzureFunctionsSystemError = true;
       throw err;
     }
@@ -247,11 +249,16 @@ export class FunctionsCore {
       get hostVersion() {
         return HOST_VERSION;
       },
-      registerFunction: (metadata: FunctionMetadata, callback: FunctionCallback) => core.registerFunction(metadata, callback),
+      registerFunction: (metadata: FunctionMetadata, callback: FunctionCallback) =>
+        core.registerFunction(metadata, callback),
       registerHook: (hookName: string, callback: HookCallback) => core.registerHook(hookName, callback),
       setProgrammingModel: (model: ProgrammingModel) => {
         if (core.programmingModel) {
-          core.log('information', 'system', `Setting Node.js programming model to "${model.name}" version "${model.version}"`);
+          core.log(
+            'information',
+            'system',
+            `Setting Node.js programming model to "${model.name}" version "${model.version}"`,
+          );
         }
         core.programmingModel = model;
       },

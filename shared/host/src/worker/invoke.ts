@@ -54,7 +54,12 @@ class CoreContext implements CoreInvocationContext {
  * `outputData`). `onUserCode` is called just before the app's own code (hooks, handler) runs. A handler error (or a hook error) is thrown unchanged, after the
  * postInvocation hooks had the chance to replace it, as the worker does.
  */
-export async function invoke(core: FunctionsCore, fn: RegisteredFunction, input: InvocationInput, onUserCode?: () => void): Promise<RpcInvocationResponse> {
+export async function invoke(
+  core: FunctionsCore,
+  fn: RegisteredFunction,
+  input: InvocationInput,
+  onUserCode?: () => void,
+): Promise<RpcInvocationResponse> {
   const model = core.programmingModel;
   if (!model) throw new Error('No programming model was registered by the app.');
   const invocationId = input.invocationId ?? randomUUID();
@@ -80,10 +85,7 @@ export async function invoke(core: FunctionsCore, fn: RegisteredFunction, input:
     invocationContext: () => context,
   });
 
-  const pre = Object.defineProperties(
-    { functionCallback: fn.callback, inputs: initialInputs },
-    hookProperties,
-  );
+  const pre = Object.defineProperties({ functionCallback: fn.callback, inputs: initialInputs }, hookProperties);
   // From here on the app's own code runs (its hooks, then the function).
   onUserCode?.();
   coreCtx.state = 'preInvocationHooks';

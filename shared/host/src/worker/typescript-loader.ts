@@ -73,7 +73,9 @@ function isEsmOutput(ts: TypeScript, file: string, options: TS.CompilerOptions):
   if (file.endsWith('.mts')) return true;
   if (file.endsWith('.cts')) return false;
   if (packageType(path.dirname(file)) === 'module') return true;
-  const kind = options.module ?? ((options.target ?? ts.ScriptTarget.ES5) >= ts.ScriptTarget.ES2015 ? ts.ModuleKind.ES2015 : ts.ModuleKind.CommonJS);
+  const kind =
+    options.module ??
+    ((options.target ?? ts.ScriptTarget.ES5) >= ts.ScriptTarget.ES2015 ? ts.ModuleKind.ES2015 : ts.ModuleKind.CommonJS);
   return (kind >= ts.ModuleKind.ES2015 && kind <= ts.ModuleKind.ESNext) || kind === ts.ModuleKind.Preserve;
 }
 
@@ -195,7 +197,12 @@ export function compileTypeScriptFile(ts: TypeScript, file: string): { source: s
   const output = ts.transpileModule(text, { compilerOptions: options, fileName: file, reportDiagnostics: true });
   const error = output.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error && d.file);
   if (error) throw syntaxError(ts, error);
-  const compiled: Compiled = { mtimeMs: stat.mtimeMs, size: stat.size, source: output.outputText, format: esm ? 'module' : 'commonjs' };
+  const compiled: Compiled = {
+    mtimeMs: stat.mtimeMs,
+    size: stat.size,
+    source: output.outputText,
+    format: esm ? 'module' : 'commonjs',
+  };
   compiledCache.set(file, compiled);
   return compiled;
 }
@@ -205,7 +212,8 @@ export function compileTypeScriptFile(ts: TypeScript, file: string): { source: s
  * built with source maps). Packages in node_modules keep their compiled frames, as without maps.
  */
 export function enableSourceMaps(): void {
-  if (typeof module.setSourceMapsSupport === 'function') module.setSourceMapsSupport(true, { nodeModules: false, generatedCode: false });
+  if (typeof module.setSourceMapsSupport === 'function')
+    module.setSourceMapsSupport(true, { nodeModules: false, generatedCode: false });
   else process.setSourceMapsEnabled(true);
 }
 

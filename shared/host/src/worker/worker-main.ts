@@ -11,7 +11,13 @@ import { loadApp, AppLoadError } from './app-loader.ts';
 import { FunctionsCore, installFunctionsCore } from './functions-core.ts';
 import { invoke } from './invoke.ts';
 import { runOrchestratorEpisode } from './perturb-replay.ts';
-import { toWorkerError, type FunctionDefinition, type HostToWorker, type WorkerInvocation, type WorkerToHost } from '../worker-protocol.ts';
+import {
+  toWorkerError,
+  type FunctionDefinition,
+  type HostToWorker,
+  type WorkerInvocation,
+  type WorkerToHost,
+} from '../worker-protocol.ts';
 
 /** The capabilities the Node worker is told about by the host (WorkerInitRequest). */
 const HOST_CAPABILITIES = {
@@ -49,7 +55,11 @@ function exitOnUncaughtException(): void {
 function definitionOf(fn: FunctionDefinition): FunctionDefinition {
   // Metadata is JSON by nature (the real worker sends it as protobuf); a round trip keeps
   // anything that cannot cross the channel out of it.
-  return { id: fn.id, name: fn.name, metadata: JSON.parse(JSON.stringify(fn.metadata)) as FunctionDefinition['metadata'] };
+  return {
+    id: fn.id,
+    name: fn.name,
+    metadata: JSON.parse(JSON.stringify(fn.metadata)) as FunctionDefinition['metadata'],
+  };
 }
 
 async function start(appDir: string): Promise<FunctionsCore> {
@@ -68,7 +78,9 @@ async function start(appDir: string): Promise<FunctionsCore> {
     await loadApp(appDir, core);
     const capabilities = await core.programmingModel?.getCapabilities?.(HOST_CAPABILITIES);
     if (capabilities?.HttpUri) {
-      throw new AppLoadError('The app enables HTTP streaming (app.setup({ enableHttpStream: true })), which this local host does not support yet.');
+      throw new AppLoadError(
+        'The app enables HTTP streaming (app.setup({ enableHttpStream: true })), which this local host does not support yet.',
+      );
     }
     await core.runAppStart(appDir);
   } finally {
@@ -80,7 +92,11 @@ async function start(appDir: string): Promise<FunctionsCore> {
 async function run(core: FunctionsCore, id: number, invocation: WorkerInvocation): Promise<void> {
   const fn = core.functions.get(invocation.functionId);
   if (!fn) {
-    await send({ type: 'invocation-failed', id, error: { name: 'Error', message: `The worker has no function with id '${invocation.functionId}'.` } });
+    await send({
+      type: 'invocation-failed',
+      id,
+      error: { name: 'Error', message: `The worker has no function with id '${invocation.functionId}'.` },
+    });
     return;
   }
   try {
@@ -89,7 +105,16 @@ async function run(core: FunctionsCore, id: number, invocation: WorkerInvocation
     // invocation waited behind another that blocked the worker), and the host sends it on.
     const started = () => void send({ type: 'invocation-started', id });
     const response = await runOrchestratorEpisode(invocation.orchestratorReplay === true, () =>
-      invoke(core, fn, { invocationId: invocation.invocationId, inputData: invocation.inputData, triggerMetadata: invocation.triggerMetadata }, started),
+      invoke(
+        core,
+        fn,
+        {
+          invocationId: invocation.invocationId,
+          inputData: invocation.inputData,
+          triggerMetadata: invocation.triggerMetadata,
+        },
+        started,
+      ),
     );
     await send({ type: 'invocation-response', id, response });
   } catch (err) {
@@ -124,7 +149,8 @@ async function main(appDir: string): Promise<void> {
   try {
     core = await start(appDir);
   } catch (err) {
-    const message = err instanceof AppLoadError ? err.message : `The app failed to start: ${(err as Error)?.message ?? String(err)}`;
+    const message =
+      err instanceof AppLoadError ? err.message : `The app failed to start: ${(err as Error)?.message ?? String(err)}`;
     await send({ type: 'load-error', message });
     process.exit(1);
   }
@@ -140,7 +166,14 @@ async function main(appDir: string): Promise<void> {
       case 'terminate':
         void core
           .runAppTerminate()
-          .catch((err: unknown) => send({ type: 'log', level: 'warning', category: 'system', message: `An appTerminate hook failed: ${(err as Error)?.message ?? String(err)}` }))
+          .catch((err: unknown) =>
+            send({
+              type: 'log',
+              level: 'warning',
+              category: 'system',
+              message: `An appTerminate hook failed: ${(err as Error)?.message ?? String(err)}`,
+            }),
+          )
           .then(() => send({ type: 'terminated' }))
           .finally(() => process.exit(0));
         break;

@@ -29,7 +29,10 @@ export interface Status {
   historyEvents?: Array<Record<string, unknown>>;
 }
 
-export async function startDurableHost(azurite: RunningAzurite, options: Partial<SpawnHostOptions> = {}): Promise<SpawnedHost> {
+export async function startDurableHost(
+  azurite: RunningAzurite,
+  options: Partial<SpawnHostOptions> = {},
+): Promise<SpawnedHost> {
   return spawnHost({
     appDir: DURABLE_APP,
     port: 0,
@@ -41,18 +44,28 @@ export async function startDurableHost(azurite: RunningAzurite, options: Partial
 export { startAzurite };
 
 /** Starts an orchestration through the public webhook route; returns the 202 body. */
-export async function startOrchestration(host: SpawnedHost, name: string, input?: unknown, instanceId?: string): Promise<{ id: string; statusQueryGetUri: string; [k: string]: string }> {
-  const response = await fetch(`${host.url}/runtime/webhooks/durabletask/orchestrators/${name}${instanceId ? `/${instanceId}` : ''}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: input === undefined ? '' : JSON.stringify(input),
-  });
+export async function startOrchestration(
+  host: SpawnedHost,
+  name: string,
+  input?: unknown,
+  instanceId?: string,
+): Promise<{ id: string; statusQueryGetUri: string; [k: string]: string }> {
+  const response = await fetch(
+    `${host.url}/runtime/webhooks/durabletask/orchestrators/${name}${instanceId ? `/${instanceId}` : ''}`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: input === undefined ? '' : JSON.stringify(input),
+    },
+  );
   if (response.status !== 202) throw new Error(`start ${name}: HTTP ${response.status} ${await response.text()}`);
   return (await response.json()) as { id: string; statusQueryGetUri: string };
 }
 
 export async function getStatus(host: SpawnedHost, instanceId: string, query = ''): Promise<Status | undefined> {
-  const response = await fetch(`${host.url}/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}${query}`);
+  const response = await fetch(
+    `${host.url}/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}${query}`,
+  );
   if (response.status === 404) return undefined;
   return (await response.json()) as Status;
 }
@@ -60,13 +73,22 @@ export async function getStatus(host: SpawnedHost, instanceId: string, query = '
 const FINAL = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);
 
 /** Polls the status until `until` holds (default: a final status), or fails after `timeoutMs`. */
-export async function waitForStatus(host: SpawnedHost, instanceId: string, until: (s: Status) => boolean = (s) => FINAL.has(s.runtimeStatus), timeoutMs = 20_000, query = ''): Promise<Status> {
+export async function waitForStatus(
+  host: SpawnedHost,
+  instanceId: string,
+  until: (s: Status) => boolean = (s) => FINAL.has(s.runtimeStatus),
+  timeoutMs = 20_000,
+  query = '',
+): Promise<Status> {
   const deadline = Date.now() + timeoutMs;
   let last: Status | undefined;
   for (;;) {
     last = await getStatus(host, instanceId, query);
     if (last && until(last)) return last;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${instanceId}; last status: ${JSON.stringify(last)}\n${host.logs().slice(-4000)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `Timed out waiting for ${instanceId}; last status: ${JSON.stringify(last)}\n${host.logs().slice(-4000)}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

@@ -11,9 +11,18 @@ import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import type { RunningAzurite } from '@workshop/azurite';
 import { taskHubKey } from '../../src/index.ts';
 import type { SpawnedHost } from '../../src/spawn-host.ts';
-import { getStatus, startAzurite, startDurableHost, startOrchestration, waitForLog, waitForStatus, type Status } from './durable-helpers.ts';
+import {
+  getStatus,
+  startAzurite,
+  startDurableHost,
+  startOrchestration,
+  waitForLog,
+  waitForStatus,
+  type Status,
+} from './durable-helpers.ts';
 
-const REPLAY_SETTING = 'AzureFunctionsJobHost__extensions__durableTask__storageProvider__allowReplayingTerminalInstances';
+const REPLAY_SETTING =
+  'AzureFunctionsJobHost__extensions__durableTask__storageProvider__allowReplayingTerminalInstances';
 
 let azurite: RunningAzurite;
 let host: SpawnedHost | undefined;
@@ -34,9 +43,26 @@ async function endedButRowRunning(running: SpawnedHost): Promise<{ id: string; d
   const { id } = await startOrchestration(running, 'fanOut', 3);
   const done = await waitForStatus(running, id);
   expect(done).toMatchObject({ runtimeStatus: 'Completed', output: 14, customStatus: { phase: 'done', count: 3 } });
-  const instances = TableClient.fromConnectionString(azurite.connectionString, 'WorkshopTestsInstances', { allowInsecureConnection: true });
-  const { Output: _output, CompletedTime: _completed, etag: _etag, timestamp: _timestamp, ...row } = await instances.getEntity<Record<string, unknown>>(taskHubKey(id), '');
-  await instances.upsertEntity({ ...row, partitionKey: taskHubKey(id), rowKey: '', RuntimeStatus: 'Running', CustomStatus: JSON.stringify({ phase: 'fan-out', count: 3 }) }, 'Replace');
+  const instances = TableClient.fromConnectionString(azurite.connectionString, 'WorkshopTestsInstances', {
+    allowInsecureConnection: true,
+  });
+  const {
+    Output: _output,
+    CompletedTime: _completed,
+    etag: _etag,
+    timestamp: _timestamp,
+    ...row
+  } = await instances.getEntity<Record<string, unknown>>(taskHubKey(id), '');
+  await instances.upsertEntity(
+    {
+      ...row,
+      partitionKey: taskHubKey(id),
+      rowKey: '',
+      RuntimeStatus: 'Running',
+      CustomStatus: JSON.stringify({ phase: 'fan-out', count: 3 }),
+    },
+    'Replace',
+  );
   expect((await getStatus(running, id))?.runtimeStatus).toBe('Running');
   return { id, done };
 }
@@ -57,7 +83,11 @@ describe('an instance whose history has ended while its Instances row says Runni
     // Any message does, as the setting's documentation says: an external event.
     await raiseEvent(host, id);
     const repaired = await waitForStatus(host, id, (s) => s.runtimeStatus !== 'Running');
-    expect(repaired).toMatchObject({ runtimeStatus: 'Completed', output: done.output, customStatus: done.customStatus });
+    expect(repaired).toMatchObject({
+      runtimeStatus: 'Completed',
+      output: done.output,
+      customStatus: done.customStatus,
+    });
     await waitForLog(host, `fanOut (${id}) has completed in its history: replayed, its Instances row written again`);
   });
 
@@ -67,7 +97,10 @@ describe('an instance whose history has ended while its Instances row says Runni
     await raiseEvent(host, id);
     const repaired = await waitForStatus(host, id, (s) => s.runtimeStatus !== 'Running');
     expect(repaired).toMatchObject({ runtimeStatus: 'Completed', output: done.output });
-    await waitForLog(host, `${id}: its history has completed but its Instances row said Running: the row is written again from the history.`);
+    await waitForLog(
+      host,
+      `${id}: its history has completed but its Instances row said Running: the row is written again from the history.`,
+    );
   });
 
   it('leaves the row of an instance already in step alone: a late timer does not touch its times', async () => {
@@ -84,7 +117,10 @@ describe('an instance whose history has ended while its Instances row says Runni
     // The cancelled one-hour timer still fires, for an instance that has completed.
     await host.advanceClock(61 * 60 * 1000);
     await waitForLog(host, `${id}: discarding TimerFired: the instance is Completed.`);
-    expect(await getStatus(host, id)).toMatchObject({ runtimeStatus: 'Completed', lastUpdatedTime: done.lastUpdatedTime });
+    expect(await getStatus(host, id)).toMatchObject({
+      runtimeStatus: 'Completed',
+      lastUpdatedTime: done.lastUpdatedTime,
+    });
     expect(host.logs()).not.toContain(`${id}: its history has completed but`);
   });
 });

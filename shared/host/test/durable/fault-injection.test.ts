@@ -8,7 +8,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningAzurite } from '@workshop/azurite';
 import type { SpawnedHost } from '../../src/spawn-host.ts';
-import { CRASH_AFTER_ACTIVITY_SETTING, crashAfterActivities, shouldCrashAfter } from '../../src/durable/fault-injection.ts';
+import {
+  CRASH_AFTER_ACTIVITY_SETTING,
+  crashAfterActivities,
+  shouldCrashAfter,
+} from '../../src/durable/fault-injection.ts';
 import { startAzurite, startDurableHost, startOrchestration, waitForStatus } from './durable-helpers.ts';
 
 describe('shouldCrashAfter', () => {
@@ -54,12 +58,20 @@ describe(`${CRASH_AFTER_ACTIVITY_SETTING} in a host`, () => {
     let crashes = 0;
     for (;;) {
       const current = host;
-      const exited = new Promise<NodeJS.Signals | null>((resolve) => current.child.once('exit', (_code, signal) => resolve(signal)));
+      const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+        current.child.once('exit', (_code, signal) => resolve(signal)),
+      );
       // Polling fails once the host is gone: then its exit decides.
-      const done = waitForStatus(current, id, undefined, 30_000).then((status) => ({ status }), () => exited.then((signal) => ({ signal })));
+      const done = waitForStatus(current, id, undefined, 30_000).then(
+        (status) => ({ status }),
+        () => exited.then((signal) => ({ signal })),
+      );
       const first = await Promise.race([exited.then((signal) => ({ signal })), done]);
       if ('status' in first) {
-        expect(first.status).toMatchObject({ runtimeStatus: 'Completed', output: ['Hello Tokyo', 'Hello Seattle', 'Hello Cairo'] });
+        expect(first.status).toMatchObject({
+          runtimeStatus: 'Completed',
+          output: ['Hello Tokyo', 'Hello Seattle', 'Hello Cairo'],
+        });
         logs += current.logs();
         break;
       }

@@ -57,7 +57,12 @@ describe('the instance list', () => {
       token({ nextPartitionKey: 'x'.repeat(10_000) }),
       token({ nextPartitionKey: 'a\ud800' }),
     ];
-    for (const t of bad) await expect400(await api('/instances', { headers: { 'x-ms-continuation-token': t } }), /continuation token is not valid/, t);
+    for (const t of bad)
+      await expect400(
+        await api('/instances', { headers: { 'x-ms-continuation-token': t } }),
+        /continuation token is not valid/,
+        t,
+      );
   });
 
   it('answers 400 to an instanceIdPrefix longer than any instance id can be (12 KB)', async () => {
@@ -79,7 +84,9 @@ describe('the instance list', () => {
     const seen: string[] = [];
     let continuation: string | null = null;
     for (let page = 0; page < 6; page++) {
-      const res: Response = await api(`/instances?top=1&instanceIdPrefix=pg-`, { headers: continuation ? { 'x-ms-continuation-token': continuation } : {} });
+      const res: Response = await api(`/instances?top=1&instanceIdPrefix=pg-`, {
+        headers: continuation ? { 'x-ms-continuation-token': continuation } : {},
+      });
       expect(res.status).toBe(200);
       seen.push(...((await res.json()) as Array<{ instanceId: string }>).map((s) => s.instanceId));
       continuation = res.headers.get('x-ms-continuation-token');
@@ -89,9 +96,17 @@ describe('the instance list', () => {
   });
 
   it('answers 400 to runtimeStatus with 500 entries, duplicates or unknown names; accepts each status once', async () => {
-    await expect400(await api(`/instances?runtimeStatus=${Array(500).fill('Running').join(',')}`), /runtimeStatus/, '500 entries');
+    await expect400(
+      await api(`/instances?runtimeStatus=${Array(500).fill('Running').join(',')}`),
+      /runtimeStatus/,
+      '500 entries',
+    );
     await expect400(await api('/instances?runtimeStatus=Running,Completed,Running'), /more than once/, 'duplicate');
-    await expect400(await api('/instances?runtimeStatus=Running&runtimeStatus=Running'), /more than once/, 'duplicate, repeated parameter');
+    await expect400(
+      await api('/instances?runtimeStatus=Running&runtimeStatus=Running'),
+      /more than once/,
+      'duplicate, repeated parameter',
+    );
     await expect400(await api('/instances?runtimeStatus=running'), /'Running'/, 'wrong case');
     await expect400(await api('/instances?runtimeStatus=Bogus'), /Bogus/, 'unknown');
     const all = 'Running,Completed,ContinuedAsNew,Failed,Canceled,Terminated,Pending,Suspended';
@@ -100,7 +115,15 @@ describe('the instance list', () => {
   });
 
   it('answers 400 to createdTimeFrom/To that are not dates storage can compare', async () => {
-    for (const value of ['garbage', '2024-02-30', '2024-13-01', '1500-01-01', '275760-09-13', '2024-01-01T25:00:00Z', '1e9']) {
+    for (const value of [
+      'garbage',
+      '2024-02-30',
+      '2024-13-01',
+      '1500-01-01',
+      '275760-09-13',
+      '2024-01-01T25:00:00Z',
+      '1e9',
+    ]) {
       await expect400(await api(`/instances?createdTimeFrom=${encodeURIComponent(value)}`), /createdTimeFrom/, value);
       await expect400(await api(`/instances?createdTimeTo=${encodeURIComponent(value)}`), /createdTimeTo/, value);
     }

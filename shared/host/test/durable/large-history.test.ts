@@ -24,7 +24,13 @@ describe('large-message blobs of a history load', () => {
     const { id } = await startOrchestration(host, 'bigThenEvent');
     // Episode 2 records the 100 KB result (a history blob) and waits for the event. Stop the
     // host only once that checkpoint is in the History table (stopping does not wait for it).
-    await waitForStatus(host, id, (s) => s.historyEvents?.some((e) => e.EventType === 'TaskCompleted') === true, 20_000, '?showHistory=true');
+    await waitForStatus(
+      host,
+      id,
+      (s) => s.historyEvents?.some((e) => e.EventType === 'TaskCompleted') === true,
+      20_000,
+      '?showHistory=true',
+    );
     await host.stop();
 
     // A new host has no session: the event's episode loads the history, blob included.

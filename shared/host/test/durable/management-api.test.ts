@@ -25,9 +25,16 @@ const api = (path: string, init?: RequestInit) => fetch(`${host.url}/runtime/web
 describe('management API under bad input', () => {
   it('refuses a start whose body is over FUNCTIONS_REQUEST_BODY_SIZE_LIMIT with 413 JSON, and starts nothing', async () => {
     const body = JSON.stringify('x'.repeat(LIMIT * 2));
-    const res = await api('/orchestrators/helloSequence/too-big-input', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const res = await api('/orchestrators/helloSequence/too-big-input', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     expect(res.status).toBe(413);
-    expect(await res.json()).toEqual({ error: 'Payload Too Large', message: `The request body exceeds the limit of ${LIMIT} bytes.` });
+    expect(await res.json()).toEqual({
+      error: 'Payload Too Large',
+      message: `The request body exceeds the limit of ${LIMIT} bytes.`,
+    });
     expect((await api('/instances/too-big-input')).status).toBe(404);
   });
 

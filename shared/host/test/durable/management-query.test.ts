@@ -33,8 +33,20 @@ describe('dateParameter', () => {
   });
 
   it('refuses dates that do not exist or that Azure Table storage cannot hold', () => {
-    for (const value of ['2023-02-29', '2024-04-31', '0050-01-01', '1600-12-31T23:59:59Z', '9999-12-31T23:00:00-05:00', '2024-05-01T09:30:00+15:00', 'May 1 2024', '1714550400']) {
-      expect(status400(() => date(value)), value).toBe(400);
+    for (const value of [
+      '2023-02-29',
+      '2024-04-31',
+      '0050-01-01',
+      '1600-12-31T23:59:59Z',
+      '9999-12-31T23:00:00-05:00',
+      '2024-05-01T09:30:00+15:00',
+      'May 1 2024',
+      '1714550400',
+    ]) {
+      expect(
+        status400(() => date(value)),
+        value,
+      ).toBe(400);
     }
   });
 });
@@ -44,17 +56,29 @@ describe('the other readers', () => {
     expect(booleanParameter(query('b=TRUE'), 'b', false)).toBe(true);
     expect(booleanParameter(query('b=%20false%20'), 'b', true)).toBe(false);
     expect(booleanParameter(query(''), 'b', true)).toBe(true);
-    for (const value of ['1', 'yes', 'maybe', 'truee']) expect(status400(() => booleanParameter(query(`b=${value}`), 'b', false)), value).toBe(400);
+    for (const value of ['1', 'yes', 'maybe', 'truee'])
+      expect(
+        status400(() => booleanParameter(query(`b=${value}`), 'b', false)),
+        value,
+      ).toBe(400);
   });
 
   it('top: 1 to 1000', () => {
     expect(pageSize(query('top=1'))).toBe(1);
     expect(pageSize(query('top=%2B1000'))).toBe(1000);
-    for (const value of ['0', '1001', '99999999999', '-5', '0x10', '1e2']) expect(status400(() => pageSize(query(`top=${value}`))), value).toBe(400);
+    for (const value of ['0', '1001', '99999999999', '-5', '0x10', '1e2'])
+      expect(
+        status400(() => pageSize(query(`top=${value}`))),
+        value,
+      ).toBe(400);
   });
 
   it('runtimeStatus: each known status once, commas and repeats combined', () => {
-    expect(runtimeStatuses(query('runtimeStatus=Running,%20Failed&runtimeStatus=Pending,'))).toEqual(['Running', 'Failed', 'Pending']);
+    expect(runtimeStatuses(query('runtimeStatus=Running,%20Failed&runtimeStatus=Pending,'))).toEqual([
+      'Running',
+      'Failed',
+      'Pending',
+    ]);
     expect(status400(() => runtimeStatuses(query('runtimeStatus=Unknown')))).toBe(400);
     expect(status400(() => runtimeStatuses(query('runtimeStatus=0')))).toBe(400);
   });
@@ -68,7 +92,8 @@ describe('keysAfterPrefix', () => {
     expect(keysAfterPrefix('x\ud83d\udcf7')).toBe('x\ud83d\udcf8'); // 📷 → 📸
     expect(keysAfterPrefix('x\udbff\udfff')).toBe('x\ue000'); // after U+10FFFF
     expect(keysAfterPrefix('x\ud7ff')).toBe('x\u{10000}');
-    for (const prefix of ['x\ud83d\udfff', 'x\ud7ff', 'x\udbff\udfff']) expect(keysAfterPrefix(prefix)!.isWellFormed(), prefix).toBe(true);
+    for (const prefix of ['x\ud83d\udfff', 'x\ud7ff', 'x\udbff\udfff'])
+      expect(keysAfterPrefix(prefix)!.isWellFormed(), prefix).toBe(true);
   });
 });
 

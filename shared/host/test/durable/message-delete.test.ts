@@ -32,6 +32,8 @@ describe('TaskHubStorage.delete', () => {
   });
 
   it('still throws what it cannot explain', async () => {
-    await expect(storage.delete(messageWhoseDeleteFails({ statusCode: 500, code: 'InternalError' }))).rejects.toThrow('InternalError');
+    await expect(storage.delete(messageWhoseDeleteFails({ statusCode: 500, code: 'InternalError' }))).rejects.toThrow(
+      'InternalError',
+    );
   });
 });

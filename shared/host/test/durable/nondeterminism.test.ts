@@ -42,14 +42,18 @@ describe('non-determinism', () => {
         "but the current orchestration replay instead scheduled an activity task named 'stepB' with this sequence number. " +
         'Was a change made to the orchestrator code after this instance had already started running?',
     );
-    expect(await waitForLog(host, `Orchestration changing (${id}): Non-Deterministic workflow detected`)).toContain('Non-Deterministic');
+    expect(await waitForLog(host, `Orchestration changing (${id}): Non-Deterministic workflow detected`)).toContain(
+      'Non-Deterministic',
+    );
 
     // The dashboard's replay view: the episode that failed says what the history held against what the code did.
     const detail = (await (await fetch(`${host.url}/dashboard/api/instances/${id}`)).json()) as InstanceDetail;
     const failed = detail.episodes.at(-1)!;
     expect(failed.seen?.nonDeterminism).toBe(done.output);
     expect(failed.outcome).toEqual({ status: 'Failed', reason: done.output });
-    const said = detail.history.slice(0, failed.replayedRows).find((row) => row.type === 'TaskScheduled' && row.eventId === 0);
+    const said = detail.history
+      .slice(0, failed.replayedRows)
+      .find((row) => row.type === 'TaskScheduled' && row.eventId === 0);
     expect(said?.name).toBe('stepA');
   });
 });

@@ -8,7 +8,14 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { TableClient } from '@azure/data-tables';
 import type { RunningAzurite } from '@workshop/azurite';
 import type { SpawnedHost } from '../../src/spawn-host.ts';
-import { getStatus, startAzurite, startDurableHost, startOrchestration, waitForLog, waitForStatus } from './durable-helpers.ts';
+import {
+  getStatus,
+  startAzurite,
+  startDurableHost,
+  startOrchestration,
+  waitForLog,
+  waitForStatus,
+} from './durable-helpers.ts';
 
 let azurite: RunningAzurite;
 let host: SpawnedHost;
@@ -23,9 +30,12 @@ afterAll(async () => {
 });
 
 async function historyRows(instanceId: string): Promise<Array<Record<string, unknown>>> {
-  const table = TableClient.fromConnectionString(azurite.connectionString, 'WorkshopTestsHistory', { allowInsecureConnection: true });
+  const table = TableClient.fromConnectionString(azurite.connectionString, 'WorkshopTestsHistory', {
+    allowInsecureConnection: true,
+  });
   const rows: Array<Record<string, unknown>> = [];
-  for await (const row of table.listEntities({ queryOptions: { filter: `PartitionKey eq '${instanceId}'` } })) rows.push(row);
+  for await (const row of table.listEntities({ queryOptions: { filter: `PartitionKey eq '${instanceId}'` } }))
+    rows.push(row);
   return rows;
 }
 
@@ -38,7 +48,13 @@ describe('retries', () => {
     const scheduling = rows
       .filter((r) => ['TaskScheduled', 'TimerCreated'].includes(String(r.EventType)))
       .map((r) => `${r.EventType}#${r.EventId}`);
-    expect(scheduling).toEqual(['TaskScheduled#0', 'TimerCreated#1', 'TaskScheduled#2', 'TimerCreated#3', 'TaskScheduled#4']);
+    expect(scheduling).toEqual([
+      'TaskScheduled#0',
+      'TimerCreated#1',
+      'TaskScheduled#2',
+      'TimerCreated#3',
+      'TaskScheduled#4',
+    ]);
     expect(rows.map((r) => r.rowKey)).toContain('0000000000000000');
     expect(rows.map((r) => r.rowKey)).toContain('sentinel');
   });
@@ -47,7 +63,9 @@ describe('retries', () => {
     const { id } = await startOrchestration(host, 'retrying', { key: `k-${Date.now()}`, succeedOn: 99, attempts: 2 });
     const done = await waitForStatus(host, id);
     expect(done.runtimeStatus).toBe('Failed');
-    expect(done.output).toMatch(/^Orchestrator function 'retrying' failed: gave up: Activity function 'flaky' failed: attempt 2 failed/);
+    expect(done.output).toMatch(
+      /^Orchestrator function 'retrying' failed: gave up: Activity function 'flaky' failed: attempt 2 failed/,
+    );
   });
 });
 
@@ -56,7 +74,12 @@ describe('fan-out/fan-in', () => {
     const { id } = await startOrchestration(host, 'fanOut', 10);
     const done = await waitForStatus(host, id);
     expect(done).toMatchObject({ runtimeStatus: 'Completed', output: 385, customStatus: { phase: 'done', count: 10 } });
-    await waitForLog(host, new RegExp(`Orchestration fanOut \\(${id}\\) episode 1: replayed 0 task\\(s\\) from history, scheduled 10 new: square#0, square#1`));
+    await waitForLog(
+      host,
+      new RegExp(
+        `Orchestration fanOut \\(${id}\\) episode 1: replayed 0 task\\(s\\) from history, scheduled 10 new: square#0, square#1`,
+      ),
+    );
   });
 });
 
@@ -85,7 +108,9 @@ describe('large payloads', () => {
     const { id } = await startOrchestration(host, 'bigPayload');
     const done = await waitForStatus(host, id);
     expect(done).toMatchObject({ runtimeStatus: 'Completed', output: { length: 102400, tail: 'xxx' } });
-    const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('workshoptests-largemessages');
+    const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(
+      'workshoptests-largemessages',
+    );
     const names: string[] = [];
     for await (const blob of container.listBlobsFlat({ prefix: `${id}/` })) names.push(blob.name);
     expect(names.some((n) => /^[0-9a-f]+\/message-[0-9a-f]{32}-TaskCompleted\.json\.gz$/.test(n))).toBe(true);

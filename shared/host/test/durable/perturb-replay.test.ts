@@ -32,7 +32,7 @@ describe('WORKSHOP_DURABLE_PERTURB_REPLAY', () => {
     expect(Math.abs(output.orchestratorNow - output.activityNow)).toBeLessThan(60_000);
   });
 
-  it('replays a day later: the decision differs and DTFx\'s non-determinism error fails the instance', async () => {
+  it("replays a day later: the decision differs and DTFx's non-determinism error fails the instance", async () => {
     host = await startDurableHost(azurite, { env: { WORKSHOP_DURABLE_PERTURB_REPLAY: 'true' } });
     expect(host.logs()).toContain('WORKSHOP_DURABLE_PERTURB_REPLAY is on');
     const { id } = await startOrchestration(host, 'clockDecision', { deadline: Date.now() + 60 * 60 * 1000 });
@@ -67,9 +67,15 @@ describe('WORKSHOP_DURABLE_PERTURB_REPLAY', () => {
 describe('what the SDK itself rejects (lab 08)', () => {
   it.each([
     ['asyncOrchestrator', 'this.generator.next is not a function'],
-    ['asyncGeneratorOrchestrator', 'Durable Functions programming constraint violation: Orchestration yielded data of type undefined.'],
-    ['yieldsPromise', 'Durable Functions programming constraint violation: Orchestration yielded data of type object. Only Task types can be yielded.'],
-  ])('%s fails with the SDK\'s message', async (name, message) => {
+    [
+      'asyncGeneratorOrchestrator',
+      'Durable Functions programming constraint violation: Orchestration yielded data of type undefined.',
+    ],
+    [
+      'yieldsPromise',
+      'Durable Functions programming constraint violation: Orchestration yielded data of type object. Only Task types can be yielded.',
+    ],
+  ])("%s fails with the SDK's message", async (name, message) => {
     host = await startDurableHost(azurite);
     const { id } = await startOrchestration(host, name);
     const done = await waitForStatus(host, id);

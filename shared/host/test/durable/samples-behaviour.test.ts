@@ -41,7 +41,15 @@ describe('queue message leases', () => {
     const storage = new TaskHubStorage(azurite.connectionString, 'LeaseRace');
     await storage.init();
     for (let round = 0; round < 5; round++) {
-      await storage.send(storage.workItems, { ActivityId: `a${round}`, SequenceNumber: round, TaskMessage: { Event: { EventType: 4, EventId: 0, IsPlayed: false, Timestamp: new Date().toISOString() }, SequenceNumber: 0, OrchestrationInstance: { InstanceId: 'i', ExecutionId: 'e' } } });
+      await storage.send(storage.workItems, {
+        ActivityId: `a${round}`,
+        SequenceNumber: round,
+        TaskMessage: {
+          Event: { EventType: 4, EventId: 0, IsPlayed: false, Timestamp: new Date().toISOString() },
+          SequenceNumber: 0,
+          OrchestrationInstance: { InstanceId: 'i', ExecutionId: 'e' },
+        },
+      });
       const [message] = await storage.receive(storage.workItems, 1, 10_000);
       expect(message).toBeDefined();
       // Started together, as the lease renewer and a finished activity do.

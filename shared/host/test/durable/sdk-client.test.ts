@@ -29,12 +29,21 @@ describe('the SDK client', () => {
   });
 
   it('starts, raises an event, reads the status with history, purges', async () => {
-    const { instanceId } = (await (await api('start?name=waiting', { method: 'POST' })).json()) as { instanceId: string };
+    const { instanceId } = (await (await api('start?name=waiting', { method: 'POST' })).json()) as {
+      instanceId: string;
+    };
     await waitForStatus(host, instanceId, (s) => s.runtimeStatus === 'Running');
-    expect((await api(`raise/${instanceId}?event=go`, { method: 'POST', body: JSON.stringify({ ok: 1 }) })).status).toBe(202);
+    expect(
+      (await api(`raise/${instanceId}?event=go`, { method: 'POST', body: JSON.stringify({ ok: 1 }) })).status,
+    ).toBe(202);
     await waitForStatus(host, instanceId);
     const status = (await (await api(`status/${instanceId}`)).json()) as Record<string, unknown>;
-    expect(status).toMatchObject({ name: 'waiting', instanceId, runtimeStatus: 'Completed', output: { got: { ok: 1 } } });
+    expect(status).toMatchObject({
+      name: 'waiting',
+      instanceId,
+      runtimeStatus: 'Completed',
+      output: { got: { ok: 1 } },
+    });
     // The extension sends the history as `historyEvents`; the SDK's DurableOrchestrationStatus
     // only copies `history`, so it stays undefined there — as in Azure.
     expect(status.history).toBeUndefined();
@@ -47,7 +56,9 @@ describe('the SDK client', () => {
   });
 
   it('terminates through the SDK', async () => {
-    const { instanceId } = (await (await api('start?name=waiting', { method: 'POST' })).json()) as { instanceId: string };
+    const { instanceId } = (await (await api('start?name=waiting', { method: 'POST' })).json()) as {
+      instanceId: string;
+    };
     await waitForStatus(host, instanceId, (s) => s.runtimeStatus === 'Running');
     expect((await api(`terminate/${instanceId}?reason=enough`, { method: 'POST' })).status).toBe(202);
     expect(await waitForStatus(host, instanceId)).toMatchObject({ runtimeStatus: 'Terminated', output: 'enough' });
@@ -59,7 +70,9 @@ describe('the SDK client', () => {
     const seen: string[] = [];
     let token: string | null = null;
     for (let page = 0; page < 20; page++) {
-      const response: Response = await fetch(`${host.url}/runtime/webhooks/durabletask/instances?top=1`, { headers: token ? { 'x-ms-continuation-token': token } : {} });
+      const response: Response = await fetch(`${host.url}/runtime/webhooks/durabletask/instances?top=1`, {
+        headers: token ? { 'x-ms-continuation-token': token } : {},
+      });
       expect(response.status).toBe(200);
       const items = (await response.json()) as Array<{ instanceId: string }>;
       seen.push(...items.map((i) => i.instanceId));
@@ -71,6 +84,8 @@ describe('the SDK client', () => {
 
   it('builds management URLs that point at this host', async () => {
     const payload = (await (await api('payload/abc')).json()) as Record<string, string>;
-    expect(payload.statusQueryGetUri).toBe(`${host.url}/runtime/webhooks/durabletask/instances/abc?taskHub=WorkshopTests&connection=Storage`);
+    expect(payload.statusQueryGetUri).toBe(
+      `${host.url}/runtime/webhooks/durabletask/instances/abc?taskHub=WorkshopTests&connection=Storage`,
+    );
   });
 });

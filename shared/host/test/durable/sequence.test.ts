@@ -30,7 +30,11 @@ describe('hello sequence', () => {
     );
 
     const status = await waitForStatus(host, body.id!);
-    expect(status).toMatchObject({ name: 'helloSequence', runtimeStatus: 'Completed', output: ['Hello Tokyo', 'Hello Seattle', 'Hello Cairo'] });
+    expect(status).toMatchObject({
+      name: 'helloSequence',
+      runtimeStatus: 'Completed',
+      output: ['Hello Tokyo', 'Hello Seattle', 'Hello Cairo'],
+    });
     expect(status.createdTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 
     // The URL of the 202 answers a plain GET with 200 once done.
@@ -40,17 +44,29 @@ describe('hello sequence', () => {
     const logs = await waitForLog(host, `Orchestration helloSequence (${body.id}) episode 4:`);
     expect(logs).toMatch(/Executing 'Functions\.helloSequence' \(Reason='\(null\)', Id=/);
     expect(logs).toMatch(/Executing 'Functions\.sayHello' \(Reason='\(null\)', Id=/);
-    expect(logs).toContain(`Orchestration helloSequence (${body.id}) episode 1: replayed 0 task(s) from history, scheduled 1 new: sayHello#0`);
-    expect(logs).toContain(`Orchestration helloSequence (${body.id}) episode 4: replayed 2 task(s) from history (sayHello#0, sayHello#1), new results: sayHello#2, scheduled 0 new`);
+    expect(logs).toContain(
+      `Orchestration helloSequence (${body.id}) episode 1: replayed 0 task(s) from history, scheduled 1 new: sayHello#0`,
+    );
+    expect(logs).toContain(
+      `Orchestration helloSequence (${body.id}) episode 4: replayed 2 task(s) from history (sayHello#0, sayHello#1), new results: sayHello#2, scheduled 0 new`,
+    );
   });
 
   it('shows the history when asked', async () => {
-    const response = await fetch(`${host.url}/runtime/webhooks/durabletask/orchestrators/helloSequence`, { method: 'POST' });
+    const response = await fetch(`${host.url}/runtime/webhooks/durabletask/orchestrators/helloSequence`, {
+      method: 'POST',
+    });
     const { id } = (await response.json()) as { id: string };
     await waitForStatus(host, id);
     const status = await getStatus(host, id, '?showHistory=true&showHistoryOutput=true');
     const types = status!.historyEvents!.map((e) => e.EventType);
-    expect(types).toEqual(['ExecutionStarted', 'TaskCompleted', 'TaskCompleted', 'TaskCompleted', 'ExecutionCompleted']);
+    expect(types).toEqual([
+      'ExecutionStarted',
+      'TaskCompleted',
+      'TaskCompleted',
+      'TaskCompleted',
+      'ExecutionCompleted',
+    ]);
     expect(status!.historyEvents![1]).toMatchObject({ FunctionName: 'sayHello', Result: 'Hello Tokyo' });
   });
 

@@ -21,7 +21,9 @@ afterAll(async () => {
 });
 
 async function largeMessageBlobs(id: string): Promise<string[]> {
-  const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('workshoptests-largemessages');
+  const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(
+    'workshoptests-largemessages',
+  );
   const names: string[] = [];
   for await (const blob of container.listBlobsFlat({ prefix: `${id}/` })) names.push(blob.name);
   return names;
@@ -32,7 +34,9 @@ describe('strict 64 KB mode', () => {
     const { id } = await startOrchestration(host, 'bigPayload');
     const done = await waitForStatus(host, id);
     expect(done.runtimeStatus).toBe('Failed');
-    expect(String(done.output)).toMatch(/Activity function 'makeBig' failed: .*100 KB message .* over the 64 KB limit .*RequestBodyTooLarge/);
+    expect(String(done.output)).toMatch(
+      /Activity function 'makeBig' failed: .*100 KB message .* over the 64 KB limit .*RequestBodyTooLarge/,
+    );
     expect(await largeMessageBlobs(id)).toEqual([]);
     await waitForLog(host, /WORKSHOP_DURABLE_STRICT_64KB is on/);
   });
@@ -41,7 +45,9 @@ describe('strict 64 KB mode', () => {
     const { id } = await startOrchestration(host, 'bigInput');
     const done = await waitForStatus(host, id);
     expect(done.runtimeStatus).toBe('Failed');
-    expect(String(done.output)).toMatch(/Orchestrator function 'bigInput' failed: the input of activity 'measure' \(task #0\) could not be scheduled\. A 100 KB message .* 64 KB limit/);
+    expect(String(done.output)).toMatch(
+      /Orchestrator function 'bigInput' failed: the input of activity 'measure' \(task #0\) could not be scheduled\. A 100 KB message .* 64 KB limit/,
+    );
   });
 
   it('still sends messages under 64 KB as they are', async () => {

@@ -23,7 +23,11 @@ describe('virtual clock', () => {
   it('fires a one-hour timer only when the clock passes it, at the exact virtual time', async () => {
     const t0 = await host.now();
     const { id } = await startOrchestration(host, 'sleeper');
-    const running = await waitForStatus(host, id, (s) => s.runtimeStatus === 'Running' && host.logs().includes(`Orchestration sleeper (${id}) episode 1`));
+    const running = await waitForStatus(
+      host,
+      id,
+      (s) => s.runtimeStatus === 'Running' && host.logs().includes(`Orchestration sleeper (${id}) episode 1`),
+    );
     expect(running.runtimeStatus).toBe('Running');
 
     await host.advanceClock(59 * 60 * 1000);
@@ -84,18 +88,34 @@ describe('external events', () => {
     const start = await fetch(`${base()}/orchestrators/waiting`, { method: 'POST' });
     const { id } = (await start.json()) as { id: string };
     // Raised at once, possibly before the first episode ran.
-    const raise = await fetch(`${base()}/instances/${id}/raiseEvent/go`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"n":1}' });
+    const raise = await fetch(`${base()}/instances/${id}/raiseEvent/go`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"n":1}',
+    });
     expect(raise.status).toBe(202);
     expect((await waitForStatus(host, id)).output).toEqual({ got: { n: 1 } });
   });
 
   it('rejects a raiseEvent that is not JSON, and answers 410 once the instance is done', async () => {
     const { id } = await startOrchestration(host, 'waiting');
-    const notJson = await fetch(`${base()}/instances/${id}/raiseEvent/go`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
+    const notJson = await fetch(`${base()}/instances/${id}/raiseEvent/go`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'x',
+    });
     expect(notJson.status).toBe(400);
-    await fetch(`${base()}/instances/${id}/raiseEvent/go`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '1' });
+    await fetch(`${base()}/instances/${id}/raiseEvent/go`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '1',
+    });
     await waitForStatus(host, id);
-    const late = await fetch(`${base()}/instances/${id}/raiseEvent/go`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '2' });
+    const late = await fetch(`${base()}/instances/${id}/raiseEvent/go`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '2',
+    });
     expect(late.status).toBe(410);
   });
 });
@@ -116,7 +136,11 @@ describe('terminate, suspend, resume, purge', () => {
     await waitForStatus(host, id, (s) => s.runtimeStatus === 'Running');
     expect((await fetch(suspendPostUri!.replace('{text}', 'pause'), { method: 'POST' })).status).toBe(202);
     await waitForStatus(host, id, (s) => s.runtimeStatus === 'Suspended');
-    await fetch(`${base()}/instances/${id}/raiseEvent/go`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '"later"' });
+    await fetch(`${base()}/instances/${id}/raiseEvent/go`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '"later"',
+    });
     await waitForStatus(host, id, () => host.logs().includes(`waiting (${id}) is suspended; 1 event(s) recorded`));
     expect((await getStatus(host, id))!.runtimeStatus).toBe('Suspended');
     expect((await fetch(resumePostUri!.replace('{text}', 'go on'), { method: 'POST' })).status).toBe(202);

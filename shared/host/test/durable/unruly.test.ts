@@ -37,7 +37,11 @@ afterAll(async () => {
 });
 
 function serve(env: Record<string, string> = {}): Promise<SpawnedHost> {
-  return spawnHost({ appDir: UNRULY_APP, port: 0, env: { AzureWebJobsStorage: azurite.connectionString, WORKSHOP_DURABLE_LEASE_MS: '2000', ...env } });
+  return spawnHost({
+    appDir: UNRULY_APP,
+    port: 0,
+    env: { AzureWebJobsStorage: azurite.connectionString, WORKSHOP_DURABLE_LEASE_MS: '2000', ...env },
+  });
 }
 
 function table(name: string): TableClient {
@@ -47,7 +51,8 @@ function table(name: string): TableClient {
 async function poisonRows(instanceId: string): Promise<Array<Record<string, unknown>>> {
   const rows: Array<Record<string, unknown>> = [];
   try {
-    for await (const row of table(`${HUB.toLowerCase()}Poison`).listEntities<Record<string, unknown>>()) if (row.InstanceId === instanceId) rows.push(row);
+    for await (const row of table(`${HUB.toLowerCase()}Poison`).listEntities<Record<string, unknown>>())
+      if (row.InstanceId === instanceId) rows.push(row);
   } catch (err) {
     if ((err as { statusCode?: number }).statusCode !== 404) throw err;
   }
@@ -62,8 +67,15 @@ async function hello(running: SpawnedHost): Promise<void> {
 /** Puts an instance's row back to `status`, as a host killed between its History and Instances writes leaves it. */
 async function setRowStatus(instanceId: string, status: string): Promise<void> {
   const instances = table(`${HUB}Instances`);
-  const { etag: _etag, timestamp: _timestamp, ...row } = await instances.getEntity<Record<string, unknown>>(taskHubKey(instanceId), '');
-  await instances.upsertEntity({ ...row, partitionKey: taskHubKey(instanceId), rowKey: '', RuntimeStatus: status }, 'Replace');
+  const {
+    etag: _etag,
+    timestamp: _timestamp,
+    ...row
+  } = await instances.getEntity<Record<string, unknown>>(taskHubKey(instanceId), '');
+  await instances.upsertEntity(
+    { ...row, partitionKey: taskHubKey(instanceId), rowKey: '', RuntimeStatus: status },
+    'Replace',
+  );
 }
 
 /** The instance's ExecutionStarted message once more: what comes back when its delete never happened. */
@@ -73,7 +85,11 @@ async function resendStart(instanceId: string, name: string): Promise<void> {
   const started = history.events.find((e) => e.EventType === EventType.ExecutionStarted)!;
   const target = { InstanceId: instanceId, ExecutionId: history.executionId! };
   expect(started.Name).toBe(name);
-  await storage.send(storage.controlQueueFor(instanceId), { ActivityId: crypto.randomUUID(), SequenceNumber: 0, TaskMessage: { Event: started, SequenceNumber: 0, OrchestrationInstance: target } });
+  await storage.send(storage.controlQueueFor(instanceId), {
+    ActivityId: crypto.randomUUID(),
+    SequenceNumber: 0,
+    TaskMessage: { Event: started, SequenceNumber: 0, OrchestrationInstance: target },
+  });
 }
 
 describe('an async orchestrator (case 1)', () => {
@@ -96,7 +112,10 @@ describe('an async orchestrator (case 1)', () => {
     await resendStart(id, 'asyncListing');
     await waitForLog(host, `${id}: discarding a duplicate ExecutionStarted message.`);
     expect((await waitForStatus(host, id, (s) => s.runtimeStatus !== 'Pending')).runtimeStatus).toBe('Failed');
-    await waitForLog(host, `${id}: its history has failed but its Instances row said Pending: the row is written again from the history.`);
+    await waitForLog(
+      host,
+      `${id}: its history has failed but its Instances row said Pending: the row is written again from the history.`,
+    );
   });
 
   it('repairs a Running instance whose row still says Pending the same way', async () => {
@@ -106,7 +125,10 @@ describe('an async orchestrator (case 1)', () => {
     await setRowStatus(id, 'Pending');
     await resendStart(id, 'waitsForEvent');
     expect((await waitForStatus(host, id, (s) => s.runtimeStatus !== 'Pending')).runtimeStatus).toBe('Running');
-    await waitForLog(host, `${id}: its history says Running but its Instances row said Pending: the row is written again from the history.`);
+    await waitForLog(
+      host,
+      `${id}: its history says Running but its Instances row said Pending: the row is written again from the history.`,
+    );
   });
 });
 
@@ -114,17 +136,33 @@ describe('a poison input that runs the worker out of memory (case 2)', () => {
   it('crash-loops the worker, not the host: the instance is terminated as poison after maxDequeueCount, with a reason naming the message', async () => {
     host = await serve({ ...SMALL_HEAP, [MAX_DEQUEUE]: '2' });
     const { id } = await startOrchestration(host, 'batched', { size: 0 });
-    await waitForLog(host, /Language Worker Process exited\. Pid=\d+\. node exited with (signal SIGABRT|code \d+)\. It was running Functions\.batched/);
+    await waitForLog(
+      host,
+      /Language Worker Process exited\. Pid=\d+\. node exited with (signal SIGABRT|code \d+)\. It was running Functions\.batched/,
+    );
     // The worker is down or busy dying: the host still answers.
     expect((await fetch(`${host.url}/runtime/webhooks/durabletask/instances?top=5`)).status).toBe(200);
     const done = await waitForStatus(host, id, undefined, 60_000);
     expect(done.runtimeStatus).toBe('Terminated');
-    expect(String(done.output)).toMatch(/^Queue message ID '[0-9a-f-]+' \[TaskCompleted#0\] was dequeued 3 times, which is greater than the poison message threshold \(2\)\. The message has been moved to the 'unrulytestsPoison' table/);
-    await waitForLog(host, new RegExp(`PoisonMessageDetected: ${id}: Message \\[TaskCompleted#0\\] with ID [0-9a-f-]+ has been dequeued 3 times`));
+    expect(String(done.output)).toMatch(
+      /^Queue message ID '[0-9a-f-]+' \[TaskCompleted#0\] was dequeued 3 times, which is greater than the poison message threshold \(2\)\. The message has been moved to the 'unrulytestsPoison' table/,
+    );
+    await waitForLog(
+      host,
+      new RegExp(
+        `PoisonMessageDetected: ${id}: Message \\[TaskCompleted#0\\] with ID [0-9a-f-]+ has been dequeued 3 times`,
+      ),
+    );
     const rows = await poisonRows(id);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ rowKey: expect.stringMatching(/^unrulytests-control-0\d$/), EventType: 'TaskCompleted', DequeueCount: 3 });
-    expect(JSON.parse(String(rows[0]!.RawMessage))).toMatchObject({ TaskMessage: { OrchestrationInstance: { InstanceId: id } } });
+    expect(rows[0]).toMatchObject({
+      rowKey: expect.stringMatching(/^unrulytests-control-0\d$/),
+      EventType: 'TaskCompleted',
+      DequeueCount: 3,
+    });
+    expect(JSON.parse(String(rows[0]!.RawMessage))).toMatchObject({
+      TaskMessage: { OrchestrationInstance: { InstanceId: id } },
+    });
     await hello(host);
   });
 
@@ -162,14 +200,27 @@ describe('line and paragraph separators (U+2028, U+2029)', () => {
     const odd = 'a\u2028b\u2029c';
     const { id, sendEventPostUri } = await startOrchestration(host, 'waitsForEvent', { note: odd });
     await waitForStatus(host, id, (s) => s.runtimeStatus === 'Running');
-    const raise = await fetch(sendEventPostUri!.replace('{eventName}', 'go'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(odd) });
+    const raise = await fetch(sendEventPostUri!.replace('{eventName}', 'go'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(odd),
+    });
     expect(raise.status).toBe(202);
-    expect(await waitForStatus(host, id, undefined, 15_000, '?showInput=true')).toMatchObject({ runtimeStatus: 'Completed', output: odd, input: { note: odd } });
+    expect(await waitForStatus(host, id, undefined, 15_000, '?showInput=true')).toMatchObject({
+      runtimeStatus: 'Completed',
+      output: odd,
+      input: { note: odd },
+    });
 
     const other = await startOrchestration(host, 'waitsForEvent');
     await waitForStatus(host, other.id, (s) => s.runtimeStatus === 'Running');
-    expect((await fetch(other.terminatePostUri!.replace('{text}', encodeURIComponent(odd)), { method: 'POST' })).status).toBe(202);
-    expect(await waitForStatus(host, other.id, undefined, 15_000)).toMatchObject({ runtimeStatus: 'Terminated', output: odd });
+    expect(
+      (await fetch(other.terminatePostUri!.replace('{text}', encodeURIComponent(odd)), { method: 'POST' })).status,
+    ).toBe(202);
+    expect(await waitForStatus(host, other.id, undefined, 15_000)).toMatchObject({
+      runtimeStatus: 'Terminated',
+      output: odd,
+    });
   });
 });
 
@@ -179,7 +230,9 @@ describe('a terminate reason with a forged log line in it (issue #10, case 4)', 
     const forged = 'bye\n[2026-01-01T00:00:00.000Z] Host started FORGED\u001b[31m';
     const { id, terminatePostUri } = await startOrchestration(host, 'waitsForEvent');
     await waitForStatus(host, id, (s) => s.runtimeStatus === 'Running');
-    expect((await fetch(terminatePostUri!.replace('{text}', encodeURIComponent(forged)), { method: 'POST' })).status).toBe(202);
+    expect(
+      (await fetch(terminatePostUri!.replace('{text}', encodeURIComponent(forged)), { method: 'POST' })).status,
+    ).toBe(202);
     expect(await waitForStatus(host, id)).toMatchObject({ runtimeStatus: 'Terminated', output: forged });
     await waitForLog(host, `(${id}) was terminated: bye\\n[2026-01-01T00:00:00.000Z] Host started FORGED\\x1b[31m.`);
     expect(host.logs()).not.toMatch(/^\s*\[2026-01-01T00:00:00\.000Z\]/m);
@@ -193,7 +246,9 @@ describe('poison messages', () => {
     const { id } = await startOrchestration(host, 'catchesPoisonActivity');
     const done = await waitForStatus(host, id, undefined, 60_000);
     expect(done.runtimeStatus).toBe('Completed');
-    expect(done.output).toMatch(/^caught: Activity function 'exitWorker' failed: Queue message ID '[0-9a-f-]+' \[TaskScheduled#0\] was dequeued 3 times/);
+    expect(done.output).toMatch(
+      /^caught: Activity function 'exitWorker' failed: Queue message ID '[0-9a-f-]+' \[TaskScheduled#0\] was dequeued 3 times/,
+    );
     expect(await poisonRows(id)).toMatchObject([{ rowKey: 'unrulytests-workitems', EventType: 'TaskScheduled' }]);
   });
 
@@ -201,8 +256,14 @@ describe('poison messages', () => {
     host = await serve();
     const queue = new QueueClient(azurite.connectionString, `${HUB.toLowerCase()}-workitems`);
     const { messageId } = await queue.sendMessage('this is not JSON');
-    await waitForLog(host, new RegExp(`PoisonMessageDetected: Queue message ID '${messageId}' in unrulytests-workitems could not be read`));
-    const row = await table(`${HUB.toLowerCase()}Poison`).getEntity<Record<string, unknown>>(messageId, 'unrulytests-workitems');
+    await waitForLog(
+      host,
+      new RegExp(`PoisonMessageDetected: Queue message ID '${messageId}' in unrulytests-workitems could not be read`),
+    );
+    const row = await table(`${HUB.toLowerCase()}Poison`).getEntity<Record<string, unknown>>(
+      messageId,
+      'unrulytests-workitems',
+    );
     expect(row.RawMessage).toBe('this is not JSON');
   });
 
@@ -214,10 +275,16 @@ describe('poison messages', () => {
     const { executionId } = await storage.loadHistory(id);
     const answer = newEvent(EventType.TaskCompleted, new Date(), { TaskScheduledId: 7, Result: '"x"' });
     const target = { InstanceId: id, ExecutionId: executionId! };
-    await storage.send(storage.controlQueueFor(id), { ActivityId: crypto.randomUUID(), SequenceNumber: 0, TaskMessage: { Event: answer, SequenceNumber: 0, OrchestrationInstance: target } });
+    await storage.send(storage.controlQueueFor(id), {
+      ActivityId: crypto.randomUUID(),
+      SequenceNumber: 0,
+      TaskMessage: { Event: answer, SequenceNumber: 0, OrchestrationInstance: target },
+    });
     const done = await waitForStatus(host, id, undefined, 30_000);
     expect(done.runtimeStatus).toBe('Terminated');
-    expect(String(done.output)).toMatch(/\[TaskCompleted#7\] was dequeued 3 times.*It answers task #7, but the history holds no such task: the storage account lost data/);
+    expect(String(done.output)).toMatch(
+      /\[TaskCompleted#7\] was dequeued 3 times.*It answers task #7, but the history holds no such task: the storage account lost data/,
+    );
   });
 
   it('say that storage lost data when an answer arrives for an instance storage does not know', async () => {
@@ -225,8 +292,16 @@ describe('poison messages', () => {
     const storage = new TaskHubStorage(azurite.connectionString, HUB);
     const lost = { InstanceId: 'lost-instance', ExecutionId: 'e1' };
     const answer = newEvent(EventType.TaskCompleted, new Date(), { TaskScheduledId: 4, Result: '"x"' });
-    await storage.send(storage.controlQueueFor(lost.InstanceId), { ActivityId: crypto.randomUUID(), SequenceNumber: 0, TaskMessage: { Event: answer, SequenceNumber: 0, OrchestrationInstance: lost } });
-    await waitForLog(host, 'lost-instance: a TaskCompleted message answers task #4 of this instance, but storage has no history of it: the storage account lost data', 30_000);
+    await storage.send(storage.controlQueueFor(lost.InstanceId), {
+      ActivityId: crypto.randomUUID(),
+      SequenceNumber: 0,
+      TaskMessage: { Event: answer, SequenceNumber: 0, OrchestrationInstance: lost },
+    });
+    await waitForLog(
+      host,
+      'lost-instance: a TaskCompleted message answers task #4 of this instance, but storage has no history of it: the storage account lost data',
+      30_000,
+    );
     expect(await poisonRows('lost-instance')).toHaveLength(1);
   });
 });

@@ -11,7 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectionStringFor, type RunningAzurite } from '@workshop/azurite';
 import type { SpawnedHost } from '../../src/spawn-host.ts';
 import type { StatusPayload } from '../../src/durable/client.ts';
-import { MAX_TIMER_MS, MIN_POLLING_INTERVAL_MS, waitForCompletion, waitParameters } from '../../src/durable/wait-for-completion.ts';
+import {
+  MAX_TIMER_MS,
+  MIN_POLLING_INTERVAL_MS,
+  waitForCompletion,
+  waitParameters,
+} from '../../src/durable/wait-for-completion.ts';
 import { eventually } from '../helpers.ts';
 import { startAzurite, startDurableHost } from './durable-helpers.ts';
 
@@ -28,23 +33,41 @@ describe('waitParameters', () => {
 
   it('polls at most every 100 ms, however small the interval', () => {
     for (const interval of ['0', '0.000001', '1e-300', '0.05']) {
-      expect(waitParameters(query(`timeout=10&pollingInterval=${interval}`))!.intervalMs, interval).toBe(MIN_POLLING_INTERVAL_MS);
+      expect(waitParameters(query(`timeout=10&pollingInterval=${interval}`))!.intervalMs, interval).toBe(
+        MIN_POLLING_INTERVAL_MS,
+      );
     }
   });
 
   it("keeps the interval within Node's timer range (2^31-1 ms), where the extension's Task.Delay still accepts it", () => {
-    expect(waitParameters(query('timeout=4000000&pollingInterval=3000000'))).toEqual({ timeoutMs: 4e9, intervalMs: MAX_TIMER_MS });
+    expect(waitParameters(query('timeout=4000000&pollingInterval=3000000'))).toEqual({
+      timeoutMs: 4e9,
+      intervalMs: MAX_TIMER_MS,
+    });
   });
 });
 
 function fakeStatus(runtimeStatus: StatusPayload['runtimeStatus']): StatusPayload {
-  return { name: 'x', instanceId: 'i', runtimeStatus, input: null, customStatus: null, output: 'done', createdTime: '', lastUpdatedTime: '' };
+  return {
+    name: 'x',
+    instanceId: 'i',
+    runtimeStatus,
+    input: null,
+    customStatus: null,
+    output: 'done',
+    createdTime: '',
+    lastUpdatedTime: '',
+  };
 }
 
 describe('waitForCompletion', () => {
   it('returns the status once the instance has ended', async () => {
     let reads = 0;
-    const result = await waitForCompletion(async () => fakeStatus(++reads < 3 ? 'Running' : 'Completed'), { timeoutMs: 10_000, intervalMs: 1 }, new AbortController().signal);
+    const result = await waitForCompletion(
+      async () => fakeStatus(++reads < 3 ? 'Running' : 'Completed'),
+      { timeoutMs: 10_000, intervalMs: 1 },
+      new AbortController().signal,
+    );
     expect(result?.runtimeStatus).toBe('Completed');
     expect(reads).toBe(3);
   });
@@ -52,7 +75,11 @@ describe('waitForCompletion', () => {
   it('stops reading as soon as its signal aborts', async () => {
     let reads = 0;
     const controller = new AbortController();
-    const waiting = waitForCompletion(async () => (reads++, fakeStatus('Running')), { timeoutMs: 60_000, intervalMs: 100 }, controller.signal);
+    const waiting = waitForCompletion(
+      async () => (reads++, fakeStatus('Running')),
+      { timeoutMs: 60_000, intervalMs: 100 },
+      controller.signal,
+    );
     await eventually(() => reads >= 2, 5000, 'two reads');
     controller.abort();
     const ended = await Promise.race([waiting.then(() => 'ended'), sleep(50).then(() => 'still waiting')]);
@@ -64,15 +91,20 @@ describe('waitForCompletion', () => {
 });
 
 /** An HTTP proxy to Azurite's table endpoint that counts reads of one instance's row. */
-async function countingTableProxy(tableEndpoint: string): Promise<{ endpoint: string; reads(instanceId: string): number; close(): Promise<void> }> {
+async function countingTableProxy(
+  tableEndpoint: string,
+): Promise<{ endpoint: string; reads(instanceId: string): number; close(): Promise<void> }> {
   const target = new URL(tableEndpoint);
   const paths: string[] = [];
   const server = http.createServer((req, res) => {
     if (req.method === 'GET') paths.push(decodeURIComponent(req.url ?? ''));
-    const upstream = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = http.request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
@@ -93,7 +125,11 @@ describe('the start route waiting on a real host', () => {
   beforeAll(async () => {
     azurite = await startAzurite();
     proxy = await countingTableProxy(azurite.tableEndpoint);
-    const connectionString = connectionStringFor({ blobEndpoint: azurite.blobEndpoint, queueEndpoint: azurite.queueEndpoint, tableEndpoint: proxy.endpoint });
+    const connectionString = connectionStringFor({
+      blobEndpoint: azurite.blobEndpoint,
+      queueEndpoint: azurite.queueEndpoint,
+      tableEndpoint: proxy.endpoint,
+    });
     host = await startDurableHost(azurite, { env: { AzureWebJobsStorage: connectionString } });
   });
   afterAll(async () => {
@@ -102,7 +138,11 @@ describe('the start route waiting on a real host', () => {
     await azurite?.stop();
   });
 
-  const start = (path: string, signal?: AbortSignal) => fetch(`${host.url}/runtime/webhooks/durabletask/orchestrators/${path}`, { method: 'POST', ...(signal ? { signal } : {}) });
+  const start = (path: string, signal?: AbortSignal) =>
+    fetch(`${host.url}/runtime/webhooks/durabletask/orchestrators/${path}`, {
+      method: 'POST',
+      ...(signal ? { signal } : {}),
+    });
 
   it('answers 200 with the output when the instance completes in time', async () => {
     const res = await start('helloSequence/wait-ok?timeout=20&pollingInterval=0.1');
