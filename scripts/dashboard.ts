@@ -13,7 +13,7 @@ import { bold, dim } from './lib/style.ts';
 
 const usage = `Usage: npm run dashboard -- [--lab NN] [--solution] [--connection <string>] [--hub <name>] [--port 7072]
   Opens the task hub dashboard on any task hub, without a host.
-  --lab         the lab whose host.json names the task hub (default: the hub TestHubName)
+  --lab         the lab whose host.json names the task hub (default: TestHubName, the hub of an app whose host.json names none)
   --solution    the hub of solutions/NN-* rather than labs/NN-*
   --connection  the storage account (default UseDevelopmentStorage=true: the Azurite of npm start)
   --hub         the task hub name, instead of the lab's

@@ -7,6 +7,7 @@ import { brokenCopyOf } from './lib/broken-app.ts';
 import { findDrift } from './lib/drift.ts';
 import { labFolders, readManifest, repoRoot, solutionDir, starterDir, type Lab } from './lib/manifest.ts';
 import { runChecks, type ChecksRun } from './lib/run-checks.ts';
+import { findSharedTaskHubs } from './lib/task-hubs.ts';
 import { bold, dim, green, red, yellow } from './lib/style.ts';
 import { describeFailure } from './lib/verdict.ts';
 
@@ -115,9 +116,11 @@ async function main(): Promise<void> {
   record(unlisted.length === 0, 'every lab folder is in labs/manifest.json', unlisted);
   const missing = labs.filter((l) => !existsSync(solutionDir(l)) || !existsSync(starterDir(l))).map((l) => l.slug);
   record(missing.length === 0, 'every lab has a starter and a solution', missing);
+  const sharedHubs = findSharedTaskHubs(labs);
+  record(sharedHubs.length === 0, 'every lab with orchestrations keeps them in a task hub of its own', sharedHubs);
 
   run('every app, check and script typechecks', 'node_modules/typescript/bin/tsc', ['-p', 'tsconfig.json']);
-  run('the labs and solutions are formatted (npm run format)', 'scripts/format.ts', ['--check']);
+  run('the repo is formatted (npm run format)', 'scripts/format.ts', ['--check']);
   run("the dashboard's page typechecks (browser code)", 'node_modules/typescript/bin/tsc', [
     '-p',
     'shared/dashboard/web/tsconfig.json',

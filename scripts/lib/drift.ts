@@ -1,10 +1,32 @@
 import { appFiles, readText } from './app-files.ts';
 
-/** package.json differs in its name by design (workspace names are unique). */
+/**
+ * Two files differ by design: package.json in its name (workspace names are unique), and
+ * host.json in its task hub name (each lab keeps its orchestrations in a hub of its own).
+ */
 function comparable(file: string, text: string | undefined): string | undefined {
-  if (file !== 'package.json' || text === undefined) return text;
-  const { name: _name, ...rest } = JSON.parse(text) as Record<string, unknown>;
-  return JSON.stringify(rest, null, 2);
+  if (text === undefined) return text;
+  if (file === 'package.json') {
+    const { name: _name, ...rest } = JSON.parse(text) as Record<string, unknown>;
+    return JSON.stringify(rest, null, 2);
+  }
+  if (file === 'host.json') return JSON.stringify(withoutHubName(JSON.parse(text) as HostJson), null, 2);
+  return text;
+}
+
+interface HostJson {
+  extensions?: { durableTask?: Record<string, unknown>; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+function withoutHubName(hostJson: HostJson): HostJson {
+  const durableTask = hostJson.extensions?.durableTask;
+  if (!durableTask) return hostJson;
+  const { hubName: _hubName, ...rest } = durableTask;
+  const { durableTask: _durableTask, ...otherExtensions } = hostJson.extensions ?? {};
+  const extensions = Object.keys(rest).length > 0 ? { ...otherExtensions, durableTask: rest } : otherExtensions;
+  const { extensions: _extensions, ...others } = hostJson;
+  return Object.keys(extensions).length > 0 ? { ...others, extensions } : others;
 }
 
 /**

@@ -10,7 +10,7 @@ export const instanceOptions = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-export const instanceUsage = `  --lab         the lab whose host.json names the task hub (default: the hub TestHubName)
+export const instanceUsage = `  --lab         the lab whose host.json names the task hub (default: TestHubName, the hub of an app whose host.json names none)
   --solution    read the hub of solutions/NN-* rather than labs/NN-*
   --connection  the storage account (default UseDevelopmentStorage=true: the Azurite of npm start)
   --hub         the task hub name, instead of the lab's`;

@@ -111,7 +111,7 @@ describe('with Azurite, the sample images and photos/poster.jpg', () => {
   );
 
   check(
-    'nothing of a job lands in the large-message container (testhubname-largemessages), on samples or on photos',
+    'nothing of a job lands in the large-message container (lab07-largemessages), on samples or on photos',
     {
       hint: 'The engine gzips every message over 45 KB and every History value over 60 KB into {hub}-largemessages, silently, and reads them back on every replay. Keep the bytes in storage and pass their names.',
       guide: `${GUIDE}#step-2-today-the-bytes-go-to-blobs`,
