@@ -17,6 +17,7 @@ import type {
   RpcTypedData,
 } from '../core-types.ts';
 import { readOnlyProperties, type FunctionsCore, type LogOrigin, type RegisteredFunction } from './functions-core.ts';
+import { explainNotAGenerator } from './not-a-generator.ts';
 
 export interface InvocationInput {
   /** Defaults to a new UUID. */
@@ -116,6 +117,14 @@ export async function invoke(
   }
 
   // Like the worker: any error left after the hooks fails the invocation, even a thrown string.
-  if (post.error !== null && post.error !== undefined) throw post.error;
+  if (post.error !== null && post.error !== undefined) {
+    // Unlike the worker: an orchestrator that is not a generator function (async/await) is named as such.
+    const explained = explainNotAGenerator(fn, context, post.error);
+    if (explained) {
+      coreCtx.log('error', 'system', explained.log);
+      throw explained.error;
+    }
+    throw post.error;
+  }
   return await invocationModel.getResponse(context, post.result);
 }
