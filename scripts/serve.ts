@@ -1,14 +1,15 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { PHOTOS_CONTAINER, seedPhotos, seedSamples } from '@workshop/samples';
+import { PHOTOS_CONTAINER, sampleImages, seedPhotos, seedSamples } from '@workshop/samples';
 import { DEV_PORTS, startDevStorage } from './lib/dev-storage.ts';
 import { formatHome } from './lib/home.ts';
 import { HostRestarter } from './lib/host-restarter.ts';
 import { ensureLocalSettings } from './lib/local-settings.ts';
 import { runCli } from './lib/cli.ts';
 import { findLab, readManifest, repoRoot, solutionDir, starterDir, UsageError } from './lib/manifest.ts';
-import { bold, cyan, dim } from './lib/style.ts';
+import { bold, cyan, dim, red } from './lib/style.ts';
+import { isPortFree, portTakenAdvice, storagePortsAdvice } from './lib/port-holder.ts';
 
 const usage = `Usage: npm start -- NN [--solution] [--port 7071] [--clock auto|virtual]    (npm start alone: your progress and the commands)
   Serves lab NN (your labs/NN-* folder) on the local Functions host, with Azurite for storage.
@@ -20,7 +21,7 @@ const usage = `Usage: npm start -- NN [--solution] [--port 7071] [--clock auto|v
 
 const CLOCKS = ['real', 'auto', 'virtual'] as const;
 
-async function main(): Promise<void> {
+async function main(): Promise<number | void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
@@ -40,22 +41,46 @@ async function main(): Promise<void> {
   if (!clock) throw new UsageError(`--clock must be ${CLOCKS.join(' or ')}, not "${values.clock}".`);
   const lab = findLab(labs, positionals[0]);
   const appDir = values.solution ? solutionDir(lab) : starterDir(lab);
+  const retryCommand = (freePort: number) =>
+    `npm start -- ${lab.id}${values.solution ? ' --solution' : ''} --port ${freePort}${clock === 'real' ? '' : ` --clock ${clock}`}`;
+  // Before Azurite starts: a taken port is the other program's, and no save of a lab file frees it.
+  if (port !== 0 && !(await isPortFree(port))) {
+    for (const line of await portTakenAdvice(port, retryCommand)) console.error(red(line));
+    return 1;
+  }
   if (ensureLocalSettings(appDir))
     console.log(dim(`Created ${relative(repoRoot, appDir)}/local.settings.json from the example.`));
 
-  console.log(
-    dim(
-      `Starting Azurite (Blob ${DEV_PORTS.blobPort}, Queue ${DEV_PORTS.queuePort}, Table ${DEV_PORTS.tablePort}; data in .workshop/azurite)…`,
-    ),
-  );
-  const storage = await startDevStorage((line) => console.log(line));
-  if (storage.kind === 'reused') console.log(dim('Azurite is already running on the default ports: using it.'));
+  const ports = `Blob ${DEV_PORTS.blobPort}, Queue ${DEV_PORTS.queuePort}, Table ${DEV_PORTS.tablePort}`;
+  console.log(dim(`Storage: Azurite on ${ports}…`));
+  const storage = await startDevStorage((line) => console.log(line)).catch(async (error: unknown) => {
+    if (!/already in use/.test(String((error as Error).message))) throw error;
+    for (const line of await storagePortsAdvice(Object.values(DEV_PORTS))) console.error(red(line));
+    return undefined;
+  });
+  if (!storage) return 1;
+  if (storage.kind === 'started') console.log(dim('Started Azurite, with its data in .workshop/azurite.'));
+  else {
+    console.log(
+      dim(
+        'An Azurite started by another program is already running there: using it. ' +
+          'Its data is wherever that program keeps it (not necessarily .workshop/azurite), and it keeps running after Ctrl+C here. ' +
+          "Other apps may use it too: each lab's task hub (hubName in host.json) keeps its orchestrations apart from theirs.",
+      ),
+    );
+  }
   const blobs = BlobServiceClient.fromConnectionString('UseDevelopmentStorage=true');
   await seedSamples(blobs.getContainerClient('samples'));
   await seedPhotos(blobs.getContainerClient(PHOTOS_CONTAINER));
+  const samples = (await sampleImages()).map((sample) => sample.name);
+  console.log(
+    dim(
+      `Uploaded the sample images: ${samples.length} to the container samples (${samples.join(', ')}) and poster.jpg to photos. Each start puts them back as they were.`,
+    ),
+  );
 
   console.log(bold(`\nLab ${lab.id} · ${lab.title}`), dim(`(${relative(repoRoot, appDir)})\n`));
-  const restarter = new HostRestarter({ appDir, port, clock, onOutput: (line) => console.log(line) });
+  const restarter = new HostRestarter({ appDir, port, clock, onOutput: (line) => console.log(line), retryCommand });
   if (clock === 'auto')
     console.log(
       dim(
@@ -78,11 +103,14 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  console.log(
-    dim(
-      `\nTry it: ${cyan(`curl ${host?.functions.find((f) => f.url)?.url ?? `http://127.0.0.1:${port}`}`)}  ·  Saving a file restarts the host; Ctrl+C stops it and Azurite.`,
-    ),
-  );
+  // The address only once something of ours listens there.
+  if (host)
+    console.log(
+      dim(
+        `\nTry it: ${cyan(`curl ${host.functions.find((f) => f.url)?.url ?? host.url}`)}  ·  Saving a file restarts the host; Ctrl+C stops it and Azurite.`,
+      ),
+    );
+  else console.log(dim('\nThe host is not running yet. Ctrl+C stops npm start and Azurite.'));
 }
 
 runCli(main, usage);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { KeepRunning, type KeepRunningEvent } from '@workshop/azurite';
 import { spawnHost, type SpawnedHost, type SpawnHostOptions } from '@workshop/host';
+import { portTakenAdvice } from './port-holder.ts';
 import { dim, red } from './style.ts';
 import { watchTree } from './watch-tree.ts';
 
@@ -11,20 +12,25 @@ import { watchTree } from './watch-tree.ts';
  * (an uncaught exception) ends the host; the Functions host would restart its worker, so the
  * keeper does the same, until the app crashes again and again.
  */
+export interface HostRestarterOptions extends SpawnHostOptions {
+  /** The command that serves the same app on another port, for when the port is taken. */
+  retryCommand?: (freePort: number) => string;
+}
+
 export class HostRestarter {
-  readonly #options: SpawnHostOptions;
+  readonly #options: HostRestarterOptions;
   readonly #keeper: KeepRunning<SpawnedHost>;
   #watcher: { close(): void } | undefined;
   #timer: NodeJS.Timeout | undefined;
   #restarting: Promise<void> = Promise.resolve();
 
-  constructor(options: SpawnHostOptions) {
+  constructor(options: HostRestarterOptions) {
     this.#options = options;
     this.#keeper = new KeepRunning({
       start: () => spawnHost(options),
       processOf: (host) => host.child,
       stop: (host) => host.stop(),
-      onEvent: reportCrash,
+      onEvent: (event) => this.#reportCrash(event),
       // A function that crashes the host on every call is restarted at every call; only an app
       // that crashes on its own, right after each start, is a loop.
       maxStops: 5,
@@ -37,7 +43,7 @@ export class HostRestarter {
 
   /** Starts the host; an app that fails to load is reported, and watched until it loads. */
   async start(): Promise<SpawnedHost | undefined> {
-    await this.#keeper.start().catch(reportLoadFailure);
+    await this.#keeper.start().catch((error: unknown) => this.#reportLoadFailure(error));
     this.#watcher = watchTree(this.#options.appDir, (file) => {
       if (!/^(src[\\/]|host\.json$|local\.settings\.json$|package\.json$)/.test(file)) return;
       // Editors write a file in several steps; wait for the burst to end.
@@ -50,7 +56,7 @@ export class HostRestarter {
   #restart(changed: string): void {
     this.#restarting = this.#restarting.then(async () => {
       console.log(dim(`\n${changed} changed: restarting the host…`));
-      await this.#keeper.restart().catch(reportLoadFailure);
+      await this.#keeper.restart().catch((error: unknown) => this.#reportLoadFailure(error));
     });
   }
 
@@ -59,6 +65,23 @@ export class HostRestarter {
     clearTimeout(this.#timer);
     await this.#restarting;
     await this.#keeper.stop();
+  }
+
+  async #reportLoadFailure(error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    const port = /Port (\d+) is unavailable/.exec(message)?.[1];
+    if (port !== undefined && this.#options.retryCommand) {
+      // Saving a lab file frees no port: say who holds it and how to serve elsewhere.
+      for (const line of await portTakenAdvice(Number(port), this.#options.retryCommand)) console.log(red(line));
+      console.log(dim('Once it is free, save a file here: the host starts again by itself.'));
+      return;
+    }
+    reportLoadFailure(error);
+  }
+
+  #reportCrash(event: KeepRunningEvent<SpawnedHost>): void {
+    if (event.type === 'restart failed') void this.#reportLoadFailure(event.error);
+    else reportCrash(event);
   }
 }
 

@@ -1,0 +1,96 @@
+// Who holds a TCP port, for the message of `npm start` when its port is taken: the kernel's
+// TCP tables name the listening socket, and /proc/<pid>/fd names the process that owns it.
+// Linux only; elsewhere (or for another user's process) the holder is simply not named.
+import { createServer } from 'node:net';
+import { readdir, readFile, readlink } from 'node:fs/promises';
+
+export interface PortHolder {
+  pid: number;
+  /** The process's command line, shortened for one line of output. */
+  command: string;
+}
+
+/** True when nothing listens on 127.0.0.1:port (the address the host binds). */
+export function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** The first free port from `from` on, for a suggestion. */
+export async function nextFreePort(from: number): Promise<number | undefined> {
+  for (let port = from; port < Math.min(from + 50, 65536); port++) if (await isPortFree(port)) return port;
+  return undefined;
+}
+
+const LISTEN = '0A';
+
+async function listeningInodes(port: number): Promise<Set<string>> {
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    const text = await readFile(table, 'utf8').catch(() => '');
+    for (const line of text.split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      const [local, state, inode] = [fields[1], fields[3], fields[9]];
+      if (!local || state !== LISTEN || !inode || inode === '0') continue;
+      if (Number.parseInt(local.split(':')[1] ?? '', 16) === port) inodes.add(inode);
+    }
+  }
+  return inodes;
+}
+
+/** The process listening on the port, when this machine lets us see it. */
+export async function portHolder(port: number): Promise<PortHolder | undefined> {
+  const inodes = await listeningInodes(port);
+  if (inodes.size === 0) return undefined;
+  const pids = (await readdir('/proc').catch(() => [] as string[])).filter((name) => /^\d+$/.test(name));
+  for (const pid of pids) {
+    const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
+    for (const fd of fds) {
+      const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+      const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1];
+      if (inode && inodes.has(inode)) return { pid: Number(pid), command: await commandLine(pid) };
+    }
+  }
+  return undefined;
+}
+
+async function commandLine(pid: string): Promise<string> {
+  const raw = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  const command = raw.split('\0').filter(Boolean).join(' ');
+  return command.length > 80 ? `${command.slice(0, 77)}…` : command;
+}
+
+function byWhom(holder: PortHolder | undefined): string {
+  return holder ? `by process ${holder.pid} (${holder.command || 'no command line'})` : 'by another program';
+}
+
+/** What to say when the host's port is taken: who holds it, and the command that avoids it. */
+export async function portTakenAdvice(port: number, retryCommand: (freePort: number) => string): Promise<string[]> {
+  const [holder, free] = await Promise.all([portHolder(port), nextFreePort(port + 1)]);
+  const lines = [`Port ${port} is already in use ${byWhom(holder)}.`];
+  lines.push(
+    free === undefined
+      ? 'Stop that program, or serve on another port with --port.'
+      : `Stop that program, or serve on another port: ${retryCommand(free)}`,
+  );
+  return lines;
+}
+
+/**
+ * What to say when Azurite's ports are taken by something that is not Azurite: the lab's
+ * `UseDevelopmentStorage=true` means exactly these ports, so the only way out is to free them.
+ */
+export async function storagePortsAdvice(ports: number[]): Promise<string[]> {
+  const lines: string[] = [];
+  for (const port of ports) {
+    if (await isPortFree(port)) continue;
+    lines.push(`Port ${port} is already in use ${byWhom(await portHolder(port))}, and it does not answer as Azurite.`);
+  }
+  lines.push(
+    `The labs' storage setting, UseDevelopmentStorage=true, means Azurite on ports ${ports.join(', ')}: stop that program, then run npm start again.`,
+  );
+  return lines;
+}
