@@ -9,7 +9,8 @@ import durable from '@workshop/eslint-plugin-durable';
 export default [
   { ignores: ['**/dist/**', '**/node_modules/**', 'docs/site/**'] },
   {
-    files: ['labs/*/src/**/*.ts', 'solutions/*/src/**/*.ts'],
+    // .workshop/*: the copies of an app that npm test makes (a solution built with tsc, .workshop/built-NN).
+    files: ['labs/*/src/**/*.ts', 'solutions/*/src/**/*.ts', '.workshop/*/src/**/*.ts'],
     languageOptions: { parser: tseslint.parser, ecmaVersion: 2024, sourceType: 'module' },
     linterOptions: { reportUnusedDisableDirectives: 'off' },
     plugins: { durable },

@@ -27,6 +27,8 @@ export interface ChecksRun {
 export interface RunChecksOptions {
   lab: Lab;
   appDir: string;
+  /** `built`: the host serves the app's built JavaScript (`main`, after tsc), as `func start` does; default `source`. */
+  appCode?: 'source' | 'built';
   watch?: boolean;
   /** Called after every run (once, or on every save with `watch`). */
   onRun?: (run: ChecksRun) => void;
@@ -84,7 +86,7 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
     include: [`labs/${options.lab.slug}/checks/**/*.check.ts`],
     watch: options.watch ?? false,
     reporters: [reporter],
-    env: { WORKSHOP_APP_DIR: relative(repoRoot, options.appDir) },
+    env: { WORKSHOP_APP_DIR: relative(repoRoot, options.appDir), WORKSHOP_APP_CODE: options.appCode ?? 'source' },
     // The checks never import the app (the host loads it in its own process), so Vitest
     // cannot see that a save in the app matters unless told.
     forceRerunTriggers: [`${options.appDir}/**`],

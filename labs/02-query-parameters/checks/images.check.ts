@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { check, startLabApp, type LabApp } from '@workshop/testkit';
 
@@ -78,7 +77,7 @@ async function expectRejected(params: Record<string, string>, rule: RegExp): Pro
 }
 
 async function storageNames(): Promise<StorageNames> {
-  return (await import(join(app.dir, 'src', 'lib', 'storage-names.ts'))) as StorageNames;
+  return (await app.loadModule('src/lib/storage-names.ts')) as StorageNames;
 }
 
 check(

@@ -7,14 +7,17 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatLogLine, timestamp } from './console-log.ts';
 import { startHost, type FunctionInfo, type RunningHost } from './host.ts';
+import type { AppCode } from './worker/app-loader.ts';
 import { VirtualClock, type ClockMode } from './durable/clock.ts';
 import { DASHBOARD_PATH, hostDashboard } from '@workshop/dashboard';
 
-const usage = `Usage: node shared/host/src/cli.ts serve <appDir> [--port 7071] [--clock real|virtual|auto]
+const usage = `Usage: node shared/host/src/cli.ts serve <appDir> [--port 7071] [--clock real|virtual|auto] [--built]
   Runs an Azure Functions (Node.js v4 model) app folder like \`func start\`.
   --port, -p   HTTP port (0 picks a free one; default: local.settings.json Host.LocalHttpPort or 7071)
   --clock      Durable Functions time: real (default); virtual (stands still until advanced over
-               IPC); auto (virtual, and jumps to the next durable timer whenever the host is idle)`;
+               IPC); auto (virtual, and jumps to the next durable timer whenever the host is idle)
+  --built      Serve exactly the built JavaScript that package.json "main" names (run npm run build
+               first), as func start does; without it, the TypeScript sources are served`;
 
 export type HostMessage =
   | { type: 'ready'; url: string; port: number; functions: FunctionInfo[] }
@@ -51,7 +54,7 @@ export function formatFunctionList(functions: FunctionInfo[]): string {
   return lines.join('\n');
 }
 
-async function serve(appDir: string, port: number | undefined, clock: ClockMode): Promise<void> {
+async function serve(appDir: string, port: number | undefined, clock: ClockMode, appCode: AppCode): Promise<void> {
   const started = performance.now();
   let host: RunningHost;
   const lease = Number(process.env.WORKSHOP_DURABLE_LEASE_MS);
@@ -60,6 +63,7 @@ async function serve(appDir: string, port: number | undefined, clock: ClockMode)
       appDir,
       port,
       clock,
+      appCode,
       extraRoutes: [hostDashboard],
       ...(lease > 0 ? { durableLeaseMs: lease } : {}),
     });
@@ -126,6 +130,7 @@ async function main(argv: string[]): Promise<void> {
     options: {
       port: { type: 'string', short: 'p' },
       clock: { type: 'string', default: 'real' },
+      built: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -147,7 +152,7 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write(`--clock must be real, virtual or auto, not "${values.clock}".\n`);
     process.exit(2);
   }
-  await serve(path.resolve(appDir), port, clock);
+  await serve(path.resolve(appDir), port, clock, values.built ? 'built' : 'source');
 }
 
 if (import.meta.main) {

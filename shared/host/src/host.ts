@@ -17,6 +17,7 @@ import { FunctionExecutor, triggerOf, type HostLog } from './executor.ts';
 import { functionLogLevel, readHostJson } from './host-json.ts';
 import { DEFAULT_MAX_REQUEST_BODY_SIZE, httpRoutesOf, startHttpServer, type PreRoute } from './http/http-server.ts';
 import { LanguageWorker } from './language-worker.ts';
+import type { AppCode } from './worker/app-loader.ts';
 import { applySettings } from './settings.ts';
 import { resolveConnectionString } from './bindings/storage-connection.ts';
 import { createClock, type Clock, type ClockMode } from './durable/clock.ts';
@@ -49,6 +50,13 @@ export interface HostOptions {
    * order, and answers the requests it owns. They are not part of the app: `func start` has none.
    */
   extraRoutes?: ExtraRoutes[];
+  /**
+   * What the worker loads. `source` (default): each compiled file `main` names is replaced by its
+   * TypeScript source, so no build step is needed. `built`: exactly the files `main` names
+   * (`dist/src/functions/*.js`), imported by plain Node with no TypeScript hooks — what `func
+   * start` runs after `npm run build`.
+   */
+  appCode?: AppCode;
 }
 
 /** What an extra set of routes is given: the host's durable runtime, its clock, the app's functions. */
@@ -151,6 +159,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const worker = new LanguageWorker({
     appDir,
     functionTimeoutMs: hostJson.functionTimeoutMs,
+    ...(options.appCode ? { appCode: options.appCode } : {}),
     onLog: (entry) => {
       if (entry.category === 'user') {
         const min = entry.functionName ? functionLogLevel(hostJson, entry.functionName) : hostLevel;

@@ -1,6 +1,8 @@
 // @workshop/host — the local Azure Functions host for Node.js v4-model apps.
 export { startHost, HostStartError } from './host.ts';
 export type { HostOptions, RunningHost, FunctionInfo } from './host.ts';
+export type { AppCode } from './worker/app-loader.ts';
+export { builtFileFor } from './worker/app-loader.ts';
 export { spawnHost } from './spawn-host.ts';
 export type { SpawnHostOptions, SpawnedHost } from './spawn-host.ts';
 export type { HostMessage, ParentMessage } from './cli.ts';

@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { RpcInvocationResponse, RpcLogCategory, RpcLogLevel } from './core-types.ts';
 import { forEachLine } from './stream-lines.ts';
+import type { AppCode } from './worker/app-loader.ts';
 import {
   fromWorkerError,
   type FunctionDefinition,
@@ -83,6 +84,8 @@ export interface LanguageWorkerOptions {
   onHostLog: (level: 'information' | 'warning' | 'error', message: string) => void;
   /** host.json functionTimeout in ms; undefined for none. */
   functionTimeoutMs?: number;
+  /** What the worker loads: the TypeScript sources (default) or exactly the built files `main` names. */
+  appCode?: AppCode;
 }
 
 interface Pending {
@@ -123,8 +126,9 @@ class WorkerProcess {
   indexed = false;
   exited = false;
 
-  constructor(appDir: string, options: Pick<LanguageWorkerOptions, 'onOutput'>) {
-    this.child = spawn(process.execPath, [...workerNodeArguments(), WORKER_MAIN, appDir], {
+  constructor(appDir: string, options: Pick<LanguageWorkerOptions, 'onOutput' | 'appCode'>) {
+    const mode = options.appCode === 'built' ? ['--built'] : [];
+    this.child = spawn(process.execPath, [...workerNodeArguments(), WORKER_MAIN, appDir, ...mode], {
       cwd: appDir,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { HostMessage, ParentMessage } from './cli.ts';
 import { forEachLine } from './stream-lines.ts';
 import type { FunctionInfo } from './host.ts';
+import type { AppCode } from './worker/app-loader.ts';
 
 export interface SpawnHostOptions {
   appDir: string;
@@ -25,6 +26,8 @@ export interface SpawnHostOptions {
    * advanceClock), 'auto' (virtual, skipping to the next durable timer whenever the host is idle).
    */
   clock?: 'real' | 'virtual' | 'auto';
+  /** `built` (`--built`): serve exactly the built files `main` names, as `func start` does; default `source`. */
+  appCode?: AppCode;
 }
 
 export interface SpawnedHost {
@@ -51,6 +54,7 @@ export function spawnHost(options: SpawnHostOptions): Promise<SpawnedHost> {
   const args = [CLI, 'serve', options.appDir];
   if (options.port !== undefined) args.push('--port', String(options.port));
   if (options.clock !== undefined) args.push('--clock', options.clock);
+  if (options.appCode === 'built') args.push('--built');
   // process.execPath is the pinned Node 24 whenever this runs under it (npm scripts, vitest).
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

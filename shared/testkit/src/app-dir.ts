@@ -20,3 +20,16 @@ export function labAppDir(): string {
   if (!existsSync(absolute)) throw new Error(`The app folder ${dir} does not exist.`);
   return absolute;
 }
+
+/**
+ * What the host serves of that folder: `source` (its TypeScript, the default) or `built` (exactly
+ * the built JavaScript its package.json `main` names, as `func start` does). `npm test` sets
+ * WORKSHOP_APP_CODE=built to run a lab's checks against a solution built with `tsc`.
+ */
+export function labAppCode(): 'source' | 'built' {
+  const code = process.env.WORKSHOP_APP_CODE ?? 'source';
+  if (code !== 'source' && code !== 'built') {
+    throw new Error(`WORKSHOP_APP_CODE must be source or built, not "${code}".`);
+  }
+  return code;
+}

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import {
   connectionStringFor,
@@ -7,9 +8,9 @@ import {
   UNREACHABLE_STORAGE,
   type RunningAzurite,
 } from '@workshop/azurite';
-import { spawnHost, type SpawnedHost } from '@workshop/host';
+import { builtFileFor, spawnHost, type SpawnedHost } from '@workshop/host';
 import { seedSamples } from '@workshop/samples';
-import { labAppDir } from './app-dir.ts';
+import { labAppCode, labAppDir } from './app-dir.ts';
 import { SupervisedHost } from './supervised-host.ts';
 import { DurableInspector, taskHubName, type OrchestrationStatus, type StatusOptions } from './durable.ts';
 import { measurePayloads, type PayloadReport } from './payloads.ts';
@@ -33,6 +34,12 @@ export interface LabAppOptions {
    * timer fires at once, at exactly the right virtual time.
    */
   clock?: 'real' | 'virtual' | 'auto';
+  /**
+   * What the host serves: `source` (the app's TypeScript, no build step) or `built` (exactly the
+   * built files package.json `main` names, as `func start` after `npm run build`). Defaults to
+   * the runner's choice, WORKSHOP_APP_CODE, else `source`.
+   */
+  appCode?: 'source' | 'built';
 }
 
 export interface LabApp {
@@ -76,6 +83,12 @@ export interface LabApp {
    * in `{hub}-largemessages`.
    */
   payloads(instanceId: string): Promise<PayloadReport>;
+  /**
+   * Imports one of the app's modules into the checks' process, by its source path
+   * (`src/lib/storage-names.ts`); with `appCode: 'built'`, the file tsc built from it
+   * (`dist/src/lib/storage-names.js`), so the checks test what the host serves.
+   */
+  loadModule(sourceFile: string): Promise<unknown>;
 }
 
 /**
@@ -103,6 +116,7 @@ export async function startLabApp(options: LabAppOptions = {}): Promise<LabApp> 
     // A short queue lease: after a crash, unfinished work reappears in 2 s rather than 10.
     env: { AzureWebJobsStorage: connectionString, WORKSHOP_DURABLE_LEASE_MS: '2000', ...options.env },
     ...(options.clock ? { clock: options.clock } : {}),
+    appCode: options.appCode ?? labAppCode(),
   };
   const [storageResult, hostResult] = await Promise.allSettled([storage, spawnHost({ ...hostOptions, port: 0 })]);
   if (storageResult.status === 'rejected' || hostResult.status === 'rejected') {
@@ -135,6 +149,10 @@ export async function startLabApp(options: LabAppOptions = {}): Promise<LabApp> 
     waitForStatus: (id, until, waitOptions) => durable.waitForStatus(id, until, waitOptions),
     history: (id) => durable.history(id),
     payloads: (id) => measurePayloads(connectionString, taskHubName(dir), id),
+    loadModule: (sourceFile) =>
+      import(
+        hostOptions.appCode === 'built' ? builtFileFor(dir, sourceFile) : join(dir, sourceFile)
+      ) as Promise<unknown>,
   };
 }
 

@@ -3,7 +3,8 @@
 // `@azure/functions-core`). One difference on purpose: when `main` points into the TypeScript
 // build output (`dist/src/functions/*.js`) and the source exists, the `.ts` source is imported
 // instead, compiled as it loads like `tsc` would (typescript-loader.ts), so the learner never
-// needs a build step.
+// needs a build step. With `appCode: 'built'` there is no such difference: exactly the files
+// `main` names are imported by plain Node, as `func start` loads them after `npm run build`.
 
 import fs from 'node:fs';
 import module from 'node:module';
@@ -11,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FunctionsCore } from './functions-core.ts';
 import { isRecord, readJsonFile } from '../jsonc.ts';
-import { enableSourceMaps, installTypeScriptCompiler } from './typescript-loader.ts';
+import { enableSourceMaps, installTypeScriptCompiler, isAppTypeScript } from './typescript-loader.ts';
 
 export class AppLoadError extends Error {
   override name = 'AppLoadError';
@@ -22,6 +23,15 @@ export class AppLoadError extends Error {
     this.file = file;
   }
 }
+
+/**
+ * What the worker loads. `source` (the default): the TypeScript source in place of each compiled
+ * file `main` names, compiled as it loads. `built`: exactly the files `main` names, imported by
+ * plain Node with no TypeScript hooks, and an app file that is TypeScript refused — what the
+ * real Node worker does under `func start` (after `npm run build`) and in Azure (where
+ * `.funcignore` leaves every `.ts` file out of the deployment).
+ */
+export type AppCode = 'source' | 'built';
 
 export interface EntryPoint {
   /** Absolute path of the file that is imported. */
@@ -101,6 +111,23 @@ export function sourceFor(appDir: string, compiled: string, layout: BuildLayout)
   return undefined;
 }
 
+/**
+ * The inverse of sourceFor: the file tsc builds from a source file of the app
+ * (`src/lib/x.ts` → `dist/src/lib/x.js`), the first candidate that exists, else the first candidate.
+ */
+export function builtFileFor(appDir: string, source: string): string {
+  const layout = readBuildLayout(appDir);
+  const outDir = layout.outDir ?? path.join(appDir, 'dist');
+  const absolute = path.resolve(appDir, source);
+  const ext = Object.entries(SOURCE_EXTENSION).find(([, ts]) => absolute.endsWith(ts));
+  const compiled = ext ? absolute.slice(0, -ext[1].length) + ext[0] : absolute;
+  const candidates = sourceRoots(appDir, layout)
+    .map((root) => path.relative(root, compiled))
+    .filter((rel) => !rel.startsWith('..') && !path.isAbsolute(rel))
+    .map((rel) => path.join(outDir, rel));
+  return candidates.find((file) => fs.existsSync(file)) ?? candidates[0] ?? compiled;
+}
+
 /** Maps a `main` pattern that points into outDir to the patterns of the sources. */
 function sourcePatterns(appDir: string, pattern: string, layout: BuildLayout): string[] {
   if (!layout.outDir) return [];
@@ -148,7 +175,8 @@ export function readMain(appDir: string): string {
  * TypeScript source when that exists; sources that were never compiled (no dist yet) are
  * included too; compiled files without a source are imported as they are.
  */
-export function resolveEntryPoints(appDir: string, main = readMain(appDir)): EntryPoint[] {
+export function resolveEntryPoints(appDir: string, main = readMain(appDir), appCode: AppCode = 'source'): EntryPoint[] {
+  if (appCode === 'built') return builtEntryPoints(appDir, main);
   const layout = readBuildLayout(appDir);
   const chosen = new Map<string, EntryPoint>();
   const add = (file: string, fromSource: boolean) => {
@@ -170,6 +198,42 @@ export function resolveEntryPoints(appDir: string, main = readMain(appDir)): Ent
     );
   }
   return result;
+}
+
+/** `appCode: 'built'`: the files `main` names and nothing else, as the real Node worker finds them. */
+function builtEntryPoints(appDir: string, main: string): EntryPoint[] {
+  const result = expand(appDir, main)
+    .map((file) => ({ file, relative: relativeTo(appDir, file), fromSource: false }))
+    .sort((a, b) => a.relative.localeCompare(b.relative));
+  if (result.length === 0) {
+    throw new AppLoadError(
+      `${hasMagic(main) ? `No files match "main" (${main})` : `The file named by "main" (${main}) does not exist`} ` +
+        'in package.json, and the host serves the built app only: run `npm run build` (tsc) first.',
+    );
+  }
+  return result;
+}
+
+/**
+ * `appCode: 'built'`: a TypeScript file of the app reached from the built JavaScript (a relative
+ * import that `tsc` did not rewrite to `.js`) fails to load, as it would in Azure, where no `.ts`
+ * file is deployed. Node 24 would otherwise strip its types and run it, hiding the mistake.
+ */
+function refuseAppTypeScript(appDir: string): void {
+  const root = pathToFileURL(appDir.endsWith(path.sep) ? appDir : appDir + path.sep).href;
+  module.registerHooks({
+    load(url, context, nextLoad) {
+      if (url.startsWith(root) && isAppTypeScript(url)) {
+        const err = new Error(
+          `${relativeTo(appDir, fileURLToPath(url))} is TypeScript: the built app must import only JavaScript ` +
+            '(tsc rewrites "./x.ts" to "./x.js" with rewriteRelativeImportExtensions), and a deployment has no .ts files.',
+        ) as NodeJS.ErrnoException;
+        err.code = 'ERR_BUILT_APP_IMPORTS_TYPESCRIPT';
+        throw err;
+      }
+      return nextLoad(url, context);
+    },
+  });
 }
 
 let tsFallbackInstalled = false;
@@ -263,12 +327,16 @@ export interface LoadedApp {
  * `core`. Throws AppLoadError naming the file and the cause when an import fails, and when
  * the app registered no function at all.
  */
-export async function loadApp(appDir: string, core: FunctionsCore): Promise<LoadedApp> {
-  const entryPoints = resolveEntryPoints(appDir);
-  installTsExtensionFallback();
-  // Stack traces of the app point at its TypeScript lines (and at the sources of a dist with maps).
-  enableSourceMaps();
-  installTypeScriptCompiler();
+export async function loadApp(appDir: string, core: FunctionsCore, appCode: AppCode = 'source'): Promise<LoadedApp> {
+  const entryPoints = resolveEntryPoints(appDir, readMain(appDir), appCode);
+  if (appCode === 'built') {
+    refuseAppTypeScript(appDir);
+  } else {
+    installTsExtensionFallback();
+    // Stack traces of the app point at its TypeScript lines (and at the sources of a dist with maps).
+    enableSourceMaps();
+    installTypeScriptCompiler();
+  }
   for (const entry of entryPoints) {
     core.currentEntryPoint = entry.file;
     try {

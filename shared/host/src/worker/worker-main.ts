@@ -4,10 +4,11 @@
 // sends. Storage, dispatch, the durable engine and HTTP stay in the host, so whatever the app
 // does here — throw, loop, run out of memory — the host survives it and starts a new worker.
 //
-// Started by the host (language-worker.ts) with an IPC channel: `node worker-main.ts <appDir>`.
+// Started by the host (language-worker.ts) with an IPC channel: `node worker-main.ts <appDir>`,
+// with `--built` to load exactly the built files `main` names (app-loader.ts, `AppCode`).
 
 import { Worker } from 'node:worker_threads';
-import { loadApp, AppLoadError } from './app-loader.ts';
+import { loadApp, AppLoadError, type AppCode } from './app-loader.ts';
 import { FunctionsCore, installFunctionsCore } from './functions-core.ts';
 import { invoke } from './invoke.ts';
 import { runOrchestratorEpisode } from './perturb-replay.ts';
@@ -62,7 +63,7 @@ function definitionOf(fn: FunctionDefinition): FunctionDefinition {
   };
 }
 
-async function start(appDir: string): Promise<FunctionsCore> {
+async function start(appDir: string, appCode: AppCode): Promise<FunctionsCore> {
   const core = new FunctionsCore((entry) => {
     void send({
       type: 'log',
@@ -75,7 +76,7 @@ async function start(appDir: string): Promise<FunctionsCore> {
   });
   installFunctionsCore(core);
   try {
-    await loadApp(appDir, core);
+    await loadApp(appDir, core, appCode);
     const capabilities = await core.programmingModel?.getCapabilities?.(HOST_CAPABILITIES);
     if (capabilities?.HttpUri) {
       throw new AppLoadError(
@@ -138,7 +139,7 @@ function exitWithTheHost(): void {
   watchdog.unref();
 }
 
-async function main(appDir: string): Promise<void> {
+async function main(appDir: string, appCode: AppCode): Promise<void> {
   exitOnUncaughtException();
   exitWithTheHost();
   // Ctrl+C in a terminal reaches the whole process group, this worker too: the host stops it
@@ -147,7 +148,7 @@ async function main(appDir: string): Promise<void> {
 
   let core: FunctionsCore;
   try {
-    core = await start(appDir);
+    core = await start(appDir, appCode);
   } catch (err) {
     const message =
       err instanceof AppLoadError ? err.message : `The app failed to start: ${(err as Error)?.message ?? String(err)}`;
@@ -182,9 +183,9 @@ async function main(appDir: string): Promise<void> {
   await send({ type: 'indexed', functions: [...core.functions.values()].map(definitionOf) });
 }
 
-const appDir = process.argv[2];
-if (!appDir) {
-  process.stderr.write('Usage: node worker-main.ts <appDir> (started by the host, with an IPC channel)\n');
+const [appDir, mode] = process.argv.slice(2);
+if (!appDir || (mode !== undefined && mode !== '--built')) {
+  process.stderr.write('Usage: node worker-main.ts <appDir> [--built] (started by the host, with an IPC channel)\n');
   process.exit(2);
 }
-await main(appDir);
+await main(appDir, mode === '--built' ? 'built' : 'source');
