@@ -73,7 +73,7 @@ async function proveLab(lab: Lab, previous: Lab | undefined): Promise<void> {
   const failsForItsLesson = !starter.passed && lesson?.state === 'failed';
   record(
     failsForItsLesson,
-    `lab ${lab.id}: the starter fails "${lab.starterFails}"`,
+    `lab ${lab.id}: the unsolved starter is caught by the check "${lab.starterFails}"`,
     failsForItsLesson
       ? [describeFailure(lesson!.error ?? { message: '' }).split('\n')[0]!]
       : lesson

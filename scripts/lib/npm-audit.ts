@@ -39,7 +39,11 @@ export function npmAudit(root = repoRoot): Finding {
   const counts = report.metadata?.vulnerabilities;
   if (!counts) {
     const reason = report.message ?? report.error?.summary ?? `exit code ${result.status}, no report`;
-    return notRun(NAME, `the registry did not answer the audit: ${reason}`);
+    // A 405 is the network's answer, not the packages': installs (GET) go through, the audit (a POST) does not.
+    const why = /\b405\b/.test(reason)
+      ? '. The way to the registry here lets downloads through but refuses the POST an audit sends, so nothing was checked: run `npm audit` where the registry answers it.'
+      : '';
+    return notRun(NAME, `the registry did not answer the audit: ${reason}${why}`);
   }
   const serious = (counts.high ?? 0) + (counts.critical ?? 0);
   const summary = ['critical', 'high', 'moderate', 'low', 'info']
