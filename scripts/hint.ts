@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
 import { runCli } from './lib/cli.ts';
+import { guideHints, hintForTerminal } from './lib/guide-hints.ts';
 import { findLab, guidePath, readManifest } from './lib/manifest.ts';
 import { readProgress, updateProgress } from './lib/progress.ts';
 import { bold, cyan, dim, yellow } from './lib/style.ts';
 
 const usage = `Usage: npm run hint -- NN [--all]
-  Shows lab NN's next hint; run it again for a more specific one.
+  Shows lab NN's next hint (the Hints of its guide); run it again for a more specific one.
   --all  shows every hint at once`;
 
 function main(): void {
@@ -15,17 +16,22 @@ function main(): void {
   });
   if (values.help) return console.log(usage);
   const lab = findLab(readManifest(), positionals[0]);
+  const hints = guideHints(lab);
   const shown = readProgress().labs[lab.id]?.hintsShown ?? 0;
-  const upTo = values.all ? lab.hints.length : Math.min(shown + 1, lab.hints.length);
+  const upTo = values.all ? hints.length : Math.min(shown + 1, hints.length);
 
   console.log(bold(`Lab ${lab.id} · ${lab.title} — hints`), '\n');
-  lab.hints
+  hints
     .slice(0, upTo)
-    .forEach((hint, i) => console.log(`${yellow(`Hint ${i + 1} of ${lab.hints.length}:`)} ${hint}\n`));
+    .forEach((hint, i) =>
+      console.log(
+        `${yellow(`Hint ${i + 1} of ${hints.length} — ${hint.title}`)}\n${hintForTerminal(hint.body, cyan)}\n`,
+      ),
+    );
   updateProgress(lab.id, (p) => {
     p.hintsShown = Math.max(p.hintsShown ?? 0, upTo);
   });
-  if (upTo < lab.hints.length)
+  if (upTo < hints.length)
     console.log(dim(`Still stuck? Run ${cyan(`npm run hint -- ${lab.id}`)} again for the next hint.`));
   else
     console.log(

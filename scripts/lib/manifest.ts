@@ -12,7 +12,6 @@ export interface Lab {
   starterFails: string;
   /** App files the starter may change relative to the previous lab's solution. */
   changes: string[];
-  hints: string[];
 }
 
 export function readManifest(): Lab[] {

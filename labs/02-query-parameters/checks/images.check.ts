@@ -86,8 +86,15 @@ check(
     hint: "Register the function with app.http('images', …), read both names, and return { status: 200, jsonBody: { container, blob, path } }.",
     guide: `${GUIDE}#step-1-register-a-second-function`,
   },
-  async () => {
+  async ({ narrow }) => {
     const res = await images({ container: 'samples', blob: 'photo.jpg' });
+    if (res.status !== 404) {
+      // Registered already: step 1 is done, so point at what is left.
+      narrow({
+        hint: "The function is registered. Now read both names with nonBlank(queryParam(request.query, 'container')) (and 'blob'), and return { status: 200, jsonBody: { container, blob, path: `${container}/${blob}` } }.",
+        guide: `${GUIDE}#step-2-read-the-query-parameters`,
+      });
+    }
     await expectStatus(res, 200, 'GET /api/images?container=samples&blob=photo.jpg');
     const body = await jsonOf(res, 'GET /api/images?container=samples&blob=photo.jpg');
     expect(body, 'the JSON answer').toEqual({ container: 'samples', blob: 'photo.jpg', path: 'samples/photo.jpg' });

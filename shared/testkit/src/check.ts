@@ -14,14 +14,28 @@ export interface CheckMeta {
   guide: string;
 }
 
+export interface CheckContext {
+  /**
+   * Replaces the hint (and the guide section) once the check knows more about where the
+   * learner is: a function that answers 501 is registered already, so "register it" would
+   * send them back to a step they have done.
+   */
+  narrow(meta: Partial<CheckMeta>): void;
+}
+
 /**
  * A lab check: a Vitest test that carries a hint and a pointer into the guide, so the
  * checkpoint runner can tell a learner what to do next when it fails.
  */
-export function check(title: string, meta: CheckMeta, fn: () => Promise<void> | void): void {
+export function check(title: string, meta: CheckMeta, fn: (context: CheckContext) => Promise<void> | void): void {
   it(title, async ({ task }) => {
     task.meta.hint = meta.hint;
     task.meta.guide = meta.guide;
-    await fn();
+    await fn({
+      narrow: (narrower) => {
+        if (narrower.hint !== undefined) task.meta.hint = narrower.hint;
+        if (narrower.guide !== undefined) task.meta.guide = narrower.guide;
+      },
+    });
   });
 }

@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { appFiles } from '../lib/app-files.ts';
+import { guideHints, parseHints } from '../lib/guide-hints.ts';
+import { readManifest, solutionDir } from '../lib/manifest.ts';
+
+const labs = readManifest();
+
+/** The solution's TypeScript, all files in one string. */
+function solutionSource(dir: string): string {
+  return appFiles(dir)
+    .filter((file) => file.startsWith('src/') && file.endsWith('.ts'))
+    .map((file) => readFileSync(join(dir, file), 'utf8'))
+    .join('\n');
+}
+
+/**
+ * The solution's string literals as patterns: a template's `${…}` matches any text, and a
+ * message split over lines with `+` is joined first.
+ */
+function solutionStrings(source: string): RegExp[] {
+  const joined = source.replace(/(['`])\s*\+\s*\n\s*(['`])/g, '');
+  const literals = [...joined.matchAll(/'((?:[^'\\\n]|\\.)*)'|`([^`]*)`/g)].map((m) => m[1] ?? m[2]!);
+  return literals.map(
+    (text) =>
+      new RegExp(
+        `^${text
+          .split(/\$\{[^}]*\}/)
+          .map((part) => part.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&'))
+          .join('.*')}$`,
+      ),
+  );
+}
+
+/** The messages a hint's code writes as literals: a capital, then at least 24 characters. */
+function quotedMessages(markdown: string): string[] {
+  return [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)].flatMap((block) =>
+    [...block[1]!.matchAll(/'([A-Z][^'\n]{24,})'|`([A-Z][^`\n]{24,})`/g)].map((m) =>
+      (m[1] ?? m[2]!).replace(/\$\{[^}]*\}/g, '…'),
+    ),
+  );
+}
+
+describe("the hints: one source, the guide's Hints section", () => {
+  it.each(labs.map((lab) => [lab.id, lab] as const))('lab %s: its guide has hints numbered from 1', (_id, lab) => {
+    expect(guideHints(lab).length).toBeGreaterThan(0);
+  });
+
+  it.each(labs.map((lab) => [lab.id, lab] as const))(
+    "lab %s: every message a hint's code quotes is the solution's, word for word",
+    (_id, lab) => {
+      const patterns = solutionStrings(solutionSource(solutionDir(lab)));
+      const quoted = guideHints(lab).flatMap((hint) => quotedMessages(hint.body));
+      const missing = quoted.filter((message) => !patterns.some((pattern) => pattern.test(message)));
+      expect(missing).toEqual([]);
+    },
+  );
+
+  it('refuses hints out of order, so a guide cannot skip one', () => {
+    const text = '## Hints\n\n<details><summary>Hint 2 — x</summary>\n\nbody\n\n</details>\n';
+    expect(() => parseHints(text, 'guide.md')).toThrow('hint 2 comes where hint 1 should');
+  });
+});
