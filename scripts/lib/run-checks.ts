@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import { createVitest } from 'vitest/node';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { repoRoot, type Lab } from './manifest.ts';
+import { startTypecheck, WarmTypechecker, type RunningTypecheck, type TypecheckReport } from './type-errors.ts';
 
 export interface CheckFailure {
   message: string;
@@ -21,6 +22,8 @@ export interface ChecksRun {
   checks: CheckResult[];
   /** Errors outside any one check: an app that would not start, a check file that failed to load. */
   errors: CheckFailure[];
+  /** The compiler on the app folder (type-errors.ts); a type error fails the run, as it fails `npm start`'s build. */
+  typecheck?: TypecheckReport;
   passed: boolean;
 }
 
@@ -30,6 +33,8 @@ export interface RunChecksOptions {
   /** `built`: the host serves the app's built JavaScript (`main`, after tsc), as `func start` does; default `source`. */
   appCode?: 'source' | 'built';
   watch?: boolean;
+  /** Run the TypeScript compiler on the app beside the checks (default true). */
+  typecheck?: boolean;
   /** Called after every run (once, or on every save with `watch`). */
   onRun?: (run: ChecksRun) => void;
 }
@@ -75,9 +80,29 @@ function collect(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<{ 
  */
 export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
   let last: ChecksRun = { checks: [], errors: [], passed: false };
+  // The compiler runs beside the checks, not after them: started with each run, awaited at its end.
+  const typecheckOn = options.typecheck ?? true;
+  const warm = typecheckOn && options.watch ? new WarmTypechecker(options.appDir) : undefined;
+  const typecheckNow = () => (warm ? warm.check() : startTypecheck(options.appDir));
+  let typecheck: RunningTypecheck | undefined = typecheckOn ? typecheckNow() : undefined;
+  let firstRun = true;
   const reporter: Reporter = {
-    onTestRunEnd(modules, unhandled) {
+    onTestRunStart() {
+      // A save in watch mode: this run's compiler starts afresh (the first run's already runs).
+      if (typecheckOn && !firstRun) {
+        typecheck?.cancel();
+        typecheck = typecheckNow();
+      }
+      firstRun = false;
+    },
+    async onTestRunEnd(modules, unhandled) {
       last = collect(modules, unhandled);
+      const report = await typecheck?.result;
+      typecheck = undefined;
+      if (report) {
+        last.typecheck = report;
+        if (report.errors.length > 0) last.passed = false;
+      }
       options.onRun?.(last);
     },
   };
@@ -97,6 +122,8 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
     await vitest.start();
     if (options.watch) await new Promise<never>(() => undefined);
   } finally {
+    typecheck?.cancel();
+    warm?.stop();
     if (!options.watch) await vitest.close();
   }
   return last;

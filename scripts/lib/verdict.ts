@@ -1,5 +1,7 @@
 import { guidePath, type Lab } from './manifest.ts';
+import { findOrchestratorMistake, mistakeHint } from './orchestrator-mistake.ts';
 import type { CheckFailure, CheckResult, ChecksRun } from './run-checks.ts';
+import { formatTypeErrors } from './type-errors.ts';
 import { bold, cyan, dim, green, red, yellow } from './style.ts';
 
 const MAX_LINES = 12;
@@ -54,18 +56,31 @@ export function formatVerdict(lab: Lab, appLabel: string, run: ChecksRun, next: 
     return out.join('\n');
   }
 
+  const failed = run.checks.filter((c) => c.state === 'failed');
+  // The classic mistake, whichever check it broke first: named before anything else, and the hint.
+  const mistake = findOrchestratorMistake(lab, run);
+  if (mistake) {
+    const where = mistake.where ? ` (${cyan(mistake.where)})` : '';
+    out.push(red(bold(`✗ ${mistake.what}`)) + where, `  ${mistakeHint(mistake)}`);
+    if (failed.length === 0) out.push(`  ${cyan('Read:')} ${mistake.guide}`);
+    out.push('');
+  }
+  const typeErrors = formatTypeErrors(run.typecheck, appLabel);
+  if (typeErrors.length > 0) out.push(...typeErrors, '');
   for (const error of run.errors) {
     out.push(red(bold('✗ The checks could not run:')), indent(describeFailure(error)), '');
   }
-  const failed = run.checks.filter((c) => c.state === 'failed');
   if (failed.length > 0) {
     out.push(bold(`Not yet: ${failed.length} of ${run.checks.length} checks failed.`), '');
     const first = failed[0]!;
     out.push(red(`✗ ${first.title}`), indent(describeFailure(first.error ?? { message: 'failed' })));
-    if (first.hint) out.push(`  ${yellow('Hint:')} ${first.hint}`);
-    out.push(`  ${cyan('Read:')} ${first.guide ?? guidePath(lab)}`);
+    const hint = mistake ? mistakeHint(mistake) : first.hint;
+    if (hint) out.push(`  ${yellow('Hint:')} ${hint}`);
+    out.push(`  ${cyan('Read:')} ${mistake?.guide ?? first.guide ?? guidePath(lab)}`);
     if (failed.length > 1)
       out.push('', dim(`Fix this one first; ${failed.length - 1} more will be shown when it passes.`));
+  } else if (typeErrors.length > 0 && run.errors.length === 0 && run.checks.every((c) => c.state === 'passed')) {
+    out.push(bold(`Not yet: all ${run.checks.length} checks pass, but the type errors above would stop the build.`));
   } else if (run.checks.length === 0 && run.errors.length === 0) {
     out.push(red('No checks ran. Is the labs folder complete?'));
   }

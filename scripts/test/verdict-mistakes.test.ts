@@ -1,0 +1,175 @@
+// Issue #12, items 2 and 3, on the verdict's own pieces (no host): the compiler's report on an app
+// folder, and what the verdict makes of it and of the host's words about an async orchestrator.
+// `npm test` runs the same mistakes through each lab's checks (verdict-mistakes.ts).
+
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { copyApp } from '../lib/app-files.ts';
+import { findLab, readManifest, repoRoot, solutionDir } from '../lib/manifest.ts';
+import { GENERATOR_RULE } from '../lib/orchestrator-mistake.ts';
+import type { ChecksRun } from '../lib/run-checks.ts';
+import type { TypecheckReport } from '../lib/type-errors.ts';
+import { typecheckApp } from '../lib/typecheck-app.ts';
+import { formatVerdict } from '../lib/verdict.ts';
+
+const labs = readManifest();
+const lab05 = findLab(labs, '05');
+const lab08 = findLab(labs, '08');
+const dir = join(repoRoot, '.workshop', 'test-not-generators');
+const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
+
+const ORCHESTRATORS = `import * as df from 'durable-functions';
+import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
+
+const asyncBehindACast = async function (context: OrchestrationContext) {
+  return context.df.instanceId;
+};
+df.app.orchestration('asyncBehindACast', { handler: asyncBehindACast as unknown as OrchestrationHandler });
+df.app.orchestration('arrow', ((context: OrchestrationContext) => context.df.instanceId) as unknown as OrchestrationHandler);
+df.app.orchestration('asyncGenerator', async function* (context: OrchestrationContext) {
+  yield context.df.callActivity('x');
+} as unknown as OrchestrationHandler);
+df.app.orchestration('fine', function* (context: OrchestrationContext) {
+  yield context.df.callActivity('x');
+});
+`;
+
+describe('the compiler beside the checks', () => {
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('finds no type error and no mistaken orchestrator in a solution', () => {
+    expect(typecheckApp(solutionDir(lab05))).toEqual({ errors: [], notGenerators: [] });
+  });
+
+  it('finds every orchestrator that is not a generator function, behind a cast or in an options object, and the type errors with file:line', () => {
+    copyApp(solutionDir(lab05), dir);
+    writeFileSync(join(dir, 'src/functions/more-orchestrators.ts'), ORCHESTRATORS);
+    writeFileSync(join(dir, 'src/functions/typo.ts'), "export const width: number = '200';\n");
+    const report = typecheckApp(dir);
+    expect(report.notGenerators.map((n) => `${n.name} ${n.what} :${n.line}`)).toEqual([
+      'asyncBehindACast is an async function :4',
+      'arrow is not a generator function :8',
+      'asyncGenerator is an async generator function (`async function*`) :9',
+    ]);
+    expect(report.errors).toEqual([
+      expect.objectContaining({
+        file: join(dir, 'src/functions/typo.ts'),
+        line: 1,
+        column: 14,
+        code: 2322,
+        message: "Type 'string' is not assignable to type 'number'.",
+      }),
+    ]);
+  });
+});
+
+function runWith(partial: Partial<ChecksRun>): ChecksRun {
+  return {
+    checks: [
+      {
+        title: 'the job completes',
+        state: 'failed',
+        hint: "the check's own hint",
+        guide: 'labs/x#elsewhere',
+        error: { message: 'it failed' },
+      },
+    ],
+    errors: [],
+    passed: false,
+    ...partial,
+  };
+}
+
+const typeErrors = (count: number): TypecheckReport => ({
+  errors: Array.from({ length: count }, (_, i) => ({
+    file: join(repoRoot, 'labs/05-first-orchestration/src/functions/thumbnail-orchestrator.ts'),
+    line: 10 + i,
+    column: 3,
+    code: 2322,
+    message: `Type 'Task' is not assignable to type 'string'.\n  a second line the verdict leaves out ${i}`,
+  })),
+  notGenerators: [],
+});
+
+describe('the verdict', () => {
+  it('prints no type errors when there are none', () => {
+    const verdict = plain(
+      formatVerdict(lab05, 'labs/05-first-orchestration', runWith({ typecheck: typeErrors(0) }), undefined),
+    );
+    expect(verdict).not.toMatch(/type error/i);
+    expect(verdict).toContain("Hint: the check's own hint");
+  });
+
+  it('lists the first five type errors as file:line:column and the message, and counts the rest', () => {
+    const verdict = plain(
+      formatVerdict(lab05, 'labs/05-first-orchestration', runWith({ typecheck: typeErrors(7) }), undefined),
+    );
+    expect(verdict).toContain('✗ 7 type errors: tsc would not build this app');
+    expect(verdict).toContain(
+      "labs/05-first-orchestration/src/functions/thumbnail-orchestrator.ts:14:3  Type 'Task' is not assignable to type 'string'.",
+    );
+    expect(verdict).not.toContain(':15:3');
+    expect(verdict).not.toContain('a second line');
+    expect(verdict).toContain('and 2 more: npx tsc -p labs/05-first-orchestration --noEmit lists them all');
+  });
+
+  it('with every check passing, says the type errors still stop the build', () => {
+    const run: ChecksRun = {
+      checks: [{ title: 'a', state: 'passed' }],
+      errors: [],
+      passed: false,
+      typecheck: typeErrors(1),
+    };
+    const verdict = plain(formatVerdict(lab05, 'labs/05-first-orchestration', run, undefined));
+    expect(verdict).toContain('Not yet: all 1 checks pass, but the type errors above would stop the build.');
+    expect(verdict).not.toContain('Checkpoint');
+  });
+
+  it("names an async orchestrator from the host's words alone, and sends the hint and Read link to the lab's step", () => {
+    const failed = `The job should complete, but its runtimeStatus is Failed: Orchestrator function 'thumbnailOrchestrator' failed: thumbnailOrchestrator is an async function (it returned a Promise): ${GENERATOR_RULE}. (The SDK said: this.generator.next is not a function)`;
+    const run = runWith({
+      checks: [
+        {
+          title: 'answers 202',
+          state: 'failed',
+          hint: 'Look at thumbnail-jobs.ts',
+          guide: 'labs/05-first-orchestration/README.md#step-4-start-it-from-http',
+          error: { message: 'the worker crashed' },
+        },
+        { title: 'the job completes', state: 'failed', error: { message: failed } },
+      ],
+    });
+    const verdict = plain(formatVerdict(lab08, 'labs/08-non-deterministic-code', run, undefined));
+    expect(verdict).toContain('✗ thumbnailOrchestrator is an async function\n');
+    expect(verdict).toContain(
+      'Hint: Orchestrators must be generator functions: `function*` and `yield`, not `async`/`await`: see Step 4.',
+    );
+    expect(verdict).toContain('Read: labs/08-non-deterministic-code/README.md#step-4-io-belongs-in-activities');
+    expect(verdict).not.toContain('thumbnail-jobs.ts');
+  });
+
+  it("names it from the compiler's finding with file:line, in a lab whose guide leaves it to lab 05", () => {
+    const run = runWith({
+      typecheck: {
+        errors: [],
+        notGenerators: [
+          {
+            name: 'thumbnailOrchestrator',
+            what: 'is an async function',
+            file: join(repoRoot, 'labs/06-fan-out-fan-in/src/functions/thumbnail-orchestrator.ts'),
+            line: 29,
+          },
+        ],
+      },
+    });
+    const verdict = plain(formatVerdict(findLab(labs, '06'), 'labs/06-fan-out-fan-in', run, undefined));
+    expect(verdict).toContain(
+      '✗ thumbnailOrchestrator is an async function (labs/06-fan-out-fan-in/src/functions/thumbnail-orchestrator.ts:29)',
+    );
+    expect(verdict).toContain('see Step 3 of lab 05.');
+    expect(verdict).toContain(
+      'Read: labs/05-first-orchestration/README.md#step-3-the-orchestrator-chains-the-activities',
+    );
+  });
+});
