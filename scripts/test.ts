@@ -10,6 +10,7 @@ import { runChecks, type ChecksRun } from './lib/run-checks.ts';
 import { findSharedTaskHubs } from './lib/task-hubs.ts';
 import { bold, dim, green, red, yellow } from './lib/style.ts';
 import { describeFailure } from './lib/verdict.ts';
+import { proveVerdictMistakes } from './lib/verdict-mistakes.ts';
 
 // `npm test`: proves the workshop, not a learner's progress. Every lab's solution passes
 // its checks, every starter fails the check its lab teaches, starters have not drifted from
@@ -98,6 +99,8 @@ async function proveLab(lab: Lab, previous: Lab | undefined): Promise<void> {
   } finally {
     broken.remove();
   }
+  // A type error is listed (file:line); an async orchestrator is named, with the guide's step (issue #12, items 2 and 3).
+  await proveVerdictMistakes(lab, record);
 
   if (previous) {
     const drift = findDrift(solutionDir(previous), starterDir(lab), lab.changes);
