@@ -2,9 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    // The dashboard's tests in a real browser (`npm run test:browser`). They live apart from
-    // shared/*/test, so plain `vitest run` never needs a browser.
-    include: ['shared/*/browser-test/**/*.test.ts'],
+    // The dashboard's and the docs site's tests in a real browser (`npm run test:browser`). They
+    // live apart from shared/*/test, so plain `vitest run` never needs a browser.
+    include: ['shared/*/browser-test/**/*.test.ts', 'docs/browser-test/**/*.test.ts'],
     // Starting a browser and the servers it talks to is slow on a slow laptop, never a sleep.
     testTimeout: 30_000,
     hookTimeout: 60_000,

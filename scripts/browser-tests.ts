@@ -4,9 +4,9 @@ import { findBrowser, NO_BROWSER_MESSAGE, type FoundBrowser } from '../shared/da
 import { repoRoot } from './lib/manifest.ts';
 import { dim } from './lib/style.ts';
 
-// `npm run test:browser`: the dashboard's tests in a real browser, any Chromium-family one
-// the machine has. Without one they do not run, and that is not a failure: the workshop
-// never downloads a browser. Arguments go on to vitest (a file name, `-t name`).
+// `npm run test:browser`: the dashboard's and the docs site's tests in a real browser, any
+// Chromium-family one the machine has. Without one they do not run, and that is not a failure:
+// the workshop never downloads a browser. Arguments go on to vitest (a file name, `-t name`).
 
 let browser: FoundBrowser | undefined;
 try {

@@ -11,6 +11,7 @@ export const FORMATTED = [
   'labs/*/checks/**/*.ts',
   'solutions/*/src/**/*.ts',
   'shared/*/{src,test,browser-test,web,bench}/**/*.{ts,mts,js,mjs}',
+  'docs/**/*.{ts,mjs}',
   'scripts/**/*.{ts,mjs,js}',
   '*.{ts,js,mjs}',
 ];

@@ -37,20 +37,21 @@ function skip(line: string): void {
  * Runs a script (a tool's JavaScript entry in node_modules, or one of the workshop's commands
  * in scripts/) on this Node, the pinned 24, whatever node is first on PATH.
  */
-function run(title: string, script: string, args: string[]): void {
+function run(title: string, script: string, args: string[]): boolean {
   console.log(bold(`\n${title}`));
   const result = spawnSync(process.execPath, [join(repoRoot, script), ...args], { cwd: repoRoot, stdio: 'inherit' });
   record(result.status === 0, title);
+  return result.status === 0;
 }
 
-/** The dashboard in a real browser, when the machine has one: the workshop never downloads a browser. */
+/** The dashboard and the docs site in a real browser, when the machine has one: the workshop never downloads a browser. */
 function browserTests(): void {
   try {
     if (!findBrowser()) return skip(NO_BROWSER_MESSAGE);
   } catch {
     // CHROME_PATH names no file: not "no browser" but a mistake, which browser-tests.ts reports and fails on.
   }
-  run('the dashboard works in a real browser', 'scripts/browser-tests.ts', []);
+  run('the dashboard and the docs site work in a real browser', 'scripts/browser-tests.ts', []);
 }
 
 function failureSummary(run: ChecksRun): string[] {
@@ -129,8 +130,11 @@ async function main(): Promise<void> {
     'shared/dashboard/web/tsconfig.json',
   ]);
   run("the shared packages' own tests pass", 'node_modules/vitest/vitest.mjs', ['run']);
+  // Built before the browser tests, which then look at this docs/site instead of building their own.
+  if (run('the docs site builds with zero TypeDoc warnings', 'node_modules/typedoc/bin/typedoc', [])) {
+    process.env.WORKSHOP_DOCS_SITE = join(repoRoot, 'docs/site');
+  }
   browserTests();
-  run('the docs site builds with zero TypeDoc warnings', 'node_modules/typedoc/bin/typedoc', []);
 
   console.log(bold('\nevery lab: solution passes, starter fails for its lesson'));
   for (const [index, lab] of labs.entries()) await proveLab(lab, labs[index - 1]);

@@ -16,7 +16,7 @@ export interface FoundBrowser {
 
 /** What `npm test` and `npm run test:browser` print when there is no browser to run the tests in. */
 export const NO_BROWSER_MESSAGE =
-  "The dashboard's browser tests did not run: no Chromium-family browser found. Install Chromium, Google Chrome or Microsoft Edge, or set CHROME_PATH to a browser's executable.";
+  "The browser tests (the dashboard, the docs site) did not run: no Chromium-family browser found. Install Chromium, Google Chrome or Microsoft Edge, or set CHROME_PATH to a browser's executable.";
 
 /** Where each browser's installer puts it, most common first. */
 function wellKnownLocations(): FoundBrowser[] {
