@@ -10,13 +10,19 @@
 //   `host/src`), and a package's README.md becomes its module's page, as with TypeDoc's
 //   "packages" strategy — without building one TypeScript program per package — and links
 //   to that README lead to that page.
+// - The navigation lists the guide first, and puts the API reference's modules (`@workshop/*`:
+//   what the workshop's tools are built on, for contributors) in a folder of their own at the
+//   end, so a learner's list is the guide's pages only.
 // - Markdown: a code block without a language is plain text (the guides' diagrams and
 //   tables), not TypeScript; and a heading's `code` stays in its anchor and in "On This
 //   Page" (TypeDoc 0.28 keeps only a heading's plain text there).
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Application, Converter, MinimalSourceFile, ReflectionKind } from 'typedoc';
+import { Application, Converter, DefaultTheme, MinimalSourceFile, ReflectionKind, RendererEvent } from 'typedoc';
+
+/** The navigation folder that holds the `@workshop/*` modules. */
+const REFERENCE_FOLDER = 'Reference (for contributors)';
 
 const repoRoot = dirname(dirname(fileURLToPath(import.meta.url)));
 
@@ -39,6 +45,19 @@ export function load(app) {
         });
       });
     });
+  });
+
+  app.renderer.on(RendererEvent.BEGIN, () => {
+    const theme = app.renderer.theme;
+    if (!(theme instanceof DefaultTheme)) return;
+    const buildNavigation = theme.buildNavigation.bind(theme);
+    theme.buildNavigation = (project) => {
+      const elements = buildNavigation(project);
+      const isModule = (/** @type {{ kind?: number }} */ element) => element.kind === ReflectionKind.Module;
+      const modules = elements.filter(isModule);
+      if (modules.length === 0) return elements;
+      return [...elements.filter((element) => !isModule(element)), { text: REFERENCE_FOLDER, children: modules }];
+    };
   });
 
   app.converter.on(Converter.EVENT_CREATE_DOCUMENT, (_context, doc) => {
