@@ -63,14 +63,16 @@ function failureSummary(run: ChecksRun): string[] {
 }
 
 async function proveLab(lab: Lab, previous: Lab | undefined): Promise<void> {
-  const solution = await runChecks({ lab, appDir: solutionDir(lab) });
+  // The compiler beside the checks only where the verdict's type errors are the point
+  // (verdict-mistakes.ts): 'every app typechecks' above already ran it on these folders.
+  const solution = await runChecks({ lab, appDir: solutionDir(lab), typecheck: false });
   record(
     solution.passed,
     `lab ${lab.id}: the solution passes all ${solution.checks.length} checks`,
     solution.passed ? [] : failureSummary(solution),
   );
 
-  const starter = await runChecks({ lab, appDir: starterDir(lab) });
+  const starter = await runChecks({ lab, appDir: starterDir(lab), typecheck: false });
   const lesson = starter.checks.find((c) => c.title === lab.starterFails);
   const failsForItsLesson = !starter.passed && lesson?.state === 'failed';
   record(
@@ -86,7 +88,7 @@ async function proveLab(lab: Lab, previous: Lab | undefined): Promise<void> {
   // The learner's most common slip: a syntax error. The verdict must name the file, not skip every check in silence.
   const broken = brokenCopyOf(solutionDir(lab), lab.id);
   try {
-    const run = await runChecks({ lab, appDir: broken.dir });
+    const run = await runChecks({ lab, appDir: broken.dir, typecheck: false });
     const named = run.errors.some((e) => e.message.includes('Could not load') && e.message.includes(broken.file));
     record(
       named,

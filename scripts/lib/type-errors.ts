@@ -2,11 +2,11 @@
 // without checking its types, as Node's type stripping does; `npm start` and Azure build it with
 // tsc first, which stops at the first type error. So the compiler runs on the app folder's own
 // tsconfig.json in a child process (typecheck-app.ts), alongside the checks rather than after
-// them: a lab's verdict comes no later than it did.
+// them: the verdict waits for it only when it outlasts the checks.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { setPriority } from 'node:os';
-import { relative } from 'node:path';
+import { setPriority, tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from './manifest.ts';
 import { cyan, red } from './style.ts';
@@ -15,7 +15,9 @@ import type { TypecheckReport } from './typecheck-app.ts';
 export type { NotAGenerator, TypecheckReport, TypeDiagnostic } from './typecheck-app.ts';
 
 const SCRIPT = fileURLToPath(new URL('./typecheck-app.ts', import.meta.url));
-/** Nice 15: about 1 % of a core's time while the checks want it, all of it while they wait. */
+/** V8's compile cache, as the host and Azurite use it: the compiler's 9 MB of JavaScript loads about 150 ms sooner. */
+const CHILD_ENV = { NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache'), ...process.env };
+/** Nice 15: a few per cent of a core while the checks want it, all of it while they wait. */
 const LOW_PRIORITY = 15;
 /** How many type errors the verdict lists; the rest are counted. */
 const SHOWN = 5;
@@ -33,7 +35,11 @@ export interface RunningTypecheck {
 export function startTypecheck(appDir: string): RunningTypecheck {
   let child: ChildProcess | undefined;
   const result = new Promise<TypecheckReport | undefined>((resolve) => {
-    child = spawn(process.execPath, [SCRIPT, appDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'ignore'] });
+    child = spawn(process.execPath, [SCRIPT, appDir], {
+      cwd: repoRoot,
+      env: CHILD_ENV,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     // The checks first: the compiler takes the CPU they leave (they wait on the host and storage a lot).
     try {
       if (child.pid) setPriority(child.pid, LOW_PRIORITY);
@@ -72,6 +78,7 @@ export class WarmTypechecker {
   constructor(appDir: string) {
     this.#child = spawn(process.execPath, [SCRIPT, appDir, '--serve'], {
       cwd: repoRoot,
+      env: CHILD_ENV,
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     });
     try {
