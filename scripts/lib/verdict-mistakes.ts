@@ -14,8 +14,14 @@ import { formatVerdict } from './verdict.ts';
 
 type Record = (ok: boolean, title: string, details?: string[]) => void;
 
-/** The labs whose async copy `npm test` runs: the first orchestration, one that sends to lab 05's guide, lab 08 (its own step), and lab 10. Labs 07, 09 and 11 take 20–30 s each and prove nothing more. */
-export const ASYNC_PROOF_LABS = new Set(['05', '06', '08', '10']);
+/**
+ * Which labs run which copy (each run is a lab's checks, 5–20 s): the mechanism is the same in
+ * every lab, so lab 01 (the quickest) proves the type errors, and the async orchestrator is run
+ * in lab 05 and lab 08 (the two guides that explain it) and lab 06 (one sent to lab 05's guide).
+ * Every lab with an orchestrator has its guide step checked.
+ */
+export const TYPE_ERROR_PROOF_LABS = new Set(['01']);
+export const ASYNC_PROOF_LABS = new Set(['05', '06', '08']);
 
 const ORCHESTRATOR_FILE = 'src/functions/thumbnail-orchestrator.ts';
 /** The type error a learner's copy gets: a line the compiler refuses and Node's type stripping runs. */
@@ -118,12 +124,15 @@ export function hasOrchestrator(lab: Lab): boolean {
 }
 
 /**
- * The proofs of one lab: a lab without an orchestrator gets a type error; one with an
- * orchestrator has its guide step checked and, in ASYNC_PROOF_LABS, its orchestrator turned async
- * (which brings type errors too).
+ * The proofs of one lab: a type error (TYPE_ERROR_PROOF_LABS); for a lab with an orchestrator,
+ * its guide step and, in ASYNC_PROOF_LABS, its orchestrator turned async (which brings type
+ * errors too).
  */
 export async function proveVerdictMistakes(lab: Lab, record: Record): Promise<void> {
-  if (!hasOrchestrator(lab)) return proveTypeErrorNamed(lab, record);
+  if (!hasOrchestrator(lab)) {
+    if (TYPE_ERROR_PROOF_LABS.has(lab.id)) await proveTypeErrorNamed(lab, record);
+    return;
+  }
   proveGeneratorGuide(lab, record);
   if (ASYNC_PROOF_LABS.has(lab.id)) await proveAsyncOrchestratorNamed(lab, record);
 }
