@@ -16,12 +16,12 @@ type Record = (ok: boolean, title: string, details?: string[]) => void;
 
 /**
  * Which labs run which copy (each run is a lab's checks, 5–20 s): the mechanism is the same in
- * every lab, so lab 01 (the quickest) proves the type errors, and the async orchestrator is run
- * in lab 05 and lab 08 (the two guides that explain it) and lab 06 (one sent to lab 05's guide).
- * Every lab with an orchestrator has its guide step checked.
+ * every lab, so lab 01 (the quickest) proves the type errors, and lab 05 (the issue's case) the
+ * async orchestrator. Every lab with an orchestrator has its guide step checked; what the verdict
+ * makes of lab 06's and lab 08's steps is tested without a host (scripts/test/verdict-mistakes.test.ts).
  */
 export const TYPE_ERROR_PROOF_LABS = new Set(['01']);
-export const ASYNC_PROOF_LABS = new Set(['05', '06', '08']);
+export const ASYNC_PROOF_LABS = new Set(['05']);
 
 const ORCHESTRATOR_FILE = 'src/functions/thumbnail-orchestrator.ts';
 /** The type error a learner's copy gets: a line the compiler refuses and Node's type stripping runs. */
