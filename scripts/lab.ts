@@ -5,6 +5,7 @@ import { findLab, readManifest, repoRoot, solutionDir, starterDir } from './lib/
 import { updateProgress } from './lib/progress.ts';
 import { resetLab } from './lib/reset.ts';
 import { runChecks } from './lib/run-checks.ts';
+import { cyan } from './lib/style.ts';
 import { formatVerdict } from './lib/verdict.ts';
 
 const usage = `Usage: npm run lab:NN [-- --solution] [-- --watch] [-- --reset]
@@ -39,8 +40,15 @@ async function main(): Promise<number> {
   const lab = findLab(labs, positionals[0]);
   const next = labs[labs.indexOf(lab) + 1];
   if (values.reset) {
-    const backup = resetLab(lab);
-    console.log(`labs/${lab.slug} is the starter again. Your work is in ${relative(repoRoot, backup)}.`);
+    const backup = relative(repoRoot, resetLab(lab));
+    // The folder is the starter again, so the home screen must not show the lab as passed.
+    updateProgress(lab.id, (p) => {
+      delete p.passedAt;
+      delete p.lastPassed;
+      delete p.lastRunAt;
+    });
+    console.log(`labs/${lab.slug} is the starter again. Your work is in ${backup}.`);
+    console.log(`To take it back: ${cyan(`cp -R ${backup}/. labs/${lab.slug}/`)}`);
     return 0;
   }
   const appDir = values.solution ? solutionDir(lab) : starterDir(lab);
@@ -53,7 +61,7 @@ async function main(): Promise<number> {
     onRun: (result) => {
       if (!values.solution) recordRun(lab.id, result.passed);
       if (values.watch) console.clear();
-      console.log(formatVerdict(lab, appLabel, result, next));
+      console.log(formatVerdict(lab, appLabel, result, next, values.watch));
       if (values.watch) console.log('\nWatching for changes… (Ctrl+C to stop)');
     },
   });

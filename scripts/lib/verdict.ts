@@ -37,7 +37,13 @@ function mark(check: CheckResult): string {
   return yellow('–');
 }
 
-export function formatVerdict(lab: Lab, appLabel: string, run: ChecksRun, next: Lab | undefined): string {
+export function formatVerdict(
+  lab: Lab,
+  appLabel: string,
+  run: ChecksRun,
+  next: Lab | undefined,
+  watching = false,
+): string {
   const out: string[] = [];
   out.push(bold(`Lab ${lab.id} · ${lab.title}`), dim(`checking ${appLabel}`), '');
   for (const check of run.checks) out.push(`  ${mark(check)} ${check.title}`);
@@ -84,6 +90,11 @@ export function formatVerdict(lab: Lab, appLabel: string, run: ChecksRun, next: 
   } else if (run.checks.length === 0 && run.errors.length === 0) {
     out.push(red('No checks ran. Is the labs folder complete?'));
   }
-  out.push('', `Change your code in ${cyan(appLabel)}, then run ${cyan(`npm run lab:${lab.id}`)} again.`);
+  out.push(
+    '',
+    watching
+      ? `Change your code in ${cyan(appLabel)} and save: the checks run again by themselves.`
+      : `Change your code in ${cyan(appLabel)}, then run ${cyan(`npm run lab:${lab.id}`)} again.`,
+  );
   return out.join('\n');
 }
