@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { findBrowser, NO_BROWSER_MESSAGE } from '../shared/dashboard/browser-test/find-browser.ts';
 import { findForeignImports } from './lib/app-imports.ts';
 import { brokenCopyOf } from './lib/broken-app.ts';
+import { proveBuiltSolutions } from './lib/built-app.ts';
 import { findDrift } from './lib/drift.ts';
 import { labFolders, readManifest, repoRoot, solutionDir, starterDir, type Lab } from './lib/manifest.ts';
 import { runChecks, type ChecksRun } from './lib/run-checks.ts';
@@ -140,6 +141,8 @@ async function main(): Promise<void> {
 
   console.log(bold('\nevery lab: solution passes, starter fails for its lesson'));
   for (const [index, lab] of labs.entries()) await proveLab(lab, labs[index - 1]);
+  // The Core Tools path (issue #12, item 12): what func start loads after npm run build.
+  await proveBuiltSolutions(labs, record);
 
   // The promises behind the labs, each one command with its figures (issue #6): nothing lost
   // when the host is killed or storage restarts, a clear answer to every bad input, every job

@@ -56,7 +56,7 @@ function toCheckResult(test: TestCase): CheckResult {
   return check;
 }
 
-function collect(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<{ message?: string }>): ChecksRun {
+export function collect(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<{ message?: string }>): ChecksRun {
   const checks: CheckResult[] = [];
   const errors: CheckFailure[] = unhandled.map((e) => toFailure(e));
   for (const module of modules) {
