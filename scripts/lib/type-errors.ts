@@ -127,7 +127,9 @@ export function formatTypeErrors(report: TypecheckReport | undefined, appLabel: 
   const errors = report?.errors ?? [];
   if (errors.length === 0) return [];
   const count = errors.length === 1 ? '1 type error' : `${errors.length} type errors`;
-  const out = [red(`✗ ${count}: tsc would not build this app (func start and a deployment to Azure build it with tsc first):`)];
+  const out = [
+    red(`✗ ${count}: tsc would not build this app (func start and a deployment to Azure build it with tsc first):`),
+  ];
   for (const error of errors.slice(0, SHOWN)) {
     out.push(`    ${cyan(locationOf(error.file, error.line, error.column))}  ${firstLine(error.message)}`);
   }
