@@ -143,8 +143,11 @@ export function typechecker(appDir: string): () => TypecheckReport {
       ...(previous ? { oldProgram: previous } : {}),
     });
     previous = program;
-    const errors = ts
-      .getPreEmitDiagnostics(program)
+    // As tsc does: while a file does not parse, its syntax errors are all there is to say; the
+    // type errors that follow from them (a function cut short by a stray brace) only mislead.
+    const syntax = program.getSyntacticDiagnostics();
+    const diagnostics = syntax.length > 0 ? syntax : ts.getPreEmitDiagnostics(program);
+    const errors = diagnostics
       .filter((d) => d.category === ts.DiagnosticCategory.Error)
       .map((d): TypeDiagnostic => {
         const at = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
