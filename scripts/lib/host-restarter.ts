@@ -23,11 +23,21 @@ export class HostRestarter {
   #watcher: { close(): void } | undefined;
   #timer: NodeJS.Timeout | undefined;
   #restarting: Promise<void> = Promise.resolve();
+  /** The host's last lines: a load error it printed itself is not printed twice. */
+  readonly #recent: string[] = [];
 
   constructor(options: HostRestarterOptions) {
     this.#options = options;
+    const spawnOptions: SpawnHostOptions = {
+      ...options,
+      onOutput: (line, stream) => {
+        this.#recent.push(line);
+        if (this.#recent.length > 50) this.#recent.shift();
+        options.onOutput?.(line, stream);
+      },
+    };
     this.#keeper = new KeepRunning({
-      start: () => spawnHost(options),
+      start: () => spawnHost(spawnOptions),
       processOf: (host) => host.child,
       stop: (host) => host.stop(),
       onEvent: (event) => this.#reportCrash(event),
@@ -76,7 +86,11 @@ export class HostRestarter {
       console.log(dim('Once it is free, save a file here: the host starts again by itself.'));
       return;
     }
-    reportLoadFailure(error);
+    const firstLine = message.split('\n')[0]!.trim();
+    const alreadyShown = firstLine !== '' && this.#recent.some((line) => line.includes(firstLine));
+    this.#recent.length = 0;
+    if (alreadyShown) console.log(dim('Fix it and save: the host starts again by itself.'));
+    else reportLoadFailure(error);
   }
 
   #reportCrash(event: KeepRunningEvent<SpawnedHost>): void {

@@ -1,17 +1,34 @@
-import { appendFileSync, rmSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { copyApp } from '../lib/app-files.ts';
-import { findLab, readManifest, repoRoot, starterDir } from '../lib/manifest.ts';
+import { findLab, readManifest, repoRoot, solutionDir, starterDir } from '../lib/manifest.ts';
 import { runChecks } from '../lib/run-checks.ts';
+import { describeFailure } from '../lib/verdict.ts';
 
-const lab = findLab(readManifest(), '02');
-const dir = join(repoRoot, '.workshop', 'test-lab02-step1-done');
+const labs = readManifest();
+const copies: string[] = [];
 
-describe("a check's hint follows the learner", () => {
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+/** A copy of an app under .workshop/, with one file changed the way a learner would. */
+function copyWith(appDir: string, name: string, file: string, change: (text: string) => string): string {
+  const dir = join(repoRoot, '.workshop', `test-${name}`);
+  copies.push(dir);
+  copyApp(appDir, dir);
+  const path = join(dir, file);
+  const before = readFileSync(path, 'utf8');
+  const after = change(before);
+  expect(after, `the change to ${file} should apply`).not.toBe(before);
+  writeFileSync(path, after);
+  return dir;
+}
+
+describe("a check's words follow the learner", () => {
+  afterAll(() => copies.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
   it('lab 02 with step 1 done (images registered, answering 501) no longer says to register it', async () => {
+    const lab = findLab(labs, '02');
+    const dir = join(repoRoot, '.workshop', 'test-lab02-step1-done');
+    copies.push(dir);
     copyApp(starterDir(lab), dir);
     appendFileSync(
       join(dir, 'src/functions/images.ts'),
@@ -22,5 +39,33 @@ describe("a check's hint follows the learner", () => {
     expect(first?.state).toBe('failed');
     expect(first?.hint).toMatch(/^The function is registered\./);
     expect(first?.guide).toContain('#step-2-read-the-query-parameters');
+  });
+
+  it('lab 04 answering 201 every time, with a stable name, is sent to the status (step 6), not the name (step 3)', async () => {
+    const lab = findLab(labs, '04');
+    const dir = copyWith(solutionDir(lab), 'lab04-always-201', 'src/functions/thumbnails.ts', (text) =>
+      text.replace('status: created ? 201 : 200,', 'status: 201,'),
+    );
+    const run = await runChecks({ lab, appDir: dir });
+    const check = run.checks.find((c) => c.title.startsWith('POST for the same image and width again answers 200'));
+    expect(check?.state).toBe('failed');
+    expect(check?.hint).toContain('created ? 201 : 200');
+    expect(check?.guide).toContain('#step-6-answer-with-201-or-200');
+  });
+
+  it("lab 03's 404 that blames the blob for a missing container is explained, not shown as 'expected: photo.jpg'", async () => {
+    const lab = findLab(labs, '03');
+    const dir = copyWith(solutionDir(lab), 'lab03-blames-blob', 'src/lib/blob-storage.ts', (text) =>
+      text.replace(
+        'return new StorageError(404, `The container "${container}" does not exist.`, { cause: error });',
+        'return new StorageError(404, `The blob "${blob}" does not exist in the container "${container}".`, { cause: error });',
+      ),
+    );
+    const run = await runChecks({ lab, appDir: dir });
+    const check = run.checks.find((c) => c.title.startsWith('a container that does not exist'));
+    expect(check?.state).toBe('failed');
+    const said = describeFailure(check!.error!);
+    expect(said).toContain('should blame the container no-such-container');
+    expect(said).not.toMatch(/expected:.*photo\.jpg/);
   });
 });
