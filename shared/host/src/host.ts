@@ -19,6 +19,7 @@ import { DEFAULT_MAX_REQUEST_BODY_SIZE, httpRoutesOf, startHttpServer, type PreR
 import { LanguageWorker } from './language-worker.ts';
 import type { AppCode } from './worker/app-loader.ts';
 import { applySettings } from './settings.ts';
+import { withArticle } from './wording.ts';
 import { resolveConnectionString } from './bindings/storage-connection.ts';
 import { createClock, type Clock, type ClockMode } from './durable/clock.ts';
 import { DurableClientOperations } from './durable/client.ts';
@@ -284,7 +285,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       ) {
         hostLog(
           'warning',
-          `Function '${fn.name}' has a ${type}, which this local host does not fire yet; only HTTP triggers run.`,
+          `Function '${fn.name}' has ${withArticle(type)}, which this local host does not fire yet; only HTTP triggers run.`,
         );
       }
     }

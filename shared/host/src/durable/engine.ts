@@ -27,6 +27,7 @@ import { EpisodeAbortedError, invokeActivity, invokeOrchestrator, orchestratorPa
 import { DEFAULT_MAX_DEQUEUE_COUNT } from './durable-config.ts';
 import { formatTimeSpan } from '../language-worker.ts';
 import { escapeControlCharacters } from '../console-log.ts';
+import { sentence, withArticle } from '../wording.ts';
 import { CRASH_AFTER_ACTIVITY_SETTING, crashAfterActivities, crashNow, shouldCrashAfter } from './fault-injection.ts';
 import { decideEpisode, describeWork, type Decision } from './replay.ts';
 import { TaskHubTelemetry, type EpisodeRecord } from './telemetry.ts';
@@ -84,11 +85,6 @@ export function retryDelayMs(dequeueCount: number): number {
 }
 
 /** A message as the end of a log line: with one full stop. */
-function sentence(text: string | null | undefined): string {
-  const trimmed = String(text ?? '').trimEnd();
-  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
-}
-
 /** What it means when storage has no record of what a message answers. */
 const LOST_DATA =
   'the storage account lost data (Azurite as it comes keeps its last seconds of writes in memory, and a kill -9 loses them)';
@@ -851,7 +847,7 @@ export class DurableEngine {
     const id = answeredId(event);
     if (id !== undefined) {
       return (
-        `${instanceId}: a ${type} message answers task #${id} of this instance, but storage has no history of it: ${LOST_DATA}. ` +
+        `${instanceId}: ${withArticle(type)} message answers task #${id} of this instance, but storage has no history of it: ${LOST_DATA}. ` +
         'The message is in the poison table; the instance cannot go on. Start it again.'
       );
     }

@@ -1,0 +1,53 @@
+// The host's log as a learner reads it: "an entityTrigger", not "a entityTrigger"; a reason
+// that already ends a sentence gets no second full stop.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningAzurite } from '@workshop/azurite';
+import { spawnHost, type SpawnedHost } from '../../src/spawn-host.ts';
+import { tempApp, type TempApp } from '../helpers.ts';
+import { startAzurite, startOrchestration, waitForLog, waitForStatus } from './durable-helpers.ts';
+
+let azurite: RunningAzurite;
+let app: TempApp;
+let host: SpawnedHost;
+
+beforeAll(async () => {
+  azurite = await startAzurite();
+  app = tempApp({
+    'package.json': JSON.stringify({ name: 'log-wording', type: 'module', main: 'src/functions/*.ts' }),
+    'host.json': JSON.stringify({ version: '2.0', extensions: { durableTask: { hubName: 'LogWording' } } }),
+    'src/functions/app.ts': `import * as df from 'durable-functions';
+df.app.entity('counter', (context) => { context.df.setState(1); });
+df.app.orchestration('waitsForever', function* (context) { yield context.df.waitForExternalEvent('never'); });
+`,
+  });
+  host = await spawnHost({ appDir: app.dir, port: 0, env: { AzureWebJobsStorage: azurite.connectionString } });
+});
+afterAll(async () => {
+  await host?.stop();
+  await azurite?.stop();
+  app?.remove();
+});
+
+describe("the host's wording", () => {
+  it('says "an entityTrigger"', () => {
+    expect(host.logs()).toContain(
+      "Function 'counter' has an entityTrigger, which this local host does not fire yet; only HTTP triggers run.",
+    );
+    expect(host.logs()).not.toContain('has a entityTrigger');
+  });
+
+  it('adds no second full stop to a termination reason that ends a sentence inside quotes', async () => {
+    const { id } = await startOrchestration(host, 'waitsForever', undefined, `wording-${Date.now()}`);
+    await waitForStatus(host, id, (s) => s.runtimeStatus === 'Running');
+    const reason = "The reviewer said 'enough.'";
+    const res = await fetch(
+      `${host.url}/runtime/webhooks/durabletask/instances/${id}/terminate?reason=${encodeURIComponent(reason)}`,
+      { method: 'POST' },
+    );
+    expect(res.status).toBe(202);
+    await waitForStatus(host, id);
+    const logs = await waitForLog(host, `waitsForever (${id}) was terminated: ${reason}`);
+    expect(logs).not.toContain(`${reason}.`);
+  });
+});
