@@ -19,6 +19,7 @@ import { DEFAULT_MAX_REQUEST_BODY_SIZE, httpRoutesOf, startHttpServer, type PreR
 import { LanguageWorker } from './language-worker.ts';
 import type { AppCode } from './worker/app-loader.ts';
 import { applySettings } from './settings.ts';
+import { durableFunctionsNodeProblem } from './durable-functions-version.ts';
 import { withArticle } from './wording.ts';
 import { resolveConnectionString } from './bindings/storage-connection.ts';
 import { createClock, type Clock, type ClockMode } from './durable/clock.ts';
@@ -153,6 +154,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const hostLog: HostLog = (level, message) => {
     if (severity(level) >= severity(hostLevel)) write(level, message);
   };
+
+  // An installed durable-functions that this Node breaks: said before anything runs into it.
+  const versionProblem = durableFunctionsNodeProblem(appDir);
+  if (versionProblem) hostLog('warning', versionProblem);
 
   // Function logs follow host.json levels; worker (system) logs show from warnings up,
   // like the host's console, which hides the worker's debug chatter. What the app prints
