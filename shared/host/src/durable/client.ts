@@ -158,12 +158,22 @@ export class DurableClientOperations {
     return payload;
   }
 
-  async #send(instanceId: string, event: HistoryEvent, allowedWhen: (s: RuntimeStatus) => boolean): Promise<void> {
+  /** `action` completes "an instance that has ended cannot …" (the 410's reason). */
+  async #send(
+    instanceId: string,
+    event: HistoryEvent,
+    allowedWhen: (s: RuntimeStatus) => boolean,
+    action: string,
+  ): Promise<void> {
     await this.#engine.busy(async () => {
       const row = await this.getInstance(instanceId);
-      if (!row) throw new ClientError(404, `No instance with ID '${instanceId}' was found.`);
+      if (!row)
+        throw new ClientError(404, `No instance with ID '${instanceId}' was found in task hub '${this.hubName}'.`);
       if (!allowedWhen(row.runtimeStatus))
-        throw new ClientError(410, `The instance '${instanceId}' is ${row.runtimeStatus}.`);
+        throw new ClientError(
+          410,
+          `Instance '${instanceId}' is ${row.runtimeStatus}: an instance that has ended cannot ${action}.`,
+        );
       await this.#engine.sendToInstance({ InstanceId: instanceId, ExecutionId: '' }, event);
     });
   }
@@ -173,6 +183,7 @@ export class DurableClientOperations {
       instanceId,
       newEvent(EventType.EventRaised, this.#engine.clock.now(), { Name: eventName, Input: data }),
       (s) => !TERMINAL.has(s),
+      'receive events',
     );
   }
 
@@ -181,6 +192,7 @@ export class DurableClientOperations {
       instanceId,
       newEvent(EventType.ExecutionTerminated, this.#engine.clock.now(), { Input: reason }),
       (s) => !TERMINAL.has(s),
+      'be terminated',
     );
   }
 
@@ -189,6 +201,7 @@ export class DurableClientOperations {
       instanceId,
       newEvent(EventType.ExecutionSuspended, this.#engine.clock.now(), { Reason: reason }),
       (s) => !TERMINAL.has(s),
+      'be suspended',
     );
   }
 
@@ -197,6 +210,7 @@ export class DurableClientOperations {
       instanceId,
       newEvent(EventType.ExecutionResumed, this.#engine.clock.now(), { Reason: reason }),
       (s) => !TERMINAL.has(s),
+      'be resumed',
     );
   }
 
@@ -222,7 +236,12 @@ export class DurableClientOperations {
    */
   async restart(instanceId: string, restartWithNewInstanceId = true): Promise<string> {
     const row = await this.getInstance(instanceId);
-    if (!row) throw new ClientError(404, `No instance with ID '${instanceId}' was found.`);
+    // The extension's RestartAsync throws an ArgumentException, which its HTTP API answers 400 with this message.
+    if (!row)
+      throw new ClientError(
+        400,
+        `InstanceId does not match a valid orchestration instance: task hub '${this.hubName}' has no instance with ID '${instanceId}'.`,
+      );
     const input = await this.#engine.storage.resolveLarge(row.input);
     return this.startNew(row.name, restartWithNewInstanceId ? undefined : instanceId, input);
   }
@@ -236,7 +255,8 @@ export class DurableClientOperations {
     const top = query.top && query.top > 0 ? Math.min(query.top, MAX_PAGE_SIZE) : 100;
     const page = await this.#engine.storage.listInstances(instanceQuery(query), top, continuation);
     const statuses = await Promise.all(
-      page.rows.map((row) => this.#toPayload(row, { showInput: query.showInput ?? false })),
+      // OrchestrationStatusQueryCondition.ShowInput is true unless the query says otherwise.
+      page.rows.map((row) => this.#toPayload(row, { showInput: query.showInput ?? true })),
     );
     return page.continuation ? { statuses, continuation: page.continuation } : { statuses };
   }

@@ -8,6 +8,10 @@
 // instances/ (GET list, paged by x-ms-continuation-token), instances/{id} (GET status,
 // DELETE purge), instances/{id}/{terminate|suspend|resume|rewind|restart} (POST; rewind is not supported),
 // instances/{id}/raiseEvent/{name} (POST).
+// Bodies as HttpApiHandler sends them: its 404 (no such route or instance) and 410 (the instance
+// has ended) are `CreateResponse(status)` with no content, as are the 202s of terminate, suspend,
+// resume and raiseEvent; only its 400s (`CreateErrorResponse`) and 500s carry a `{"Message"}`.
+// Where the extension gives no body, the host's log says why instead (one line per answer).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HostLog } from '../executor.ts';
@@ -21,8 +25,15 @@ import {
   RequestAbortedError,
 } from '../http/request-body.ts';
 import { ClientError, type DurableClientOperations } from './client.ts';
+import { shown } from './instance-id.ts';
+import { sentence } from '../wording.ts';
 import { booleanParameter, dateParameter, pageSize, runtimeStatuses, single } from './management-query.ts';
 import { clientGone, waitForCompletion, waitParameters, type WaitParameters } from './wait-for-completion.ts';
+
+/** HttpApiHandler answers these with `CreateResponse(status)`: no content (501: this host's own, likewise). */
+const BODILESS = new Set([404, 410, 501]);
+
+const ENDED = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);
 
 export const WEBHOOK_PREFIX = '/runtime/webhooks/durabletask';
 export const RPC_PREFIX = '/durabletask';
@@ -131,6 +142,7 @@ export function durableHttpApi(options: DurableHttpApiOptions) {
       if (err instanceof BodyTooLargeError) refuseBody(req, res, limits.maxRequestBodySize);
       else if (err instanceof RequestAbortedError)
         options.log?.('warning', describeAbortedBody(req, `${method} ${url.pathname}`));
+      else if (err instanceof ClientError && BODILESS.has(err.status)) withoutBody(err.status, err.message);
       else if (err instanceof ClientError) send(res, err.status, { Message: err.message });
       else
         send(res, 500, {
@@ -163,7 +175,7 @@ export function durableHttpApi(options: DurableHttpApiOptions) {
         if (method === 'GET') return status(id);
         if (method === 'DELETE') {
           const deleted = await client.purge(id);
-          if (deleted === 0) return send(res, 404, { Message: `No instance with ID '${id}' was found.` });
+          if (deleted === 0) return withoutBody(404, noInstance(id));
           return send(res, 200, { instancesDeleted: deleted });
         }
         return notFound();
@@ -174,7 +186,13 @@ export function durableHttpApi(options: DurableHttpApiOptions) {
         case 'raiseevent': {
           if (s.length !== 4) return notFound();
           const row = await client.getInstance(id);
-          if (!row) return send(res, 404, { Message: `No instance with ID '${id}' was found.` });
+          if (!row) return withoutBody(404, noInstance(id));
+          // As HandleRaiseEventRequestAsync: an ended instance is a 410 before the content is looked at.
+          if (ENDED.has(row.runtimeStatus))
+            return withoutBody(
+              410,
+              `Instance '${id}' is ${row.runtimeStatus}: an instance that has ended cannot receive events.`,
+            );
           const type = String(req.headers['content-type'] ?? '')
             .split(';')[0]!
             .trim()
@@ -206,9 +224,11 @@ export function durableHttpApi(options: DurableHttpApiOptions) {
           // A malformed or unknown id is the caller's mistake whatever the operation: say so
           // (400, 404) before saying that the operation itself is missing here.
           req.resume();
-          if (!(await client.getInstance(id)))
-            return send(res, 404, { Message: `No instance with ID '${id}' was found.` });
-          throw new ClientError(501, `'${op}' is not supported by this local host.`);
+          if (!(await client.getInstance(id))) return withoutBody(404, noInstance(id));
+          return withoutBody(
+            501,
+            `this local host does not support rewind yet, so instance '${id}' was left as it is (the extension rewinds a failed instance and answers 202)`,
+          );
         default:
           return notFound();
       }
@@ -220,8 +240,24 @@ export function durableHttpApi(options: DurableHttpApiOptions) {
     }
 
     function notFound(): void {
+      withoutBody(404, `no route of the management API takes ${method} with this path.`);
+    }
+
+    /**
+     * An answer the extension sends with no content (404, 410; and this host's 501): the status
+     * alone, and one line in the host's log that names the request and says why.
+     */
+    function withoutBody(status: number, why: string): void {
       req.resume();
-      send(res, 404, { Message: 'No durable management route matches this request.' });
+      options.log?.(
+        'warning',
+        `Management API: ${status} for ${method} ${shown(url.pathname, 160)} (${status === 501 ? 'no body' : 'no body, as the Durable extension answers'}): ${sentence(why)}`,
+      );
+      send(res, status);
+    }
+
+    function noInstance(id: string): string {
+      return `No instance with ID '${id}' was found in task hub '${client.hubName}'.`;
     }
 
     async function status(id: string): Promise<void> {
@@ -233,7 +269,7 @@ export function durableHttpApi(options: DurableHttpApiOptions) {
       };
       const failedAs500 = booleanParameter(query, 'returnInternalServerErrorOnFailure', false);
       const payload = await client.getStatus(id, options);
-      if (!payload) return send(res, 404, { Message: `No instance with ID '${id}' was found.` });
+      if (!payload) return withoutBody(404, noInstance(id));
       const running = ['Running', 'Pending', 'ContinuedAsNew', 'Suspended'].includes(payload.runtimeStatus);
       if (running) return send(res, 202, payload, { location: url.href, 'retry-after': '5' });
       return send(res, failedAs500 && payload.runtimeStatus === 'Failed' ? 500 : 200, payload);
@@ -248,7 +284,8 @@ export function durableHttpApi(options: DurableHttpApiOptions) {
         createdTimeTo: dateParameter(query, 'createdTimeTo'),
         instanceIdPrefix: single(query, 'instanceIdPrefix'),
         top: pageSize(query),
-        showInput: booleanParameter(query, 'showInput', false),
+        // OrchestrationStatusQueryCondition.ShowInput defaults to true, as for one instance's status.
+        showInput: booleanParameter(query, 'showInput', true),
         continuation: typeof token === 'string' ? token : undefined,
       });
       return send(res, 200, page.statuses, page.continuation ? { 'x-ms-continuation-token': page.continuation } : {});

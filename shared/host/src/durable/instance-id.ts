@@ -14,8 +14,8 @@ export const MAX_INSTANCE_ID_LENGTH = 256;
 const KEY_FORBIDDEN = /[/\\#?\u0000-\u001f\u007f-\u009f]/;
 
 /** Long values are cut in messages: the message is read by a person, and may be logged. */
-export function shown(text: string): string {
-  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
+export function shown(text: string, max = 64): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 /** Instance ids become table keys and URL segments: the extension rejects these characters. */

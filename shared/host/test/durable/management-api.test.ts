@@ -1,11 +1,13 @@
 // The management HTTP API under bad input: the host's request body limit applies to it as to
 // the function routes, malformed and unknown ids come before "not supported here", and a
 // continuation token the API never handed out is the caller's mistake (found by npm run bad-input).
+// Its answers carry a body where the extension's HttpApiHandler sends one, and none where it does
+// not (404, 410), with the reason in the host's log instead; the list shows inputs by default.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningAzurite } from '@workshop/azurite';
 import type { SpawnedHost } from '../../src/spawn-host.ts';
-import { startAzurite, startDurableHost, startOrchestration, waitForStatus } from './durable-helpers.ts';
+import { startAzurite, startDurableHost, startOrchestration, waitForLog, waitForStatus } from './durable-helpers.ts';
 
 let azurite: RunningAzurite;
 let host: SpawnedHost;
@@ -38,17 +40,121 @@ describe('management API under bad input', () => {
     expect((await api('/instances/too-big-input')).status).toBe(404);
   });
 
-  it('answers rewind and restart of a malformed id 400 and of an unknown id 404; 501 only for an instance that exists', async () => {
+  it('answers rewind and restart of a malformed id 400; an unknown id: rewind 404 with no body, restart 400 as the extension does; 501 with no body only for an instance that exists', async () => {
     for (const op of ['rewind', 'restart']) {
       const malformed = await api(`/instances/a%23b/${op}`, { method: 'POST' });
       expect(malformed.status, op).toBe(400);
       expect(((await malformed.json()) as { Message: string }).Message).toMatch(/invalid characters/);
-      const unknown = await api(`/instances/no-such-instance/${op}`, { method: 'POST' });
-      expect(unknown.status, op).toBe(404);
-      expect(await unknown.json()).toEqual({ Message: "No instance with ID 'no-such-instance' was found." });
     }
+    const unknownRewind = await api('/instances/no-such-instance/rewind', { method: 'POST' });
+    expect([unknownRewind.status, await unknownRewind.text()]).toEqual([404, '']);
+    // HandleRestartInstanceRequestAsync: RestartAsync throws an ArgumentException, answered 400 with a message.
+    const unknownRestart = await api('/instances/no-such-instance/restart', { method: 'POST' });
+    expect(unknownRestart.status).toBe(400);
+    expect(((await unknownRestart.json()) as { Message: string }).Message).toMatch(
+      /^InstanceId does not match a valid orchestration instance/,
+    );
     const { id } = await startOrchestration(host, 'helloSequence');
-    expect((await api(`/instances/${id}/rewind`, { method: 'POST' })).status).toBe(501);
+    const rewind = await api(`/instances/${id}/rewind`, { method: 'POST' });
+    expect([rewind.status, await rewind.text()]).toEqual([501, '']);
+    await waitForLog(
+      host,
+      `Management API: 501 for POST /runtime/webhooks/durabletask/instances/${id}/rewind (no body):`,
+    );
+  });
+
+  it('answers 404 and 410 with no body, as HttpApiHandler does, and says why in the log', async () => {
+    const { id } = await startOrchestration(host, 'helloSequence', ['Ada'], `ended-${Date.now()}`);
+    expect((await waitForStatus(host, id)).runtimeStatus).toBe('Completed');
+    const cases: Array<[what: string, path: string, init: RequestInit, status: number, why: string]> = [
+      [
+        'status',
+        '/instances/no-such-instance',
+        {},
+        404,
+        "No instance with ID 'no-such-instance' was found in task hub 'WorkshopTests'.",
+      ],
+      [
+        'purge',
+        '/instances/no-such-instance',
+        { method: 'DELETE' },
+        404,
+        "No instance with ID 'no-such-instance' was found in task hub 'WorkshopTests'.",
+      ],
+      [
+        'terminate',
+        '/instances/no-such-instance/terminate',
+        { method: 'POST' },
+        404,
+        "No instance with ID 'no-such-instance' was found in task hub 'WorkshopTests'.",
+      ],
+      ['no route', '/nothing-here', {}, 404, 'no route of the management API takes GET with this path.'],
+      [
+        'wrong method',
+        `/instances/${id}/terminate`,
+        {},
+        404,
+        'no route of the management API takes GET with this path.',
+      ],
+      [
+        'terminate',
+        `/instances/${id}/terminate?reason=late`,
+        { method: 'POST' },
+        410,
+        `Instance '${id}' is Completed: an instance that has ended cannot be terminated.`,
+      ],
+      [
+        'suspend',
+        `/instances/${id}/suspend`,
+        { method: 'POST' },
+        410,
+        `Instance '${id}' is Completed: an instance that has ended cannot be suspended.`,
+      ],
+      [
+        'resume',
+        `/instances/${id}/resume`,
+        { method: 'POST' },
+        410,
+        `Instance '${id}' is Completed: an instance that has ended cannot be resumed.`,
+      ],
+      // An ended instance is a 410 before the content type is looked at (HandleRaiseEventRequestAsync).
+      [
+        'raiseEvent',
+        `/instances/${id}/raiseEvent/approval`,
+        { method: 'POST', body: 'ok', headers: { 'content-type': 'text/plain' } },
+        410,
+        `Instance '${id}' is Completed: an instance that has ended cannot receive events.`,
+      ],
+    ];
+    for (const [what, path, init, status, why] of cases) {
+      const res = await api(path, init);
+      expect([
+        what,
+        res.status,
+        res.headers.get('content-length'),
+        res.headers.get('content-type'),
+        await res.text(),
+      ]).toEqual([what, status, '0', null, '']);
+      const method = init.method ?? 'GET';
+      await waitForLog(
+        host,
+        `Management API: ${status} for ${method} /runtime/webhooks/durabletask${path.split('?')[0]} (no body, as the Durable extension answers): ${why}`,
+      );
+    }
+  });
+
+  it('lists instances with their input unless showInput=false (OrchestrationStatusQueryCondition.ShowInput defaults to true)', async () => {
+    const { id } = await startOrchestration(host, 'helloSequence', ['Grace'], `listed-${Date.now()}`);
+    const listed = async (query: string) => {
+      const res = await api(`/instances?instanceIdPrefix=${id}${query}`);
+      expect(res.status).toBe(200);
+      return ((await res.json()) as Array<{ instanceId: string; input: unknown }>).map((s) => [s.instanceId, s.input]);
+    };
+    expect(await listed('')).toEqual([[id, ['Grace']]]);
+    expect(await listed('&showInput=true')).toEqual([[id, ['Grace']]]);
+    expect(await listed('&showInput=false')).toEqual([[id, null]]);
+    // One instance's status: showInput defaults to true there too.
+    expect(((await (await api(`/instances/${id}`)).json()) as { input: unknown }).input).toEqual(['Grace']);
   });
 
   it('restarts an instance with its input under a new id, or under its own id once it has ended', async () => {

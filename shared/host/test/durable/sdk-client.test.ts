@@ -1,6 +1,6 @@
 // The SDK's DurableClient, unchanged, against the host's RPC endpoint: startNew, getStatus with
 // history, raiseEvent, terminate, purgeInstanceHistory, waitForCompletionOrCreateCheckStatusResponse,
-// getStatusAll, createHttpManagementPayload — and the list route's paging.
+// getStatusAll, createHttpManagementPayload, rewind — and the list route's paging.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningAzurite } from '@workshop/azurite';
@@ -62,6 +62,30 @@ describe('the SDK client', () => {
     await waitForStatus(host, instanceId, (s) => s.runtimeStatus === 'Running');
     expect((await api(`terminate/${instanceId}?reason=enough`, { method: 'POST' })).status).toBe(202);
     expect(await waitForStatus(host, instanceId)).toMatchObject({ runtimeStatus: 'Terminated', output: 'enough' });
+  });
+
+  it('lists instances with their input (getStatusAll sends no showInput; the extension defaults it to true)', async () => {
+    const { instanceId } = (await (
+      await api('start?name=waiting', { method: 'POST', body: '{"listed":true}' })
+    ).json()) as {
+      instanceId: string;
+    };
+    const all = (await (await api('list')).json()) as Array<{ instanceId: string; input: unknown }>;
+    expect(all.find((s) => s.instanceId === instanceId)?.input).toEqual({ listed: true });
+    expect((await api(`terminate/${instanceId}`, { method: 'POST' })).status).toBe(202);
+  });
+
+  it("rewind: the SDK's own messages for the host's empty 404 and 501 (a JSON body made them '[object Object]')", async () => {
+    const unknown = await api('rewind/no-such-instance', { method: 'POST' });
+    expect(await unknown.json()).toEqual({ message: "No instance with ID 'no-such-instance' found." });
+    const { instanceId } = (await (await api('start?name=waiting', { method: 'POST' })).json()) as {
+      instanceId: string;
+    };
+    const unsupported = await api(`rewind/${instanceId}`, { method: 'POST' });
+    expect(await unsupported.json()).toEqual({
+      message: 'The rewind operation is not supported by the underlying storage provider.',
+    });
+    expect((await api(`terminate/${instanceId}`, { method: 'POST' })).status).toBe(202);
   });
 
   it('lists instances, paged by x-ms-continuation-token', async () => {

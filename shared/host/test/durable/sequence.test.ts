@@ -70,10 +70,13 @@ describe('hello sequence', () => {
     expect(status!.historyEvents![1]).toMatchObject({ FunctionName: 'sayHello', Result: 'Hello Tokyo' });
   });
 
-  it('answers 404 JSON for an unknown instance and 400 JSON for a malformed id', async () => {
-    const missing = await fetch(`${host.url}/runtime/webhooks/durabletask/instances/nope-${Date.now()}`);
+  it('answers 404 with no body for an unknown instance, as the extension does, and 400 JSON for a malformed id', async () => {
+    const id = `nope-${Date.now()}`;
+    const missing = await fetch(`${host.url}/runtime/webhooks/durabletask/instances/${id}`);
     expect(missing.status).toBe(404);
-    expect(missing.headers.get('content-type')).toMatch(/application\/json/);
+    expect(missing.headers.get('content-length')).toBe('0');
+    expect(await missing.text()).toBe('');
+    await waitForLog(host, `No instance with ID '${id}' was found in task hub 'WorkshopTests'.`);
     const bad = await fetch(`${host.url}/runtime/webhooks/durabletask/instances/${encodeURIComponent('a#b')}`);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { Message: string }).Message).toMatch(/invalid characters/);
