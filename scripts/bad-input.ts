@@ -117,7 +117,7 @@ async function main(): Promise<number> {
       'instance ids are validated',
       'instance-id',
       results,
-      'malformed or unknown instance ids answered 400/404 JSON on every management route',
+      'malformed instance ids answered 400 JSON, unknown ones an empty 404 as the Durable extension does, on every management route',
     ),
     groupFinding(
       'list and status parameters are validated',

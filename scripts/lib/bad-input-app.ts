@@ -6,7 +6,7 @@
 import { spawnHost, type SpawnedHost } from '@workshop/host';
 import { httpFunctionOf, type BadInput, type HttpFunction } from './bad-input-cases.ts';
 import { endInstance, ENDED } from './bad-input-durable.ts';
-import { MANAGEMENT_PREFIXES } from './bad-input-management.ts';
+import { managementAnswerWithoutBody, MANAGEMENT_PREFIXES } from './bad-input-management.ts';
 import { isDurable, planFor } from './bad-input-plan.ts';
 import { runScenario, type Scenario, type ScenarioContext } from './bad-input-scenario.ts';
 import { judge, type Verdict } from './bad-input-verdict.ts';
@@ -263,6 +263,7 @@ function verdictOf(input: BadInput, outcome: Outcome, missed: RouteMiss): Verdic
   return judge(outcome.answer, {
     hostRouteMiss: missed(input.request.method, input.request.target),
     head: input.request.method === 'HEAD',
+    extensionSendsNoBody: managementAnswerWithoutBody(input.request.target, status),
   });
 }
 

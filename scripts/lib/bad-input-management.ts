@@ -176,5 +176,18 @@ export function managementInputs(functions: FunctionInfo[]): BadInput[] {
   return inputs;
 }
 
+/**
+ * True when `target` is on the management API and `status` is one the Durable extension answers
+ * with no content: 404 (no such route or instance) and 410 (the instance has ended), each
+ * `CreateResponse(status)` in its HttpApiHandler.
+ */
+export function managementAnswerWithoutBody(target: string, status: number): boolean {
+  const path = target.split('?')[0]!;
+  return (
+    (status === 404 || status === 410) &&
+    MANAGEMENT_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))
+  );
+}
+
 /** The instance list answers 200 when the API works. */
 export const MANAGEMENT_KNOWN_GOOD = { method: 'GET', target: `${MANAGEMENT_PREFIXES[0]}/instances` };

@@ -1,6 +1,8 @@
 // What a good answer to a bad request looks like: a 4xx, a JSON body with a message a person
-// can act on, and nothing of the server's insides (stack frames, file paths). The one
-// exception is the host's own 404 for a request no route takes — see `hostRouteMiss`.
+// can act on, and nothing of the server's insides (stack frames, file paths). The exceptions
+// are answers the real host sends with no body, which the local host copies: its own 404 for a
+// request no route takes — see `hostRouteMiss` — and the Durable management API's 404 and 410
+// (`extensionSendsNoBody`), whose reasons go to the host's log instead.
 
 import type { RawAnswer } from './raw-http.ts';
 import { repoRoot } from './manifest.ts';
@@ -17,6 +19,12 @@ export interface VerdictContext {
   hostRouteMiss: boolean;
   /** HEAD answers never carry a body (RFC 9110), so only their status is judged. */
   head: boolean;
+  /**
+   * True for a management API answer that the Durable extension sends with no content: its
+   * HttpApiHandler answers 404 (no such route or instance) and 410 (the instance has ended) with
+   * `CreateResponse(status)`. Such an answer must be empty, as the extension's is.
+   */
+  extensionSendsNoBody?: boolean;
 }
 
 /** Lines of a JavaScript/.NET stack trace, or a path into this checkout or node_modules. */
@@ -33,6 +41,14 @@ export function judge(answer: RawAnswer, context: VerdictContext): Verdict {
   if (leak) return { ok: false, reason: `the answer shows ${leak}` };
   if (answer.status < 400 || answer.status > 499) return { ok: false, reason: `status ${answer.status}, not a 4xx` };
   if (context.head) return { ok: true };
+  if (context.extensionSendsNoBody) {
+    return answer.body.length === 0
+      ? { ok: true }
+      : {
+          ok: false,
+          reason: `a body on a ${answer.status} that the Durable extension sends with none (HttpApiHandler); the reason belongs in the host's log`,
+        };
+  }
   if (answer.status === 404 && context.hostRouteMiss) {
     return answer.body.length === 0 || isJsonWithMessage(answer, text)
       ? { ok: true }
