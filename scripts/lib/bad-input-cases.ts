@@ -292,6 +292,24 @@ const INPUTS: Record<string, InputTable> = {
     ];
   },
 
+  reviews: (fn) => {
+    const path = pathOf(fn);
+    const at = (params: Record<string, string>) => `${path}?${query(params)}`;
+    return [
+      // A review reads its blob before it starts: a blob that does not exist is a 404.
+      ...containerAndBlob(fn.name, path, READS_STORAGE_SINCE, { width: '200' }, 'POST'),
+      post(fn.name, 'the thumbnails container itself', at({ container: 'thumbnails', blob: 'photo.jpg' })),
+      post(fn.name, 'the published container itself', at({ container: 'published', blob: 'photo.jpg' })),
+      ...ABSURD_WIDTHS.map((width) =>
+        post(fn.name, widthLabel(width), at({ container: 'samples', blob: 'photo.jpg', width })),
+      ),
+      ...MALFORMED_JSON.map(([what, body]) =>
+        post(fn.name, `${what}, no names`, path, body, { 'Content-Type': 'application/json' }),
+      ),
+      ...hugeBodies(fn.name, path),
+    ];
+  },
+
   scaleJobs: (fn) => {
     const path = pathOf(fn);
     return [

@@ -100,6 +100,22 @@ const BAD_STARTS: Record<string, (now: Date) => BadStart[]> = {
       forged: true,
     },
   ],
+  reviewOrchestrator: () => [
+    { what: 'the blob name "."', input: { container: 'samples', blob: '.', width: 200 }, mentions: /blob name/i },
+    {
+      what: 'the container "published"',
+      input: { container: 'published', blob: 'photo.jpg', width: 200 },
+      mentions: /published/,
+    },
+    { what: 'width 0', input: { container: 'samples', blob: 'photo.jpg', width: 0 }, mentions: /width/i },
+    { what: 'no input at all', input: undefined, mentions: /JSON object/i },
+    {
+      what: 'a blob named with a forged log line',
+      input: { container: 'samples', blob: FORGED_LOG_LINE, width: 200 },
+      mentions: /blob name/i,
+      forged: true,
+    },
+  ],
 };
 
 export const orchestratorsOf = (functions: FunctionInfo[]) =>
