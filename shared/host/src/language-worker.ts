@@ -235,8 +235,11 @@ export class LanguageWorker {
   async #dispatch(pending: Pending): Promise<void> {
     let worker: WorkerProcess;
     try {
-      this.#ready ??= this.#launch().then(({ worker: launched }) => launched);
-      worker = await this.#ready;
+      // #launch keeps its own promise in #ready and forgets it if the app does not load; keeping
+      // another one here would hold that failure for every invocation after it (found by npm
+      // run faults: a worker killed while it loaded left the host failing everything).
+      if (!this.#ready) void this.#launch().catch(() => undefined);
+      worker = await this.#ready!;
     } catch (err) {
       return pending.reject(err as Error);
     }

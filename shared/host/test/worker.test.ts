@@ -2,6 +2,9 @@
 // throw outside an invocation, exit, run out of memory, loop past functionTimeout — the host
 // logs why, starts a new worker and keeps serving.
 
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnHost, type SpawnedHost } from '../src/index.ts';
 import { eventually, tempApp, type TempApp } from './helpers.ts';
@@ -183,6 +186,56 @@ describe('the Node worker process', () => {
       /A function timeout has occurred\. Restarting worker process executing invocationId '[0-9a-f-]+'\./,
     );
     await ping(host);
+  });
+
+  it('starts a new worker for the next invocation after workers die while loading the app, however often', async () => {
+    // While the marker file exists, loading the app hangs: a worker killed then dies before it has loaded.
+    const marker = join(tmpdir(), `workshop-hang-${process.pid}-${Date.now()}`);
+    const app = tempApp({
+      'package.json': JSON.stringify({ name: 'x', type: 'module', main: 'src/*.ts' }),
+      'host.json': JSON.stringify({ version: '2.0' }),
+      'src/a.ts': `import { existsSync } from 'node:fs';
+import { app } from '@azure/functions';
+if (existsSync(${JSON.stringify(marker)})) await new Promise((resolve) => setTimeout(resolve, 600_000));
+app.http('ping', { methods: ['GET'], authLevel: 'anonymous', handler: async () => ({ jsonBody: { pid: process.pid, ppid: process.ppid } }) });
+`,
+    });
+    apps.push(app);
+    const host = await spawnHost({ appDir: app.dir, port: 0 });
+    hosts.push(host);
+    try {
+      const seen = new Set<number>();
+      /** Waits for a worker the test has not seen yet (the host asked over IPC), and kills it. */
+      const killNextWorker = async () => {
+        const deadline = Date.now() + 10_000;
+        let pid = await host.workerPid();
+        while (pid === undefined || seen.has(pid)) {
+          if (Date.now() > deadline) throw new Error('Timed out waiting for a new worker');
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          pid = await host.workerPid();
+        }
+        seen.add(pid);
+        process.kill(pid, 'SIGKILL');
+      };
+      writeFileSync(marker, '');
+      await killNextWorker(); // the loaded worker: the host restarts it, and the new one hangs loading
+      await killNextWorker(); // that one dies before it has loaded
+      await eventually(
+        () => host.logs().includes('The new Node worker could not load the app'),
+        10_000,
+        'the failed restart',
+      );
+      // No worker now: the next invocation launches one, and it dies loading too.
+      const during = fetch(`${host.url}/api/ping`);
+      await killNextWorker();
+      expect((await during).status, 'the invocation whose worker died loading fails').not.toBe(200);
+      rmSync(marker);
+      // The host must not keep that failure for every invocation after it: a new worker loads and answers.
+      const { pid } = await ping(host);
+      expect(seen.has(pid), 'a worker that loaded the app answers').toBe(false);
+    } finally {
+      rmSync(marker, { force: true });
+    }
   });
 
   it('refuses a functionTimeout that is not a time span, as the host does', async () => {
