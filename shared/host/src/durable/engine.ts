@@ -30,6 +30,7 @@ import { escapeControlCharacters } from '../console-log.ts';
 import { sentence, withArticle } from '../wording.ts';
 import { CRASH_AFTER_ACTIVITY_SETTING, crashAfterActivities, crashNow, shouldCrashAfter } from './fault-injection.ts';
 import { decideEpisode, describeWork, type Decision } from './replay.ts';
+import { isHttpActivity, runHttpActivity } from './http-activity.ts';
 import { TaskHubTelemetry, type EpisodeRecord } from './telemetry.ts';
 import {
   controlMessage,
@@ -1312,7 +1313,9 @@ export class DurableEngine {
   async #runActivity(m: ReceivedMessage): Promise<void> {
     const { Event: scheduled, OrchestrationInstance: instance } = m.data.TaskMessage!;
     const name = String(scheduled.Name ?? '');
-    const fn = this.#activities.get(name.toLowerCase());
+    // Durable HTTP: the extension's built-in activity, run by the host (the app has no function for it).
+    const builtInHttp = isHttpActivity(name);
+    const fn = builtInHttp ? undefined : this.#activities.get(name.toLowerCase());
     try {
       let event: HistoryEvent;
       if (m.dequeueCount > this.#maxDequeueCount) {
@@ -1328,7 +1331,7 @@ export class DurableEngine {
           Reason: `Activity function '${fn?.name ?? name}' failed: ${reason}`,
           Details: details,
         });
-      } else if (!fn) {
+      } else if (!fn && !builtInHttp) {
         const known = [...this.#activities.values()].map((f) => f.name);
         const reason =
           `The function '${name}' doesn't exist, is disabled, or is not an activity function. Additional info: ` +
@@ -1349,11 +1352,16 @@ export class DurableEngine {
         const run = this.telemetry.activityStarted(instance.InstanceId, {
           executionId: instance.ExecutionId,
           taskId: scheduled.EventId,
-          name: fn.name,
+          name: fn?.name ?? name,
           startedAt: this.clock.now().toISOString(),
           dequeueCount: m.dequeueCount,
         });
-        const outcome = await invokeActivity(this.#executor, fn, scheduled.Input, instance.InstanceId);
+        const outcome = fn
+          ? await invokeActivity(this.#executor, fn, scheduled.Input, instance.InstanceId)
+          : await runHttpActivity(scheduled.Input, {
+              log: (level, message) => this.#log(level, message),
+              label: `${name}#${scheduled.EventId} of instance ${instance.InstanceId}`,
+            });
         const now = this.clock.now();
         this.telemetry.activityEnded(instance.InstanceId, run, now, outcome.ok ? 'completed' : 'failed');
         event = outcome.ok
@@ -1373,7 +1381,7 @@ export class DurableEngine {
         if (shouldCrashAfter(this.#crashAfter, name, key)) {
           this.#log(
             'warning',
-            `${CRASH_AFTER_ACTIVITY_SETTING}: activity '${fn.name}' (task #${scheduled.EventId}) of instance ${instance.InstanceId} has run; killing the host before its result is sent`,
+            `${CRASH_AFTER_ACTIVITY_SETTING}: activity '${fn?.name ?? name}' (task #${scheduled.EventId}) of instance ${instance.InstanceId} has run; killing the host before its result is sent`,
           );
           crashNow();
         }

@@ -12,6 +12,7 @@
 // by the history in order, so sequence numbers agree with the SDK's own numbering.
 
 import { EventType, type HistoryEvent } from './history.ts';
+import { replayCallHttp } from './http-activity.ts';
 
 export const ActionType = {
   CallActivity: 0,
@@ -50,6 +51,8 @@ export interface SdkAction {
   isCanceled?: boolean;
   externalEventName?: string;
   compoundActions?: SdkAction[];
+  /** CallHttp: the SDK's DurableHttpRequest. */
+  httpRequest?: unknown;
 }
 
 /** The SDK's OrchestratorState, as returned by the handler or found after `$OutOfProcData$:`. */
@@ -99,6 +102,8 @@ type Outcome = 'ok' | 'failed' | 'canceled';
 /** A C# Task of the shim, reduced to "settled or not" and its continuations. */
 class Sim {
   outcome: Outcome | undefined;
+  /** The history event that settled a scheduled task (durable HTTP reads its response). */
+  event: HistoryEvent | undefined;
   readonly #listeners: Array<() => void> = [];
   settle(outcome: Outcome): void {
     if (this.outcome) return;
@@ -186,6 +191,7 @@ export function decideEpisode(ctx: ReplayContext, sdk: OrchestratorResult | { in
       onResult: (event) => {
         const failed =
           event.EventType === EventType.TaskFailed || event.EventType === EventType.SubOrchestrationInstanceFailed;
+        sim.event = event;
         sim.settle(failed ? 'failed' : 'ok');
       },
     });
@@ -304,10 +310,17 @@ export function decideEpisode(ctx: ReplayContext, sdk: OrchestratorResult | { in
         }
         return sim;
       }
+      case ActionType.CallHttp:
+        return replayCallHttp(action.httpRequest, {
+          activity: (name, input) => schedule({ kind: 'activity', name, input }),
+          timer,
+          now: () => now,
+          deferred: () => new Sim(),
+        });
       default: {
         const kind =
           Object.entries(ActionType).find(([, v]) => v === action.actionType)?.[0] ?? String(action.actionType);
-        unsupported ??= `The orchestrator used ${kind}, which this local host does not support yet (entities and durable HTTP are not implemented).`;
+        unsupported ??= `The orchestrator used ${kind}, which this local host does not support yet (entities are not implemented).`;
         const sim = new Sim();
         sim.settle('failed');
         return sim;
