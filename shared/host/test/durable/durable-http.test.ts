@@ -40,6 +40,10 @@ function respond(req: http.IncomingMessage, res: http.ServerResponse, body: stri
       .end(JSON.stringify({ method: req.method, contentType: req.headers['content-type'], body }));
   } else if (path === '/boom') {
     res.writeHead(500, { 'Content-Type': 'text/plain' }).end('it broke');
+  } else if (path.startsWith('/jobs/') && path.endsWith('/start-no-retry-after')) {
+    const job = path.split('/')[2]!;
+    jobPolls.set(job, 1); // the first poll answers 200
+    res.writeHead(202, { Location: `${base}/jobs/${job}/status` }).end();
   } else if (path.startsWith('/jobs/') && path.endsWith('/start')) {
     const job = path.split('/')[2]!;
     res.writeHead(202, { Location: `${base}/jobs/${job}/status`, 'Retry-After': '10' }).end();
@@ -269,6 +273,26 @@ describe('callHttp', () => {
     expect(polls[0]!.headers['x-functions-key']).toBeUndefined();
     expect(polls[0]!.headers['x-trace']).toBe('abc');
     expect(requestsTo('/jobs/a/start')[0]!.headers['x-functions-key']).toBe('secret');
+  });
+
+  it('waits the default 30 s (HttpOptions.DefaultAsyncRequestSleepTimeMilliseconds) when a 202 has no Retry-After', async () => {
+    const { id } = await startOrchestration(host, 'callOnce', {
+      method: 'GET',
+      url: `${base}/jobs/c/start-no-retry-after`,
+    });
+    const timer = await until(
+      async () => (await historyRows(id)).find((r) => r.EventType === 'TimerCreated'),
+      'the timer',
+    );
+    const rows = await historyRows(id);
+    const episodeStart = rows.filter((r) => r.EventType === 'OrchestratorStarted' && r.rowKey < timer.rowKey).at(-1)!;
+    expect(new Date(String(timer.FireAt)).getTime() - new Date(String(episodeStart._Timestamp)).getTime()).toBe(30_000);
+    await host.advanceClock(29_999);
+    expect(requestsTo('/jobs/c/status')).toHaveLength(0);
+    await host.advanceClock(1);
+    const done = await waitForStatus(host, id);
+    expect(output(done)).toMatchObject({ statusCode: 200, content: 'job c done' });
+    expect(requestsTo('/jobs/c/status')).toHaveLength(1);
   });
 
   it('with enablePolling false hands the 202 to the orchestrator as it is', async () => {
