@@ -27,6 +27,7 @@ import { DurableClientOperations } from './durable/client.ts';
 import { durableClientBindingProvider } from './durable/client-binding.ts';
 import { readDurableConfig, validateHubName } from './durable/durable-config.ts';
 import { DurableEngine } from './durable/engine.ts';
+import { EntityClient } from './durable/entities/client.ts';
 import { durableHttpApi } from './durable/http-api.ts';
 import { TaskHubStorage } from './durable/task-hub-storage.ts';
 
@@ -286,7 +287,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       const type = String(triggerOf(fn).binding.type);
       if (
         type.toLowerCase() !== 'httptrigger' &&
-        !(durable && ['orchestrationtrigger', 'activitytrigger'].includes(type.toLowerCase()))
+        !(durable && ['orchestrationtrigger', 'activitytrigger', 'entitytrigger'].includes(type.toLowerCase()))
       ) {
         hostLog(
           'warning',
@@ -316,7 +317,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         preRoute: chainRoutes([
           ...extras.map((extra) => extra.handle),
           ...(durable
-            ? [durableHttpApi({ client: durable.client, connectionName: durableConfig.connectionName, log: hostLog })]
+            ? [
+                durableHttpApi({
+                  client: durable.client,
+                  connectionName: durableConfig.connectionName,
+                  log: hostLog,
+                  entities: new EntityClient(durable.engine),
+                }),
+              ]
             : []),
         ]),
       });

@@ -32,6 +32,8 @@ import { CRASH_AFTER_ACTIVITY_SETTING, crashAfterActivities, crashNow, shouldCra
 import { decideEpisode, describeWork, type Decision } from './replay.ts';
 import { isHttpActivity, runHttpActivity } from './http-activity.ts';
 import { TaskHubTelemetry, type EpisodeRecord } from './telemetry.ts';
+import { EntityScheduler } from './entities/scheduler.ts';
+import { isEntityInstance } from './entities/entity-id.ts';
 import {
   controlMessage,
   kilobytes,
@@ -241,6 +243,9 @@ export class DurableEngine {
   readonly #executor: FunctionExecutor;
   readonly #orchestrators: Map<string, FunctionDefinition>;
   readonly #activities: Map<string, FunctionDefinition>;
+  /** The app's entity functions (lower-case names) and the scheduler that runs their instances (`@name@key`). */
+  readonly entityFunctions: Map<string, FunctionDefinition>;
+  readonly #entityScheduler: EntityScheduler;
   readonly #log: HostLog;
   readonly #leaseMs: number;
   readonly #maxPollMs: number;
@@ -287,10 +292,25 @@ export class DurableEngine {
     // The extension's default maxConcurrentActivityFunctions: 10 per processor (dedicated plans).
     this.#maxActivities = options.maxConcurrentActivities ?? 10 * os.availableParallelism();
     this.#crashAfter = options.crashAfterActivities ?? crashAfterActivities();
+    this.entityFunctions = byName(functions, 'entityTrigger');
+    this.#entityScheduler = new EntityScheduler({
+      storage: this.storage,
+      clock: this.clock,
+      executor: this.#executor,
+      entities: this.entityFunctions,
+      log: this.#log,
+      maxDequeueCount: this.#maxDequeueCount,
+      send: (target, event, sender) => this.sendToInstance(target, event, sender),
+      storePoison: (instanceId, m, why) => this.#storePoison(instanceId, m, 'orchestration', why),
+      finish: async (instanceId, messages) => {
+        await this.#deleteHandled(instanceId, messages);
+        for (const m of messages) this.#release(m);
+      },
+    });
   }
 
   get hasDurableFunctions(): boolean {
-    return this.#orchestrators.size > 0 || this.#activities.size > 0;
+    return this.#orchestrators.size > 0 || this.#activities.size > 0 || this.entityFunctions.size > 0;
   }
 
   orchestratorExists(name: string): boolean {
@@ -585,6 +605,7 @@ export class DurableEngine {
   // ---- orchestration episodes -----------------------------------------------------------
 
   async #runEpisode(instanceId: string, batch: ReceivedMessage[]): Promise<void> {
+    if (isEntityInstance(instanceId)) return this.#entityScheduler.runEpisode(instanceId, batch);
     const cached = this.#extendedSessions ? this.#sessionHistory.get(instanceId)?.history : undefined;
     const loaded = cached ?? (await this.storage.loadHistory(instanceId));
     // Only a history really read from storage downloaded blobs; a cached one (extended sessions) did not.

@@ -29,6 +29,8 @@ import { shown } from './instance-id.ts';
 import { sentence } from '../wording.ts';
 import { booleanParameter, dateParameter, pageSize, runtimeStatuses, single } from './management-query.ts';
 import { clientGone, waitForCompletion, waitParameters, type WaitParameters } from './wait-for-completion.ts';
+import type { EntityClient } from './entities/client.ts';
+import { handleEntityRoute } from './entities/http.ts';
 
 /** HttpApiHandler answers these with `CreateResponse(status)`: no content (501: this host's own, likewise). */
 const BODILESS = new Set([404, 410, 501]);
@@ -101,6 +103,8 @@ export interface DurableHttpApiOptions {
   connectionName: string;
   /** Where a client that went away mid-body is mentioned, as for function routes. */
   log?: HostLog;
+  /** The entity operations of the `entities/` routes (entities/http.ts). */
+  entities?: EntityClient;
 }
 
 /**
@@ -163,6 +167,18 @@ export function durableHttpApi(options: DurableHttpApiOptions) {
         const id = await client.startNew(s[1]!, s[2], input);
         if (wait) return waitOrCheck(origin, id, wait);
         return checkStatus(origin, id);
+      }
+      if (s[0]?.toLowerCase() === 'entities' && options.entities) {
+        return handleEntityRoute({
+          req,
+          url,
+          method,
+          segments: s.slice(1),
+          entities: options.entities,
+          body,
+          send: (status, content, headers) => send(res, status, content, headers),
+          notFound: (why) => withoutBody(404, why),
+        });
       }
       if (s[0]?.toLowerCase() !== 'instances') return notFound();
       const id = s[1];

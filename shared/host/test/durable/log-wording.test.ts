@@ -1,4 +1,4 @@
-// The host's log as a learner reads it: "an entityTrigger", not "a entityTrigger"; a reason
+// The host's log as a learner reads it: "an eventGridTrigger", not "a eventGridTrigger"; a reason
 // that already ends a sentence gets no second full stop.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,8 +16,9 @@ beforeAll(async () => {
   app = tempApp({
     'package.json': JSON.stringify({ name: 'log-wording', type: 'module', main: 'src/functions/*.ts' }),
     'host.json': JSON.stringify({ version: '2.0', extensions: { durableTask: { hubName: 'LogWording' } } }),
-    'src/functions/app.ts': `import * as df from 'durable-functions';
-df.app.entity('counter', (context) => { context.df.setState(1); });
+    'src/functions/app.ts': `import { app as functions } from '@azure/functions';
+import * as df from 'durable-functions';
+functions.eventGrid('grid', { handler: () => undefined });
 df.app.orchestration('waitsForever', function* (context) { yield context.df.waitForExternalEvent('never'); });
 `,
   });
@@ -30,11 +31,11 @@ afterAll(async () => {
 });
 
 describe("the host's wording", () => {
-  it('says "an entityTrigger"', () => {
+  it('says "an eventGridTrigger"', () => {
     expect(host.logs()).toContain(
-      "Function 'counter' has an entityTrigger, which this local host does not fire yet; only HTTP triggers run.",
+      "Function 'grid' has an eventGridTrigger, which this local host does not fire yet; only HTTP triggers run.",
     );
-    expect(host.logs()).not.toContain('has a entityTrigger');
+    expect(host.logs()).not.toContain('has a eventGridTrigger');
   });
 
   it('adds no second full stop to a termination reason that ends a sentence inside quotes', async () => {
