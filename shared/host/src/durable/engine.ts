@@ -34,6 +34,7 @@ import { isHttpActivity, runHttpActivity } from './http-activity.ts';
 import { TaskHubTelemetry, type EpisodeRecord } from './telemetry.ts';
 import { EntityScheduler } from './entities/scheduler.ts';
 import { isEntityInstance } from './entities/entity-id.ts';
+import { describeEntitySend, entityMessageEvents, isEarlyEntityResponse } from './entities/orchestration.ts';
 import {
   controlMessage,
   kilobytes,
@@ -692,6 +693,11 @@ export class DurableEngine {
         consumed.push(m);
         continue;
       }
+      if (isEarlyEntityResponse(m.data, past)) {
+        // An entity's answer that overtook the checkpoint holding its request: try again shortly (DTFx's out-of-order check).
+        deferred.push(m);
+        continue;
+      }
       const id = answeredId(event);
       if (id !== undefined) {
         if (!state.scheduled.has(id) && !incoming.some((e) => e.EventId === id)) {
@@ -1053,7 +1059,14 @@ export class DurableEngine {
         const watchdog = this.#watchEpisode(fn.name, instanceId);
         const outcome = await invokeOrchestrator(this.#executor, fn, payload).finally(() => clearTimeout(watchdog));
         decision = decideEpisode(
-          { instanceId, executionId, pastEvents: past, newEvents, orchestratorName: fn.name },
+          {
+            instanceId,
+            executionId,
+            pastEvents: past,
+            newEvents,
+            orchestratorName: fn.name,
+            entityFunctions: [...this.entityFunctions.values()].map((f) => f.name),
+          },
           'result' in outcome ? outcome.result : outcome,
         );
       }
@@ -1127,6 +1140,15 @@ export class DurableEngine {
             sent.push(
               `TimerFired#${work.id} to ${this.storage.controlQueueFor(instanceId).name}, visible at ${work.fireAt.toISOString()}`,
             );
+            break;
+          }
+          case 'entityMessage': {
+            const { sent: eventSent, message } = entityMessageEvents(work, work.id, now);
+            newEvents.push(eventSent);
+            sent.push(
+              `EventSent ${describeEntitySend(work)}#${work.id} to ${this.storage.controlQueueFor(work.target).name}`,
+            );
+            outbound.push(() => this.sendToInstance({ InstanceId: work.target, ExecutionId: '' }, message, self));
             break;
           }
           case 'subOrchestration': {

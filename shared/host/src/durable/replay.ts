@@ -12,6 +12,14 @@
 // by the history in order, so sequence numbers agree with the SDK's own numbering.
 
 import { EventType, type HistoryEvent } from './history.ts';
+import {
+  describeEntitySend,
+  entityNameOf,
+  EntityRequests,
+  eventSentMismatch,
+  type EntitySend,
+} from './entities/orchestration.ts';
+import { unknownEntityMessage } from './entities/scheduler.ts';
 import { replayCallHttp } from './http-activity.ts';
 
 export const ActionType = {
@@ -50,6 +58,8 @@ export interface SdkAction {
   fireAt?: string;
   isCanceled?: boolean;
   externalEventName?: string;
+  /** CallEntity, SignalEntity: the operation's name. */
+  operation?: string;
   compoundActions?: SdkAction[];
   /** CallHttp: the SDK's DurableHttpRequest. */
   httpRequest?: unknown;
@@ -68,7 +78,8 @@ export interface OrchestratorResult {
 export type NewWork =
   | { kind: 'activity'; id: number; name: string; input: string | null }
   | { kind: 'timer'; id: number; fireAt: Date }
-  | { kind: 'subOrchestration'; id: number; name: string; instanceId: string; input: string | null };
+  | { kind: 'subOrchestration'; id: number; name: string; instanceId: string; input: string | null }
+  | ({ kind: 'entityMessage'; id: number } & EntitySend);
 
 export interface Completion {
   status: 'Completed' | 'Failed' | 'ContinuedAsNew';
@@ -119,7 +130,8 @@ class Sim {
 type Planned =
   | { kind: 'activity'; name: string; input: string | null }
   | { kind: 'timer'; fireAt: Date }
-  | { kind: 'subOrchestration'; name: string; instanceId: string; input: string | null };
+  | { kind: 'subOrchestration'; name: string; instanceId: string; input: string | null }
+  | ({ kind: 'sendEvent' } & EntitySend);
 
 function plannedLabel(p: Planned): string {
   switch (p.kind) {
@@ -129,6 +141,8 @@ function plannedLabel(p: Planned): string {
       return 'CreateTimerOrchestratorAction';
     case 'subOrchestration':
       return `CreateSubOrchestrationAction (orchestrator '${p.name}')`;
+    case 'sendEvent':
+      return 'SendEventOrchestratorAction';
   }
 }
 
@@ -145,6 +159,8 @@ export interface ReplayContext {
   newEvents: HistoryEvent[];
   /** The orchestrator function's name, for failure messages. */
   orchestratorName: string;
+  /** The app's entity functions (their names), when known: an entity action to another name fails as in the extension. */
+  entityFunctions?: readonly string[];
 }
 
 /**
@@ -199,6 +215,33 @@ export function decideEpisode(ctx: ReplayContext, sdk: OrchestratorResult | { in
   };
 
   const timer = (fireAt: Date): Sim => schedule({ kind: 'timer', fireAt });
+
+  /** Actions 7 and 9 as the shim runs them: an EventSent "op" (a sequence number), and for a call the answer (entities/orchestration.ts). */
+  const entityRequests = new EntityRequests(ctx.instanceId, ctx.executionId, [...ctx.pastEvents, ...ctx.newEvents]);
+  const entityCalls = new Map<string, { sim: Sim; label: string }>();
+  const entityAction = (action: SdkAction): Sim => {
+    const call = action.actionType === ActionType.CallEntity;
+    const sim = new Sim();
+    const name = entityNameOf(action);
+    if (ctx.entityFunctions && !ctx.entityFunctions.some((f) => f.toLowerCase() === name)) {
+      // ThrowIfFunctionDoesNotExist: a signal fails the orchestrator; a call's task fails inside
+      // the shim, which goes on: nothing is sent, and the orchestrator waits for an answer.
+      if (!call)
+        unsupported ??= unknownEntityMessage(
+          name,
+          ctx.entityFunctions.map((f) => ({ name: f })),
+        );
+      sim.settle('failed');
+      return sim;
+    }
+    const id = idCounter;
+    const send = entityRequests.request(action, id, call, now);
+    schedule({ kind: 'sendEvent', ...send });
+    open.delete(id); // no completion event: a call is answered by an EventRaised named by its request id
+    if (call) entityCalls.set(send.requestId, { sim, label: `${describeEntitySend(send)}#${id}` });
+    else sim.settle('ok');
+    return sim;
+  };
 
   /** The extension's CreateTimer: timers beyond the provider's maximum become a chain. */
   const longTimer = (fireAt: Date): Sim => {
@@ -297,6 +340,9 @@ export function decideEpisode(ctx: ReplayContext, sdk: OrchestratorResult | { in
         sim.settle('ok');
         return sim;
       }
+      case ActionType.CallEntity:
+      case ActionType.SignalEntity:
+        return entityAction(action);
       case ActionType.WhenAll:
       case ActionType.WhenAny: {
         const children = (action.compoundActions ?? []).map(invoke);
@@ -399,6 +445,16 @@ export function decideEpisode(ctx: ReplayContext, sdk: OrchestratorResult | { in
         return expectScheduled(event, 'timer');
       case EventType.SubOrchestrationInstanceCreated:
         return expectScheduled(event, 'subOrchestration');
+      case EventType.EventSent: {
+        const p = planned.get(event.EventId);
+        const problem = eventSentMismatch(
+          event,
+          p === undefined ? undefined : p.kind === 'sendEvent' ? { sendEvent: 'op' } : { other: plannedLabel(p) },
+        );
+        if (problem) throw new NonDeterminismError(problem);
+        planned.delete(event.EventId);
+        return;
+      }
       case EventType.TaskCompleted:
       case EventType.TaskFailed:
         return complete(event, event.TaskScheduledId, `${nameOf(event.TaskScheduledId)}#${event.TaskScheduledId}`);
@@ -409,6 +465,14 @@ export function decideEpisode(ctx: ReplayContext, sdk: OrchestratorResult | { in
         return complete(event, event.TimerId, `timer#${event.TimerId}`);
       case EventType.EventRaised: {
         const name = event.Name ?? '';
+        const entityCall = entityCalls.get(name);
+        if (entityCall) {
+          // An entity's answer (ResponseMessage), named by the request id.
+          entityCalls.delete(name);
+          (inPast ? replayed : answered).push(entityCall.label);
+          entityCall.sim.settle('ok');
+          return;
+        }
         const list = waiters.get(name);
         const waiter = list?.pop(); // the newest waiter gets the event, like the extension's stack
         if (waiter) {
@@ -463,6 +527,10 @@ export function decideEpisode(ctx: ReplayContext, sdk: OrchestratorResult | { in
           return { kind: 'timer', id, fireAt: p.fireAt };
         case 'subOrchestration':
           return { kind: 'subOrchestration', id, name: p.name, instanceId: p.instanceId, input: p.input };
+        case 'sendEvent': {
+          const { kind: _kind, ...send } = p;
+          return { kind: 'entityMessage', id, ...send };
+        }
       }
     });
 
@@ -518,5 +586,7 @@ export function describeWork(work: NewWork): string {
       return `timer#${work.id} (fires ${work.fireAt.toISOString()})`;
     case 'subOrchestration':
       return `${work.name}#${work.id} (sub-orchestration ${work.instanceId})`;
+    case 'entityMessage':
+      return `${describeEntitySend(work)}#${work.id}`;
   }
 }
