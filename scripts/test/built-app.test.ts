@@ -86,7 +86,9 @@ describe('building a solution as npm run build does', () => {
   });
 });
 
-describe('the checks on the built app', () => {
+// Two builds and a nested run of lab 01's checks (Azurite, a host each): more than the default
+// 30 s on two busy cores, as CI found.
+describe('the checks on the built app', { timeout: 120_000 }, () => {
   it('pass on a built solution, and fail on a dist that answers otherwise, whatever its sources say', async () => {
     const good = await build(solutionDir(lab01), 'test-checks-good');
     const changed = await build(solutionDir(lab01), 'test-checks-changed');

@@ -22,7 +22,8 @@ function copyWith(appDir: string, name: string, file: string, change: (text: str
   return dir;
 }
 
-describe("a check's words follow the learner", () => {
+// Each test runs a lab's checks in a nested run (Azurite and a host): allow for busy cores.
+describe("a check's words follow the learner", { timeout: 120_000 }, () => {
   afterAll(() => copies.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
   it('lab 02 with step 1 done (images registered, answering 501) no longer says to register it', async () => {
