@@ -8,6 +8,7 @@ import { proveBuiltSolutions } from './lib/built-app.ts';
 import { findDrift } from './lib/drift.ts';
 import { labFolders, readManifest, repoRoot, solutionDir, starterDir, type Lab } from './lib/manifest.ts';
 import { runChecks, type ChecksRun } from './lib/run-checks.ts';
+import { formatTimings, type Timing } from './lib/timings.ts';
 import { findSharedTaskHubs } from './lib/task-hubs.ts';
 import { bold, dim, green, red, yellow } from './lib/style.ts';
 import { describeFailure } from './lib/verdict.ts';
@@ -20,6 +21,17 @@ import { proveVerdictMistakes } from './lib/verdict-mistakes.ts';
 let passed = 0;
 let failed = 0;
 let notRun = 0;
+const started = performance.now();
+const timings: Timing[] = [];
+
+async function timed<T>(title: string, part: () => Promise<T> | T): Promise<T> {
+  const start = performance.now();
+  try {
+    return await part();
+  } finally {
+    timings.push({ title, ms: performance.now() - start });
+  }
+}
 
 function record(ok: boolean, title: string, details: string[] = []): void {
   if (ok) passed++;
@@ -40,7 +52,9 @@ function skip(line: string): void {
  */
 function run(title: string, script: string, args: string[]): boolean {
   console.log(bold(`\n${title}`));
+  const start = performance.now();
   const result = spawnSync(process.execPath, [join(repoRoot, script), ...args], { cwd: repoRoot, stdio: 'inherit' });
+  timings.push({ title, ms: performance.now() - start });
   record(result.status === 0, title);
   return result.status === 0;
 }
@@ -140,9 +154,11 @@ async function main(): Promise<void> {
   browserTests();
 
   console.log(bold('\nevery lab: solution passes, starter fails for its lesson'));
-  for (const [index, lab] of labs.entries()) await proveLab(lab, labs[index - 1]);
+  for (const [index, lab] of labs.entries()) {
+    await timed(`lab ${lab.id}: solution, starter and the verdict proofs`, () => proveLab(lab, labs[index - 1]));
+  }
   // The Core Tools path (issue #12, item 12): what func start loads after npm run build.
-  await proveBuiltSolutions(labs, record);
+  await timed('every solution built (tsc) and checked from dist/', () => proveBuiltSolutions(labs, record));
 
   // The promises behind the labs, each one command with its figures (issue #6): nothing lost
   // when the host is killed or storage restarts, a clear answer to every bad input, every job
@@ -159,6 +175,8 @@ async function main(): Promise<void> {
     [],
   );
 
+  console.log(bold('\nTime per part (issue #14: the slow ones first)'));
+  console.log(formatTimings(timings, performance.now() - started));
   console.log('');
   console.log(`${passed} passed, ${failed} failed${notRun > 0 ? `, ${notRun} not run` : ''}`);
   process.exitCode = failed === 0 ? 0 : 1;
