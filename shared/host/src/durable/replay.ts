@@ -364,9 +364,7 @@ export function decideEpisode(ctx: ReplayContext, sdk: OrchestratorResult | { in
           deferred: () => new Sim(),
         });
       default: {
-        const kind =
-          Object.entries(ActionType).find(([, v]) => v === action.actionType)?.[0] ?? String(action.actionType);
-        unsupported ??= `The orchestrator used ${kind}, which this local host does not support yet (entities are not implemented).`;
+        unsupported ??= unsupportedAction(action.actionType);
         const sim = new Sim();
         sim.settle('failed');
         return sim;
@@ -578,6 +576,22 @@ function nextDelay(options: RetryOptionsJson, attempt: number, firstAttempt: num
 }
 
 /** For logs: `Name#id` of every scheduling event, by type. */
+/** What the orchestrator asked for, in words, for the actions this host does not run. */
+const UNSUPPORTED_ACTIONS: Record<number, string> = {
+  [ActionType.ScheduledSignalEntity]: 'sent an entity signal with a delivery time',
+  [ActionType.LockEntities]: 'locked entities for a critical section',
+  [ActionType.ReleaseEntities]: 'released the entities of a critical section',
+};
+
+/** The failure of an orchestrator that used an action this host does not run, naming it. */
+function unsupportedAction(actionType: number): string {
+  const kind = Object.entries(ActionType).find(([, v]) => v === actionType)?.[0];
+  const what = UNSUPPORTED_ACTIONS[actionType];
+  if (kind === undefined || what === undefined)
+    return `The orchestrator sent ${kind ?? `action ${actionType}`}, which this local host does not know.`;
+  return `The orchestrator ${what} (${kind}, action ${actionType}), which this local host does not support yet.`;
+}
+
 export function describeWork(work: NewWork): string {
   switch (work.kind) {
     case 'activity':
