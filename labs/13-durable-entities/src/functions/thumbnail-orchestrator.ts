@@ -1,0 +1,177 @@
+import * as df from 'durable-functions';
+import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
+import { THUMBNAIL_CONTAINER } from '../lib/thumbnail.ts';
+import {
+  batches,
+  checkThumbnailJob,
+  JOB_EXPIRES_AFTER_MS,
+  LIST_IMAGES,
+  MAKE_THUMBNAIL,
+  ORCHESTRATOR,
+  WRITE_MANIFEST,
+  type JobProgress,
+  type JobSummary,
+  type Manifest,
+  type ThumbnailFailure,
+  type ThumbnailOutcome,
+  type ThumbnailRequest,
+  type ThumbnailResult,
+} from '../lib/thumbnail-job.ts';
+import { GET_USAGE, RECORD, usageEntityId, type UsageReport, type UsageRecord } from '../lib/usage.ts';
+
+/**
+ * The orchestrator `thumbnailOrchestrator`: list the container, ask the container's usage
+ * entity for room in its quota (a call), make the thumbnails in parallel batches
+ * (fan-out/fan-in), report the usage (a signal), write a manifest, return a summary. Its custom
+ * status says how far it got.
+ *
+ * It works on my machine... TODO (lab 13): run the checks (npm run lab:13), then let one
+ * operation decide the quota, report with a signal, take the job's own time, and keep the
+ * entity's state small.
+ *
+ * It decides, it never does: no storage, no sharp, no clock, no randomness. Each `yield`
+ * hands tasks to the host and ends this run of the code (a checkpoint); the host runs the
+ * function again from the top when results arrive, and replays what the history already knows.
+ * A replay may run days later, on another machine: it must take the very same decisions, so
+ * the time comes from context.df.currentUtcDateTime, unique ids from context.df.newGuid, and
+ * every read or write of storage happens in an activity, whose result the history keeps.
+ */
+export const thumbnailOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
+  // Check the input first: the management API can start this orchestrator with any JSON,
+  // past the client function's checks. Thrown here, the error ends the instance Failed, with
+  // its message as the output; nothing has been scheduled yet.
+  const check = checkThumbnailJob(context.df.getInput());
+  if (!check.valid) throw new Error(`The job's input is not valid: ${check.reason}`);
+  const job = check.job;
+
+  // One call per logical step: the log line, once, and the custom status, on every run.
+  // A replay runs this function again from the top, and every context.log with it: guarded by
+  // isReplaying, a step is logged only on the run that reaches it for the first time. The custom
+  // status is not a log: it is set on every run (replays included), and the value at the next
+  // yield is the one saved, so it always shows the latest step.
+  const step = (message: string, progress: JobProgress) => {
+    if (!context.df.isReplaying) context.log(message);
+    context.df.setCustomStatus({ ...progress, step: message });
+  };
+
+  // 0. A stale job expires. "Now" is the time of the first episode, from the history: the same
+  //    on every replay. Date.now() would be later on each replay, and a replay an hour later
+  //    would expire a job that the first run had started: another decision, the engine's
+  //    "Non-Deterministic workflow detected" error.
+  const startedAt = context.df.currentUtcDateTime;
+  if (startedAt.getTime() - Date.parse(job.requestedAt) > JOB_EXPIRES_AFTER_MS) {
+    if (!context.df.isReplaying)
+      context.warn(`${job.container}: the job was requested at ${job.requestedAt}, over an hour ago; it expired`);
+    const expired: JobSummary = {
+      container: job.container,
+      width: job.width,
+      images: 0,
+      thumbnails: 0,
+      failed: 0,
+      overQuota: 0,
+      expired: true,
+      manifest: null,
+    };
+    return expired;
+  }
+  // The run's id names the manifest. newGuid derives it from the instance id, the episode's time and a counter,
+  // so every replay gets the same one; crypto.randomUUID() would give a new one each time.
+  const runId = context.df.newGuid(context.df.instanceId);
+
+  // 1. Which blobs? The status is saved with the next yield, so it shows while listImages runs.
+  step(`Listing ${job.container}`, { phase: 'listing' });
+  const listed: string[] = yield context.df.callActivity(LIST_IMAGES, job.container);
+
+  // 2. The quota: how much room is left? Ask the container's entity, then take what fits.
+  // TODO (lab 13): and if three jobs ask at once? (step 2)
+  const usage = usageEntityId(job.container);
+  step(`Asking for room for ${listed.length} images`, { phase: 'listing' });
+  const report: UsageReport = yield context.df.callEntity(usage, GET_USAGE);
+  const images = listed.slice(0, Math.min(listed.length, report.remaining));
+  if (images.length < listed.length && !context.df.isReplaying) {
+    context.warn(
+      `${job.container}: the quota (${report.quota} images) has room for ${images.length} of ${listed.length}; the others are left alone`,
+    );
+  }
+
+  // 3. Fan out, one batch at a time. Inside a batch, every callActivity is scheduled by the
+  //    same yield, so all of them are on the work-item queue at once and any free worker can
+  //    take one. Task.all fans back in: its yield resumes when the last one has answered,
+  //    with their outcomes in the order of the batch.
+  //    makeThumbnail answers { ok: false } for a bad image instead of throwing: Task.all
+  //    throws on the first activity that fails, and the other results would be lost.
+  //    No images, no batches: Task.all([]) would throw.
+  //    Names in, names and numbers out (the claim check): no image byte passes through here, so
+  //    the history stays small and every replay stays cheap.
+  const thumbnails: ThumbnailResult[] = [];
+  const failed: ThumbnailFailure[] = [];
+  const progress = (phase: 'resizing' | 'writing-manifest' | 'done'): JobProgress => ({
+    phase,
+    total: images.length,
+    done: thumbnails.length + failed.length,
+    failed: failed.length,
+  });
+  for (const batch of batches(images, job.batchSize)) {
+    step(`Resizing ${batch.length} of ${images.length} images`, progress('resizing'));
+    const tasks: Task[] = batch.map((blob) => {
+      if (!context.df.isReplaying) context.log(`Resizing ${blob}`);
+      const request: ThumbnailRequest = { container: job.container, blob, width: job.width };
+      return context.df.callActivity(MAKE_THUMBNAIL, request);
+    });
+    const outcomes: ThumbnailOutcome[] = yield context.df.Task.all(tasks);
+    for (const outcome of outcomes) {
+      if (outcome.ok) {
+        const { source, blob, width, height, bytes } = outcome;
+        thumbnails.push({ source, blob, width, height, bytes });
+      } else {
+        failed.push({ source: outcome.source, reason: outcome.reason });
+      }
+    }
+  }
+
+  // 4. Report the usage to the container's entity.
+  // TODO (lab 13): does the job need an answer here? (step 3) Whose clock is this? (step 4)
+  const record: UsageRecord = {
+    granted: images.length,
+    thumbnails: thumbnails.length,
+    failed: failed.length,
+    bytes: thumbnails.reduce((sum, thumbnail) => sum + thumbnail.bytes, 0),
+    at: new Date().toISOString(),
+    made: thumbnails.map((thumbnail) => thumbnail.blob),
+  };
+  yield context.df.callEntity(usage, RECORD, record);
+
+  // 5. The manifest. Its time and id come from the history (startedAt, runId), not from the
+  //    clock, so every replay builds the very same manifest. The activity writes it: storage is
+  //    I/O, and an orchestrator can only yield Tasks.
+  step('Writing the manifest', progress('writing-manifest'));
+  const manifest: Manifest = {
+    instanceId: context.df.instanceId,
+    runId,
+    container: job.container,
+    width: job.width,
+    createdAt: startedAt.toISOString(),
+    thumbnailContainer: THUMBNAIL_CONTAINER,
+    thumbnails,
+    failed,
+  };
+  const manifestBlob: string = yield context.df.callActivity(WRITE_MANIFEST, manifest);
+
+  step(
+    `Done: ${thumbnails.length} thumbnails, ${failed.length} failed, manifest ${THUMBNAIL_CONTAINER}/${manifestBlob}`,
+    progress('done'),
+  );
+  const summary: JobSummary = {
+    container: job.container,
+    width: job.width,
+    images: listed.length,
+    thumbnails: thumbnails.length,
+    failed: failed.length,
+    overQuota: listed.length - images.length,
+    expired: false,
+    manifest: { container: THUMBNAIL_CONTAINER, blob: manifestBlob },
+  };
+  return summary;
+};
+
+df.app.orchestration(ORCHESTRATOR, thumbnailOrchestrator);
