@@ -310,6 +310,24 @@ const INPUTS: Record<string, InputTable> = {
     ];
   },
 
+  usage: (fn) => {
+    const path = pathOf(fn);
+    const at = (params: Record<string, string>) => `${path}?${query(params)}`;
+    return [
+      get(fn.name, 'no container', path),
+      get(fn.name, 'a blank container', at({ container: ' ' })),
+      get(fn.name, 'the thumbnails container itself', at({ container: 'thumbnails' })),
+      get(fn.name, 'a 10 KB unknown parameter and no container', `${path}?junk=${HUGE}`),
+      get(fn.name, 'a malformed percent escape', `${path}?container=%E0%A4%A`),
+      get(
+        fn.name,
+        'two containers (?container=samples&container=photos)',
+        `${path}?container=samples&container=photos`,
+      ),
+      ...HOSTILE_NAMES.map((n) => get(fn.name, `container: ${n.what}`, at({ container: n.value }))),
+    ];
+  },
+
   scaleJobs: (fn) => {
     const path = pathOf(fn);
     return [

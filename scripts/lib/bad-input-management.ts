@@ -86,6 +86,7 @@ const STATUS_BOOLEANS = ['showHistory', 'showHistoryOutput', 'showInput', 'retur
 export function managementInputs(functions: FunctionInfo[]): BadInput[] {
   const orchestrator = functions.find((f) => f.trigger.toLowerCase() === 'orchestrationtrigger')?.name;
   const activity = functions.find((f) => f.trigger.toLowerCase() === 'activitytrigger')?.name;
+  const entity = functions.find((f) => f.trigger.toLowerCase() === 'entitytrigger')?.name;
   const inputs: BadInput[] = [];
   for (const prefix of MANAGEMENT_PREFIXES) {
     const target = prefix === MANAGEMENT_PREFIXES[0] ? 'management API' : 'management API (RPC base)';
@@ -171,6 +172,24 @@ export function managementInputs(functions: FunctionInfo[]): BadInput[] {
       for (const [what, body] of MALFORMED_JSON)
         add(`start with ${what}`, 'POST', `/orchestrators/${orchestrator}`, body, json);
       inputs.push(...hugeBodies(target, `${prefix}/orchestrators/${orchestrator}`));
+    }
+    if (entity) {
+      // The entity routes (lab 13): a signal the extension refuses before it is sent, and
+      // list parameters that do not parse. An operation's input is the entity's to check: a
+      // well-formed signal with a bad input is accepted (202), as it is by the extension.
+      add(
+        'signal an entity with a malformed JSON body',
+        'POST',
+        `/entities/${entity}/samples?op=record`,
+        '{"jobs":',
+        json,
+      );
+      add('signal an entity function that does not exist', 'POST', '/entities/noSuchEntity/samples?op=record');
+      add('signal an entity name of 10 KB', 'POST', `/entities/${HUGE}/samples?op=record`);
+      add('signal an entity key with a control character', 'POST', `/entities/${entity}/a%01b?op=record`);
+      add('PUT on an entity', 'PUT', `/entities/${entity}/samples`, '{}', json);
+      query('list entities with top=abc', `/entities/${entity}?top=abc`);
+      query('list entities with fetchState=maybe', `/entities/${entity}?fetchState=maybe`);
     }
   }
   return inputs;
