@@ -38,15 +38,19 @@ import {
  */
 export const containerUsage: EntityHandler<ContainerUsage> = (context: EntityContext<ContainerUsage>) => {
   const usage = checkUsageState(context.df.getState(emptyUsage));
-  // Read on every operation, so a changed setting applies from the next operation on.
-  const quota = parseQuota(process.env['THUMBNAIL_QUOTA']);
-  if (!quota.valid) throw new Error(quota.reason);
+  // Read on every operation, so a changed setting applies from the next operation on. Only the
+  // operations that need it fail when it is wrong: a job's report is never lost to a bad setting.
+  const quota = () => {
+    const setting = parseQuota(process.env['THUMBNAIL_QUOTA']);
+    if (!setting.valid) throw new Error(setting.reason);
+    return setting.value;
+  };
   const operation = context.df.operationName;
   switch (operation) {
     case RESERVE: {
       const requested = checkRequested(context.df.getInput());
       if (!requested.valid) throw new Error(requested.reason);
-      const next = reserve(usage, requested.value, quota.value);
+      const next = reserve(usage, requested.value, quota());
       context.df.setState(next.usage);
       context.df.return(next.grant);
       return;
@@ -58,7 +62,7 @@ export const containerUsage: EntityHandler<ContainerUsage> = (context: EntityCon
       return;
     }
     case GET_USAGE:
-      context.df.return(usageReport(usage, quota.value));
+      context.df.return(usageReport(usage, quota()));
       return;
     case RESET:
       context.df.destructOnExit();
