@@ -1,6 +1,6 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
+import type { EntityContext, OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 
 // The scenarios of the Durable Functions "performance targets" page, one instance each.
 
@@ -29,6 +29,23 @@ const events: OrchestrationHandler = function* (context: OrchestrationContext) {
   return count;
 };
 df.app.orchestration('benchEvents', events);
+
+/** The counter of the "entity operation processing" scenario. */
+df.app.entity('benchCounter', (context: EntityContext<number>) => {
+  const value = context.df.getState(() => 0) ?? 0;
+  if (context.df.operationName === 'add') context.df.setState(value + Number(context.df.getInput()));
+  else context.df.return(value);
+});
+
+/** Signals one counter `count` times, then calls it: its answer comes after every signal it applied (one sender, in order). */
+const entityOperations: OrchestrationHandler = function* (context: OrchestrationContext) {
+  const count = context.df.getInput<number>();
+  const counter = new df.EntityId('benchCounter', context.df.instanceId);
+  for (let i = 0; i < count; i++) context.df.signalEntity(counter, 'add', 1);
+  const value: number = yield context.df.callEntity(counter, 'get');
+  return value;
+};
+df.app.orchestration('benchEntity', entityOperations);
 
 app.http('benchStart', {
   route: 'bench/{scenario}',
