@@ -7,7 +7,7 @@
 import {
   ClientError,
   instanceQuery,
-  validateInstanceId,
+  validateInstanceIdToRead,
   VirtualClock,
   type Clock,
   type DurableClientOperations,
@@ -74,7 +74,8 @@ export async function listInstances(
 export async function readInstance(source: TaskHubSource, instanceId: string): Promise<InstanceDetail | undefined> {
   // Straight from storage, not through the client: its reads create a missing hub's tables and
   // queues, and the dashboard on any task hub writes nothing until a button is pressed.
-  validateInstanceId(instanceId);
+  // An entity's own instance (@name@key) is listed, so it can be opened too.
+  validateInstanceIdToRead(instanceId);
   const row = await source.storage.getInstance(instanceId);
   if (!row) return undefined;
   const [history, input, output] = await Promise.all([

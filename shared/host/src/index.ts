@@ -27,7 +27,13 @@ export type {
   MessageData,
   TaskHubStorageOptions,
 } from './durable/task-hub-storage.ts';
-export { DurableClientOperations, ClientError, instanceQuery, validateInstanceId } from './durable/client.ts';
+export {
+  DurableClientOperations,
+  ClientError,
+  instanceQuery,
+  validateInstanceId,
+  validateInstanceIdToRead,
+} from './durable/client.ts';
 export type { ClientEngine, InstanceFilter, StatusOptions, StatusPayload } from './durable/client.ts';
 export { detachedEngine } from './durable/detached-engine.ts';
 export { TaskHubTelemetry } from './durable/telemetry.ts';

@@ -9,11 +9,11 @@ import { odata } from '@azure/data-tables';
 import type { DurableEngine } from './engine.ts';
 import { ClientError } from './client-error.ts';
 import { EventType, eventTypeName, newEvent, type HistoryEvent, type RuntimeStatus } from './history.ts';
-import { validateInstanceId, validateInstanceIdPrefix } from './instance-id.ts';
+import { validateInstanceId, validateInstanceIdPrefix, validateInstanceIdToRead } from './instance-id.ts';
 import { MAX_PAGE_SIZE, storageContinuation } from './management-query.ts';
 import { escapeKey, type InstanceRow } from './task-hub-storage.ts';
 
-export { ClientError, validateInstanceId };
+export { ClientError, validateInstanceId, validateInstanceIdToRead };
 
 export interface StatusOptions {
   showHistory?: boolean;
@@ -134,7 +134,10 @@ export class DurableClientOperations {
   }
 
   async getStatus(instanceId: string, options: StatusOptions = {}): Promise<StatusPayload | undefined> {
-    const row = await this.getInstance(instanceId);
+    // A read may name an entity's own instance (@name@key); only starting one is refused.
+    validateInstanceIdToRead(instanceId);
+    await this.#engine.storage.init();
+    const row = await this.#engine.storage.getInstance(instanceId);
     if (!row) return undefined;
     return this.#toPayload(row, options);
   }

@@ -20,11 +20,20 @@ export function shown(text: string, max = 64): string {
 
 /** Instance ids become table keys and URL segments: the extension rejects these characters. */
 export function validateInstanceId(instanceId: string): void {
+  validateInstanceIdToRead(instanceId);
+  if (instanceId.startsWith('@')) throw new ClientError(400, 'Orchestration instance ids must not start with @.');
+}
+
+/**
+ * An id to read (status, history): the rules of validateInstanceId but the leading '@', which
+ * only StartNewAsync refuses. An entity's own instance, `@name@key`, has a status to read, as
+ * GetStatusAsync gives it (the Durable Functions Monitor opens entities this way).
+ */
+export function validateInstanceIdToRead(instanceId: string): void {
   if (instanceId.length === 0 || instanceId.trim() === '')
     throw new ClientError(400, 'The instance ID must not be empty.');
   if (instanceId.length > MAX_INSTANCE_ID_LENGTH)
     throw new ClientError(400, `Instance ID lengths must not exceed ${MAX_INSTANCE_ID_LENGTH} characters.`);
-  if (instanceId.startsWith('@')) throw new ClientError(400, 'Orchestration instance ids must not start with @.');
   if (KEY_FORBIDDEN.test(instanceId)) {
     throw new ClientError(
       400,

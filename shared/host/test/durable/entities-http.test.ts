@@ -41,6 +41,19 @@ describe('the entity HTTP routes', () => {
     expect(await read.text()).toBe('12');
   });
 
+  it("an entity's own instance (@name@key) can be read through the instance status route, as the extension's GetStatusAsync allows", async () => {
+    await signal(host, 'counter', 'status1', 'add', 3);
+    await waitForState(host, 'counter', 'status1', (s) => s === 3);
+    const response = await fetch(
+      `${host.url}/runtime/webhooks/durabletask/instances/${encodeURIComponent('@counter@status1')}`,
+    );
+    // 202 as for any instance that is Running: an entity's instance runs for good.
+    expect(response.status).toBe(202);
+    const status = (await response.json()) as { instanceId: string; runtimeStatus: string };
+    expect(status.instanceId).toBe('@counter@status1');
+    expect(status.runtimeStatus).toBe('Running');
+  });
+
   it('the RPC base (the SDK’s rpcBaseUrl) has the same routes', async () => {
     const response = await fetch(`${host.url}/durabletask/entities/counter/rpc?op=add`, {
       method: 'POST',
