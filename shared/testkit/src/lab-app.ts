@@ -97,6 +97,25 @@ export interface LabApp {
  * by side: Azurite's ports are chosen first, so the host knows its connection string at once.
  */
 export async function startLabApp(options: LabAppOptions = {}): Promise<LabApp> {
+  // Azurite's ports are learnt before it binds them; on a busy machine another process can take
+  // one in between (CI saw it: 4 lab runs at once). Then both start again on other ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startLabAppOnce(options);
+    } catch (error) {
+      if (attempt >= PORT_RACE_ATTEMPTS || !(error instanceof PortTakenError)) throw error;
+    }
+  }
+}
+
+const PORT_RACE_ATTEMPTS = 3;
+
+/** Azurite could not bind the ports chosen for it a moment before. */
+class PortTakenError extends Error {
+  override name = 'PortTakenError';
+}
+
+async function startLabAppOnce(options: LabAppOptions): Promise<LabApp> {
   const dir = options.dir ?? labAppDir();
   let connectionString = UNREACHABLE_STORAGE;
   let storage: Promise<RunningAzurite | undefined> = Promise.resolve(undefined);
@@ -121,6 +140,9 @@ export async function startLabApp(options: LabAppOptions = {}): Promise<LabApp> 
   const [storageResult, hostResult] = await Promise.allSettled([storage, spawnHost({ ...hostOptions, port: 0 })]);
   if (storageResult.status === 'rejected' || hostResult.status === 'rejected') {
     await stopAll(settledValue(hostResult), settledValue(storageResult));
+    if (storageResult.status === 'rejected' && /already in use/.test(String(storageResult.reason?.message))) {
+      throw new PortTakenError(String(storageResult.reason.message), { cause: storageResult.reason });
+    }
     throw storageResult.status === 'rejected' ? storageResult.reason : (hostResult as PromiseRejectedResult).reason;
   }
   const host = new SupervisedHost(hostOptions, hostResult.value);
