@@ -164,7 +164,7 @@ async function main(): Promise<void> {
   // when the host is killed or storage restarts, a clear answer to every bad input, every job
   // of a crowd completed.
   run(
-    'npm run faults -- --ci: every job survives 5 host kills, 3 worker kills and an Azurite kill, each output once and each entity operation applied once; the mistakes of a learner end and the host answers throughout',
+    'npm run faults -- --ci: every job survives 5 host kills, 3 worker kills and an Azurite kill, each output once; the mistakes of a learner end and the host answers throughout',
     'scripts/faults.ts',
     ['--ci'],
   );
