@@ -23,7 +23,10 @@ const ENDED = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);
 
 export async function renderInstance(main: HTMLElement, hub: HubInfo, id: string, tab: string): Promise<View> {
   const state = { replayStep: -1 };
+  // While it is being purged, and after, the instance is gone: a live update must not fetch it again (a 404).
+  let purging = false;
   const load = async () => {
+    if (purging) return;
     let detail: InstanceDetail;
     try {
       detail = await get<InstanceDetail>(instancePath(id));
@@ -36,7 +39,12 @@ export async function renderInstance(main: HTMLElement, hub: HubInfo, id: string
       );
       return;
     }
-    redraw(main, page(detail, hub, tab, state, load));
+    redraw(
+      main,
+      page(detail, hub, tab, state, load, (on) => {
+        purging = on;
+      }),
+    );
   };
   await load();
   return { refresh: async (ids) => (ids === undefined || ids.includes(id) ? load() : undefined) };
@@ -48,6 +56,7 @@ function page(
   tab: string,
   state: { replayStep: number },
   reload: () => Promise<void>,
+  onPurging: (on: boolean) => void,
 ): Node[] {
   const i = d.instance;
   const base = `#/instances/${encodeURIComponent(i.instanceId)}`;
@@ -144,7 +153,7 @@ function page(
         )
       : null,
     facts,
-    actions(d, reload),
+    actions(d, reload, onPurging),
     // Open when short, so the tabs below stay in sight; a click opens a long one.
     h(
       'div',
@@ -158,7 +167,7 @@ function page(
   ].filter((n): n is HTMLElement => n !== null);
 }
 
-function actions(d: InstanceDetail, reload: () => Promise<void>): HTMLElement {
+function actions(d: InstanceDetail, reload: () => Promise<void>, onPurging: (on: boolean) => void): HTMLElement {
   const i = d.instance;
   const path = instancePath(i.instanceId);
   const ended = ENDED.has(i.runtimeStatus);
@@ -274,9 +283,19 @@ function actions(d: InstanceDetail, reload: () => Promise<void>): HTMLElement {
           class: 'danger',
           disabled: !ended,
           title: ended ? 'Delete its history and rows' : 'Only an ended instance can be purged',
-          onclick: () => {
-            if (confirm(`Purge ${i.instanceId}? Its history is deleted for good.`))
-              void run('Purged.', 'purge', undefined, () => (location.hash = '#/'))();
+          onclick: async () => {
+            if (!confirm(`Purge ${i.instanceId}? Its history is deleted for good.`)) return;
+            // From the moment the purge is sent: the live update it causes may come before the answer.
+            onPurging(true);
+            try {
+              await post(`${path}/purge`, {});
+              toast('Purged.');
+              location.hash = '#/';
+            } catch (err) {
+              onPurging(false);
+              toast((err as Error).message, true);
+              await reload();
+            }
           },
         },
         'Purge',
