@@ -93,7 +93,8 @@ export function toStorageError(error: unknown, container: string, blob?: string)
   if (!(error instanceof RestError)) return error;
 
   // TODO Step 5: no HTTP answer at all (error.statusCode is undefined: connection refused,
-  //              unknown host) → new StorageError(503, 'Storage is not reachable. Is Azurite running? …', { cause: error })
+  //              unknown host) → new StorageError(503, 'Storage is not reachable. Is Azurite running? …', {
+  //                cause: error })
   // TODO Step 5: a 404 → StorageError(404, …) saying which one is missing: error.code is
   //              'ContainerNotFound' when the container does not exist, 'BlobNotFound' when the blob does not.
   if (error.statusCode === 403) {

@@ -16,8 +16,10 @@ const sampleBlob = input.storageBlob({
  * GET /api/samples/{name} — a blob from the `samples` container, read by a Blob input binding.
  *
  *   /api/samples/photo.jpg     → 200, the bytes, Content-Type guessed from the extension
- *   /api/samples/missing.jpg   → 404 JSON {"error":"The blob \"missing.jpg\" does not exist in the container \"samples\"."}
- *   /api/samples/a\b, /api/samples/photo.   → 404 from the host: the route's constraint keeps out names the binding would refuse
+ *   /api/samples/missing.jpg   → 404 JSON {"error":"The blob \"missing.jpg\" does not exist in the container
+ *     \"samples\"."}
+ *   /api/samples/a\b, /api/samples/photo.   → 404 from the host: the route's constraint keeps out names the
+ *     binding would refuse
  *
  * The binding reads the blob before this code runs, so storage failures (such as storage being
  * unreachable) fail the invocation in the host: the caller gets a 500 and the log says why.

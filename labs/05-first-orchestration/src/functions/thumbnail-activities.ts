@@ -48,7 +48,8 @@ export async function makeThumbnailActivity(
   //   const source = await readBlob(container, blob);
   //   const thumbnail = await makeThumbnail(source.bytes, width);
   //   await writeBlob(THUMBNAIL_CONTAINER, target, thumbnail.bytes, thumbnail.contentType);
-  //   → return { source: blob, blob: target, width: thumbnail.width, height: thumbnail.height, bytes: <thumbnail size in bytes> }
+  //   → return { source: blob, blob: target, width: thumbnail.width, height: thumbnail.height, bytes:
+  //     <thumbnail size in bytes> }
   //   Catch nothing: when the image is bad, the error goes back to the orchestrator.
   context.log(`makeThumbnail ${container}/${blob} at width ${width} → ${THUMBNAIL_CONTAINER}/${target}`);
   throw new ImageError(

@@ -40,7 +40,8 @@ export async function makeThumbnailActivity(
 ): Promise<ThumbnailResult> {
   // TODO Step 3: a bad image must not fail a whole Task.all. Return an outcome instead of throwing:
   //   - declare the result as Promise<ThumbnailOutcome> (imported above);
-  //   - wrap the work below in try/catch; success → return { ok: true, source: blob, blob: target, width, height, bytes };
+  //   - wrap the work below in try/catch; success → return { ok: true, source: blob, blob: target, width,
+  //     height, bytes };
   //   - in the catch, ImageError, or StorageError with status < 500 (gone, too big, bad name), is the
   //     image's fault → return { ok: false, source: blob, reason: error.message };
   //     anything else (storage down, a bug) → throw error;  — that should still fail the run.

@@ -5,9 +5,12 @@ import { checkBlobName, checkContainerName } from '../lib/storage-names.ts';
 /**
  * GET /api/images?container=…&blob=… — names one blob.
  *
- *   ?container=samples&blob=photo.jpg   → 200 JSON {"container":"samples","blob":"photo.jpg","path":"samples/photo.jpg"}
- *   a name missing or blank              → 400 JSON {"error":"Please pass a container and blob names on the query string."}
- *   a name Azure Storage would reject    → 400 JSON {"error":"The container name must be 3 to 63 characters long."} (the rule it breaks)
+ *   ?container=samples&blob=photo.jpg   → 200 JSON
+ *     {"container":"samples","blob":"photo.jpg","path":"samples/photo.jpg"}
+ *   a name missing or blank              → 400 JSON {"error":"Please pass a container and blob names on the
+ *     query string."}
+ *   a name Azure Storage would reject    → 400 JSON {"error":"The container name must be 3 to 63 characters
+ *     long."} (the rule it breaks)
  *
  * Parameter names match case-insensitively: ?Container=samples&BLOB=photo.jpg works too.
  */

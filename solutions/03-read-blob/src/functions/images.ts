@@ -8,9 +8,11 @@ import { checkBlobName, checkContainerName } from '../lib/storage-names.ts';
  * GET /api/images?container=…&blob=… — answers with the blob itself, read with the Storage SDK.
  *
  *   ?container=samples&blob=photo.jpg   → 200, the blob's bytes, Content-Type from the blob's properties
- *   a name missing or blank              → 400 JSON {"error":"Please pass a container and blob names on the query string."}
+ *   a name missing or blank              → 400 JSON {"error":"Please pass a container and blob names on the
+ *     query string."}
  *   a name Azure Storage would reject    → 400 JSON {"error":"<the rule it breaks>"}
- *   no such container / no such blob     → 404 JSON {"error":"The container \"…\" does not exist."} / {"error":"The blob \"…\" does not exist in …"}
+ *   no such container / no such blob     → 404 JSON {"error":"The container \"…\" does not exist."} /
+ *     {"error":"The blob \"…\" does not exist in …"}
  *   storage unreachable                  → 503 JSON {"error":"Storage is not reachable. Is Azurite running? …"}
  *
  * Parameter names match case-insensitively: ?Container=samples&BLOB=photo.jpg works too.
