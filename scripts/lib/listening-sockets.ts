@@ -11,30 +11,38 @@ export interface Listener {
 
 const LISTEN = '0A';
 
-/** The process's listening TCP sockets; undefined where /proc cannot tell (not Linux, or no access). */
-export async function listeningSockets(pid: number): Promise<Listener[] | undefined> {
-  let inodes: Set<string>;
-  try {
-    const fds = await readdir(`/proc/${pid}/fd`);
-    const links = await Promise.all(fds.map((fd) => readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')));
-    inodes = new Set(
-      links.map((link) => /^socket:\[(\d+)\]$/.exec(link)?.[1]).filter((inode): inode is string => inode !== undefined),
-    );
-  } catch {
-    return undefined;
-  }
-  const listeners: Listener[] = [];
+/** The socket inodes among a process's open files; throws where /proc cannot tell. */
+export async function socketInodes(pid: number | string): Promise<Set<string>> {
+  const fds = await readdir(`/proc/${pid}/fd`);
+  const links = await Promise.all(fds.map((fd) => readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')));
+  return new Set(
+    links.map((link) => /^socket:\[(\d+)\]$/.exec(link)?.[1]).filter((inode): inode is string => inode !== undefined),
+  );
+}
+
+/** Every listening TCP socket of the machine, from the kernel's tables (empty where there are none to read). */
+export async function tcpListeners(): Promise<Array<Listener & { inode: string }>> {
+  const listeners: Array<Listener & { inode: string }> = [];
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
     const text = await readFile(table, 'utf8').catch(() => '');
     for (const line of text.split('\n').slice(1)) {
       const fields = line.trim().split(/\s+/);
       const [local, state, inode] = [fields[1], fields[3], fields[9]];
-      if (!local || state !== LISTEN || !inode || !inodes.has(inode)) continue;
+      if (!local || state !== LISTEN || !inode || inode === '0') continue;
       const [hexAddress = '', hexPort = ''] = local.split(':');
-      listeners.push({ address: decodeAddress(hexAddress), port: Number.parseInt(hexPort, 16) });
+      listeners.push({ address: decodeAddress(hexAddress), port: Number.parseInt(hexPort, 16), inode });
     }
   }
   return listeners;
+}
+
+/** The process's listening TCP sockets; undefined where /proc cannot tell (not Linux, or no access). */
+export async function listeningSockets(pid: number): Promise<Listener[] | undefined> {
+  const inodes = await socketInodes(pid).catch(() => undefined);
+  if (!inodes) return undefined;
+  return (await tcpListeners())
+    .filter((listener) => inodes.has(listener.inode))
+    .map(({ address, port }) => ({ address, port }));
 }
 
 /** /proc/net/tcp writes addresses as 32-bit words in host (little-endian) byte order. */

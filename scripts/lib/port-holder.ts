@@ -2,7 +2,8 @@
 // TCP tables name the listening socket, and /proc/<pid>/fd names the process that owns it.
 // Linux only; elsewhere (or for another user's process) the holder is simply not named.
 import { createServer } from 'node:net';
-import { readdir, readFile, readlink } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { socketInodes, tcpListeners } from './listening-sockets.ts';
 
 export interface PortHolder {
   pid: number;
@@ -25,34 +26,14 @@ export async function nextFreePort(from: number): Promise<number | undefined> {
   return undefined;
 }
 
-const LISTEN = '0A';
-
-async function listeningInodes(port: number): Promise<Set<string>> {
-  const inodes = new Set<string>();
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    const text = await readFile(table, 'utf8').catch(() => '');
-    for (const line of text.split('\n').slice(1)) {
-      const fields = line.trim().split(/\s+/);
-      const [local, state, inode] = [fields[1], fields[3], fields[9]];
-      if (!local || state !== LISTEN || !inode || inode === '0') continue;
-      if (Number.parseInt(local.split(':')[1] ?? '', 16) === port) inodes.add(inode);
-    }
-  }
-  return inodes;
-}
-
 /** The process listening on the port, when this machine lets us see it. */
 export async function portHolder(port: number): Promise<PortHolder | undefined> {
-  const inodes = await listeningInodes(port);
+  const inodes = new Set((await tcpListeners()).filter((l) => l.port === port).map((l) => l.inode));
   if (inodes.size === 0) return undefined;
   const pids = (await readdir('/proc').catch(() => [] as string[])).filter((name) => /^\d+$/.test(name));
   for (const pid of pids) {
-    const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
-    for (const fd of fds) {
-      const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
-      const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1];
-      if (inode && inodes.has(inode)) return { pid: Number(pid), command: await commandLine(pid) };
-    }
+    const held = await socketInodes(pid).catch(() => new Set<string>());
+    if ([...held].some((inode) => inodes.has(inode))) return { pid: Number(pid), command: await commandLine(pid) };
   }
   return undefined;
 }
