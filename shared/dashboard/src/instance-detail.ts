@@ -8,6 +8,7 @@ import {
   controlMessage,
   EventType,
   eventTypeName,
+  RUNTIME_STATUSES,
   type ActivityRun,
   type EpisodeRecord,
   type HistoryEvent,
@@ -42,17 +43,6 @@ const ACTIONS = new Set<number>([
   EventType.ExecutionCompleted,
   EventType.ContinueAsNew,
 ]);
-
-const STATUS_NAMES = [
-  'Running',
-  'Completed',
-  'ContinuedAsNew',
-  'Failed',
-  'Canceled',
-  'Terminated',
-  'Pending',
-  'Suspended',
-];
 
 /** The size of the queue message an event travelled in, as the engine sends it. */
 function messageBytes(instanceId: string, executionId: string, event: HistoryEvent): number {
@@ -152,7 +142,7 @@ export function historyRows(
     if (e.FireAt) out.fireAt = e.FireAt;
     if (e.InstanceId) out.instanceId = e.InstanceId;
     if (e.OrchestrationStatus !== undefined && e.EventType === EventType.ExecutionCompleted)
-      out.status = STATUS_NAMES[e.OrchestrationStatus] ?? String(e.OrchestrationStatus);
+      out.status = RUNTIME_STATUSES[e.OrchestrationStatus] ?? String(e.OrchestrationStatus);
     const field = (['Input', 'Result', 'Reason'] as const).find((f) => e[f] !== undefined);
     if (field) {
       const extra: { inBlob?: boolean; messageBytes?: number } = { inBlob: blobFields[seq]?.includes(field) ?? false };
@@ -182,7 +172,7 @@ export function episodeSteps(events: HistoryEvent[], seen: readonly EpisodeRecor
     if (WAKING.has(e.EventType)) current.woke.push(seq);
     else if (ACTIONS.has(e.EventType)) current.actions.push(seq);
     if (e.EventType === EventType.ExecutionCompleted) {
-      const status = STATUS_NAMES[e.OrchestrationStatus ?? 1] ?? 'Completed';
+      const status = RUNTIME_STATUSES[e.OrchestrationStatus ?? 1] ?? 'Completed';
       current.outcome = status === 'Completed' ? { status } : { status, ...(e.Result ? { reason: e.Result } : {}) };
     }
     if (e.EventType === EventType.OrchestratorCompleted) current = undefined;
@@ -345,7 +335,7 @@ export function sequence(events: HistoryEvent[], rows: HistoryRow[]): { lanes: s
       case EventType.ExecutionResumed:
         return add('client', 'orchestrator', 'resume');
       case EventType.ExecutionCompleted: {
-        const status = STATUS_NAMES[e.OrchestrationStatus ?? 1] ?? 'Completed';
+        const status = RUNTIME_STATUSES[e.OrchestrationStatus ?? 1] ?? 'Completed';
         return add('orchestrator', caller, status.toLowerCase(), status !== 'Completed');
       }
     }

@@ -10,7 +10,7 @@ import type { DurableEngine } from './engine.ts';
 import { ClientError } from './client-error.ts';
 import { EventType, eventTypeName, newEvent, type HistoryEvent, type RuntimeStatus } from './history.ts';
 import { validateInstanceId, validateInstanceIdPrefix, validateInstanceIdToRead } from './instance-id.ts';
-import { MAX_PAGE_SIZE, storageContinuation } from './management-query.ts';
+import { MAX_PAGE_SIZE, RUNTIME_STATUSES, storageContinuation } from './management-query.ts';
 import { escapeKey, type InstanceRow } from './task-hub-storage.ts';
 
 export { ClientError, validateInstanceId, validateInstanceIdToRead };
@@ -332,16 +332,7 @@ export function simplifyHistory(events: HistoryEvent[], showOutput: boolean): un
         if (showOutput) base.Input = parseJsonOrText(e.Input ?? null);
         break;
       case EventType.ExecutionCompleted:
-        base.OrchestrationStatus = [
-          'Running',
-          'Completed',
-          'ContinuedAsNew',
-          'Failed',
-          'Canceled',
-          'Terminated',
-          'Pending',
-          'Suspended',
-        ][e.OrchestrationStatus ?? 1];
+        base.OrchestrationStatus = RUNTIME_STATUSES[e.OrchestrationStatus ?? 1];
         if (showOutput || e.OrchestrationStatus !== 1) base.Result = parseJsonOrText(e.Result ?? null);
         break;
       case EventType.TaskCompleted:

@@ -44,6 +44,7 @@ export function pageSize(query: URLSearchParams): number | undefined {
   return n;
 }
 
+/** The runtime statuses, in the order of DTFx's OrchestrationStatus enum: index = the number History rows store. */
 export const RUNTIME_STATUSES: readonly RuntimeStatus[] = [
   'Running',
   'Completed',
