@@ -11,6 +11,7 @@ import { ClientError } from './client-error.ts';
 import { EventType, eventTypeName, newEvent, type HistoryEvent, type RuntimeStatus } from './history.ts';
 import { validateInstanceId, validateInstanceIdPrefix, validateInstanceIdToRead } from './instance-id.ts';
 import { MAX_PAGE_SIZE, RUNTIME_STATUSES, storageContinuation } from './management-query.ts';
+import { rewindHistory } from './rewind.ts';
 import { escapeKey, type InstanceRow } from './task-hub-storage.ts';
 
 export { ClientError, validateInstanceId, validateInstanceIdToRead };
@@ -247,6 +248,27 @@ export class DurableClientOperations {
       );
     const input = await this.#engine.storage.resolveLarge(row.input);
     return this.startNew(row.name, restartWithNewInstanceId ? undefined : instanceId, input);
+  }
+
+  /**
+   * Rewinds a failed instance as the extension's RewindAsync does on Azure Storage (rewind.ts):
+   * its failures are taken out of the history, and the failed instances are woken to replay.
+   * The HTTP API has answered 404 and 410 before; any other status but Failed is refused with the
+   * extension's own message (its HTTP API answers that 500).
+   */
+  async rewind(instanceId: string, reason: string | null): Promise<void> {
+    await this.#engine.busy(async () => {
+      const row = await this.getInstance(instanceId);
+      if (!row)
+        throw new ClientError(404, `No instance with ID '${instanceId}' was found in task hub '${this.hubName}'.`);
+      if (row.runtimeStatus !== 'Failed')
+        throw new Error('The rewind operation is only supported on failed orchestration instances.');
+      const woken = await rewindHistory(this.#engine.storage, instanceId, this.#engine.clock.now());
+      for (const id of woken) {
+        const wake = newEvent(EventType.GenericEvent, this.#engine.clock.now(), { Data: reason ?? '' });
+        await this.#engine.sendToInstance({ InstanceId: id, ExecutionId: '' }, wake);
+      }
+    });
   }
 
   /** One page of statuses, filtered like the extension's OrchestrationStatusQueryCondition. */

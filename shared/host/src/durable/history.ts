@@ -80,6 +80,8 @@ export interface HistoryEvent {
   Input?: string | null;
   Result?: string | null;
   Reason?: string | null;
+  /** GenericEvent's payload (the reason of a rewind's wake-up message). */
+  Data?: string | null;
   Details?: string | null;
   FailureDetails?: unknown;
   TaskScheduledId?: number;

@@ -6,7 +6,7 @@
 // Only requests addressed to a loopback name are answered (DNS rebinding: loopback-host.ts).
 // Routes and answers follow HttpApiHandler: orchestrators/{name}[/{id}] (POST start),
 // instances/ (GET list, paged by x-ms-continuation-token), instances/{id} (GET status,
-// DELETE purge), instances/{id}/{terminate|suspend|resume|rewind|restart} (POST; rewind is not supported),
+// DELETE purge), instances/{id}/{terminate|suspend|resume|rewind|restart} (POST; rewind as on Azure Storage: rewind.ts),
 // instances/{id}/raiseEvent/{name} (POST).
 // Bodies as HttpApiHandler sends them: its 404 (no such route or instance) and 410 (the instance
 // has ended) are `CreateResponse(status)` with no content, as are the 202s of terminate, suspend,
@@ -236,15 +236,20 @@ export function durableHttpApi(options: DurableHttpApiOptions) {
           const restartWithNewInstanceId = booleanParameter(url.searchParams, 'restartWithNewInstanceId', true);
           return checkStatus(origin, await client.restart(id, restartWithNewInstanceId));
         }
-        case 'rewind':
-          // A malformed or unknown id is the caller's mistake whatever the operation: say so
-          // (400, 404) before saying that the operation itself is missing here.
+        case 'rewind': {
           req.resume();
-          if (!(await client.getInstance(id))) return withoutBody(404, noInstance(id));
-          return withoutBody(
-            501,
-            `this local host does not support rewind yet, so instance '${id}' was left as it is (the extension rewinds a failed instance and answers 202)`,
+          const row = await client.getInstance(id);
+          if (!row) return withoutBody(404, noInstance(id));
+          // HandleRewindInstanceRequestAsync: 410 for these three; RewindAsync refuses the rest but Failed.
+          if (['Completed', 'Terminated', 'Canceled'].includes(row.runtimeStatus))
+            return withoutBody(410, `Instance '${id}' is ${row.runtimeStatus}: only a failed instance can be rewound.`);
+          await client.rewind(id, reason);
+          options.log?.(
+            'information',
+            `Management API: instance '${id}' rewound${reason ? ` (reason: ${shown(reason, 160)})` : ''}: its failures are out of its history, and it replays from there.`,
           );
+          return send(res, 202);
+        }
         default:
           return notFound();
       }

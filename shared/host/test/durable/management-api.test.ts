@@ -40,7 +40,7 @@ describe('management API under bad input', () => {
     expect((await api('/instances/too-big-input')).status).toBe(404);
   });
 
-  it('answers rewind and restart of a malformed id 400; an unknown id: rewind 404 with no body, restart 400 as the extension does; 501 with no body only for an instance that exists', async () => {
+  it('answers rewind and restart of a malformed id 400; an unknown id: rewind 404 with no body, restart 400 as the extension does', async () => {
     for (const op of ['rewind', 'restart']) {
       const malformed = await api(`/instances/a%23b/${op}`, { method: 'POST' });
       expect(malformed.status, op).toBe(400);
@@ -54,13 +54,24 @@ describe('management API under bad input', () => {
     expect(((await unknownRestart.json()) as { Message: string }).Message).toMatch(
       /^InstanceId does not match a valid orchestration instance/,
     );
+  });
+
+  it('rewinds only a failed instance: 410 with no body once it has completed, 500 with the reason while it runs, as the extension answers', async () => {
     const { id } = await startOrchestration(host, 'helloSequence');
-    const rewind = await api(`/instances/${id}/rewind`, { method: 'POST' });
-    expect([rewind.status, await rewind.text()]).toEqual([501, '']);
-    await waitForLog(
-      host,
-      `Management API: 501 for POST /runtime/webhooks/durabletask/instances/${id}/rewind (no body):`,
-    );
+    expect((await waitForStatus(host, id)).runtimeStatus).toBe('Completed');
+    const completed = await api(`/instances/${id}/rewind`, { method: 'POST' });
+    expect([completed.status, await completed.text()]).toEqual([410, '']);
+    await waitForLog(host, `Management API: 410 for POST /runtime/webhooks/durabletask/instances/${id}/rewind`);
+    const waiting = await startOrchestration(host, 'waiting');
+    const running = await api(`/instances/${waiting.id}/rewind`, { method: 'POST' });
+    expect([running.status, await running.json()]).toEqual([
+      500,
+      {
+        Message: 'Something went wrong while processing your request',
+        ExceptionMessage: 'The rewind operation is only supported on failed orchestration instances.',
+      },
+    ]);
+    expect((await api(`/instances/${waiting.id}/terminate`, { method: 'POST' })).status).toBe(202);
   });
 
   it('answers 404 and 410 with no body, as HttpApiHandler does, and says why in the log', async () => {

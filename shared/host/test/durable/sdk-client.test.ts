@@ -75,17 +75,30 @@ describe('the SDK client', () => {
     expect((await api(`terminate/${instanceId}`, { method: 'POST' })).status).toBe(202);
   });
 
-  it("rewind: the SDK's own messages for the host's empty 404 and 501 (a JSON body made them '[object Object]')", async () => {
+  it("rewind: the SDK's own message for the host's empty 404, the extension's for a running instance, and a failed instance rewound", async () => {
     const unknown = await api('rewind/no-such-instance', { method: 'POST' });
     expect(await unknown.json()).toEqual({ message: "No instance with ID 'no-such-instance' found." });
     const { instanceId } = (await (await api('start?name=waiting', { method: 'POST' })).json()) as {
       instanceId: string;
     };
-    const unsupported = await api(`rewind/${instanceId}`, { method: 'POST' });
-    expect(await unsupported.json()).toEqual({
-      message: 'The rewind operation is not supported by the underlying storage provider.',
-    });
+    // RewindAsync's InvalidOperationException, which HttpApiHandler answers 500.
+    const running = await api(`rewind/${instanceId}`, { method: 'POST' });
+    expect(((await running.json()) as { message: string }).message).toBe(
+      'The operation failed with an unexpected status code: 500. Details: {"Message":"Something went wrong while processing your request",' +
+        '"ExceptionMessage":"The rewind operation is only supported on failed orchestration instances."}',
+    );
     expect((await api(`terminate/${instanceId}`, { method: 'POST' })).status).toBe(202);
+
+    const key = `sdk-rewind-${Date.now()}`;
+    const failed = (await (
+      await api('start?name=rewindable', { method: 'POST', body: JSON.stringify(key) })
+    ).json()) as {
+      instanceId: string;
+    };
+    expect((await waitForStatus(host, failed.instanceId)).runtimeStatus).toBe('Failed');
+    expect((await api(`rewind/${failed.instanceId}`, { method: 'POST' })).status).toBe(202);
+    const rewound = await waitForStatus(host, failed.instanceId);
+    expect([rewound.runtimeStatus, rewound.output]).toEqual(['Completed', ['Hello before', 'succeeded on attempt 2']]);
   });
 
   it('lists instances, paged by x-ms-continuation-token', async () => {
