@@ -3,7 +3,7 @@
 //   /dashboard/api/hub             the task hub, the app's orchestrators, the clock
 //   /dashboard/api/instances       GET a filtered page with counts per status; POST starts one
 //   /dashboard/api/instances/{id}  GET one instance: history, episodes, timeline, sequence
-//   /dashboard/api/instances/{id}/{raise-event|terminate|suspend|resume|purge|restart}  POST
+//   /dashboard/api/instances/{id}/{raise-event|terminate|suspend|resume|rewind|purge|restart}  POST
 //   /dashboard/api/bulk            POST terminate or purge every instance of a filter
 //   /dashboard/api/clock           GET, or POST to move a virtual clock
 //   /dashboard/api/live            server-sent events: which instances changed
@@ -217,6 +217,14 @@ export function dashboardRoutes(source: TaskHubSource, options: { title?: string
         case 'resume':
           await client.resume(id, optionalText(body.reason, 'reason'));
           return json(res, 202, { id });
+        case 'rewind': {
+          const row = await client.getInstance(id);
+          if (!row) return problem(res, 404, `No instance with ID '${id}' was found.`);
+          if (row.runtimeStatus !== 'Failed')
+            return problem(res, 409, `Only a failed instance can be rewound; this one is ${row.runtimeStatus}.`);
+          await client.rewind(id, optionalText(body.reason, 'reason'));
+          return json(res, 202, { id });
+        }
         case 'purge': {
           const deleted = await client.purge(id);
           if (deleted === 0) return problem(res, 404, `No instance with ID '${id}' was found.`);

@@ -164,6 +164,21 @@ describe('actions', () => {
     expect(left.instances.map((i) => [i.instanceId, i.runtimeStatus])).toEqual([['dash-wait-1', 'Completed']]);
   });
 
+  it('rewinds a failed instance, and refuses one that has not failed with a 409 that says why', async () => {
+    const key = `dash-rewind-${Date.now()}`;
+    const started = await act('instances', { name: 'rewindable', instanceId: key, input: JSON.stringify(key) });
+    expect(started.status).toBe(202);
+    expect((await waitForStatus(host, key)).runtimeStatus).toBe('Failed');
+    expect((await act(`instances/${key}/rewind`, { reason: 'fixed' })).status).toBe(202);
+    const done = await waitForStatus(host, key);
+    expect([done.runtimeStatus, done.output]).toEqual(['Completed', ['Hello before', 'succeeded on attempt 2']]);
+    const again = await act(`instances/${key}/rewind`, {});
+    expect([again.status, await again.json()]).toEqual([
+      409,
+      { message: 'Only a failed instance can be rewound; this one is Completed.' },
+    ]);
+  });
+
   it('tells an open page which instances changed, as server-sent events', async () => {
     const controller = new AbortController();
     const stream = await fetch(`${host.url}/dashboard/api/live`, { signal: controller.signal });

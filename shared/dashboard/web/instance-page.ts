@@ -265,6 +265,20 @@ function actions(d: InstanceDetail, reload: () => Promise<void>, onPurging: (on:
         'button',
         {
           type: 'button',
+          id: 'rewind',
+          disabled: i.runtimeStatus !== 'Failed',
+          title:
+            i.runtimeStatus === 'Failed'
+              ? 'Take the failures out of its history and replay from there'
+              : 'Only a failed instance can be rewound',
+          onclick: run('Rewind sent.', 'rewind', () => ({ reason: reason.value })),
+        },
+        'Rewind',
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
           id: 'restart',
           onclick: run(
             'Restarted under a new id.',
