@@ -268,11 +268,19 @@ export class MessageSorter {
       )[0];
       if (!held) break;
       const predecessor = parseTicks(held.Predecessor);
-      if (!(predecessor <= parseTicks(buffer.Last) || predecessor < horizon)) break;
-      out.push(held);
-      const timestamp = parseTicks(held.Timestamp);
-      buffer.Last = formatTicks(timestamp >= horizon ? timestamp : MIN_DATE);
+      const last = parseTicks(buffer.Last);
+      if (!(predecessor <= last || predecessor < horizon)) break;
       delete buffer.Buffered![held.Timestamp];
+      const timestamp = parseTicks(held.Timestamp);
+      // Not in the extension's TryDeliverNextMessage, which delivers it and moves Last back to it:
+      // a held request older than the last one delivered comes from an episode that a crash cut
+      // short while it sent (its sends run in parallel), whose re-run sent it again under a newer
+      // timestamp. Delivered, it would apply twice and move Last back, and the re-run's next
+      // request would then wait for a predecessor already delivered: held until the reorder
+      // window (30 minutes) passes, and its caller with it. It is a duplicate, as on arrival.
+      if (timestamp <= last && last !== MIN_DATE) continue;
+      out.push(held);
+      buffer.Last = formatTicks(timestamp >= horizon ? timestamp : MIN_DATE);
     }
     if (buffer.Buffered && Object.keys(buffer.Buffered).length === 0) delete buffer.Buffered;
     return out;
