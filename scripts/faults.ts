@@ -1,4 +1,4 @@
-// npm run faults -- [--seed N] [--jobs N] [--images N] [--kills N] [--worker-kills N] [--timeout S] [--logs FILE] [--ci]
+// npm run faults -- [--seed N] [--jobs N] [--images N] [--kills N] [--worker-kills N] [--timeout S] [--logs FILE] [--keep-storage] [--ci]
 //
 // The fault-injection suite of GitHub issues #6 and #10. First, many thumbnail jobs of the lab
 // 06 solution in flight while the host is killed (SIGKILL, no clean-up) at random moments and
@@ -11,6 +11,9 @@
 // orchestrator, an input nobody validated that runs the worker out of memory): the host must
 // outlive them, the management API and another function must keep answering, and each
 // instance must end — Failed, or Terminated as poison — never stay Pending or Running.
+// The jobs also keep a durable entity up to date (entity-counter.ts): a counter they signal once
+// per thumbnail and call once at the end; after the kills, every operation their histories sent
+// must have been applied exactly once, none lost and none applied twice.
 // The seed fixes the schedule of faults (which moment in the work, which delay); the exact
 // interleaving still depends on the machine.
 import { createHash, randomInt } from 'node:crypto';
@@ -26,6 +29,14 @@ import { FleetHost } from './lib/fleet-host.ts';
 import { answeredWith, LatencyProbe, type ProbeFigures } from './lib/latency-probe.ts';
 import { ASYNC_ORCHESTRATOR, lab06WithMistakes, RUNAWAY_ORCHESTRATOR } from './lib/learner-mistakes.ts';
 import { brokenPromises, judgeFleet, type FleetVerdict } from './lib/fleet-verdict.ts';
+import {
+  addEntityCounter,
+  COUNTED_ORCHESTRATOR,
+  COUNTER_ROUTE,
+  judgeCounter,
+  readCounterEvidence,
+  type CounterVerdict,
+} from './lib/entity-counter.ts';
 import { dim } from './lib/style.ts';
 import {
   JobWatcher,
@@ -37,9 +48,10 @@ import {
   type StartedJob,
 } from './lib/thumbnail-fleet.ts';
 
-const usage = `Usage: npm run faults -- [--seed N] [--jobs N] [--images N] [--kills N] [--worker-kills N] [--timeout S] [--logs FILE] [--ci]
+const usage = `Usage: npm run faults -- [--seed N] [--jobs N] [--images N] [--kills N] [--worker-kills N] [--timeout S] [--logs FILE] [--keep-storage] [--ci]
   Kills the host and its worker while they run thumbnail jobs of the lab 06 solution, restarts
-  Azurite under them, and checks that every job completes with its outputs exactly once; then
+  Azurite under them, and checks that every job completes with its outputs exactly once and the
+  entity counter the jobs signal and call applied each of their operations exactly once; then
   runs a learner's mistakes (an async orchestrator, an unvalidated input that runs the worker
   out of memory) and checks that the host keeps answering and every instance ends.
   --seed      the schedule of faults (default: a new one, printed so the run can be repeated)
@@ -49,6 +61,7 @@ const usage = `Usage: npm run faults -- [--seed N] [--jobs N] [--images N] [--ki
   --worker-kills  SIGKILLs of its Node worker (default 3)
   --timeout   seconds the jobs may take after the last fault (default 60)
   --logs      where to write everything the host printed, all its lives (default: the temp folder)
+  --keep-storage  keep Azurite's folder afterwards (its tables and queues), to look into a failure
   --ci        the continuous-integration size: 30 jobs of 3 images, 30 s at most after the last kill`;
 
 /** The test kit's short lease: a killed host's messages reappear after 2 s rather than 10. */
@@ -103,6 +116,8 @@ interface FaultOptions {
   plan: Kill[];
   timeoutMs: number;
   logFile: string;
+  /** Leave Azurite's folder for whoever has to find out what went wrong. */
+  keepStorage: boolean;
   /** The lab 06 solution with a learner's mistakes added. */
   appDir: string;
 }
@@ -233,6 +248,7 @@ interface FaultRun {
   crashes: readonly string[];
   wallSeconds: number;
   verdict: FleetVerdict;
+  counter: CounterVerdict;
   mistakes: MistakesRun;
   /** Worker exits the host reported, every life together (the kills, the mistakes). */
   workerExits: number;
@@ -296,7 +312,8 @@ async function runFaults(options: FaultOptions): Promise<FaultRun> {
     let mistakesHost: FleetHost | undefined;
     try {
       const began = performance.now();
-      const jobs = await startJobs(host.url, specs, 10);
+      // lab 06's orchestrator, run by one that also keeps the entity counter (entity-counter.ts).
+      const jobs = await startJobs(host.url, specs, 10, COUNTED_ORCHESTRATOR);
       const watcher = new JobWatcher(host.url, jobs, 200);
       let killed = 0;
       let workersKilled = 0;
@@ -340,6 +357,7 @@ async function runFaults(options: FaultOptions): Promise<FaultRun> {
       watcher.stop();
       const wallSeconds = ((watcher.finishedAt ?? performance.now()) - began) / 1000;
       const verdict = await judgeFleet(host.url, blobs, connectionString, jobs);
+      const counter = judgeCounter(await readCounterEvidence(host.url, connectionString, jobs));
       const executions = [...host.executions.values()].reduce((a, b) => a + b, 0);
       // The mistakes run on a host with the app's own settings: the default maxDequeueCount.
       await host.stop();
@@ -360,6 +378,7 @@ async function runFaults(options: FaultOptions): Promise<FaultRun> {
         crashes,
         wallSeconds,
         verdict,
+        counter,
         mistakes,
         workerExits: host.workerExits + mistakesHost.workerExits,
       };
@@ -374,7 +393,8 @@ async function runFaults(options: FaultOptions): Promise<FaultRun> {
     }
   } finally {
     await storage.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (options.keepStorage) console.log(`Azurite's folder, kept: ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -388,6 +408,7 @@ async function main(): Promise<number | void> {
       'worker-kills': { type: 'string', default: '3' },
       timeout: { type: 'string' },
       logs: { type: 'string' },
+      'keep-storage': { type: 'boolean', default: false },
       ci: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -414,11 +435,20 @@ async function main(): Promise<number | void> {
   const app = lab06WithMistakes(`faults-app-${process.pid}`);
   let run: FaultRun;
   try {
-    run = await runFaults({ jobs, images, plan, timeoutMs, logFile, appDir: app.dir });
+    addEntityCounter(app.dir);
+    run = await runFaults({
+      jobs,
+      images,
+      plan,
+      timeoutMs,
+      logFile,
+      keepStorage: values['keep-storage'],
+      appDir: app.dir,
+    });
   } finally {
     app.remove();
   }
-  const { verdict } = run;
+  const { verdict, counter } = run;
   printFigures(
     `Faults: ${run.jobs.length} thumbnail jobs of the lab 06 solution, ${images} images each (seed ${seed})`,
     [
@@ -446,6 +476,20 @@ async function main(): Promise<number | void> {
         'duplicate activity executions',
         String(run.executions - verdict.scheduled),
         dim('ran again after a kill (at least once: allowed)'),
+      ],
+      [
+        'entity operations applied once',
+        counter.exactlyOnce === counter.sent && counter.problems.length === 0
+          ? `exactly ${counter.sent}`
+          : `${counter.exactlyOnce} of ${counter.sent}`,
+        dim(
+          `entity counter: ${counter.signals} signals and ${counter.calls} calls the jobs' histories sent; GET …${COUNTER_ROUTE.replace('/runtime/webhooks/durabletask', '')} says ${counter.counted ?? 'nothing'}`,
+        ),
+      ],
+      [
+        'entity operations from cut-short episodes',
+        String(counter.cutShort),
+        dim('sent, then the host died before the checkpoint (at least once: allowed)'),
       ],
       ['wall time', seconds(run.wallSeconds), dim('first POST → last instance seen ended')],
     ],
@@ -494,11 +538,12 @@ async function main(): Promise<number | void> {
       : []),
     ...run.crashes.map((crash) => `the host crashed by itself: ${crash}`),
     ...brokenPromises(verdict),
+    ...counter.problems,
     ...brokenByMistakes(mistakes),
   ];
   return printOutcome(
     problems,
-    `Every promise kept through ${run.killed} host kills and ${run.workersKilled} worker kills: ${run.jobs.length} jobs completed, each output exactly once; every mistake ended, and the host answered throughout.`,
+    `Every promise kept through ${run.killed} host kills and ${run.workersKilled} worker kills: ${run.jobs.length} jobs completed, each output exactly once, each of the ${counter.sent} entity operations applied exactly once; every mistake ended, and the host answered throughout.`,
     ` (seed ${seed})`,
   );
 }

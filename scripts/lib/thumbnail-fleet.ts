@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { BlobServiceClient } from '@azure/storage-blob';
+import { DEFAULT_BATCH_SIZE } from '../../solutions/06-fan-out-fan-in/src/lib/thumbnail-job.ts';
 import { gradientJpeg } from './gradient-image.ts';
 import { repoRoot } from './manifest.ts';
 
@@ -82,13 +83,30 @@ export async function seedImages(blobs: BlobServiceClient, specs: readonly JobSp
   });
 }
 
-/** POST /api/thumbnail-jobs for every spec, `concurrency` requests at a time; each must answer 202. */
+/**
+ * POST /api/thumbnail-jobs for every spec, `concurrency` requests at a time; each must answer 202.
+ * With `orchestrator`, each job starts that orchestrator instead, through the management API,
+ * with the input the client function would give lab 06's (the default batch size).
+ */
 export async function startJobs(
   hostUrl: string,
   specs: readonly JobSpec[],
   concurrency = specs.length,
+  orchestrator?: string,
 ): Promise<StartedJob[]> {
   return mapLimit(specs, Math.max(1, concurrency), async (spec) => {
+    if (orchestrator !== undefined) {
+      const route = `/runtime/webhooks/durabletask/orchestrators/${orchestrator}`;
+      const res = await fetch(`${hostUrl}${route}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ container: spec.container, width: THUMBNAIL_WIDTH, batchSize: DEFAULT_BATCH_SIZE }),
+      });
+      if (res.status !== 202)
+        throw new Error(`POST ${route} for ${spec.container} answered ${res.status}: ${await res.text()}`);
+      const { id } = (await res.json()) as { id: string };
+      return { ...spec, id };
+    }
     const res = await fetch(`${hostUrl}/api/thumbnail-jobs?container=${spec.container}&width=${THUMBNAIL_WIDTH}`, {
       method: 'POST',
     });
