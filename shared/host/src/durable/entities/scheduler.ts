@@ -68,6 +68,21 @@ export function unknownEntityMessage(name: string, known: Iterable<{ name: strin
   );
 }
 
+/**
+ * What an operation's failure says. The SDK passes the thrown value on as JSON.stringify(error),
+ * which is `{}` for an Error (its message is not an own enumerable property): say so, rather
+ * than print `{}`.
+ */
+export function failureText(result: string | null | undefined): string {
+  if (result === undefined || result === null || result === '') return 'no details';
+  if (result === '{}')
+    return (
+      'the SDK passed the error on as {}: it serialises a thrown Error without its message ' +
+      "(JSON.stringify). Log the error in the entity function to see it; a caller's callEntity fails with [object Object]."
+    );
+  return result;
+}
+
 export class EntityScheduler {
   readonly #o: EntitySchedulerOptions;
 
@@ -140,7 +155,7 @@ export class EntityScheduler {
         if (r.isError)
           log(
             'error',
-            `${instanceId}: operation '${request.op}' failed (request ${request.id}): ${r.result ?? 'no details'}`,
+            `${instanceId}: operation '${request.op}' failed (request ${request.id}): ${failureText(r.result)}`,
           );
         if (request.signal || !request.parent) return;
         const answer = newEvent(EventType.EventRaised, clock.now(), {
