@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { check, startLabApp, type LabApp, type OrchestrationStatus } from '@workshop/testkit';
+import { activityInputOf, check, startLabApp, type LabApp, type OrchestrationStatus } from '@workshop/testkit';
 import { sampleImages } from '@workshop/samples';
 
 const GUIDE = 'labs/05-first-orchestration/README.md';
@@ -66,17 +66,6 @@ async function errorOf(res: Response, what: string): Promise<string> {
   expect(body.error, `${what}: "error" should be a message`).toBeTypeOf('string');
   expect(String(body.error).trim(), `${what}: "error" should not be empty`).not.toBe('');
   return body.error as string;
-}
-
-/** Text that may be JSON, or JSON inside a JSON string (how string inputs are stored). */
-function decode(text: unknown): unknown {
-  if (typeof text !== 'string') return text;
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'string' ? decode(value) : value;
-  } catch {
-    return text;
-  }
 }
 
 /** DTFx's EventType numbers, for a History table that stores them as numbers. */
@@ -338,7 +327,7 @@ describe('with Azurite and the sample images', () => {
       ]);
       const blobs = scheduled
         .filter((e) => e.name === 'makeThumbnail')
-        .map((e) => (decode(e.input) as { blob?: unknown } | undefined)?.blob);
+        .map((e) => (activityInputOf(e.input) as { blob?: unknown } | undefined)?.blob);
       expect(blobs, 'the blobs makeThumbnail was called for, in order').toEqual(samples.map((s) => s.name).sort());
 
       for (const event of events) {

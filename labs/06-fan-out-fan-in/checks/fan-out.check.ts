@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { check, startLabApp, type LabApp, type OrchestrationStatus } from '@workshop/testkit';
+import { activityInputOf, check, startLabApp, type LabApp, type OrchestrationStatus } from '@workshop/testkit';
 import { sampleImages } from '@workshop/samples';
 
 const GUIDE = 'labs/06-fan-out-fan-in/README.md';
@@ -67,17 +67,6 @@ async function errorOf(res: Response, what: string): Promise<string> {
   return body.error as string;
 }
 
-/** Text that may be JSON, or JSON inside a JSON string (how string inputs are stored). */
-function decode(text: unknown): unknown {
-  if (typeof text !== 'string') return text;
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'string' ? decode(value) : value;
-  } catch {
-    return text;
-  }
-}
-
 /** DTFx's EventType numbers, for a History table that stores them as numbers. */
 const EVENT_TYPES = [
   'ExecutionStarted',
@@ -127,7 +116,7 @@ function makeThumbnailCalls(rows: Array<Record<string, unknown>>): { calls: Call
       episode++;
       hasEpisodes = true;
     } else if (type === 'TaskScheduled' && row.Name === 'makeThumbnail' && typeof row.EventId === 'number') {
-      const input = decode(row.Input) as { blob?: unknown } | undefined;
+      const input = activityInputOf(row.Input) as { blob?: unknown } | undefined;
       calls.set(row.EventId, {
         blob: String(input?.blob ?? '?'),
         eventId: row.EventId,

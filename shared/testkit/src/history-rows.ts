@@ -26,3 +26,24 @@ export async function readHistoryRows(
   }
   return rows.sort((a, b) => String(a.rowKey).localeCompare(String(b.rowKey)));
 }
+
+/** JSON text, and JSON inside a JSON string (the SDK sends a string input already as JSON), as a value. */
+function decodeJson(text: unknown): unknown {
+  if (typeof text !== 'string') return text;
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'string' ? decodeJson(value) : value;
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * The input an activity was called with, read from its `TaskScheduled` row's `Input`: DTFx stores
+ * the parameter array (`[input]`, and `["\"photo.jpg\""]` for a string), so this is its first
+ * element, decoded.
+ */
+export function activityInputOf(input: unknown): unknown {
+  const parameters = decodeJson(input);
+  return Array.isArray(parameters) ? decodeJson(parameters[0]) : parameters;
+}

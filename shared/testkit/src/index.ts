@@ -19,3 +19,4 @@ export {
 } from './payloads.ts';
 export { formatHistoryMermaid, formatHistoryTable, historyEvents, type HistoryEvent } from './history-format.ts';
 export { lintFindings } from './lint.ts';
+export { activityInputOf, eventTypeOf, readHistoryRows } from './history-rows.ts';

@@ -173,8 +173,10 @@ export async function invokeActivity(
   let triggerValue: RpcTypedData | null = null;
   let token: unknown = null;
   if (typeof input === 'string' && input !== '' && input !== 'null') {
-    token = JSON.parse(input);
-    triggerValue = typeof token === 'string' ? { string: token } : { json: JSON.stringify(token) };
+    // DTFx's parameter array (replay.ts activityParameters): the activity's input is its first element.
+    const parameters: unknown = JSON.parse(input);
+    token = Array.isArray(parameters) ? (parameters[0] ?? null) : parameters;
+    if (token !== null) triggerValue = typeof token === 'string' ? { string: token } : { json: JSON.stringify(token) };
   }
   try {
     const { response } = await executor.execute({

@@ -151,6 +151,15 @@ function toJsonText(value: unknown): string | null {
   return JSON.stringify(value);
 }
 
+/**
+ * An activity's input as DTFx stores it: ScheduleTask(name, version, params object[] parameters)
+ * serializes the parameter array, so the shim's one input becomes `[input]` (`[null]` for none) in
+ * the TaskScheduled event and its work item; the activity gets the first element (invokers.ts).
+ */
+export function activityParameters(value: unknown): string {
+  return `[${toJsonText(value) ?? 'null'}]`;
+}
+
 export interface ReplayContext {
   instanceId: string;
   executionId: string;
@@ -284,11 +293,12 @@ export function decideEpisode(ctx: ReplayContext, sdk: OrchestratorResult | { in
   const invoke = (action: SdkAction): Sim => {
     switch (action.actionType) {
       case ActionType.CallActivity:
-        return schedule({ kind: 'activity', name: action.functionName ?? '', input: toJsonText(action.input) });
+        return schedule({ kind: 'activity', name: action.functionName ?? '', input: activityParameters(action.input) });
       case ActionType.CallActivityWithRetry:
         return withRetry(
           action.retryOptions ?? { firstRetryIntervalInMilliseconds: 1000, maxNumberOfAttempts: 1 },
-          () => schedule({ kind: 'activity', name: action.functionName ?? '', input: toJsonText(action.input) }),
+          () =>
+            schedule({ kind: 'activity', name: action.functionName ?? '', input: activityParameters(action.input) }),
         );
       case ActionType.CallSubOrchestrator:
       case ActionType.CallSubOrchestratorWithRetry: {

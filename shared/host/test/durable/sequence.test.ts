@@ -4,7 +4,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningAzurite } from '@workshop/azurite';
 import type { SpawnedHost } from '../../src/spawn-host.ts';
-import { getStatus, startAzurite, startDurableHost, waitForLog, waitForStatus } from './durable-helpers.ts';
+import { EventType } from '../../src/durable/history.ts';
+import { TaskHubStorage } from '../../src/durable/task-hub-storage.ts';
+import {
+  getStatus,
+  startAzurite,
+  startDurableHost,
+  startOrchestration,
+  waitForLog,
+  waitForStatus,
+} from './durable-helpers.ts';
 
 let azurite: RunningAzurite;
 let host: SpawnedHost;
@@ -68,6 +77,16 @@ describe('hello sequence', () => {
       'ExecutionCompleted',
     ]);
     expect(status!.historyEvents![1]).toMatchObject({ FunctionName: 'sayHello', Result: 'Hello Tokyo' });
+  });
+
+  it("stores an activity's input as DTFx does, as the parameter array ([input]), and hands the activity its first element", async () => {
+    const { id } = await startOrchestration(host, 'helloSequence');
+    expect((await waitForStatus(host, id)).output).toEqual(['Hello Tokyo', 'Hello Seattle', 'Hello Cairo']);
+    const history = await new TaskHubStorage(azurite.connectionString, 'WorkshopTests').loadHistory(id);
+    const inputs = history.events.filter((e) => e.EventType === EventType.TaskScheduled).map((e) => e.Input);
+    // The SDK sends a string input already as JSON text (Utils.processInput), so the shim's one
+    // parameter is the string "Tokyo" with its quotes: on Azure too, the row reads ["\"Tokyo\""].
+    expect(inputs).toEqual(['["\\"Tokyo\\""]', '["\\"Seattle\\""]', '["\\"Cairo\\""]']);
   });
 
   it('answers 404 with no body for an unknown instance, as the extension does, and 400 JSON for a malformed id', async () => {
