@@ -145,13 +145,20 @@ function page(
   return [
     h('p', { class: 'crumbs' }, h('a', { href: '#/' }, '← All instances')),
     h('h1', { class: 'id' }, i.instanceId, ' ', badge(i.runtimeStatus)),
-    d.unseen && hub.mode === 'host'
+    i.instanceId.startsWith('@')
       ? h(
           'p',
-          { class: 'note' },
-          'This host did not run this instance (it ran before the host started): the timeline has no pick-up times and the replay steps come from the history alone.',
+          { class: 'note', id: 'entity-note' },
+          'A durable entity (@name@key). It stays Running for good: each batch of operations ends by continuing as new, ' +
+            'with the entity’s state and its queue of operations as the new input (Input below; the state is its "state").',
         )
-      : null,
+      : d.unseen && hub.mode === 'host'
+        ? h(
+            'p',
+            { class: 'note' },
+            'This host did not run this instance (it ran before the host started): the timeline has no pick-up times and the replay steps come from the history alone.',
+          )
+        : null,
     facts,
     actions(d, reload, onPurging),
     // Open when short, so the tabs below stay in sight; a click opens a long one.
