@@ -26,6 +26,8 @@ export interface OrchestratorMistake {
   step: string;
   /** The guide section: a path from the repo root, with an anchor. */
   guide: string;
+  /** The verdict's hint, when it is not the generator rule. */
+  hint?: string;
 }
 
 /** The lab whose guide explains function* and yield, for labs whose own guide does not. */
@@ -85,6 +87,12 @@ const FROM_HOST = new RegExp(
   `(\\S+ (?:is an async function|is an async generator function|is not a generator function))[^:]*: ${GENERATOR_RULE.replace(/[.*+?^${}()|[\]\\`]/g, '\\$&')}`,
 );
 
+/**
+ * The test kit's message for an orchestrator stuck in one episode (testkit durable.ts
+ * runawayProblem): a task created in a loop and never yielded, so the loop spins for ever.
+ */
+const RUNAWAY = /(\S+) \(\S+\) has run for \d+ s in one episode without giving control back: a loop that never yields/;
+
 /** The mistake, when the compiler or the host saw it in this run; undefined otherwise. */
 export function findOrchestratorMistake(lab: Lab, run: ChecksRun): OrchestratorMistake | undefined {
   const guide = generatorGuide(lab);
@@ -95,10 +103,21 @@ export function findOrchestratorMistake(lab: Lab, run: ChecksRun): OrchestratorM
     const said = FROM_HOST.exec(message);
     if (said) return { what: said[1]!, ...guide };
   }
+  for (const message of messages) {
+    const loop = RUNAWAY.exec(message);
+    if (loop)
+      return {
+        what: `${loop[1]} never gives control back: a loop around a task that is not yielded`,
+        hint:
+          'Every task must be yielded: const winner = yield context.df.Task.any([…]), yield context.df.callActivity(…). ' +
+          `Without yield, the task never runs and the loop spins for ever. See ${guide.step}.`,
+        ...guide,
+      };
+  }
   return undefined;
 }
 
 /** The rule and where to read about it, as the verdict's hint says it. */
 export function mistakeHint(mistake: OrchestratorMistake): string {
-  return `${GENERATOR_RULE[0]!.toUpperCase()}${GENERATOR_RULE.slice(1)}: see ${mistake.step}.`;
+  return mistake.hint ?? `${GENERATOR_RULE[0]!.toUpperCase()}${GENERATOR_RULE.slice(1)}: see ${mistake.step}.`;
 }

@@ -5,6 +5,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runawayProblem } from '../../shared/testkit/src/durable.ts';
 import { copyApp } from '../lib/app-files.ts';
 import { findLab, readManifest, repoRoot, solutionDir } from '../lib/manifest.ts';
 import { GENERATOR_RULE } from '../lib/orchestrator-mistake.ts';
@@ -112,6 +113,30 @@ describe('the verdict', () => {
     expect(verdict).not.toContain(':15:3');
     expect(verdict).not.toContain('a second line');
     expect(verdict).toContain('and 2 more: npx tsc -p labs/05-first-orchestration --noEmit lists them all');
+    // The walkthrough: a typo tsc names, and the first check's hint blamed the event's name.
+    expect(verdict).toContain('Fix the errors tsc lists above first: the failures below may only follow from them.');
+  });
+
+  it('calls a file that does not parse a syntax error, and says where a stray brace usually is', () => {
+    const syntax: TypecheckReport = {
+      errors: [
+        {
+          file: join(repoRoot, 'labs/12-human-interaction/src/functions/review-orchestrator.ts'),
+          line: 102,
+          column: 1,
+          code: 1128,
+          message: 'Declaration or statement expected.',
+        },
+      ],
+      notGenerators: [],
+    };
+    const verdict = plain(
+      formatVerdict(lab05, 'labs/05-first-orchestration', runWith({ typecheck: syntax }), undefined),
+    );
+    expect(verdict).toContain('✗ 1 syntax error: tsc would not build this app');
+    expect(verdict).toContain(
+      'review-orchestrator.ts:102:1  Declaration or statement expected. (often a brace too many or too few somewhere above this line)',
+    );
   });
 
   it('with every check passing, says the type errors still stop the build', () => {
@@ -147,6 +172,31 @@ describe('the verdict', () => {
     );
     expect(verdict).toContain('Read: labs/08-non-deterministic-code/README.md#step-4-io-belongs-in-activities');
     expect(verdict).not.toContain('thumbnail-jobs.ts');
+  });
+
+  it("names a loop around a task that is not yielded (the walkthrough: a forgotten yield before Task.any), not the first check's own hint", () => {
+    const loop = runawayProblem(
+      '[host] Orchestration reviewOrchestrator (abc123) has run for 10 s in one episode. Orchestrator code only decides…',
+      'abc123',
+    )!;
+    const run = runWith({
+      checks: [
+        {
+          title: 'a review waits for the event',
+          state: 'failed',
+          hint: "the event's name is compared exactly",
+          guide: 'labs/12-human-interaction/README.md#step-2-raise-the-event',
+          error: { message: loop },
+        },
+      ],
+    });
+    const verdict = plain(formatVerdict(findLab(labs, '12'), 'labs/12-human-interaction', run, undefined));
+    expect(verdict).toContain(
+      '✗ reviewOrchestrator never gives control back: a loop around a task that is not yielded\n',
+    );
+    expect(verdict).toContain('Hint: Every task must be yielded: const winner = yield context.df.Task.any([…])');
+    expect(verdict).not.toContain("the event's name is compared exactly");
+    expect(verdict).toContain('Read: labs/05-first-orchestration/README.md#');
   });
 
   it("names it from the compiler's finding with file:line, in a lab whose guide leaves it to lab 05", () => {

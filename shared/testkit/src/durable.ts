@@ -55,15 +55,42 @@ export function taskHubName(appDir: string): string {
 
 export type FetchFromHost = (path: string, init?: RequestInit) => Promise<Response>;
 
+/** The host's warning for an episode that runs for seconds (engine.ts #watchEpisode). */
+const RUNAWAY = /Orchestration (\S+) \((\S+)\) has run for (\d+) s in one episode/;
+
+/**
+ * What a wait should say at once when an orchestrator is stuck in a loop that never yields: the
+ * worker is blocked, so every instance waits, and every check would time out one after another
+ * (minutes) with a message about something else.
+ */
+export function runawayProblem(logs: string, instanceId: string): string | undefined {
+  const found = RUNAWAY.exec(logs);
+  if (!found) return undefined;
+  const [, name, runaway, seconds] = found;
+  // A slow episode that did end (a machine under load) logs its episode line afterwards: not a loop.
+  if (logs.includes(`Orchestration ${name} (${runaway}) episode `, found.index + found[0].length)) {
+    const rest = logs.slice(found.index + found[0].length);
+    return runawayProblem(rest, instanceId);
+  }
+  return (
+    `${name} (${runaway}) has run for ${seconds} s in one episode without giving control back: a loop that never yields. ` +
+    'Every task must be yielded: yield context.df.Task.any([…]), yield context.df.callActivity(…), yield context.df.callEntity(…). ' +
+    'A loop around a task that is not yielded spins for ever' +
+    (runaway === instanceId ? '.' : `, and blocks the worker, so ${instanceId} cannot run either.`)
+  );
+}
+
 export class DurableInspector {
   readonly #fetch: FetchFromHost;
   readonly #connectionString: string;
   readonly #hub: string;
+  readonly #logs: () => string;
 
-  constructor(fetchFromHost: FetchFromHost, connectionString: string, hub: string) {
+  constructor(fetchFromHost: FetchFromHost, connectionString: string, hub: string, logs: () => string = () => '') {
     this.#fetch = fetchFromHost;
     this.#connectionString = connectionString;
     this.#hub = hub;
+    this.#logs = logs;
   }
 
   /** The status, through the same public webhook a learner curls; undefined when unknown. */
@@ -99,6 +126,8 @@ export class DurableInspector {
     while (Date.now() < deadline) {
       last = await this.status(instanceId);
       if (last && until(last)) return last;
+      const runaway = runawayProblem(this.#logs(), instanceId);
+      if (runaway) throw new Error(runaway);
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
     throw new Error(

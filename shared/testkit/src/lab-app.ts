@@ -148,7 +148,7 @@ async function startLabAppOnce(options: LabAppOptions): Promise<LabApp> {
   const host = new SupervisedHost(hostOptions, hostResult.value);
   const azurite = storageResult.value;
   const fetchFromHost = (path: string, init?: RequestInit) => host.fetch(path, init);
-  const durable = new DurableInspector(fetchFromHost, connectionString, taskHubName(dir));
+  const durable = new DurableInspector(fetchFromHost, connectionString, taskHubName(dir), () => host.logs());
   return {
     url: host.url,
     dir,
