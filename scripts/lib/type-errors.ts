@@ -22,7 +22,9 @@ const LOW_PRIORITY = 15;
 /** How many type errors the verdict lists; the rest are counted. */
 const SHOWN = 5;
 /** A message longer than this is cut: the compiler's longest run to several hundred characters. */
-const MAX_MESSAGE = 160;
+const MAX_MESSAGE = 320;
+/** TS1xxx: the file does not parse (a stray brace, a missing parenthesis), the rest are about types. */
+const isSyntax = (code: number) => code >= 1000 && code < 2000;
 
 export interface RunningTypecheck {
   /** The report; undefined when the compiler could not run (the verdict is then about the checks only). */
@@ -117,8 +119,10 @@ export function locationOf(file: string, line: number, column?: number): string 
   return `${relative(repoRoot, file)}:${line}${column ? `:${column}` : ''}`;
 }
 
-function firstLine(message: string): string {
-  const line = message.split('\n')[0] ?? '';
+function firstLine(message: string, code: number): string {
+  let line = message.split('\n')[0] ?? '';
+  // TS1128 at the end of a file: the brace out of place is above, where the compiler could not tell.
+  if (code === 1128) line += ' (often a brace too many or too few somewhere above this line)';
   return line.length > MAX_MESSAGE ? `${line.slice(0, MAX_MESSAGE - 1)}…` : line;
 }
 
@@ -126,12 +130,13 @@ function firstLine(message: string): string {
 export function formatTypeErrors(report: TypecheckReport | undefined, appLabel: string): string[] {
   const errors = report?.errors ?? [];
   if (errors.length === 0) return [];
-  const count = errors.length === 1 ? '1 type error' : `${errors.length} type errors`;
+  const kind = errors.every((e) => isSyntax(e.code)) ? 'syntax error' : 'type error';
+  const count = errors.length === 1 ? `1 ${kind}` : `${errors.length} ${kind}s`;
   const out = [
     red(`✗ ${count}: tsc would not build this app (func start and a deployment to Azure build it with tsc first):`),
   ];
   for (const error of errors.slice(0, SHOWN)) {
-    out.push(`    ${cyan(locationOf(error.file, error.line, error.column))}  ${firstLine(error.message)}`);
+    out.push(`    ${cyan(locationOf(error.file, error.line, error.column))}  ${firstLine(error.message, error.code)}`);
   }
   if (errors.length > SHOWN) {
     out.push(`    and ${errors.length - SHOWN} more: ${cyan(`npx tsc -p ${appLabel} --noEmit`)} lists them all`);

@@ -78,6 +78,9 @@ export function formatVerdict(
   }
   if (failed.length > 0) {
     out.push(bold(`Not yet: ${failed.length} of ${run.checks.length} checks failed.`), '');
+    // A typo the compiler names fails checks whose hints are about something else: the compiler first.
+    if (typeErrors.length > 0)
+      out.push(yellow('Fix the errors tsc lists above first: the failures below may only follow from them.'), '');
     const first = failed[0]!;
     out.push(red(`✗ ${first.title}`), indent(describeFailure(first.error ?? { message: 'failed' })));
     const hint = mistake ? mistakeHint(mistake) : first.hint;
