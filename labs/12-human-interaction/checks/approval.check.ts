@@ -346,8 +346,8 @@ describe('with a virtual clock, events nobody should trust', () => {
   check(
     'POST /api/reviews answers 400 with a JSON message for a missing blob name, a bad width or a thumbnails container, and 404 for a blob that does not exist',
     {
-      hint: 'Validate like upload-watches: nonBlank(queryParam(…)), parseWidth, checkReviewRequest; 400 { error } for each; findBlob first: 404 when it is null.',
-      guide: `${GUIDE}#step-1-watch-it-happen`,
+      hint: 'Validate like upload-watches: nonBlank(queryParam(…)), parseWidth, checkReviewRequest; 400 { error } for each; then findBlob: 404 when it is null.',
+      guide: `${GUIDE}#goal`,
     },
     async () => {
       for (const [query, expected] of [

@@ -167,7 +167,20 @@ export function checkQuotaGrant(answer: unknown): Checked<QuotaGrant> {
       return { valid: true, value: { requested, granted, quota, remaining } };
     }
   }
+  if (isUnyieldedTask(answer)) {
+    return {
+      valid: false,
+      reason: `"${RESERVE}" answered a Task, not its result: yield context.df.callEntity(…) to get the grant.`,
+    };
+  }
   return { valid: false, reason: `"${RESERVE}" answered ${JSON.stringify(answer)}, which is not a quota grant.` };
+}
+
+/** The SDK's Task object (what callEntity returns before it is yielded): it carries the action it stands for. */
+function isUnyieldedTask(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const action = (value as { action?: unknown }).action;
+  return typeof action === 'object' && action !== null && 'actionType' in action;
 }
 
 /**
