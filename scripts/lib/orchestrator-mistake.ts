@@ -91,7 +91,8 @@ const FROM_HOST = new RegExp(
  * The test kit's message for an orchestrator stuck in one episode (testkit durable.ts
  * runawayProblem): a task created in a loop and never yielded, so the loop spins for ever.
  */
-const RUNAWAY = /(\S+) \(\S+\) has run for \d+ s in one episode without giving control back: a loop that never yields/;
+const RUNAWAY =
+  /(\S+) \(\S+\) has run for (?:\d+ s|ever) in one episode without giving control back: a loop that never yields/;
 
 /** The mistake, when the compiler or the host saw it in this run; undefined otherwise. */
 export function findOrchestratorMistake(lab: Lab, run: ChecksRun): OrchestratorMistake | undefined {

@@ -1,4 +1,5 @@
 import { it } from 'vitest';
+import { blockedWorker } from './lab-app.ts';
 
 declare module 'vitest' {
   interface TaskMeta {
@@ -31,6 +32,9 @@ export function check(title: string, meta: CheckMeta, fn: (context: CheckContext
   it(title, async ({ task }) => {
     task.meta.hint = meta.hint;
     task.meta.guide = meta.guide;
+    // An earlier check left the worker blocked by an orchestrator that never yields: say so now.
+    const blocked = blockedWorker();
+    if (blocked) throw new Error(blocked);
     await fn({
       narrow: (narrower) => {
         if (narrower.hint !== undefined) task.meta.hint = narrower.hint;

@@ -56,28 +56,54 @@ export function taskHubName(appDir: string): string {
 export type FetchFromHost = (path: string, init?: RequestInit) => Promise<Response>;
 
 /** The host's warning for an episode that runs for seconds (engine.ts #watchEpisode). */
-const RUNAWAY = /Orchestration (\S+) \((\S+)\) has run for (\d+) s in one episode/;
+const RUNAWAY = /Orchestration (\S+) \((\S+)\) has run for (\d+) s in one episode/g;
+/** The host's word for an episode whose worker died under it (a loop that fills the heap does that first). */
+const WORKER_DIED =
+  /Orchestration episode of instance (\S+) was aborted and will be retried \(attempt (\d+);[^\n]*?execute '([^']+)': The Node worker process exited \(([^)]*)\)/g;
+
+const EVERY_TASK_YIELDED =
+  'Every task must be yielded: yield context.df.Task.any([…]), yield context.df.callActivity(…), yield context.df.callEntity(…). ' +
+  'A loop around a task that is not yielded spins for ever';
+
+/** Whether the host logged an episode of `instanceId` after `from`: that episode ended after all. */
+function endedLater(logs: string, instanceId: string, from: number): boolean {
+  return logs.includes(`(${instanceId}) episode `, from);
+}
 
 /**
  * What a wait should say at once when an orchestrator is stuck in a loop that never yields: the
- * worker is blocked, so every instance waits, and every check would time out one after another
- * (minutes) with a message about something else.
+ * worker is blocked (or dies, once the loop has filled its heap), so every instance waits, and
+ * every check would time out one after another (minutes) with a message about something else.
+ * Without `instanceId`, as a check about to start sees it.
  */
-export function runawayProblem(logs: string, instanceId: string): string | undefined {
-  const found = RUNAWAY.exec(logs);
-  if (!found) return undefined;
-  const [, name, runaway, seconds] = found;
-  // A slow episode that did end (a machine under load) logs its episode line afterwards: not a loop.
-  if (logs.includes(`Orchestration ${name} (${runaway}) episode `, found.index + found[0].length)) {
-    const rest = logs.slice(found.index + found[0].length);
-    return runawayProblem(rest, instanceId);
+export function runawayProblem(logs: string, instanceId?: string): string | undefined {
+  const others = (runaway: string) =>
+    runaway === instanceId
+      ? '.'
+      : instanceId === undefined
+        ? ', and blocks the worker: nothing else runs until the host ends the function (functionTimeout).'
+        : `, and blocks the worker, so ${instanceId} cannot run either.`;
+  for (const found of logs.matchAll(RUNAWAY)) {
+    const [, name, runaway, seconds] = found;
+    // A slow episode that did end (a machine under load) logs its episode line afterwards: not a loop.
+    if (endedLater(logs, runaway!, found.index + found[0].length)) continue;
+    return (
+      `${name} (${runaway}) has run for ${seconds} s in one episode without giving control back: a loop that never yields. ` +
+      EVERY_TASK_YIELDED +
+      others(runaway!)
+    );
   }
-  return (
-    `${name} (${runaway}) has run for ${seconds} s in one episode without giving control back: a loop that never yields. ` +
-    'Every task must be yielded: yield context.df.Task.any([…]), yield context.df.callActivity(…), yield context.df.callEntity(…). ' +
-    'A loop around a task that is not yielded spins for ever' +
-    (runaway === instanceId ? '.' : `, and blocks the worker, so ${instanceId} cannot run either.`)
-  );
+  for (const found of logs.matchAll(WORKER_DIED)) {
+    const [, runaway, attempt, name, signal] = found;
+    if (Number(attempt) < 2 || endedLater(logs, runaway!, found.index + found[0].length)) continue;
+    return (
+      `${name} (${runaway}) has run for ever in one episode without giving control back: a loop that never yields, until its worker ` +
+      `died (${signal}, ${attempt} times: out of memory, from the tasks the loop keeps creating). ` +
+      EVERY_TASK_YIELDED +
+      (runaway === instanceId || instanceId === undefined ? '.' : `, and ${instanceId} waits behind it.`)
+    );
+  }
+  return undefined;
 }
 
 export class DurableInspector {

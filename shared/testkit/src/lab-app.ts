@@ -12,8 +12,29 @@ import { builtFileFor, spawnHost, type SpawnedHost } from '@workshop/host';
 import { seedSamples } from '@workshop/samples';
 import { labAppCode, labAppDir } from './app-dir.ts';
 import { SupervisedHost } from './supervised-host.ts';
-import { DurableInspector, taskHubName, type OrchestrationStatus, type StatusOptions } from './durable.ts';
+import {
+  DurableInspector,
+  runawayProblem,
+  taskHubName,
+  type OrchestrationStatus,
+  type StatusOptions,
+} from './durable.ts';
 import { measurePayloads, type PayloadReport } from './payloads.ts';
+
+/** The hosts of this test file's lab apps, for checks that must not wait on a blocked worker. */
+const runningHosts = new Set<{ logs(): string }>();
+
+/**
+ * Why a check need not run: an orchestrator of a running lab app loops without yielding, so its
+ * worker is blocked and the check would only wait for it (a minute or more each).
+ */
+export function blockedWorker(): string | undefined {
+  for (const host of runningHosts) {
+    const problem = runawayProblem(host.logs());
+    if (problem) return problem;
+  }
+  return undefined;
+}
 
 export interface LabAppOptions {
   /** The app folder; defaults to the one the checkpoint runner chose (WORKSHOP_APP_DIR). */
@@ -149,6 +170,7 @@ async function startLabAppOnce(options: LabAppOptions): Promise<LabApp> {
   const azurite = storageResult.value;
   const fetchFromHost = (path: string, init?: RequestInit) => host.fetch(path, init);
   const durable = new DurableInspector(fetchFromHost, connectionString, taskHubName(dir), () => host.logs());
+  runningHosts.add(host);
   return {
     url: host.url,
     dir,
@@ -158,6 +180,7 @@ async function startLabAppOnce(options: LabAppOptions): Promise<LabApp> {
     logs: () => host.logs(),
     // The host first: stopping storage under a running host would leave it retrying.
     stop: async () => {
+      runningHosts.delete(host);
       await host.stop().catch(() => undefined);
       await azurite?.stop();
     },

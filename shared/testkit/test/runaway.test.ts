@@ -30,3 +30,22 @@ describe('runawayProblem', () => {
     );
   });
 });
+
+describe('runawayProblem, when the loop fills the heap before the 10 s warning', () => {
+  const died = (id: string, attempt: number) =>
+    `[host] Orchestration episode of instance ${id} was aborted and will be retried (attempt ${attempt}; after 5 its messages are poison and the instance is terminated): ` +
+    `An internal error occurred while attempting to execute 'reviewOrchestrator': The Node worker process exited (SIGABRT) while it ran Functions.reviewOrchestrator (Id: x).\n`;
+
+  it('names it from the second time the worker dies under the same episode', () => {
+    expect(runawayProblem(died('a1', 1), 'a1')).toBeUndefined();
+    expect(runawayProblem(`${died('a1', 1)}${died('a1', 2)}`, 'a1')).toMatch(
+      /^reviewOrchestrator \(a1\) has run for ever in one episode without giving control back: a loop that never yields, until its worker died \(SIGABRT, 2 times/,
+    );
+  });
+
+  it('says nothing once the episode ran after all', () => {
+    expect(
+      runawayProblem(`${died('a1', 2)}[host] Orchestration reviewOrchestrator (a1) episode 3: …\n`, 'a1'),
+    ).toBeUndefined();
+  });
+});
