@@ -7,7 +7,8 @@ import { brokenCopyOf } from './lib/broken-app.ts';
 import { proveBuiltSolutions } from './lib/built-app.ts';
 import { findDrift } from './lib/drift.ts';
 import { labFolders, readManifest, repoRoot, solutionDir, starterDir, type Lab } from './lib/manifest.ts';
-import { runChecks, type ChecksRun } from './lib/run-checks.ts';
+import type { ChecksRun } from './lib/run-checks.ts';
+import { runChecksSideBySide } from './lib/checks-side-by-side.ts';
 import { formatTimings, type Timing } from './lib/timings.ts';
 import { findSharedTaskHubs } from './lib/task-hubs.ts';
 import { bold, dim, green, red, yellow } from './lib/style.ts';
@@ -119,17 +120,48 @@ function failureSummary(run: ChecksRun): string[] {
   return lines;
 }
 
-async function proveLab(lab: Lab, previous: Lab | undefined): Promise<void> {
-  // The compiler beside the checks only where the verdict's type errors are the point
-  // (verdict-mistakes.ts): 'every app typechecks' above already ran it on these folders.
-  const solution = await runChecks({ lab, appDir: solutionDir(lab), typecheck: false });
+/** A lab's three runs of its checks: the solution, the starter, and a copy with a stray brace. */
+interface LabRuns {
+  solution: ChecksRun;
+  starter: ChecksRun;
+  broken: ChecksRun;
+  brokenFile: string;
+}
+
+/** Lab runs side by side (checkpoint runs of different labs share nothing but the CPU). */
+const LAB_RUNS_AT_ONCE = 4;
+
+/** Every lab's solution, starter and stray-brace copy, all side by side (issue #14). */
+async function runEveryLab(labs: readonly Lab[]): Promise<LabRuns[]> {
+  const broken = labs.map((lab) => brokenCopyOf(solutionDir(lab), lab.id));
+  try {
+    const runs = await runChecksSideBySide(
+      labs.flatMap((lab, i) => [
+        { lab, dir: solutionDir(lab) },
+        { lab, dir: starterDir(lab) },
+        { lab, dir: broken[i]!.dir },
+      ]),
+      LAB_RUNS_AT_ONCE,
+    );
+    return labs.map((_, i) => ({
+      solution: runs[3 * i]!,
+      starter: runs[3 * i + 1]!,
+      broken: runs[3 * i + 2]!,
+      brokenFile: broken[i]!.file,
+    }));
+  } finally {
+    for (const copy of broken) copy.remove();
+  }
+}
+
+async function proveLab(lab: Lab, previous: Lab | undefined, runs: LabRuns): Promise<void> {
+  const { solution, starter } = runs;
   record(
     solution.passed,
     `lab ${lab.id}: the solution passes all ${solution.checks.length} checks`,
     solution.passed ? [] : failureSummary(solution),
   );
 
-  const starter = await runChecks({ lab, appDir: starterDir(lab), typecheck: false });
   const lesson = starter.checks.find((c) => c.title === lab.starterFails);
   const failsForItsLesson = !starter.passed && lesson?.state === 'failed';
   record(
@@ -143,22 +175,18 @@ async function proveLab(lab: Lab, previous: Lab | undefined): Promise<void> {
   );
 
   // The learner's most common slip: a syntax error. The verdict must name the file, not skip every check in silence.
-  const broken = brokenCopyOf(solutionDir(lab), lab.id);
-  try {
-    const run = await runChecks({ lab, appDir: broken.dir, typecheck: false });
-    const named = run.errors.some((e) => e.message.includes('Could not load') && e.message.includes(broken.file));
-    record(
-      named,
-      `lab ${lab.id}: a stray brace in ${broken.file} is named in the verdict`,
-      named
-        ? [run.errors[0]!.message.split('\n')[0]!]
-        : [
-            `the verdict said: ${run.errors.map((e) => e.message.split('\n')[0]).join(' | ') || 'no error; checks ' + run.checks.map((c) => c.state).join(', ')}`,
-          ],
-    );
-  } finally {
-    broken.remove();
-  }
+  const named = runs.broken.errors.some(
+    (e) => e.message.includes('Could not load') && e.message.includes(runs.brokenFile),
+  );
+  record(
+    named,
+    `lab ${lab.id}: a stray brace in ${runs.brokenFile} is named in the verdict`,
+    named
+      ? [runs.broken.errors[0]!.message.split('\n')[0]!]
+      : [
+          `the verdict said: ${runs.broken.errors.map((e) => e.message.split('\n')[0]).join(' | ') || 'no error; checks ' + runs.broken.checks.map((c) => c.state).join(', ')}`,
+        ],
+  );
   // A type error is listed (file:line); an async orchestrator is named, with the guide's step (issue #12, items 2 and 3).
   await proveVerdictMistakes(lab, record);
 
@@ -208,9 +236,10 @@ async function main(): Promise<void> {
   browserTests();
 
   console.log(bold('\nevery lab: solution passes, starter fails for its lesson'));
-  for (const [index, lab] of labs.entries()) {
-    await timed(`lab ${lab.id}: solution, starter and the verdict proofs`, () => proveLab(lab, labs[index - 1]));
-  }
+  const runs = await timed("every lab's solution, starter and stray-brace copy, side by side", () => runEveryLab(labs));
+  await timed('the verdict proofs (a type error, an async orchestrator), drift and imports', async () => {
+    for (const [index, lab] of labs.entries()) await proveLab(lab, labs[index - 1], runs[index]!);
+  });
   // The Core Tools path (issue #12, item 12): what func start loads after npm run build.
   await timed('every solution built (tsc) and checked from dist/', () => proveBuiltSolutions(labs, record));
 

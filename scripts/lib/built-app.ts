@@ -7,22 +7,14 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { createVitest, type Reporter } from 'vitest/node';
 import { copyApp } from './app-files.ts';
 import { repoRoot, solutionDir, type Lab } from './manifest.ts';
-import { collect, type ChecksRun } from './run-checks.ts';
+import type { ChecksRun } from './run-checks.ts';
+import { runChecksSideBySide } from './checks-side-by-side.ts';
 import { bold } from './style.ts';
 import { describeFailure } from './verdict.ts';
-import vitestConfig from '../../vitest.config.ts';
 
 const TSC = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-/** What vitest.config.ts sets for every test and check: the timeouts, a process per file. */
-const CHECK_SETTINGS = {
-  root: repoRoot,
-  testTimeout: vitestConfig.test?.testTimeout,
-  hookTimeout: vitestConfig.test?.hookTimeout,
-  pool: vitestConfig.test?.pool,
-};
 
 /** Loading any source file of the copy fails with this: served, it would fail every check. */
 export const SOURCE_SERVED = 'npm test: the TypeScript source was served instead of the built dist/';
@@ -117,54 +109,15 @@ export async function builtCopyOf(appDir: string, name: string): Promise<BuiltAp
   return app!;
 }
 
-/**
- * The checks of several labs, each against its built copy with the host serving dist/, in one
- * Vitest run: one project per app (its own WORKSHOP_APP_DIR), `maxWorkers` at a time. The checks
- * mostly wait on the processes they start, so labs side by side cost little more than one.
- * Returns one run per app, in order.
- */
-export async function runBuiltChecks(
+/** The checks of several labs, each against its built copy with the host serving dist/, side by side. */
+export function runBuiltChecks(
   apps: ReadonlyArray<{ lab: Lab; dir: string }>,
   maxWorkers: number,
 ): Promise<ChecksRun[]> {
-  let runs: ChecksRun[] = apps.map(() => ({
-    checks: [],
-    errors: [{ message: 'the checks did not run' }],
-    passed: false,
-  }));
-  const reporter: Reporter = {
-    onTestRunEnd(modules, unhandled) {
-      runs = apps.map((_, index) =>
-        collect(
-          modules.filter((m) => m.project.name === `built-${index}`),
-          unhandled,
-        ),
-      );
-    },
-  };
-  const vitest = await createVitest('test', {
-    root: repoRoot,
-    // The projects below are the whole run: vitest.config.ts would add its include (the shared
-    // packages' tests) to each. Its timeouts and pool come in through CHECK_SETTINGS.
-    config: false,
-    watch: false,
-    reporters: [reporter],
+  return runChecksSideBySide(
+    apps.map((app) => ({ ...app, appCode: 'built' as const })),
     maxWorkers,
-    projects: apps.map(({ lab, dir }, index) => ({
-      test: {
-        ...CHECK_SETTINGS,
-        name: `built-${index}`,
-        include: [`labs/${lab.slug}/checks/**/*.check.ts`],
-        env: { WORKSHOP_APP_DIR: relative(repoRoot, dir), WORKSHOP_APP_CODE: 'built' },
-      },
-    })),
-  });
-  try {
-    await vitest.start();
-  } finally {
-    await vitest.close();
-  }
-  return runs;
+  );
 }
 
 /** Labs whose built checks run side by side (on 2 cores, 11 labs: about 36 s at 4, 45 s at 3, 121 s one by one). */

@@ -35,7 +35,7 @@ describe("a check's words follow the learner", { timeout: 120_000 }, () => {
       join(dir, 'src/functions/images.ts'),
       "\napp.http('images', { methods: ['GET'], authLevel: 'anonymous', handler: images });\n",
     );
-    const run = await runChecks({ lab, appDir: dir });
+    const run = await runChecks({ lab, appDir: dir, typecheck: false });
     const first = run.checks.find((c) => c.title === lab.starterFails);
     expect(first?.state).toBe('failed');
     expect(first?.hint).toMatch(/^The function is registered\./);
@@ -47,7 +47,7 @@ describe("a check's words follow the learner", { timeout: 120_000 }, () => {
     const dir = copyWith(solutionDir(lab), 'lab04-always-201', 'src/functions/thumbnails.ts', (text) =>
       text.replace('status: created ? 201 : 200,', 'status: 201,'),
     );
-    const run = await runChecks({ lab, appDir: dir });
+    const run = await runChecks({ lab, appDir: dir, typecheck: false });
     const check = run.checks.find((c) => c.title.startsWith('POST for the same image and width again answers 200'));
     expect(check?.state).toBe('failed');
     expect(check?.hint).toContain('created ? 201 : 200');
@@ -62,7 +62,7 @@ describe("a check's words follow the learner", { timeout: 120_000 }, () => {
         'return new StorageError(404, `The blob "${blob}" does not exist in the container "${container}".`, { cause: error });',
       ),
     );
-    const run = await runChecks({ lab, appDir: dir });
+    const run = await runChecks({ lab, appDir: dir, typecheck: false });
     const check = run.checks.find((c) => c.title.startsWith('a container that does not exist'));
     expect(check?.state).toBe('failed');
     const said = describeFailure(check!.error!);
