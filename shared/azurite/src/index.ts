@@ -94,6 +94,9 @@ function azuriteEntryPoint(): string {
   return require.resolve('azurite/dist/src/azurite.js');
 }
 
+/** Preloaded into Azurite: it stops when the process that started it is gone. */
+const EXIT_WITH_PARENT = fileURLToPath(new URL('./exit-with-parent.ts', import.meta.url));
+
 /** Azurite's command line, answering only once a change is on disk: for data on disk. */
 const SAVING_ENTRY_POINT = fileURLToPath(new URL('./azurite-process.ts', import.meta.url));
 
@@ -104,6 +107,8 @@ const SAVING_ENTRY_POINT = fileURLToPath(new URL('./azurite-process.ts', import.
  */
 export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
   const args = [
+    '--import',
+    EXIT_WITH_PARENT,
     options.location && options.saveBeforeAnswering ? SAVING_ENTRY_POINT : azuriteEntryPoint(),
     '--blobPort',
     String(options.blobPort ?? 0),
@@ -127,11 +132,14 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
 
   const child = spawn(process.execPath, args, {
     cwd: options.location ?? tmpdir(),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // The IPC channel is how Azurite knows its parent is gone (exit-with-parent.ts).
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     // Node's on-disk code cache (the folder Node itself uses by default): Azurite is a large
     // program, and every check run starts one; compiled once, it starts about a third faster.
     env: { NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache'), ...process.env },
   });
+  // The channel must not keep this process alive: it only tells Azurite when this one is gone.
+  child.channel?.unref();
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
 
