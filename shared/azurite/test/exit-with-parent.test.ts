@@ -48,3 +48,13 @@ describe('an Azurite whose parent is killed', () => {
     await gone(pid, 10_000);
   });
 });
+
+describe('an Azurite stopped by its parent', () => {
+  it('ends: the channel that watches the parent does not keep it alive', async () => {
+    const { startAzurite } = (await import(INDEX)) as typeof import('../src/index.ts');
+    const azurite = await startAzurite();
+    const pid = azurite.process.pid!;
+    await azurite.stop();
+    expect(alive(pid)).toBe(false);
+  });
+});
