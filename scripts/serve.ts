@@ -8,6 +8,7 @@ import { HostRestarter } from './lib/host-restarter.ts';
 import { ensureLocalSettings } from './lib/local-settings.ts';
 import { runCli } from './lib/cli.ts';
 import { findLab, readManifest, repoRoot, solutionDir, starterDir, UsageError } from './lib/manifest.ts';
+import { whenOrphaned } from './lib/when-orphaned.ts';
 import { bold, cyan, dim, red } from './lib/style.ts';
 import { isPortFree, portTakenAdvice, storagePortsAdvice } from './lib/port-holder.ts';
 
@@ -103,6 +104,15 @@ async function main(): Promise<number | void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // A closed terminal, or npm killed above this process (not Ctrl+C): stop rather than go on
+  // holding the ports for the next npm start to find busy (issue #15, item 6).
+  process.once('SIGHUP', stop);
+  whenOrphaned(() => {
+    console.error(
+      dim('npm start was stopped from outside (its parent process is gone): stopping the host and Azurite.'),
+    );
+    void stop();
+  });
   // The address only once something of ours listens there.
   if (host)
     console.log(
