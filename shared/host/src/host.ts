@@ -19,6 +19,7 @@ import { DEFAULT_MAX_REQUEST_BODY_SIZE, httpRoutesOf, startHttpServer, type PreR
 import { LanguageWorker } from './language-worker.ts';
 import type { AppCode } from './worker/app-loader.ts';
 import { applySettings } from './settings.ts';
+import { STRICT_64KB_SETTING, strictMessageSizeEnabled } from './workshop-switches.ts';
 import { durableFunctionsNodeProblem } from './durable-functions-version.ts';
 import { withArticle } from './wording.ts';
 import { resolveConnectionString } from './bindings/storage-connection.ts';
@@ -232,11 +233,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         throw new HostStartError(`Durable Functions need a storage account: ${(err as Error).message}`, { cause: err });
       }
       // Workshop-only (lab 07): recreate the 2017 queue behaviour, no large-message blobs.
-      const strictMessageSize = /^(true|1)$/i.test(process.env.WORKSHOP_DURABLE_STRICT_64KB ?? '');
+      const strictMessageSize = strictMessageSizeEnabled();
       if (strictMessageSize) {
         hostLog(
           'warning',
-          'WORKSHOP_DURABLE_STRICT_64KB is on: queue messages over 64 KB are rejected as Azure Storage rejected them before DTFx moved large messages to blobs (2018). A workshop switch, not a setting of the real host.',
+          `${STRICT_64KB_SETTING} is on: queue messages over 64 KB are rejected as Azure Storage rejected them before DTFx moved large messages to blobs (2018). A workshop switch, not a setting of the real host.`,
         );
       }
       // Workshop-only (lab 08): replays run with the clock a day ahead and another random source.

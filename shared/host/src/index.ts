@@ -5,6 +5,8 @@ export type { AppCode } from './worker/app-loader.ts';
 export { builtFileFor } from './worker/app-loader.ts';
 export { spawnHost } from './spawn-host.ts';
 export type { SpawnHostOptions, SpawnedHost } from './spawn-host.ts';
+// The workshop switches (labs 07–09), which the test kit sets itself for every check.
+export { WORKSHOP_SWITCHES, switchesOff, switchesOn, localSwitchesOn } from './workshop-switches.ts';
 export type { HostMessage, ParentMessage } from './cli.ts';
 export type { BindingProvider, BindingContext, OutputWriter } from './bindings/binding-provider.ts';
 export { FunctionExecutor, InvocationFailedError } from './executor.ts';
