@@ -8,7 +8,7 @@ import {
   UNREACHABLE_STORAGE,
   type RunningAzurite,
 } from '@workshop/azurite';
-import { builtFileFor, spawnHost, type SpawnedHost } from '@workshop/host';
+import { builtFileFor, spawnHost, switchesOff, type SpawnedHost } from '@workshop/host';
 import { seedSamples } from '@workshop/samples';
 import { labAppCode, labAppDir } from './app-dir.ts';
 import { SupervisedHost } from './supervised-host.ts';
@@ -47,7 +47,12 @@ export interface LabAppOptions {
   storage?: 'azurite' | 'unreachable';
   /** Upload the sample images into the `samples` container before the checks run. */
   seed?: boolean;
-  /** Extra app settings; they win over local.settings.json and over the test storage account. */
+  /**
+   * Extra app settings; they win over local.settings.json and over the test storage account.
+   * The workshop switches (`WORKSHOP_DURABLE_STRICT_64KB`, `…_PERTURB_REPLAY`,
+   * `…_CRASH_AFTER_ACTIVITY`) are off unless given here: one a learner left on in
+   * local.settings.json, or in the shell, does not reach the check's host.
+   */
   env?: Record<string, string>;
   /**
    * Durable Functions time. `real` (default); `virtual`: moves only with `app.clock.advance`;
@@ -153,8 +158,14 @@ async function startLabAppOnce(options: LabAppOptions): Promise<LabApp> {
   }
   const hostOptions = {
     appDir: dir,
-    // A short queue lease: after a crash, unfinished work reappears in 2 s rather than 10.
-    env: { AzureWebJobsStorage: connectionString, WORKSHOP_DURABLE_LEASE_MS: '2000', ...options.env },
+    env: {
+      AzureWebJobsStorage: connectionString,
+      // A short queue lease: after a crash, unfinished work reappears in 2 s rather than 10.
+      WORKSHOP_DURABLE_LEASE_MS: '2000',
+      // Exactly the workshop switches the check asks for: the others off, whatever local.settings.json says.
+      ...switchesOff(),
+      ...options.env,
+    },
     ...(options.clock ? { clock: options.clock } : {}),
     appCode: options.appCode ?? labAppCode(),
   };
