@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { localSwitchesOn } from '@workshop/host/workshop-switches';
 import { createVitest } from 'vitest/node';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { repoRoot, type Lab } from './manifest.ts';
@@ -24,6 +25,11 @@ export interface ChecksRun {
   errors: CheckFailure[];
   /** The compiler on the app folder (type-errors.ts); a type error fails the run, as it fails `npm start`'s build. */
   typecheck?: TypecheckReport;
+  /**
+   * Workshop switches the app's local.settings.json turns on (`NAME=value`): the checks do not
+   * use them (each check sets the switches it needs), but `npm start` does.
+   */
+  localSwitches?: string[];
   passed: boolean;
 }
 
@@ -97,6 +103,8 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
     },
     async onTestRunEnd(modules, unhandled) {
       last = collect(modules, unhandled);
+      const switches = localSwitchesOn(options.appDir);
+      if (switches.length > 0) last.localSwitches = switches;
       const report = await typecheck?.result;
       typecheck = undefined;
       if (report) {

@@ -45,7 +45,16 @@ export function formatVerdict(
   watching = false,
 ): string {
   const out: string[] = [];
-  out.push(bold(`Lab ${lab.id} · ${lab.title}`), dim(`checking ${appLabel}`), '');
+  out.push(bold(`Lab ${lab.id} · ${lab.title}`), dim(`checking ${appLabel}`));
+  // A switch left on from a step of the guide: the checks set their own, `npm start` would not.
+  if (run.localSwitches?.length) {
+    out.push(
+      yellow(
+        `Note: ${appLabel}/local.settings.json turns on ${run.localSwitches.join(', ')}; the checks ignore it (each sets the switches it needs), npm start does not. Take it out when you are done watching.`,
+      ),
+    );
+  }
+  out.push('');
   for (const check of run.checks) out.push(`  ${mark(check)} ${check.title}`);
   out.push('');
 
