@@ -3,6 +3,7 @@ import {
   check,
   formatHistoryMermaid,
   formatHistoryTable,
+  hasEnded,
   historyEvents,
   outputSummary,
   startLabApp,
@@ -80,6 +81,55 @@ describe('a thumbnail job on samples', () => {
       expect(String(custom?.step ?? ''), 'customStatus.step: the last step logged').toMatch(
         /^Done: 4 thumbnails, 3 failed/,
       );
+    },
+  );
+
+  check(
+    'while a job with batchSize=2 runs, its custom status always shows a step: every episode sets it, replays included',
+    {
+      hint: 'An episode woken by one result of a batch whose other results have not come yet only replays: every step() it runs has isReplaying true. Guarded by !context.df.isReplaying, setCustomStatus does not run there, and that checkpoint saves no custom status (null). Keep the guard on the log only.',
+      guide: `${GUIDE}#step-3-custom-status-a-live-progress-signal`,
+    },
+    async () => {
+      // A job of its own, after the log check has counted the first job's lines. Batches of 2
+      // make several episodes that only replay: one result of a batch in, the other still out.
+      const res = await app.fetch('/api/thumbnail-jobs?container=samples&width=200&batchSize=2', { method: 'POST' });
+      expect(res.status, 'POST /api/thumbnail-jobs?container=samples&width=200&batchSize=2 should answer 202').toBe(
+        202,
+      );
+      const { id } = (await res.json()) as { id: string };
+      // Every custom status the status endpoint showed while the job ran, as a learner polling it would see them.
+      const seen: string[] = [];
+      const end = await app.waitForStatus(
+        id,
+        (status) => {
+          const custom = status.customStatus as { step?: unknown } | null | undefined;
+          const shown =
+            status.runtimeStatus === 'Pending'
+              ? undefined
+              : custom === null || custom === undefined
+                ? 'null'
+                : String(custom.step ?? '?');
+          if (shown !== undefined && seen.at(-1) !== shown) seen.push(shown);
+          return hasEnded(status);
+        },
+        { timeoutMs: 60_000, what: 'finish' },
+      );
+      expect(end.runtimeStatus, `the job's runtimeStatus (${outputSummary(end)})`).toBe('Completed');
+      const steps = seen.filter((shown) => shown !== 'null');
+      if (steps.length === 0) {
+        expect.fail(
+          "the job's custom status stayed null from start to end: set it in step(), context.df.setCustomStatus({ ...progress, step: message })",
+        );
+      }
+      const lost = seen.slice(seen.indexOf(steps[0]!)).filter((shown) => shown === 'null').length;
+      if (lost > 0) {
+        const path = seen.map((shown) => (shown === 'null' ? 'null' : `'${shown.slice(0, 40)}'`)).join(' → ');
+        expect.fail(
+          `the custom status went back to null ${lost} time(s) while the job ran (${path}): ` +
+            'an episode that only replays saved none; set it on every run, not only when !context.df.isReplaying',
+        );
+      }
     },
   );
 
