@@ -6,7 +6,8 @@ import { findForeignImports } from './lib/app-imports.ts';
 import { brokenCopyOf } from './lib/broken-app.ts';
 import { proveBuiltSolutions } from './lib/built-app.ts';
 import { findDrift } from './lib/drift.ts';
-import { labFolders, readManifest, repoRoot, solutionDir, starterDir, type Lab } from './lib/manifest.ts';
+import { findLab, labFolders, readManifest, repoRoot, solutionDir, starterDir, type Lab } from './lib/manifest.ts';
+import { LESSON_BUGS, lessonBugCopy } from './lib/lesson-bugs.ts';
 import type { ChecksRun } from './lib/run-checks.ts';
 import { runChecksSideBySide } from './lib/checks-side-by-side.ts';
 import { formatTimings, type Timing } from './lib/timings.ts';
@@ -131,18 +132,36 @@ interface LabRuns {
 /** Lab runs side by side (checkpoint runs of different labs share nothing but the CPU). */
 const LAB_RUNS_AT_ONCE = 4;
 
-/** Every lab's solution, starter and stray-brace copy, all side by side (issue #14). */
+/**
+ * Every lab's solution, starter and stray-brace copy, and the copies with a bug a guide names
+ * (lesson-bugs.ts), all side by side (issue #14). The lesson bugs are recorded here.
+ */
 async function runEveryLab(labs: readonly Lab[]): Promise<LabRuns[]> {
   const broken = labs.map((lab) => brokenCopyOf(solutionDir(lab), lab.id));
+  const bugs = LESSON_BUGS.map((bug) => lessonBugCopy(findLab(labs, bug.labId), bug));
   try {
     const runs = await runChecksSideBySide(
-      labs.flatMap((lab, i) => [
-        { lab, dir: solutionDir(lab) },
-        { lab, dir: starterDir(lab) },
-        { lab, dir: broken[i]!.dir },
-      ]),
+      [
+        ...labs.flatMap((lab, i) => [
+          { lab, dir: solutionDir(lab) },
+          { lab, dir: starterDir(lab) },
+          { lab, dir: broken[i]!.dir },
+        ]),
+        ...bugs.map(({ lab, dir }) => ({ lab, dir })),
+      ],
       LAB_RUNS_AT_ONCE,
     );
+    for (const [i, { bug }] of bugs.entries()) {
+      const run = runs[3 * labs.length + i]!;
+      const check = run.checks.find((c) => c.title === bug.caughtBy);
+      record(
+        check?.state === 'failed',
+        `lab ${bug.labId}: ${bug.what} is caught by the check "${bug.caughtBy}"`,
+        check?.state === 'failed'
+          ? [describeFailure(check.error ?? { message: '' }).split('\n')[0]!]
+          : [check ? `that check ${check.state}` : 'no check has that title'],
+      );
+    }
     return labs.map((_, i) => ({
       solution: runs[3 * i]!,
       starter: runs[3 * i + 1]!,
@@ -150,7 +169,7 @@ async function runEveryLab(labs: readonly Lab[]): Promise<LabRuns[]> {
       brokenFile: broken[i]!.file,
     }));
   } finally {
-    for (const copy of broken) copy.remove();
+    for (const copy of [...broken, ...bugs]) copy.remove();
   }
 }
 

@@ -20,7 +20,7 @@ export function readManifest(): Lab[] {
 }
 
 /** Accepts "1", "01" or "01-http-trigger"; answers with a message a learner can act on. */
-export function findLab(labs: Lab[], wanted: string | undefined): Lab {
+export function findLab(labs: readonly Lab[], wanted: string | undefined): Lab {
   const ids = labs.map((l) => l.id).join(', ');
   if (!wanted) throw new UsageError(`Which lab? Give its number, one of: ${ids}.`);
   const id = /^\d+$/.test(wanted) ? wanted.padStart(2, '0') : wanted.slice(0, 2);
