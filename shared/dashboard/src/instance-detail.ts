@@ -250,7 +250,9 @@ export function timeline(
           label: `timer #${e.EventId}`,
           taskId: e.EventId,
           start: e.Timestamp,
-          end: answer?.Timestamp ?? e.FireAt ?? e.Timestamp,
+          // A timer ends when it is due. Its TimerFired carries the time the message was written
+          // (when the timer was created, as in DTFx), not the time it fired.
+          end: answer?.FireAt ?? e.FireAt ?? answer?.Timestamp ?? e.Timestamp,
           outcome,
           ...(e.FireAt ? { detail: `due ${e.FireAt}` } : {}),
         });

@@ -94,6 +94,9 @@ describe('the timeline', () => {
       outcome: 'completed',
       detail: `due ${at(65)}`,
     });
+    // As the engine writes it (and DTFx): TimerFired stamped when the timer was created, due later.
+    const asWritten = history.map((e) => (e.EventType === EventType.TimerFired ? { ...e, Timestamp: at(5) } : e));
+    expect(timeline(asWritten, []).find((b) => b.kind === 'timer')).toMatchObject({ start: at(5), end: at(65) });
     const episodes = bars.filter((b) => b.kind === 'episode');
     expect(episodes).toHaveLength(3);
     // The history stamps both ends of an episode alike; the host's record gives its length.
