@@ -66,7 +66,9 @@ check(
 check(
   'POST /api/hello with {"name":"Grace"} answers 200 with Hello, Grace!',
   {
-    hint: 'When the query string has no name, read the body with await request.text(), JSON.parse it, and use its name.',
+    hint:
+      'When the query string has no name, read the body with await request.text(), JSON.parse ' +
+      'it, and use its name.',
     guide: `${GUIDE}#step-4-read-a-name-from-a-json-body`,
   },
   async () => {
@@ -109,7 +111,9 @@ check(
 check(
   'a blank name, or a JSON body without a name, answers 400 too',
   {
-    hint: 'Trim the name and treat "" like no name at all. A body such as {} or {"name": 42} has no usable name either.',
+    hint:
+      'Trim the name and treat "" like no name at all. A body such as {} or {"name": 42} has no ' +
+      'usable name either.',
     guide: `${GUIDE}#step-5-answer-400-when-there-is-no-name`,
   },
   async () => {
@@ -133,7 +137,9 @@ check(
 check(
   'a body that is not JSON answers 400 with a JSON error, not 500',
   {
-    hint: 'request.json() throws on bad JSON, and a throw becomes a 500. Use JSON.parse(await request.text()) inside try/catch and answer 400.',
+    hint:
+      'request.json() throws on bad JSON, and a throw becomes a 500. Use JSON.parse(await ' +
+      'request.text()) inside try/catch and answer 400.',
     guide: `${GUIDE}#step-4-read-a-name-from-a-json-body`,
   },
   async () => {

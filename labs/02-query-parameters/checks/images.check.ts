@@ -83,7 +83,9 @@ async function storageNames(): Promise<StorageNames> {
 check(
   'GET /api/images?container=samples&blob=photo.jpg answers 200 with the container, blob and path',
   {
-    hint: "Register the function with app.http('images', …), read both names, and return { status: 200, jsonBody: { container, blob, path } }.",
+    hint:
+      "Register the function with app.http('images', …), read both names, and return { status: " +
+      '200, jsonBody: { container, blob, path } }.',
     guide: `${GUIDE}#step-1-register-a-second-function`,
   },
   async ({ narrow }) => {
@@ -91,7 +93,10 @@ check(
     if (res.status !== 404) {
       // Registered already: step 1 is done, so point at what is left.
       narrow({
-        hint: "The function is registered. Now read both names with nonBlank(queryParam(request.query, 'container')) (and 'blob'), and return { status: 200, jsonBody: { container, blob, path: `${container}/${blob}` } }.",
+        hint:
+          'The function is registered. Now read both names with ' +
+          "nonBlank(queryParam(request.query, 'container')) (and 'blob'), and return { status: 200, " +
+          'jsonBody: { container, blob, path: `${container}/${blob}` } }.',
         guide: `${GUIDE}#step-2-read-the-query-parameters`,
       });
     }
@@ -104,7 +109,9 @@ check(
 check(
   'query parameter names match whatever their case: ?Container=…&BLOB=…',
   {
-    hint: "query.get('container') does not find ?Container=. In queryParam, loop over the pairs and compare key.toLowerCase() with name.toLowerCase().",
+    hint:
+      "query.get('container') does not find ?Container=. In queryParam, loop over the pairs and " +
+      'compare key.toLowerCase() with name.toLowerCase().',
     guide: `${GUIDE}#step-2-read-the-query-parameters`,
   },
   async () => {
@@ -124,7 +131,9 @@ check(
 check(
   'blob names are kept exactly as sent, slashes and case included',
   {
-    hint: 'Match the parameter *names* loosely, but never change the *values*: blob names are case-sensitive and may contain "/".',
+    hint:
+      'Match the parameter *names* loosely, but never change the *values*: blob names are ' +
+      'case-sensitive and may contain "/".',
     guide: `${GUIDE}#step-2-read-the-query-parameters`,
   },
   async () => {
@@ -142,7 +151,10 @@ check(
 check(
   'a parameter sent twice arrives as one value, joined with commas, and is checked as a whole',
   {
-    hint: 'Nothing new to write: this passes once Steps 2 to 5 are done. The host joins ?blob=a.jpg&blob=b.jpg into "a.jpg,b.jpg", queryParam returns that value, and the name checks of Step 4 judge it: a comma is fine in a blob name, not in a container name.',
+    hint:
+      'Nothing new to write: this passes once Steps 2 to 5 are done. The host joins ' +
+      '?blob=a.jpg&blob=b.jpg into "a.jpg,b.jpg", queryParam returns that value, and the name ' +
+      'checks of Step 4 judge it: a comma is fine in a blob name, not in a container name.',
     guide: `${GUIDE}#step-2-read-the-query-parameters`,
   },
   async () => {
@@ -194,7 +206,9 @@ check(
 check(
   'container names Azure Storage would reject answer 400 naming the rule',
   {
-    hint: 'Write checkContainerName in src/lib/storage-names.ts: 3 to 63 characters; lowercase letters, digits and hyphens; starts and ends with a letter or digit; no "--".',
+    hint:
+      'Write checkContainerName in src/lib/storage-names.ts: 3 to 63 characters; lowercase ' +
+      'letters, digits and hyphens; starts and ends with a letter or digit; no "--".',
     guide: `${GUIDE}#step-4-validate-the-names`,
   },
   async () => {
@@ -212,7 +226,9 @@ check(
 check(
   'blob names Azure Storage would reject, or that traverse paths, answer 400 naming the rule',
   {
-    hint: 'Write checkBlobName in src/lib/storage-names.ts: 1 to 1024 characters; no leading / or \\; no control characters; no "." or ".." segment; no dot, / or \\ at the end; at most 254 segments.',
+    hint:
+      'Write checkBlobName in src/lib/storage-names.ts: 1 to 1024 characters; no leading / or ' +
+      '\\; no control characters; no "." or ".." segment; no dot, / or \\ at the end; at most 254 segments.',
     guide: `${GUIDE}#step-4-validate-the-names`,
   },
   async () => {
@@ -244,7 +260,9 @@ check(
 check(
   'checkContainerName accepts valid names and rejects the rest, with a reason',
   {
-    hint: 'checkContainerName(name) returns { valid: true } or { valid: false, reason } — test the edges: 3 and 63 characters, hyphens at the ends, "--".',
+    hint:
+      'checkContainerName(name) returns { valid: true } or { valid: false, reason } — test the ' +
+      'edges: 3 and 63 characters, hyphens at the ends, "--".',
     guide: `${GUIDE}#step-4-validate-the-names`,
   },
   async () => {
@@ -269,7 +287,8 @@ check(
       '$root',
     ]) {
       const result = checkContainerName(name);
-      expect(result.valid, `checkContainerName('${name.length > 20 ? `${name.length} × a` : name}').valid`).toBe(false);
+      const shown = name.length > 20 ? `${name.length} × a` : name;
+      expect(result.valid, `checkContainerName('${shown}').valid`).toBe(false);
       if (!result.valid) expect(result.reason, `checkContainerName('${name}').reason`).toMatch(/\S/);
     }
   },
@@ -278,7 +297,10 @@ check(
 check(
   'checkBlobName accepts valid names and rejects the rest, with a reason',
   {
-    hint: 'checkBlobName(name) returns { valid: true } or { valid: false, reason }. "." and ".." are only a problem as whole segments (between slashes or backslashes): "a..b.jpg" and ".hidden" are fine. A dot, a slash or a backslash at the very end is not.',
+    hint:
+      'checkBlobName(name) returns { valid: true } or { valid: false, reason }. "." and ".." ' +
+      'are only a problem as whole segments (between slashes or backslashes): "a..b.jpg" and ' +
+      '".hidden" are fine. A dot, a slash or a backslash at the very end is not.',
     guide: `${GUIDE}#step-4-validate-the-names`,
   },
   async () => {

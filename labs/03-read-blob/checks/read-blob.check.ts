@@ -32,7 +32,8 @@ async function jsonOf(res: Response, what: string): Promise<Record<string, unkno
     // reported below
   }
   return expect.fail(
-    `${what} should answer with a JSON object like {"error": "..."}, but answered: ${text.slice(0, 200) || '(an empty body)'}`,
+    `${what} should answer with a JSON object like {"error": "..."}, but answered: ` +
+      `${text.slice(0, 200) || '(an empty body)'}`,
   );
 }
 
@@ -62,7 +63,9 @@ describe('with Azurite and the sample images', () => {
   check(
     "GET /api/images?container=samples&blob=photo.jpg answers 200 with the blob's bytes and content type",
     {
-      hint: 'Write blobService() and readBlob() in src/lib/blob-storage.ts, then return blobResponse(bytes, contentType) from images.ts.',
+      hint:
+        'Write blobService() and readBlob() in src/lib/blob-storage.ts, then return ' +
+        'blobResponse(bytes, contentType) from images.ts.',
       guide: `${GUIDE}#step-4-read-the-blob`,
     },
     async () => {
@@ -81,7 +84,9 @@ describe('with Azurite and the sample images', () => {
   check(
     'GET /api/images answers with the content type stored on the blob, not one guessed from the name',
     {
-      hint: "Take the content type from the download response (response.contentType), which comes from the blob's properties.",
+      hint:
+        'Take the content type from the download response (response.contentType), which comes ' +
+        "from the blob's properties.",
       guide: `${GUIDE}#step-4-read-the-blob`,
     },
     async () => {
@@ -102,7 +107,9 @@ describe('with Azurite and the sample images', () => {
   check(
     'a blob that does not exist answers 404 with a JSON error naming the blob',
     {
-      hint: "In toStorageError, a RestError with statusCode 404 and code 'BlobNotFound' becomes new StorageError(404, …); images.ts answers it with error.status.",
+      hint:
+        "In toStorageError, a RestError with statusCode 404 and code 'BlobNotFound' becomes new " +
+        'StorageError(404, …); images.ts answers it with error.status.',
       guide: `${GUIDE}#step-5-say-what-went-wrong`,
     },
     async () => {
@@ -116,7 +123,9 @@ describe('with Azurite and the sample images', () => {
   check(
     'a container that does not exist answers 404 with a JSON error naming the container',
     {
-      hint: "Tell the two 404s apart with error.code: 'ContainerNotFound' means the container is missing, 'BlobNotFound' the blob.",
+      hint:
+        "Tell the two 404s apart with error.code: 'ContainerNotFound' means the container is " +
+        "missing, 'BlobNotFound' the blob.",
       guide: `${GUIDE}#step-5-say-what-went-wrong`,
     },
     async () => {
@@ -130,7 +139,8 @@ describe('with Azurite and the sample images', () => {
       // expect.fail, not .not.toContain: the verdict would print "expected: photo.jpg", the opposite of the point.
       if (error.includes('photo.jpg')) {
         expect.fail(
-          `the container is missing, not the blob: the error should blame the container no-such-container, and not name the blob photo.jpg, but it says: ${error}`,
+          `the container is missing, not the blob: the error should blame the container ` +
+            `no-such-container, and not name the blob photo.jpg, but it says: ${error}`,
         );
       }
 
@@ -168,7 +178,9 @@ describe('with Azurite and the sample images', () => {
   check(
     'GET /api/samples/photo.jpg answers 200 with the blob, read by a Blob input binding',
     {
-      hint: "Declare input.storageBlob({ path: 'samples/{name}', connection: 'AzureWebJobsStorage' }), add it to extraInputs, and read it with context.extraInputs.get().",
+      hint:
+        "Declare input.storageBlob({ path: 'samples/{name}', connection: 'AzureWebJobsStorage' " +
+        '}), add it to extraInputs, and read it with context.extraInputs.get().',
       guide: `${GUIDE}#step-6-let-a-binding-read-the-blob`,
     },
     async () => {
@@ -190,7 +202,9 @@ describe('with Azurite and the sample images', () => {
   check(
     'GET /api/samples/no-such-photo.jpg answers 404 with a JSON error',
     {
-      hint: 'When the blob does not exist, the binding gives you nothing (undefined or null): answer 404 with a JSON error.',
+      hint:
+        'When the blob does not exist, the binding gives you nothing (undefined or null): ' +
+        'answer 404 with a JSON error.',
       guide: `${GUIDE}#step-6-let-a-binding-read-the-blob`,
     },
     async () => {
@@ -229,7 +243,9 @@ describe('with storage unreachable', () => {
   check(
     'when storage is unreachable, GET /api/images answers 503 with a JSON error that says so',
     {
-      hint: "In toStorageError, a RestError without a statusCode means no answer at all: new StorageError(503, 'Storage is not reachable. Is Azurite running? …').",
+      hint:
+        'In toStorageError, a RestError without a statusCode means no answer at all: new ' +
+        "StorageError(503, 'Storage is not reachable. Is Azurite running? …').",
       guide: `${GUIDE}#step-5-say-what-went-wrong`,
     },
     async () => {

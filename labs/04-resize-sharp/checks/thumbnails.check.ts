@@ -105,7 +105,9 @@ describe('with Azurite and the sample images', () => {
   check(
     'GET /api/thumbnails?container=samples&blob=photo.jpg&width=200 answers 201 with a 200-pixel-wide WebP thumbnail',
     {
-      hint: 'Write makeThumbnail() (sharp: rotate, resize, webp), writeBlob(), and the handler: read, make, save, answer 201 with the JSON.',
+      hint:
+        'Write makeThumbnail() (sharp: rotate, resize, webp), writeBlob(), and the handler: ' +
+        'read, make, save, answer 201 with the JSON.',
       guide: `${GUIDE}#step-4-make-the-thumbnail`,
     },
     async () => {
@@ -132,7 +134,9 @@ describe('with Azurite and the sample images', () => {
   check(
     'POST for the same image and width again answers 200 and overwrites the thumbnail: one blob, not two',
     {
-      hint: 'Build the thumbnail name from the inputs only (`${container}/${blob}-w${width}.webp`), and in writeBlob answer created: false when the blob existed.',
+      hint:
+        'Build the thumbnail name from the inputs only (`${container}/${blob}-w${width}.webp`), ' +
+        'and in writeBlob answer created: false when the blob existed.',
       guide: `${GUIDE}#step-3-name-the-thumbnail`,
     },
     async ({ narrow }) => {
@@ -151,7 +155,9 @@ describe('with Azurite and the sample images', () => {
       if (second.status === 201 && peek?.blob === firstAnswer.blob) {
         // The name is stable, so only the status is left to fix.
         narrow({
-          hint: 'The thumbnail name is the same both times, good. Now the status: writeBlob says created: false when the blob existed, and the handler answers created ? 201 : 200.',
+          hint:
+            'The thumbnail name is the same both times, good. Now the status: writeBlob says ' +
+            'created: false when the blob existed, and the handler answers created ? 201 : 200.',
           guide: `${GUIDE}#step-6-answer-with-201-or-200`,
         });
       }
@@ -182,7 +188,9 @@ describe('with Azurite and the sample images', () => {
   check(
     'a width that is not a whole number from 16 to 1024 answers 400',
     {
-      hint: 'In parseWidth, accept only digits (/^\\d+$/) and 16 ≤ width ≤ 1024; anything else is { ok: false, reason }.',
+      hint:
+        'In parseWidth, accept only digits (/^\\d+$/) and 16 ≤ width ≤ 1024; anything else is { ' +
+        'ok: false, reason }.',
       guide: `${GUIDE}#step-2-check-the-width`,
     },
     async () => {
@@ -211,9 +219,10 @@ describe('with Azurite and the sample images', () => {
       const res = await thumbnails({ container: 'samples', blob: 'rotated.jpg', width: '100' });
       await expectStatus(res, [200, 201], what);
       const answer = await thumbnailOf(res, what);
-      expect([answer.width, answer.height], 'rotated.jpg displays 200 × 400, so at width 100: [width, height]').toEqual(
-        [100, 200],
-      );
+      expect(
+        [answer.width, answer.height],
+        'rotated.jpg displays 200 × 400, so at width 100: ' + '[width, height]',
+      ).toEqual([100, 200]);
 
       const thumb = await stored(answer.blob);
       expect([thumb.width, thumb.height], "the stored thumbnail's [width, height]").toEqual([100, 200]);
@@ -232,7 +241,9 @@ describe('with Azurite and the sample images', () => {
   check(
     'a blob that is not an image answers 415 with a JSON error',
     {
-      hint: 'sharp(input).metadata() throws for bytes that are not an image: answer 415 (throw new ImageError(415, …)).',
+      hint:
+        'sharp(input).metadata() throws for bytes that are not an image: answer 415 (throw new ' +
+        'ImageError(415, …)).',
       guide: `${GUIDE}#step-4-make-the-thumbnail`,
     },
     async () => {
@@ -246,7 +257,9 @@ describe('with Azurite and the sample images', () => {
   check(
     'a damaged image answers 415 or 422 with a JSON error, not 500',
     {
-      hint: 'truncated.jpg has a good header but cut-off pixels: metadata() works, toBuffer() throws. Catch that and throw new ImageError(422, …).',
+      hint:
+        'truncated.jpg has a good header but cut-off pixels: metadata() works, toBuffer() ' +
+        'throws. Catch that and throw new ImageError(422, …).',
       guide: `${GUIDE}#step-4-make-the-thumbnail`,
     },
     async () => {
@@ -263,12 +276,15 @@ describe('with Azurite and the sample images', () => {
   check(
     'an image of more than 40 megapixels (a decompression bomb) answers 413 or 422 with a JSON error',
     {
-      hint: 'Check metadata.width * metadata.height against MAX_INPUT_PIXELS before decoding, and pass { limitInputPixels: MAX_INPUT_PIXELS } to sharp.',
+      hint:
+        'Check metadata.width * metadata.height against MAX_INPUT_PIXELS before decoding, and ' +
+        'pass { limitInputPixels: MAX_INPUT_PIXELS } to sharp.',
       guide: `${GUIDE}#step-4-make-the-thumbnail`,
     },
     async () => {
       const bomb = await sampleImage('huge.png');
-      const what = `GET /api/thumbnails?container=samples&blob=huge.png (${bomb.bytes.length} bytes, 10000 × 10000 pixels)`;
+      const what =
+        `GET /api/thumbnails?container=samples&blob=huge.png (${bomb.bytes.length} ` + `bytes, 10000 × 10000 pixels)`;
       const res = await thumbnails({ container: 'samples', blob: 'huge.png' });
       await expectStatus(res, [422, 413], what);
       await errorOf(res, what);
@@ -278,7 +294,9 @@ describe('with Azurite and the sample images', () => {
   check(
     'a JPEG with a good header and random bytes for pixels answers 422, and no thumbnail of noise is saved',
     {
-      hint: "Decode with failOn: 'warning' (sharp's default): 'error' and 'truncated' let random pixel data through, and the answer is a 201 with a thumbnail of noise.",
+      hint:
+        "Decode with failOn: 'warning' (sharp's default): 'error' and 'truncated' let random " +
+        'pixel data through, and the answer is a 201 with a thumbnail of noise.',
       guide: `${GUIDE}#step-4-make-the-thumbnail`,
     },
     async () => {
@@ -288,7 +306,8 @@ describe('with Azurite and the sample images', () => {
         .getContainerClient('samples')
         .getBlockBlobClient('noisy.jpg')
         .uploadData(noisy, { blobHTTPHeaders: { blobContentType: 'image/jpeg' } });
-      const what = `GET /api/thumbnails?container=samples&blob=noisy.jpg (photo.jpg's header, then ${noise} bytes of noise)`;
+      const what =
+        `GET /api/thumbnails?container=samples&blob=noisy.jpg (photo.jpg's header, then ` + `${noise} bytes of noise)`;
       const res = await thumbnails({ container: 'samples', blob: 'noisy.jpg' });
       await expectStatus(res, 422, what);
       await errorOf(res, what);
@@ -301,7 +320,10 @@ describe('with Azurite and the sample images', () => {
   check(
     'a JPEG with a good header and only zero bytes after it answers 422, and no blank thumbnail is saved',
     {
-      hint: 'sharp decodes zero bytes as valid pixels, without a warning. Before decoding, a JPEG that is not jpegIsComplete(input) (no end-of-image marker after its pixels start) is damaged: throw ImageError(422, …).',
+      hint:
+        'sharp decodes zero bytes as valid pixels, without a warning. Before decoding, a JPEG ' +
+        'that is not jpegIsComplete(input) (no end-of-image marker after its pixels start) is ' +
+        'damaged: throw ImageError(422, …).',
       guide: `${GUIDE}#step-4-make-the-thumbnail`,
     },
     async () => {
@@ -311,7 +333,8 @@ describe('with Azurite and the sample images', () => {
         .getContainerClient('samples')
         .getBlockBlobClient('zeroed.jpg')
         .uploadData(blank, { blobHTTPHeaders: { blobContentType: 'image/jpeg' } });
-      const what = `GET /api/thumbnails?container=samples&blob=zeroed.jpg (photo.jpg's header, then ${zeros} zero bytes)`;
+      const what =
+        `GET /api/thumbnails?container=samples&blob=zeroed.jpg (photo.jpg's header, then ` + `${zeros} zero bytes)`;
       const res = await thumbnails({ container: 'samples', blob: 'zeroed.jpg' });
       await expectStatus(res, 422, what);
       await errorOf(res, what);
@@ -324,7 +347,9 @@ describe('with Azurite and the sample images', () => {
   check(
     'a PNG whose header claims 100000 × 100000 pixels answers 422 "too large", not 415',
     {
-      hint: "Read the header with sharp(input, { limitInputPixels: false }).metadata(): sharp's own pixel limit (about 268 megapixels) makes metadata() throw before your own size check can answer 422.",
+      hint:
+        "Read the header with sharp(input, { limitInputPixels: false }).metadata(): sharp's own " +
+        'pixel limit (about 268 megapixels) makes metadata() throw before your own size check can answer 422.',
       guide: `${GUIDE}#step-4-make-the-thumbnail`,
     },
     async () => {
@@ -333,7 +358,8 @@ describe('with Azurite and the sample images', () => {
         .getContainerClient('samples')
         .getBlockBlobClient('bomb.png')
         .uploadData(bomb, { blobHTTPHeaders: { blobContentType: 'image/png' } });
-      const what = `GET /api/thumbnails?container=samples&blob=bomb.png (${bomb.length} bytes, 100000 × 100000 pixels)`;
+      const what =
+        `GET /api/thumbnails?container=samples&blob=bomb.png (${bomb.length} bytes, ` + '100000 × 100000 pixels)';
       const res = await thumbnails({ container: 'samples', blob: 'bomb.png' });
       await expectStatus(res, 422, what);
       expect(await errorOf(res, what), `${what}: the error should say the image is too large, and the limit`).toMatch(
@@ -381,7 +407,9 @@ describe('with Azurite and the sample images', () => {
   check(
     'the thumbnail can be read back with GET /api/images (lab 03)',
     {
-      hint: 'Save the thumbnail with its content type (blobHTTPHeaders: { blobContentType: "image/webp" }) and answer with its real name in "blob".',
+      hint:
+        'Save the thumbnail with its content type (blobHTTPHeaders: { blobContentType: ' +
+        '"image/webp" }) and answer with its real name in "blob".',
       guide: `${GUIDE}#step-5-save-the-thumbnail`,
     },
     async () => {
@@ -414,7 +442,9 @@ describe('with storage unreachable', () => {
   check(
     'when storage is unreachable, GET /api/thumbnails answers 503 with a JSON error',
     {
-      hint: 'readBlob() already turns "no answer" into StorageError(503, …) (lab 03): catch StorageError in the thumbnails handler too.',
+      hint:
+        'readBlob() already turns "no answer" into StorageError(503, …) (lab 03): catch ' +
+        'StorageError in the thumbnails handler too.',
       guide: `${GUIDE}#step-6-answer-with-201-or-200`,
     },
     async () => {

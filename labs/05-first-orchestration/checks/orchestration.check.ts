@@ -209,7 +209,9 @@ describe('with Azurite and the sample images', () => {
   check(
     "POST /api/thumbnail-jobs?container=samples&width=200 answers 202 with the instance's status URLs",
     {
-      hint: 'In thumbnail-jobs.ts: const client = df.getClient(context); const instanceId = await client.startNew(ORCHESTRATOR, { input: job }); return client.createCheckStatusResponse(request, instanceId);',
+      hint:
+        'In thumbnail-jobs.ts: const client = df.getClient(context); const instanceId = await ' +
+        'client.startNew(ORCHESTRATOR, { input: job }); return client.createCheckStatusResponse(request, instanceId);',
       guide: `${GUIDE}#step-4-start-it-from-http`,
     },
     async () => {
@@ -243,7 +245,10 @@ describe('with Azurite and the sample images', () => {
   check(
     'POST /api/thumbnail-jobs?container=samples&width=200 completes with a manifest of 4 thumbnails and 3 failures',
     {
-      hint: 'In the orchestrator: yield callActivity(LIST_IMAGES), then yield callActivity(MAKE_THUMBNAIL) for each blob inside try/catch, then yield callActivity(WRITE_MANIFEST), and return the JobSummary.',
+      hint:
+        'In the orchestrator: yield callActivity(LIST_IMAGES), then yield ' +
+        'callActivity(MAKE_THUMBNAIL) for each blob inside try/catch, then yield ' +
+        'callActivity(WRITE_MANIFEST), and return the JobSummary.',
       guide: `${GUIDE}#step-3-the-orchestrator-chains-the-activities`,
     },
     async () => {
@@ -277,7 +282,8 @@ describe('with Azurite and the sample images', () => {
       const failures = (manifest.failed ?? []).map((f) => `${f.source}: ${f.reason}`).join('; ');
       expect(
         (manifest.thumbnails ?? []).map((t) => t.source).sort(),
-        `the manifest's thumbnails should be the good images${failures ? ` (the failed ones: ${failures.slice(0, 400)})` : ''}`,
+        `the manifest's thumbnails should be the good ` +
+          `images${failures ? ` (the failed ones: ${failures.slice(0, 400)})` : ''}`,
       ).toEqual(good);
       expect((manifest.failed ?? []).map((f) => f.source).sort(), "the manifest's failed images").toEqual(bad);
       for (const failure of manifest.failed) {
@@ -307,9 +313,12 @@ describe('with Azurite and the sample images', () => {
   );
 
   check(
-    'the history shows the chain: listImages, makeThumbnail for each of the 7 blobs in order, then writeManifest — with blob names, not image bytes',
+    'the history shows the chain: listImages, makeThumbnail for each of the 7 blobs in order, then ' +
+      'writeManifest — with blob names, not image bytes',
     {
-      hint: 'Each activity gets small inputs: listImages the container name, makeThumbnail { container, blob, width }, writeManifest the manifest. Read and write the bytes inside the activity.',
+      hint:
+        'Each activity gets small inputs: listImages the container name, makeThumbnail { ' +
+        'container, blob, width }, writeManifest the manifest. Read and write the bytes inside the activity.',
       guide: `${GUIDE}#step-7-look-inside-the-task-hub`,
     },
     async () => {
@@ -349,7 +358,9 @@ describe('with Azurite and the sample images', () => {
   check(
     'running the job again makes no new thumbnails, only a second manifest',
     {
-      hint: 'makeThumbnail names each thumbnail after its inputs (thumbnailName, as in lab 04), and writeManifest names the manifest after the instance: manifestName(instanceId).',
+      hint:
+        'makeThumbnail names each thumbnail after its inputs (thumbnailName, as in lab 04), and ' +
+        'writeManifest names the manifest after the instance: manifestName(instanceId).',
       guide: `${GUIDE}#step-2-an-activity-makes-one-thumbnail`,
     },
     async () => {
@@ -376,7 +387,9 @@ describe('with Azurite and the sample images', () => {
   check(
     'a bad container name or width answers 400, and a container that does not exist 404',
     {
-      hint: 'The checks in thumbnail-jobs.ts come before startNew: keep them, and start the orchestration only after them.',
+      hint:
+        'The checks in thumbnail-jobs.ts come before startNew: keep them, and start the ' +
+        'orchestration only after them.',
       guide: `${GUIDE}#step-4-start-it-from-http`,
     },
     async () => {

@@ -189,7 +189,8 @@ describe('with Azurite and the sample images', () => {
     if (status.runtimeStatus === 'Completed') return;
     const output = typeof status.output === 'string' ? status.output : JSON.stringify(status.output);
     expect.fail(
-      `The job on ${what} should complete, but its runtimeStatus is ${status.runtimeStatus}: ${String(output).slice(0, 400)}`,
+      `The job on ${what} should complete, but its runtimeStatus is ${status.runtimeStatus}: ` +
+        `${String(output).slice(0, 400)}`,
     );
   }
 
@@ -198,7 +199,8 @@ describe('with Azurite and the sample images', () => {
     const where = summary?.manifest;
     if (typeof where?.container !== 'string' || typeof where.blob !== 'string') {
       return expect.fail(
-        `the output should say where the manifest is ({ manifest: { container, blob } }), but it is ${JSON.stringify(summary)}`,
+        `the output should say where the manifest is ({ manifest: { container, blob } }), but it is ` +
+          `${JSON.stringify(summary)}`,
       );
     }
     const blob = app.blobs.getContainerClient(where.container).getBlobClient(where.blob);
@@ -216,9 +218,13 @@ describe('with Azurite and the sample images', () => {
   const runSamplesJob = () => (samplesJob ??= runJob({ container: 'samples', width: '200' }));
 
   check(
-    'POST /api/thumbnail-jobs?container=samples&width=200 fans out: all 7 makeThumbnail calls are scheduled together, before any of them completes',
+    'POST /api/thumbnail-jobs?container=samples&width=200 fans out: all 7 makeThumbnail calls are ' +
+      'scheduled together, before any of them completes',
     {
-      hint: 'Build every task first with images.map((blob) => context.df.callActivity(MAKE_THUMBNAIL, …)), then yield context.df.Task.all(tasks) once: a yield per image waits for each image in turn.',
+      hint:
+        'Build every task first with images.map((blob) => ' +
+        'context.df.callActivity(MAKE_THUMBNAIL, …)), then yield context.df.Task.all(tasks) once: a ' +
+        'yield per image waits for each image in turn.',
       guide: `${GUIDE}#step-2-fan-out-with-task-all`,
     },
     async () => {
@@ -248,9 +254,13 @@ describe('with Azurite and the sample images', () => {
   );
 
   check(
-    'a corrupt image does not fail the run: the manifest lists huge.png, notes.jpg and truncated.jpg with their reasons',
+    'a corrupt image does not fail the run: the manifest lists huge.png, notes.jpg and ' +
+      'truncated.jpg with their reasons',
     {
-      hint: 'Task.all throws on the first failed task. Make makeThumbnail return { ok: false, source, reason } for an ImageError (or a StorageError below 500) instead of throwing, and sort the outcomes in the orchestrator.',
+      hint:
+        'Task.all throws on the first failed task. Make makeThumbnail return { ok: false, ' +
+        'source, reason } for an ImageError (or a StorageError below 500) instead of throwing, and ' +
+        'sort the outcomes in the orchestrator.',
       guide: `${GUIDE}#step-3-when-one-task-fails`,
     },
     async () => {
@@ -295,7 +305,10 @@ describe('with Azurite and the sample images', () => {
   check(
     'the custom status reports progress, and ends at { phase: "done", total: 7, done: 7, failed: 3 }',
     {
-      hint: 'Call context.df.setCustomStatus({ phase, total, done, failed }) before each batch, before writeManifest, and with phase "done" just before the return: it is saved with the next yield or return.',
+      hint:
+        'Call context.df.setCustomStatus({ phase, total, done, failed }) before each batch, ' +
+        'before writeManifest, and with phase "done" just before the return: it is saved with the ' +
+        'next yield or return.',
       guide: `${GUIDE}#step-4-report-progress`,
     },
     async () => {
@@ -313,7 +326,8 @@ describe('with Azurite and the sample images', () => {
   );
 
   check(
-    'with batchSize=3 the makeThumbnail calls come in batches of 3, 3 and 1, each scheduled once the previous batch has answered',
+    'with batchSize=3 the makeThumbnail calls come in batches of 3, 3 and 1, each scheduled once ' +
+      'the previous batch has answered',
     {
       hint: 'Loop over batches(images, job.batchSize), with one yield context.df.Task.all(…) per batch.',
       guide: `${GUIDE}#step-5-batches`,
@@ -355,7 +369,9 @@ describe('with Azurite and the sample images', () => {
   check(
     'a container with no blobs completes with an empty manifest',
     {
-      hint: 'context.df.Task.all([]) throws "you must specify at least one Task": with no images, schedule no batch at all (batches([]) is []).',
+      hint:
+        'context.df.Task.all([]) throws "you must specify at least one Task": with no images, ' +
+        'schedule no batch at all (batches([]) is []).',
       guide: `${GUIDE}#step-2-fan-out-with-task-all`,
     },
     async () => {
@@ -373,14 +389,20 @@ describe('with Azurite and the sample images', () => {
   );
 
   check(
-    'started through the management API with batchSize 0, the orchestration fails at once with a message naming the batch size',
+    'started through the management API with batchSize 0, the orchestration fails at once with a ' +
+      'message naming the batch size',
     {
-      hint: 'The management API skips thumbnail-jobs.ts: the orchestrator must check its own input. Keep const check = checkThumbnailJob(context.df.getInput()) and the throw at the top, and never call batches() with a size below 1.',
+      hint:
+        'The management API skips thumbnail-jobs.ts: the orchestrator must check its own input. ' +
+        'Keep const check = checkThumbnailJob(context.df.getInput()) and the throw at the top, and ' +
+        'never call batches() with a size below 1.',
       guide: `${GUIDE}#dont-trust-your-own-input`,
     },
     async () => {
       const id = 'batch-size-0';
-      const what = `POST /runtime/webhooks/durabletask/orchestrators/thumbnailOrchestrator/${id} with {"container":"samples","width":200,"batchSize":0}`;
+      const what =
+        `POST /runtime/webhooks/durabletask/orchestrators/thumbnailOrchestrator/${id} ` +
+        `with {"container":"samples","width":200,"batchSize":0}`;
       const res = await app.fetch(`/runtime/webhooks/durabletask/orchestrators/thumbnailOrchestrator/${id}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
@@ -404,7 +426,9 @@ describe('with Azurite and the sample images', () => {
   check(
     'a batchSize that is not a whole number from 1 to 100 answers 400',
     {
-      hint: "thumbnail-jobs.ts checks ?batchSize= with parseBatchSize() and passes batchSize in the orchestration's input: keep both.",
+      hint:
+        'thumbnail-jobs.ts checks ?batchSize= with parseBatchSize() and passes batchSize in the ' +
+        "orchestration's input: keep both.",
       guide: `${GUIDE}#step-5-batches`,
     },
     async () => {

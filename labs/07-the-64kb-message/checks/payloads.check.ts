@@ -55,7 +55,8 @@ async function readManifest(app: LabApp, status: OrchestrationStatus): Promise<M
   const where = (status.output as { manifest?: { container?: unknown; blob?: unknown } } | null)?.manifest;
   if (typeof where?.container !== 'string' || typeof where.blob !== 'string') {
     return expect.fail(
-      `the output should say where the manifest is ({ manifest: { container, blob } }), but it is ${JSON.stringify(status.output)}`,
+      `the output should say where the manifest is ({ manifest: { container, blob } }), but it is ` +
+        `${JSON.stringify(status.output)}`,
     );
   }
   const blob = app.blobs.getContainerClient(where.container).getBlobClient(where.blob);
@@ -70,7 +71,8 @@ function tooBig(report: PayloadReport): string {
   const blob = largest.blob ? ` (moved to the blob ${largest.blob.name}, read back on every replay)` : '';
   return (
     `history holds a ${formatBytes(largest.bytes)} payload${over}: ${describePayload(largest)}${blob}. ` +
-    `Image bytes travel through the orchestration (base64 makes them 4/3 bigger): pass blob names instead (claim check). ` +
+    `Image bytes travel through the orchestration (base64 makes them 4/3 bigger): pass blob names ` +
+    `instead (claim check). ` +
     `No payload should be over ${formatBytes(MAX_PAYLOAD_BYTES)}`
   );
 }
@@ -93,9 +95,13 @@ describe('with Azurite, the sample images and photos/poster.jpg', () => {
   const runSamplesJob = () => (samplesJob ??= runJob(app, 'samples'));
 
   check(
-    'a job on photos (poster.jpg, 127 KB) completes, and no payload in its history is over 4 KB: blob names, not image bytes',
+    'a job on photos (poster.jpg, 127 KB) completes, and no payload in its history is over 4 KB: ' +
+      'blob names, not image bytes',
     {
-      hint: 'Run npm run payloads -- <id> --lab 07 on a job: readImage returns the whole image as base64, and makeThumbnail and writeThumbnail pass it on. Make makeThumbnail take { container, blob, width }, read and write the blobs itself, and return names and numbers (the claim check).',
+      hint:
+        'Run npm run payloads -- <id> --lab 07 on a job: readImage returns the whole image as ' +
+        'base64, and makeThumbnail and writeThumbnail pass it on. Make makeThumbnail take { ' +
+        'container, blob, width }, read and write the blobs itself, and return names and numbers (the claim check).',
       guide: `${GUIDE}#step-3-the-claim-check`,
     },
     async () => {
@@ -113,7 +119,10 @@ describe('with Azurite, the sample images and photos/poster.jpg', () => {
   check(
     'nothing of a job lands in the large-message container (lab07-largemessages), on samples or on photos',
     {
-      hint: 'The engine gzips every message over 45 KB and every History value over 60 KB into {hub}-largemessages, silently, and reads them back on every replay. Keep the bytes in storage and pass their names.',
+      hint:
+        'The engine gzips every message over 45 KB and every History value over 60 KB into ' +
+        '{hub}-largemessages, silently, and reads them back on every replay. Keep the bytes in ' +
+        'storage and pass their names.',
       guide: `${GUIDE}#step-2-today-the-bytes-go-to-blobs`,
     },
     async () => {
@@ -124,7 +133,8 @@ describe('with Azurite, the sample images and photos/poster.jpg', () => {
         const blobs = report.largeMessages.map((b) => `${b.name} (${formatBytes(b.bytes)})`);
         expect(
           blobs,
-          `the blobs of instance ${id} in ${report.hub.toLowerCase()}-largemessages: payloads too big for a queue message or a table column`,
+          `the blobs of instance ${id} in ${report.hub.toLowerCase()}-largemessages: payloads too ` +
+            `big for a queue message or a table column`,
         ).toEqual([]);
         if (report.largest) expect(report.largest.bytes <= MAX_PAYLOAD_BYTES, tooBig(report)).toBe(true);
       }
@@ -132,9 +142,13 @@ describe('with Azurite, the sample images and photos/poster.jpg', () => {
   );
 
   check(
-    "the thumbnails are lab 06's: samples at width 200 gives the same 4 thumbnails (names and sizes) and 3 failures; photos gives poster.jpg-w200.webp",
+    "the thumbnails are lab 06's: samples at width 200 gives the same 4 thumbnails (names and " +
+      'sizes) and 3 failures; photos gives poster.jpg-w200.webp',
     {
-      hint: "Keep lab 06's names and results: thumbnailName(container, blob, width) for the blob, { ok: true, source, blob, width, height, bytes } from makeThumbnail, and { ok: false, source, reason } for a bad image.",
+      hint:
+        "Keep lab 06's names and results: thumbnailName(container, blob, width) for the blob, { " +
+        'ok: true, source, blob, width, height, bytes } from makeThumbnail, and { ok: false, ' +
+        'source, reason } for a bad image.',
       guide: `${GUIDE}#step-3-the-claim-check`,
     },
     async () => {
@@ -194,14 +208,18 @@ describe(`in strict mode (${STRICT_SETTING}=true: a queue message over 64 KB is 
   check(
     'in strict mode, the job on photos still completes: no message of the orchestration comes near 64 KB',
     {
-      hint: 'In strict mode the queue rejects a message over 64 KB, as Azure Storage did before 2018: the activity or orchestration fails with "RequestBodyTooLarge". Pass blob names, not bytes, and no message comes near the limit.',
+      hint:
+        'In strict mode the queue rejects a message over 64 KB, as Azure Storage did before ' +
+        '2018: the activity or orchestration fails with "RequestBodyTooLarge". Pass blob names, not ' +
+        'bytes, and no message comes near the limit.',
       guide: `${GUIDE}#step-1-the-64-kb-wall`,
     },
     async () => {
       const { status } = await runJob(app, PHOTOS_CONTAINER);
       if (status.runtimeStatus !== 'Completed') {
         expect.fail(
-          `In strict mode the job on photos should complete, but its runtimeStatus is ${status.runtimeStatus}: ${outputSummary(status)}. ` +
+          `In strict mode the job on photos should complete, but its runtimeStatus is ` +
+            `${status.runtimeStatus}: ${outputSummary(status)}. ` +
             'A payload over 64 KB is what failed in 2017: pass blob names instead (claim check).',
         );
       }

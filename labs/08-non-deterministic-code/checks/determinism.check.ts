@@ -47,9 +47,12 @@ async function expectSamplesJob(app: LabApp, status: OrchestrationStatus, what: 
   if (status.runtimeStatus !== 'Completed') {
     const nde = /Non-Deterministic workflow detected/.test(outputSummary(status));
     expect.fail(
-      `${what}, the job on samples should complete, but its runtimeStatus is ${status.runtimeStatus}: ${outputSummary(status)}` +
+      `${what}, the job on samples should complete, but its runtimeStatus is ` +
+        `${status.runtimeStatus}: ${outputSummary(status)}` +
         (nde
-          ? ' — a replay took another decision than the first run: the orchestrator reads the clock (Date.now(), new Date()) or a random source (Math.random(), crypto.randomUUID()). Use context.df.currentUtcDateTime and context.df.newGuid(…).'
+          ? ' — a replay took another decision than the first run: the orchestrator reads the clock ' +
+            '(Date.now(), new Date()) or a random source (Math.random(), crypto.randomUUID()). Use ' +
+            'context.df.currentUtcDateTime and context.df.newGuid(…).'
           : ''),
     );
   }
@@ -64,7 +67,8 @@ async function expectSamplesJob(app: LabApp, status: OrchestrationStatus, what: 
   const where = (status.output as { manifest?: { container?: unknown; blob?: unknown } | null }).manifest;
   if (typeof where?.container !== 'string' || typeof where.blob !== 'string') {
     return expect.fail(
-      `the output should say where the manifest is ({ manifest: { container, blob } }), but it is ${JSON.stringify(status.output)}`,
+      `the output should say where the manifest is ({ manifest: { container, blob } }), but it is ` +
+        `${JSON.stringify(status.output)}`,
     );
   }
   const blob = app.blobs.getContainerClient(where.container).getBlobClient(where.blob);
@@ -75,7 +79,10 @@ async function expectSamplesJob(app: LabApp, status: OrchestrationStatus, what: 
   return JSON.parse((await blob.downloadToBuffer()).toString('utf8')) as Manifest;
 }
 
-/** The time of the instance's first episode: its first OrchestratorStarted row, what context.df.currentUtcDateTime says there. */
+/**
+ * The time of the instance's first episode: its first OrchestratorStarted row, what
+ * context.df.currentUtcDateTime says there.
+ */
 async function firstEpisodeTime(app: LabApp, id: string): Promise<Date> {
   const rows = await app.history(id);
   const started = rows.find((row) => row['EventType'] === 'OrchestratorStarted');
@@ -96,8 +103,11 @@ async function expectManifestFromHistory(
   const off = createdAt.getTime() - first.getTime();
   if (off !== 0) {
     expect.fail(
-      `the manifest's createdAt is ${manifest.createdAt}, ${Math.abs(off) >= 3_600_000 ? `${(off / 3_600_000).toFixed(1)} hours` : `${off} ms`} ${off > 0 ? 'after' : 'before'} ` +
-        `the orchestration's first episode (${first.toISOString()}): it was read from the clock (new Date(), Date.now()) in a later episode, a replay. ` +
+      `the manifest's createdAt is ${manifest.createdAt}, ` +
+        `${Math.abs(off) >= 3_600_000 ? `${(off / 3_600_000).toFixed(1)} hours` : `${off} ms`} ` +
+        `${off > 0 ? 'after' : 'before'} ` +
+        `the orchestration's first episode (${first.toISOString()}): it was read from the clock ` +
+        `(new Date(), Date.now()) in a later episode, a replay. ` +
         'Take it from context.df.currentUtcDateTime at the top of the orchestrator: the same on every replay.',
     );
   }
@@ -112,9 +122,14 @@ async function expectManifestFromHistory(
 
 describe('the lint rule durable/orchestrator-determinism (npm run lint -- 08)', () => {
   check(
-    "ESLint's durable/orchestrator-determinism finds nothing in src: no clock, randomness, await or I/O in the orchestrator",
+    "ESLint's durable/orchestrator-determinism finds nothing in src: no clock, randomness, await or " +
+      'I/O in the orchestrator',
     {
-      hint: 'Run npm run lint -- 08: each finding names the construct and its fix. Date.now() and new Date() → context.df.currentUtcDateTime; crypto.randomUUID() → context.df.newGuid(context.df.instanceId); saveManifest(…) → yield context.df.callActivity(WRITE_MANIFEST, manifest).',
+      hint:
+        'Run npm run lint -- 08: each finding names the construct and its fix. Date.now() and ' +
+        'new Date() → context.df.currentUtcDateTime; crypto.randomUUID() → ' +
+        'context.df.newGuid(context.df.instanceId); saveManifest(…) → yield ' +
+        'context.df.callActivity(WRITE_MANIFEST, manifest).',
       guide: `${GUIDE}#step-5-the-lint-rule`,
     },
     async () => {
@@ -122,7 +137,8 @@ describe('the lint rule durable/orchestrator-determinism (npm run lint -- 08)', 
       const findings = await lintFindings(appDir);
       if (findings.length > 0) {
         expect.fail(
-          `ESLint (npm run lint -- 08) finds ${findings.length} problem(s) in ${relative(repoRoot, appDir)}/src:\n${findings.join('\n')}`,
+          `ESLint (npm run lint -- 08) finds ${findings.length} problem(s) in ` +
+            `${relative(repoRoot, appDir)}/src:\n${findings.join('\n')}`,
         );
       }
     },
@@ -146,7 +162,9 @@ describe('with Azurite and the sample images', () => {
   check(
     "a job on samples completes with lab 06's 4 thumbnails and 3 failures, and the manifest its output names exists",
     {
-      hint: "Keep lab 07's orchestration: listImages, makeThumbnail in batches with Task.all, then the manifest; the output names the manifest's blob.",
+      hint:
+        "Keep lab 07's orchestration: listImages, makeThumbnail in batches with Task.all, then " +
+        "the manifest; the output names the manifest's blob.",
       guide: `${GUIDE}#step-1-it-works-on-my-machine`,
     },
     async () => {
@@ -158,7 +176,10 @@ describe('with Azurite and the sample images', () => {
   check(
     'the activity writeManifest writes the manifest: the orchestrator itself does no I/O',
     {
-      hint: 'saveManifest(…) writes the blob from the orchestrator: outside the history, on whichever episode gets there, its errors lost. Call the activity instead: const manifestBlob: string = yield context.df.callActivity(WRITE_MANIFEST, manifest).',
+      hint:
+        'saveManifest(…) writes the blob from the orchestrator: outside the history, on ' +
+        'whichever episode gets there, its errors lost. Call the activity instead: const ' +
+        'manifestBlob: string = yield context.df.callActivity(WRITE_MANIFEST, manifest).',
       guide: `${GUIDE}#step-4-io-belongs-in-activities`,
     },
     async () => {
@@ -168,8 +189,10 @@ describe('with Azurite and the sample images', () => {
       const scheduled = rows.filter((row) => row['EventType'] === 'TaskScheduled').map((row) => String(row['Name']));
       if (!scheduled.includes('writeManifest')) {
         expect.fail(
-          `the history of ${id} schedules ${[...new Set(scheduled)].join(', ')}, but never writeManifest: the manifest was written by the orchestrator itself. ` +
-            "I/O in an orchestrator runs outside the history, again on replays, and its failure is not the orchestration's: move it into the activity writeManifest.",
+          `the history of ${id} schedules ${[...new Set(scheduled)].join(', ')}, but never ` +
+            `writeManifest: the manifest was written by the orchestrator itself. ` +
+            'I/O in an orchestrator runs outside the history, again on replays, and its failure is ' +
+            "not the orchestration's: move it into the activity writeManifest.",
         );
       }
       expect(scheduled.filter((name) => name === 'writeManifest').length, 'writeManifest scheduled once').toBe(1);
@@ -177,9 +200,12 @@ describe('with Azurite and the sample images', () => {
   );
 
   check(
-    "the manifest's createdAt is the time of the orchestration's first episode (currentUtcDateTime), and its name is manifestName(createdAt, runId)",
+    "the manifest's createdAt is the time of the orchestration's first episode " +
+      '(currentUtcDateTime), and its name is manifestName(createdAt, runId)',
     {
-      hint: 'Read "now" once, at the top, from the history: const startedAt = context.df.currentUtcDateTime. The run id: context.df.newGuid(context.df.instanceId).',
+      hint:
+        'Read "now" once, at the top, from the history: const startedAt = ' +
+        'context.df.currentUtcDateTime. The run id: context.df.newGuid(context.df.instanceId).',
       guide: `${GUIDE}#step-2-time-from-the-history`,
     },
     async () => {
@@ -205,9 +231,13 @@ describe(`replayed on another machine, a day later (${PERTURB_SETTING}=true)`, (
   const runSamplesJob = () => (samplesJob ??= runJob(app, 'samples'));
 
   check(
-    'when every replay runs a day later on another machine, a job on samples still completes: the orchestrator takes the same decisions on every replay',
+    'when every replay runs a day later on another machine, a job on samples still completes: the ' +
+      'orchestrator takes the same decisions on every replay',
     {
-      hint: `With ${PERTURB_SETTING}=true every replay sees the clock a day ahead and another random source, as a replay in Azure may. Date.now() in the expiry test then expires a job the first run had started: "Non-Deterministic workflow detected". Use context.df.currentUtcDateTime.`,
+      hint:
+        `With ${PERTURB_SETTING}=true every replay sees the clock a day ahead and another ` +
+        `random source, as a replay in Azure may. Date.now() in the expiry test then expires a job ` +
+        `the first run had started: "Non-Deterministic workflow detected". Use context.df.currentUtcDateTime.`,
       guide: `${GUIDE}#step-2-time-from-the-history`,
     },
     async () => {
@@ -217,9 +247,12 @@ describe(`replayed on another machine, a day later (${PERTURB_SETTING}=true)`, (
   );
 
   check(
-    'when every replay runs a day later, the manifest still says when the job started, and its name is the one the output gives',
+    'when every replay runs a day later, the manifest still says when the job started, and its name ' +
+      'is the one the output gives',
     {
-      hint: "Nothing of the manifest may come from the clock or a random source of the orchestrator's process: createdAt from context.df.currentUtcDateTime, runId from context.df.newGuid(…).",
+      hint:
+        'Nothing of the manifest may come from the clock or a random source of the ' +
+        "orchestrator's process: createdAt from context.df.currentUtcDateTime, runId from context.df.newGuid(…).",
       guide: `${GUIDE}#step-3-ids-from-the-history`,
     },
     async () => {

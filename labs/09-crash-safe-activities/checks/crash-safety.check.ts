@@ -39,7 +39,9 @@ async function waitThroughCrashes(app: LabApp, id: string, timeoutMs = 45_000): 
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return expect.fail(
-    `the orchestration ${id} did not end within ${timeoutMs / 1000} s (last status: ${last?.runtimeStatus ?? 'unknown'}). The host's last lines:\n${app.logs().trimEnd().split('\n').slice(-15).join('\n')}`,
+    `the orchestration ${id} did not end within ${timeoutMs / 1000} s (last status: ` +
+      `${last?.runtimeStatus ?? 'unknown'}). The host's last ` +
+      `lines:\n${app.logs().trimEnd().split('\n').slice(-15).join('\n')}`,
   );
 }
 
@@ -70,7 +72,10 @@ describe('without crashes', () => {
   check(
     'POST /api/scale-jobs?by=2 completes and doubles the factor in settings/scale.json: 1 → 2',
     {
-      hint: 'scaleOrchestrator: const current = yield context.df.callActivity(READ_SCALE); then yield context.df.callActivity(APPLY_SCALE, { by: job.by, from: current.factor, etag: current.etag }), and return what applyScale returns.',
+      hint:
+        'scaleOrchestrator: const current = yield context.df.callActivity(READ_SCALE); then ' +
+        'yield context.df.callActivity(APPLY_SCALE, { by: job.by, from: current.factor, etag: ' +
+        'current.etag }), and return what applyScale returns.',
       guide: `${GUIDE}#step-1-it-works-until-it-crashes`,
     },
     async () => {
@@ -84,7 +89,10 @@ describe('without crashes', () => {
   check(
     'a scale job started through the management API with {"by":0} fails at once, and the factor stays as it was',
     {
-      hint: 'The management API skips scale-jobs.ts. Keep const check = checkScaleJob(context.df.getInput()) and the throw at the top of scaleOrchestrator: by 0 would set the factor to 0 for good.',
+      hint:
+        'The management API skips scale-jobs.ts. Keep const check = ' +
+        'checkScaleJob(context.df.getInput()) and the throw at the top of scaleOrchestrator: by 0 ' +
+        'would set the factor to 0 for good.',
       guide: 'labs/06-fan-out-fan-in/README.md#dont-trust-your-own-input',
     },
     async () => {
@@ -105,64 +113,77 @@ describe('without crashes', () => {
   );
 });
 
-describe(`the host crashes after ${ACTIVITY}'s write, before its result is checkpointed (${CRASH_SETTING}=${ACTIVITY})`, () => {
-  let app: LabApp;
-  beforeAll(async () => {
-    app = await startLabApp({ env: { [CRASH_SETTING]: ACTIVITY } });
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+describe(
+  `the host crashes after ${ACTIVITY}'s write, before its result is checkpointed ` + `(${CRASH_SETTING}=${ACTIVITY})`,
+  () => {
+    let app: LabApp;
+    beforeAll(async () => {
+      app = await startLabApp({ env: { [CRASH_SETTING]: ACTIVITY } });
+    });
+    afterAll(async () => {
+      await app?.stop();
+    });
 
-  let job: ReturnType<typeof runScaleJob> | undefined;
-  const runJob = () => (job ??= runScaleJob(app));
+    let job: ReturnType<typeof runScaleJob> | undefined;
+    const runJob = () => (job ??= runScaleJob(app));
 
-  check(
-    "after a crash between applyScale's write and its checkpoint, and a restart, the factor is scaled exactly once: 1 → 2",
-    {
-      hint: "applyScale runs twice: the second run must not multiply again. Compute the factor from the input (from × by, from readScale's result in the history) and write with writeScaleSettings(…, { ifMatch: etag }); when that answers { written: false }, the blob already holds from × by: return the same summary.",
-      guide: `${GUIDE}#step-3-make-the-activity-idempotent`,
-    },
-    async () => {
-      const { status } = await runJob();
-      expect(status.runtimeStatus, `the job's runtimeStatus (${outputSummary(status)})`).toBe('Completed');
-      const factor = await readFactor(app);
-      if (factor !== 2) {
-        expect.fail(
-          `the factor was scaled twice: ${String(factor)} instead of 2 — the activity ran again after the crash; make it idempotent ` +
-            `(${ACTIVITY} read the factor it had already written, and multiplied it again).`,
-        );
-      }
-      expect(status.output, "the orchestration's output: the factor before and after, once").toMatchObject({
-        by: 2,
-        previous: 1,
-        factor: 2,
-      });
-    },
-  );
+    check(
+      "after a crash between applyScale's write and its checkpoint, and a restart, the factor is " +
+        'scaled exactly once: 1 → 2',
+      {
+        hint:
+          'applyScale runs twice: the second run must not multiply again. Compute the factor from ' +
+          "the input (from × by, from readScale's result in the history) and write with " +
+          'writeScaleSettings(…, { ifMatch: etag }); when that answers { written: false }, the blob ' +
+          'already holds from × by: return the same summary.',
+        guide: `${GUIDE}#step-3-make-the-activity-idempotent`,
+      },
+      async () => {
+        const { status } = await runJob();
+        expect(status.runtimeStatus, `the job's runtimeStatus (${outputSummary(status)})`).toBe('Completed');
+        const factor = await readFactor(app);
+        if (factor !== 2) {
+          expect.fail(
+            `the factor was scaled twice: ${String(factor)} instead of 2 — the activity ran again ` +
+              `after the crash; make it idempotent ` +
+              `(${ACTIVITY} read the factor it had already written, and multiplied it again).`,
+          );
+        }
+        expect(status.output, "the orchestration's output: the factor before and after, once").toMatchObject({
+          by: 2,
+          previous: 1,
+          factor: 2,
+        });
+      },
+    );
 
-  check(
-    'the engine ran applyScale twice: the host crashed after its first run, and the history records it scheduled and completed once',
-    {
-      hint: `Nothing to change here: with ${CRASH_SETTING}=${ACTIVITY} the host kills itself once after ${ACTIVITY} has run; the work item reappears after its lease and the restarted host runs the activity again.`,
-      guide: `${GUIDE}#step-2-watch-it-run-twice`,
-    },
-    async () => {
-      const { id, status } = await runJob();
-      expect(status.runtimeStatus, `the job's runtimeStatus (${outputSummary(status)})`).toBe('Completed');
-      expect(app.logs(), "the host's log: the crash after the activity").toContain(`activity '${ACTIVITY}'`);
-      expect(executions(app, ACTIVITY), `"Executing 'Functions.${ACTIVITY}'" lines in the host's log`).toBe(2);
-      const rows = await app.history(id);
-      const named = (type: string) =>
-        rows.filter((row) => row['EventType'] === type && row['Name'] === ACTIVITY).length;
-      expect(named('TaskScheduled'), `TaskScheduled rows for ${ACTIVITY} in the history of ${id}`).toBe(1);
-      const scheduledIds = rows
-        .filter((row) => row['EventType'] === 'TaskScheduled' && row['Name'] === ACTIVITY)
-        .map((row) => row['EventId']);
-      const completed = rows.filter(
-        (row) => row['EventType'] === 'TaskCompleted' && scheduledIds.includes(row['TaskScheduledId']),
-      ).length;
-      expect(completed, `TaskCompleted rows for ${ACTIVITY} in the history of ${id}`).toBe(1);
-    },
-  );
-});
+    check(
+      'the engine ran applyScale twice: the host crashed after its first run, and the history records ' +
+        'it scheduled and completed once',
+      {
+        hint:
+          `Nothing to change here: with ${CRASH_SETTING}=${ACTIVITY} the host kills itself once ` +
+          `after ${ACTIVITY} has run; the work item reappears after its lease and the restarted host ` +
+          `runs the activity again.`,
+        guide: `${GUIDE}#step-2-watch-it-run-twice`,
+      },
+      async () => {
+        const { id, status } = await runJob();
+        expect(status.runtimeStatus, `the job's runtimeStatus (${outputSummary(status)})`).toBe('Completed');
+        expect(app.logs(), "the host's log: the crash after the activity").toContain(`activity '${ACTIVITY}'`);
+        expect(executions(app, ACTIVITY), `"Executing 'Functions.${ACTIVITY}'" lines in the host's log`).toBe(2);
+        const rows = await app.history(id);
+        const named = (type: string) =>
+          rows.filter((row) => row['EventType'] === type && row['Name'] === ACTIVITY).length;
+        expect(named('TaskScheduled'), `TaskScheduled rows for ${ACTIVITY} in the history of ${id}`).toBe(1);
+        const scheduledIds = rows
+          .filter((row) => row['EventType'] === 'TaskScheduled' && row['Name'] === ACTIVITY)
+          .map((row) => row['EventId']);
+        const completed = rows.filter(
+          (row) => row['EventType'] === 'TaskCompleted' && scheduledIds.includes(row['TaskScheduledId']),
+        ).length;
+        expect(completed, `TaskCompleted rows for ${ACTIVITY} in the history of ${id}`).toBe(1);
+      },
+    );
+  },
+);

@@ -47,7 +47,10 @@ describe('a thumbnail job on samples', () => {
   check(
     'each step of a job on samples is logged exactly once, across all the replays of the orchestrator',
     {
-      hint: 'The orchestrator runs again from the top after every activity, and so does every context.log in it. Log only when !context.df.isReplaying: in step() and in the batch.map that logs "Resizing …".',
+      hint:
+        'The orchestrator runs again from the top after every activity, and so does every ' +
+        'context.log in it. Log only when !context.df.isReplaying: in step() and in the batch.map ' +
+        'that logs "Resizing …".',
       guide: `${GUIDE}#step-2-log-once-with-isreplaying`,
     },
     async () => {
@@ -57,7 +60,8 @@ describe('a thumbnail job on samples', () => {
         const times = count(logs, line);
         if (times > 1) {
           expect.fail(
-            `'${line}' was logged ${times} times: the orchestrator logs again on every replay; guard with context.df.isReplaying`,
+            `'${line}' was logged ${times} times: the orchestrator logs again on every replay; ` +
+              `guard with context.df.isReplaying`,
           );
         }
         expect(times, `'${line}' in the host's log`).toBe(1);
@@ -68,7 +72,10 @@ describe('a thumbnail job on samples', () => {
   check(
     "the custom status shows the last step: phase done, with the step's message",
     {
-      hint: 'In step(), set the custom status on every run, replays included: context.df.setCustomStatus({ ...progress, step: message }). The value at the next yield (or at the return) is the one saved.',
+      hint:
+        'In step(), set the custom status on every run, replays included: ' +
+        'context.df.setCustomStatus({ ...progress, step: message }). The value at the next yield ' +
+        '(or at the return) is the one saved.',
       guide: `${GUIDE}#step-3-custom-status-a-live-progress-signal`,
     },
     async () => {
@@ -87,7 +94,11 @@ describe('a thumbnail job on samples', () => {
   check(
     'while a job with batchSize=2 runs, its custom status always shows a step: every episode sets it, replays included',
     {
-      hint: 'An episode woken by one result of a batch whose other results have not come yet only replays: every step() it runs has isReplaying true. Guarded by !context.df.isReplaying, setCustomStatus does not run there, and that checkpoint saves no custom status (null). Keep the guard on the log only.',
+      hint:
+        'An episode woken by one result of a batch whose other results have not come yet only ' +
+        'replays: every step() it runs has isReplaying true. Guarded by !context.df.isReplaying, ' +
+        'setCustomStatus does not run there, and that checkpoint saves no custom status (null). ' +
+        'Keep the guard on the log only.',
       guide: `${GUIDE}#step-3-custom-status-a-live-progress-signal`,
     },
     async () => {
@@ -119,7 +130,8 @@ describe('a thumbnail job on samples', () => {
       const steps = seen.filter((shown) => shown !== 'null');
       if (steps.length === 0) {
         expect.fail(
-          "the job's custom status stayed null from start to end: set it in step(), context.df.setCustomStatus({ ...progress, step: message })",
+          "the job's custom status stayed null from start to end: set it in step(), " +
+            'context.df.setCustomStatus({ ...progress, step: message })',
         );
       }
       const lost = seen.slice(seen.indexOf(steps[0]!)).filter((shown) => shown === 'null').length;
@@ -134,9 +146,13 @@ describe('a thumbnail job on samples', () => {
   );
 
   check(
-    "npm run history shows the job's events in order: ExecutionStarted, listImages, 7 × makeThumbnail, writeManifest, ExecutionCompleted",
+    "npm run history shows the job's events in order: ExecutionStarted, listImages, 7 × " +
+      'makeThumbnail, writeManifest, ExecutionCompleted',
     {
-      hint: 'Nothing to change here: the history viewer (formatHistoryTable and formatHistoryMermaid in the test kit) reads the {Hub}History rows. Run npm run history -- <id> --lab 10 while npm start -- 10 runs.',
+      hint:
+        'Nothing to change here: the history viewer (formatHistoryTable and ' +
+        'formatHistoryMermaid in the test kit) reads the {Hub}History rows. Run npm run history -- ' +
+        '<id> --lab 10 while npm start -- 10 runs.',
       guide: `${GUIDE}#step-4-read-the-history`,
     },
     async () => {

@@ -79,8 +79,10 @@ async function expectThumbnail(app: LabApp, status: OrchestrationStatus, what: s
   const result = status.output as WatchResult;
   if (result.outcome === 'resize-timed-out') {
     expect.fail(
-      `${what}, the watch gave up on the resize at ${after(result.startedAt ?? 0, result.endedAt ?? 0)}: its 2-minute timer fired first. ` +
-        "Is the timer's due time context.df.currentUtcDateTime + RESIZE_TIMEOUT_MS? A time from the wall clock can be long past on the orchestration's clock.",
+      `${what}, the watch gave up on the resize at ` +
+        `${after(result.startedAt ?? 0, result.endedAt ?? 0)}: its 2-minute timer fired first. ` +
+        "Is the timer's due time context.df.currentUtcDateTime + RESIZE_TIMEOUT_MS? A time from the " +
+        "wall clock can be long past on the orchestration's clock.",
     );
   }
   expect(result, `${what}: the watch's output`).toMatchObject({ outcome: 'thumbnail', thumbnail: { width: WIDTH } });
@@ -93,7 +95,9 @@ describe('the lint rule durable/orchestrator-determinism (npm run lint -- 11)', 
   check(
     "ESLint's durable/orchestrator-determinism finds nothing in src: no orchestrator reads the wall clock",
     {
-      hint: 'Run npm run lint -- 11: each finding names the construct and its fix. new Date() and Date.now() in an orchestrator → context.df.currentUtcDateTime.',
+      hint:
+        'Run npm run lint -- 11: each finding names the construct and its fix. new Date() and ' +
+        'Date.now() in an orchestrator → context.df.currentUtcDateTime.',
       guide: `${GUIDE}#step-2-one-clock-currentutcdatetime`,
     },
     async () => {
@@ -101,7 +105,8 @@ describe('the lint rule durable/orchestrator-determinism (npm run lint -- 11)', 
       const findings = await lintFindings(appDir);
       if (findings.length > 0) {
         expect.fail(
-          `ESLint (npm run lint -- 11) finds ${findings.length} problem(s) in ${relative(repoRoot, appDir)}/src:\n${findings.join('\n')}`,
+          `ESLint (npm run lint -- 11) finds ${findings.length} problem(s) in ` +
+            `${relative(repoRoot, appDir)}/src:\n${findings.join('\n')}`,
         );
       }
     },
@@ -120,9 +125,13 @@ describe('with a virtual clock that the check moves', () => {
   });
 
   check(
-    'a watch looks for its blob, waits on a durable timer due exactly 5 minutes later, and makes the thumbnail once the blob is there',
+    'a watch looks for its blob, waits on a durable timer due exactly 5 minutes later, and makes ' +
+      'the thumbnail once the blob is there',
     {
-      hint: "Take every time from context.df.currentUtcDateTime, the orchestration's clock: the timer is due at currentUtcDateTime + CHECK_EVERY_MS. new Date() is the wall clock: another time on every replay, and not the time a test moves.",
+      hint:
+        "Take every time from context.df.currentUtcDateTime, the orchestration's clock: the " +
+        'timer is due at currentUtcDateTime + CHECK_EVERY_MS. new Date() is the wall clock: another ' +
+        'time on every replay, and not the time a test moves.',
       guide: `${GUIDE}#step-3-a-durable-timer`,
     },
     async () => {
@@ -138,7 +147,8 @@ describe('with a virtual clock that the check moves', () => {
       const progress = progressOf(waiting);
       if (progress.startedAt !== start.toISOString()) {
         expect.fail(
-          `the watch says it started at ${progress.startedAt}, but the orchestration's clock said ${start.toISOString()} (${after(start, progress.startedAt ?? start)}): ` +
+          `the watch says it started at ${progress.startedAt}, but the orchestration's clock said ` +
+            `${start.toISOString()} (${after(start, progress.startedAt ?? start)}): ` +
             'it read the wall clock (new Date(), Date.now()). Use context.df.currentUtcDateTime.',
         );
       }
@@ -150,7 +160,8 @@ describe('with a virtual clock that the check moves', () => {
       const due = new Date(start.getTime() + CHECK_EVERY).toISOString();
       if (new Date(timers[0]!).toISOString() !== due) {
         expect.fail(
-          `the durable timer is due at ${timers[0]} (${after(start, timers[0]!)} after the watch started), not at ${due} (+5 min 0.000 s): ` +
+          `the durable timer is due at ${timers[0]} (${after(start, timers[0]!)} after the watch ` +
+            `started), not at ${due} (+5 min 0.000 s): ` +
             'its time came from the wall clock. Due times come from context.df.currentUtcDateTime.',
         );
       }
@@ -176,9 +187,13 @@ describe('with a virtual clock that the check moves', () => {
   );
 
   check(
-    'a watch started through the management API with a deadline a year away fails at once: the orchestrator checks its own input',
+    'a watch started through the management API with a deadline a year away fails at once: the ' +
+      'orchestrator checks its own input',
     {
-      hint: 'The management API skips upload-watches.ts. Keep const check = checkWatchInput(context.df.getInput()) and the throw at the top of the orchestrator: it refuses a giveUpAt more than an hour after startedAt.',
+      hint:
+        'The management API skips upload-watches.ts. Keep const check = ' +
+        'checkWatchInput(context.df.getInput()) and the throw at the top of the orchestrator: it ' +
+        'refuses a giveUpAt more than an hour after startedAt.',
       guide: 'labs/06-fan-out-fan-in/README.md#dont-trust-your-own-input',
     },
     async () => {
@@ -191,7 +206,9 @@ describe('with a virtual clock that the check moves', () => {
         giveUpAt: '2027-01-01T00:00:00.000Z',
         checks: 0,
       };
-      const what = `POST /runtime/webhooks/durabletask/orchestrators/uploadWatchOrchestrator/${id} with ${JSON.stringify(input)}`;
+      const what =
+        `POST /runtime/webhooks/durabletask/orchestrators/uploadWatchOrchestrator/${id} ` +
+        `with ${JSON.stringify(input)}`;
       const res = await app.fetch(`/runtime/webhooks/durabletask/orchestrators/uploadWatchOrchestrator/${id}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
@@ -220,7 +237,11 @@ describe('with a clock that skips to the next timer', () => {
   check(
     'a watch for a blob that never comes gives up exactly 1 hour after it started, after 13 checks',
     {
-      hint: 'The deadline must stay put: compute it once, in the first execution, from context.df.currentUtcDateTime (startWatch does), and hand it on with context.df.continueAsNew. Each execution starts from scratch: a deadline computed there moves on every time.',
+      hint:
+        'The deadline must stay put: compute it once, in the first execution, from ' +
+        'context.df.currentUtcDateTime (startWatch does), and hand it on with ' +
+        'context.df.continueAsNew. Each execution starts from scratch: a deadline computed there ' +
+        'moves on every time.',
       guide: `${GUIDE}#step-4-the-monitor-continueasnew-and-a-deadline-that-stays-put`,
     },
     async () => {
@@ -243,10 +264,14 @@ describe('with a clock that skips to the next timer', () => {
         });
         const moving = [...deadlines];
         expect.fail(
-          `the watch has looked ${checks} times and is still watching: an hour of checks every 5 minutes is ${CHECKS_IN_AN_HOUR}. ` +
+          `the watch has looked ${checks} times and is still watching: an hour of checks every 5 ` +
+            `minutes is ${CHECKS_IN_AN_HOUR}. ` +
             (moving.length > 1
-              ? `Its deadline moved ${moving.length - 1} times (${moving.slice(0, 3).join(', ')}, …): it is computed again by every execution. Compute it once and hand it on with continueAsNew.`
-              : `Its deadline ${moving[0] ?? '(none in the custom status)'} never comes: it was read from the wall clock, which barely moves while the orchestration's clock skips ahead. Use context.df.currentUtcDateTime.`),
+              ? `Its deadline moved ${moving.length - 1} times (${moving.slice(0, 3).join(', ')}, ` +
+                `…): it is computed again by every execution. Compute it once and hand it on with continueAsNew.`
+              : `Its deadline ${moving[0] ?? '(none in the custom status)'} never comes: it was ` +
+                `read from the wall clock, which barely moves while the orchestration's clock skips ` +
+                `ahead. Use context.df.currentUtcDateTime.`),
         );
       }
       expect(status.runtimeStatus, `the watch's runtimeStatus (${outputSummary(status)})`).toBe('Completed');
@@ -255,7 +280,8 @@ describe('with a clock that skips to the next timer', () => {
       const elapsed = after(result.startedAt ?? 0, result.endedAt ?? 0);
       if (elapsed !== '+1 h 0 min 0.000 s') {
         expect.fail(
-          `the watch gave up ${elapsed} after it started (${result.startedAt} → ${result.endedAt}), not +1 h 0 min 0.000 s: the times should all come from context.df.currentUtcDateTime.`,
+          `the watch gave up ${elapsed} after it started (${result.startedAt} → ${result.endedAt}), ` +
+            `not +1 h 0 min 0.000 s: the times should all come from context.df.currentUtcDateTime.`,
         );
       }
       expect(result.checks, 'how many times the watch looked').toBe(CHECKS_IN_AN_HOUR);
@@ -265,7 +291,9 @@ describe('with a clock that skips to the next timer', () => {
   check(
     'a resize that beats its 2-minute timeout ends the watch at once: the timeout timer is cancelled',
     {
-      hint: 'When Task.any resumes with the resize, the timer is still pending, and an orchestration is not Completed while a timer is pending. Call timeout.cancel() as soon as the resize has won.',
+      hint:
+        'When Task.any resumes with the resize, the timer is still pending, and an ' +
+        'orchestration is not Completed while a timer is pending. Call timeout.cancel() as soon as the resize has won.',
       guide: `${GUIDE}#step-5-a-timeout-taskany-and-cancel`,
     },
     async () => {
@@ -279,17 +307,23 @@ describe('with a clock that skips to the next timer', () => {
       const completedAfter = new Date(status.lastUpdatedTime).getTime() - new Date(result.endedAt ?? 0).getTime();
       if (completedAfter >= RESIZE_TIMEOUT / 2) {
         expect.fail(
-          `the thumbnail was made at ${after(result.startedAt ?? 0, result.endedAt ?? 0)}, but the watch was Completed only about ${Math.round(completedAfter / 1000)} s later (lastUpdatedTime ${status.lastUpdatedTime}): ` +
-            'it stayed Running until the 2-minute timeout timer fired, because nobody cancelled it. Call timeout.cancel() when the resize wins.',
+          `the thumbnail was made at ${after(result.startedAt ?? 0, result.endedAt ?? 0)}, but the ` +
+            `watch was Completed only about ${Math.round(completedAfter / 1000)} s later ` +
+            `(lastUpdatedTime ${status.lastUpdatedTime}): ` +
+            'it stayed Running until the 2-minute timeout timer fired, because nobody cancelled it. ' +
+            'Call timeout.cancel() when the resize wins.',
         );
       }
     },
   );
 
   check(
-    'POST /api/upload-watches answers 400 with a JSON message for a missing blob name, a bad width or the thumbnails container',
+    'POST /api/upload-watches answers 400 with a JSON message for a missing blob name, a bad width ' +
+      'or the thumbnails container',
     {
-      hint: 'Validate like thumbnail-jobs: nonBlank(queryParam(…)), checkContainerName, checkBlobName, parseWidth; 400 { error } for each.',
+      hint:
+        'Validate like thumbnail-jobs: nonBlank(queryParam(…)), checkContainerName, ' +
+        'checkBlobName, parseWidth; 400 { error } for each.',
       guide: `${GUIDE}#step-1-watch-it-happen`,
     },
     async () => {

@@ -80,7 +80,10 @@ async function awaitingApproval(app: LabApp, review: Review): Promise<Orchestrat
   return status;
 }
 
-/** Waits until the review has decided; a timer left pending (step 4) keeps it Running: the clock then moves on to it. */
+/**
+ * Waits until the review has decided; a timer left pending (step 4) keeps it Running: the clock
+ * then moves on to it.
+ */
 async function decided(app: LabApp, review: Review, what: string): Promise<OrchestrationStatus> {
   const status = await app.waitForStatus(review.id, (s) => progressOf(s).phase === 'done' || hasEnded(s), { what });
   if (status.runtimeStatus === 'Running') await app.clock.advance(DEADLINE);
@@ -112,7 +115,9 @@ describe('with a virtual clock that the check moves', () => {
   check(
     "a review waits for the event 'approval', and an approval raised through sendEventPostUri publishes the thumbnail",
     {
-      hint: "Wait with context.df.waitForExternalEvent(APPROVAL_EVENT): the event's name is compared exactly, so 'Approval' is another event, which nobody waits for.",
+      hint:
+        "Wait with context.df.waitForExternalEvent(APPROVAL_EVENT): the event's name is " +
+        "compared exactly, so 'Approval' is another event, which nobody waits for.",
       guide: `${GUIDE}#step-2-raise-the-event`,
     },
     async () => {
@@ -128,7 +133,8 @@ describe('with a virtual clock that the check moves', () => {
       const result = resultOf(done);
       if (result.outcome === 'rejected' && result.reviewer === 'mallory') {
         expect.fail(
-          "the review took the event 'Approval' (capital A) for its 'approval': it should wait for exactly APPROVAL_EVENT.",
+          "the review took the event 'Approval' (capital A) for its 'approval': it should wait for " +
+            'exactly APPROVAL_EVENT.',
         );
       }
       expect(result, "the review's output").toMatchObject({ outcome: 'published', reviewer: 'ada' });
@@ -139,7 +145,9 @@ describe('with a virtual clock that the check moves', () => {
   check(
     'a review nobody answers gives up exactly 24 hours after it started, and publishes nothing',
     {
-      hint: 'Nothing stops a review that only waits for the event. Race it against a durable timer due at the deadline: const winner = yield context.df.Task.any([event, deadline]).',
+      hint:
+        'Nothing stops a review that only waits for the event. Race it against a durable timer ' +
+        'due at the deadline: const winner = yield context.df.Task.any([event, deadline]).',
       guide: `${GUIDE}#step-3-a-deadline-taskany-and-a-durable-timer`,
     },
     async () => {
@@ -149,7 +157,8 @@ describe('with a virtual clock that the check moves', () => {
       const due = await timers(app, review.id);
       if (due.length === 0) {
         expect.fail(
-          `the review waits for its approval with no durable timer (no TimerCreated row in its history): if nobody answers, it waits for ever. ` +
+          `the review waits for its approval with no durable timer (no TimerCreated row in its ` +
+            `history): if nobody answers, it waits for ever. ` +
             `Race the event against context.df.createTimer(deadlineAt), due ${DEADLINE / HOUR} hours after the start.`,
         );
       }
@@ -170,9 +179,12 @@ describe('with a virtual clock that the check moves', () => {
   );
 
   check(
-    'an approval that comes after the deadline changes nothing: sendEventPostUri answers 410 Gone and nothing is published',
+    'an approval that comes after the deadline changes nothing: sendEventPostUri answers 410 Gone ' +
+      'and nothing is published',
     {
-      hint: 'Once the deadline timer has won Task.any, return: the instance is Completed, and the host refuses events for it with 410 Gone.',
+      hint:
+        'Once the deadline timer has won Task.any, return: the instance is Completed, and the ' +
+        'host refuses events for it with 410 Gone.',
       guide: `${GUIDE}#step-3-a-deadline-taskany-and-a-durable-timer`,
     },
     async () => {
@@ -191,7 +203,8 @@ describe('with a virtual clock that the check moves', () => {
         });
         if (await isPublished(app, review)) {
           expect.fail(
-            `an approval raised 25 hours after the review started (its deadline: 24 hours) published the thumbnail (${outputSummary(status)}): ` +
+            `an approval raised 25 hours after the review started (its deadline: 24 hours) ` +
+              `published the thumbnail (${outputSummary(status)}): ` +
               'nothing gave up at the deadline. Race the event against a durable timer with Task.any.',
           );
         }
@@ -217,7 +230,9 @@ describe('with a virtual clock, an approval raised at once', () => {
   check(
     'an approval raised at once, while the thumbnail is still being made, is kept until the review waits for it',
     {
-      hint: 'An event nobody waits for yet is not lost: it waits in the history for the first waitForExternalEvent of its name. Wait for APPROVAL_EVENT, and nothing else.',
+      hint:
+        'An event nobody waits for yet is not lost: it waits in the history for the first ' +
+        'waitForExternalEvent of its name. Wait for APPROVAL_EVENT, and nothing else.',
       guide: `${GUIDE}#step-2-raise-the-event`,
     },
     async () => {
@@ -240,7 +255,9 @@ describe('with a virtual clock, an approval raised at once', () => {
   check(
     'an approved review is Completed as soon as the thumbnail is published: its deadline timer is cancelled',
     {
-      hint: 'When Task.any resumes with the event, the timer is still pending, and an orchestration is not Completed while a timer is pending. Call deadline.cancel() as soon as the event has won.',
+      hint:
+        'When Task.any resumes with the event, the timer is still pending, and an orchestration ' +
+        'is not Completed while a timer is pending. Call deadline.cancel() as soon as the event has won.',
       guide: `${GUIDE}#step-4-cancel-the-timer-that-lost`,
     },
     async () => {
@@ -254,8 +271,10 @@ describe('with a virtual clock, an approval raised at once', () => {
       });
       if (status.runtimeStatus === 'Running') {
         expect.fail(
-          'the thumbnail was published (custom status phase "done"), but the review is still Running: its 24-hour deadline timer is pending, because nobody cancelled it, ' +
-            'and the review would be Completed only when it fires, a day later. Call deadline.cancel() when the event wins.',
+          'the thumbnail was published (custom status phase "done"), but the review is still ' +
+            'Running: its 24-hour deadline timer is pending, because nobody cancelled it, ' +
+            'and the review would be Completed only when it fires, a day later. Call ' +
+            'deadline.cancel() when the event wins.',
         );
       }
       expect(status.runtimeStatus, `the review's runtimeStatus (${outputSummary(status)})`).toBe('Completed');
@@ -275,9 +294,13 @@ describe('with a virtual clock, events nobody should trust', () => {
   });
 
   check(
-    'an approval of the wrong shape ({"approved":"yes"}, null, "approve") neither fails the review nor publishes it: the review waits on',
+    'an approval of the wrong shape ({"approved":"yes"}, null, "approve") neither fails the review ' +
+      'nor publishes it: the review waits on',
     {
-      hint: "The event's payload is whatever the sender sent. Check it with checkApproval(event.result): when it is not valid, count it in ignored and wait again, until the same deadline.",
+      hint:
+        "The event's payload is whatever the sender sent. Check it with " +
+        'checkApproval(event.result): when it is not valid, count it in ignored and wait again, ' +
+        'until the same deadline.',
       guide: `${GUIDE}#step-5-check-the-payload`,
     },
     async () => {
@@ -294,13 +317,16 @@ describe('with a virtual clock, events nobody should trust', () => {
         const what = `the payload ${JSON.stringify(payload)}`;
         if (status.runtimeStatus === 'Failed') {
           expect.fail(
-            `${what} failed the review: ${outputSummary(status)}. An event's payload is whatever the sender sent: check it with checkApproval before you read it.`,
+            `${what} failed the review: ${outputSummary(status)}. An event's payload is whatever ` +
+              `the sender sent: check it with checkApproval before you read it.`,
           );
         }
         if (progressOf(status).phase !== 'awaiting-approval' || (await isPublished(app, review))) {
           expect.fail(
-            `${what} was taken for a decision: the review is ${status.runtimeStatus}, phase ${progressOf(status).phase}` +
-              `${(await isPublished(app, review)) ? ', and the thumbnail is published' : ''}. Only {"approved": true or false, "reviewer": "…"} decides; check it with checkApproval.`,
+            `${what} was taken for a decision: the review is ${status.runtimeStatus}, phase ` +
+              `${progressOf(status).phase}` +
+              `${(await isPublished(app, review)) ? ', and the thumbnail is published' : ''}. Only ` +
+              `{"approved": true or false, "reviewer": "…"} decides; check it with checkApproval.`,
           );
         }
         expect(progressOf(status).ignored, `${what}: the custom status counts it in "ignored"`).toBe(index + 1);
@@ -318,7 +344,9 @@ describe('with a virtual clock, events nobody should trust', () => {
   check(
     'approving twice publishes once: the second approval changes nothing',
     {
-      hint: 'Take one decision and stop waiting: the events that come after it find nobody waiting for them (or the instance Completed: 410 Gone).',
+      hint:
+        'Take one decision and stop waiting: the events that come after it find nobody waiting ' +
+        'for them (or the instance Completed: 410 Gone).',
       guide: `${GUIDE}#step-6-one-decision-approving-twice`,
     },
     async () => {
@@ -344,9 +372,12 @@ describe('with a virtual clock, events nobody should trust', () => {
   );
 
   check(
-    'POST /api/reviews answers 400 with a JSON message for a missing blob name, a bad width or a thumbnails container, and 404 for a blob that does not exist',
+    'POST /api/reviews answers 400 with a JSON message for a missing blob name, a bad width or a ' +
+      'thumbnails container, and 404 for a blob that does not exist',
     {
-      hint: 'Validate like upload-watches: nonBlank(queryParam(…)), parseWidth, checkReviewRequest; 400 { error } for each; then findBlob: 404 when it is null.',
+      hint:
+        'Validate like upload-watches: nonBlank(queryParam(…)), parseWidth, checkReviewRequest; ' +
+        '400 { error } for each; then findBlob: 404 when it is null.',
       guide: `${GUIDE}#goal`,
     },
     async () => {

@@ -73,7 +73,8 @@ async function usageOnce(app: LabApp, until: (usage: Usage) => boolean, what: st
   while (!until(last.usage ?? {})) {
     if (Date.now() > deadline) {
       expect.fail(
-        `GET /api/usage?container=samples did not ${what} within ${ENTITY_WAIT_MS / 1000} s: it says ${JSON.stringify(last.usage)}.`,
+        `GET /api/usage?container=samples did not ${what} within ${ENTITY_WAIT_MS / 1000} s: it ` +
+          `says ${JSON.stringify(last.usage)}.`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -103,9 +104,12 @@ describe("a container's usage, kept by the entity containerUsage", () => {
   });
 
   check(
-    'a thumbnail job reports its usage to the entity of its container, and GET /api/usage shows it once the entity has processed it',
+    'a thumbnail job reports its usage to the entity of its container, and GET /api/usage shows it ' +
+      'once the entity has processed it',
     {
-      hint: "GET /api/usage reads the entity's saved state with client.readEntityState: an operation still in the entity's queue is not in it yet. Poll until it is, and say so in the answer's note.",
+      hint:
+        "GET /api/usage reads the entity's saved state with client.readEntityState: an " +
+        "operation still in the entity's queue is not in it yet. Poll until it is, and say so in the answer's note.",
       guide: `${GUIDE}#step-1-watch-it-happen`,
     },
     async () => {
@@ -128,7 +132,9 @@ describe("a container's usage, kept by the entity containerUsage", () => {
   check(
     'GET /api/usage answers 400 with a JSON message for a missing, invalid or thumbnails container',
     {
-      hint: 'Validate like thumbnail-jobs: nonBlank(queryParam(…)), checkContainerName, and not "thumbnails"; 400 { error } for each.',
+      hint:
+        'Validate like thumbnail-jobs: nonBlank(queryParam(…)), checkContainerName, and not ' +
+        '"thumbnails"; 400 { error } for each.',
       guide: `${GUIDE}#step-1-watch-it-happen`,
     },
     async () => {
@@ -153,9 +159,13 @@ describe(`a container with a quota of ${QUOTA} images`, () => {
   });
 
   check(
-    `three jobs started at once on a container with a quota of ${QUOTA} images process ${QUOTA} images between them, no more, and none of their counts is lost`,
+    `three jobs started at once on a container with a quota of ${QUOTA} images process ${QUOTA} ` +
+      `images between them, no more, and none of their counts is lost`,
     {
-      hint: "Reading the usage (get) and counting it later (record) are two operations, and the other jobs' operations run in between. Ask with one call that decides and counts at once: yield context.df.callEntity(usage, RESERVE, listed.length).",
+      hint:
+        'Reading the usage (get) and counting it later (record) are two operations, and the ' +
+        "other jobs' operations run in between. Ask with one call that decides and counts at once: " +
+        'yield context.df.callEntity(usage, RESERVE, listed.length).',
       guide: `${GUIDE}#step-2-one-operation-decides`,
     },
     async () => {
@@ -165,9 +175,11 @@ describe(`a container with a quota of ${QUOTA} images`, () => {
       const total = processed.reduce((sum, n) => sum + n, 0);
       if (total > QUOTA) {
         expect.fail(
-          `three jobs started at once processed ${processed.join(' + ')} = ${total} images, with a quota of ${QUOTA}: ` +
+          `three jobs started at once processed ${processed.join(' + ')} = ${total} images, with a ` +
+            `quota of ${QUOTA}: ` +
             'each read the usage, saw room, and went ahead, before any of them had counted what it did. ' +
-            'The entity runs one operation at a time, but "get" then "record" are two. Reserve with one call: context.df.callEntity(usage, RESERVE, listed.length).',
+            'The entity runs one operation at a time, but "get" then "record" are two. Reserve with ' +
+            'one call: context.df.callEntity(usage, RESERVE, listed.length).',
         );
       }
       expect(total, `the images processed by the three jobs (${processed.join(' + ')})`).toBe(QUOTA);
@@ -203,7 +215,9 @@ describe('a job and its entity', () => {
   check(
     'a job reports its usage with signalEntity: it never waits for an answer it does not use',
     {
-      hint: 'Only the quota needs an answer. Report with context.df.signalEntity(usage, RECORD, record): fire and forget, nothing to yield.',
+      hint:
+        'Only the quota needs an answer. Report with context.df.signalEntity(usage, RECORD, ' +
+        'record): fire and forget, nothing to yield.',
       guide: `${GUIDE}#step-3-call-or-signal`,
     },
     async () => {
@@ -215,8 +229,10 @@ describe('a job and its entity', () => {
       expect(record, `the job's requests to its entity (${JSON.stringify(requests)}) include a "record"`).toBeDefined();
       if (record && !record.signal) {
         expect.fail(
-          `the job sent "record" as a call (yield context.df.callEntity): it waited for the entity's answer, and an answer to "record" carries nothing. ` +
-            "With other jobs' operations queued before it, that wait is theirs too. Send it with context.df.signalEntity: the job goes on at once.",
+          `the job sent "record" as a call (yield context.df.callEntity): it waited for the ` +
+            `entity's answer, and an answer to "record" carries nothing. ` +
+            "With other jobs' operations queued before it, that wait is theirs too. Send it with " +
+            'context.df.signalEntity: the job goes on at once.',
         );
       }
       expect(calls, 'the operations the job called (and waited for)').toEqual(['reserve']);
@@ -226,7 +242,9 @@ describe('a job and its entity', () => {
   check(
     "the usage's lastJobAt is the job's own time, context.df.currentUtcDateTime, never the machine's clock",
     {
-      hint: 'new Date() and Date.now() in an orchestrator give another time on every replay. Take the time of the report from context.df.currentUtcDateTime.',
+      hint:
+        'new Date() and Date.now() in an orchestrator give another time on every replay. Take ' +
+        'the time of the report from context.df.currentUtcDateTime.',
       guide: `${GUIDE}#step-4-the-jobs-time-not-the-machines`,
     },
     async () => {
@@ -236,8 +254,10 @@ describe('a job and its entity', () => {
       const usage = await usageOnce(app, (u) => (u.jobs ?? 0) >= 2, 'count the second job');
       if (usage.usage?.lastJobAt !== jobTime) {
         expect.fail(
-          `the usage says the last job ran at ${String(usage.usage?.lastJobAt)}, but the job's own clock (context.df.currentUtcDateTime) said ${jobTime}: ` +
-            'its time came from the machine (new Date() or Date.now()), which gives another value on every replay. Use context.df.currentUtcDateTime.',
+          `the usage says the last job ran at ${String(usage.usage?.lastJobAt)}, but the job's own ` +
+            `clock (context.df.currentUtcDateTime) said ${jobTime}: ` +
+            'its time came from the machine (new Date() or Date.now()), which gives another value ' +
+            'on every replay. Use context.df.currentUtcDateTime.',
         );
       }
     },
@@ -246,7 +266,9 @@ describe('a job and its entity', () => {
   check(
     "the entity's state stays small: counts, not a list of every thumbnail",
     {
-      hint: "Every operation reads and writes the entity's whole state. Keep counts (thumbnails, failed, bytes); the list of thumbnails is already in the manifest.",
+      hint:
+        "Every operation reads and writes the entity's whole state. Keep counts (thumbnails, " +
+        'failed, bytes); the list of thumbnails is already in the manifest.',
       guide: `${GUIDE}#step-5-keep-the-state-small`,
     },
     async () => {
@@ -257,9 +279,12 @@ describe('a job and its entity', () => {
       const state = JSON.parse(text) as Record<string, unknown>;
       const lists = Object.entries(state).filter(([, value]) => Array.isArray(value));
       if (lists.length > 0 || text.length > SMALL_STATE_BYTES) {
+        const listed = lists.map(([key, value]) => `"${key}" (${(value as unknown[]).length} items)`).join(', ');
+        const withLists = lists.length > 0 ? `, with the list${lists.length > 1 ? 's' : ''} ${listed}` : '';
         expect.fail(
-          `after 2 jobs the entity's state is ${text.length} bytes${lists.length > 0 ? `, with the list${lists.length > 1 ? 's' : ''} ${lists.map(([key, value]) => `"${key}" (${(value as unknown[]).length} items)`).join(', ')}` : ''}, ` +
-            'and it grows with every job: every operation reads and writes all of it, and the task hub stores it after every batch. Keep counts; the manifest lists the thumbnails.',
+          `after 2 jobs the entity's state is ${text.length} bytes${withLists}, ` +
+            'and it grows with every job: every operation reads and writes all of it, and the task ' +
+            'hub stores it after every batch. Keep counts; the manifest lists the thumbnails.',
         );
       }
     },

@@ -52,7 +52,8 @@ export const thumbnailOrchestrator: OrchestrationHandler = function* (context: O
   //      manifest: { container: THUMBNAIL_CONTAINER, blob: manifestBlob } }
   //   No `await` and no I/O in here: only yields of context.df tasks.
   throw new Error(
-    `Not implemented yet: thumbnailOrchestrator in src/functions/thumbnail-orchestrator.ts (lab 05, Step 3). Its input was ${JSON.stringify(job)}.`,
+    `Not implemented yet: thumbnailOrchestrator in src/functions/thumbnail-orchestrator.ts (lab 05, ` +
+      `Step 3). Its input was ${JSON.stringify(job)}.`,
   );
 };
 

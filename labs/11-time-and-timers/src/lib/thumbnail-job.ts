@@ -21,7 +21,10 @@ export interface ThumbnailJob {
   readonly container: string;
   readonly width: number;
   readonly batchSize: number;
-  /** When the client function accepted the job (ISO 8601): a job that has not started within JOB_EXPIRES_AFTER_MS expires. */
+  /**
+   * When the client function accepted the job (ISO 8601): a job that has not started within
+   * JOB_EXPIRES_AFTER_MS expires.
+   */
   readonly requestedAt: string;
 }
 
@@ -41,7 +44,8 @@ export type ThumbnailJobCheck =
 export function checkThumbnailJob(input: unknown): ThumbnailJobCheck {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return invalidJob(
-      'The job must be a JSON object, such as {"container":"samples","width":200,"batchSize":10,"requestedAt":"2026-11-27T09:30:00.000Z"}.',
+      'The job must be a JSON object, such as ' +
+        '{"container":"samples","width":200,"batchSize":10,"requestedAt":"2026-11-27T09:30:00.000Z"}.',
     );
   }
   const { container, width, batchSize, requestedAt } = input as Record<string, unknown>;

@@ -45,7 +45,8 @@ export async function uploadWatches(
   const client = df.getClient(context);
   const instanceId = await client.startNew(WATCH_ORCHESTRATOR, { input: watch });
   context.log(
-    `Started ${WATCH_ORCHESTRATOR} ${instanceId}: watching for ${container}/${blob}, every ${CHECK_EVERY_MS / 60_000} min for ${GIVE_UP_AFTER_MS / 60_000} min`,
+    `Started ${WATCH_ORCHESTRATOR} ${instanceId}: watching for ${container}/${blob}, every ` +
+      `${CHECK_EVERY_MS / 60_000} min for ${GIVE_UP_AFTER_MS / 60_000} min`,
   );
   return client.createCheckStatusResponse(request, instanceId);
 }

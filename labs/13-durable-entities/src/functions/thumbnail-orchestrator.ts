@@ -90,7 +90,8 @@ export const thumbnailOrchestrator: OrchestrationHandler = function* (context: O
   const images = listed.slice(0, Math.min(listed.length, report.remaining));
   if (images.length < listed.length && !context.df.isReplaying) {
     context.warn(
-      `${job.container}: the quota (${report.quota} images) has room for ${images.length} of ${listed.length}; the others are left alone`,
+      `${job.container}: the quota (${report.quota} images) has room for ${images.length} of ` +
+        `${listed.length}; the others are left alone`,
     );
   }
 

@@ -69,7 +69,8 @@ export const containerUsage: EntityHandler<ContainerUsage> = (context: EntityCon
       return;
     default:
       throw new Error(
-        `The entity ${USAGE_ENTITY} has no operation "${operation ?? ''}": use ${RESERVE}, ${RECORD}, ${GET_USAGE} or ${RESET}.`,
+        `The entity ${USAGE_ENTITY} has no operation "${operation ?? ''}": use ${RESERVE}, ` +
+          `${RECORD}, ${GET_USAGE} or ${RESET}.`,
       );
   }
 };

@@ -10,7 +10,8 @@ import { ImageError, makeThumbnail, parseWidth, THUMBNAIL_CONTAINER, thumbnailNa
  *
  *   ?container=samples&blob=photo.jpg&width=200
  *       → 201 (new) or 200 (overwritten) JSON
- *         {"container":"thumbnails","blob":"samples/photo.jpg-w200.webp","width":200,"height":133,"bytes":…,"contentType":"image/webp"}
+ *         {"container":"thumbnails","blob":"samples/photo.jpg-w200.webp",
+ *          "width":200,"height":133,"bytes":…,"contentType":"image/webp"}
  *   names missing, blank or invalid; width not 16–1024     → 400 JSON {"error":"…"}
  *   no such container or blob                              → 404 JSON
  *   not an image, or a format we do not read               → 415 JSON
@@ -43,7 +44,8 @@ export async function thumbnails(request: HttpRequest, context: InvocationContex
     const thumbnail = await makeThumbnail(source.bytes, width.width);
     const { created } = await writeBlob(THUMBNAIL_CONTAINER, target, thumbnail.bytes, thumbnail.contentType);
     context.log(
-      `${created ? 'Created' : 'Replaced'} ${THUMBNAIL_CONTAINER}/${target} (${thumbnail.width} × ${thumbnail.height})`,
+      `${created ? 'Created' : 'Replaced'} ${THUMBNAIL_CONTAINER}/${target} ` +
+        `(${thumbnail.width} × ${thumbnail.height})`,
     );
     return {
       status: created ? 201 : 200,

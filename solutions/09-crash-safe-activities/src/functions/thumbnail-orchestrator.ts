@@ -119,7 +119,8 @@ export const thumbnailOrchestrator: OrchestrationHandler = function* (context: O
   // Replays run this line too; log only on the first run through.
   if (!context.df.isReplaying) {
     context.log(
-      `${job.container}: ${thumbnails.length} thumbnails, ${failed.length} failed, manifest ${THUMBNAIL_CONTAINER}/${manifestBlob}`,
+      `${job.container}: ${thumbnails.length} thumbnails, ${failed.length} failed, manifest ` +
+        `${THUMBNAIL_CONTAINER}/${manifestBlob}`,
     );
   }
 

@@ -55,12 +55,14 @@ export async function applyScale(request: ApplyScaleRequest, context: Invocation
   const now = await readScaleSettings();
   if (now.factor === factor) {
     context.log(
-      `${SETTINGS_CONTAINER}/${SCALE_BLOB}: factor ${factor} is there already (an earlier run of this activity wrote it); nothing to do`,
+      `${SETTINGS_CONTAINER}/${SCALE_BLOB}: factor ${factor} is there already (an earlier run of ` +
+        `this activity wrote it); nothing to do`,
     );
     return { by, previous: from, factor };
   }
   throw new Error(
-    `${SETTINGS_CONTAINER}/${SCALE_BLOB} changed since it was read: factor ${now.factor}, expected ${from} (or ${factor} written by an earlier run). Start the job again.`,
+    `${SETTINGS_CONTAINER}/${SCALE_BLOB} changed since it was read: factor ${now.factor}, expected ` +
+      `${from} (or ${factor} written by an earlier run). Start the job again.`,
   );
 }
 

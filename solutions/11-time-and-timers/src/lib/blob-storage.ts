@@ -49,7 +49,8 @@ export function blobService(): BlobServiceClient {
   if (connectionString === undefined || connectionString.trim() === '') {
     throw new StorageError(
       500,
-      `The app setting ${STORAGE_SETTING} is missing. Set it in local.settings.json, or in the Function App's environment variables on Azure.`,
+      `The app setting ${STORAGE_SETTING} is missing. Set it in local.settings.json, or in the ` +
+        `Function App's environment variables on Azure.`,
     );
   }
   try {

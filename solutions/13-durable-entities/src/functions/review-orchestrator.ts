@@ -95,7 +95,8 @@ export const reviewOrchestrator: OrchestrationHandler = function* (context: Orch
       lastIgnored = approval.reason;
       if (!context.df.isReplaying)
         context.warn(
-          `${review.container}/${review.blob}: an '${APPROVAL_EVENT}' event that is not a decision, ignored: ${approval.reason}`,
+          `${review.container}/${review.blob}: an '${APPROVAL_EVENT}' event that is not a decision, ` +
+            `ignored: ${approval.reason}`,
         );
     }
   }

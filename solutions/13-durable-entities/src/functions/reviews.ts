@@ -59,7 +59,8 @@ export async function reviews(
   const client = df.getClient(context);
   const instanceId = await client.startNew(REVIEW_ORCHESTRATOR, { input: review });
   context.log(
-    `Started ${REVIEW_ORCHESTRATOR} ${instanceId} for ${container}/${blob}: it waits ${REVIEW_DEADLINE_MS / 3_600_000} h for the event '${APPROVAL_EVENT}'`,
+    `Started ${REVIEW_ORCHESTRATOR} ${instanceId} for ${container}/${blob}: it waits ` +
+      `${REVIEW_DEADLINE_MS / 3_600_000} h for the event '${APPROVAL_EVENT}'`,
   );
   return client.createCheckStatusResponse(request, instanceId);
 }

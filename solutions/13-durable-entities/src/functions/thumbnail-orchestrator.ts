@@ -94,7 +94,8 @@ export const thumbnailOrchestrator: OrchestrationHandler = function* (context: O
   const images = listed.slice(0, granted.granted);
   if (granted.granted < listed.length && !context.df.isReplaying) {
     context.warn(
-      `${job.container}: the quota (${granted.quota} images) has room for ${granted.granted} of ${listed.length}; the others are left alone`,
+      `${job.container}: the quota (${granted.quota} images) has room for ${granted.granted} of ` +
+        `${listed.length}; the others are left alone`,
     );
   }
 

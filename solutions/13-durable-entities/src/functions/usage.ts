@@ -45,7 +45,9 @@ export async function usage(
     return {
       status: 400,
       jsonBody: {
-        error: `The container "${THUMBNAIL_CONTAINER}" holds the thumbnails themselves. Pass the container of the originals.`,
+        error:
+          `The container "${THUMBNAIL_CONTAINER}" holds the thumbnails themselves. Pass the ` +
+          `container of the originals.`,
       },
     };
   }
