@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GENERATOR_RULE } from '../../shared/host/src/worker/not-a-generator.ts';
+import { NEVER_YIELDS } from '../../shared/testkit/src/never-yields.ts';
 import { repoRoot, type Lab } from './manifest.ts';
 import type { ChecksRun } from './run-checks.ts';
 import { locationOf } from './type-errors.ts';
@@ -91,8 +92,7 @@ const FROM_HOST = new RegExp(
  * The test kit's message for an orchestrator stuck in one episode (testkit durable.ts
  * runawayProblem): a task created in a loop and never yielded, so the loop spins for ever.
  */
-const RUNAWAY =
-  /(\S+) \(\S+\) has run for (?:\d+ s|ever) in one episode without giving control back: a loop that never yields/;
+const RUNAWAY = new RegExp(`(\\S+) \\(\\S+\\) has run for (?:\\d+ s|ever) ${NEVER_YIELDS}`);
 
 /** The mistake, when the compiler or the host saw it in this run; undefined otherwise. */
 export function findOrchestratorMistake(lab: Lab, run: ChecksRun): OrchestratorMistake | undefined {

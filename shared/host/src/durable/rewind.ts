@@ -18,11 +18,9 @@
 import type { TableEntity } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
 import { EventType, eventTypeName } from './history.ts';
-import { escapeKey, type TaskHubStorage } from './task-hub-storage.ts';
+import { escapeKey, SENTINEL, type TaskHubStorage } from './task-hub-storage.ts';
 
 type Row = TableEntity<Record<string, unknown>> & { etag?: string; timestamp?: string };
-
-const SENTINEL = 'sentinel';
 
 /** The row as it is written back: the service's own metadata left out. */
 function writable(row: Row): TableEntity<Record<string, unknown>> {

@@ -37,7 +37,8 @@ export const MAX_TABLE_PROPERTY_BYTES = 60 * 1024;
 /** An Azure Storage queue message holds at most 64 KB. */
 export const QUEUE_MESSAGE_LIMIT_BYTES = 64 * 1024;
 
-const SENTINEL = 'sentinel';
+/** The row key of a history partition's checkpoint row. */
+export const SENTINEL = 'sentinel';
 
 /**
  * What the queue service answers for a message over 64 KB (HTTP 413, `RequestBodyTooLarge`).
