@@ -28,6 +28,8 @@ export interface SpawnHostOptions {
   clock?: 'real' | 'virtual' | 'auto';
   /** `built` (`--built`): serve exactly the built files `main` names, as `func start` does; default `source`. */
   appCode?: AppCode;
+  /** Aborted before `ready`: the child is killed and the start rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface SpawnedHost {
@@ -151,11 +153,21 @@ export function spawnHost(options: SpawnHostOptions): Promise<SpawnedHost> {
       cleanup();
       reject(new Error(`The host exited (${signal ?? `code ${code}`}) before it was ready.\n${output.trim()}`));
     };
+    // A host waiting for storage that will never come (its Azurite failed to start) waits up to a
+    // minute; whoever knows that can end the wait at once.
+    const onAbort = () => {
+      cleanup();
+      kill('SIGKILL');
+      reject(options.signal?.reason ?? new Error('The host start was aborted.'));
+    };
     const cleanup = () => {
       clearTimeout(timer);
       child.off('message', onMessage);
       child.off('exit', onExit);
+      options.signal?.removeEventListener('abort', onAbort);
     };
+    if (options.signal?.aborted) return onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     child.on('message', onMessage);
     child.once('exit', onExit);
     child.once('error', (err) => {

@@ -141,20 +141,29 @@ class PortTakenError extends Error {
   override name = 'PortTakenError';
 }
 
-async function startLabAppOnce(options: LabAppOptions): Promise<LabApp> {
+/**
+ * One attempt. `ports` (tests only) are Azurite's, instead of three that are free a moment before.
+ * When Azurite fails, the host's start ends with it: the host would wait a minute for storage.
+ */
+export async function startLabAppOnce(options: LabAppOptions, ports?: readonly number[]): Promise<LabApp> {
   const dir = options.dir ?? labAppDir();
   let connectionString = UNREACHABLE_STORAGE;
   let storage: Promise<RunningAzurite | undefined> = Promise.resolve(undefined);
+  const storageFailed = new AbortController();
   if ((options.storage ?? 'azurite') === 'azurite') {
-    const [blobPort = 0, queuePort = 0, tablePort = 0] = await freePorts(3);
+    const [blobPort = 0, queuePort = 0, tablePort = 0] = ports ?? (await freePorts(3));
     connectionString = connectionStringFor(endpointsFor({ blobPort, queuePort, tablePort }));
     storage = startAzurite({ blobPort, queuePort, tablePort }).then(async (azurite) => {
       if (options.seed)
         await seedSamples(
           BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('samples'),
-        );
+        ).catch(async (error: unknown) => {
+          await azurite.stop();
+          throw error;
+        });
       return azurite;
     });
+    storage.catch((error: unknown) => storageFailed.abort(error));
   }
   const hostOptions = {
     appDir: dir,
@@ -169,7 +178,10 @@ async function startLabAppOnce(options: LabAppOptions): Promise<LabApp> {
     ...(options.clock ? { clock: options.clock } : {}),
     appCode: options.appCode ?? labAppCode(),
   };
-  const [storageResult, hostResult] = await Promise.allSettled([storage, spawnHost({ ...hostOptions, port: 0 })]);
+  const [storageResult, hostResult] = await Promise.allSettled([
+    storage,
+    spawnHost({ ...hostOptions, port: 0, signal: storageFailed.signal }),
+  ]);
   if (storageResult.status === 'rejected' || hostResult.status === 'rejected') {
     await stopAll(settledValue(hostResult), settledValue(storageResult));
     if (storageResult.status === 'rejected' && /already in use/.test(String(storageResult.reason?.message))) {

@@ -1,6 +1,9 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePorts } from '@workshop/azurite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLabApp, type LabApp } from '../src/index.ts';
+import { startLabAppOnce } from '../src/lab-app.ts';
 
 const durableApp = fileURLToPath(new URL('../../host/test/durable/fixtures/durable-app', import.meta.url));
 const crashyApp = fileURLToPath(new URL('./fixtures/crashy-app', import.meta.url));
@@ -95,5 +98,23 @@ describe('startLabApp', () => {
     );
     expect((error as Error).message).toContain('boom from the app');
     expect(await (await app.fetch('/api/ok')).text()).toBe('ok');
+  });
+});
+
+describe('startLabApp when Azurite cannot start', () => {
+  it("ends the host's start at once with Azurite's reason, instead of letting it wait a minute for storage", async () => {
+    // CI saw it: another process took one of Azurite's ports between the choice and the bind.
+    // The retry on other ports must come before the checks' 60 s hook timeout.
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = taken.address() as AddressInfo;
+      const [queuePort, tablePort] = await freePorts(2);
+      await expect(startLabAppOnce({ dir: durableApp }, [port, queuePort!, tablePort!])).rejects.toThrow(
+        /already in use/,
+      );
+    } finally {
+      taken.close();
+    }
   });
 });
