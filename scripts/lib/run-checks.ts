@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { localSwitchesOn } from '@workshop/host/workshop-switches';
+import { startSharedAzurite } from '@workshop/azurite';
 import { createVitest } from 'vitest/node';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { repoRoot, type Lab } from './manifest.ts';
@@ -114,12 +115,18 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
       options.onRun?.(last);
     },
   };
+  // One Azurite for every start of the app, in this run and, in watch mode, every run after a save.
+  const storage = await startSharedAzurite().catch(() => undefined);
   const vitest = await createVitest('test', {
     root: repoRoot,
     include: [`labs/${options.lab.slug}/checks/**/*.check.ts`],
     watch: options.watch ?? false,
     reporters: [reporter],
-    env: { WORKSHOP_APP_DIR: relative(repoRoot, options.appDir), WORKSHOP_APP_CODE: options.appCode ?? 'source' },
+    env: {
+      WORKSHOP_APP_DIR: relative(repoRoot, options.appDir),
+      WORKSHOP_APP_CODE: options.appCode ?? 'source',
+      ...storage?.env,
+    },
     // The checks never import the app (the host loads it in its own process), so Vitest
     // cannot see that a save in the app matters unless told.
     forceRerunTriggers: [`${options.appDir}/**`],
@@ -133,6 +140,7 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
     typecheck?.cancel();
     warm?.stop();
     if (!options.watch) await vitest.close();
+    await storage?.stop();
   }
   return last;
 }

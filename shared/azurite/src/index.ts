@@ -35,6 +35,11 @@ export interface AzuriteOptions {
   saveBeforeAnswering?: boolean;
   /** Called with every line Azurite prints; by default its output is kept quiet. */
   onOutput?: (line: string) => void;
+  /**
+   * More storage accounts beside the development account, each with the same public key
+   * (Azurite's AZURITE_ACCOUNTS): each one is a namespace of its own, as separate accounts are.
+   */
+  accounts?: readonly string[];
 }
 
 export interface AzuriteEndpoints {
@@ -56,6 +61,13 @@ type Service = (typeof SERVICES)[number];
 
 export { freePorts } from './free-ports.ts';
 export {
+  claimSharedAccount,
+  SHARED_AZURITE_ENV,
+  startSharedAzurite,
+  type SharedAccount,
+  type SharedAzurite,
+} from './shared-azurite.ts';
+export {
   KeepRunning,
   KEEP_RUNNING_DEFAULTS,
   type CrashLoop,
@@ -64,9 +76,12 @@ export {
   type KeepRunningOptions,
 } from './keep-running.ts';
 
-/** Azurite's endpoints for known ports, before it runs. */
-export function endpointsFor(ports: { blobPort: number; queuePort: number; tablePort: number }): AzuriteEndpoints {
-  const at = (port: number) => `http://127.0.0.1:${port}/${DEV_ACCOUNT.name}`;
+/** Azurite's endpoints for known ports, before it runs; of the development account unless named. */
+export function endpointsFor(
+  ports: { blobPort: number; queuePort: number; tablePort: number },
+  account: string = DEV_ACCOUNT.name,
+): AzuriteEndpoints {
+  const at = (port: number) => `http://127.0.0.1:${port}/${account}`;
   return { blobEndpoint: at(ports.blobPort), queueEndpoint: at(ports.queuePort), tableEndpoint: at(ports.tablePort) };
 }
 
@@ -77,10 +92,10 @@ export function endpointsFor(ports: { blobPort: number; queuePort: number; table
 export const UNREACHABLE_STORAGE = connectionStringFor(endpointsFor({ blobPort: 1, queuePort: 1, tablePort: 1 }));
 
 /** Builds the connection string the storage SDKs and the Functions host read. */
-export function connectionStringFor(endpoints: AzuriteEndpoints): string {
+export function connectionStringFor(endpoints: AzuriteEndpoints, account: string = DEV_ACCOUNT.name): string {
   return [
     'DefaultEndpointsProtocol=http',
-    `AccountName=${DEV_ACCOUNT.name}`,
+    `AccountName=${account}`,
     `AccountKey=${DEV_ACCOUNT.key}`,
     `BlobEndpoint=${endpoints.blobEndpoint}`,
     `QueueEndpoint=${endpoints.queueEndpoint}`,
@@ -136,7 +151,17 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     // Node's on-disk code cache (the folder Node itself uses by default): Azurite is a large
     // program, and every check run starts one; compiled once, it starts about a third faster.
-    env: { NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache'), ...process.env },
+    env: {
+      NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache'),
+      ...process.env,
+      ...(options.accounts?.length
+        ? {
+            AZURITE_ACCOUNTS: [DEV_ACCOUNT.name, ...options.accounts]
+              .map((name) => `${name}:${DEV_ACCOUNT.key}`)
+              .join(';'),
+          }
+        : {}),
+    },
   });
   // The channel must not keep this process alive: it only tells Azurite when this one is gone.
   child.channel?.unref();

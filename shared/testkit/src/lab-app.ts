@@ -3,6 +3,7 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import {
   connectionStringFor,
   endpointsFor,
+  claimSharedAccount,
   freePorts,
   startAzurite,
   UNREACHABLE_STORAGE,
@@ -40,7 +41,8 @@ export interface LabAppOptions {
   /** The app folder; defaults to the one the checkpoint runner chose (WORKSHOP_APP_DIR). */
   dir?: string;
   /**
-   * `azurite` (the default): a fresh in-memory Azurite on free ports.
+   * `azurite` (the default): empty storage, an account of its own in the Azurite the lab runner
+   * shares between app starts (WORKSHOP_SHARED_AZURITE), else a fresh in-memory Azurite on free ports.
    * `unreachable`: `AzureWebJobsStorage` points at a port nobody listens on, to check what the
    * app answers when storage is down.
    */
@@ -119,8 +121,9 @@ export interface LabApp {
 
 /**
  * Starts the local Functions host on the app folder, the way `func start` would run it, with
- * `AzureWebJobsStorage` pointing at a fresh in-memory Azurite. Azurite and the host start side
- * by side: Azurite's ports are chosen first, so the host knows its connection string at once.
+ * `AzureWebJobsStorage` pointing at empty storage: an account of its own in the runner's shared
+ * Azurite, or a fresh in-memory Azurite. A fresh one and the host start side by side: Azurite's
+ * ports are chosen first, so the host knows its connection string at once.
  */
 export async function startLabApp(options: LabAppOptions = {}): Promise<LabApp> {
   // Azurite's ports are learnt before it binds them; on a busy machine another process can take
@@ -148,19 +151,26 @@ class PortTakenError extends Error {
 export async function startLabAppOnce(options: LabAppOptions, ports?: readonly number[]): Promise<LabApp> {
   const dir = options.dir ?? labAppDir();
   let connectionString = UNREACHABLE_STORAGE;
-  let storage: Promise<RunningAzurite | undefined> = Promise.resolve(undefined);
+  let storage: Promise<Storage | undefined> = Promise.resolve(undefined);
   const storageFailed = new AbortController();
-  if ((options.storage ?? 'azurite') === 'azurite') {
+  const seed = async (connection: string) => {
+    if (options.seed)
+      await seedSamples(BlobServiceClient.fromConnectionString(connection).getContainerClient('samples'));
+  };
+  // An account of its own in the Azurite the runner shares between runs (issue #14), else an Azurite of its own.
+  const shared = (options.storage ?? 'azurite') === 'azurite' && !ports ? claimSharedAccount() : undefined;
+  if (shared) {
+    connectionString = shared.connectionString;
+    storage = seed(connectionString).then(() => ({ stop: async () => undefined }));
+    storage.catch((error: unknown) => storageFailed.abort(error));
+  } else if ((options.storage ?? 'azurite') === 'azurite') {
     const [blobPort = 0, queuePort = 0, tablePort = 0] = ports ?? (await freePorts(3));
     connectionString = connectionStringFor(endpointsFor({ blobPort, queuePort, tablePort }));
     storage = startAzurite({ blobPort, queuePort, tablePort }).then(async (azurite) => {
-      if (options.seed)
-        await seedSamples(
-          BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('samples'),
-        ).catch(async (error: unknown) => {
-          await azurite.stop();
-          throw error;
-        });
+      await seed(azurite.connectionString).catch(async (error: unknown) => {
+        await azurite.stop();
+        throw error;
+      });
       return azurite;
     });
     storage.catch((error: unknown) => storageFailed.abort(error));
@@ -228,7 +238,10 @@ function settledValue<T>(result: PromiseSettledResult<T>): T | undefined {
   return result.status === 'fulfilled' ? result.value : undefined;
 }
 
-async function stopAll(host: SpawnedHost | undefined, azurite: RunningAzurite | undefined): Promise<void> {
+/** The storage a lab app was given: an Azurite of its own, or an account in a shared one (nothing to stop). */
+type Storage = Pick<RunningAzurite, 'stop'>;
+
+async function stopAll(host: SpawnedHost | undefined, azurite: Storage | undefined): Promise<void> {
   await host?.stop().catch(() => undefined);
   await azurite?.stop().catch(() => undefined);
 }

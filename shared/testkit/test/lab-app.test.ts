@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { freePorts } from '@workshop/azurite';
-import { afterEach, describe, expect, it } from 'vitest';
+import { freePorts, SHARED_AZURITE_ENV, startSharedAzurite } from '@workshop/azurite';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startLabApp, type LabApp } from '../src/index.ts';
 import { startLabAppOnce } from '../src/lab-app.ts';
 
@@ -115,6 +115,35 @@ describe('startLabApp when Azurite cannot start', () => {
       );
     } finally {
       taken.close();
+    }
+  });
+});
+
+describe('startLabApp beside a shared Azurite (the lab runner starts one per run)', () => {
+  it('gives each app an empty account of its own in it, and leaves it running when the app stops', async () => {
+    const shared = await startSharedAzurite({ accounts: 4 });
+    vi.stubEnv(SHARED_AZURITE_ENV, shared.env[SHARED_AZURITE_ENV]!);
+    try {
+      const first = await startLabApp({ dir: durableApp, seed: true });
+      await first.stop();
+      const second = await startLabApp({ dir: durableApp });
+      try {
+        expect(first.connectionString).toContain(`:${new URL(shared.azurite.blobEndpoint).port}/run0`);
+        expect(second.connectionString).toContain('/run1');
+        const seeded = [];
+        for await (const c of first.blobs.listContainers()) seeded.push(c.name);
+        expect(seeded).toContain('samples');
+        const containers = [];
+        for await (const c of second.blobs.listContainers()) containers.push(c.name);
+        expect(containers).not.toContain('samples');
+        const id = await start('/api/orchestrators/helloSequence', null, second);
+        expect((await second.waitForCompletion(id)).runtimeStatus).toBe('Completed');
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      vi.unstubAllEnvs();
+      await shared.stop();
     }
   });
 });

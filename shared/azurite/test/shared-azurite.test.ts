@@ -1,0 +1,64 @@
+import { TableClient } from '@azure/data-tables';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { QueueServiceClient } from '@azure/storage-queue';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimSharedAccount, startSharedAzurite, type SharedAccount, type SharedAzurite } from '../src/index.ts';
+
+async function write(account: SharedAccount): Promise<void> {
+  const blobs = BlobServiceClient.fromConnectionString(account.connectionString).getContainerClient('samples');
+  await blobs.createIfNotExists();
+  await blobs.uploadBlockBlob(`${account.account}.txt`, 'x', 1);
+  const queue = QueueServiceClient.fromConnectionString(account.connectionString).getQueueClient('work');
+  await queue.createIfNotExists();
+  await queue.sendMessage(account.account);
+  const table = TableClient.fromConnectionString(account.connectionString, 'History', {
+    allowInsecureConnection: true,
+  });
+  await table.createTable();
+  await table.createEntity({ partitionKey: 'p', rowKey: account.account });
+}
+
+async function read(account: SharedAccount): Promise<unknown> {
+  const blobs: string[] = [];
+  const container = BlobServiceClient.fromConnectionString(account.connectionString).getContainerClient('samples');
+  for await (const blob of container.listBlobsFlat()) blobs.push(blob.name);
+  const queue = QueueServiceClient.fromConnectionString(account.connectionString).getQueueClient('work');
+  const messages = (await queue.peekMessages({ numberOfMessages: 32 })).peekedMessageItems.map((m) => m.messageText);
+  const rows: string[] = [];
+  const table = TableClient.fromConnectionString(account.connectionString, 'History', {
+    allowInsecureConnection: true,
+  });
+  for await (const row of table.listEntities()) rows.push(row.rowKey!);
+  return { blobs, messages, rows };
+}
+
+describe('a shared Azurite', () => {
+  let shared: SharedAzurite;
+  beforeAll(async () => {
+    shared = await startSharedAzurite({ accounts: 3 });
+  });
+  afterAll(async () => {
+    await shared?.stop();
+  });
+
+  it('gives each claim an account nobody had, and none once all are taken', () => {
+    const names = [1, 2, 3].map(() => claimSharedAccount(shared.env)?.account);
+    expect(new Set(names).size).toBe(3);
+    expect(names.every((name) => name !== undefined)).toBe(true);
+    expect(claimSharedAccount(shared.env)).toBeUndefined();
+    expect(claimSharedAccount({})).toBeUndefined();
+  });
+
+  it("keeps each account's blobs, queues and tables apart, as two storage accounts are", async () => {
+    const other = await startSharedAzurite({ accounts: 2 });
+    try {
+      const [a, b] = [claimSharedAccount(other.env)!, claimSharedAccount(other.env)!];
+      await write(a);
+      await write(b);
+      expect(await read(a)).toEqual({ blobs: [`${a.account}.txt`], messages: [a.account], rows: [a.account] });
+      expect(await read(b)).toEqual({ blobs: [`${b.account}.txt`], messages: [b.account], rows: [b.account] });
+    } finally {
+      await other.stop();
+    }
+  });
+});
