@@ -9,6 +9,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    globalSetup: ['./vitest.global-setup.ts'],
     // Most tests wait on the processes they start (Azurite, hosts, workers), not on the CPU:
     // four files at once halve the run on two cores (210 s → 105 s), six gain little more.
     maxWorkers: 4,

@@ -91,8 +91,12 @@ export function endpointsFor(
  */
 export const UNREACHABLE_STORAGE = connectionStringFor(endpointsFor({ blobPort: 1, queuePort: 1, tablePort: 1 }));
 
-/** Builds the connection string the storage SDKs and the Functions host read. */
-export function connectionStringFor(endpoints: AzuriteEndpoints, account: string = DEV_ACCOUNT.name): string {
+/**
+ * Builds the connection string the storage SDKs and the Functions host read. The account is the
+ * one the endpoints name (Azurite's path-style URLs: `http://127.0.0.1:10000/devstoreaccount1`).
+ */
+export function connectionStringFor(endpoints: AzuriteEndpoints): string {
+  const account = new URL(endpoints.blobEndpoint).pathname.split('/')[1] || DEV_ACCOUNT.name;
   return [
     'DefaultEndpointsProtocol=http',
     `AccountName=${account}`,

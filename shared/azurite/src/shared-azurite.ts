@@ -9,7 +9,14 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectionStringFor, endpointsFor, startAzurite, type AzuriteOptions, type RunningAzurite } from './index.ts';
+import {
+  connectionStringFor,
+  endpointsFor,
+  startAzurite,
+  type AzuriteEndpoints,
+  type AzuriteOptions,
+  type RunningAzurite,
+} from './index.ts';
 
 /** The environment variable that hands a shared Azurite to the processes that run checks. */
 export const SHARED_AZURITE_ENV = 'WORKSHOP_SHARED_AZURITE';
@@ -32,7 +39,7 @@ export interface SharedAzurite {
   stop(): Promise<void>;
 }
 
-export interface SharedAccount {
+export interface SharedAccount extends AzuriteEndpoints {
   readonly account: string;
   readonly connectionString: string;
 }
@@ -86,7 +93,8 @@ export function claimSharedAccount(env: NodeJS.ProcessEnv = process.env): Shared
       return undefined;
     }
     const account = accountName(index);
-    return { account, connectionString: connectionStringFor(endpointsFor(info, account), account) };
+    const endpoints = endpointsFor(info, account);
+    return { account, ...endpoints, connectionString: connectionStringFor(endpoints) };
   }
   return undefined;
 }

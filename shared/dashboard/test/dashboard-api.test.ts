@@ -3,12 +3,16 @@
 
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningAzurite } from '@workshop/azurite';
 import type { SpawnedHost } from '@workshop/host';
-import { startAzurite, startDurableHost, waitForStatus } from '../../host/test/durable/durable-helpers.ts';
+import {
+  startAzurite,
+  startDurableHost,
+  waitForStatus,
+  type TestAzurite,
+} from '../../host/test/durable/durable-helpers.ts';
 import type { InstanceDetail, InstancePage } from '../src/wire.ts';
 
-let azurite: RunningAzurite;
+let azurite: TestAzurite;
 let host: SpawnedHost;
 let token: string;
 

@@ -5,19 +5,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TableServiceClient } from '@azure/data-tables';
 import { QueueServiceClient } from '@azure/storage-queue';
-import { UNREACHABLE_STORAGE, type RunningAzurite } from '@workshop/azurite';
+import { UNREACHABLE_STORAGE } from '@workshop/azurite';
 import {
   startAzurite,
   startDurableHost,
   startOrchestration,
   waitForStatus,
+  type TestAzurite,
 } from '../../host/test/durable/durable-helpers.ts';
 import { startDashboardServer } from '../src/standalone.ts';
 import type { InstanceDetail, InstancePage } from '../src/wire.ts';
 
 const HUB = 'WorkshopTests'; // the engine's fixture app's hub
 
-let azurite: RunningAzurite;
+let azurite: TestAzurite;
 beforeAll(async () => {
   azurite = await startAzurite();
 });

@@ -1,7 +1,12 @@
 // Shared by the durable engine's tests: Azurite plus a spawned host on a fixture app, and
 // polling helpers with deadlines (never sleeps standing in for synchronisation).
 
-import { startAzurite, type RunningAzurite } from '@workshop/azurite';
+import {
+  claimSharedAccount,
+  startAzurite as startOwnAzurite,
+  type AzuriteOptions,
+  type RunningAzurite,
+} from '@workshop/azurite';
 import { spawnHost, type SpawnedHost, type SpawnHostOptions } from '../../src/spawn-host.ts';
 import { eventually, fixture } from '../helpers.ts';
 
@@ -30,7 +35,7 @@ export interface Status {
 }
 
 export async function startDurableHost(
-  azurite: RunningAzurite,
+  azurite: TestAzurite,
   options: Partial<SpawnHostOptions> = {},
 ): Promise<SpawnedHost> {
   return spawnHost({
@@ -41,7 +46,20 @@ export async function startDurableHost(
   });
 }
 
-export { startAzurite };
+/** What a test gets to store in: an Azurite of its own, or an account in the tests' shared one. */
+export type TestAzurite = Omit<RunningAzurite, 'process'>;
+
+/**
+ * Empty in-memory storage: an account of its own in the Azurite the test run shares
+ * (vitest.global-setup.ts), else an Azurite of its own; with options (data on disk), always its own.
+ */
+export async function startAzurite(options: AzuriteOptions): Promise<RunningAzurite>;
+export async function startAzurite(): Promise<TestAzurite>;
+export async function startAzurite(options?: AzuriteOptions): Promise<TestAzurite> {
+  const shared = options ? undefined : claimSharedAccount();
+  if (shared) return { ...shared, stop: async () => undefined };
+  return startOwnAzurite(options);
+}
 
 /** Starts an orchestration through the public webhook route; returns the 202 body. */
 export async function startOrchestration(

@@ -7,11 +7,17 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningAzurite } from '@workshop/azurite';
 import type { SpawnedHost } from '../../src/spawn-host.ts';
 import { taskHubKey } from '../../src/index.ts';
 import { fixture } from '../helpers.ts';
-import { startAzurite, startDurableHost, startOrchestration, waitForStatus, type Status } from './durable-helpers.ts';
+import {
+  startAzurite,
+  startDurableHost,
+  startOrchestration,
+  waitForStatus,
+  type Status,
+  type TestAzurite,
+} from './durable-helpers.ts';
 
 const HTTP_APP = fixture('../durable/fixtures/durable-http-app');
 const EXTENSION_USER_AGENT = 'Microsoft.Azure.WebJobs.Extensions.DurableTask/2.13.7';
@@ -23,7 +29,7 @@ interface Seen {
   body: string;
 }
 
-let azurite: RunningAzurite;
+let azurite: TestAzurite;
 let host: SpawnedHost;
 let server: http.Server;
 let base: string;

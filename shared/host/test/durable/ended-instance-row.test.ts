@@ -8,7 +8,6 @@
 
 import { TableClient } from '@azure/data-tables';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
-import type { RunningAzurite } from '@workshop/azurite';
 import { taskHubKey } from '../../src/index.ts';
 import type { SpawnedHost } from '../../src/spawn-host.ts';
 import {
@@ -19,12 +18,13 @@ import {
   waitForLog,
   waitForStatus,
   type Status,
+  type TestAzurite,
 } from './durable-helpers.ts';
 
 const REPLAY_SETTING =
   'AzureFunctionsJobHost__extensions__durableTask__storageProvider__allowReplayingTerminalInstances';
 
-let azurite: RunningAzurite;
+let azurite: TestAzurite;
 let host: SpawnedHost | undefined;
 
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 // Shared by the entity tests: the counter/log fixture app on a spawned host, and the entity
 // routes of the extension's HTTP API.
 
-import type { RunningAzurite } from '@workshop/azurite';
+import type { TestAzurite } from './durable-helpers.ts';
 import { spawnHost, type SpawnedHost, type SpawnHostOptions } from '../../src/spawn-host.ts';
 import { TaskHubStorage } from '../../src/durable/task-hub-storage.ts';
 import { fixture } from '../helpers.ts';
@@ -9,10 +9,7 @@ import { fixture } from '../helpers.ts';
 export const ENTITY_APP = fixture('../durable/fixtures/entity-app');
 export const ENTITY_HUB = 'EntityTests';
 
-export function startEntityHost(
-  azurite: RunningAzurite,
-  options: Partial<SpawnHostOptions> = {},
-): Promise<SpawnedHost> {
+export function startEntityHost(azurite: TestAzurite, options: Partial<SpawnHostOptions> = {}): Promise<SpawnedHost> {
   return spawnHost({
     appDir: ENTITY_APP,
     port: 0,
@@ -21,7 +18,7 @@ export function startEntityHost(
   });
 }
 
-export function hubStorage(azurite: RunningAzurite): TaskHubStorage {
+export function hubStorage(azurite: TestAzurite): TaskHubStorage {
   return new TaskHubStorage(azurite.connectionString, ENTITY_HUB);
 }
 

@@ -3,12 +3,11 @@
 // readEntityState, which call them.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningAzurite } from '@workshop/azurite';
 import type { SpawnedHost } from '../../src/spawn-host.ts';
-import { startAzurite } from './durable-helpers.ts';
+import { startAzurite, type TestAzurite } from './durable-helpers.ts';
 import { readState, signal, startEntityHost, waitForState } from './entities-helpers.ts';
 
-let azurite: RunningAzurite;
+let azurite: TestAzurite;
 let host: SpawnedHost;
 
 beforeAll(async () => {

@@ -5,15 +5,14 @@
 // not rolled back; an entity signalling another; the determinism check for EventSent.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningAzurite } from '@workshop/azurite';
 import type { SpawnedHost } from '../../src/spawn-host.ts';
 import { EventType, newEvent, type HistoryEvent } from '../../src/durable/history.ts';
 import { decideEpisode, type OrchestratorResult } from '../../src/durable/replay.ts';
 import { controlMessage } from '../../src/durable/task-hub-storage.ts';
-import { startAzurite, startOrchestration, waitForStatus } from './durable-helpers.ts';
+import { startAzurite, startOrchestration, waitForStatus, type TestAzurite } from './durable-helpers.ts';
 import { hubStorage, readState, signal, startEntityHost, waitForState } from './entities-helpers.ts';
 
-let azurite: RunningAzurite;
+let azurite: TestAzurite;
 let host: SpawnedHost;
 
 beforeAll(async () => {

@@ -5,12 +5,17 @@
 // And a list query that reached storage wrong: an instanceIdPrefix with '^'.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningAzurite } from '@workshop/azurite';
 import type { SpawnedHost } from '../../src/spawn-host.ts';
 import { escapeKey } from '../../src/durable/task-hub-storage.ts';
-import { startAzurite, startDurableHost, startOrchestration, waitForStatus } from './durable-helpers.ts';
+import {
+  startAzurite,
+  startDurableHost,
+  startOrchestration,
+  waitForStatus,
+  type TestAzurite,
+} from './durable-helpers.ts';
 
-let azurite: RunningAzurite;
+let azurite: TestAzurite;
 let host: SpawnedHost;
 
 beforeAll(async () => {

@@ -2,12 +2,11 @@
 // that already ends a sentence gets no second full stop.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningAzurite } from '@workshop/azurite';
 import { spawnHost, type SpawnedHost } from '../../src/spawn-host.ts';
 import { tempApp, type TempApp } from '../helpers.ts';
-import { startAzurite, startOrchestration, waitForLog, waitForStatus } from './durable-helpers.ts';
+import { startAzurite, startOrchestration, waitForLog, waitForStatus, type TestAzurite } from './durable-helpers.ts';
 
-let azurite: RunningAzurite;
+let azurite: TestAzurite;
 let app: TempApp;
 let host: SpawnedHost;
 

@@ -5,11 +5,17 @@
 // not (404, 410), with the reason in the host's log instead; the list shows inputs by default.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningAzurite } from '@workshop/azurite';
 import type { SpawnedHost } from '../../src/spawn-host.ts';
-import { startAzurite, startDurableHost, startOrchestration, waitForLog, waitForStatus } from './durable-helpers.ts';
+import {
+  startAzurite,
+  startDurableHost,
+  startOrchestration,
+  waitForLog,
+  waitForStatus,
+  type TestAzurite,
+} from './durable-helpers.ts';
 
-let azurite: RunningAzurite;
+let azurite: TestAzurite;
 let host: SpawnedHost;
 const LIMIT = 4096;
 

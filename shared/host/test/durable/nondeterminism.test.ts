@@ -3,12 +3,18 @@
 // naming the sequence number, the old task and the new one.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningAzurite } from '@workshop/azurite';
 import type { InstanceDetail } from '@workshop/dashboard/wire';
 import type { SpawnedHost } from '../../src/spawn-host.ts';
-import { startAzurite, startDurableHost, startOrchestration, waitForLog, waitForStatus } from './durable-helpers.ts';
+import {
+  startAzurite,
+  startDurableHost,
+  startOrchestration,
+  waitForLog,
+  waitForStatus,
+  type TestAzurite,
+} from './durable-helpers.ts';
 
-let azurite: RunningAzurite;
+let azurite: TestAzurite;
 let host: SpawnedHost | undefined;
 
 beforeAll(async () => {

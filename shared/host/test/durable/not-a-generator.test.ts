@@ -3,14 +3,20 @@
 // mistake and its fix before the SDK's "this.generator.next is not a function".
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningAzurite } from '@workshop/azurite';
 import type { SpawnedHost } from '../../src/spawn-host.ts';
 import { spawnHost } from '../../src/spawn-host.ts';
 import { GENERATOR_RULE } from '../../src/worker/not-a-generator.ts';
 import { fixture } from '../helpers.ts';
-import { startAzurite, startDurableHost, startOrchestration, waitForLog, waitForStatus } from './durable-helpers.ts';
+import {
+  startAzurite,
+  startDurableHost,
+  startOrchestration,
+  waitForLog,
+  waitForStatus,
+  type TestAzurite,
+} from './durable-helpers.ts';
 
-let azurite: RunningAzurite;
+let azurite: TestAzurite;
 let host: SpawnedHost | undefined;
 
 beforeAll(async () => {

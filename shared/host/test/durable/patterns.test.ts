@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { TableClient } from '@azure/data-tables';
-import type { RunningAzurite } from '@workshop/azurite';
 import type { SpawnedHost } from '../../src/spawn-host.ts';
 import {
   getStatus,
@@ -15,9 +14,10 @@ import {
   startOrchestration,
   waitForLog,
   waitForStatus,
+  type TestAzurite,
 } from './durable-helpers.ts';
 
-let azurite: RunningAzurite;
+let azurite: TestAzurite;
 let host: SpawnedHost;
 
 beforeAll(async () => {

@@ -3,12 +3,17 @@
 // fails with DTFx's non-determinism message; activities and the history's time are unaffected.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningAzurite } from '@workshop/azurite';
 import type { SpawnedHost } from '../../src/spawn-host.ts';
-import { startAzurite, startDurableHost, startOrchestration, waitForStatus } from './durable-helpers.ts';
+import {
+  startAzurite,
+  startDurableHost,
+  startOrchestration,
+  waitForStatus,
+  type TestAzurite,
+} from './durable-helpers.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
-let azurite: RunningAzurite;
+let azurite: TestAzurite;
 let host: SpawnedHost | undefined;
 
 beforeAll(async () => {

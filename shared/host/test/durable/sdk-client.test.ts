@@ -3,11 +3,10 @@
 // getStatusAll, createHttpManagementPayload, rewind — and the list route's paging.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningAzurite } from '@workshop/azurite';
 import type { SpawnedHost } from '../../src/spawn-host.ts';
-import { startAzurite, startDurableHost, waitForStatus } from './durable-helpers.ts';
+import { startAzurite, startDurableHost, waitForStatus, type TestAzurite } from './durable-helpers.ts';
 
-let azurite: RunningAzurite;
+let azurite: TestAzurite;
 let host: SpawnedHost;
 
 beforeAll(async () => {

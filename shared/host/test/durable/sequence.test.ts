@@ -2,7 +2,6 @@
 // activities → Completed, and the 202 answer's URLs answer plain HTTP calls.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningAzurite } from '@workshop/azurite';
 import type { SpawnedHost } from '../../src/spawn-host.ts';
 import { EventType } from '../../src/durable/history.ts';
 import { TaskHubStorage } from '../../src/durable/task-hub-storage.ts';
@@ -13,9 +12,10 @@ import {
   startOrchestration,
   waitForLog,
   waitForStatus,
+  type TestAzurite,
 } from './durable-helpers.ts';
 
-let azurite: RunningAzurite;
+let azurite: TestAzurite;
 let host: SpawnedHost;
 
 beforeAll(async () => {

@@ -4,11 +4,17 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlobServiceClient } from '@azure/storage-blob';
-import type { RunningAzurite } from '@workshop/azurite';
 import type { SpawnedHost } from '../../src/spawn-host.ts';
-import { startAzurite, startDurableHost, startOrchestration, waitForLog, waitForStatus } from './durable-helpers.ts';
+import {
+  startAzurite,
+  startDurableHost,
+  startOrchestration,
+  waitForLog,
+  waitForStatus,
+  type TestAzurite,
+} from './durable-helpers.ts';
 
-let azurite: RunningAzurite;
+let azurite: TestAzurite;
 let host: SpawnedHost;
 
 beforeAll(async () => {

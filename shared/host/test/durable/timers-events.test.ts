@@ -1,11 +1,17 @@
 // Durable timers under the virtual clock, external events, terminate, suspend/resume and purge.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningAzurite } from '@workshop/azurite';
 import type { SpawnedHost } from '../../src/spawn-host.ts';
-import { getStatus, startAzurite, startDurableHost, startOrchestration, waitForStatus } from './durable-helpers.ts';
+import {
+  getStatus,
+  startAzurite,
+  startDurableHost,
+  startOrchestration,
+  waitForStatus,
+  type TestAzurite,
+} from './durable-helpers.ts';
 
-let azurite: RunningAzurite;
+let azurite: TestAzurite;
 let host: SpawnedHost;
 
 beforeAll(async () => {

@@ -7,13 +7,19 @@
 import { TableClient } from '@azure/data-tables';
 import { QueueClient } from '@azure/storage-queue';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningAzurite } from '@workshop/azurite';
 import { taskHubKey } from '../../src/index.ts';
 import { EventType, newEvent } from '../../src/durable/history.ts';
 import { TaskHubStorage } from '../../src/durable/task-hub-storage.ts';
 import type { SpawnedHost } from '../../src/spawn-host.ts';
 import { fixture } from '../helpers.ts';
-import { getStatus, startAzurite, startOrchestration, waitForLog, waitForStatus } from './durable-helpers.ts';
+import {
+  getStatus,
+  startAzurite,
+  startOrchestration,
+  waitForLog,
+  waitForStatus,
+  type TestAzurite,
+} from './durable-helpers.ts';
 import { spawnHost } from '../../src/spawn-host.ts';
 
 const UNRULY_APP = fixture('../durable/fixtures/unruly-app');
@@ -22,7 +28,7 @@ const MAX_DEQUEUE = 'AzureFunctionsJobHost__extensions__durableTask__storageProv
 /** A small heap, so a runaway loop ends the worker in a fraction of a second. */
 const SMALL_HEAP = { languageWorkers__node__arguments: '--max-old-space-size=64' };
 
-let azurite: RunningAzurite;
+let azurite: TestAzurite;
 let host: SpawnedHost | undefined;
 
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectionStringFor, type RunningAzurite } from '@workshop/azurite';
+import { connectionStringFor } from '@workshop/azurite';
 import type { SpawnedHost } from '../../src/spawn-host.ts';
 import type { StatusPayload } from '../../src/durable/client.ts';
 import {
@@ -18,7 +18,7 @@ import {
   waitParameters,
 } from '../../src/durable/wait-for-completion.ts';
 import { eventually } from '../helpers.ts';
-import { startAzurite, startDurableHost } from './durable-helpers.ts';
+import { startAzurite, startDurableHost, type TestAzurite } from './durable-helpers.ts';
 
 const query = (text: string) => new URLSearchParams(text);
 
@@ -118,7 +118,7 @@ async function countingTableProxy(
 }
 
 describe('the start route waiting on a real host', () => {
-  let azurite: RunningAzurite;
+  let azurite: TestAzurite;
   let proxy: Awaited<ReturnType<typeof countingTableProxy>>;
   let host: SpawnedHost;
 
