@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
 import { runCli } from './lib/cli.ts';
-import { guideHints, hintForTerminal } from './lib/guide-hints.ts';
-import { findLab, guidePath, readManifest } from './lib/manifest.ts';
+import { guideHints, hintForTerminal, type GuideHint } from './lib/guide-hints.ts';
+import { findLab, guidePath, readManifest, UsageError } from './lib/manifest.ts';
 import { readProgress, updateProgress } from './lib/progress.ts';
 import { bold, cyan, dim, yellow } from './lib/style.ts';
 
-const usage = `Usage: npm run hint -- NN [--all]
+const usage = `Usage: npm run hint -- NN [N] [--all]
   Shows lab NN's next hint (the Hints of its guide); run it again for a more specific one.
+  N      shows hint N only (a failing check names the hint that quotes its failure)
   --all  shows every hint at once`;
 
 function main(): void {
@@ -17,17 +18,21 @@ function main(): void {
   if (values.help) return console.log(usage);
   const lab = findLab(readManifest(), positionals[0]);
   const hints = guideHints(lab);
+  const show = (hint: GuideHint, i: number) =>
+    console.log(`${yellow(`Hint ${i + 1} of ${hints.length} — ${hint.title}`)}\n${hintForTerminal(hint.body, cyan)}\n`);
+  if (positionals[1] !== undefined) {
+    const number = Number(positionals[1]);
+    const hint = Number.isInteger(number) ? hints[number - 1] : undefined;
+    if (!hint)
+      throw new UsageError(`Lab ${lab.id} has hints 1 to ${hints.length}; there is no hint ${positionals[1]}.`);
+    console.log(bold(`Lab ${lab.id} · ${lab.title} — hint ${number}`), '\n');
+    return show(hint, number - 1);
+  }
   const shown = readProgress().labs[lab.id]?.hintsShown ?? 0;
   const upTo = values.all ? hints.length : Math.min(shown + 1, hints.length);
 
   console.log(bold(`Lab ${lab.id} · ${lab.title} — hints`), '\n');
-  hints
-    .slice(0, upTo)
-    .forEach((hint, i) =>
-      console.log(
-        `${yellow(`Hint ${i + 1} of ${hints.length} — ${hint.title}`)}\n${hintForTerminal(hint.body, cyan)}\n`,
-      ),
-    );
+  hints.slice(0, upTo).forEach(show);
   updateProgress(lab.id, (p) => {
     p.hintsShown = Math.max(p.hintsShown ?? 0, upTo);
   });

@@ -5,7 +5,8 @@ import { findLab, readManifest, repoRoot, solutionDir, starterDir } from './lib/
 import { updateProgress } from './lib/progress.ts';
 import { resetLab } from './lib/reset.ts';
 import { runChecks } from './lib/run-checks.ts';
-import { cyan } from './lib/style.ts';
+import { cyan, dim } from './lib/style.ts';
+import { whenOrphaned } from './lib/when-orphaned.ts';
 import { formatVerdict } from './lib/verdict.ts';
 
 const usage = `Usage: npm run lab:NN [-- --solution] [-- --watch] [-- --reset]
@@ -53,6 +54,16 @@ async function main(): Promise<number> {
   }
   const appDir = values.solution ? solutionDir(lab) : starterDir(lab);
   const appLabel = relative(repoRoot, appDir);
+  if (values.watch) {
+    // Watching never ends by itself: npm killed above it, or a closed terminal, must end it too,
+    // or it goes on running the checks (and their Azurite and hosts) for nobody.
+    const stop = () => process.exit(130);
+    process.once('SIGHUP', stop);
+    whenOrphaned(() => {
+      console.error(dim(`npm run lab:${lab.id} -- --watch was stopped from outside (npm ended): stopping.`));
+      stop();
+    });
+  }
 
   const run = await runChecks({
     lab,

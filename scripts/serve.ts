@@ -85,7 +85,7 @@ async function main(): Promise<number | void> {
   if (clock === 'auto')
     console.log(
       dim(
-        'Clock: auto. Whenever the app is idle, time jumps to the next durable timer; currentUtcDateTime runs ahead of your watch.',
+        'Clock: auto. Whenever the app is idle, time jumps to the next durable timer, and between timers it stands still: currentUtcDateTime can be ahead of your watch or behind it.',
       ),
     );
   if (clock === 'virtual') {
@@ -108,9 +108,7 @@ async function main(): Promise<number | void> {
   // holding the ports for the next npm start to find busy (issue #15, item 6).
   process.once('SIGHUP', stop);
   whenOrphaned(() => {
-    console.error(
-      dim('npm start was stopped from outside (its parent process is gone): stopping the host and Azurite.'),
-    );
+    console.error(dim('npm start was stopped from outside (npm ended): stopping the host and Azurite.'));
     void stop();
   });
   // The address only once something of ours listens there.

@@ -48,3 +48,31 @@ export function hintForTerminal(body: string, code: (line: string) => string): s
   }
   return lines.join('\n');
 }
+
+/**
+ * What a hint's title quotes of a failure: `"the custom status went back to null"`, or several
+ * quotes joined by `or`. `…` stands for a part that varies from run to run.
+ */
+export function quotedFailures(hint: GuideHint): string[] {
+  const inner = /^"(.+)"$/.exec(hint.title)?.[1];
+  return inner ? inner.split('" or "') : [];
+}
+
+/** The numbers (from 1) of the hints whose title quotes this failure. */
+export function hintsQuoting(hints: readonly GuideHint[], failure: string): number[] {
+  const numbers: number[] = [];
+  for (const [index, hint] of hints.entries()) {
+    const quotes = quotedFailures(hint).map(
+      (quote) =>
+        new RegExp(
+          quote
+            .split('…')
+            .map((part) => part.trim().replace(/[.*+?^$()|[\]\\{}]/g, '\\$&'))
+            .join('.*?'),
+          's',
+        ),
+    );
+    if (quotes.some((quote) => quote.test(failure))) numbers.push(index + 1);
+  }
+  return numbers;
+}

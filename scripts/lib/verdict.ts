@@ -1,3 +1,4 @@
+import { guideHints, hintsQuoting } from './guide-hints.ts';
 import { guidePath, type Lab } from './manifest.ts';
 import { findOrchestratorMistake, mistakeHint } from './orchestrator-mistake.ts';
 import type { CheckFailure, CheckResult, ChecksRun } from './run-checks.ts';
@@ -35,6 +36,15 @@ function mark(check: CheckResult): string {
   if (check.state === 'passed') return green('✓');
   if (check.state === 'failed') return red('✗');
   return yellow('–');
+}
+
+/** The guide's hint that quotes this failure, if one does: the more specific help, by number. */
+function guideHintFor(lab: Lab, failure: string): number | undefined {
+  try {
+    return hintsQuoting(guideHints(lab), failure)[0];
+  } catch {
+    return undefined;
+  }
 }
 
 export function formatVerdict(
@@ -95,6 +105,8 @@ export function formatVerdict(
     const hint = mistake ? mistakeHint(mistake) : first.hint;
     if (hint) out.push(`  ${yellow('Hint:')} ${hint}`);
     out.push(`  ${cyan('Read:')} ${mistake?.guide ?? first.guide ?? guidePath(lab)}`);
+    const more = mistake ? undefined : guideHintFor(lab, describeFailure(first.error ?? { message: '' }));
+    if (more) out.push(`  ${cyan('More:')} Hint ${more} in the guide: ${cyan(`npm run hint -- ${lab.id} ${more}`)}`);
     if (failed.length > 1)
       out.push('', dim(`Fix this one first; ${failed.length - 1} more will be shown when it passes.`));
   } else if (typeErrors.length > 0 && run.errors.length === 0 && run.checks.every((c) => c.state === 'passed')) {

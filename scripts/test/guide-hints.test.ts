@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appFiles } from '../lib/app-files.ts';
-import { guideHints, parseHints } from '../lib/guide-hints.ts';
-import { readManifest, solutionDir } from '../lib/manifest.ts';
+import { guideHints, hintsQuoting, parseHints } from '../lib/guide-hints.ts';
+import { findLab, readManifest, solutionDir } from '../lib/manifest.ts';
+import type { ChecksRun } from '../lib/run-checks.ts';
+import { formatVerdict } from '../lib/verdict.ts';
 
 const labs = readManifest();
 
@@ -56,6 +58,22 @@ describe("the hints: one source, the guide's Hints section", () => {
       expect(missing).toEqual([]);
     },
   );
+
+  it("points a failing check at the guide's hint that quotes its failure, by number", () => {
+    const lab = findLab(labs, '10');
+    const message =
+      "the custom status went back to null 3 time(s) while the job ran ('Listing samples' → null): an " +
+      'episode that only replays saved none';
+    expect(hintsQuoting(guideHints(lab), message)).toEqual([4]);
+    expect(hintsQuoting(guideHints(lab), "'Listing samples' was logged 7 times, once per episode")).toEqual([1]);
+    const run: ChecksRun = {
+      checks: [{ title: 'while a job with batchSize=2 runs…', state: 'failed', error: { message } }],
+      errors: [],
+      passed: false,
+    };
+    const verdict = formatVerdict(lab, 'labs/10-debugging-replay', run, undefined).replace(/\x1b\[[0-9;]*m/g, '');
+    expect(verdict).toContain('More: Hint 4 in the guide: npm run hint -- 10 4');
+  });
 
   it('refuses hints out of order, so a guide cannot skip one', () => {
     const text = '## Hints\n\n<details><summary>Hint 2 — x</summary>\n\nbody\n\n</details>\n';

@@ -136,7 +136,8 @@ describe('a thumbnail job on samples', () => {
       }
       const lost = seen.slice(seen.indexOf(steps[0]!)).filter((shown) => shown === 'null').length;
       if (lost > 0) {
-        const path = seen.map((shown) => (shown === 'null' ? 'null' : `'${shown.slice(0, 40)}'`)).join(' → ');
+        const short = (shown: string) => (shown.length > 40 ? `${shown.slice(0, 40)}…` : shown);
+        const path = seen.map((shown) => (shown === 'null' ? 'null' : `'${short(shown)}'`)).join(' → ');
         expect.fail(
           `the custom status went back to null ${lost} time(s) while the job ran (${path}): ` +
             'an episode that only replays saved none; set it on every run, not only when !context.df.isReplaying',

@@ -1,0 +1,66 @@
+// `npm run lab:NN -- --watch` stops when npm above it is killed, as `npm start` does, and takes
+// what it started with it (found by the newcomer walkthrough of issue #15: the watcher and its
+// compiler went on running for nobody).
+
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { eventually } from '../../shared/host/test/helpers.ts';
+
+const RUN = fileURLToPath(new URL('../run.mjs', import.meta.url));
+
+/** Every live process whose parent chain leads to `root`, `root` included. */
+function descendants(root: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Field 4 of /proc/PID/stat, after the command in parentheses.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const found = [root];
+  for (let i = 0; i < found.length; i++)
+    for (const [pid, parent] of parents) if (parent === found[i] && !found.includes(pid)) found.push(pid);
+  return found.filter((pid) => parents.has(pid));
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('npm run lab:NN -- --watch', () => {
+  it('stops, with everything it started, once npm above it is gone', { timeout: 60_000 }, async () => {
+    // sh → node, as npm runs a script; the shell prints node's pid, then is killed.
+    const shell = spawn(
+      'sh',
+      ['-c', `"${process.execPath}" "${RUN}" lab.ts 01 --solution --watch & echo "pid $!"; wait`],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    shell.stdout.on('data', (chunk: Buffer) => (output += String(chunk)));
+    shell.stderr.on('data', (chunk: Buffer) => (output += String(chunk)));
+    const pid = await eventually(() => Number(/pid (\d+)/.exec(output)?.[1]) || undefined, 10_000, "the watcher's pid");
+    try {
+      await eventually(() => output.includes('Watching for changes'), 45_000, 'the first verdict');
+      const started = descendants(pid!);
+      expect(started.length).toBeGreaterThan(1);
+      shell.kill('SIGKILL');
+      await eventually(() => started.every((p) => !alive(p)), 10_000, `the end of ${started.join(', ')}`);
+      expect(output).toContain('was stopped from outside');
+    } finally {
+      for (const p of descendants(pid!)) if (alive(p)) process.kill(p, 'SIGKILL');
+    }
+  });
+});
