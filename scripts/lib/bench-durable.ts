@@ -15,6 +15,8 @@ export interface Throughput {
   name: string;
   perSecond: number;
   published: number;
+  /** The goal, as a multiple of the published figure (issue #14); none where no issue set one. */
+  goal?: number;
 }
 
 interface Status {
@@ -60,6 +62,7 @@ export async function benchDurable(
       name: 'sequential activities',
       perSecond: counts.sequence / seconds(began, sequence.finishedAt),
       published: 5,
+      goal: 20,
     });
 
     began = Date.now();
@@ -69,11 +72,13 @@ export async function benchDurable(
       name: `fan-out (${counts.fanOut} activities started)`,
       perSecond: counts.fanOut / seconds(began, last),
       published: 100,
+      goal: 5,
     });
     results.push({
       name: `fan-in (${counts.fanOut} results gathered)`,
       perSecond: counts.fanOut / seconds(first, fan.finishedAt),
       published: 150,
+      goal: 3,
     });
 
     began = Date.now();
@@ -91,6 +96,7 @@ export async function benchDurable(
       name: 'external events',
       perSecond: counts.events / seconds(began, events.finishedAt),
       published: 50,
+      goal: 5,
     });
 
     // One counter entity and a stream of operations: signals from one orchestration, then a call

@@ -44,6 +44,8 @@ export interface RunChecksOptions {
   typecheck?: boolean;
   /** Called after every run (once, or on every save with `watch`). */
   onRun?: (run: ChecksRun) => void;
+  /** Ends a `watch` (which otherwise runs until the process ends), as `npm run bench` does. */
+  signal?: AbortSignal;
 }
 
 function toFailure(error: { message?: string; expected?: unknown; actual?: unknown } | undefined): CheckFailure {
@@ -135,11 +137,15 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
     // Vitest hands the trigger globs to a watcher that no longer expands globs: watch the folder.
     if (options.watch) vitest.vite.watcher.add(options.appDir);
     await vitest.start();
-    if (options.watch) await new Promise<never>(() => undefined);
+    if (options.watch)
+      await new Promise<void>((resolve) => {
+        if (options.signal?.aborted) resolve();
+        options.signal?.addEventListener('abort', () => resolve(), { once: true });
+      });
   } finally {
     typecheck?.cancel();
     warm?.stop();
-    if (!options.watch) await vitest.close();
+    await vitest.close();
     await storage?.stop();
   }
   return last;

@@ -1,0 +1,66 @@
+// The figure a learner feels on every save (issue #14): from saving a file of the app to the
+// verdict of `npm run lab:NN -- --watch`. Each lab's solution is copied to .workshop/ (two folders
+// deep, so its tsconfig's `extends` resolves as the original's does), watched, and saved once.
+
+import { appendFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { copyApp } from './app-files.ts';
+import { repoRoot, solutionDir, type Lab } from './manifest.ts';
+import { runChecks, type ChecksRun } from './run-checks.ts';
+
+export interface WatchFigure {
+  lab: Lab;
+  /** From starting the watch to its first verdict. */
+  firstSeconds: number;
+  /** From the save to the verdict after it. */
+  saveSeconds: number;
+  /** Whether that verdict was the checkpoint (it must be: the copy is the solution). */
+  passed: boolean;
+}
+
+/** The file a learner saves most: the first function file of the app. */
+function fileToSave(dir: string): string {
+  const functions = join(dir, 'src', 'functions');
+  const first = readdirSync(functions)
+    .filter((file) => file.endsWith('.ts'))
+    .sort()[0];
+  if (!first) throw new Error(`${functions} has no .ts file to save.`);
+  return join(functions, first);
+}
+
+export async function benchWatch(lab: Lab): Promise<WatchFigure> {
+  const dir = join(repoRoot, '.workshop', `watch-${lab.slug}`);
+  rmSync(dir, { recursive: true, force: true });
+  copyApp(solutionDir(lab), dir);
+  const stop = new AbortController();
+  const verdicts: Array<{ at: number; run: ChecksRun }> = [];
+  let onVerdict: (() => void) | undefined;
+  const nextVerdict = () => new Promise<void>((resolve) => (onVerdict = resolve));
+  const started = performance.now();
+  let first = nextVerdict();
+  const watching = runChecks({
+    lab,
+    appDir: dir,
+    watch: true,
+    signal: stop.signal,
+    onRun: (run) => {
+      verdicts.push({ at: performance.now(), run });
+      onVerdict?.();
+    },
+  });
+  try {
+    await Promise.race([first, watching]);
+    const firstSeconds = (verdicts[0]!.at - started) / 1000;
+    first = nextVerdict();
+    // A save that changes the file, as an editor's would: one more line at the end.
+    const saved = performance.now();
+    appendFileSync(fileToSave(dir), '\n');
+    await Promise.race([first, watching]);
+    const last = verdicts.at(-1)!;
+    return { lab, firstSeconds, saveSeconds: (last.at - saved) / 1000, passed: last.run.passed };
+  } finally {
+    stop.abort();
+    await watching.catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
