@@ -77,15 +77,15 @@ export async function benchDashboard(
         name: `browser: list of ${instances}, first page on screen`,
         seconds: await rendered(base, 'table.instances tbody tr[data-instance]', 50),
       });
-      for (const [tab, selector, count] of [
-        ['history', 'table.history tbody tr', historyEvents],
-        ['timeline', 'svg.timeline g.bar-activity', activities],
+      for (const [tab, label, selector, count] of [
+        ['history', 'history', 'table.history tbody tr', historyEvents],
+        ['timeline', 'timeline', 'svg.timeline g.bar-activity', activities],
         // The replay view opens on the first episode (its rows only), as replay itself begins.
-        ['replay (first episode)', 'ol.rows li', 1],
+        ['replay', 'replay (first episode)', 'ol.rows li', 1],
       ] as const) {
         await page.goto('about:blank');
         figures.push({
-          name: `browser: ${historyEvents}-event instance, ${tab} on screen`,
+          name: `browser: ${historyEvents}-event instance, ${label} on screen`,
           seconds: await rendered(`${base}#/instances/${big}/${tab}`, selector, count),
         });
       }
