@@ -9,7 +9,7 @@ import type { TestProject } from 'vitest/node';
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   // The checkpoint runner loads this config for lab checks; it shares an Azurite of its own.
   if (project.config.include.every((pattern) => pattern.startsWith('labs/'))) return undefined;
-  const shared = await startSharedAzurite();
+  const shared = startSharedAzurite();
   // Read by the test processes, which Vitest forks after this.
   process.env[SHARED_AZURITE_ENV] = shared.env[SHARED_AZURITE_ENV];
   return async () => {

@@ -44,7 +44,7 @@ export async function runChecksSideBySide(apps: readonly AppToCheck[], maxWorker
   };
   // One Azurite for all of them, each start of an app in an account of its own (issue #14):
   // about a second of CPU saved per start, some ninety starts in npm test.
-  const storage = await startSharedAzurite().catch(() => undefined);
+  const storage = startSharedAzurite();
   const vitest = await createVitest('test', {
     root: repoRoot,
     // The projects below are the whole run: vitest.config.ts would add its include (the shared
@@ -58,7 +58,7 @@ export async function runChecksSideBySide(apps: readonly AppToCheck[], maxWorker
         ...CHECK_SETTINGS,
         name: `app-${index}`,
         include: [`labs/${lab.slug}/checks/**/*.check.ts`],
-        env: { WORKSHOP_APP_DIR: relative(repoRoot, dir), WORKSHOP_APP_CODE: appCode ?? 'source', ...storage?.env },
+        env: { WORKSHOP_APP_DIR: relative(repoRoot, dir), WORKSHOP_APP_CODE: appCode ?? 'source', ...storage.env },
       },
     })),
   });
@@ -66,7 +66,7 @@ export async function runChecksSideBySide(apps: readonly AppToCheck[], maxWorker
     await vitest.start();
   } finally {
     await vitest.close();
-    await storage?.stop();
+    await storage.stop();
   }
   return runs;
 }

@@ -118,7 +118,7 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
     },
   };
   // One Azurite for every start of the app, in this run and, in watch mode, every run after a save.
-  const storage = await startSharedAzurite().catch(() => undefined);
+  const storage = startSharedAzurite();
   const vitest = await createVitest('test', {
     root: repoRoot,
     include: [`labs/${options.lab.slug}/checks/**/*.check.ts`],
@@ -127,7 +127,7 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
     env: {
       WORKSHOP_APP_DIR: relative(repoRoot, options.appDir),
       WORKSHOP_APP_CODE: options.appCode ?? 'source',
-      ...storage?.env,
+      ...storage.env,
     },
     // The checks never import the app (the host loads it in its own process), so Vitest
     // cannot see that a save in the app matters unless told.
@@ -146,7 +146,7 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
     typecheck?.cancel();
     warm?.stop();
     await vitest.close();
-    await storage?.stop();
+    await storage.stop();
   }
   return last;
 }

@@ -4,9 +4,10 @@
 // accounts in Azure are, so a run still begins with empty storage. The accounts are declared when
 // Azurite starts (it reads AZURITE_ACCOUNTS only then, and once a minute after), so each run claims
 // the next unused one; claims are folders, made atomically, so processes running side by side
-// never get the same account.
+// never get the same account. The runner hands the folder on before Azurite is up, so that
+// Azurite starts beside the test runner rather than before it: a claim waits for it.
 
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -18,24 +19,24 @@ import {
   type RunningAzurite,
 } from './index.ts';
 
-/** The environment variable that hands a shared Azurite to the processes that run checks. */
+/** The environment variable that hands a shared Azurite to the processes that run checks: its folder. */
 export const SHARED_AZURITE_ENV = 'WORKSHOP_SHARED_AZURITE';
 
 /** Accounts one shared Azurite declares: AZURITE_ACCOUNTS must stay under Linux's 128 KiB per variable. */
 const DEFAULT_ACCOUNTS = 1000;
 
-interface SharedAzuriteInfo {
-  blobPort: number;
-  queuePort: number;
-  tablePort: number;
-  accounts: number;
-  claims: string;
-}
+/** How long a claim waits for the shared Azurite to be up, before the caller starts its own. */
+const READY_TIMEOUT_MS = 60_000;
+
+/** Written to `<folder>/azurite.json` once Azurite listens, or once it could not start. */
+type SharedAzuriteInfo =
+  { blobPort: number; queuePort: number; tablePort: number; accounts: number } | { error: string };
 
 export interface SharedAzurite {
-  /** The variables that let `claimSharedAccount` in another process find this Azurite. */
+  /** The variable that lets `claimSharedAccount` in another process find this Azurite. */
   readonly env: Record<string, string>;
-  readonly azurite: RunningAzurite;
+  /** Azurite, once it listens (it starts in the background, beside whatever else starts). */
+  readonly ready: Promise<RunningAzurite>;
   stop(): Promise<void>;
 }
 
@@ -45,49 +46,80 @@ export interface SharedAccount extends AzuriteEndpoints {
 }
 
 const accountName = (index: number) => `run${index}`;
+const infoFile = (folder: string) => join(folder, 'azurite.json');
 
-/** Starts an in-memory Azurite whose accounts check runs can claim, one each. */
-export async function startSharedAzurite(
-  options: Pick<AzuriteOptions, 'onOutput'> & { accounts?: number } = {},
-): Promise<SharedAzurite> {
+/**
+ * Starts, in the background, an in-memory Azurite whose accounts check runs can claim, one each.
+ * Its `env` can be handed on at once: a claim waits until Azurite is up.
+ */
+export function startSharedAzurite(
+  options: Pick<AzuriteOptions, 'onOutput' | 'blobPort' | 'queuePort' | 'tablePort'> & { accounts?: number } = {},
+): SharedAzurite {
   const count = options.accounts ?? DEFAULT_ACCOUNTS;
-  const accounts = Array.from({ length: count }, (_, index) => accountName(index));
-  const azurite = await startAzurite({ accounts, ...(options.onOutput ? { onOutput: options.onOutput } : {}) });
-  const claims = mkdtempSync(join(tmpdir(), 'workshop-azurite-claims-'));
-  const port = (endpoint: string) => Number(new URL(endpoint).port);
-  const info: SharedAzuriteInfo = {
-    blobPort: port(azurite.blobEndpoint),
-    queuePort: port(azurite.queueEndpoint),
-    tablePort: port(azurite.tableEndpoint),
-    accounts: count,
-    claims,
+  const folder = mkdtempSync(join(tmpdir(), 'workshop-azurite-'));
+  mkdirSync(join(folder, 'claims'));
+  // Written whole, then renamed: a reader never sees half of it.
+  const publish = (info: SharedAzuriteInfo) => {
+    writeFileSync(`${infoFile(folder)}.tmp`, JSON.stringify(info));
+    renameSync(`${infoFile(folder)}.tmp`, infoFile(folder));
   };
+  const accounts = Array.from({ length: count }, (_, index) => accountName(index));
+  const { accounts: _count, ...azuriteOptions } = options;
+  const ready = startAzurite({ ...azuriteOptions, accounts }).then(
+    (azurite) => {
+      const port = (endpoint: string) => Number(new URL(endpoint).port);
+      publish({
+        blobPort: port(azurite.blobEndpoint),
+        queuePort: port(azurite.queueEndpoint),
+        tablePort: port(azurite.tableEndpoint),
+        accounts: count,
+      });
+      return azurite;
+    },
+    (error: unknown) => {
+      publish({ error: String((error as Error)?.message ?? error) });
+      throw error;
+    },
+  );
+  ready.catch(() => undefined);
   return {
-    env: { [SHARED_AZURITE_ENV]: JSON.stringify(info) },
-    azurite,
+    env: { [SHARED_AZURITE_ENV]: folder },
+    ready,
     async stop() {
-      await azurite.stop();
-      rmSync(claims, { recursive: true, force: true });
+      const azurite = await ready.catch(() => undefined);
+      await azurite?.stop();
+      rmSync(folder, { recursive: true, force: true });
     },
   };
 }
 
-/**
- * An account of the shared Azurite that no run has had before, or undefined when there is no
- * shared Azurite (or every account is taken): the caller then starts an Azurite of its own.
- */
-export function claimSharedAccount(env: NodeJS.ProcessEnv = process.env): SharedAccount | undefined {
-  const raw = env[SHARED_AZURITE_ENV];
-  if (!raw) return undefined;
-  let info: SharedAzuriteInfo;
-  try {
-    info = JSON.parse(raw) as SharedAzuriteInfo;
-  } catch {
-    return undefined;
+async function readInfo(folder: string): Promise<SharedAzuriteInfo | undefined> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      return JSON.parse(readFileSync(infoFile(folder), 'utf8')) as SharedAzuriteInfo;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !existsSync(folder) || Date.now() > deadline)
+        return undefined;
+    }
+    // Azurite is still starting (it began beside the test runner): it is up within a second or two.
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/**
+ * An account of the shared Azurite that no run has had before, once that Azurite is up; or
+ * undefined when there is no shared Azurite (or it failed, or every account is taken): the caller
+ * then starts an Azurite of its own.
+ */
+export async function claimSharedAccount(env: NodeJS.ProcessEnv = process.env): Promise<SharedAccount | undefined> {
+  const folder = env[SHARED_AZURITE_ENV];
+  if (!folder) return undefined;
+  const info = await readInfo(folder);
+  if (!info || 'error' in info) return undefined;
   for (let index = 0; index < info.accounts; index++) {
     try {
-      mkdirSync(join(info.claims, String(index)));
+      mkdirSync(join(folder, 'claims', String(index)));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
       return undefined;

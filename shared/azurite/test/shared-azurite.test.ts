@@ -35,24 +35,35 @@ async function read(account: SharedAccount): Promise<unknown> {
 describe('a shared Azurite', () => {
   let shared: SharedAzurite;
   beforeAll(async () => {
-    shared = await startSharedAzurite({ accounts: 3 });
+    shared = startSharedAzurite({ accounts: 3 });
   });
   afterAll(async () => {
     await shared?.stop();
   });
 
-  it('gives each claim an account nobody had, and none once all are taken', () => {
-    const names = [1, 2, 3].map(() => claimSharedAccount(shared.env)?.account);
+  it('gives each claim an account nobody had, and none once all are taken', async () => {
+    // Claimed at once, before Azurite is up: each claim waits for it.
+    const names = (await Promise.all([1, 2, 3].map(() => claimSharedAccount(shared.env)))).map((a) => a?.account);
     expect(new Set(names).size).toBe(3);
     expect(names.every((name) => name !== undefined)).toBe(true);
-    expect(claimSharedAccount(shared.env)).toBeUndefined();
-    expect(claimSharedAccount({})).toBeUndefined();
+    expect(await claimSharedAccount(shared.env)).toBeUndefined();
+    expect(await claimSharedAccount({})).toBeUndefined();
+  });
+
+  it('answers undefined, for a start of its own, when the shared Azurite could not start', async () => {
+    const taken = startSharedAzurite({ accounts: 1 });
+    const port = Number(new URL((await taken.ready).blobEndpoint).port);
+    // Two Azurites cannot listen on one port: the second fails, and its claims say so.
+    const failing = startSharedAzurite({ accounts: 1, blobPort: port });
+    await expect(failing.ready).rejects.toThrow(/already in use/);
+    expect(await claimSharedAccount(failing.env)).toBeUndefined();
+    await Promise.all([taken.stop(), failing.stop()]);
   });
 
   it("keeps each account's blobs, queues and tables apart, as two storage accounts are", async () => {
-    const other = await startSharedAzurite({ accounts: 2 });
+    const other = startSharedAzurite({ accounts: 2 });
     try {
-      const [a, b] = [claimSharedAccount(other.env)!, claimSharedAccount(other.env)!];
+      const [a, b] = [(await claimSharedAccount(other.env))!, (await claimSharedAccount(other.env))!];
       await write(a);
       await write(b);
       expect(await read(a)).toEqual({ blobs: [`${a.account}.txt`], messages: [a.account], rows: [a.account] });

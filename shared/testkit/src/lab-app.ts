@@ -158,7 +158,7 @@ export async function startLabAppOnce(options: LabAppOptions, ports?: readonly n
       await seedSamples(BlobServiceClient.fromConnectionString(connection).getContainerClient('samples'));
   };
   // An account of its own in the Azurite the runner shares between runs (issue #14), else an Azurite of its own.
-  const shared = (options.storage ?? 'azurite') === 'azurite' && !ports ? claimSharedAccount() : undefined;
+  const shared = (options.storage ?? 'azurite') === 'azurite' && !ports ? await claimSharedAccount() : undefined;
   if (shared) {
     connectionString = shared.connectionString;
     storage = seed(connectionString).then(() => ({ stop: async () => undefined }));

@@ -121,14 +121,14 @@ describe('startLabApp when Azurite cannot start', () => {
 
 describe('startLabApp beside a shared Azurite (the lab runner starts one per run)', () => {
   it('gives each app an empty account of its own in it, and leaves it running when the app stops', async () => {
-    const shared = await startSharedAzurite({ accounts: 4 });
+    const shared = startSharedAzurite({ accounts: 4 });
     vi.stubEnv(SHARED_AZURITE_ENV, shared.env[SHARED_AZURITE_ENV]!);
     try {
       const first = await startLabApp({ dir: durableApp, seed: true });
       await first.stop();
       const second = await startLabApp({ dir: durableApp });
       try {
-        expect(first.connectionString).toContain(`:${new URL(shared.azurite.blobEndpoint).port}/run0`);
+        expect(first.connectionString).toContain(`:${new URL((await shared.ready).blobEndpoint).port}/run0`);
         expect(second.connectionString).toContain('/run1');
         const seeded = [];
         for await (const c of first.blobs.listContainers()) seeded.push(c.name);

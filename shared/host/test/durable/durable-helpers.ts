@@ -56,7 +56,7 @@ export type TestAzurite = Omit<RunningAzurite, 'process'>;
 export async function startAzurite(options: AzuriteOptions): Promise<RunningAzurite>;
 export async function startAzurite(): Promise<TestAzurite>;
 export async function startAzurite(options?: AzuriteOptions): Promise<TestAzurite> {
-  const shared = options ? undefined : claimSharedAccount();
+  const shared = options ? undefined : await claimSharedAccount();
   if (shared) return { ...shared, stop: async () => undefined };
   return startOwnAzurite(options);
 }
