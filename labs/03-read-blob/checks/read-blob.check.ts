@@ -47,7 +47,7 @@ async function bytesOf(res: Response): Promise<Buffer> {
   return Buffer.from(await res.arrayBuffer());
 }
 
-describe('with Azurite and the sample images', () => {
+describe('with Azurite and the sample images', { concurrent: true }, () => {
   let app: LabApp;
 
   beforeAll(async () => {
@@ -229,7 +229,7 @@ describe('with Azurite and the sample images', () => {
   );
 });
 
-describe('with storage unreachable', () => {
+describe('with storage unreachable', { concurrent: true }, () => {
   let app: LabApp;
 
   beforeAll(async () => {

@@ -69,7 +69,7 @@ async function thumbnailOf(res: Response, what: string): Promise<ThumbnailAnswer
   return body as unknown as ThumbnailAnswer;
 }
 
-describe('with Azurite and the sample images', () => {
+describe('with Azurite and the sample images', { concurrent: true }, () => {
   let app: LabApp;
 
   beforeAll(async () => {
@@ -428,7 +428,7 @@ describe('with Azurite and the sample images', () => {
   );
 });
 
-describe('with storage unreachable', () => {
+describe('with storage unreachable', { concurrent: true }, () => {
   let app: LabApp;
 
   beforeAll(async () => {

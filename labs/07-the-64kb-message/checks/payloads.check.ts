@@ -77,7 +77,7 @@ function tooBig(report: PayloadReport): string {
   );
 }
 
-describe('with Azurite, the sample images and photos/poster.jpg', () => {
+describe('with Azurite, the sample images and photos/poster.jpg', { concurrent: true }, () => {
   let app: LabApp;
 
   beforeAll(async () => {
@@ -193,37 +193,41 @@ describe('with Azurite, the sample images and photos/poster.jpg', () => {
   );
 });
 
-describe(`in strict mode (${STRICT_SETTING}=true: a queue message over 64 KB is rejected, as in 2017)`, () => {
-  let app: LabApp;
+describe(
+  `in strict mode (${STRICT_SETTING}=true: a queue message over 64 KB is rejected, as in 2017)`,
+  { concurrent: true },
+  () => {
+    let app: LabApp;
 
-  beforeAll(async () => {
-    app = await startLabApp({ env: { [STRICT_SETTING]: 'true' } });
-    await seedPhotos(app.blobs.getContainerClient(PHOTOS_CONTAINER));
-  });
+    beforeAll(async () => {
+      app = await startLabApp({ env: { [STRICT_SETTING]: 'true' } });
+      await seedPhotos(app.blobs.getContainerClient(PHOTOS_CONTAINER));
+    });
 
-  afterAll(async () => {
-    await app?.stop();
-  });
+    afterAll(async () => {
+      await app?.stop();
+    });
 
-  check(
-    'in strict mode, the job on photos still completes: no message of the orchestration comes near 64 KB',
-    {
-      hint:
-        'In strict mode the queue rejects a message over 64 KB, as Azure Storage did before ' +
-        '2018: the activity or orchestration fails with "RequestBodyTooLarge". Pass blob names, not ' +
-        'bytes, and no message comes near the limit.',
-      guide: `${GUIDE}#step-1-the-64-kb-wall`,
-    },
-    async () => {
-      const { status } = await runJob(app, PHOTOS_CONTAINER);
-      if (status.runtimeStatus !== 'Completed') {
-        expect.fail(
-          `In strict mode the job on photos should complete, but its runtimeStatus is ` +
-            `${status.runtimeStatus}: ${outputSummary(status)}. ` +
-            'A payload over 64 KB is what failed in 2017: pass blob names instead (claim check).',
-        );
-      }
-      expect(status.output, "the orchestration's output").toMatchObject({ images: 1, thumbnails: 1, failed: 0 });
-    },
-  );
-});
+    check(
+      'in strict mode, the job on photos still completes: no message of the orchestration comes near 64 KB',
+      {
+        hint:
+          'In strict mode the queue rejects a message over 64 KB, as Azure Storage did before ' +
+          '2018: the activity or orchestration fails with "RequestBodyTooLarge". Pass blob names, not ' +
+          'bytes, and no message comes near the limit.',
+        guide: `${GUIDE}#step-1-the-64-kb-wall`,
+      },
+      async () => {
+        const { status } = await runJob(app, PHOTOS_CONTAINER);
+        if (status.runtimeStatus !== 'Completed') {
+          expect.fail(
+            `In strict mode the job on photos should complete, but its runtimeStatus is ` +
+              `${status.runtimeStatus}: ${outputSummary(status)}. ` +
+              'A payload over 64 KB is what failed in 2017: pass blob names instead (claim check).',
+          );
+        }
+        expect(status.output, "the orchestration's output").toMatchObject({ images: 1, thumbnails: 1, failed: 0 });
+      },
+    );
+  },
+);

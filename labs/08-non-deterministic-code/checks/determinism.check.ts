@@ -120,7 +120,7 @@ async function expectManifestFromHistory(
   );
 }
 
-describe('the lint rule durable/orchestrator-determinism (npm run lint -- 08)', () => {
+describe('the lint rule durable/orchestrator-determinism (npm run lint -- 08)', { concurrent: true }, () => {
   check(
     "ESLint's durable/orchestrator-determinism finds nothing in src: no clock, randomness, await or " +
       'I/O in the orchestrator',
@@ -145,7 +145,7 @@ describe('the lint rule durable/orchestrator-determinism (npm run lint -- 08)', 
   );
 });
 
-describe('with Azurite and the sample images', () => {
+describe('with Azurite and the sample images', { concurrent: true }, () => {
   let app: LabApp;
 
   beforeAll(async () => {
@@ -216,7 +216,7 @@ describe('with Azurite and the sample images', () => {
   );
 });
 
-describe(`replayed on another machine, a day later (${PERTURB_SETTING}=true)`, () => {
+describe(`replayed on another machine, a day later (${PERTURB_SETTING}=true)`, { concurrent: true }, () => {
   let app: LabApp;
 
   beforeAll(async () => {

@@ -60,7 +60,7 @@ function executions(app: LabApp, name: string): number {
   return app.logs().match(new RegExp(`Executing 'Functions\\.${name}'`, 'g'))?.length ?? 0;
 }
 
-describe('without crashes', () => {
+describe('without crashes', { concurrent: true }, () => {
   let app: LabApp;
   beforeAll(async () => {
     app = await startLabApp();
@@ -115,6 +115,7 @@ describe('without crashes', () => {
 
 describe(
   `the host crashes after ${ACTIVITY}'s write, before its result is checkpointed ` + `(${CRASH_SETTING}=${ACTIVITY})`,
+  { concurrent: true },
   () => {
     let app: LabApp;
     beforeAll(async () => {

@@ -91,7 +91,7 @@ async function expectThumbnail(app: LabApp, status: OrchestrationStatus, what: s
   return result;
 }
 
-describe('the lint rule durable/orchestrator-determinism (npm run lint -- 11)', () => {
+describe('the lint rule durable/orchestrator-determinism (npm run lint -- 11)', { concurrent: true }, () => {
   check(
     "ESLint's durable/orchestrator-determinism finds nothing in src: no orchestrator reads the wall clock",
     {
@@ -114,7 +114,7 @@ describe('the lint rule durable/orchestrator-determinism (npm run lint -- 11)', 
 });
 
 // The virtual clock stands still until the check moves it: the check decides when 5 minutes pass.
-describe('with a virtual clock that the check moves', () => {
+describe('with a virtual clock that the check moves', { concurrent: true }, () => {
   let app: LabApp;
 
   beforeAll(async () => {
@@ -224,7 +224,7 @@ describe('with a virtual clock that the check moves', () => {
 
 // Time skipping: whenever the app is idle, the clock jumps to the next durable timer. An hour
 // of timers passes in a blink, and every timer still fires at exactly its due time.
-describe('with a clock that skips to the next timer', () => {
+describe('with a clock that skips to the next timer', { concurrent: true }, () => {
   let app: LabApp;
 
   beforeAll(async () => {

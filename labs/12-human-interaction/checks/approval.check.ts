@@ -102,7 +102,7 @@ async function isPublished(app: LabApp, review: Review): Promise<boolean> {
 }
 
 // The virtual clock stands still until the check moves it: a day passes when the check says so.
-describe('with a virtual clock that the check moves', () => {
+describe('with a virtual clock that the check moves', { concurrent: true }, () => {
   let app: LabApp;
 
   beforeAll(async () => {
@@ -217,7 +217,7 @@ describe('with a virtual clock that the check moves', () => {
 
 // Under the virtual clock the deadline never comes unless a check moves the clock, so an approval
 // raised right after the start always arrives in time, however slow the machine.
-describe('with a virtual clock, an approval raised at once', () => {
+describe('with a virtual clock, an approval raised at once', { concurrent: true }, () => {
   let app: LabApp;
 
   beforeAll(async () => {
@@ -283,7 +283,7 @@ describe('with a virtual clock, an approval raised at once', () => {
   );
 });
 
-describe('with a virtual clock, events nobody should trust', () => {
+describe('with a virtual clock, events nobody should trust', { concurrent: true }, () => {
   let app: LabApp;
 
   beforeAll(async () => {

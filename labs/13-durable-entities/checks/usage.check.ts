@@ -93,7 +93,7 @@ async function entityRequests(app: LabApp, id: string): Promise<Array<{ op: stri
     });
 }
 
-describe("a container's usage, kept by the entity containerUsage", () => {
+describe("a container's usage, kept by the entity containerUsage", { concurrent: true }, () => {
   let app: LabApp;
 
   beforeAll(async () => {
@@ -148,7 +148,7 @@ describe("a container's usage, kept by the entity containerUsage", () => {
   );
 });
 
-describe(`a container with a quota of ${QUOTA} images`, () => {
+describe(`a container with a quota of ${QUOTA} images`, { concurrent: true }, () => {
   let app: LabApp;
 
   beforeAll(async () => {
@@ -202,7 +202,7 @@ describe(`a container with a quota of ${QUOTA} images`, () => {
 
 // The virtual clock stands still: a job's time (context.df.currentUtcDateTime) is exactly the
 // clock's, however long the check takes.
-describe('a job and its entity', () => {
+describe('a job and its entity', { concurrent: true }, () => {
   let app: LabApp;
 
   beforeAll(async () => {

@@ -29,7 +29,10 @@ export interface CheckContext {
  * checkpoint runner can tell a learner what to do next when it fails.
  */
 export function check(title: string, meta: CheckMeta, fn: (context: CheckContext) => Promise<void> | void): void {
-  it(title, async ({ task }) => {
+  // One after another, always: the checks of a describe block share its app and often its job.
+  // The blocks themselves may run side by side (`describe(name, { concurrent: true }, …)`), each
+  // on an app of its own, so a lab's verdict waits for its slowest block, not for their sum.
+  it(title, { concurrent: false }, async ({ task }) => {
     task.meta.hint = meta.hint;
     task.meta.guide = meta.guide;
     // An earlier check left the worker blocked by an orchestrator that never yields: say so now.
