@@ -62,6 +62,8 @@ type Service = (typeof SERVICES)[number];
 export { freePorts } from './free-ports.ts';
 export {
   claimSharedAccount,
+  SHARED_ACCOUNTS,
+  sharedAccountNames,
   SHARED_AZURITE_ENV,
   startSharedAzurite,
   type SharedAccount,
@@ -75,6 +77,11 @@ export {
   type KeepRunningEvent,
   type KeepRunningOptions,
 } from './keep-running.ts';
+
+/** Azurite's AZURITE_ACCOUNTS for the development account and these, all with its public key. */
+export function accountsSetting(accounts: readonly string[]): string {
+  return [DEV_ACCOUNT.name, ...accounts].map((name) => `${name}:${DEV_ACCOUNT.key}`).join(';');
+}
 
 /** Azurite's endpoints for known ports, before it runs; of the development account unless named. */
 export function endpointsFor(
@@ -158,13 +165,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     env: {
       NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache'),
       ...process.env,
-      ...(options.accounts?.length
-        ? {
-            AZURITE_ACCOUNTS: [DEV_ACCOUNT.name, ...options.accounts]
-              .map((name) => `${name}:${DEV_ACCOUNT.key}`)
-              .join(';'),
-          }
-        : {}),
+      ...(options.accounts?.length ? { AZURITE_ACCOUNTS: accountsSetting(options.accounts) } : {}),
     },
   });
   // The channel must not keep this process alive: it only tells Azurite when this one is gone.

@@ -22,8 +22,13 @@ import {
 /** The environment variable that hands a shared Azurite to the processes that run checks: its folder. */
 export const SHARED_AZURITE_ENV = 'WORKSHOP_SHARED_AZURITE';
 
-/** Accounts one shared Azurite declares: AZURITE_ACCOUNTS must stay under Linux's 128 KiB per variable. */
-const DEFAULT_ACCOUNTS = 1000;
+/**
+ * Accounts one shared Azurite declares. AZURITE_ACCOUNTS holds each with its key (about 95
+ * characters), and Windows allows 32,767 characters per variable: 300 fit, enough for `npm test`'s
+ * runs (about 100 app starts each) and for a long `--watch` session; past them, an app starts an
+ * Azurite of its own again.
+ */
+export const SHARED_ACCOUNTS = 300;
 
 /** How long a claim waits for the shared Azurite to be up, before the caller starts its own. */
 const READY_TIMEOUT_MS = 60_000;
@@ -46,6 +51,11 @@ export interface SharedAccount extends AzuriteEndpoints {
 }
 
 const accountName = (index: number) => `run${index}`;
+
+/** The names of a shared Azurite's accounts. */
+export function sharedAccountNames(count: number): string[] {
+  return Array.from({ length: count }, (_, index) => accountName(index));
+}
 const infoFile = (folder: string) => join(folder, 'azurite.json');
 
 /**
@@ -55,7 +65,7 @@ const infoFile = (folder: string) => join(folder, 'azurite.json');
 export function startSharedAzurite(
   options: Pick<AzuriteOptions, 'onOutput' | 'blobPort' | 'queuePort' | 'tablePort'> & { accounts?: number } = {},
 ): SharedAzurite {
-  const count = options.accounts ?? DEFAULT_ACCOUNTS;
+  const count = options.accounts ?? SHARED_ACCOUNTS;
   const folder = mkdtempSync(join(tmpdir(), 'workshop-azurite-'));
   mkdirSync(join(folder, 'claims'));
   // Written whole, then renamed: a reader never sees half of it.
@@ -63,7 +73,7 @@ export function startSharedAzurite(
     writeFileSync(`${infoFile(folder)}.tmp`, JSON.stringify(info));
     renameSync(`${infoFile(folder)}.tmp`, infoFile(folder));
   };
-  const accounts = Array.from({ length: count }, (_, index) => accountName(index));
+  const accounts = sharedAccountNames(count);
   const { accounts: _count, ...azuriteOptions } = options;
   const ready = startAzurite({ ...azuriteOptions, accounts }).then(
     (azurite) => {

@@ -2,7 +2,15 @@ import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimSharedAccount, startSharedAzurite, type SharedAccount, type SharedAzurite } from '../src/index.ts';
+import {
+  accountsSetting,
+  claimSharedAccount,
+  SHARED_ACCOUNTS,
+  sharedAccountNames,
+  startSharedAzurite,
+  type SharedAccount,
+  type SharedAzurite,
+} from '../src/index.ts';
 
 async function write(account: SharedAccount): Promise<void> {
   const blobs = BlobServiceClient.fromConnectionString(account.connectionString).getContainerClient('samples');
@@ -33,6 +41,10 @@ async function read(account: SharedAccount): Promise<unknown> {
 }
 
 describe('a shared Azurite', () => {
+  it('declares its accounts in one variable that Windows accepts (32,767 characters at most)', () => {
+    expect(accountsSetting(sharedAccountNames(SHARED_ACCOUNTS)).length).toBeLessThan(32_767);
+  });
+
   let shared: SharedAzurite;
   beforeAll(async () => {
     shared = startSharedAzurite({ accounts: 3 });
