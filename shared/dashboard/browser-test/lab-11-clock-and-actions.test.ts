@@ -53,6 +53,20 @@ describe('the dashboard on a lab 11 watch, clock virtual', () => {
     expect(await page.locator('#event-name').inputValue()).toBe('half-typed');
   });
 
+  it("shows a timer in the Timeline's table as a wait until it is due, not as something that ran", async () => {
+    const { page, errors } = await openPage(browser, `${app.url}/dashboard/#/instances/${instanceId}/timeline`);
+    try {
+      const row = page.locator('table.timeline-table tbody tr', { hasText: 'until due' }).first();
+      await row.waitFor();
+      const cells = await row.locator('td').allInnerTexts();
+      expect(cells[2]).toMatch(/^5 min 0 s until due$/);
+      expect(cells[3]).toBe('—');
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('raises an event from the page, and refuses data that is not JSON with a message', async () => {
     const { page } = watched;
     await page.locator('#event-name').fill('nudge');

@@ -147,22 +147,28 @@ export function renderTimeline(panel: HTMLElement, d: InstanceDetail): void {
               {},
               h('td', {}, b.label, ...runFlags(b)),
               h('td', {}, time(b.start)),
-              h('td', {}, Number.isNaN(picked) ? '' : duration(picked - start)),
-              h(
-                'td',
-                {},
-                Number.isNaN(picked) || Number.isNaN(end)
-                  ? Number.isNaN(end)
-                    ? ''
-                    : `${duration(end - start)} from scheduled to done (wait and run not told apart)`
-                  : duration(end - picked),
-              ),
+              h('td', {}, waited(b, start, picked, end)),
+              h('td', {}, ran(b, start, picked, end)),
               h('td', {}, b.outcome, b.detail ? h('span', { class: 'muted' }, ` ${b.detail}`) : null),
             );
           }),
       ),
     ),
   );
+}
+
+/** How long an item waited: for a timer, until it was due; for an activity, in its queue. */
+function waited(bar: TimelineBar, start: number, picked: number, end: number): string {
+  if (bar.kind === 'timer') return Number.isNaN(end) ? '' : `${duration(end - start)} until due`;
+  return Number.isNaN(picked) ? '' : duration(picked - start);
+}
+
+/** How long an item ran: a timer or an event does not run, it only waits or arrives. */
+function ran(bar: TimelineBar, start: number, picked: number, end: number): string {
+  if (bar.kind === 'timer' || bar.kind === 'event') return '—';
+  if (Number.isNaN(end)) return '';
+  if (Number.isNaN(picked)) return `${duration(end - start)} from scheduled to done (wait and run not told apart)`;
+  return duration(end - picked);
 }
 
 function describe(bar: TimelineBar, start: number, picked: number, end: number): string {
