@@ -59,6 +59,8 @@ async function main(): Promise<number> {
     // or it goes on running the checks (and their Azurite and hosts) for nobody.
     const stop = () => process.exit(130);
     process.once('SIGHUP', stop);
+    // Ctrl+C: through process.exit, so what the run leaves in the temp folder goes with it.
+    process.once('SIGINT', stop);
     whenOrphaned(() => {
       console.error(dim(`npm run lab:${lab.id} -- --watch was stopped from outside (npm ended): stopping.`));
       stop();

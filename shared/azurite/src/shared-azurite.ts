@@ -92,13 +92,17 @@ export function startSharedAzurite(
     },
   );
   ready.catch(() => undefined);
+  // Also when the process ends without stop() (Ctrl+C in a watch): Azurite goes with it, and so must its folder.
+  const removeFolder = () => rmSync(folder, { recursive: true, force: true });
+  process.once('exit', removeFolder);
   return {
     env: { [SHARED_AZURITE_ENV]: folder },
     ready,
     async stop() {
       const azurite = await ready.catch(() => undefined);
       await azurite?.stop();
-      rmSync(folder, { recursive: true, force: true });
+      process.off('exit', removeFolder);
+      removeFolder();
     },
   };
 }
