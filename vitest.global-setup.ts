@@ -4,11 +4,8 @@
 // that keeps data on disk still start their own.
 
 import { SHARED_AZURITE_ENV, startSharedAzurite } from '@workshop/azurite';
-import type { TestProject } from 'vitest/node';
 
-export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
-  // The checkpoint runner loads this config for lab checks; it shares an Azurite of its own.
-  if (project.config.include.every((pattern) => pattern.startsWith('labs/'))) return undefined;
+export default async function setup(): Promise<() => Promise<void>> {
   const shared = startSharedAzurite();
   // Read by the test processes, which Vitest forks after this.
   process.env[SHARED_AZURITE_ENV] = shared.env[SHARED_AZURITE_ENV];

@@ -5,8 +5,8 @@ import { findLab, readManifest, repoRoot, solutionDir, starterDir } from './lib/
 import { updateProgress } from './lib/progress.ts';
 import { resetLab } from './lib/reset.ts';
 import { runChecks } from './lib/run-checks.ts';
-import { cyan, dim } from './lib/style.ts';
-import { whenOrphaned } from './lib/when-orphaned.ts';
+import { cyan } from './lib/style.ts';
+import { stopWhenLeftRunning } from './lib/when-orphaned.ts';
 import { formatVerdict } from './lib/verdict.ts';
 
 const usage = `Usage: npm run lab:NN [-- --solution] [-- --watch] [-- --reset]
@@ -58,13 +58,9 @@ async function main(): Promise<number> {
     // Watching never ends by itself: npm killed above it, or a closed terminal, must end it too,
     // or it goes on running the checks (and their Azurite and hosts) for nobody.
     const stop = () => process.exit(130);
-    process.once('SIGHUP', stop);
+    stopWhenLeftRunning(`npm run lab:${lab.id} -- --watch`, 'stopping', stop);
     // Ctrl+C: through process.exit, so what the run leaves in the temp folder goes with it.
     process.once('SIGINT', stop);
-    whenOrphaned(() => {
-      console.error(dim(`npm run lab:${lab.id} -- --watch was stopped from outside (npm ended): stopping.`));
-      stop();
-    });
   }
 
   const run = await runChecks({

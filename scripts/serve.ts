@@ -8,7 +8,7 @@ import { HostRestarter } from './lib/host-restarter.ts';
 import { ensureLocalSettings } from './lib/local-settings.ts';
 import { runCli } from './lib/cli.ts';
 import { findLab, readManifest, repoRoot, solutionDir, starterDir, UsageError } from './lib/manifest.ts';
-import { whenOrphaned } from './lib/when-orphaned.ts';
+import { stopWhenLeftRunning } from './lib/when-orphaned.ts';
 import { bold, cyan, dim, red } from './lib/style.ts';
 import { isPortFree, portTakenAdvice, storagePortsAdvice } from './lib/port-holder.ts';
 
@@ -106,11 +106,7 @@ async function main(): Promise<number | void> {
   process.once('SIGTERM', stop);
   // A closed terminal, or npm killed above this process (not Ctrl+C): stop rather than go on
   // holding the ports for the next npm start to find busy (issue #15, item 6).
-  process.once('SIGHUP', stop);
-  whenOrphaned(() => {
-    console.error(dim('npm start was stopped from outside (npm ended): stopping the host and Azurite.'));
-    void stop();
-  });
+  stopWhenLeftRunning('npm start', 'stopping the host and Azurite', () => void stop());
   // The address only once something of ours listens there.
   if (host)
     console.log(

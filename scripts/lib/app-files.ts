@@ -1,4 +1,4 @@
-import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /** Not part of an app's source: build output, installed packages, the guide and the checks. */
@@ -38,4 +38,32 @@ export function copyApp(from: string, to: string): void {
     recursive: true,
     filter: (source) => !/[\\/](node_modules|dist)([\\/]|$)/.test(source.slice(from.length)),
   });
+}
+
+/** The app's first function file (`src/functions/…`, by name): the file a learner saves most. */
+export function firstFunctionFile(dir: string): string {
+  const first = readdirSync(join(dir, 'src', 'functions'))
+    .filter((file) => file.endsWith('.ts'))
+    .sort()[0];
+  if (!first) throw new Error(`${join(dir, 'src', 'functions')} has no .ts file.`);
+  return `src/functions/${first}`;
+}
+
+/**
+ * `copyApp`, then one file of the copy changed as a learner would change it; throws, naming the
+ * change (`described`), when it leaves the file as it was: the original moved on without it.
+ */
+export function copyAppWith(
+  from: string,
+  to: string,
+  file: string,
+  change: (text: string) => string,
+  described = 'the change',
+): void {
+  copyApp(from, to);
+  const path = join(to, file);
+  const before = readFileSync(path, 'utf8');
+  const after = change(before);
+  if (after === before) throw new Error(`${described} no longer applies to ${file}`);
+  writeFileSync(path, after);
 }

@@ -5,12 +5,10 @@
 // the same requests, in the numbers one activity makes them, are made back to back against an
 // idle Azurite: the activities per second an engine with no cost of its own would reach here.
 
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { TableClient } from '@azure/data-tables';
 import { QueueServiceClient } from '@azure/storage-queue';
-import { connectionStringFor, startAzurite } from '@workshop/azurite';
+import { connectionStringFor, startAzurite, startStorageProxy, type StorageExchange } from '@workshop/azurite';
 import { spawnHost } from '@workshop/host';
 import { repoRoot } from './manifest.ts';
 
@@ -26,11 +24,6 @@ export interface StorageFloor {
   msPerActivity: number;
   /** Activities per second if Azurite's time were all there is. */
   perSecond: number;
-}
-
-interface Recorder {
-  endpoint: string;
-  close(): Promise<void>;
 }
 
 /** What a storage request does, from its method and path. */
@@ -52,47 +45,15 @@ function kindOf(service: string, method: string, path: string): string {
   return `${method} blob`;
 }
 
-async function record(
-  service: string,
-  upstreamEndpoint: string,
-  onRequest: (kind: string, ms: number, empty: boolean, rows: number) => void,
-): Promise<Recorder> {
-  const target = new URL(upstreamEndpoint);
-  const server = http.createServer((req, res) => {
-    const started = performance.now();
-    const kind = kindOf(service, req.method ?? 'GET', req.url ?? '');
-    // The operations in a table batch: one request line each in its multipart body.
-    let rows = 0;
-    if (kind === 'batch')
-      req.on(
-        'data',
-        (chunk: Buffer) => (rows += (String(chunk).match(/^(POST|PUT|MERGE|PATCH|DELETE) http/gm) ?? []).length),
-      );
-    const upstream = http.request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-      (answer) => {
-        const chunks: Buffer[] = [];
-        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-        answer.on('end', () => {
-          const body = Buffer.concat(chunks);
-          onRequest(kind, performance.now() - started, kind === 'dequeue' && !body.includes('<QueueMessage>'), rows);
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          res.end(body);
-        });
-      },
-    );
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+/** One request as the floor counts it: what it did, whether it was an empty poll, the rows of a batch. */
+function classify(service: string, exchange: StorageExchange): { kind: string; empty: boolean; rows: number } {
+  const kind = kindOf(service, exchange.method, exchange.url);
   return {
-    endpoint: `http://127.0.0.1:${port}${target.pathname}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    kind,
+    empty: kind === 'dequeue' && !exchange.answerBody.includes('<QueueMessage>'),
+    // The operations in a table batch: one request line each in its multipart body.
+    rows:
+      kind === 'batch' ? (String(exchange.requestBody).match(/^(POST|PUT|MERGE|PATCH|DELETE) http/gm) ?? []).length : 0,
   };
 }
 
@@ -103,16 +64,17 @@ async function recordOneChain(activities: number): Promise<Omit<StorageFloor, 'p
   let emptyPolls = 0;
   let batchRows = 0;
   let recording = false;
-  const onRequest = (kind: string, _ms: number, empty: boolean, rows: number) => {
+  const recordFor = (service: string) => (exchange: StorageExchange) => {
     if (!recording) return;
+    const { kind, empty, rows } = classify(service, exchange);
     if (empty) return void emptyPolls++;
     counts.set(kind, (counts.get(kind) ?? 0) + 1);
     batchRows += rows;
   };
   const recorders = await Promise.all([
-    record('blob', azurite.blobEndpoint, onRequest),
-    record('queue', azurite.queueEndpoint, onRequest),
-    record('table', azurite.tableEndpoint, onRequest),
+    startStorageProxy(azurite.blobEndpoint, { onExchange: recordFor('blob') }),
+    startStorageProxy(azurite.queueEndpoint, { onExchange: recordFor('queue') }),
+    startStorageProxy(azurite.tableEndpoint, { onExchange: recordFor('table') }),
   ]);
   const [blob, queue, table] = recorders.map((r) => r.endpoint) as [string, string, string];
   const host = await spawnHost({

@@ -2,9 +2,9 @@
 // verdict of `npm run lab:NN -- --watch`. Each lab's solution is copied to .workshop/ (two folders
 // deep, so its tsconfig's `extends` resolves as the original's does), watched, and saved once.
 
-import { appendFileSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyApp } from './app-files.ts';
+import { copyApp, firstFunctionFile } from './app-files.ts';
 import { repoRoot, solutionDir, type Lab } from './manifest.ts';
 import { runChecks, type ChecksRun } from './run-checks.ts';
 
@@ -16,16 +16,6 @@ export interface WatchFigure {
   saveSeconds: number;
   /** Whether that verdict was the checkpoint (it must be: the copy is the solution). */
   passed: boolean;
-}
-
-/** The file a learner saves most: the first function file of the app. */
-function fileToSave(dir: string): string {
-  const functions = join(dir, 'src', 'functions');
-  const first = readdirSync(functions)
-    .filter((file) => file.endsWith('.ts'))
-    .sort()[0];
-  if (!first) throw new Error(`${functions} has no .ts file to save.`);
-  return join(functions, first);
 }
 
 export async function benchWatch(lab: Lab): Promise<WatchFigure> {
@@ -54,7 +44,7 @@ export async function benchWatch(lab: Lab): Promise<WatchFigure> {
     first = nextVerdict();
     // A save that changes the file, as an editor's would: one more line at the end.
     const saved = performance.now();
-    appendFileSync(fileToSave(dir), '\n');
+    appendFileSync(join(dir, firstFunctionFile(dir)), '\n');
     await Promise.race([first, watching]);
     const last = verdicts.at(-1)!;
     return { lab, firstSeconds, saveSeconds: (last.at - saved) / 1000, passed: last.run.passed };

@@ -2,8 +2,8 @@
 // common slip. `npm test` runs each lab's checks on it, to prove the verdict names the file and
 // line instead of showing every check as skipped.
 
-import { appendFileSync, readdirSync, rmSync } from 'node:fs';
-import { copyApp } from './app-files.ts';
+import { rmSync } from 'node:fs';
+import { copyAppWith, firstFunctionFile } from './app-files.ts';
 import { join } from 'node:path';
 import { repoRoot } from './manifest.ts';
 
@@ -16,12 +16,7 @@ export interface BrokenApp {
 
 export function brokenCopyOf(appDir: string, name: string): BrokenApp {
   const dir = join(repoRoot, '.workshop', `broken-${name}`);
-  copyApp(appDir, dir);
-  const file = `src/functions/${
-    readdirSync(join(dir, 'src', 'functions'))
-      .filter((f) => f.endsWith('.ts'))
-      .sort()[0]
-  }`;
-  appendFileSync(join(dir, file), '\n}\n');
+  const file = firstFunctionFile(appDir);
+  copyAppWith(appDir, dir, file, (text) => `${text}\n}\n`);
   return { dir, file, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

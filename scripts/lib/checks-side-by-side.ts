@@ -7,16 +7,7 @@ import { relative } from 'node:path';
 import { startSharedAzurite } from '@workshop/azurite';
 import { createVitest, type Reporter } from 'vitest/node';
 import { repoRoot, type Lab } from './manifest.ts';
-import { collect, type ChecksRun } from './run-checks.ts';
-import vitestConfig from '../../vitest.config.ts';
-
-/** What vitest.config.ts sets for every test and check: the timeouts, a process per file. */
-const CHECK_SETTINGS = {
-  root: repoRoot,
-  testTimeout: vitestConfig.test?.testTimeout,
-  hookTimeout: vitestConfig.test?.hookTimeout,
-  pool: vitestConfig.test?.pool,
-};
+import { CHECK_SETTINGS, collect, type ChecksRun } from './run-checks.ts';
 
 export interface AppToCheck {
   lab: Lab;

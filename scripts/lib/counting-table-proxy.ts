@@ -4,8 +4,7 @@
 // host polls, and whether it stops when the client goes: far steadier than the host's CPU time,
 // where 10 polls a second hide in the noise.
 
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startStorageProxy } from '@workshop/azurite';
 
 export interface CountingTableProxy {
   /** The table endpoint to hand the hosts, e.g. `http://127.0.0.1:40123/devstoreaccount1`. */
@@ -16,31 +15,17 @@ export interface CountingTableProxy {
 }
 
 export async function startCountingTableProxy(tableEndpoint: string): Promise<CountingTableProxy> {
-  const target = new URL(tableEndpoint);
   const reads = new Map<string, number>();
-  const server = http.createServer((req, res) => {
-    const row = req.method === 'GET' ? instanceRowOf(req.url ?? '') : undefined;
-    if (row !== undefined) reads.set(row, (reads.get(row) ?? 0) + 1);
-    const upstream = http.request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
+  const proxy = await startStorageProxy(tableEndpoint, {
+    onRequest: (method, url) => {
+      const row = method === 'GET' ? instanceRowOf(url) : undefined;
+      if (row !== undefined) reads.set(row, (reads.get(row) ?? 0) + 1);
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    endpoint: `http://127.0.0.1:${port}${target.pathname}`,
+    endpoint: proxy.endpoint,
     reads: (instanceId) => reads.get(instanceId) ?? 0,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => proxy.close(),
   };
 }
 

@@ -3,9 +3,9 @@
 // setCustomStatus with !isReplaying, which the guide calls a bug, once reached the checkpoint).
 // `npm test` runs these copies beside every lab's solution and starter.
 
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyApp } from './app-files.ts';
+import { copyAppWith } from './app-files.ts';
 import { repoRoot, solutionDir, type Lab } from './manifest.ts';
 
 export interface LessonBug {
@@ -44,11 +44,6 @@ export interface LessonBugCopy {
 /** A copy of the lab's solution with the bug in it, under .workshop/. */
 export function lessonBugCopy(lab: Lab, bug: LessonBug): LessonBugCopy {
   const dir = join(repoRoot, '.workshop', `lesson-bug-${lab.id}`);
-  copyApp(solutionDir(lab), dir);
-  const path = join(dir, bug.file);
-  const before = readFileSync(path, 'utf8');
-  const after = bug.put(before);
-  if (after === before) throw new Error(`lab ${lab.id}: the lesson bug "${bug.what}" no longer applies to ${bug.file}`);
-  writeFileSync(path, after);
+  copyAppWith(solutionDir(lab), dir, bug.file, bug.put, `lab ${lab.id}: the lesson bug "${bug.what}"`);
   return { bug, lab, dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import { localSwitchesOn } from '@workshop/host/workshop-switches';
 import { startSharedAzurite } from '@workshop/azurite';
 import { createVitest } from 'vitest/node';
+import vitestConfig from '../../vitest.config.ts';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { repoRoot, type Lab } from './manifest.ts';
 import { startTypecheck, WarmTypechecker, type RunningTypecheck, type TypecheckReport } from './type-errors.ts';
@@ -33,6 +34,18 @@ export interface ChecksRun {
   localSwitches?: string[];
   passed: boolean;
 }
+
+/**
+ * What vitest.config.ts sets for every test and check (the timeouts, a process per file), for
+ * the runs of lab checks, which leave that config out: its include and its global setup are the
+ * shared packages' tests', and a lab run shares an Azurite of its own.
+ */
+export const CHECK_SETTINGS = {
+  root: repoRoot,
+  testTimeout: vitestConfig.test?.testTimeout,
+  hookTimeout: vitestConfig.test?.hookTimeout,
+  pool: vitestConfig.test?.pool,
+};
 
 export interface RunChecksOptions {
   lab: Lab;
@@ -120,7 +133,8 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
   // One Azurite for every start of the app, in this run and, in watch mode, every run after a save.
   const storage = startSharedAzurite();
   const vitest = await createVitest('test', {
-    root: repoRoot,
+    ...CHECK_SETTINGS,
+    config: false,
     include: [`labs/${options.lab.slug}/checks/**/*.check.ts`],
     watch: options.watch ?? false,
     reporters: [reporter],

@@ -6,7 +6,7 @@
 
 import { appendFileSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { copyApp } from './app-files.ts';
+import { copyApp, firstFunctionFile } from './app-files.ts';
 import { repoRoot, solutionDir, type Lab } from './manifest.ts';
 import { generatorGuide, GENERATOR_RULE } from './orchestrator-mistake.ts';
 import { runChecks } from './run-checks.ts';
@@ -31,13 +31,6 @@ function copyOf(lab: Lab, name: string): string {
   const dir = join(repoRoot, '.workshop', `${name}-${lab.id}`);
   copyApp(solutionDir(lab), dir);
   return dir;
-}
-
-function firstFunctionFile(dir: string): string {
-  const name = readdirSync(join(dir, 'src', 'functions'))
-    .filter((f) => f.endsWith('.ts'))
-    .sort()[0]!;
-  return `src/functions/${name}`;
 }
 
 async function verdictFor(lab: Lab, dir: string): Promise<string> {

@@ -3,6 +3,8 @@
 // the host and Azurite would go on holding ports 7071 and 10000–10002. Node has no "parent
 // died" signal, so the serve command watches its parent's pid and stops when it changes.
 
+import { dim } from './style.ts';
+
 /** Calls `onOrphaned` once this process's parent is gone (its parent pid changes); returns a cancel. */
 export function whenOrphaned(onOrphaned: () => void, intervalMs = 500): () => void {
   const parent = process.ppid;
@@ -13,4 +15,16 @@ export function whenOrphaned(onOrphaned: () => void, intervalMs = 500): () => vo
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/**
+ * A command that runs until stopped stops, too, when npm above it is killed (saying so) or its
+ * terminal closes (SIGHUP): `npm start`, `npm run lab:NN -- --watch`.
+ */
+export function stopWhenLeftRunning(command: string, doing: string, stop: () => void): void {
+  process.once('SIGHUP', stop);
+  whenOrphaned(() => {
+    console.error(dim(`${command} was stopped from outside (npm ended): ${doing}.`));
+    stop();
+  });
 }

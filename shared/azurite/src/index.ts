@@ -60,6 +60,7 @@ const SERVICES = ['Blob', 'Queue', 'Table'] as const;
 type Service = (typeof SERVICES)[number];
 
 export { freePorts } from './free-ports.ts';
+export { startStorageProxy, type StorageExchange, type StorageProxy, type StorageWatchers } from './storage-proxy.ts';
 export {
   claimSharedAccount,
   SHARED_ACCOUNTS,

@@ -162,7 +162,6 @@ export async function startLabAppOnce(options: LabAppOptions, ports?: readonly n
   if (shared) {
     connectionString = shared.connectionString;
     storage = seed(connectionString).then(() => ({ stop: async () => undefined }));
-    storage.catch((error: unknown) => storageFailed.abort(error));
   } else if ((options.storage ?? 'azurite') === 'azurite') {
     const [blobPort = 0, queuePort = 0, tablePort = 0] = ports ?? (await freePorts(3));
     connectionString = connectionStringFor(endpointsFor({ blobPort, queuePort, tablePort }));
@@ -173,8 +172,8 @@ export async function startLabAppOnce(options: LabAppOptions, ports?: readonly n
       });
       return azurite;
     });
-    storage.catch((error: unknown) => storageFailed.abort(error));
   }
+  storage.catch((error: unknown) => storageFailed.abort(error));
   const hostOptions = {
     appDir: dir,
     env: {

@@ -4,11 +4,9 @@
 // instance ended: ~2.5 s of host CPU and 2 s of Azurite CPU every 10 s). The host's status reads
 // are counted at the table endpoint, through a proxy in front of Azurite.
 
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectionStringFor } from '@workshop/azurite';
+import { connectionStringFor, startStorageProxy } from '@workshop/azurite';
 import type { SpawnedHost } from '../../src/spawn-host.ts';
 import type { StatusPayload } from '../../src/durable/client.ts';
 import {
@@ -90,30 +88,20 @@ describe('waitForCompletion', () => {
   });
 });
 
-/** An HTTP proxy to Azurite's table endpoint that counts reads of one instance's row. */
+/** A proxy to Azurite's table endpoint that counts reads of one instance's row. */
 async function countingTableProxy(
   tableEndpoint: string,
 ): Promise<{ endpoint: string; reads(instanceId: string): number; close(): Promise<void> }> {
-  const target = new URL(tableEndpoint);
   const paths: string[] = [];
-  const server = http.createServer((req, res) => {
-    if (req.method === 'GET') paths.push(decodeURIComponent(req.url ?? ''));
-    const upstream = http.request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
+  const proxy = await startStorageProxy(tableEndpoint, {
+    onRequest: (method, url) => {
+      if (method === 'GET') paths.push(decodeURIComponent(url));
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    endpoint: `http://127.0.0.1:${port}${target.pathname}`,
+    endpoint: proxy.endpoint,
     reads: (instanceId) => paths.filter((p) => p.includes(`Instances(PartitionKey='${instanceId}',RowKey='')`)).length,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () => proxy.close(),
   };
 }
 
