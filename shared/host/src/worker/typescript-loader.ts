@@ -12,6 +12,7 @@ import module from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as TS from 'typescript';
+import { TranspileCache } from './transpile-cache.ts';
 
 type TypeScript = typeof TS;
 
@@ -174,6 +175,8 @@ interface Compiled {
   format: 'module' | 'commonjs';
 }
 const compiledCache = new Map<string, Compiled>();
+/** Across processes: what earlier workers compiled (transpile-cache.ts). */
+const transpileCache = new TranspileCache();
 
 /** A TypeScript syntax error with the file and line in its stack, like Node's own. */
 function syntaxError(ts: TypeScript, diagnostic: TS.Diagnostic): SyntaxError {
@@ -187,22 +190,26 @@ function syntaxError(ts: TypeScript, diagnostic: TS.Diagnostic): SyntaxError {
   return err;
 }
 
-/** The JavaScript for a TypeScript file and the format to run it as; cached per file and mtime. */
+/**
+ * The JavaScript for a TypeScript file and the format to run it as; cached per file and mtime in
+ * this process, and on disk by content for the next (transpile-cache.ts).
+ */
 export function compileTypeScriptFile(ts: TypeScript, file: string): { source: string; format: 'module' | 'commonjs' } {
   const stat = fs.statSync(file);
   const cached = compiledCache.get(file);
   if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached;
   const text = fs.readFileSync(file, 'utf8');
   const { options, esm } = compilerOptionsFor(ts, file);
-  const output = ts.transpileModule(text, { compilerOptions: options, fileName: file, reportDiagnostics: true });
-  const error = output.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error && d.file);
-  if (error) throw syntaxError(ts, error);
-  const compiled: Compiled = {
-    mtimeMs: stat.mtimeMs,
-    size: stat.size,
-    source: output.outputText,
-    format: esm ? 'module' : 'commonjs',
-  };
+  const key = TranspileCache.key({ compilerVersion: ts.version, file, options, esm, text });
+  let output = transpileCache.get(key);
+  if (!output) {
+    const emitted = ts.transpileModule(text, { compilerOptions: options, fileName: file, reportDiagnostics: true });
+    const error = emitted.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error && d.file);
+    if (error) throw syntaxError(ts, error);
+    output = { source: emitted.outputText, format: esm ? 'module' : 'commonjs' };
+    transpileCache.set(key, output);
+  }
+  const compiled: Compiled = { mtimeMs: stat.mtimeMs, size: stat.size, ...output };
   compiledCache.set(file, compiled);
   return compiled;
 }

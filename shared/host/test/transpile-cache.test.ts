@@ -1,0 +1,109 @@
+// The app's compiled TypeScript is kept on disk between worker starts, keyed on what changes the
+// output: a second start reads it instead of compiling, a saved file is compiled afresh.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnHost } from '../src/index.ts';
+import { TranspileCache } from '../src/worker/transpile-cache.ts';
+import { tempApp, type TempApp } from './helpers.ts';
+
+const folders: string[] = [];
+const apps: TempApp[] = [];
+afterAll(() => {
+  for (const app of apps.splice(0)) app.remove();
+  for (const folder of folders.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
+});
+
+function cacheFolder(): string {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'workshop-ts-cache-'));
+  folders.push(folder);
+  return folder;
+}
+
+function entriesIn(folder: string): string[] {
+  return fs.readdirSync(folder, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json'));
+}
+
+describe('the key of a compiled file', () => {
+  const inputs = {
+    compilerVersion: '5.9.3',
+    file: '/a/src/lib/usage.ts',
+    options: { target: 9 },
+    esm: true,
+    text: 'export const a = 1;',
+  };
+
+  it('is the same for the same file in another folder (its source map names only the base name)', () => {
+    expect(TranspileCache.key({ ...inputs, file: '/b/src/lib/usage.ts' })).toBe(TranspileCache.key(inputs));
+  });
+
+  it('changes with the text, the base name, the options, the format and the compiler', () => {
+    const key = TranspileCache.key(inputs);
+    for (const changed of [
+      { text: 'export const a = 2;' },
+      { file: '/a/src/lib/quota.ts' },
+      { options: { target: 7 } },
+      { esm: false },
+      { compilerVersion: '5.8.0' },
+    ])
+      expect(TranspileCache.key({ ...inputs, ...changed }), JSON.stringify(changed)).not.toBe(key);
+  });
+});
+
+describe('the cache on disk', () => {
+  it('gives back what was put, misses an unknown or unreadable entry, and keeps nothing when off', () => {
+    const cache = new TranspileCache(cacheFolder());
+    cache.set('ab12', { source: 'export {};', format: 'module' });
+    expect(cache.get('ab12')).toEqual({ source: 'export {};', format: 'module' });
+    expect(cache.get('ab13')).toBeUndefined();
+    fs.writeFileSync(path.join(cache.folder!, 'ab', '12.json'), '{"source": 1');
+    expect(cache.get('ab12')).toBeUndefined();
+
+    const off = new TranspileCache('off');
+    off.set('ab12', { source: 'export {};', format: 'module' });
+    expect(off.folder).toBeUndefined();
+    expect(off.get('ab12')).toBeUndefined();
+  });
+
+  it("serves a worker's second start from the cache, and compiles a saved file again", async () => {
+    const folder = cacheFolder();
+    const app = tempApp({
+      'package.json': JSON.stringify({ name: 'cached', type: 'module', main: 'dist/src/functions/*.js' }),
+      'host.json': JSON.stringify({ version: '2.0' }),
+      'src/functions/hello.ts': `import { app } from '@azure/functions';
+const greeting: string = 'compiled';
+app.http('hello', { methods: ['GET'], authLevel: 'anonymous', handler: async () => ({ body: greeting }) });
+`,
+    });
+    apps.push(app);
+    const answer = async () => {
+      const host = await spawnHost({ appDir: app.dir, port: 0, env: { WORKSHOP_TYPESCRIPT_CACHE: folder } });
+      try {
+        return await (await fetch(`${host.url}/api/hello`)).text();
+      } finally {
+        await host.stop();
+      }
+    };
+
+    expect(await answer()).toBe('compiled');
+    const [entry, ...others] = entriesIn(folder);
+    expect(others, 'one entry per TypeScript file the worker loaded').toEqual([]);
+    // What the next start runs is the entry, not a new compilation: an entry changed by hand shows.
+    const file = path.join(folder, entry!);
+    const cached = JSON.parse(fs.readFileSync(file, 'utf8')) as { source: string };
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ ...cached, source: cached.source.replace("'compiled'", "'from the cache'") }),
+    );
+    expect(await answer()).toBe('from the cache');
+
+    fs.writeFileSync(
+      path.join(app.dir, 'src/functions/hello.ts'),
+      fs.readFileSync(path.join(app.dir, 'src/functions/hello.ts'), 'utf8').replace("'compiled'", "'saved'"),
+    );
+    expect(await answer()).toBe('saved');
+    expect(entriesIn(folder)).toHaveLength(2);
+  });
+});
