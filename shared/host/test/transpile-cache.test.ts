@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnHost } from '../src/index.ts';
 import { TranspileCache } from '../src/worker/transpile-cache.ts';
+import { precompileApp } from '../src/worker/typescript-loader.ts';
 import { tempApp, type TempApp } from './helpers.ts';
 
 const folders: string[] = [];
@@ -67,8 +68,7 @@ describe('the cache on disk', () => {
     expect(off.get('ab12')).toBeUndefined();
   });
 
-  it("serves a worker's second start from the cache, and compiles a saved file again", async () => {
-    const folder = cacheFolder();
+  const helloApp = () => {
     const app = tempApp({
       'package.json': JSON.stringify({ name: 'cached', type: 'module', main: 'dist/src/functions/*.js' }),
       'host.json': JSON.stringify({ version: '2.0' }),
@@ -78,32 +78,47 @@ app.http('hello', { methods: ['GET'], authLevel: 'anonymous', handler: async () 
 `,
     });
     apps.push(app);
-    const answer = async () => {
-      const host = await spawnHost({ appDir: app.dir, port: 0, env: { WORKSHOP_TYPESCRIPT_CACHE: folder } });
-      try {
-        return await (await fetch(`${host.url}/api/hello`)).text();
-      } finally {
-        await host.stop();
-      }
-    };
-
-    expect(await answer()).toBe('compiled');
+    return app;
+  };
+  const answer = async (app: TempApp, folder: string) => {
+    const host = await spawnHost({ appDir: app.dir, port: 0, env: { WORKSHOP_TYPESCRIPT_CACHE: folder } });
+    try {
+      return await (await fetch(`${host.url}/api/hello`)).text();
+    } finally {
+      await host.stop();
+    }
+  };
+  /** What a start runs is the entry, not a new compilation: an entry changed by hand shows. */
+  const tamperWith = (folder: string) => {
     const [entry, ...others] = entriesIn(folder);
-    expect(others, 'one entry per TypeScript file the worker loaded').toEqual([]);
-    // What the next start runs is the entry, not a new compilation: an entry changed by hand shows.
+    expect(others, 'one entry per TypeScript file').toEqual([]);
     const file = path.join(folder, entry!);
     const cached = JSON.parse(fs.readFileSync(file, 'utf8')) as { source: string };
     fs.writeFileSync(
       file,
       JSON.stringify({ ...cached, source: cached.source.replace("'compiled'", "'from the cache'") }),
     );
-    expect(await answer()).toBe('from the cache');
+  };
 
-    fs.writeFileSync(
-      path.join(app.dir, 'src/functions/hello.ts'),
-      fs.readFileSync(path.join(app.dir, 'src/functions/hello.ts'), 'utf8').replace("'compiled'", "'saved'"),
-    );
-    expect(await answer()).toBe('saved');
+  it("serves a worker's second start from the cache, and compiles a saved file again", async () => {
+    const folder = cacheFolder();
+    const app = helloApp();
+    expect(await answer(app, folder)).toBe('compiled');
+    tamperWith(folder);
+    expect(await answer(app, folder)).toBe('from the cache');
+
+    const source = path.join(app.dir, 'src/functions/hello.ts');
+    fs.writeFileSync(source, fs.readFileSync(source, 'utf8').replace("'compiled'", "'saved'"));
+    expect(await answer(app, folder)).toBe('saved');
     expect(entriesIn(folder)).toHaveLength(2);
+  });
+
+  it('is filled ahead of the first start (npm install does it for the labs): that start compiles nothing', async () => {
+    const folder = cacheFolder();
+    const app = helloApp();
+    expect(precompileApp(app.dir, new TranspileCache(folder))).toBe(1);
+    tamperWith(folder);
+    expect(await answer(app, folder)).toBe('from the cache');
+    expect(entriesIn(folder)).toHaveLength(1);
   });
 });

@@ -194,20 +194,24 @@ function syntaxError(ts: TypeScript, diagnostic: TS.Diagnostic): SyntaxError {
  * The JavaScript for a TypeScript file and the format to run it as; cached per file and mtime in
  * this process, and on disk by content for the next (transpile-cache.ts).
  */
-export function compileTypeScriptFile(ts: TypeScript, file: string): { source: string; format: 'module' | 'commonjs' } {
+export function compileTypeScriptFile(
+  ts: TypeScript,
+  file: string,
+  onDisk: TranspileCache = transpileCache,
+): { source: string; format: 'module' | 'commonjs' } {
   const stat = fs.statSync(file);
   const cached = compiledCache.get(file);
   if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached;
   const text = fs.readFileSync(file, 'utf8');
   const { options, esm } = compilerOptionsFor(ts, file);
   const key = TranspileCache.key({ compilerVersion: ts.version, file, options, esm, text });
-  let output = transpileCache.get(key);
+  let output = onDisk.get(key);
   if (!output) {
     const emitted = ts.transpileModule(text, { compilerOptions: options, fileName: file, reportDiagnostics: true });
     const error = emitted.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error && d.file);
     if (error) throw syntaxError(ts, error);
     output = { source: emitted.outputText, format: esm ? 'module' : 'commonjs' };
-    transpileCache.set(key, output);
+    onDisk.set(key, output);
   }
   const compiled: Compiled = { mtimeMs: stat.mtimeMs, size: stat.size, ...output };
   compiledCache.set(file, compiled);
@@ -244,4 +248,35 @@ export function installTypeScriptCompiler(): boolean {
     },
   });
   return true;
+}
+
+/**
+ * Compiles every TypeScript file of an app folder (not node_modules, its build or its checks) into the disk
+ * cache ahead of time, as `npm install` does for the labs: the first start of a lab's app then
+ * compiles only what the learner changed. Returns how many files it compiled; a file that does
+ * not compile is left for the worker to report.
+ */
+export function precompileApp(appDir: string, onDisk: TranspileCache = transpileCache): number {
+  const ts = loadTypeScript();
+  if (!ts) return 0;
+  let count = 0;
+  const files = fs.readdirSync(appDir, { recursive: true, encoding: 'utf8' });
+  for (const relative of files) {
+    const parts = relative.split(path.sep);
+    if (
+      !TS_FILE.test(relative) ||
+      relative.endsWith('.d.ts') ||
+      parts.includes('node_modules') ||
+      parts[0] === 'dist' ||
+      parts[0] === 'checks'
+    )
+      continue;
+    try {
+      compileTypeScriptFile(ts, path.join(appDir, relative), onDisk);
+      count++;
+    } catch {
+      // A syntax error: the worker names it when it loads the file.
+    }
+  }
+  return count;
 }
