@@ -5,6 +5,8 @@
 // the work is redone from the last checkpoint: orchestrations replay, activities run again
 // (at least once, never lost).
 
+import type { QueueClient } from '@azure/storage-queue';
+import { QueuePolls } from './queue-polls.ts';
 import { waitForStorage } from './storage-reachable.ts';
 import type { LoadedHistory } from './task-hub-storage.ts';
 import { randomUUID } from 'node:crypto';
@@ -268,6 +270,8 @@ export class DurableEngine {
   #busy = 0;
   #stopped = true;
   #wakeUp: (() => void) | undefined;
+  /** When to poll each queue (queue-polls.ts). */
+  readonly #polls: QueuePolls<QueueClient>;
   /** A wake-up that came while the dispatcher was polling: poll again instead of sleeping. */
   #wakeRequested = false;
   #loop: Promise<void> | undefined;
@@ -293,6 +297,7 @@ export class DurableEngine {
     // The extension's default maxConcurrentActivityFunctions: 10 per processor (dedicated plans).
     this.#maxActivities = options.maxConcurrentActivities ?? 10 * os.availableParallelism();
     this.#crashAfter = options.crashAfterActivities ?? crashAfterActivities();
+    this.#polls = new QueuePolls([...this.storage.controlQueues, this.storage.workItems], this.#maxPollMs);
     this.entityFunctions = byName(functions, 'entityTrigger');
     this.#entityScheduler = new EntityScheduler({
       storage: this.storage,
@@ -360,8 +365,17 @@ export class DurableEngine {
     }
   }
 
-  /** Polls again right away (after this process enqueued something). */
-  wake(): void {
+  /**
+   * Polls `queue` right away, after this process sent something to it; with no queue, polls
+   * every queue (the clock moved, a tool asks).
+   */
+  wake(queue?: QueueClient): void {
+    this.#polls.wake(queue);
+    this.#nudge();
+  }
+
+  /** Looks again whether the engine is idle (work ended), without polling anything that is not due. */
+  #nudge(): void {
     this.#wakeRequested = true;
     this.#wakeUp?.();
   }
@@ -373,7 +387,8 @@ export class DurableEngine {
       return await work();
     } finally {
       this.#busy--;
-      this.wake();
+      // What it sent woke its queue already.
+      this.#nudge();
     }
   }
 
@@ -392,7 +407,9 @@ export class DurableEngine {
       delayMs,
     );
     this.telemetry.changed(target.InstanceId);
-    this.wake();
+    // A delayed message is found by the polls once it is visible.
+    if (delayMs > 0) this.#nudge();
+    else this.wake(this.storage.controlQueueFor(target.InstanceId));
   }
 
   async #renewAll(): Promise<void> {
@@ -408,62 +425,67 @@ export class DurableEngine {
   }
 
   async #pollLoop(): Promise<void> {
-    let delay = 10;
+    const workItems = this.storage.workItems;
+    // The work-item queue waits while as many activities run as may.
+    const mayPoll = (queue: QueueClient) => queue !== workItems || this.#runningActivities < this.#maxActivities;
     while (!this.#stopped) {
-      let found = 0;
       this.#wakeRequested = false;
-      try {
-        // Every queue at once, as DTFx's dispatchers poll them independently.
-        const free = this.#maxActivities - this.#runningActivities;
-        const [controls, workItems] = await Promise.all([
-          Promise.all(this.storage.controlQueues.map((queue) => this.storage.receive(queue, 32, this.#leaseMs))),
-          free > 0
-            ? this.storage.receive(this.storage.workItems, Math.min(32, free), this.#leaseMs)
-            : Promise.resolve([]),
-        ]);
-        // One receive's messages for an instance run as one episode, as DTFx batches them: a
-        // terminate that arrives with a message that keeps failing ends the instance first.
-        const touched = new Set<string>();
-        for (const messages of controls) {
-          found += messages.length;
-          for (const m of messages) {
-            const instanceId = this.#acceptControlMessage(m);
-            if (instanceId) touched.add(instanceId);
-          }
-        }
-        for (const instanceId of touched) this.#startSession(instanceId);
-        found += workItems.length;
-        for (const m of workItems) this.#acceptWorkItem(m);
-      } catch (err) {
-        if (!this.#stopped) this.#log('warning', `Polling the task hub queues failed: ${(err as Error).message}`);
-      }
-      if (found > 0) {
-        delay = 10;
-        continue;
-      }
-      if (this.#isIdle()) {
+      const due = this.#polls.due(performance.now(), mayPoll);
+      if (due.length > 0) await this.#receiveFrom(due);
+      if (this.#polls.allEmpty && this.#isIdle()) {
         for (const resolve of [...this.#idleWaiters]) resolve();
         if (this.clock.mode === 'auto' && this.clock instanceof VirtualClock && this.clock.nextDue()) {
           this.#log('debug', `Idle: skipping the clock to ${this.clock.nextDue()!.toISOString()}`);
           this.clock.skipToNext();
-          delay = 10;
           continue;
         }
       }
-      if (this.#wakeRequested) {
-        delay = 10;
-        continue;
-      }
+      if (this.#wakeRequested) continue;
+      const pause = this.#polls.nextIn(performance.now(), mayPoll);
+      if (pause === 0) continue;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
+        const timer = pause === Infinity ? undefined : setTimeout(resolve, pause);
         this.#wakeUp = () => {
           clearTimeout(timer);
           resolve();
         };
       });
       this.#wakeUp = undefined;
-      delay = Math.min(this.#maxPollMs, delay * 2);
     }
+  }
+
+  /** One receive from each queue that is due, side by side, as DTFx's dispatchers poll them independently. */
+  async #receiveFrom(queues: QueueClient[]): Promise<void> {
+    const free = this.#maxActivities - this.#runningActivities;
+    const receipts = await Promise.all(
+      queues.map(async (queue) => {
+        const max = queue === this.storage.workItems ? Math.min(32, free) : 32;
+        try {
+          const messages = await this.storage.receive(queue, max, this.#leaseMs);
+          this.#polls.received(queue, messages.length, messages.length >= max, performance.now());
+          return { queue, messages };
+        } catch (err) {
+          this.#polls.received(queue, 0, false, performance.now());
+          return { queue, messages: [] as ReceivedMessage[], err: err as Error };
+        }
+      }),
+    );
+    const failed = receipts.find((r) => r.err);
+    if (failed?.err && !this.#stopped)
+      this.#log('warning', `Polling the task hub queues failed: ${failed.err.message}`);
+    // One receive's messages for an instance run as one episode, as DTFx batches them: a
+    // terminate that arrives with a message that keeps failing ends the instance first.
+    const touched = new Set<string>();
+    for (const { queue, messages } of receipts) {
+      if (queue === this.storage.workItems) continue;
+      for (const m of messages) {
+        const instanceId = this.#acceptControlMessage(m);
+        if (instanceId) touched.add(instanceId);
+      }
+    }
+    for (const instanceId of touched) this.#startSession(instanceId);
+    for (const { queue, messages } of receipts)
+      if (queue === this.storage.workItems) for (const m of messages) this.#acceptWorkItem(m);
   }
 
   #isIdle(): boolean {
@@ -599,7 +621,7 @@ export class DurableEngine {
     } finally {
       session.running = false;
       if (session.pending.length === 0) this.#sessions.delete(instanceId);
-      this.wake();
+      this.#nudge();
     }
   }
 
@@ -1115,8 +1137,8 @@ export class DurableEngine {
             );
             newEvents.push(scheduled);
             sent.push(`TaskScheduled ${work.name}#${work.id} to ${this.storage.workItems.name}`);
-            outbound.push(() =>
-              this.storage.send(this.storage.workItems, {
+            outbound.push(async () => {
+              await this.storage.send(this.storage.workItems, {
                 ActivityId: randomUUID(),
                 TaskMessage: {
                   Event: scheduled,
@@ -1126,8 +1148,9 @@ export class DurableEngine {
                 SequenceNumber: this.#sequence++,
                 Sender: self,
                 Episode: episode,
-              }),
-            );
+              });
+              this.wake(this.storage.workItems);
+            });
             break;
           }
           case 'timer': {
@@ -1264,8 +1287,8 @@ export class DurableEngine {
     newEvents.push(newEvent(EventType.OrchestratorCompleted, now));
 
     // DTFx's order: new messages first, then the history (the checkpoint), then the deletes.
+    // Each send wakes the queue it went to.
     await runLimited(outbound, MAX_PARALLEL_SENDS);
-    if (outbound.length > 0) this.wake();
     const firstSequence = past.length;
     const etag = await this.storage.appendHistory(instanceId, executionId, firstSequence, newEvents, args.etag, now);
     await this.storage.mergeInstance(instanceId, {
@@ -1348,8 +1371,9 @@ export class DurableEngine {
     if (!this.#track(m)) return;
     this.#runningActivities++;
     void this.#runActivity(m).finally(() => {
-      this.#runningActivities--;
-      this.wake();
+      // A free slot: the work-item queue, which waited while every slot was taken, may be polled again.
+      if (this.#runningActivities-- === this.#maxActivities) this.wake(this.storage.workItems);
+      else this.#nudge();
     });
   }
 
