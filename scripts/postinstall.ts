@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { precompileApp } from '@workshop/host';
+import { precompile } from '@workshop/host';
+import { appFiles } from './lib/app-files.ts';
 import { ensureLocalSettings } from './lib/local-settings.ts';
 import { repoRoot } from './lib/manifest.ts';
 
@@ -15,7 +16,7 @@ for (const group of ['labs', 'solutions']) {
     if (!entry.isDirectory()) continue;
     if (ensureLocalSettings(dir)) created.push(relative(repoRoot, dir));
     // The host's compiled-TypeScript cache, filled now: a lab's first verdict then compiles only what you change.
-    compiled += precompileApp(dir);
+    compiled += precompile(appFiles(dir).map((file) => join(dir, file)));
   }
 }
 if (created.length > 0)

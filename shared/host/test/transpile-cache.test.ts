@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnHost } from '../src/index.ts';
 import { TranspileCache } from '../src/worker/transpile-cache.ts';
-import { precompileApp } from '../src/worker/typescript-loader.ts';
+import { precompile } from '../src/worker/typescript-loader.ts';
 import { tempApp, type TempApp } from './helpers.ts';
 
 const folders: string[] = [];
@@ -116,7 +116,8 @@ app.http('hello', { methods: ['GET'], authLevel: 'anonymous', handler: async () 
   it('is filled ahead of the first start (npm install does it for the labs): that start compiles nothing', async () => {
     const folder = cacheFolder();
     const app = helloApp();
-    expect(precompileApp(app.dir, new TranspileCache(folder))).toBe(1);
+    const files = ['package.json', 'host.json', 'src/functions/hello.ts'].map((file) => path.join(app.dir, file));
+    expect(precompile(files, new TranspileCache(folder))).toBe(1);
     tamperWith(folder);
     expect(await answer(app, folder)).toBe('from the cache');
     expect(entriesIn(folder)).toHaveLength(1);

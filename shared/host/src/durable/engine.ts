@@ -476,16 +476,17 @@ export class DurableEngine {
     // One receive's messages for an instance run as one episode, as DTFx batches them: a
     // terminate that arrives with a message that keeps failing ends the instance first.
     const touched = new Set<string>();
+    const workItems: ReceivedMessage[] = [];
     for (const { queue, messages } of receipts) {
-      if (queue === this.storage.workItems) continue;
-      for (const m of messages) {
-        const instanceId = this.#acceptControlMessage(m);
-        if (instanceId) touched.add(instanceId);
-      }
+      if (queue === this.storage.workItems) workItems.push(...messages);
+      else
+        for (const m of messages) {
+          const instanceId = this.#acceptControlMessage(m);
+          if (instanceId) touched.add(instanceId);
+        }
     }
     for (const instanceId of touched) this.#startSession(instanceId);
-    for (const { queue, messages } of receipts)
-      if (queue === this.storage.workItems) for (const m of messages) this.#acceptWorkItem(m);
+    for (const m of workItems) this.#acceptWorkItem(m);
   }
 
   #isIdle(): boolean {
@@ -1371,8 +1372,10 @@ export class DurableEngine {
     if (!this.#track(m)) return;
     this.#runningActivities++;
     void this.#runActivity(m).finally(() => {
-      // A free slot: the work-item queue, which waited while every slot was taken, may be polled again.
-      if (this.#runningActivities-- === this.#maxActivities) this.wake(this.storage.workItems);
+      const everySlotWasTaken = this.#runningActivities === this.#maxActivities;
+      this.#runningActivities--;
+      // The work-item queue waited while every slot was taken: poll it again now that one is free.
+      if (everySlotWasTaken) this.wake(this.storage.workItems);
       else this.#nudge();
     });
   }

@@ -251,28 +251,19 @@ export function installTypeScriptCompiler(): boolean {
 }
 
 /**
- * Compiles every TypeScript file of an app folder (not node_modules, its build or its checks) into the disk
- * cache ahead of time, as `npm install` does for the labs: the first start of a lab's app then
- * compiles only what the learner changed. Returns how many files it compiled; a file that does
- * not compile is left for the worker to report.
+ * Compiles TypeScript files into the disk cache ahead of time, as `npm install` does for the
+ * labs' files: the first start of a lab's app then compiles only what the learner changed.
+ * Returns how many it compiled; other files are passed over, and one that does not compile is
+ * left for the worker to report.
  */
-export function precompileApp(appDir: string, onDisk: TranspileCache = transpileCache): number {
+export function precompile(files: readonly string[], onDisk: TranspileCache = transpileCache): number {
   const ts = loadTypeScript();
   if (!ts) return 0;
   let count = 0;
-  const files = fs.readdirSync(appDir, { recursive: true, encoding: 'utf8' });
-  for (const relative of files) {
-    const parts = relative.split(path.sep);
-    if (
-      !TS_FILE.test(relative) ||
-      relative.endsWith('.d.ts') ||
-      parts.includes('node_modules') ||
-      parts[0] === 'dist' ||
-      parts[0] === 'checks'
-    )
-      continue;
+  for (const file of files) {
+    if (!TS_FILE.test(file) || file.endsWith('.d.ts')) continue;
     try {
-      compileTypeScriptFile(ts, path.join(appDir, relative), onDisk);
+      compileTypeScriptFile(ts, file, onDisk);
       count++;
     } catch {
       // A syntax error: the worker names it when it loads the file.
