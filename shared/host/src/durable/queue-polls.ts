@@ -1,7 +1,9 @@
 // When to poll each of the task hub's queues, as DTFx's dispatchers poll them: each queue on its
 // own, again at once while it hands out full batches, and less and less often while it is empty
-// (10 ms doubling up to the longest pause). A message this process sends wakes only the queue it
-// went to. Polling every queue whenever anything happened cost Azurite 19 empty receives per
+// (10 ms doubling up to the longest pause; DTFx's BackoffPollingHelper goes from 50 ms up to
+// MaxQueuePollingInterval, 30 s, which locally would be waiting for nothing). A message this
+// process sends wakes only the queue it went to, as TaskHubQueue.AddMessageAsync resets that
+// queue's backoff. Polling every queue whenever anything happened cost Azurite 19 empty receives per
 // activity (issue #14); other hosts' messages, leases that ran out and delayed messages are still
 // found by the backed-off polls, as DTFx finds everything.
 
