@@ -31,7 +31,7 @@ function main(): void {
   const shown = readProgress().labs[lab.id]?.hintsShown ?? 0;
   const upTo = values.all ? hints.length : Math.min(shown + 1, hints.length);
 
-  console.log(bold(`Lab ${lab.id} · ${lab.title} — hints`), '\n');
+  console.log(`${bold(`Lab ${lab.id} · ${lab.title} — hints`)}\n`);
   hints.slice(0, upTo).forEach(show);
   updateProgress(lab.id, (p) => {
     p.hintsShown = Math.max(p.hintsShown ?? 0, upTo);
