@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { check, outputSummary, startLabApp, type LabApp, type OrchestrationStatus } from '@workshop/testkit';
+import { seedSamples } from '@workshop/samples';
 
 const GUIDE = 'labs/13-durable-entities/README.md';
 const WIDTH = 64;
@@ -35,9 +36,15 @@ interface JobSummary {
   overQuota?: number;
 }
 
-/** POST /api/thumbnail-jobs on samples; the instance id. */
-async function startJob(app: LabApp): Promise<string> {
-  const path = `/api/thumbnail-jobs?container=samples&width=${WIDTH}`;
+/**
+ * A second container with the sample images. Its entity (containerUsage@uploads) counts apart,
+ * so the checks on it and those on samples can share an app without seeing each other's jobs.
+ */
+const UPLOADS = 'uploads';
+
+/** POST /api/thumbnail-jobs on a container (samples unless named); the instance id. */
+async function startJob(app: LabApp, container = 'samples'): Promise<string> {
+  const path = `/api/thumbnail-jobs?container=${container}&width=${WIDTH}`;
   const res = await app.fetch(path, { method: 'POST' });
   expect(res.status, `POST ${path} should answer 202`).toBe(202);
   const body = (await res.json()) as { id?: unknown };
@@ -67,18 +74,23 @@ async function getUsage(app: LabApp, container = 'samples'): Promise<UsageAnswer
  * entity's saved state, which may not include an operation signalled a moment ago: the check
  * waits for the entity to process it, as anyone reading an entity must.
  */
-async function usageOnce(app: LabApp, until: (usage: Usage) => boolean, what: string): Promise<UsageAnswer> {
+async function usageOnce(
+  app: LabApp,
+  until: (usage: Usage) => boolean,
+  what: string,
+  container = 'samples',
+): Promise<UsageAnswer> {
   const deadline = Date.now() + ENTITY_WAIT_MS;
-  let last = await getUsage(app);
+  let last = await getUsage(app, container);
   while (!until(last.usage ?? {})) {
     if (Date.now() > deadline) {
       expect.fail(
-        `GET /api/usage?container=samples did not ${what} within ${ENTITY_WAIT_MS / 1000} s: it ` +
+        `GET /api/usage?container=${container} did not ${what} within ${ENTITY_WAIT_MS / 1000} s: it ` +
           `says ${JSON.stringify(last.usage)}.`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
-    last = await getUsage(app);
+    last = await getUsage(app, container);
   }
   return last;
 }
@@ -93,14 +105,27 @@ async function entityRequests(app: LabApp, id: string): Promise<Array<{ op: stri
     });
 }
 
+/**
+ * One app for the checks that need no quota (a host less to start): the first describe block
+ * that asks starts it, with the sample images in samples and in uploads.
+ */
+let noQuota: Promise<LabApp> | undefined;
+function appWithoutQuota(): Promise<LabApp> {
+  noQuota ??= startLabApp({ clock: 'virtual', seed: true }).then(async (app) => {
+    await seedSamples(app.blobs.getContainerClient(UPLOADS));
+    return app;
+  });
+  return noQuota;
+}
+afterAll(async () => {
+  await (await noQuota?.catch(() => undefined))?.stop();
+});
+
 describe("a container's usage, kept by the entity containerUsage", { concurrent: true }, () => {
   let app: LabApp;
 
   beforeAll(async () => {
-    app = await startLabApp({ clock: 'virtual', seed: true });
-  });
-  afterAll(async () => {
-    await app?.stop();
+    app = await appWithoutQuota();
   });
 
   check(
@@ -206,10 +231,7 @@ describe('a job and its entity', { concurrent: true }, () => {
   let app: LabApp;
 
   beforeAll(async () => {
-    app = await startLabApp({ clock: 'virtual', seed: true });
-  });
-  afterAll(async () => {
-    await app?.stop();
+    app = await appWithoutQuota();
   });
 
   check(
@@ -221,7 +243,7 @@ describe('a job and its entity', { concurrent: true }, () => {
       guide: `${GUIDE}#step-3-call-or-signal`,
     },
     async () => {
-      const id = await startJob(app);
+      const id = await startJob(app, UPLOADS);
       await finished(app, id);
       const requests = await entityRequests(app, id);
       const calls = requests.filter((request) => !request.signal).map((request) => request.op);
@@ -249,9 +271,9 @@ describe('a job and its entity', { concurrent: true }, () => {
     },
     async () => {
       const jobTime = (await app.clock.now()).toISOString();
-      const id = await startJob(app);
+      const id = await startJob(app, UPLOADS);
       await finished(app, id);
-      const usage = await usageOnce(app, (u) => (u.jobs ?? 0) >= 2, 'count the second job');
+      const usage = await usageOnce(app, (u) => (u.jobs ?? 0) >= 2, 'count the second job', UPLOADS);
       if (usage.usage?.lastJobAt !== jobTime) {
         expect.fail(
           `the usage says the last job ran at ${String(usage.usage?.lastJobAt)}, but the job's own ` +
@@ -273,8 +295,9 @@ describe('a job and its entity', { concurrent: true }, () => {
     },
     async () => {
       // The entity's raw state, as the durable extension's HTTP API answers it.
-      const res = await app.fetch('/runtime/webhooks/durabletask/entities/containerUsage/samples');
-      expect(res.status, 'GET /runtime/webhooks/durabletask/entities/containerUsage/samples').toBe(200);
+      const path = `/runtime/webhooks/durabletask/entities/containerUsage/${UPLOADS}`;
+      const res = await app.fetch(path);
+      expect(res.status, `GET ${path}`).toBe(200);
       const text = await res.text();
       const state = JSON.parse(text) as Record<string, unknown>;
       const lists = Object.entries(state).filter(([, value]) => Array.isArray(value));
