@@ -3,7 +3,7 @@
 // judges every answer, runs the scenarios, ends the instances they started, checks that the
 // host still answers the requests that should work, and reads its log for forged lines.
 
-import { spawnHost, type SpawnedHost } from '@workshop/host';
+import { spawnHost, type SpawnedHost } from '@workshop/host/launcher';
 import { httpFunctionOf, type BadInput, type HttpFunction } from './bad-input-cases.ts';
 import { endInstance, ENDED } from './bad-input-durable.ts';
 import { managementAnswerWithoutBody, MANAGEMENT_PREFIXES } from './bad-input-management.ts';

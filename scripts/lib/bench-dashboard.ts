@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { startAzurite } from '@workshop/azurite';
-import { spawnHost } from '@workshop/host';
+import { spawnHost } from '@workshop/host/launcher';
 import { findBrowser, launchBrowser } from '../../shared/dashboard/browser-test/find-browser.ts';
 import { repoRoot } from './manifest.ts';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { startAzurite } from '@workshop/azurite';
-import { spawnHost } from '@workshop/host';
+import { spawnHost } from '@workshop/host/launcher';
 import { repoRoot } from './manifest.ts';
 
 // Throughput of the durable engine for one instance, in the scenarios of the Durable Functions

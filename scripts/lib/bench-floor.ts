@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { TableClient } from '@azure/data-tables';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { connectionStringFor, startAzurite, startStorageProxy, type StorageExchange } from '@workshop/azurite';
-import { spawnHost } from '@workshop/host';
+import { spawnHost } from '@workshop/host/launcher';
 import { repoRoot } from './manifest.ts';
 
 export interface StorageFloor {

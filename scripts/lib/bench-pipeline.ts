@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { startAzurite } from '@workshop/azurite';
-import { spawnHost } from '@workshop/host';
+import { spawnHost } from '@workshop/host/launcher';
 import { gradientJpeg } from './gradient-image.ts';
 import { repoRoot } from './manifest.ts';
 

@@ -1,4 +1,4 @@
-import { spawnHost, type SpawnedHost } from '@workshop/host';
+import { spawnHost, type SpawnedHost } from '@workshop/host/launcher';
 import { ACTIVITIES, LAB06_APP } from './thumbnail-fleet.ts';
 
 export interface FleetHostOptions {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { KeepRunning, type KeepRunningEvent } from '@workshop/azurite';
-import { spawnHost, type SpawnedHost, type SpawnHostOptions } from '@workshop/host';
+import { spawnHost, type SpawnedHost, type SpawnHostOptions } from '@workshop/host/launcher';
 import { portTakenAdvice } from './port-holder.ts';
 import { dim, red } from './style.ts';
 import { watchTree } from './watch-tree.ts';

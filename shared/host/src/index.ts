@@ -14,7 +14,7 @@ export type { BindingProvider, BindingContext, OutputWriter } from './bindings/b
 export { FunctionExecutor, InvocationFailedError } from './executor.ts';
 export type { ExecuteRequest, ExecuteResult } from './executor.ts';
 // The task hub's storage conventions, for tools that read it (the test kit, npm run history).
-export { escapeKey as taskHubKey } from './durable/task-hub-storage.ts';
+export { escapeKey as taskHubKey } from './durable/table-keys.ts';
 export { eventTypeName } from './durable/history.ts';
 // The task hub as the dashboard reads and acts on it, through the host's own storage and client code.
 export {

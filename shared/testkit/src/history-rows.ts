@@ -1,5 +1,4 @@
-import { TableClient } from '@azure/data-tables';
-import { eventTypeName, taskHubKey } from '@workshop/host';
+import { eventTypeName, taskHubKey } from '@workshop/host/launcher';
 
 /** The event type of a History row by name, whether the row stores the name or DTFx's number. */
 export function eventTypeOf(raw: unknown): string {
@@ -16,6 +15,8 @@ export async function readHistoryRows(
   hub: string,
   instanceId: string,
 ): Promise<Array<Record<string, unknown>>> {
+  // Loaded on first use: the checks of labs without orchestrations never read a table.
+  const { TableClient } = await import('@azure/data-tables');
   const table = TableClient.fromConnectionString(connectionString, `${hub}History`, { allowInsecureConnection: true });
   const filter = `PartitionKey eq '${taskHubKey(instanceId).replaceAll("'", "''")}'`;
   const rows: Array<Record<string, unknown>> = [];

@@ -9,7 +9,7 @@ import {
   UNREACHABLE_STORAGE,
   type RunningAzurite,
 } from '@workshop/azurite';
-import { builtFileFor, spawnHost, switchesOff, type SpawnedHost } from '@workshop/host';
+import { builtFileFor, spawnHost, switchesOff, type SpawnedHost } from '@workshop/host/launcher';
 import { seedSamples } from '@workshop/samples';
 import { labAppCode, labAppDir } from './app-dir.ts';
 import { SupervisedHost } from './supervised-host.ts';

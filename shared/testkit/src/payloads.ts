@@ -9,9 +9,8 @@
  * `app.payloads(id)` in lab checks.
  */
 import { gunzipSync } from 'node:zlib';
-import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { taskHubKey } from '@workshop/host';
+import { taskHubKey } from '@workshop/host/launcher';
 import { eventTypeOf, readHistoryRows } from './history-rows.ts';
 
 /** One stored payload. */
@@ -58,6 +57,8 @@ export async function measurePayloads(
   hub: string,
   instanceId: string,
 ): Promise<PayloadReport> {
+  // Loaded on first use, as in history-rows.ts.
+  const { TableClient } = await import('@azure/data-tables');
   const insecure = { allowInsecureConnection: true };
   const instances = TableClient.fromConnectionString(connectionString, `${hub}Instances`, insecure);
   const partitionKey = taskHubKey(instanceId);

@@ -1,4 +1,4 @@
-import { spawnHost, type SpawnedHost, type SpawnHostOptions } from '@workshop/host';
+import { spawnHost, type SpawnedHost, type SpawnHostOptions } from '@workshop/host/launcher';
 
 const TAIL_LINES = 15;
 

@@ -12,7 +12,8 @@ import { EventType, eventTypeName, newEvent, type HistoryEvent, type RuntimeStat
 import { validateInstanceId, validateInstanceIdPrefix, validateInstanceIdToRead } from './instance-id.ts';
 import { MAX_PAGE_SIZE, RUNTIME_STATUSES, storageContinuation } from './management-query.ts';
 import { rewindHistory } from './rewind.ts';
-import { escapeKey, type InstanceRow } from './task-hub-storage.ts';
+import type { InstanceRow } from './task-hub-storage.ts';
+import { escapeKey } from './table-keys.ts';
 
 export { ClientError, validateInstanceId, validateInstanceIdToRead };
 

@@ -18,7 +18,8 @@
 import type { TableEntity } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
 import { EventType, eventTypeName } from './history.ts';
-import { escapeKey, SENTINEL, type TaskHubStorage } from './task-hub-storage.ts';
+import { SENTINEL, type TaskHubStorage } from './task-hub-storage.ts';
+import { escapeKey } from './table-keys.ts';
 
 type Row = TableEntity<Record<string, unknown>> & { etag?: string; timestamp?: string };
 

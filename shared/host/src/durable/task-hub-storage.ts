@@ -26,6 +26,7 @@ import {
   withNullFields,
 } from './history.ts';
 import { fnv1a } from './fnv.ts';
+import { escapeKey, unescapeKey } from './table-keys.ts';
 import { escapeLineSeparators } from './line-separators.ts';
 
 export const PARTITION_COUNT = 4;
@@ -174,23 +175,6 @@ function controlQueueName(hub: string, index: number): string {
 export function partitionOf(instanceId: string): number {
   return fnv1a(instanceId) % PARTITION_COUNT;
 }
-
-/**
- * Azure Table keys may not contain / \ # ? or control characters; DTFx's KeySanitation escapes
- * them as the History and Instances tables hold them: `^` → `^^`, `/` → `^0`, `\` → `^1`,
- * `#` → `^2`, `?` → `^3`, and a control character → `^` then the character shifted up by U+00C0
- * (U+0001 → `^Á`). Every other character is kept, so an id takes at most twice its length.
- */
-export function escapeKey(key: string): string {
-  return key.replace(
-    KEY_ESCAPED,
-    (c) => `^${KEY_CODES[c] ?? String.fromCharCode(c.charCodeAt(0) + KEY_CONTROL_OFFSET)}`,
-  );
-}
-
-const KEY_ESCAPED = /[\^/\\#?\u0000-\u001f\u007f-\u009f]/g;
-const KEY_CODES: Record<string, string> = { '^': '^', '/': '0', '\\': '1', '#': '2', '?': '3' };
-const KEY_CONTROL_OFFSET = 0xc0;
 
 function toDate(value: unknown): Date | undefined {
   if (value instanceof Date) return value;
@@ -704,14 +688,6 @@ export class TaskHubStorage {
     const token = (page.value as { continuationToken?: string }).continuationToken;
     return token ? { rows, continuation: token } : { rows };
   }
-}
-
-export function unescapeKey(key: string): string {
-  const unescaped: Record<string, string> = { '^': '^', '0': '/', '1': '\\', '2': '#', '3': '?' };
-  return key.replace(
-    /\^([\s\S])/g,
-    (_m, c: string) => unescaped[c] ?? String.fromCharCode(c.charCodeAt(0) - KEY_CONTROL_OFFSET),
-  );
 }
 
 /** Characters of a poison message's raw text kept in its table row. */

@@ -6,7 +6,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpawnedHost } from '../../src/spawn-host.ts';
-import { escapeKey } from '../../src/durable/task-hub-storage.ts';
+import { escapeKey } from '../../src/durable/table-keys.ts';
 import {
   startAzurite,
   startDurableHost,

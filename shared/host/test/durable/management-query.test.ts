@@ -7,7 +7,7 @@ import { keysAfterPrefix } from '../../src/durable/client.ts';
 import { ClientError } from '../../src/durable/client-error.ts';
 import { validateInstanceId, validateInstanceIdPrefix } from '../../src/durable/instance-id.ts';
 import { booleanParameter, dateParameter, pageSize, runtimeStatuses } from '../../src/durable/management-query.ts';
-import { escapeKey } from '../../src/durable/task-hub-storage.ts';
+import { escapeKey } from '../../src/durable/table-keys.ts';
 
 const query = (text: string) => new URLSearchParams(text);
 const status400 = (fn: () => unknown) => {
