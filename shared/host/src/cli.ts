@@ -6,10 +6,11 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatLogLine, timestamp } from './console-log.ts';
-import { startHost, type FunctionInfo, type RunningHost } from './host.ts';
+import type { FunctionInfo, RunningHost } from './host.ts';
+import { discardPrestartedWorker, prestartWorker } from './language-worker.ts';
+import { applySettings } from './settings.ts';
 import type { AppCode } from './worker/app-loader.ts';
 import { VirtualClock, type ClockMode } from './durable/clock.ts';
-import { DASHBOARD_PATH, hostDashboard } from '@workshop/dashboard';
 
 const usage = `Usage: node shared/host/src/cli.ts serve <appDir> [--port 7071] [--clock real|virtual|auto] [--built]
   Runs an Azure Functions (Node.js v4 model) app folder like \`func start\`.
@@ -54,8 +55,29 @@ export function formatFunctionList(functions: FunctionInfo[]): string {
   return lines.join('\n');
 }
 
+/**
+ * The app's worker starts first, with the environment the host will have once it has applied
+ * the app's settings; the host's own modules (the durable engine, the storage clients, the
+ * dashboard) load meanwhile, in this process. When the settings do not apply, no worker
+ * starts ahead: startHost says what is wrong with them.
+ */
+function prestart(appDir: string, appCode: AppCode): void {
+  const env = { ...process.env };
+  try {
+    applySettings(appDir, {}, env);
+  } catch {
+    return;
+  }
+  prestartWorker(appDir, appCode, env);
+}
+
 async function serve(appDir: string, port: number | undefined, clock: ClockMode, appCode: AppCode): Promise<void> {
   const started = performance.now();
+  prestart(appDir, appCode);
+  const [{ startHost }, { DASHBOARD_PATH, hostDashboard }] = await Promise.all([
+    import('./host.ts'),
+    import('@workshop/dashboard'),
+  ]);
   let host: RunningHost;
   const lease = Number(process.env.WORKSHOP_DURABLE_LEASE_MS);
   try {
@@ -68,6 +90,7 @@ async function serve(appDir: string, port: number | undefined, clock: ClockMode,
       ...(lease > 0 ? { durableLeaseMs: lease } : {}),
     });
   } catch (err) {
+    discardPrestartedWorker();
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(formatLogLine(message));
     await send({ type: 'load-error', message });
@@ -157,6 +180,7 @@ async function main(argv: string[]): Promise<void> {
 
 if (import.meta.main) {
   main(process.argv.slice(2)).catch(async (err: unknown) => {
+    discardPrestartedWorker();
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(formatLogLine(message));
     await send({ type: 'load-error', message });
