@@ -1,5 +1,8 @@
 // Every npm script starts here. Plain JavaScript on purpose: it must run on any Node, so that
 // an unsuitable one gets a clear explanation instead of a cryptic failure on the first `.ts` file.
+import module from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 if (!process.features.typescript) {
@@ -18,6 +21,10 @@ if (!script) {
   console.error('Usage: node scripts/run.mjs <script.ts> [arguments]');
   process.exit(2);
 }
+// V8's on-disk code cache, as the host and Azurite already use it, for the command and every
+// process it starts (Vitest's, the checks'): a run of lab 05 takes 0.2 CPU-s less (issue #14).
+process.env.NODE_COMPILE_CACHE ??= join(tmpdir(), 'node-compile-cache');
+module.enableCompileCache(process.env.NODE_COMPILE_CACHE);
 const url = new URL(script, import.meta.url);
 process.argv = [process.argv[0], fileURLToPath(url), ...args];
 await import(url.href);
