@@ -63,10 +63,12 @@ export { freePorts } from './free-ports.ts';
 export { startStorageProxy, type StorageExchange, type StorageProxy, type StorageWatchers } from './storage-proxy.ts';
 export {
   claimSharedAccount,
+  claimSharedAccountNow,
   SHARED_ACCOUNTS,
   sharedAccountNames,
   SHARED_AZURITE_ENV,
   startSharedAzurite,
+  type EarlyAccount,
   type SharedAccount,
   type SharedAzurite,
 } from './shared-azurite.ts';
@@ -123,6 +125,8 @@ function azuriteEntryPoint(): string {
 
 /** Preloaded into Azurite: it stops when the process that started it is gone. */
 const EXIT_WITH_PARENT = fileURLToPath(new URL('./exit-with-parent.ts', import.meta.url));
+/** Preloaded into Azurite: it does not load the telemetry client that --disableTelemetry leaves unused. */
+const WITHOUT_TELEMETRY = fileURLToPath(new URL('./without-telemetry.ts', import.meta.url));
 
 /** Azurite's command line, answering only once a change is on disk: for data on disk. */
 const SAVING_ENTRY_POINT = fileURLToPath(new URL('./azurite-process.ts', import.meta.url));
@@ -136,6 +140,8 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   const args = [
     '--import',
     EXIT_WITH_PARENT,
+    '--import',
+    WITHOUT_TELEMETRY,
     options.location && options.saveBeforeAnswering ? SAVING_ENTRY_POINT : azuriteEntryPoint(),
     '--blobPort',
     String(options.blobPort ?? 0),

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   accountsSetting,
   claimSharedAccount,
+  claimSharedAccountNow,
   SHARED_ACCOUNTS,
   sharedAccountNames,
   startSharedAzurite,
@@ -70,6 +71,35 @@ describe('a shared Azurite', () => {
     await expect(failing.ready).rejects.toThrow(/already in use/);
     expect(await claimSharedAccount(failing.env)).toBeUndefined();
     await Promise.all([taken.stop(), failing.stop()]);
+  });
+
+  it('gives an account at once, before Azurite is up, for a host to start beside it; `up` says when storage answers', async () => {
+    const early = startSharedAzurite({ accounts: 2 });
+    try {
+      let up = false;
+      void early.ready.then(() => (up = true));
+      const account = await claimSharedAccountNow(early.env);
+      expect(account?.account, 'an account').toBe('run0');
+      expect(up, 'Azurite up when the account was given').toBe(false);
+      await account!.up;
+      await write(account!);
+      expect(await read(account!)).toEqual({ blobs: ['run0.txt'], messages: ['run0'], rows: ['run0'] });
+    } finally {
+      await early.stop();
+    }
+  });
+
+  it('says why in `up` when the shared Azurite could not start, and gives no account after that', async () => {
+    const taken = startSharedAzurite({ accounts: 1 });
+    const port = Number(new URL((await taken.ready).blobEndpoint).port);
+    const failing = startSharedAzurite({ accounts: 2, blobPort: port });
+    try {
+      const account = await claimSharedAccountNow(failing.env);
+      await expect(account?.up).rejects.toThrow(/already in use/);
+      expect(await claimSharedAccountNow(failing.env)).toBeUndefined();
+    } finally {
+      await Promise.all([taken.stop(), failing.stop()]);
+    }
   });
 
   it("keeps each account's blobs, queues and tables apart, as two storage accounts are", async () => {

@@ -3,7 +3,7 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import {
   connectionStringFor,
   endpointsFor,
-  claimSharedAccount,
+  claimSharedAccountNow,
   freePorts,
   startAzurite,
   UNREACHABLE_STORAGE,
@@ -157,11 +157,12 @@ export async function startLabAppOnce(options: LabAppOptions, ports?: readonly n
     if (options.seed)
       await seedSamples(BlobServiceClient.fromConnectionString(connection).getContainerClient('samples'));
   };
-  // An account of its own in the Azurite the runner shares between runs (issue #14), else an Azurite of its own.
-  const shared = (options.storage ?? 'azurite') === 'azurite' && !ports ? await claimSharedAccount() : undefined;
+  // An account of its own in the Azurite the runner shares between runs (issue #14), else an
+  // Azurite of its own. The account is claimed before that Azurite is up: the host starts beside it.
+  const shared = (options.storage ?? 'azurite') === 'azurite' && !ports ? await claimSharedAccountNow() : undefined;
   if (shared) {
     connectionString = shared.connectionString;
-    storage = seed(connectionString).then(() => ({ stop: async () => undefined }));
+    storage = shared.up.then(() => seed(connectionString)).then(() => ({ stop: async () => undefined }));
   } else if ((options.storage ?? 'azurite') === 'azurite') {
     const [blobPort = 0, queuePort = 0, tablePort = 0] = ports ?? (await freePorts(3));
     connectionString = connectionStringFor(endpointsFor({ blobPort, queuePort, tablePort }));
