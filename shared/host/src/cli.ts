@@ -6,7 +6,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatLogLine, timestamp } from './console-log.ts';
-import type { FunctionInfo, RunningHost } from './host.ts';
+import type { ExtraRoutes, FunctionInfo, RunningHost } from './host.ts';
+import { dependsOnDurableFunctions } from './durable-functions-version.ts';
 import { discardPrestartedWorker, prestartWorker } from './language-worker.ts';
 import { applySettings } from './settings.ts';
 import type { AppCode } from './worker/app-loader.ts';
@@ -74,10 +75,21 @@ function prestart(appDir: string, appCode: AppCode): void {
 async function serve(appDir: string, port: number | undefined, clock: ClockMode, appCode: AppCode): Promise<void> {
   const started = performance.now();
   prestart(appDir, appCode);
-  const [{ startHost }, { DASHBOARD_PATH, hostDashboard }] = await Promise.all([
-    import('./host.ts'),
-    import('@workshop/dashboard'),
-  ]);
+  // The dashboard reads a task hub: loaded beside the host for an app that depends on
+  // durable-functions, on first use for any other app that turns out to have durable functions.
+  const dashboardLoading = dependsOnDurableFunctions(appDir) ? import('@workshop/dashboard') : undefined;
+  dashboardLoading?.catch(() => undefined);
+  const dashboard: ExtraRoutes = (context) => {
+    if (!context.durable) return { handle: async () => false };
+    const handler = (dashboardLoading ?? import('@workshop/dashboard')).then(({ hostDashboard }) =>
+      hostDashboard(context),
+    );
+    return {
+      handle: async (...request) => (await handler).handle(...request),
+      close: () => void handler.then((loaded) => loaded.close?.()),
+    };
+  };
+  const { startHost } = await import('./host.ts');
   let host: RunningHost;
   const lease = Number(process.env.WORKSHOP_DURABLE_LEASE_MS);
   try {
@@ -86,7 +98,7 @@ async function serve(appDir: string, port: number | undefined, clock: ClockMode,
       port,
       clock,
       appCode,
-      extraRoutes: [hostDashboard],
+      extraRoutes: [dashboard],
       ...(lease > 0 ? { durableLeaseMs: lease } : {}),
     });
   } catch (err) {
@@ -97,7 +109,10 @@ async function serve(appDir: string, port: number | undefined, clock: ClockMode,
     process.exit(1);
   }
   process.stdout.write(formatFunctionList(host.functions) + '\n');
-  if (host.durable) process.stdout.write(`Task hub dashboard: ${host.url}${DASHBOARD_PATH}/\n\n`);
+  if (host.durable) {
+    const { DASHBOARD_PATH } = await (dashboardLoading ?? import('@workshop/dashboard'));
+    process.stdout.write(`Task hub dashboard: ${host.url}${DASHBOARD_PATH}/\n\n`);
+  }
   process.stdout.write(`${timestamp()} Host started (${Math.round(performance.now() - started)}ms)\n`);
   process.stdout.write(`${timestamp()} Job host started\n`);
 

@@ -67,3 +67,15 @@ export function durableFunctionsNodeProblem(appDir: string, nodeVersion = proces
     `Install durable-functions ${FIXED_IN} or later (npm install durable-functions@^${FIXED_IN}), which uses util.types.isDate.`
   );
 }
+
+/** package.json lists durable-functions (a hint for loading ahead, not a decision). */
+export function dependsOnDurableFunctions(appDir: string): boolean {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(appDir, 'package.json'), 'utf8')) as Record<string, unknown>;
+    return ['dependencies', 'devDependencies'].some(
+      (key) => typeof pkg[key] === 'object' && pkg[key] !== null && 'durable-functions' in pkg[key],
+    );
+  } catch {
+    return false;
+  }
+}

@@ -4,7 +4,6 @@
 // undefined/null). Output: after the invocation, the value is uploaded to the resolved path;
 // like the Storage extension, the container is created when it does not exist.
 
-import { RestError } from '@azure/storage-blob';
 import type { RpcTypedData } from '../core-types.ts';
 import { getSetting } from '../settings.ts';
 import { resolveBindingExpression } from './binding-expressions.ts';
@@ -67,8 +66,9 @@ function connectionOf(context: BindingContext): string {
   return resolveConnectionString(typeof connection === 'string' ? connection : undefined);
 }
 
+/** The storage SDK's RestError for a missing blob (told by its status, so the SDK need not be loaded to ask). */
 function isNotFound(err: unknown): boolean {
-  return err instanceof RestError && err.statusCode === 404;
+  return err instanceof Error && err.name === 'RestError' && (err as { statusCode?: number }).statusCode === 404;
 }
 
 /** Keeps storage errors readable without leaking the connection string. */
@@ -94,7 +94,9 @@ export const blobBindingProvider: BindingProvider = {
   async bindInput(context) {
     const path = resolvePath(context);
     const connectionString = connectionOf(context);
-    const blob = blobServiceClient(connectionString).getContainerClient(path.container).getBlobClient(path.blobName);
+    const blob = (await blobServiceClient(connectionString))
+      .getContainerClient(path.container)
+      .getBlobClient(path.blobName);
     let content: Buffer;
     try {
       content = await blob.downloadToBuffer();
@@ -111,7 +113,7 @@ export const blobBindingProvider: BindingProvider = {
     return async (value) => {
       const bytes = outputBytes(value);
       if (bytes === undefined) return;
-      const container = blobServiceClient(connectionString).getContainerClient(path.container);
+      const container = (await blobServiceClient(connectionString)).getContainerClient(path.container);
       try {
         await container.createIfNotExists();
         await container.getBlockBlobClient(path.blobName).uploadData(bytes);

@@ -3,7 +3,7 @@
 // that is not found is retried with the `AzureWebJobs` prefix). Clients are cached per
 // connection string. Connection strings are secrets: messages name the setting, never its value.
 
-import { BlobServiceClient } from '@azure/storage-blob';
+import type { BlobServiceClient } from '@azure/storage-blob';
 import { getSetting } from '../settings.ts';
 
 export const DEFAULT_CONNECTION = 'AzureWebJobsStorage';
@@ -35,9 +35,11 @@ export function resolveConnectionString(connection: string | undefined, env: Nod
 
 const clients = new Map<string, BlobServiceClient>();
 
-export function blobServiceClient(connectionString: string): BlobServiceClient {
+/** The client of a connection string; the storage SDK loads on first use, as most apps' hosts never bind a blob. */
+export async function blobServiceClient(connectionString: string): Promise<BlobServiceClient> {
   let client = clients.get(connectionString);
   if (!client) {
+    const { BlobServiceClient } = await import('@azure/storage-blob');
     try {
       client = BlobServiceClient.fromConnectionString(connectionString);
     } catch (err) {
