@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { precompile } from '@workshop/host';
+import { posterImage, sampleImages } from '@workshop/samples';
 import { appFiles } from './lib/app-files.ts';
 import { ensureLocalSettings } from './lib/local-settings.ts';
 import { repoRoot } from './lib/manifest.ts';
@@ -19,6 +20,9 @@ for (const group of ['labs', 'solutions']) {
     compiled += precompile(appFiles(dir).map((file) => join(dir, file)));
   }
 }
+// The sample images the checks upload, drawn now and kept (drawn-cache.ts) for every check run after.
+await sampleImages();
+await posterImage();
 // Two app folders per lab: the one you work in (labs/) and its solution (solutions/).
 if (created.length > 0)
   console.log(
@@ -26,7 +30,7 @@ if (created.length > 0)
   );
 if (compiled > 0)
   console.log(
-    `Compiled the TypeScript of labs/ and solutions/ ahead of time (${compiled} files, ${((performance.now() - compiling) / 1000).toFixed(1)} s): each lab's first check run starts sooner.`,
+    `Compiled the TypeScript of labs/ and solutions/ and drew the sample images ahead of time (${compiled} files, ${((performance.now() - compiling) / 1000).toFixed(1)} s): each lab's first check run starts sooner.`,
   );
 
 // npm itself runs on the system Node; when that is older than the workshop's, npm warned

@@ -2,10 +2,12 @@
  * @workshop/samples — the workshop's sample images, generated at runtime with sharp.
  *
  * No binary files live in git: every image is drawn from code, so the same sharp version
- * always produces the same bytes. The buffers are generated once per process and cached.
+ * always produces the same bytes. The buffers are generated once per process, and kept on disk
+ * for the next process with the same drawing code and sharp (drawn-cache.ts).
  */
 import { Buffer } from 'node:buffer';
 import { crc32, deflateSync } from 'node:zlib';
+import { drawnOnce } from './drawn-cache.ts';
 
 /** What a sample is for. */
 export type SampleKind =
@@ -49,9 +51,12 @@ export interface SampleContainer {
 
 let cache: Promise<readonly SampleImage[]> | undefined;
 
-/** All sample images, generated on first call and cached for the life of the process. */
+/**
+ * All sample images, drawn on first call (or read as drawn before, drawn-cache.ts) and kept for
+ * the life of the process.
+ */
 export async function sampleImages(): Promise<SampleImage[]> {
-  cache ??= generate().catch((error: unknown) => {
+  cache ??= drawnOnce('samples', async () => [...(await generate())]).catch((error: unknown) => {
     cache = undefined; // let a later call try again
     throw error;
   });
@@ -92,27 +97,30 @@ let poster: Promise<SampleImage> | undefined;
  * 170 KB: far over a 64 KB queue message, the point of lab 07.
  */
 export async function posterImage(): Promise<SampleImage> {
-  const sharp = await loadSharp();
-  poster ??= sharp(grainy(900, 600), { raw: { width: 900, height: 600, channels: 3 } })
-    .jpeg({ quality: 75 })
-    .toBuffer()
-    .then((bytes) =>
-      Object.freeze({
-        name: 'poster.jpg',
-        contentType: 'image/jpeg',
-        bytes,
-        kind: 'image' as const,
-        width: 900,
-        height: 600,
-        description:
-          'A 900 × 600 JPEG of about 127 KB (a grainy gradient): as base64, far more than a 64 KB queue message.',
-      }),
-    )
+  poster ??= drawnOnce('poster', async () => [await drawPoster()])
+    .then(([drawn]) => drawn!)
     .catch((error: unknown) => {
       poster = undefined;
       throw error;
     });
   return poster;
+}
+
+async function drawPoster(): Promise<SampleImage> {
+  const sharp = await loadSharp();
+  const bytes = await sharp(grainy(900, 600), { raw: { width: 900, height: 600, channels: 3 } })
+    .jpeg({ quality: 75 })
+    .toBuffer();
+  return Object.freeze({
+    name: 'poster.jpg',
+    contentType: 'image/jpeg',
+    bytes,
+    kind: 'image' as const,
+    width: 900,
+    height: 600,
+    description:
+      'A 900 × 600 JPEG of about 127 KB (a grainy gradient): as base64, far more than a 64 KB queue message.',
+  });
 }
 
 /** Uploads `poster.jpg` to `container` (created if missing). Safe to run again. */
