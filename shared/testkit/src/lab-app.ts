@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { BlobServiceClient } from '@azure/storage-blob';
+import type { BlobServiceClient } from '@azure/storage-blob';
 import {
   connectionStringFor,
   endpointsFor,
@@ -154,8 +154,7 @@ export async function startLabAppOnce(options: LabAppOptions, ports?: readonly n
   let storage: Promise<Storage | undefined> = Promise.resolve(undefined);
   const storageFailed = new AbortController();
   const seed = async (connection: string) => {
-    if (options.seed)
-      await seedSamples(BlobServiceClient.fromConnectionString(connection).getContainerClient('samples'));
+    if (options.seed) await seedSamples((await blobService(connection)).getContainerClient('samples'));
   };
   // An account of its own in the Azurite the runner shares between runs (issue #14), else an
   // Azurite of its own. The account is claimed before that Azurite is up: the host starts beside it.
@@ -207,7 +206,7 @@ export async function startLabAppOnce(options: LabAppOptions, ports?: readonly n
   return {
     url: host.url,
     dir,
-    blobs: BlobServiceClient.fromConnectionString(connectionString),
+    blobs: await blobService(connectionString),
     connectionString,
     fetch: fetchFromHost,
     logs: () => host.logs(),
@@ -232,6 +231,15 @@ export async function startLabAppOnce(options: LabAppOptions, ports?: readonly n
         hostOptions.appCode === 'built' ? builtFileFor(dir, sourceFile) : join(dir, sourceFile)
       ) as Promise<unknown>,
   };
+}
+
+/**
+ * The storage SDK's client, loaded once the host is on its way: a check's process imports the
+ * test kit before its first check, and the SDK would delay the host's start by its own load.
+ */
+async function blobService(connectionString: string): Promise<BlobServiceClient> {
+  const { BlobServiceClient } = await import('@azure/storage-blob');
+  return BlobServiceClient.fromConnectionString(connectionString);
 }
 
 function settledValue<T>(result: PromiseSettledResult<T>): T | undefined {

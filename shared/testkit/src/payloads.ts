@@ -9,7 +9,6 @@
  * `app.payloads(id)` in lab checks.
  */
 import { gunzipSync } from 'node:zlib';
-import { BlobServiceClient } from '@azure/storage-blob';
 import { taskHubKey } from '@workshop/host/launcher';
 import { eventTypeOf, readHistoryRows } from './history-rows.ts';
 
@@ -58,7 +57,10 @@ export async function measurePayloads(
   instanceId: string,
 ): Promise<PayloadReport> {
   // Loaded on first use, as in history-rows.ts.
-  const { TableClient } = await import('@azure/data-tables');
+  const [{ TableClient }, { BlobServiceClient }] = await Promise.all([
+    import('@azure/data-tables'),
+    import('@azure/storage-blob'),
+  ]);
   const insecure = { allowInsecureConnection: true };
   const instances = TableClient.fromConnectionString(connectionString, `${hub}Instances`, insecure);
   const partitionKey = taskHubKey(instanceId);

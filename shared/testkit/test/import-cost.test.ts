@@ -9,10 +9,10 @@ import { describe, expect, it } from 'vitest';
 const probe = fileURLToPath(new URL('./fixtures/loaded-modules.mjs', import.meta.url));
 
 describe("importing the test kit, as a lab check's process does", () => {
-  it('loads neither the durable engine nor the queue and table clients nor sharp: they load when used', () => {
+  it('loads neither the durable engine nor the storage clients nor sharp: they load when used', () => {
     const loaded = JSON.parse(execFileSync(process.execPath, [probe], { encoding: 'utf8' })) as string[];
     const heavy = loaded.filter((url) =>
-      /\/durable\/(engine|task-hub-storage)\.ts$|\/@azure\/(storage-queue|data-tables)\/|\/node_modules\/sharp\//.test(
+      /\/durable\/(engine|task-hub-storage)\.ts$|\/@azure\/(storage-queue|storage-blob|data-tables)\/|\/node_modules\/sharp\//.test(
         url,
       ),
     );
