@@ -3,9 +3,12 @@
 // instead of function*/yield). Run as a child process by type-errors.ts while the checks run:
 // `node scripts/lib/typecheck-app.ts <appDir>` prints the report as JSON.
 
-import { join, resolve } from 'node:path';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
+import { repoRoot } from './manifest.ts';
 
 export interface TypeDiagnostic {
   /** Absolute path. */
@@ -109,9 +112,40 @@ function findNotGenerators(program: ts.Program, appDir: string): NotAGenerator[]
 }
 
 /**
+ * Where the compiler keeps what it learnt about an app folder between runs (its .tsbuildinfo, as
+ * `tsc --incremental` writes it): node_modules/.cache/workshop-typecheck, one file per folder.
+ */
+function buildInfoFile(dir: string): string {
+  const name = `${createHash('sha256').update(dir).digest('hex').slice(0, 16)}.tsbuildinfo`;
+  return join(repoRoot, 'node_modules', '.cache', 'workshop-typecheck', name);
+}
+
+/** The compiler's state from an earlier run; none when there was none or it cannot be read. */
+function readBuildInfo(options: ts.CompilerOptions, host: ts.CompilerHost) {
+  try {
+    return ts.readBuilderProgram(options, host);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes whole, then renames: two runs on one folder at once (two terminals, npm test beside a
+ * learner's run) never read half a .tsbuildinfo.
+ */
+function writeWhole(fileName: string, text: string): void {
+  mkdirSync(dirname(fileName), { recursive: true });
+  const partial = `${fileName}.${randomUUID()}.tmp`;
+  writeFileSync(partial, text);
+  renameSync(partial, fileName);
+}
+
+/**
  * A compiler for one app folder that can run again: unchanged files (the libraries' type
  * declarations, 400 files and most of the time) are neither read into new trees nor bound again,
- * so a run after a save costs a fraction of the first (watch mode).
+ * so a run after a save costs a fraction of the first (watch mode). Between processes, the
+ * compiler's own incremental state (.tsbuildinfo, buildInfoFile) keeps each file's diagnostics:
+ * a run that finds a file unchanged does not check it again (issue #14).
  */
 export function typechecker(appDir: string): () => TypecheckReport {
   const dir = resolve(appDir);
@@ -122,11 +156,16 @@ export function typechecker(appDir: string): () => TypecheckReport {
     },
   };
   const cache = new Map<string, { text: string; file: ts.SourceFile }>();
-  let previous: ts.Program | undefined;
+  let previous: ts.EmitAndSemanticDiagnosticsBuilderProgram | undefined;
   return () => {
-    const config = ts.getParsedCommandLineOfConfigFile(join(dir, 'tsconfig.json'), { noEmit: true }, parseHost);
+    const config = ts.getParsedCommandLineOfConfigFile(
+      join(dir, 'tsconfig.json'),
+      { noEmit: true, incremental: true, tsBuildInfoFile: buildInfoFile(dir) },
+      parseHost,
+    );
     if (!config) throw new Error(`No tsconfig.json in ${dir}`);
-    const host = ts.createCompilerHost(config.options);
+    const host = ts.createIncrementalCompilerHost(config.options);
+    host.writeFile = writeWhole;
     const read = host.getSourceFile.bind(host);
     host.getSourceFile = (fileName, language, onError, shouldCreate) => {
       const text = host.readFile(fileName);
@@ -136,17 +175,33 @@ export function typechecker(appDir: string): () => TypecheckReport {
       if (file && text !== undefined) cache.set(fileName, { text, file });
       return file;
     };
-    const program = ts.createProgram({
-      rootNames: config.fileNames,
-      options: config.options,
+    const builder = ts.createEmitAndSemanticDiagnosticsBuilderProgram(
+      config.fileNames,
+      config.options,
       host,
-      ...(previous ? { oldProgram: previous } : {}),
-    });
-    previous = program;
+      previous ?? readBuildInfo(config.options, host),
+      ts.getConfigFileParsingDiagnostics(config),
+    );
+    previous = builder;
+    const program = builder.getProgram();
     // As tsc does: while a file does not parse, its syntax errors are all there is to say; the
     // type errors that follow from them (a function cut short by a stray brace) only mislead.
-    const syntax = program.getSyntacticDiagnostics();
-    const diagnostics = syntax.length > 0 ? syntax : ts.getPreEmitDiagnostics(program);
+    const syntax = builder.getSyntacticDiagnostics();
+    const diagnostics =
+      syntax.length > 0
+        ? syntax
+        : [
+            ...builder.getConfigFileParsingDiagnostics(),
+            ...builder.getOptionsDiagnostics(),
+            ...builder.getGlobalDiagnostics(),
+            ...builder.getSemanticDiagnostics(),
+          ];
+    // With noEmit, this writes only the .tsbuildinfo (a folder that cannot be written: no cache, same report).
+    try {
+      builder.emit();
+    } catch {
+      // checked all the same
+    }
     const errors = diagnostics
       .filter((d) => d.category === ts.DiagnosticCategory.Error)
       .map((d): TypeDiagnostic => {
