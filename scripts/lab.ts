@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runCli } from './lib/cli.ts';
+import { onlyTheLab, runCli } from './lib/cli.ts';
 import { findLab, readManifest, repoRoot, solutionDir, starterDir } from './lib/manifest.ts';
 import { updateProgress } from './lib/progress.ts';
 import { resetLab } from './lib/reset.ts';
@@ -38,6 +38,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const labs = readManifest();
+  onlyTheLab(positionals, (option) => `npm run lab:${positionals[0]} -- ${option}`);
   const lab = findLab(labs, positionals[0]);
   const next = labs[labs.indexOf(lab) + 1];
   if (values.reset) {

@@ -6,7 +6,7 @@ import { DEV_PORTS, startDevStorage } from './lib/dev-storage.ts';
 import { formatHome } from './lib/home.ts';
 import { HostRestarter } from './lib/host-restarter.ts';
 import { ensureLocalSettings } from './lib/local-settings.ts';
-import { runCli } from './lib/cli.ts';
+import { onlyTheLab, runCli } from './lib/cli.ts';
 import { findLab, readManifest, repoRoot, solutionDir, starterDir, UsageError } from './lib/manifest.ts';
 import { stopWhenLeftRunning } from './lib/when-orphaned.ts';
 import { bold, cyan, dim, red } from './lib/style.ts';
@@ -35,6 +35,7 @@ async function main(): Promise<number | void> {
   const labs = readManifest();
   if (values.help) return console.log(usage);
   if (positionals.length === 0) return console.log(formatHome(labs));
+  onlyTheLab(positionals, (option) => `npm start -- ${positionals[0]} ${option}`);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port must be a port number, not "${values.port}".`);

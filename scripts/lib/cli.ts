@@ -32,3 +32,20 @@ export function wholeNumber(option: string, text: string, min: number): number {
     throw new UsageError(`--${option} must be a whole number from ${min} up (got "${text}").`);
   return value;
 }
+
+/**
+ * The lab number is the one word a command takes besides its options. Anything after it was
+ * not read, most often an option after a second `--` (`npm start -- 05 -- --solution`), which
+ * npm hands on and Node's argument parser then takes for a word: say so, rather than serve or
+ * check the other folder in silence.
+ */
+export function onlyTheLab(positionals: readonly string[], command: (option: string) => string): void {
+  const extra = positionals.slice(1);
+  if (extra.length === 0) return;
+  const option = extra.find((word) => word.startsWith('-'));
+  throw new UsageError(
+    option
+      ? `"${option}" came after a second "--", so it was not read as an option. Write one "--" only: ${command(option)}`
+      : `Only one lab number, please (got "${positionals.join(' ')}").`,
+  );
+}
