@@ -273,7 +273,12 @@ describe('a job and its entity', { concurrent: true }, () => {
       const jobTime = (await app.clock.now()).toISOString();
       const id = await startJob(app, UPLOADS);
       await finished(app, id);
-      const usage = await usageOnce(app, (u) => (u.jobs ?? 0) >= 2, 'count the second job', UPLOADS);
+      const usage = await usageOnce(
+        app,
+        (u) => (u.jobs ?? 0) >= 2,
+        `count this check's job (the second of these checks' jobs on ${UPLOADS})`,
+        UPLOADS,
+      );
       if (usage.usage?.lastJobAt !== jobTime) {
         expect.fail(
           `the usage says the last job ran at ${String(usage.usage?.lastJobAt)}, but the job's own ` +
@@ -305,7 +310,8 @@ describe('a job and its entity', { concurrent: true }, () => {
         const listed = lists.map(([key, value]) => `"${key}" (${(value as unknown[]).length} items)`).join(', ');
         const withLists = lists.length > 0 ? `, with the list${lists.length > 1 ? 's' : ''} ${listed}` : '';
         expect.fail(
-          `after 2 jobs the entity's state is ${text.length} bytes${withLists}, ` +
+          `after these checks' 2 jobs on ${UPLOADS}, the state of containerUsage@${UPLOADS} is ` +
+            `${text.length} bytes${withLists}, ` +
             'and it grows with every job: every operation reads and writes all of it, and the task ' +
             'hub stores it after every batch. Keep counts; the manifest lists the thumbnails.',
         );
