@@ -59,6 +59,31 @@ describe("the hints: one source, the guide's Hints section", () => {
     },
   );
 
+  it("points lab 13's failures at their hint, and not a wait that only shows lastJobAt in its JSON", () => {
+    // Found by the newcomer walkthrough of issue #14: Hint 3 quoted the bare word "lastJobAt".
+    const hints = guideHints(findLab(labs, '13'));
+    expect(
+      hintsQuoting(
+        hints,
+        "the usage says the last job ran at 2026-12-06T10:00:00.000Z, but the job's own clock " +
+          '(context.df.currentUtcDateTime) said 2026-12-06T09:00:00.000Z',
+      ),
+    ).toEqual([3]);
+    expect(
+      hintsQuoting(
+        hints,
+        "after these checks' 2 jobs on uploads, the state of containerUsage@uploads is 348 bytes, with the list " +
+          '"made" (8 items)',
+      ),
+    ).toEqual([3]);
+    expect(
+      hintsQuoting(
+        hints,
+        'GET /api/usage?container=samples did not count the job within 20 s: it says {"jobs":0,"reserved":7,"lastJobAt":null}.',
+      ),
+    ).toEqual([]);
+  });
+
   it("points a failing check at the guide's hint that quotes its failure, by number", () => {
     const lab = findLab(labs, '10');
     const message =
