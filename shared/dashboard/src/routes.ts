@@ -27,8 +27,9 @@ import { newToken, refuseWrite } from './guard.ts';
 import { LiveChanges } from './live.ts';
 import { LIMITS } from './payload.ts';
 import { bulk, clockState, listInstances, moveClock, readInstance, type TaskHubSource } from './task-hub-view.ts';
+import { DASHBOARD_PATH } from './path.ts';
 
-export const DASHBOARD_PATH = '/dashboard';
+export { DASHBOARD_PATH };
 
 const SECURITY_HEADERS = {
   'content-security-policy': CONTENT_SECURITY_POLICY,

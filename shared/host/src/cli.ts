@@ -6,7 +6,10 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatLogLine, timestamp } from './console-log.ts';
-import type { ExtraRoutes, FunctionInfo, RunningHost } from './host.ts';
+import type { ExtraRouteHandler, ExtraRoutes, FunctionInfo, RunningHost } from './host.ts';
+import { readHostJson } from './host-json.ts';
+import { writeJsonError } from './http/http-response.ts';
+import { DASHBOARD_PATH } from '@workshop/dashboard/path';
 import { dependsOnDurableFunctions } from './durable-functions-version.ts';
 import { discardPrestartedWorker, prestartWorker } from './language-worker.ts';
 import { applySettings } from './settings.ts';
@@ -72,6 +75,32 @@ function prestart(appDir: string, appCode: AppCode): void {
   prestartWorker(appDir, appCode, env);
 }
 
+/**
+ * /dashboard/ of an app without durable functions: a browser would show a blank page (the host's
+ * empty 404 for a route nobody takes), so the answer says why. Not when the app's routes have no
+ * prefix (host.json routePrefix ""): one of them may be /dashboard.
+ */
+function noTaskHub(appDir: string): ExtraRouteHandler {
+  let prefixed = true;
+  try {
+    prefixed = readHostJson(appDir).routePrefix !== '';
+  } catch {
+    // startHost has said what is wrong with host.json
+  }
+  return {
+    handle: async (_req, res, url) => {
+      if (!prefixed || (url.pathname !== DASHBOARD_PATH && !url.pathname.startsWith(`${DASHBOARD_PATH}/`)))
+        return false;
+      writeJsonError(
+        res,
+        404,
+        'This app has no durable functions (orchestrations, activities or entities), so it has no task hub for the dashboard to show.',
+      );
+      return true;
+    },
+  };
+}
+
 async function serve(appDir: string, port: number | undefined, clock: ClockMode, appCode: AppCode): Promise<void> {
   const started = performance.now();
   prestart(appDir, appCode);
@@ -80,7 +109,7 @@ async function serve(appDir: string, port: number | undefined, clock: ClockMode,
   const dashboardLoading = dependsOnDurableFunctions(appDir) ? import('@workshop/dashboard') : undefined;
   dashboardLoading?.catch(() => undefined);
   const dashboard: ExtraRoutes = (context) => {
-    if (!context.durable) return { handle: async () => false };
+    if (!context.durable) return noTaskHub(appDir);
     const handler = (dashboardLoading ?? import('@workshop/dashboard')).then(({ hostDashboard }) =>
       hostDashboard(context),
     );
@@ -109,10 +138,7 @@ async function serve(appDir: string, port: number | undefined, clock: ClockMode,
     process.exit(1);
   }
   process.stdout.write(formatFunctionList(host.functions) + '\n');
-  if (host.durable) {
-    const { DASHBOARD_PATH } = await (dashboardLoading ?? import('@workshop/dashboard'));
-    process.stdout.write(`Task hub dashboard: ${host.url}${DASHBOARD_PATH}/\n\n`);
-  }
+  if (host.durable) process.stdout.write(`Task hub dashboard: ${host.url}${DASHBOARD_PATH}/\n\n`);
   process.stdout.write(`${timestamp()} Host started (${Math.round(performance.now() - started)}ms)\n`);
   process.stdout.write(`${timestamp()} Job host started\n`);
 
