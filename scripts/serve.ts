@@ -9,6 +9,7 @@ import { ensureLocalSettings } from './lib/local-settings.ts';
 import { onlyTheLab, runCli } from './lib/cli.ts';
 import { findLab, readManifest, repoRoot, solutionDir, starterDir, UsageError } from './lib/manifest.ts';
 import { stopWhenLeftRunning } from './lib/when-orphaned.ts';
+import { tryItCommand } from './lib/try-it.ts';
 import { bold, cyan, dim, red } from './lib/style.ts';
 import { isPortFree, portTakenAdvice, storagePortsAdvice } from './lib/port-holder.ts';
 
@@ -112,7 +113,7 @@ async function main(): Promise<number | void> {
   if (host)
     console.log(
       dim(
-        `\nTry it: ${cyan(`curl ${host.functions.find((f) => f.url)?.url ?? host.url}`)}  ·  Saving a file restarts the host; Ctrl+C stops it and Azurite.`,
+        `\nTry it: ${cyan(tryItCommand(lab, host.url) ?? `curl ${host.functions.find((f) => f.url)?.url ?? host.url}`)}  ·  Saving a file restarts the host; Ctrl+C stops it and Azurite.`,
       ),
     );
   else console.log(dim('\nThe host is not running yet. Ctrl+C stops npm start and Azurite.'));
