@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeWhole } from '@workshop/host/disk-cache';
 import { repoRoot } from './manifest.ts';
 
 // The learner's progress, kept on their machine only (no account), in the git-ignored
@@ -34,8 +35,5 @@ export function updateProgress(labId: string, change: (lab: LabProgress) => void
   const progress = readProgress();
   const lab = (progress.labs[labId] ??= {});
   change(lab);
-  mkdirSync(dirname(progressFile), { recursive: true });
-  const temporary = `${progressFile}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify(progress, null, 2) + '\n');
-  renameSync(temporary, progressFile);
+  writeWhole(progressFile, JSON.stringify(progress, null, 2) + '\n');
 }

@@ -3,12 +3,11 @@
 // instead of function*/yield). Run as a child process by type-errors.ts while the checks run:
 // `node scripts/lib/typecheck-app.ts <appDir>` prints the report as JSON.
 
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
-import { repoRoot } from './manifest.ts';
+import { cacheFolder, writeWhole } from '@workshop/host/disk-cache';
 
 export interface TypeDiagnostic {
   /** Absolute path. */
@@ -117,7 +116,7 @@ function findNotGenerators(program: ts.Program, appDir: string): NotAGenerator[]
  */
 function buildInfoFile(dir: string): string {
   const name = `${createHash('sha256').update(dir).digest('hex').slice(0, 16)}.tsbuildinfo`;
-  return join(repoRoot, 'node_modules', '.cache', 'workshop-typecheck', name);
+  return join(cacheFolder('workshop-typecheck')!, name);
 }
 
 /** The compiler's state from an earlier run; none when there was none or it cannot be read. */
@@ -127,17 +126,6 @@ function readBuildInfo(options: ts.CompilerOptions, host: ts.CompilerHost) {
   } catch {
     return undefined;
   }
-}
-
-/**
- * Writes whole, then renames: two runs on one folder at once (two terminals, npm test beside a
- * learner's run) never read half a .tsbuildinfo.
- */
-function writeWhole(fileName: string, text: string): void {
-  mkdirSync(dirname(fileName), { recursive: true });
-  const partial = `${fileName}.${randomUUID()}.tmp`;
-  writeFileSync(partial, text);
-  renameSync(partial, fileName);
 }
 
 /**
@@ -165,6 +153,7 @@ export function typechecker(appDir: string): () => TypecheckReport {
     );
     if (!config) throw new Error(`No tsconfig.json in ${dir}`);
     const host = ts.createIncrementalCompilerHost(config.options);
+    // Two runs on one folder at once (two terminals, npm test beside a learner's run) never read half a .tsbuildinfo.
     host.writeFile = writeWhole;
     const read = host.getSourceFile.bind(host);
     host.getSourceFile = (fileName, language, onError, shouldCreate) => {

@@ -7,7 +7,6 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatLogLine, timestamp } from './console-log.ts';
 import type { ExtraRouteHandler, ExtraRoutes, FunctionInfo, RunningHost } from './host.ts';
-import { readHostJson } from './host-json.ts';
 import { writeJsonError } from './http/http-response.ts';
 import { DASHBOARD_PATH } from '@workshop/dashboard/path';
 import { dependsOnDurableFunctions } from './durable-functions-version.ts';
@@ -80,26 +79,15 @@ function prestart(appDir: string, appCode: AppCode): void {
  * empty 404 for a route nobody takes), so the answer says why. Not when the app's routes have no
  * prefix (host.json routePrefix ""): one of them may be /dashboard.
  */
-function noTaskHub(appDir: string): ExtraRouteHandler {
-  let prefixed = true;
-  try {
-    prefixed = readHostJson(appDir).routePrefix !== '';
-  } catch {
-    // startHost has said what is wrong with host.json
-  }
-  return {
-    handle: async (_req, res, url) => {
-      if (!prefixed || (url.pathname !== DASHBOARD_PATH && !url.pathname.startsWith(`${DASHBOARD_PATH}/`)))
-        return false;
-      writeJsonError(
-        res,
-        404,
-        'This app has no durable functions (orchestrations, activities or entities), so it has no task hub for the dashboard to show.',
-      );
-      return true;
-    },
-  };
-}
+const noTaskHub: ExtraRouteHandler['handle'] = async (_req, res, url) => {
+  if (url.pathname !== DASHBOARD_PATH && !url.pathname.startsWith(`${DASHBOARD_PATH}/`)) return false;
+  writeJsonError(
+    res,
+    404,
+    'This app has no durable functions (orchestrations, activities or entities), so it has no task hub for the dashboard to show.',
+  );
+  return true;
+};
 
 async function serve(appDir: string, port: number | undefined, clock: ClockMode, appCode: AppCode): Promise<void> {
   const started = performance.now();
@@ -109,7 +97,7 @@ async function serve(appDir: string, port: number | undefined, clock: ClockMode,
   const dashboardLoading = dependsOnDurableFunctions(appDir) ? import('@workshop/dashboard') : undefined;
   dashboardLoading?.catch(() => undefined);
   const dashboard: ExtraRoutes = (context) => {
-    if (!context.durable) return noTaskHub(appDir);
+    if (!context.durable) return { handle: context.routePrefix === '' ? async () => false : noTaskHub };
     const handler = (dashboardLoading ?? import('@workshop/dashboard')).then(({ hostDashboard }) =>
       hostDashboard(context),
     );

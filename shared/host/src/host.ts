@@ -88,6 +88,8 @@ export interface ExtraRoutesContext {
   durable?: DurableRuntime;
   clock: Clock;
   functions: Array<{ name: string; trigger: string }>;
+  /** host.json's routePrefix (`api`; `""` when the app's routes start at the root). */
+  routePrefix: string;
 }
 
 /** Pages served beside the app: a request handler (true when it answered), and what to end when the host stops (open event streams). */
@@ -332,6 +334,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         ...(durable ? { durable } : {}),
         clock,
         functions: functionList.map((fn) => ({ name: fn.name, trigger: String(triggerOf(fn).binding.type) })),
+        routePrefix: hostJson.routePrefix,
       }),
     );
     let server;

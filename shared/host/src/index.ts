@@ -2,20 +2,15 @@
 export { startHost, HostStartError } from './host.ts';
 export type { HostOptions, RunningHost, FunctionInfo } from './host.ts';
 export type { AppCode } from './worker/app-loader.ts';
-export { builtFileFor } from './worker/app-loader.ts';
+// What starts hosts and reads their task hubs (spawnHost, the workshop switches, the table keys),
+// also on its own as @workshop/host/launcher.
+export * from './launcher.ts';
 // Filled by npm install, so that a lab's first start compiles only what the learner changed.
 export { precompile } from './worker/typescript-loader.ts';
-export { spawnHost } from './spawn-host.ts';
-export type { SpawnHostOptions, SpawnedHost } from './spawn-host.ts';
-// The workshop switches (labs 07–09), which the test kit sets itself for every check.
-export { WORKSHOP_SWITCHES, switchesOff, switchesOn, localSwitchesOn } from './workshop-switches.ts';
 export type { HostMessage, ParentMessage } from './cli.ts';
 export type { BindingProvider, BindingContext, OutputWriter } from './bindings/binding-provider.ts';
 export { FunctionExecutor, InvocationFailedError } from './executor.ts';
 export type { ExecuteRequest, ExecuteResult } from './executor.ts';
-// The task hub's storage conventions, for tools that read it (the test kit, npm run history).
-export { escapeKey as taskHubKey } from './durable/table-keys.ts';
-export { eventTypeName } from './durable/history.ts';
 // The task hub as the dashboard reads and acts on it, through the host's own storage and client code.
 export {
   TaskHubStorage,

@@ -4,11 +4,11 @@
 // the sharp that runs it, so the cache is keyed on exactly those: the text of this package's
 // drawing modules and sharp's version (with the platform, whose libvips build it uses).
 
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cacheFolder, writeWhole } from '@workshop/host/disk-cache';
 import type { SampleImage } from './index.ts';
 
 /** Where the cache lives: a folder, or `off`. Default: node_modules/.cache beside this package. */
@@ -19,19 +19,6 @@ const FORMAT = 1;
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** The modules whose code draws the images. */
 const DRAWING_MODULES = ['index.ts', 'hostile-images.ts'];
-
-/** The nearest folder above this package that has a node_modules, or undefined. */
-function nodeModulesAbove(): string | undefined {
-  for (let dir = HERE; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'node_modules'))) return path.join(dir, 'node_modules');
-    if (path.dirname(dir) === dir) return undefined;
-  }
-}
-
-function defaultFolder(): string {
-  const modules = nodeModulesAbove();
-  return modules ? path.join(modules, '.cache', 'workshop-samples') : path.join(os.tmpdir(), 'workshop-samples');
-}
 
 /** The installed sharp's version, as its package.json says (its exports do not offer that file). */
 function sharpVersion(): string {
@@ -60,8 +47,8 @@ export async function drawnOnce(
   draw: () => Promise<SampleImage[]>,
   setting = process.env[SAMPLES_CACHE_SETTING],
 ): Promise<SampleImage[]> {
-  if (setting === 'off') return draw();
-  const folder = setting ? path.resolve(setting) : defaultFolder();
+  const folder = cacheFolder('workshop-samples', setting);
+  if (!folder) return draw();
   const file = path.join(folder, `${name}-${drawnKey(name)}.json`);
   try {
     const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as Stored;
@@ -71,12 +58,8 @@ export async function drawnOnce(
   }
   const images = await draw();
   try {
-    fs.mkdirSync(folder, { recursive: true });
-    // Written whole, then renamed: a process reading beside this one never sees half of it.
-    const partial = `${file}.${randomUUID()}.tmp`;
     const stored: Stored = images.map((image) => ({ ...image, bytes: image.bytes.toString('base64') }));
-    fs.writeFileSync(partial, JSON.stringify(stored));
-    fs.renameSync(partial, file);
+    writeWhole(file, JSON.stringify(stored));
   } catch {
     // a read-only folder: drawing each time is slower, not wrong
   }

@@ -5,11 +5,10 @@
 // compiler's version, so the cache is keyed on exactly those: a save compiles the saved file
 // alone, and a file that is the same in lab 12 and lab 13 is compiled once for both.
 
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cacheFolder, writeWhole } from '../disk-cache.ts';
 
 /** Where the cache lives: a folder, or `off`. Default: node_modules/.cache beside the host's packages. */
 export const TRANSPILE_CACHE_SETTING = 'WORKSHOP_TYPESCRIPT_CACHE';
@@ -22,23 +21,11 @@ export interface CachedOutput {
   format: 'module' | 'commonjs';
 }
 
-/** The folder node_modules/.cache/workshop-typescript above this package, as build tools keep theirs; else the temp folder. */
-function defaultFolder(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (fs.existsSync(path.join(dir, 'node_modules')))
-      return path.join(dir, 'node_modules', '.cache', 'workshop-typescript');
-    const parent = path.dirname(dir);
-    if (parent === dir) return path.join(os.tmpdir(), 'workshop-typescript');
-    dir = parent;
-  }
-}
-
 export class TranspileCache {
   readonly folder: string | undefined;
 
   constructor(setting = process.env[TRANSPILE_CACHE_SETTING]) {
-    this.folder = setting === 'off' ? undefined : setting ? path.resolve(setting) : defaultFolder();
+    this.folder = cacheFolder('workshop-typescript', setting);
   }
 
   /** The key of one compilation: everything that can change its output. */
@@ -65,15 +52,10 @@ export class TranspileCache {
   /** Written whole or not at all (a rename), so that workers starting side by side never read half an entry. */
   set(key: string, output: CachedOutput): void {
     if (!this.folder) return;
-    const file = this.#pathOf(key);
-    const partial = `${file}.${randomUUID()}.tmp`;
     try {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(partial, JSON.stringify(output));
-      fs.renameSync(partial, file);
+      writeWhole(this.#pathOf(key), JSON.stringify(output));
     } catch {
       // A read-only or full disk: the next start compiles again, nothing worse.
-      fs.rmSync(partial, { force: true });
     }
   }
 
