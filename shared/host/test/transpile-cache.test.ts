@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawnHost } from '../src/index.ts';
 import { TranspileCache } from '../src/worker/transpile-cache.ts';
 import { precompile } from '../src/worker/typescript-loader.ts';
+import { fileURLToPath } from 'node:url';
 import { tempApp, type TempApp } from './helpers.ts';
 
 const folders: string[] = [];
@@ -23,8 +24,11 @@ function cacheFolder(): string {
   return folder;
 }
 
+/** The compiled files in the cache (not the compiler options, nor what a test recorded there). */
 function entriesIn(folder: string): string[] {
-  return fs.readdirSync(folder, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json'));
+  return fs
+    .readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.json') && !f.startsWith('options') && !f.startsWith('modules-'));
 }
 
 describe('the key of a compiled file', () => {
@@ -122,4 +126,48 @@ app.http('hello', { methods: ['GET'], authLevel: 'anonymous', handler: async () 
     expect(await answer(app, folder)).toBe('from the cache');
     expect(entriesIn(folder)).toHaveLength(1);
   });
+
+  /** Starts the app's host once; whether its worker loaded the compiler, and what the app answered. */
+  const startRecorded = async (app: TempApp, folder: string) => {
+    const out = fs.mkdtempSync(path.join(folder, 'modules-'));
+    const host = await spawnHost({
+      appDir: app.dir,
+      port: 0,
+      env: { WORKSHOP_TYPESCRIPT_CACHE: folder, NODE_OPTIONS: `--import ${recorder}`, RECORD_MODULES_DIR: out },
+    });
+    let answer: string;
+    try {
+      answer = await (await fetch(`${host.url}/api/hello`)).text();
+    } finally {
+      await host.stop();
+    }
+    for (const file of fs.readdirSync(out)) {
+      const record = JSON.parse(fs.readFileSync(path.join(out, file), 'utf8')) as { argv: string[]; loaded: string[] };
+      if (record.argv.some((arg) => arg.endsWith('worker-main.ts')))
+        return { answer, compiler: record.loaded.some((url) => url.includes('/node_modules/typescript/')) };
+    }
+    throw new Error(`No worker recorded its modules in ${out}`);
+  };
+
+  it('lets a worker whose files are all in the cache start without loading the compiler, until a tsconfig.json it extends changes', async () => {
+    const folder = cacheFolder();
+    const app = helloApp();
+    fs.writeFileSync(path.join(app.dir, 'tsconfig.json'), JSON.stringify({ extends: './tsconfig.base.json' }));
+    fs.writeFileSync(
+      path.join(app.dir, 'tsconfig.base.json'),
+      JSON.stringify({ compilerOptions: { target: 'es2022', module: 'nodenext', outDir: 'dist', rootDir: '.' } }),
+    );
+    expect(await startRecorded(app, folder)).toEqual({ answer: 'compiled', compiler: true });
+    expect(await startRecorded(app, folder)).toEqual({ answer: 'compiled', compiler: false });
+
+    // Another target changes the JavaScript: the options are read again, and the file compiled again.
+    fs.writeFileSync(
+      path.join(app.dir, 'tsconfig.base.json'),
+      JSON.stringify({ compilerOptions: { target: 'es2017', module: 'nodenext', outDir: 'dist', rootDir: '.' } }),
+    );
+    expect(await startRecorded(app, folder)).toEqual({ answer: 'compiled', compiler: true });
+    expect(entriesIn(folder)).toHaveLength(2);
+  });
 });
+
+const recorder = fileURLToPath(new URL('./fixtures/record-modules.mjs', import.meta.url));

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnHost, type SpawnedHost } from '../src/index.ts';
-import { compileTypeScriptFile, loadTypeScript } from '../src/worker/typescript-loader.ts';
+import { compileTypeScriptFile } from '../src/worker/typescript-loader.ts';
 import { eventually, tempApp, type TempApp } from './helpers.ts';
 
 const apps: TempApp[] = [];
@@ -157,7 +157,6 @@ describe('a CommonJS app', () => {
 });
 
 describe('compiling one file', () => {
-  const ts = loadTypeScript()!;
   const files: TempApp[] = [];
   afterEach(() => {
     for (const app of files.splice(0)) app.remove();
@@ -177,7 +176,7 @@ describe('compiling one file', () => {
       'esm/e.ts': 'export const e = 1;\n',
     });
     files.push(app);
-    const format = (f: string) => compileTypeScriptFile(ts, path.join(app.dir, f)).format;
+    const format = (f: string) => compileTypeScriptFile(path.join(app.dir, f)).format;
     expect(['a.ts', 'b.mts', 'c.cts', 'cjs/d.ts', 'esm/e.ts'].map(format)).toEqual([
       'module',
       'module',
@@ -194,12 +193,12 @@ describe('compiling one file', () => {
     });
     files.push(app);
     const file = path.join(app.dir, 'a.ts');
-    const first = compileTypeScriptFile(ts, file).source;
+    const first = compileTypeScriptFile(file).source;
     expect(first).toMatch(/^export const a = 1;$/m);
     expect(first).toMatch(/\/\/# sourceMappingURL=data:application\/json;base64,/);
     fs.writeFileSync(file, 'export const a: number = 22;\n');
     fs.utimesSync(file, new Date(), new Date(Date.now() + 5000));
-    expect(compileTypeScriptFile(ts, file).source).toMatch(/^export const a = 22;$/m);
+    expect(compileTypeScriptFile(file).source).toMatch(/^export const a = 22;$/m);
   });
 
   it('reports a syntax error with the file and line', () => {
@@ -208,7 +207,7 @@ describe('compiling one file', () => {
     const file = path.join(app.dir, 'a.ts');
     let error: (Error & { code?: string }) | undefined;
     try {
-      compileTypeScriptFile(ts, file);
+      compileTypeScriptFile(file);
     } catch (err) {
       error = err as Error;
     }

@@ -21,6 +21,17 @@ export interface CachedOutput {
   format: 'module' | 'commonjs';
 }
 
+/**
+ * The compiler options for the files under one tsconfig.json (the `extends` chain followed), with
+ * the size and mtime of every file they were read from (-1: looked for, not found): while those are unchanged, a worker whose
+ * files are all in the cache never loads the compiler, 0.15 s of a worker's start.
+ */
+export interface CachedOptions {
+  stamps: [file: string, mtimeMs: number, size: number][];
+  options: Record<string, unknown>;
+  esm: boolean;
+}
+
 export class TranspileCache {
   readonly folder: string | undefined;
 
@@ -35,6 +46,53 @@ export class TranspileCache {
       .update('\0')
       .update(inputs.text)
       .digest('hex');
+  }
+
+  /** The key of the options for the files of one kind (`.ts`, `.mts`, `.cts`) in one folder. */
+  static optionsKey(inputs: {
+    compilerVersion: string;
+    tsconfig: string | undefined;
+    packageType: string | undefined;
+    extension: string;
+  }): string {
+    return createHash('sha256')
+      .update(
+        JSON.stringify([
+          'options',
+          FORMAT,
+          inputs.compilerVersion,
+          inputs.tsconfig ?? null,
+          inputs.packageType ?? null,
+          inputs.extension,
+        ]),
+      )
+      .digest('hex');
+  }
+
+  /** Options whose files are all as they were when they were read; undefined otherwise. */
+  getOptions(key: string): CachedOptions | undefined {
+    if (!this.folder) return undefined;
+    try {
+      const entry = JSON.parse(fs.readFileSync(this.#pathOf(key, 'options'), 'utf8')) as Partial<CachedOptions>;
+      if (!Array.isArray(entry.stamps) || typeof entry.options !== 'object' || typeof entry.esm !== 'boolean')
+        return undefined;
+      for (const [file, mtimeMs, size] of entry.stamps) {
+        const stat = fs.statSync(file, { throwIfNoEntry: false });
+        if ((stat?.mtimeMs ?? -1) !== mtimeMs || (stat?.size ?? -1) !== size) return undefined;
+      }
+      return entry as CachedOptions;
+    } catch {
+      return undefined;
+    }
+  }
+
+  setOptions(key: string, entry: CachedOptions): void {
+    if (!this.folder) return;
+    try {
+      writeWhole(this.#pathOf(key, 'options'), JSON.stringify(entry));
+    } catch {
+      // As for set().
+    }
   }
 
   get(key: string): CachedOutput | undefined {
@@ -59,7 +117,7 @@ export class TranspileCache {
     }
   }
 
-  #pathOf(key: string): string {
-    return path.join(this.folder!, key.slice(0, 2), `${key.slice(2)}.json`);
+  #pathOf(key: string, kind?: 'options'): string {
+    return path.join(this.folder!, ...(kind ? [kind] : []), key.slice(0, 2), `${key.slice(2)}.json`);
   }
 }

@@ -17,6 +17,7 @@ import { TranspileCache } from './transpile-cache.ts';
 type TypeScript = typeof TS;
 
 let typescript: TypeScript | null | undefined;
+const requireHere = module.createRequire(import.meta.url);
 
 /** The `typescript` package as the host package resolves it, or null when it is not installed. */
 export function loadTypeScript(): TypeScript | null {
@@ -25,12 +26,32 @@ export function loadTypeScript(): TypeScript | null {
     // first start (and helps the app's own packages too).
     module.enableCompileCache?.();
     try {
-      typescript = module.createRequire(import.meta.url)('typescript') as TypeScript;
+      typescript = requireHere('typescript') as TypeScript;
     } catch {
       typescript = null;
     }
   }
   return typescript;
+}
+
+let version: string | null | undefined;
+
+/**
+ * The installed compiler's version, from its package.json: a worker whose files are all in the
+ * disk cache needs this, not the compiler (9 MB of JavaScript to load). Null when not installed.
+ */
+export function compilerVersion(): string | null {
+  if (version === undefined) {
+    try {
+      const manifest = JSON.parse(fs.readFileSync(requireHere.resolve('typescript/package.json'), 'utf8')) as {
+        version?: unknown;
+      };
+      version = typeof manifest.version === 'string' ? manifest.version : (loadTypeScript()?.version ?? null);
+    } catch {
+      version = loadTypeScript()?.version ?? null;
+    }
+  }
+  return version;
 }
 
 const TS_FILE = /\.[mc]?ts$/;
@@ -83,10 +104,17 @@ function isEsmOutput(ts: TypeScript, file: string, options: TS.CompilerOptions):
 // ----- compiler options from the nearest tsconfig.json ---------------------------------------
 
 interface ConfigEntry {
-  mtimeMs: number;
   options: TS.CompilerOptions;
+  /** The tsconfig.json and every file its `extends` chain read. */
+  files: string[];
+  /** Their mtimes when they were read. */
+  mtimes: number[];
 }
 const configCache = new Map<string, ConfigEntry>();
+
+/** -1 for a file that is not there (the compiler looked for it: it may appear). */
+const mtimeOf = (file: string): number => fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+
 const configPathCache = new Map<string, string | undefined>();
 
 function nearestTsconfig(dir: string): string | undefined {
@@ -99,37 +127,44 @@ function nearestTsconfig(dir: string): string | undefined {
 }
 
 /** The compiler options of a tsconfig.json, `extends` followed; {} when it cannot be read. */
-function tsconfigOptions(ts: TypeScript, configPath: string | undefined): TS.CompilerOptions {
-  if (!configPath) return {};
-  let mtimeMs: number;
-  try {
-    mtimeMs = fs.statSync(configPath).mtimeMs;
-  } catch {
-    return {};
-  }
+function tsconfigOptions(
+  ts: TypeScript,
+  configPath: string | undefined,
+): { options: TS.CompilerOptions; files: string[] } {
+  if (!configPath) return { options: {}, files: [] };
+  if (!fs.existsSync(configPath)) return { options: {}, files: [] };
   const cached = configCache.get(configPath);
-  if (cached && cached.mtimeMs === mtimeMs) return cached.options;
+  if (cached && cached.files.every((file, i) => mtimeOf(file) === cached.mtimes[i])) return cached;
   let options: TS.CompilerOptions = {};
-  const read = ts.readConfigFile(configPath, ts.sys.readFile);
+  const files = new Set([configPath]);
+  const readFile = (file: string) => {
+    files.add(path.resolve(file));
+    return ts.sys.readFile(file);
+  };
+  const read = ts.readConfigFile(configPath, readFile);
   if (!read.error) {
     // No need to list the project's files: a host whose readDirectory finds nothing.
     const host: TS.ParseConfigHost = {
       useCaseSensitiveFileNames: ts.sys.useCaseSensitiveFileNames,
       readDirectory: () => [],
       fileExists: ts.sys.fileExists,
-      readFile: ts.sys.readFile,
+      readFile,
     };
     options = ts.parseJsonConfigFileContent(read.config, host, path.dirname(configPath), undefined, configPath).options;
   }
-  configCache.set(configPath, { mtimeMs, options });
-  return options;
+  const entry = { options, files: [...files], mtimes: [...files].map(mtimeOf) };
+  configCache.set(configPath, entry);
+  return entry;
 }
 
 const NODE_MODULE_KINDS = new Set<number>();
 
 /** The options for one file: the tsconfig's where they change the JavaScript, ours for the rest. */
-export function compilerOptionsFor(ts: TypeScript, file: string): { options: TS.CompilerOptions; esm: boolean } {
-  const base = tsconfigOptions(ts, nearestTsconfig(path.dirname(file)));
+export function compilerOptionsFor(
+  ts: TypeScript,
+  file: string,
+): { options: TS.CompilerOptions; esm: boolean; files: string[] } {
+  const { options: base, files } = tsconfigOptions(ts, nearestTsconfig(path.dirname(file)));
   const esm = isEsmOutput(ts, file, base);
   if (NODE_MODULE_KINDS.size === 0) {
     for (const name of ['Node16', 'Node18', 'Node20', 'NodeNext', 'Preserve']) {
@@ -163,6 +198,29 @@ export function compilerOptionsFor(ts: TypeScript, file: string): { options: TS.
     declaration: false,
     noEmit: false,
   };
+  return { options, esm, files };
+}
+
+/**
+ * compilerOptionsFor, kept on disk while the files they were read from are unchanged (the
+ * tsconfig.json chain; which tsconfig.json and package.json apply is looked up afresh each time).
+ */
+function cachedCompilerOptionsFor(file: string, onDisk: TranspileCache): { options: TS.CompilerOptions; esm: boolean } {
+  const key = TranspileCache.optionsKey({
+    compilerVersion: compilerVersion()!,
+    tsconfig: nearestTsconfig(path.dirname(file)),
+    packageType: packageType(path.dirname(file)),
+    extension: path.extname(file),
+  });
+  const cached = onDisk.getOptions(key);
+  if (cached) return { options: cached.options as TS.CompilerOptions, esm: cached.esm };
+  const { options, esm, files } = compilerOptionsFor(loadTypeScript()!, file);
+  const stamps = files.map((f): [string, number, number] => {
+    const stat = fs.statSync(f, { throwIfNoEntry: false });
+    return [f, stat?.mtimeMs ?? -1, stat?.size ?? -1];
+  });
+  // Stored as JSON reads it back, so that the key of a compiled file is the same either way.
+  onDisk.setOptions(key, { stamps, options: JSON.parse(JSON.stringify(options)) as Record<string, unknown>, esm });
   return { options, esm };
 }
 
@@ -192,10 +250,10 @@ function syntaxError(ts: TypeScript, diagnostic: TS.Diagnostic): SyntaxError {
 
 /**
  * The JavaScript for a TypeScript file and the format to run it as; cached per file and mtime in
- * this process, and on disk by content for the next (transpile-cache.ts).
+ * this process, and on disk by content for the next (transpile-cache.ts). The compiler is loaded
+ * only for a file that is not in the cache.
  */
 export function compileTypeScriptFile(
-  ts: TypeScript,
   file: string,
   onDisk: TranspileCache = transpileCache,
 ): { source: string; format: 'module' | 'commonjs' } {
@@ -203,10 +261,11 @@ export function compileTypeScriptFile(
   const cached = compiledCache.get(file);
   if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached;
   const text = fs.readFileSync(file, 'utf8');
-  const { options, esm } = compilerOptionsFor(ts, file);
-  const key = TranspileCache.key({ compilerVersion: ts.version, file, options, esm, text });
+  const { options, esm } = cachedCompilerOptionsFor(file, onDisk);
+  const key = TranspileCache.key({ compilerVersion: compilerVersion()!, file, options, esm, text });
   let output = onDisk.get(key);
   if (!output) {
+    const ts = loadTypeScript()!;
     const emitted = ts.transpileModule(text, { compilerOptions: options, fileName: file, reportDiagnostics: true });
     const error = emitted.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error && d.file);
     if (error) throw syntaxError(ts, error);
@@ -237,13 +296,12 @@ let installed = false;
  */
 export function installTypeScriptCompiler(): boolean {
   if (installed) return true;
-  const ts = loadTypeScript();
-  if (!ts) return false;
+  if (!compilerVersion()) return false;
   installed = true;
   module.registerHooks({
     load(url, context, nextLoad) {
       if (!isAppTypeScript(url)) return nextLoad(url, context);
-      const { source, format } = compileTypeScriptFile(ts, fileURLToPath(url));
+      const { source, format } = compileTypeScriptFile(fileURLToPath(url));
       return { format, source, shortCircuit: true };
     },
   });
@@ -257,13 +315,12 @@ export function installTypeScriptCompiler(): boolean {
  * left for the worker to report.
  */
 export function precompile(files: readonly string[], onDisk: TranspileCache = transpileCache): number {
-  const ts = loadTypeScript();
-  if (!ts) return 0;
+  if (!compilerVersion()) return 0;
   let count = 0;
   for (const file of files) {
     if (!TS_FILE.test(file) || file.endsWith('.d.ts')) continue;
     try {
-      compileTypeScriptFile(ts, file, onDisk);
+      compileTypeScriptFile(file, onDisk);
       count++;
     } catch {
       // A syntax error: the worker names it when it loads the file.
