@@ -34,13 +34,14 @@ import type { DurableEngine } from './durable/engine.ts';
  * load for nothing (0.2 s of its start).
  */
 async function loadDurable() {
-  const [client, clientBinding, engine, entities, httpApi, storage] = await Promise.all([
+  const [client, clientBinding, engine, entities, httpApi, storage, reachable] = await Promise.all([
     import('./durable/client.ts'),
     import('./durable/client-binding.ts'),
     import('./durable/engine.ts'),
     import('./durable/entities/client.ts'),
     import('./durable/http-api.ts'),
     import('./durable/task-hub-storage.ts'),
+    import('./durable/storage-reachable.ts'),
   ]);
   return {
     DurableClientOperations: client.DurableClientOperations,
@@ -49,7 +50,37 @@ async function loadDurable() {
     EntityClient: entities.EntityClient,
     durableHttpApi: httpApi.durableHttpApi,
     TaskHubStorage: storage.TaskHubStorage,
+    waitForStorage: reachable.waitForStorage,
   };
+}
+
+type DurableModules = Awaited<ReturnType<typeof loadDurable>>;
+
+/** A task hub's storage, and what it was made for. */
+interface PreparedTaskHub {
+  storage: InstanceType<DurableModules['TaskHubStorage']>;
+  connectionString: string;
+  hubName: string;
+  strictMessageSize: boolean;
+}
+
+/**
+ * The task hub's storage, its tables, queues and container being created (once storage answers)
+ * while the worker loads the app: the engine takes it when nothing changed meanwhile, and its
+ * start then finds them made (init() is one promise). Anything that goes wrong here is met again,
+ * and said, when the engine starts.
+ */
+function prepareTaskHub(modules: DurableModules, appDir: string, signal: AbortSignal): PreparedTaskHub | undefined {
+  const config = readDurableConfig(appDir);
+  if (validateHubName(config.hubName)) return undefined;
+  const connectionString = resolveConnectionString(config.connectionSetting);
+  const strictMessageSize = strictMessageSizeEnabled();
+  const storage = new modules.TaskHubStorage(connectionString, config.hubName, { strictMessageSize });
+  void modules
+    .waitForStorage(storage.endpoints, { timeoutMs: 60_000, onWaiting: () => undefined, signal })
+    .then(() => storage.init())
+    .catch(() => undefined);
+  return { storage, connectionString, hubName: config.hubName, strictMessageSize };
 }
 
 export interface HostOptions {
@@ -183,6 +214,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   // the functions it registers decide whether the engine runs.
   const durablePrefetch = dependsOnDurableFunctions(appDir) ? loadDurable() : undefined;
   durablePrefetch?.catch(() => undefined);
+  // Ended when the start fails: no wait for storage goes on after it.
+  const startFailed = new AbortController();
+  const preparedHub = durablePrefetch
+    ?.then((modules) => prepareTaskHub(modules, appDir, startFailed.signal))
+    .catch(() => undefined);
 
   // An installed durable-functions that this Node breaks: said before anything runs into it.
   const versionProblem = durableFunctionsNodeProblem(appDir);
@@ -210,6 +246,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   try {
     functionList = await worker.start();
   } catch (err) {
+    startFailed.abort();
     started = false;
     throw new HostStartError((err as Error).message, { cause: err });
   }
@@ -289,7 +326,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
           `${CRASH_AFTER_ACTIVITY_SETTING} is on: the host kills itself (SIGKILL) once per task right after the activity ${names.join(', ')} has run and before its result is sent, as a worker lost on scale-in or a deployment would be. A workshop switch, not a setting of the real host.`,
         );
       }
-      const storage = new TaskHubStorage(connectionString, durableConfig.hubName, { strictMessageSize });
+      const prepared = await preparedHub;
+      const storage =
+        prepared &&
+        prepared.connectionString === connectionString &&
+        prepared.hubName === durableConfig.hubName &&
+        prepared.strictMessageSize === strictMessageSize
+          ? prepared.storage
+          : new TaskHubStorage(connectionString, durableConfig.hubName, { strictMessageSize });
       const engine = new DurableEngine({
         storage,
         clock,
@@ -422,6 +466,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   try {
     return await serve();
   } catch (err) {
+    startFailed.abort();
     await worker.stop();
     started = false;
     throw err;

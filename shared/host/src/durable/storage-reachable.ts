@@ -24,12 +24,13 @@ function canConnect(url: string): Promise<boolean> {
  */
 export async function waitForStorage(
   endpoints: string[],
-  options: { timeoutMs: number; onWaiting: () => void },
+  options: { timeoutMs: number; onWaiting: () => void; signal?: AbortSignal },
 ): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
   let warned = false;
   const started = Date.now();
   for (;;) {
+    options.signal?.throwIfAborted();
     const results = await Promise.all(endpoints.map(canConnect));
     if (results.every(Boolean)) return;
     if (Date.now() > deadline) {
