@@ -198,11 +198,16 @@ describe('with Azurite and the sample images', () => {
     return names.sort();
   }
 
-  /** One job on `samples`, shared by the checks that only read what it did. */
+  /**
+   * One job on `samples`, shared by the checks that only read what it did: the first check looks
+   * at how it started, the next ones at how it ended.
+   */
+  let samplesStart: ReturnType<typeof startJob> | undefined;
+  const startSamplesJob = () => (samplesStart ??= startJob({ container: 'samples', width: String(WIDTH) }));
   let samplesJob: Promise<{ id: string; status: OrchestrationStatus }> | undefined;
   const runSamplesJob = () =>
     (samplesJob ??= (async () => {
-      const { id } = await startJob({ container: 'samples', width: String(WIDTH) });
+      const { id } = await startSamplesJob();
       return { id, status: await completed(id, `The job on samples (instance ${id})`) };
     })());
 
@@ -216,7 +221,7 @@ describe('with Azurite and the sample images', () => {
     },
     async () => {
       const what = 'POST /api/thumbnail-jobs?container=samples&width=200';
-      const { id, body, res } = await startJob({ container: 'samples', width: String(WIDTH) });
+      const { id, body, res } = await startSamplesJob();
       for (const key of MANAGEMENT_URLS) {
         expect(
           body[key],
