@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { localSwitchesOn } from '@workshop/host/workshop-switches';
+import { startStandbyHosts } from '@workshop/host/standby-hosts';
 import { startSharedAzurite } from '@workshop/azurite';
 import { createVitest } from 'vitest/node';
 import vitestConfig from '../../vitest.config.ts';
@@ -128,10 +129,16 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
         if (report.errors.length > 0) last.passed = false;
       }
       options.onRun?.(last);
+      // Hosts for the next run, loaded while the learner edits (Azure's placeholder mode).
+      standby?.refill();
     },
   };
   // One Azurite for every start of the app, in this run and, in watch mode, every run after a save.
   const storage = startSharedAzurite();
+  // In watch mode, the hosts of a run after a save were started in standby after the run before.
+  const standby = options.watch
+    ? await startStandbyHosts({ appDir: options.appDir, appCode: options.appCode ?? 'source' })
+    : undefined;
   const vitest = await createVitest('test', {
     ...CHECK_SETTINGS,
     config: false,
@@ -142,6 +149,7 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
       WORKSHOP_APP_DIR: relative(repoRoot, options.appDir),
       WORKSHOP_APP_CODE: options.appCode ?? 'source',
       ...storage.env,
+      ...standby?.env,
     },
     // The checks never import the app (the host loads it in its own process), so Vitest
     // cannot see that a save in the app matters unless told.
@@ -160,6 +168,7 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
     typecheck?.cancel();
     warm?.stop();
     await vitest.close();
+    await standby?.stop();
     await storage.stop();
   }
   return last;

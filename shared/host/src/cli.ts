@@ -2,6 +2,7 @@
 // `func start`: starts the host on the app and prints the function list like Core Tools.
 // When started with an IPC channel (by spawnHost), it reports `{ type: 'ready', ... }` or
 // `{ type: 'load-error', message }` to the parent, and exits when the parent goes away.
+// `cli.ts standby <appDir> [--built]` is the same host in Azure's placeholder mode (below).
 
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,14 +28,18 @@ export type HostMessage =
   | { type: 'ready'; url: string; port: number; functions: FunctionInfo[] }
   | { type: 'load-error'; message: string }
   | { type: 'clock'; now: string; id?: number; error?: string }
-  | { type: 'worker'; pid: number | null; id?: number };
+  | { type: 'worker'; pid: number | null; id?: number }
+  /** A host in standby is listening for `specialize`. */
+  | { type: 'standby' };
 
 /** What the parent (spawnHost) may send: clock controls. */
 export type ParentMessage =
   | { type: 'clock'; action: 'advance'; ms: number; id?: number }
   | { type: 'clock'; action: 'now'; id?: number }
   /** The Node worker's process id, for tools that crash it on purpose (npm run faults). */
-  | { type: 'worker'; id?: number };
+  | { type: 'worker'; id?: number }
+  /** To a host in standby: the arguments and the environment it would have been started with. */
+  | { type: 'specialize'; argv: string[]; env: Record<string, string> };
 
 function send(message: HostMessage): Promise<void> {
   return new Promise((resolve) => {
@@ -175,6 +180,41 @@ async function serve(appDir: string, port: number | undefined, clock: ClockMode,
   await send({ type: 'ready', url: host.url, port: host.port, functions: host.functions });
 }
 
+/**
+ * `standby <appDir> [--built]`: Azure's placeholder mode, which `npm run lab -- --watch` keeps
+ * ready for the next run of the checks (standby-hosts.ts). The host loads its modules and starts
+ * the app's worker in standby (the app's packages imported, the app not yet), then waits for
+ * `specialize`: the arguments and the environment it would have been started with. From then on
+ * it is `serve`, and its worker is the one in standby when nothing asks for another.
+ */
+async function standby(appDir: string, appCode: AppCode): Promise<void> {
+  prestartWorker(appDir, appCode, process.env, { standby: true });
+  const leave = () => {
+    discardPrestartedWorker();
+    process.exit(0);
+  };
+  process.once('disconnect', leave);
+  const specialization = new Promise<Extract<ParentMessage, { type: 'specialize' }>>((resolve) => {
+    const onMessage = (message: ParentMessage) => {
+      if (message?.type !== 'specialize') return;
+      process.off('message', onMessage);
+      resolve(message);
+    };
+    process.on('message', onMessage);
+  });
+  // From now on a `specialize` is heard: the one who started it may hand it over.
+  process.send!({ type: 'standby' });
+  await Promise.all([
+    import('./host.ts').then((host) => (dependsOnDurableFunctions(appDir) ? host.preloadDurableModules() : undefined)),
+    dependsOnDurableFunctions(appDir) ? import('@workshop/dashboard') : undefined,
+  ]);
+  const { argv, env } = await specialization;
+  process.off('disconnect', leave);
+  for (const name of Object.keys(process.env)) if (!(name in env)) delete process.env[name];
+  Object.assign(process.env, env);
+  await main(argv);
+}
+
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -187,6 +227,8 @@ async function main(argv: string[]): Promise<void> {
     },
   });
   const [command, appDir] = positionals;
+  if (command === 'standby' && appDir && !values.help && process.send)
+    return standby(path.resolve(appDir), values.built ? 'built' : 'source');
   if (values.help || command !== 'serve' || !appDir) {
     (values.help ? process.stdout : process.stderr).write(usage + '\n');
     process.exit(values.help ? 0 : 2);

@@ -56,6 +56,11 @@ async function loadDurable() {
 
 type DurableModules = Awaited<ReturnType<typeof loadDurable>>;
 
+/** The durable engine's modules, loaded ahead (a host in standby, cli.ts); startHost finds them loaded. */
+export async function preloadDurableModules(): Promise<void> {
+  await loadDurable();
+}
+
 /** A task hub's storage, and what it was made for. */
 interface PreparedTaskHub {
   storage: InstanceType<DurableModules['TaskHubStorage']>;

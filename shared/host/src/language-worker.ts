@@ -116,8 +116,13 @@ export function workerNodeArguments(env: NodeJS.ProcessEnv = process.env): strin
   return hasHeapLimit ? configured : [`--max-old-space-size=${DEFAULT_WORKER_HEAP_MB}`, ...configured];
 }
 
-function spawnWorker(appDir: string, appCode: AppCode | undefined, env: NodeJS.ProcessEnv): ChildProcess {
-  const mode = appCode === 'built' ? ['--built'] : [];
+function spawnWorker(
+  appDir: string,
+  appCode: AppCode | undefined,
+  env: NodeJS.ProcessEnv,
+  standby = false,
+): ChildProcess {
+  const mode = [...(appCode === 'built' ? ['--built'] : []), ...(standby ? ['--standby'] : [])];
   const child = spawn(process.execPath, [...workerNodeArguments(env), WORKER_MAIN, appDir, ...mode], {
     cwd: appDir,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -138,6 +143,8 @@ interface PrestartedWorker {
   messages: WorkerToHost[];
   keep: (message: WorkerToHost) => void;
   failed: boolean;
+  /** A worker in standby: the Node arguments it was started with, which its environment must not change. */
+  standby: { nodeArguments: string[] } | undefined;
 }
 
 let prestarted: PrestartedWorker | undefined;
@@ -150,9 +157,16 @@ let prestarted: PrestartedWorker | undefined;
  * host's first launch for the same app adopts it; a worker that has died by then is dropped
  * and the launch starts another, which says why. Returns the worker's process (for tests).
  */
-export function prestartWorker(appDir: string, appCode: AppCode, env: NodeJS.ProcessEnv): ChildProcess {
+export function prestartWorker(
+  appDir: string,
+  appCode: AppCode,
+  env: NodeJS.ProcessEnv,
+  options: { standby?: boolean } = {},
+): ChildProcess {
+  const waiting = prestarted;
+  if (waiting && !options.standby && specialize(waiting, appDir, appCode, env)) return waiting.child;
   discardPrestartedWorker();
-  const child = spawnWorker(appDir, appCode, env);
+  const child = spawnWorker(appDir, appCode, env, options.standby);
   const entry: PrestartedWorker = {
     appDir,
     appCode,
@@ -160,11 +174,29 @@ export function prestartWorker(appDir: string, appCode: AppCode, env: NodeJS.Pro
     messages: [],
     keep: (m) => entry.messages.push(m),
     failed: false,
+    standby: options.standby ? { nodeArguments: workerNodeArguments(env) } : undefined,
   };
   child.on('message', entry.keep);
   child.on('error', () => (entry.failed = true));
   prestarted = entry;
   return child;
+}
+
+/**
+ * Hands a worker in standby (placeholder mode) its environment, so that it loads the app: when
+ * it is alive, for the same app, and the environment asks for no other Node arguments.
+ */
+function specialize(entry: PrestartedWorker, appDir: string, appCode: AppCode, env: NodeJS.ProcessEnv): boolean {
+  if (!entry.standby || entry.appDir !== appDir || entry.appCode !== appCode) return false;
+  if (entry.failed || entry.child.exitCode !== null || entry.child.signalCode !== null || !entry.child.connected)
+    return false;
+  if (workerNodeArguments(env).join('\0') !== entry.standby.nodeArguments.join('\0')) return false;
+  const variables: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) variables[name] = value;
+  const message: HostToWorker = { type: 'specialize', env: variables };
+  entry.child.send(message, undefined, {}, () => undefined);
+  entry.standby = undefined;
+  return true;
 }
 
 /** Ends a prestarted worker nobody adopted (the host did not start). */
@@ -179,7 +211,8 @@ function adoptPrestartedWorker(appDir: string, appCode: AppCode): PrestartedWork
   prestarted = undefined;
   if (!entry) return undefined;
   const alive = !entry.failed && entry.child.exitCode === null && entry.child.signalCode === null;
-  if (!alive || entry.appDir !== appDir || entry.appCode !== appCode) {
+  // A worker still in standby would wait for ever: nobody handed it its environment.
+  if (!alive || entry.standby || entry.appDir !== appDir || entry.appCode !== appCode) {
     entry.child.kill('SIGKILL');
     return undefined;
   }

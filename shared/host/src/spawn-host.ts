@@ -1,6 +1,8 @@
 // Runs the host CLI in a child process, so every app gets its own process (and its own
 // `@azure/functions` instance) and a test can kill it. Resolves once the child reports
-// `ready` over IPC; rejects with the child's own message when the app fails to load.
+// `ready` over IPC; rejects with the child's own message when the app fails to load. Under
+// `npm run lab -- --watch`, the child is a host kept in standby by the watching process, when
+// one fits (standby-hosts.ts).
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -10,6 +12,33 @@ import type { HostMessage, ParentMessage } from './cli.ts';
 import { forEachLine } from './stream-lines.ts';
 import type { FunctionInfo } from './host.ts';
 import type { AppCode } from './worker/app-loader.ts';
+import { adoptStandbyHost } from './standby-client.ts';
+
+/** What a host's process is to its starter: a child process, or one in standby driven through a socket. */
+export interface HostProcess {
+  readonly pid?: number | undefined;
+  readonly exitCode: number | null;
+  readonly signalCode: NodeJS.Signals | null;
+  readonly connected: boolean;
+  readonly stdout: NodeJS.ReadableStream | null;
+  readonly stderr: NodeJS.ReadableStream | null;
+  send(
+    message: ParentMessage,
+    sendHandle?: undefined,
+    options?: object,
+    callback?: (error: Error | null) => void,
+  ): boolean;
+  kill(signal?: NodeJS.Signals): boolean;
+  on(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): unknown;
+  on(event: 'message', listener: (message: HostMessage) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  once(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): unknown;
+  once(event: 'message', listener: (message: HostMessage) => void): unknown;
+  once(event: 'error', listener: (error: Error) => void): unknown;
+  /** After the exit, once the host's output has all been read. */
+  once(event: 'close', listener: (code: number | null, signal: NodeJS.Signals | null) => void): unknown;
+  off(event: 'exit' | 'message' | 'error', listener: (...args: any[]) => void): unknown;
+}
 
 export interface SpawnHostOptions {
   appDir: string;
@@ -36,7 +65,7 @@ export interface SpawnedHost {
   url: string;
   port: number;
   functions: FunctionInfo[];
-  child: ChildProcess;
+  child: HostProcess;
   /** Everything the host printed so far, stdout and stderr in arrival order. */
   logs(): string;
   /** SIGTERM, then SIGKILL if the host has not exited after `graceMs` (default 5 s). */
@@ -52,18 +81,27 @@ export interface SpawnedHost {
 
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
 
-export function spawnHost(options: SpawnHostOptions): Promise<SpawnedHost> {
+export async function spawnHost(options: SpawnHostOptions): Promise<SpawnedHost> {
   const args = [CLI, 'serve', options.appDir];
   if (options.port !== undefined) args.push('--port', String(options.port));
   if (options.clock !== undefined) args.push('--clock', options.clock);
   if (options.appCode === 'built') args.push('--built');
-  // process.execPath is the pinned Node 24 whenever this runs under it (npm scripts, vitest).
-  const child = spawn(process.execPath, args, {
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    // Node's on-disk code cache for the host and the app's packages (the SDKs, TypeScript).
-    env: { NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache'), ...process.env, ...options.env },
-  });
+  // Node's on-disk code cache for the host and the app's packages (the SDKs, TypeScript).
+  const env: NodeJS.ProcessEnv = {
+    NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache'),
+    ...process.env,
+    ...options.env,
+  };
+  const variables: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) variables[name] = value;
+  const child: HostProcess =
+    (await adoptStandbyHost({ argv: args.slice(1), env: variables })) ??
+    // process.execPath is the pinned Node 24 whenever this runs under it (npm scripts, vitest).
+    spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
+  return startedHost(child, options);
+}
 
+function startedHost(child: HostProcess, options: SpawnHostOptions): Promise<SpawnedHost> {
   let output = '';
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
@@ -90,7 +128,10 @@ export function spawnHost(options: SpawnHostOptions): Promise<SpawnedHost> {
 
   // Requests carry an id; the child echoes it in its reply.
   let nextId = 0;
-  const request = <T>(message: ParentMessage, answer: (reply: HostMessage) => T | Error | undefined): Promise<T> =>
+  const request = <T>(
+    message: Exclude<ParentMessage, { type: 'specialize' }>,
+    answer: (reply: HostMessage) => T | Error | undefined,
+  ): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       if (!child.connected) return reject(new Error('The host is not running.'));
       const id = nextId++;

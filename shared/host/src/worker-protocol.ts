@@ -43,7 +43,12 @@ export type HostToWorker =
   /** FunctionEnvironmentReloadRequest: settings the host learns after the worker started (its own URL). */
   | { type: 'environment'; variables: Record<string, string> }
   /** WorkerTerminate: run appTerminate hooks, then exit. */
-  | { type: 'terminate' };
+  | { type: 'terminate' }
+  /**
+   * A worker started in standby (`--standby`, placeholder mode) gets its environment, then loads
+   * the app, as Azure's placeholder workers get FunctionEnvironmentReloadRequest.
+   */
+  | { type: 'specialize'; env: Record<string, string> };
 
 /** Worker → host. */
 export type WorkerToHost =

@@ -5,8 +5,14 @@
 // does here — throw, loop, run out of memory — the host survives it and starts a new worker.
 //
 // Started by the host (language-worker.ts) with an IPC channel: `node worker-main.ts <appDir>`,
-// with `--built` to load exactly the built files `main` names (app-loader.ts, `AppCode`).
+// with `--built` to load exactly the built files `main` names (app-loader.ts, `AppCode`), and
+// `--standby` to import the app's packages, then wait for its environment (specialize) before
+// loading it: Azure's placeholder mode, which `npm run lab -- --watch` uses (standby-hosts.ts).
 
+import fs from 'node:fs';
+import module from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { loadApp, AppLoadError, type AppCode } from './app-loader.ts';
 import { FunctionsCore, installFunctionsCore } from './functions-core.ts';
@@ -139,12 +145,57 @@ function exitWithTheHost(): void {
   watchdog.unref();
 }
 
-async function main(appDir: string, appCode: AppCode): Promise<void> {
+/**
+ * Imports the packages the app's package.json lists, as the app will (resolved from its folder):
+ * the app's own import then finds them loaded. None of them registers anything when imported
+ * (`@azure/functions` sets its programming model on the first registration). One that fails is
+ * left for the app's import to report.
+ */
+async function importPackagesOf(appDir: string): Promise<void> {
+  let dependencies: Record<string, unknown> = {};
+  try {
+    const manifest = JSON.parse(fs.readFileSync(path.join(appDir, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, unknown>;
+    };
+    dependencies = manifest.dependencies ?? {};
+  } catch {
+    return;
+  }
+  const resolveFromApp = module.createRequire(path.join(appDir, 'package.json'));
+  await Promise.all(
+    Object.keys(dependencies).map(async (name) => {
+      try {
+        await import(pathToFileURL(resolveFromApp.resolve(name)).href);
+      } catch {
+        // The app's own import says what is wrong.
+      }
+    }),
+  );
+}
+
+/** Standby: the app's packages load now; the environment, then the app, come with `specialize`. */
+async function specialized(appDir: string): Promise<void> {
+  const env = new Promise<Record<string, string>>((resolve) => {
+    const onMessage = (message: HostToWorker) => {
+      if (message?.type !== 'specialize') return;
+      process.off('message', onMessage);
+      resolve(message.env);
+    };
+    process.on('message', onMessage);
+  });
+  await importPackagesOf(appDir);
+  const variables = await env;
+  for (const name of Object.keys(process.env)) if (!(name in variables)) delete process.env[name];
+  Object.assign(process.env, variables);
+}
+
+async function main(appDir: string, appCode: AppCode, standby: boolean): Promise<void> {
   exitOnUncaughtException();
   exitWithTheHost();
   // Ctrl+C in a terminal reaches the whole process group, this worker too: the host stops it
   // (appTerminate hooks, then exit), so it does not die first and look like a crash.
   process.on('SIGINT', () => undefined);
+  if (standby) await specialized(appDir);
 
   let core: FunctionsCore;
   try {
@@ -183,9 +234,11 @@ async function main(appDir: string, appCode: AppCode): Promise<void> {
   await send({ type: 'indexed', functions: [...core.functions.values()].map(definitionOf) });
 }
 
-const [appDir, mode] = process.argv.slice(2);
-if (!appDir || (mode !== undefined && mode !== '--built')) {
-  process.stderr.write('Usage: node worker-main.ts <appDir> [--built] (started by the host, with an IPC channel)\n');
+const [appDir, ...flags] = process.argv.slice(2);
+if (!appDir || flags.some((flag) => flag !== '--built' && flag !== '--standby')) {
+  process.stderr.write(
+    'Usage: node worker-main.ts <appDir> [--built] [--standby] (started by the host, with an IPC channel)\n',
+  );
   process.exit(2);
 }
-await main(appDir, mode === '--built' ? 'built' : 'source');
+await main(appDir, flags.includes('--built') ? 'built' : 'source', flags.includes('--standby'));

@@ -1,0 +1,103 @@
+// spawnHost's side of the hosts in standby (standby-hosts.ts): asks the watching process for one
+// and, when it has one, stands in for the child process: the host's output on stdout and
+// stderr, its IPC messages, kill() and its exit arrive through the socket as through a pipe.
+
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import { PassThrough } from 'node:stream';
+import type { HostMessage, ParentMessage } from './cli.ts';
+import { STANDBY_HOSTS_ENV, type StandbyCommand, type StandbyFrame, type StandbyRequest } from './standby-hosts.ts';
+
+/** A host process in standby that this process now drives, through the socket. */
+export class AdoptedHost extends EventEmitter {
+  readonly pid: number;
+  readonly stdout = new PassThrough();
+  readonly stderr = new PassThrough();
+  exitCode: number | null = null;
+  signalCode: NodeJS.Signals | null = null;
+  connected = true;
+  readonly #socket: net.Socket;
+
+  constructor(socket: net.Socket, pid: number) {
+    super();
+    this.#socket = socket;
+    this.pid = pid;
+  }
+
+  send(
+    message: ParentMessage,
+    _handle?: unknown,
+    _options?: unknown,
+    callback?: (error: Error | null) => void,
+  ): boolean {
+    if (!this.connected) return false;
+    this.#write({ t: 'message', message });
+    callback?.(null);
+    return true;
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGTERM'): boolean {
+    if (!this.connected) return false;
+    this.#write({ t: 'kill', signal });
+    return true;
+  }
+
+  /** What the watching process said about the host. */
+  receive(frame: StandbyFrame): void {
+    if (frame.t === 'out') (frame.stream === 'stdout' ? this.stdout : this.stderr).write(frame.text);
+    else if (frame.t === 'message') this.emit('message', frame.message satisfies HostMessage);
+    else if (frame.t === 'exit') this.exited(frame.code, frame.signal);
+  }
+
+  /** The host is gone (or the watching process, which takes it along: SIGKILL then). */
+  exited(code: number | null, signal: NodeJS.Signals | null): void {
+    if (!this.connected) return;
+    this.connected = false;
+    this.exitCode = code;
+    this.signalCode = signal;
+    this.stdout.end();
+    this.stderr.end();
+    this.emit('exit', code, signal);
+    this.emit('disconnect');
+    this.emit('close', code, signal);
+  }
+
+  #write(command: StandbyCommand): void {
+    if (!this.#socket.destroyed) this.#socket.write(`${JSON.stringify(command)}\n`);
+  }
+}
+
+/**
+ * A host in standby, handed `argv` and `env` (what `cli.ts` would have been started with); or
+ * undefined when nobody keeps hosts in standby here, or none fits: spawnHost then spawns one.
+ */
+export function adoptStandbyHost(request: StandbyRequest): Promise<AdoptedHost | undefined> {
+  const socketPath = process.env[STANDBY_HOSTS_ENV];
+  if (!socketPath) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const socket = net.connect(socketPath);
+    socket.setEncoding('utf8');
+    let host: AdoptedHost | undefined;
+    let buffered = '';
+    const settle = (value: AdoptedHost | undefined) => {
+      resolve(value);
+      if (!value) socket.destroy();
+    };
+    socket.once('connect', () => socket.write(`${JSON.stringify(request)}\n`));
+    socket.on('data', (chunk: string) => {
+      buffered += chunk;
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const frame = JSON.parse(buffered.slice(0, newline)) as StandbyFrame;
+        buffered = buffered.slice(newline + 1);
+        if (host) host.receive(frame);
+        else if (frame.t === 'adopted') {
+          host = new AdoptedHost(socket, frame.pid);
+          settle(host);
+        } else return settle(undefined);
+      }
+    });
+    socket.on('error', () => (host ? host.exited(null, 'SIGKILL') : settle(undefined)));
+    socket.on('close', () => (host ? host.exited(null, 'SIGKILL') : settle(undefined)));
+  });
+}
