@@ -1,6 +1,8 @@
-import { relative } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { localSwitchesOn } from '@workshop/host/workshop-switches';
 import { startStandbyHosts } from '@workshop/host/standby-hosts';
+import { startLintService } from '@workshop/testkit/lint-service';
 import { startSharedAzurite } from '@workshop/azurite';
 import { createVitest } from 'vitest/node';
 import vitestConfig from '../../vitest.config.ts';
@@ -97,6 +99,14 @@ export function collect(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyA
   return { checks, errors: unique, passed };
 }
 
+/** Whether the lab's checks lint the app (a check file calls lintFindings). */
+function lintsInChecks(lab: Lab): boolean {
+  const dir = join(repoRoot, 'labs', lab.slug, 'checks');
+  return readdirSync(dir).some(
+    (file) => file.endsWith('.check.ts') && readFileSync(join(dir, file), 'utf8').includes('lintFindings'),
+  );
+}
+
 /**
  * Runs one lab's checks with Vitest against an app folder and returns what happened, check by
  * check. The app folder reaches the checks as WORKSHOP_APP_DIR.
@@ -139,6 +149,8 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
   const standby = options.watch
     ? await startStandbyHosts({ appDir: options.appDir, appCode: options.appCode ?? 'source' })
     : undefined;
+  // And ESLint stays loaded for the labs whose checks lint (08, 11).
+  const lint = options.watch && lintsInChecks(options.lab) ? await startLintService() : undefined;
   const vitest = await createVitest('test', {
     ...CHECK_SETTINGS,
     config: false,
@@ -150,6 +162,7 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
       WORKSHOP_APP_CODE: options.appCode ?? 'source',
       ...storage.env,
       ...standby?.env,
+      ...lint?.env,
     },
     // The checks never import the app (the host loads it in its own process), so Vitest
     // cannot see that a save in the app matters unless told.
@@ -169,6 +182,7 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
     warm?.stop();
     await vitest.close();
     await standby?.stop();
+    await lint?.stop();
     await storage.stop();
   }
   return last;
