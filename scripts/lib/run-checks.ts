@@ -99,6 +99,15 @@ export function collect(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyA
   return { checks, errors: unique, passed };
 }
 
+/**
+ * How many hosts `--watch` keeps in standby at most: WORKSHOP_WATCH_STANDBY_HOSTS (0 for none, on
+ * a laptop short of memory: each takes about 200 MB with its worker), else 3.
+ */
+export function standbyHostsWanted(env: NodeJS.ProcessEnv = process.env): number {
+  const wanted = Number(env.WORKSHOP_WATCH_STANDBY_HOSTS ?? 3);
+  return Number.isInteger(wanted) && wanted >= 0 ? Math.min(wanted, 3) : 3;
+}
+
 /** Whether the lab's checks lint the app (a check file calls lintFindings). */
 function lintsInChecks(lab: Lab): boolean {
   const dir = join(repoRoot, 'labs', lab.slug, 'checks');
@@ -146,9 +155,11 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
   // One Azurite for every start of the app, in this run and, in watch mode, every run after a save.
   const storage = startSharedAzurite();
   // In watch mode, the hosts of a run after a save were started in standby after the run before.
-  const standby = options.watch
-    ? await startStandbyHosts({ appDir: options.appDir, appCode: options.appCode ?? 'source' })
-    : undefined;
+  const standbyMax = standbyHostsWanted();
+  const standby =
+    options.watch && standbyMax > 0
+      ? await startStandbyHosts({ appDir: options.appDir, appCode: options.appCode ?? 'source', max: standbyMax })
+      : undefined;
   // And ESLint stays loaded for the labs whose checks lint (08, 11).
   const lint = options.watch && lintsInChecks(options.lab) ? await startLintService() : undefined;
   const vitest = await createVitest('test', {
