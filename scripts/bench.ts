@@ -101,7 +101,8 @@ async function main(): Promise<void> {
   }
   console.log('');
   console.log(
-    bold('Waiting for a verdict after a save') + dim('  (npm run lab:NN -- --watch, a copy of the solution)'),
+    bold('Waiting for a verdict after a save') +
+      dim('  (npm run lab:NN -- --watch, a copy of the solution; median of 3 saves, each 2 s after a verdict)'),
   );
   for (const lab of readManifest()) {
     const figure = await benchWatch(lab);
