@@ -4,7 +4,9 @@
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnHost, type SpawnedHost } from '../src/spawn-host.ts';
 import { STANDBY_HOSTS_ENV, startStandbyHosts, type StandbyHosts } from '../src/standby-hosts.ts';
@@ -23,10 +25,11 @@ beforeAll(async () => {
       name: 'standby-app',
       type: 'module',
       main: 'src/*.ts',
-      dependencies: { '@azure/functions': '*', 'durable-functions': '*' },
+      dependencies: { '@azure/functions': '*', '@azure/storage-blob': '*', 'durable-functions': '*' },
     }),
     'host.json': JSON.stringify({ version: '2.0' }),
     'src/app.ts': `import { app } from '@azure/functions';
+import { BlobServiceClient } from '@azure/storage-blob';
 import * as df from 'durable-functions';
 
 // Read when the app loads, as an app reads its settings.
@@ -34,7 +37,9 @@ const loadedWith = process.env.STANDBY_TEST_SETTING ?? null;
 df.app.activity('noop', { handler: () => null });
 app.http('who', {
   authLevel: 'anonymous',
-  handler: async () => ({ jsonBody: { loadedWith, pid: process.pid, ppid: process.ppid } }),
+  handler: async () => ({
+    jsonBody: { loadedWith, pid: process.pid, ppid: process.ppid, blobs: typeof BlobServiceClient },
+  }),
 });
 `,
   });
@@ -50,9 +55,9 @@ afterAll(async () => {
 });
 
 /** spawnHost, pointed at the hosts in standby, as the checks of a watched lab are. */
-async function start(env: Record<string, string> = {}): Promise<SpawnedHost> {
+async function start(env: Record<string, string> = {}, from: StandbyHosts = standby): Promise<SpawnedHost> {
   const before = process.env[STANDBY_HOSTS_ENV];
-  process.env[STANDBY_HOSTS_ENV] = standby.env[STANDBY_HOSTS_ENV];
+  process.env[STANDBY_HOSTS_ENV] = from.env[STANDBY_HOSTS_ENV];
   try {
     const host = await spawnHost({
       appDir: app.dir,
@@ -91,6 +96,7 @@ describe('a host in standby', () => {
       loadedWith: 'from the check',
       pid: waiting.worker,
       ppid: waiting.pid,
+      blobs: 'function',
     });
     expect(await host.workerPid()).toBe(waiting.worker);
     const now = await host.now();
@@ -150,4 +156,41 @@ describe('a host in standby', () => {
       'the host to stop',
     );
   });
+
+  it('gives the app the packages its worker imported in standby, not a second build of them', async () => {
+    // @azure/storage-blob ships an ESM and a CommonJS build: the app's import takes the ESM one.
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'standby-modules-'));
+    const recording = { NODE_OPTIONS: `--import ${recorder}`, RECORD_MODULES_DIR: out };
+    const before = { ...process.env };
+    Object.assign(process.env, recording);
+    let recorded: StandbyHosts;
+    try {
+      recorded = await startStandbyHosts({ appDir: app.dir });
+    } finally {
+      for (const name of Object.keys(recording)) delete process.env[name];
+      Object.assign(process.env, before);
+    }
+    try {
+      recorded.refill(1);
+      await recorded.listening();
+      const [pid] = recorded.waiting();
+      const host = await start(recording, recorded);
+      expect(host.child.pid).toBe(pid);
+      expect(await (await fetch(`${host.url}/api/who`)).json()).toMatchObject({ blobs: 'function' });
+      await host.stop();
+    } finally {
+      await recorded.stop();
+    }
+    const worker = fs
+      .readdirSync(out)
+      .map((file) => JSON.parse(fs.readFileSync(path.join(out, file), 'utf8')) as { argv: string[]; loaded: string[] })
+      .find((record) => record.argv.some((arg) => arg.endsWith('worker-main.ts')));
+    const builds = new Set(
+      worker!.loaded.flatMap((url) => /\/@azure\/storage-blob\/dist\/([^/]+)\//.exec(url)?.[1] ?? []),
+    );
+    expect([...builds]).toEqual(['esm']);
+    fs.rmSync(out, { recursive: true, force: true });
+  });
 });
+
+const recorder = fileURLToPath(new URL('./fixtures/record-modules.mjs', import.meta.url));

@@ -161,17 +161,28 @@ async function importPackagesOf(appDir: string): Promise<void> {
   } catch {
     return;
   }
-  const resolveFromApp = module.createRequire(path.join(appDir, 'package.json'));
+  // Resolved as the app's own `import` will resolve them (the ESM build of a package that has
+  // two), from the app's folder: the app's import then finds the very same modules loaded.
+  const fromApp = pathToFileURL(path.join(appDir, 'package.json')).href;
+  module.registerHooks({
+    resolve(specifier, context, nextResolve) {
+      if (!specifier.startsWith(AS_THE_APP)) return nextResolve(specifier, context);
+      return nextResolve(specifier.slice(AS_THE_APP.length), { ...context, parentURL: fromApp });
+    },
+  });
   await Promise.all(
     Object.keys(dependencies).map(async (name) => {
       try {
-        await import(pathToFileURL(resolveFromApp.resolve(name)).href);
+        await import(`${AS_THE_APP}${name}`);
       } catch {
         // The app's own import says what is wrong.
       }
     }),
   );
 }
+
+/** A specifier that the worker in standby imports as if from the app's folder. */
+const AS_THE_APP = 'workshop-standby-as-the-app:';
 
 /** Standby: the app's packages load now; the environment, then the app, come with `specialize`. */
 async function specialized(appDir: string): Promise<void> {
