@@ -9,13 +9,12 @@
 // own load, not two processes' start (about 0.4 s of each host).
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import net from 'node:net';
+import type net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HostMessage, ParentMessage } from './cli.ts';
+import { listenLocally } from './local-socket.ts';
 import type { AppCode } from './worker/app-loader.ts';
 
 /** Where spawnHost asks for a host in standby: the socket's path (set in the checks' environment). */
@@ -110,12 +109,7 @@ export async function startStandbyHosts(options: {
     return waiting.splice(index, 1)[0]!.child;
   };
 
-  const socketPath =
-    process.platform === 'win32'
-      ? `\\\\.\\pipe\\workshop-standby-${process.pid}-${randomBytes(4).toString('hex')}`
-      : path.join(tmpdir(), `workshop-standby-${process.pid}-${randomBytes(4).toString('hex')}.sock`);
-
-  const server = net.createServer((socket) => {
+  const server = await listenLocally('standby', (socket: net.Socket) => {
     socket.setEncoding('utf8');
     const write = (frame: StandbyFrame) => {
       if (!socket.destroyed) socket.write(`${JSON.stringify(frame)}\n`);
@@ -170,14 +164,9 @@ export async function startStandbyHosts(options: {
       host.send(specialize, undefined, {}, () => undefined);
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(socketPath, () => resolve());
-  });
-  server.unref();
 
   return {
-    env: { [STANDBY_HOSTS_ENV]: socketPath },
+    env: { [STANDBY_HOSTS_ENV]: server.path },
     refill(atLeast = 0) {
       if (stopped) return;
       const wanted = Math.max(atLeast, Math.min(max, asked));
@@ -202,8 +191,7 @@ export async function startStandbyHosts(options: {
             }),
         ),
       );
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      if (process.platform !== 'win32') rmSync(socketPath, { force: true });
+      await server.close();
     },
   };
 }

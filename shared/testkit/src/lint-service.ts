@@ -4,11 +4,8 @@
 // milliseconds. A check's lintFindings asks it over a local socket (one line of JSON each way)
 // and lints by itself when there is none, or it does not answer.
 
-import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type net from 'node:net';
+import { listenLocally } from '@workshop/host/local-socket';
 import { LINT_SERVICE_ENV, lintWith } from './lint.ts';
 
 export { LINT_SERVICE_ENV };
@@ -27,11 +24,7 @@ export async function startLintService(): Promise<LintService> {
   // One lint at a time: a second request waits for the first, as a second process would.
   let queue: Promise<unknown> = Promise.resolve();
   let answered = 0;
-  const socketPath =
-    process.platform === 'win32'
-      ? `\\\\.\\pipe\\workshop-lint-${process.pid}-${randomBytes(4).toString('hex')}`
-      : join(tmpdir(), `workshop-lint-${process.pid}-${randomBytes(4).toString('hex')}.sock`);
-  const server = net.createServer((socket) => {
+  const server = await listenLocally('lint', (socket: net.Socket) => {
     socket.setEncoding('utf8');
     let buffered = '';
     socket.on('data', (chunk: string) => {
@@ -50,17 +43,9 @@ export async function startLintService(): Promise<LintService> {
     });
     socket.on('error', () => undefined);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(socketPath, () => resolve());
-  });
-  server.unref();
   return {
-    env: { [LINT_SERVICE_ENV]: socketPath },
+    env: { [LINT_SERVICE_ENV]: server.path },
     answered: () => answered,
-    async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      if (process.platform !== 'win32') rmSync(socketPath, { force: true });
-    },
+    stop: () => server.close(),
   };
 }
