@@ -36,7 +36,7 @@ async function waitThroughCrashes(app: LabApp, id: string, timeoutMs = 45_000): 
     } catch {
       // The host is down or restarting: ask again.
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
   return expect.fail(
     `the orchestration ${id} did not end within ${timeoutMs / 1000} s (last status: ` +
