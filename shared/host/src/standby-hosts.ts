@@ -122,8 +122,16 @@ export async function startStandbyHosts(options: {
       while ((newline = buffered.indexOf('\n')) >= 0) {
         const line = buffered.slice(0, newline);
         buffered = buffered.slice(newline + 1);
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(line);
+        } catch {
+          // Not one of ours: nothing to answer.
+          socket.destroy();
+          return;
+        }
         if (!child) {
-          const request = JSON.parse(line) as StandbyRequest;
+          const request = parsed as StandbyRequest;
           asked++;
           child = take(request);
           if (!child) {
@@ -134,7 +142,7 @@ export async function startStandbyHosts(options: {
           relay(child, request);
           continue;
         }
-        const command = JSON.parse(line) as StandbyCommand;
+        const command = parsed as StandbyCommand;
         if (command.t === 'message' && child.connected) child.send(command.message, undefined, {}, () => undefined);
         if (command.t === 'kill' && child.exitCode === null && child.signalCode === null) child.kill(command.signal);
       }

@@ -3,6 +3,7 @@
 // itself (output, IPC, kill, exit), with the environment it was asked for, in its worker too.
 
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -125,6 +126,15 @@ describe('a host in standby', () => {
     expect(other.child.pid, 'the host in standby was taken').toBe(waiting.pid);
     expect(await other.workerPid(), 'but not its worker, which runs with other arguments').not.toBe(waiting.worker);
     expect(await (await fetch(`${other.url}/api/who`)).json()).toMatchObject({ ppid: waiting.pid });
+  });
+
+  it('answers a connection that sends something other than a request by closing it, and goes on serving', async () => {
+    const socket = net.connect(standby.env[STANDBY_HOSTS_ENV]!);
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    socket.write('not a request\n');
+    await closed;
+    const waiting = await standbyHost();
+    expect((await start()).child.pid).toBe(waiting.pid);
   });
 
   it('stops when the process that took it goes away, as a spawned host stops with its parent', async () => {

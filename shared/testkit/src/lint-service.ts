@@ -31,7 +31,15 @@ export async function startLintService(): Promise<LintService> {
       buffered += chunk;
       const newline = buffered.indexOf('\n');
       if (newline < 0) return;
-      const { appDir } = JSON.parse(buffered.slice(0, newline)) as { appDir: string };
+      // One request per connection.
+      socket.removeAllListeners('data');
+      let appDir: unknown;
+      try {
+        ({ appDir } = JSON.parse(buffered.slice(0, newline)) as { appDir?: unknown });
+      } catch {
+        // Not one of ours: nothing to answer.
+      }
+      if (typeof appDir !== 'string') return void socket.destroy();
       const answer = (queue = queue.then(() => lintWith(eslint, appDir)));
       answer.then(
         (findings) => {

@@ -2,6 +2,7 @@
 // process keeps loaded (issue #14): the same findings as a cold ESLint, and when that service is
 // gone, the check lints by itself.
 
+import net from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../src/app-dir.ts';
@@ -26,6 +27,17 @@ describe('lintFindings', () => {
     expect(await lintFindings(starter)).toEqual(cold);
     expect(await lintFindings(starter)).toEqual(cold);
     expect(service.answered()).toBe(2);
+  });
+
+  it('closes a connection that sends no request, and goes on answering', async () => {
+    service = await startLintService();
+    const socket = net.connect(service.env[LINT_SERVICE_ENV]!);
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    socket.write('null\n');
+    await closed;
+    Object.assign(process.env, service.env);
+    expect((await lintFindings(starter)).length).toBeGreaterThan(0);
+    expect(service.answered()).toBe(1);
   });
 
   it('lints by itself when the warm ESLint is gone', async () => {
