@@ -12,7 +12,7 @@ import { writeJsonError } from './http/http-response.ts';
 import { DASHBOARD_PATH } from '@workshop/dashboard/path';
 import { dependsOnDurableFunctions } from './durable-functions-version.ts';
 import { discardPrestartedWorker, prestartWorker } from './language-worker.ts';
-import { applySettings } from './settings.ts';
+import { applySettings, replaceEnvironment } from './settings.ts';
 import type { AppCode } from './worker/app-loader.ts';
 import { VirtualClock, type ClockMode } from './durable/clock.ts';
 
@@ -204,14 +204,14 @@ async function standby(appDir: string, appCode: AppCode): Promise<void> {
   });
   // From now on a `specialize` is heard: the one who started it may hand it over.
   process.send!({ type: 'standby' });
+  const durable = dependsOnDurableFunctions(appDir);
   await Promise.all([
-    import('./host.ts').then((host) => (dependsOnDurableFunctions(appDir) ? host.preloadDurableModules() : undefined)),
-    dependsOnDurableFunctions(appDir) ? import('@workshop/dashboard') : undefined,
+    import('./host.ts').then((host) => (durable ? host.preloadDurableModules() : undefined)),
+    durable ? import('@workshop/dashboard') : undefined,
   ]);
   const { argv, env } = await specialization;
   process.off('disconnect', leave);
-  for (const name of Object.keys(process.env)) if (!(name in env)) delete process.env[name];
-  Object.assign(process.env, env);
+  replaceEnvironment(env);
   await main(argv);
 }
 

@@ -25,7 +25,7 @@ import { withArticle } from './wording.ts';
 import { resolveConnectionString } from './bindings/storage-connection.ts';
 import { createClock, type Clock, type ClockMode } from './durable/clock.ts';
 import type { DurableClientOperations } from './durable/client.ts';
-import { readDurableConfig, validateHubName } from './durable/durable-config.ts';
+import { readDurableConfig, validateHubName, type DurableConfig } from './durable/durable-config.ts';
 import type { DurableEngine } from './durable/engine.ts';
 
 /**
@@ -61,31 +61,28 @@ export async function preloadDurableModules(): Promise<void> {
   await loadDurable();
 }
 
-/** A task hub's storage, and what it was made for. */
-interface PreparedTaskHub {
-  storage: InstanceType<DurableModules['TaskHubStorage']>;
-  connectionString: string;
-  hubName: string;
-  strictMessageSize: boolean;
-}
+type TaskHubStorage = InstanceType<DurableModules['TaskHubStorage']>;
 
 /**
  * The task hub's storage, its tables, queues and container being created (once storage answers)
- * while the worker loads the app: the engine takes it when nothing changed meanwhile, and its
- * start then finds them made (init() is one promise). Anything that goes wrong here is met again,
- * and said, when the engine starts.
+ * while the worker loads the app: the engine takes it, and its start then finds them made
+ * (init() is one promise). Anything that goes wrong here is met again, and said, when the engine
+ * starts: undefined then.
  */
-function prepareTaskHub(modules: DurableModules, appDir: string, signal: AbortSignal): PreparedTaskHub | undefined {
-  const config = readDurableConfig(appDir);
+function prepareTaskHub(
+  modules: DurableModules,
+  config: DurableConfig,
+  signal: AbortSignal,
+): TaskHubStorage | undefined {
   if (validateHubName(config.hubName)) return undefined;
-  const connectionString = resolveConnectionString(config.connectionSetting);
-  const strictMessageSize = strictMessageSizeEnabled();
-  const storage = new modules.TaskHubStorage(connectionString, config.hubName, { strictMessageSize });
+  const storage = new modules.TaskHubStorage(resolveConnectionString(config.connectionSetting), config.hubName, {
+    strictMessageSize: strictMessageSizeEnabled(),
+  });
   void modules
     .waitForStorage(storage.endpoints, { timeoutMs: 60_000, onWaiting: () => undefined, signal })
     .then(() => storage.init())
     .catch(() => undefined);
-  return { storage, connectionString, hubName: config.hubName, strictMessageSize };
+  return storage;
 }
 
 export interface HostOptions {
@@ -221,8 +218,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   durablePrefetch?.catch(() => undefined);
   // Ended when the start fails: no wait for storage goes on after it.
   const startFailed = new AbortController();
+  const durableConfig = readDurableConfig(appDir);
   const preparedHub = durablePrefetch
-    ?.then((modules) => prepareTaskHub(modules, appDir, startFailed.signal))
+    ?.then((modules) => prepareTaskHub(modules, durableConfig, startFailed.signal))
     .catch(() => undefined);
 
   // An installed durable-functions that this Node breaks: said before anything runs into it.
@@ -271,7 +269,6 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       Object.values(fn.metadata.bindings).some((b) => durableTypes.has(String(b.type).toLowerCase())),
     );
     let origin = '';
-    const durableConfig = readDurableConfig(appDir);
     const providers = [blobBindingProvider, ...(options.bindingProviders ?? [])];
     let durable: DurableRuntime | undefined;
     const durableModules = usesDurable ? await (durablePrefetch ?? loadDurable()) : undefined;
@@ -331,14 +328,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
           `${CRASH_AFTER_ACTIVITY_SETTING} is on: the host kills itself (SIGKILL) once per task right after the activity ${names.join(', ')} has run and before its result is sent, as a worker lost on scale-in or a deployment would be. A workshop switch, not a setting of the real host.`,
         );
       }
-      const prepared = await preparedHub;
       const storage =
-        prepared &&
-        prepared.connectionString === connectionString &&
-        prepared.hubName === durableConfig.hubName &&
-        prepared.strictMessageSize === strictMessageSize
-          ? prepared.storage
-          : new TaskHubStorage(connectionString, durableConfig.hubName, { strictMessageSize });
+        (await preparedHub) ?? new TaskHubStorage(connectionString, durableConfig.hubName, { strictMessageSize });
       const engine = new DurableEngine({
         storage,
         clock,

@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { RpcInvocationResponse, RpcLogCategory, RpcLogLevel } from './core-types.ts';
+import { environmentVariables } from './settings.ts';
 import { forEachLine } from './stream-lines.ts';
 import type { AppCode } from './worker/app-loader.ts';
 import {
@@ -191,9 +192,7 @@ function specialize(entry: PrestartedWorker, appDir: string, appCode: AppCode, e
   if (entry.failed || entry.child.exitCode !== null || entry.child.signalCode !== null || !entry.child.connected)
     return false;
   if (workerNodeArguments(env).join('\0') !== entry.standby.nodeArguments.join('\0')) return false;
-  const variables: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) if (value !== undefined) variables[name] = value;
-  const message: HostToWorker = { type: 'specialize', env: variables };
+  const message: HostToWorker = { type: 'specialize', env: environmentVariables(env) };
   entry.child.send(message, undefined, {}, () => undefined);
   entry.standby = undefined;
   return true;

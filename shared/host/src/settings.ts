@@ -109,3 +109,16 @@ export function getSetting(name: string, source: NodeJS.ProcessEnv = process.env
   if (name.includes(':')) return getSetting(name.replaceAll(':', '__'), source);
   return undefined;
 }
+
+/** An environment as the plain strings it is handed over as (to a host or worker in standby). */
+export function environmentVariables(env: NodeJS.ProcessEnv): Record<string, string> {
+  const variables: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) variables[name] = value;
+  return variables;
+}
+
+/** Makes this process's environment exactly `variables`: what a process in standby is handed. */
+export function replaceEnvironment(variables: Record<string, string>): void {
+  for (const name of Object.keys(process.env)) if (!(name in variables)) delete process.env[name];
+  Object.assign(process.env, variables);
+}

@@ -92,10 +92,8 @@ export async function spawnHost(options: SpawnHostOptions): Promise<SpawnedHost>
     ...process.env,
     ...options.env,
   };
-  const variables: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) if (value !== undefined) variables[name] = value;
   const child: HostProcess =
-    (await adoptStandbyHost({ argv: args.slice(1), env: variables })) ??
+    (await adoptStandbyHost(args.slice(1), env)) ??
     // process.execPath is the pinned Node 24 whenever this runs under it (npm scripts, vitest).
     spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
   return startedHost(child, options);

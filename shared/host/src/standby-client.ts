@@ -6,6 +6,8 @@ import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { PassThrough } from 'node:stream';
 import type { HostMessage, ParentMessage } from './cli.ts';
+import { onJsonLines, writeJsonLine } from './local-socket.ts';
+import { environmentVariables } from './settings.ts';
 import { STANDBY_HOSTS_ENV, type StandbyCommand, type StandbyFrame, type StandbyRequest } from './standby-hosts.ts';
 
 /** A host process in standby that this process now drives, through the socket. */
@@ -63,7 +65,7 @@ export class AdoptedHost extends EventEmitter {
   }
 
   #write(command: StandbyCommand): void {
-    if (!this.#socket.destroyed) this.#socket.write(`${JSON.stringify(command)}\n`);
+    writeJsonLine(this.#socket, command);
   }
 }
 
@@ -71,31 +73,23 @@ export class AdoptedHost extends EventEmitter {
  * A host in standby, handed `argv` and `env` (what `cli.ts` would have been started with); or
  * undefined when nobody keeps hosts in standby here, or none fits: spawnHost then spawns one.
  */
-export function adoptStandbyHost(request: StandbyRequest): Promise<AdoptedHost | undefined> {
+export function adoptStandbyHost(argv: string[], env: NodeJS.ProcessEnv): Promise<AdoptedHost | undefined> {
   const socketPath = process.env[STANDBY_HOSTS_ENV];
   if (!socketPath) return Promise.resolve(undefined);
+  const request: StandbyRequest = { argv, env: environmentVariables(env) };
   return new Promise((resolve) => {
     const socket = net.connect(socketPath);
-    socket.setEncoding('utf8');
     let host: AdoptedHost | undefined;
-    let buffered = '';
     const settle = (value: AdoptedHost | undefined) => {
       resolve(value);
       if (!value) socket.destroy();
     };
-    socket.once('connect', () => socket.write(`${JSON.stringify(request)}\n`));
-    socket.on('data', (chunk: string) => {
-      buffered += chunk;
-      let newline: number;
-      while ((newline = buffered.indexOf('\n')) >= 0) {
-        const frame = JSON.parse(buffered.slice(0, newline)) as StandbyFrame;
-        buffered = buffered.slice(newline + 1);
-        if (host) host.receive(frame);
-        else if (frame.t === 'adopted') {
-          host = new AdoptedHost(socket, frame.pid);
-          settle(host);
-        } else return settle(undefined);
-      }
+    writeJsonLine(socket, request);
+    onJsonLines(socket, (value) => {
+      const frame = value as StandbyFrame;
+      if (host) host.receive(frame);
+      else if (frame?.t === 'adopted') settle((host = new AdoptedHost(socket, frame.pid)));
+      else settle(undefined);
     });
     socket.on('error', () => (host ? host.exited(null, 'SIGKILL') : settle(undefined)));
     socket.on('close', () => (host ? host.exited(null, 'SIGKILL') : settle(undefined)));

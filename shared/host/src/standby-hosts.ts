@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HostMessage, ParentMessage } from './cli.ts';
-import { listenLocally } from './local-socket.ts';
+import { listenLocally, onJsonLines, writeJsonLine } from './local-socket.ts';
 import type { AppCode } from './worker/app-loader.ts';
 
 /** Where spawnHost asks for a host in standby: the socket's path (set in the checks' environment). */
@@ -110,42 +110,27 @@ export async function startStandbyHosts(options: {
   };
 
   const server = await listenLocally('standby', (socket: net.Socket) => {
-    socket.setEncoding('utf8');
-    const write = (frame: StandbyFrame) => {
-      if (!socket.destroyed) socket.write(`${JSON.stringify(frame)}\n`);
-    };
-    let buffered = '';
+    const write = (frame: StandbyFrame) => writeJsonLine(socket, frame);
     let child: ChildProcess | undefined;
-    socket.on('data', (chunk: string) => {
-      buffered += chunk;
-      let newline: number;
-      while ((newline = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(line);
-        } catch {
-          // Not one of ours: nothing to answer.
-          socket.destroy();
-          return;
-        }
-        if (!child) {
-          const request = parsed as StandbyRequest;
-          asked++;
-          child = take(request);
-          if (!child) {
-            write({ t: 'none' });
-            socket.end();
-            return;
-          }
-          relay(child, request);
-          continue;
-        }
-        const command = parsed as StandbyCommand;
-        if (command.t === 'message' && child.connected) child.send(command.message, undefined, {}, () => undefined);
-        if (command.t === 'kill' && child.exitCode === null && child.signalCode === null) child.kill(command.signal);
+    let refused = false;
+    onJsonLines(socket, (value) => {
+      if (refused) return;
+      if (child) {
+        const command = value as StandbyCommand;
+        if (command?.t === 'message' && child.connected) child.send(command.message, undefined, {}, () => undefined);
+        if (command?.t === 'kill' && child.exitCode === null && child.signalCode === null) child.kill(command.signal);
+        return;
       }
+      const request = value as StandbyRequest;
+      asked++;
+      child = Array.isArray(request?.argv) && request.env ? take(request) : undefined;
+      if (!child) {
+        refused = true;
+        write({ t: 'none' });
+        socket.end();
+        return;
+      }
+      relay(child, request);
     });
     // The asker went away (its run ended, or it was killed): its host goes too, as a spawned one does.
     socket.on('close', () => {

@@ -31,6 +31,27 @@ export function tempApp(files: Record<string, string>): TempApp {
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
+/**
+ * A one-file app (`src/app.ts`) with the packages it depends on listed in package.json, as the
+ * host prefetches and a worker in standby imports what package.json lists.
+ */
+export function tempAppWith(options: {
+  dependencies: string[];
+  app: string;
+  hostJson?: Record<string, unknown>;
+}): TempApp {
+  return tempApp({
+    'package.json': JSON.stringify({
+      name: 'temp-app',
+      type: 'module',
+      main: 'src/*.ts',
+      dependencies: Object.fromEntries(options.dependencies.map((name) => [name, '*'])),
+    }),
+    'host.json': JSON.stringify({ version: '2.0', ...options.hostJson }),
+    'src/app.ts': options.app,
+  });
+}
+
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
 export async function eventually<T>(
   check: () => T | undefined | false,

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnHost, type SpawnedHost } from '../src/spawn-host.ts';
 import { STANDBY_HOSTS_ENV, startStandbyHosts, type StandbyHosts } from '../src/standby-hosts.ts';
-import { eventually, tempApp, type TempApp } from './helpers.ts';
+import { eventually, tempAppWith, type TempApp } from './helpers.ts';
 import { startAzurite, type TestAzurite } from './durable/durable-helpers.ts';
 
 let azurite: TestAzurite;
@@ -21,15 +21,9 @@ const hosts: SpawnedHost[] = [];
 
 beforeAll(async () => {
   azurite = await startAzurite();
-  app = tempApp({
-    'package.json': JSON.stringify({
-      name: 'standby-app',
-      type: 'module',
-      main: 'src/*.ts',
-      dependencies: { '@azure/functions': '*', '@azure/storage-blob': '*', 'durable-functions': '*' },
-    }),
-    'host.json': JSON.stringify({ version: '2.0' }),
-    'src/app.ts': `import { app } from '@azure/functions';
+  app = tempAppWith({
+    dependencies: ['@azure/functions', '@azure/storage-blob', 'durable-functions'],
+    app: `import { app } from '@azure/functions';
 import { BlobServiceClient } from '@azure/storage-blob';
 import * as df from 'durable-functions';
 

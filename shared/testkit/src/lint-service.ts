@@ -5,7 +5,7 @@
 // and lints by itself when there is none, or it does not answer.
 
 import type net from 'node:net';
-import { listenLocally } from '@workshop/host/local-socket';
+import { listenLocally, onJsonLines, writeJsonLine } from '@workshop/host/local-socket';
 import { LINT_SERVICE_ENV, lintWith } from './lint.ts';
 
 export { LINT_SERVICE_ENV };
@@ -25,28 +25,24 @@ export async function startLintService(): Promise<LintService> {
   let queue: Promise<unknown> = Promise.resolve();
   let answered = 0;
   const server = await listenLocally('lint', (socket: net.Socket) => {
-    socket.setEncoding('utf8');
-    let buffered = '';
-    socket.on('data', (chunk: string) => {
-      buffered += chunk;
-      const newline = buffered.indexOf('\n');
-      if (newline < 0) return;
+    let asked = false;
+    onJsonLines(socket, (value) => {
       // One request per connection.
-      socket.removeAllListeners('data');
-      let appDir: unknown;
-      try {
-        ({ appDir } = JSON.parse(buffered.slice(0, newline)) as { appDir?: unknown });
-      } catch {
-        // Not one of ours: nothing to answer.
-      }
+      if (asked) return;
+      asked = true;
+      const appDir = (value as { appDir?: unknown } | null)?.appDir;
       if (typeof appDir !== 'string') return void socket.destroy();
       const answer = (queue = queue.then(() => lintWith(eslint, appDir)));
       answer.then(
         (findings) => {
           answered++;
-          socket.end(`${JSON.stringify({ findings })}\n`);
+          writeJsonLine(socket, { findings });
+          socket.end();
         },
-        (error: unknown) => socket.end(`${JSON.stringify({ error: String(error) })}\n`),
+        (error: unknown) => {
+          writeJsonLine(socket, { error: String(error) });
+          socket.end();
+        },
       );
     });
     socket.on('error', () => undefined);

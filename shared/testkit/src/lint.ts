@@ -2,6 +2,7 @@ import net from 'node:net';
 import { join, relative } from 'node:path';
 import type { ESLint } from 'eslint';
 import { repoRoot } from './app-dir.ts';
+import { onJsonLines, writeJsonLine } from '@workshop/host/local-socket';
 
 /** Where lintFindings asks a warm ESLint (lint-service.ts): a socket's path, in the checks' environment. */
 export const LINT_SERVICE_ENV = 'WORKSHOP_LINT_SERVICE';
@@ -37,18 +38,13 @@ function askLintService(appDir: string): Promise<string[] | undefined> {
   if (!socketPath) return Promise.resolve(undefined);
   return new Promise((resolve) => {
     const socket = net.connect(socketPath);
-    socket.setEncoding('utf8');
-    let answer = '';
-    socket.once('connect', () => socket.write(`${JSON.stringify({ appDir })}\n`));
-    socket.on('data', (chunk: string) => (answer += chunk));
-    socket.on('error', () => resolve(undefined));
-    socket.on('close', () => {
-      try {
-        const parsed = JSON.parse(answer) as { findings?: unknown };
-        resolve(Array.isArray(parsed.findings) ? (parsed.findings as string[]) : undefined);
-      } catch {
-        resolve(undefined);
-      }
+    writeJsonLine(socket, { appDir });
+    onJsonLines(socket, (value) => {
+      const findings = (value as { findings?: unknown } | null)?.findings;
+      resolve(Array.isArray(findings) ? (findings as string[]) : undefined);
+      socket.destroy();
     });
+    socket.on('error', () => resolve(undefined));
+    socket.on('close', () => resolve(undefined));
   });
 }

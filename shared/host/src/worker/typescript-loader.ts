@@ -12,7 +12,7 @@ import module from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as TS from 'typescript';
-import { TranspileCache } from './transpile-cache.ts';
+import { stampsOf, TranspileCache, unchanged, type Stamp } from './transpile-cache.ts';
 
 type TypeScript = typeof TS;
 
@@ -105,15 +105,10 @@ function isEsmOutput(ts: TypeScript, file: string, options: TS.CompilerOptions):
 
 interface ConfigEntry {
   options: TS.CompilerOptions;
-  /** The tsconfig.json and every file its `extends` chain read. */
-  files: string[];
-  /** Their mtimes when they were read. */
-  mtimes: number[];
+  /** The tsconfig.json and every file its `extends` chain read (or looked for). */
+  stamps: Stamp[];
 }
 const configCache = new Map<string, ConfigEntry>();
-
-/** -1 for a file that is not there (the compiler looked for it: it may appear). */
-const mtimeOf = (file: string): number => fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -1;
 
 const configPathCache = new Map<string, string | undefined>();
 
@@ -127,14 +122,11 @@ function nearestTsconfig(dir: string): string | undefined {
 }
 
 /** The compiler options of a tsconfig.json, `extends` followed; {} when it cannot be read. */
-function tsconfigOptions(
-  ts: TypeScript,
-  configPath: string | undefined,
-): { options: TS.CompilerOptions; files: string[] } {
-  if (!configPath) return { options: {}, files: [] };
-  if (!fs.existsSync(configPath)) return { options: {}, files: [] };
+function tsconfigOptions(ts: TypeScript, configPath: string | undefined): ConfigEntry {
+  if (!configPath) return { options: {}, stamps: [] };
+  if (!fs.existsSync(configPath)) return { options: {}, stamps: [] };
   const cached = configCache.get(configPath);
-  if (cached && cached.files.every((file, i) => mtimeOf(file) === cached.mtimes[i])) return cached;
+  if (cached && unchanged(cached.stamps)) return cached;
   let options: TS.CompilerOptions = {};
   const files = new Set([configPath]);
   const readFile = (file: string) => {
@@ -152,7 +144,7 @@ function tsconfigOptions(
     };
     options = ts.parseJsonConfigFileContent(read.config, host, path.dirname(configPath), undefined, configPath).options;
   }
-  const entry = { options, files: [...files], mtimes: [...files].map(mtimeOf) };
+  const entry = { options, stamps: stampsOf(files) };
   configCache.set(configPath, entry);
   return entry;
 }
@@ -163,8 +155,8 @@ const NODE_MODULE_KINDS = new Set<number>();
 export function compilerOptionsFor(
   ts: TypeScript,
   file: string,
-): { options: TS.CompilerOptions; esm: boolean; files: string[] } {
-  const { options: base, files } = tsconfigOptions(ts, nearestTsconfig(path.dirname(file)));
+): { options: TS.CompilerOptions; esm: boolean; stamps: Stamp[] } {
+  const { options: base, stamps } = tsconfigOptions(ts, nearestTsconfig(path.dirname(file)));
   const esm = isEsmOutput(ts, file, base);
   if (NODE_MODULE_KINDS.size === 0) {
     for (const name of ['Node16', 'Node18', 'Node20', 'NodeNext', 'Preserve']) {
@@ -198,7 +190,7 @@ export function compilerOptionsFor(
     declaration: false,
     noEmit: false,
   };
-  return { options, esm, files };
+  return { options, esm, stamps };
 }
 
 /**
@@ -214,11 +206,7 @@ function cachedCompilerOptionsFor(file: string, onDisk: TranspileCache): { optio
   });
   const cached = onDisk.getOptions(key);
   if (cached) return { options: cached.options as TS.CompilerOptions, esm: cached.esm };
-  const { options, esm, files } = compilerOptionsFor(loadTypeScript()!, file);
-  const stamps = files.map((f): [string, number, number] => {
-    const stat = fs.statSync(f, { throwIfNoEntry: false });
-    return [f, stat?.mtimeMs ?? -1, stat?.size ?? -1];
-  });
+  const { options, esm, stamps } = compilerOptionsFor(loadTypeScript()!, file);
   // Stored as JSON reads it back, so that the key of a compiled file is the same either way.
   onDisk.setOptions(key, { stamps, options: JSON.parse(JSON.stringify(options)) as Record<string, unknown>, esm });
   return { options, esm };

@@ -18,6 +18,7 @@ import { loadApp, AppLoadError, type AppCode } from './app-loader.ts';
 import { FunctionsCore, installFunctionsCore } from './functions-core.ts';
 import { invoke } from './invoke.ts';
 import { runOrchestratorEpisode } from './perturb-replay.ts';
+import { replaceEnvironment } from '../settings.ts';
 import {
   toWorkerError,
   type FunctionDefinition,
@@ -196,8 +197,7 @@ async function specialized(appDir: string): Promise<void> {
   });
   await importPackagesOf(appDir);
   const variables = await env;
-  for (const name of Object.keys(process.env)) if (!(name in variables)) delete process.env[name];
-  Object.assign(process.env, variables);
+  replaceEnvironment(variables);
 }
 
 async function main(appDir: string, appCode: AppCode, standby: boolean): Promise<void> {

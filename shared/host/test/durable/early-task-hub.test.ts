@@ -4,7 +4,7 @@
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { spawnHost, type SpawnedHost } from '../../src/spawn-host.ts';
-import { tempApp, type TempApp } from '../helpers.ts';
+import { tempAppWith, type TempApp } from '../helpers.ts';
 import { startAzurite, type TestAzurite } from './durable-helpers.ts';
 
 let azurite: TestAzurite;
@@ -13,15 +13,10 @@ let host: SpawnedHost | undefined;
 
 beforeAll(async () => {
   azurite = await startAzurite();
-  app = tempApp({
-    'package.json': JSON.stringify({
-      name: 'early-hub',
-      type: 'module',
-      main: 'src/*.ts',
-      dependencies: { '@azure/functions': '*', 'durable-functions': '*' },
-    }),
-    'host.json': JSON.stringify({ version: '2.0', extensions: { durableTask: { hubName: 'EarlyHub' } } }),
-    'src/app.ts': `import { app } from '@azure/functions';
+  app = tempAppWith({
+    dependencies: ['@azure/functions', 'durable-functions'],
+    hostJson: { extensions: { durableTask: { hubName: 'EarlyHub' } } },
+    app: `import { app } from '@azure/functions';
 import * as df from 'durable-functions';
 import { QueueClient } from '@azure/storage-queue';
 
