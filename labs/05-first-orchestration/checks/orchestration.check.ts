@@ -181,10 +181,9 @@ describe('with Azurite and the sample images', () => {
       ).toString('utf8');
       const failed = (JSON.parse(text) as Partial<Manifest>).failed ?? [];
       if (failed.length === 0) return '';
-      return `. The manifest says: ${failed
-        .map((f) => `${f.source}: ${f.reason}`)
-        .join('; ')
-        .slice(0, 300)}`;
+      const says = failed.map((f) => `${f.source}: ${f.reason}`).join('; ');
+      // Cut where it is long, and said to be cut.
+      return `. The manifest says: ${says.length > 300 ? `${says.slice(0, 300)}…` : says}`;
     } catch {
       return '';
     }
