@@ -158,24 +158,29 @@ async function runMistakes(hostUrl: string, container: string): Promise<Mistakes
     return ((await response.json()) as { id: string }).id;
   };
   const names = new Map<string, string>();
-  for (let i = 0; i < ASYNC_INSTANCES; i++) names.set(await start(ASYNC_ORCHESTRATOR, container), ASYNC_ORCHESTRATOR);
-  for (let i = 0; i < RUNAWAY_INSTANCES; i++)
-    names.set(await start(RUNAWAY_ORCHESTRATOR, { container, batchSize: 0 }), RUNAWAY_ORCHESTRATOR);
   const outcomes = new Map<string, { name: string; runtimeStatus: string; output: unknown }>();
   const deadline = Date.now() + MISTAKES_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    for (const [id, name] of names) {
-      const status = await jobStatus(hostUrl, id).catch(() => undefined);
-      if (status) outcomes.set(id, { name, runtimeStatus: status.runtimeStatus, output: status.output });
+  const untilEnded = async (): Promise<void> => {
+    while (Date.now() < deadline) {
+      for (const [id, name] of names) {
+        const status = await jobStatus(hostUrl, id).catch(() => undefined);
+        if (status) outcomes.set(id, { name, runtimeStatus: status.runtimeStatus, output: status.output });
+      }
+      if (outcomes.size === names.size && [...outcomes.values()].every((o) => TERMINAL.has(o.runtimeStatus))) return;
+      // Not synchronisation: the pace of the status checks.
+      await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    if (
-      [...outcomes.values()].length === names.size &&
-      [...outcomes.values()].every((o) => TERMINAL.has(o.runtimeStatus))
-    )
-      break;
-    // Not synchronisation: the pace of the status checks.
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  };
+  for (let i = 0; i < ASYNC_INSTANCES; i++) names.set(await start(ASYNC_ORCHESTRATOR, container), ASYNC_ORCHESTRATOR);
+  // One mistake at a time, as a learner makes them: a runaway blocks the worker's only thread
+  // until it runs out of memory, and takes every episode queued behind it down with it. An
+  // async instance retried beside it comes back on the same backoff, so it can be taken down
+  // five times in a row and end as poison (seed 2139138180), which is what the real host does
+  // too, and not what this proof is about.
+  await untilEnded();
+  for (let i = 0; i < RUNAWAY_INSTANCES; i++)
+    names.set(await start(RUNAWAY_ORCHESTRATOR, { container, batchSize: 0 }), RUNAWAY_ORCHESTRATOR);
+  await untilEnded();
   return {
     outcomes,
     managementApi: await managementApi.stop(),
