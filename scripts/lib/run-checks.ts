@@ -8,6 +8,8 @@ import { createVitest } from 'vitest/node';
 import vitestConfig from '../../vitest.config.ts';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { repoRoot, type Lab } from './manifest.ts';
+import { standbyForks } from './standby-vitest-fork.ts';
+import { rerunOnSave } from './rerun-on-save.ts';
 import { startTypecheck, WarmTypechecker, type RunningTypecheck, type TypecheckReport } from './type-errors.ts';
 
 export interface CheckFailure {
@@ -108,6 +110,26 @@ export function standbyHostsWanted(env: NodeJS.ProcessEnv = process.env): number
   return Number.isInteger(wanted) && wanted >= 0 ? Math.min(wanted, 3) : 3;
 }
 
+/** The workshop's own packages (the test kit, the samples), as Vitest sees them once resolved. */
+const WORKSPACE_PACKAGES = /\/shared\/[^/]+\/src\//;
+
+/**
+ * The packages a lab's check files import (`@workshop/testkit`, `sharp`…), as URLs: every
+ * package is installed at the repo's root, so they resolve from here as from the checks.
+ */
+function checkImports(lab: Lab): string[] {
+  // A line that begins an import (`import … from 'x'`, `import 'x'`) or ends a multi-line one (`} from 'x'`).
+  const IMPORT_FROM = /^(?:import\s+(?!type\b)(?:[^'";]*?\sfrom\s+)?|\}\s*from\s+)'([^'.][^']*)'/gm;
+  const dir = join(repoRoot, 'labs', lab.slug, 'checks');
+  const specifiers = new Set<string>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+    for (const [, specifier] of readFileSync(join(dir, file), 'utf8').matchAll(IMPORT_FROM)) {
+      if (!specifier!.startsWith('node:') && specifier !== 'vitest') specifiers.add(specifier!);
+    }
+  }
+  return [...specifiers].map((specifier) => import.meta.resolve(specifier));
+}
+
 /** Whether the lab's checks lint the app (a check file calls lintFindings). */
 function lintsInChecks(lab: Lab): boolean {
   const dir = join(repoRoot, 'labs', lab.slug, 'checks');
@@ -148,8 +170,10 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
         if (report.errors.length > 0) last.passed = false;
       }
       options.onRun?.(last);
-      // Hosts for the next run, loaded while the learner edits (Azure's placeholder mode).
+      // Hosts for the next run, loaded while the learner edits (Azure's placeholder mode), and
+      // the process that will run its checks.
       standby?.refill();
+      forks?.refill();
     },
   };
   // One Azurite for every start of the app, in this run and, in watch mode, every run after a save.
@@ -162,8 +186,11 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
       : undefined;
   // And ESLint stays loaded for the labs whose checks lint (08, 11).
   const lint = options.watch && lintsInChecks(options.lab) ? await startLintService() : undefined;
+  // And the process that runs the checks, with the packages they import already loaded.
+  const forks = options.watch ? standbyForks(checkImports(options.lab)) : undefined;
   const vitest = await createVitest('test', {
     ...CHECK_SETTINGS,
+    ...(forks ? { pool: forks.pool, server: { deps: { external: [WORKSPACE_PACKAGES] } } } : {}),
     config: false,
     include: [`labs/${options.lab.slug}/checks/**/*.check.ts`],
     watch: options.watch ?? false,
@@ -175,13 +202,9 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
       ...standby?.env,
       ...lint?.env,
     },
-    // The checks never import the app (the host loads it in its own process), so Vitest
-    // cannot see that a save in the app matters unless told.
-    forceRerunTriggers: [`${options.appDir}/**`],
   });
+  const saves = options.watch ? rerunOnSave(vitest, options.appDir) : undefined;
   try {
-    // Vitest hands the trigger globs to a watcher that no longer expands globs: watch the folder.
-    if (options.watch) vitest.vite.watcher.add(options.appDir);
     await vitest.start();
     if (options.watch)
       await new Promise<void>((resolve) => {
@@ -189,9 +212,11 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
         options.signal?.addEventListener('abort', () => resolve(), { once: true });
       });
   } finally {
+    saves?.close();
     typecheck?.cancel();
     warm?.stop();
     await vitest.close();
+    forks?.stop();
     await standby?.stop();
     await lint?.stop();
     await storage.stop();
