@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One Azurite for every file's lab app, as for the shared packages' tests.
+    globalSetup: ['./vitest.global-setup.ts'],
     // Each file starts its own browser (a few hundred MB): two at once is plenty on two cores.
     maxWorkers: 2,
   },
