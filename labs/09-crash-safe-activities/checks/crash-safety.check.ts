@@ -3,6 +3,12 @@ import { check, hasEnded, outputSummary, startLabApp, type LabApp, type Orchestr
 
 const GUIDE = 'labs/09-crash-safe-activities/README.md';
 const CRASH_SETTING = 'WORKSHOP_DURABLE_CRASH_AFTER_ACTIVITY';
+/**
+ * host.json's storageProvider.maxQueuePollingInterval, as an app setting: the restarted host
+ * looks at its empty queues every 50 ms at most, so it finds the work item as soon as its lease
+ * has run out.
+ */
+const POLLING_SETTING = 'AzureFunctionsJobHost__extensions__durableTask__storageProvider__maxQueuePollingInterval';
 const ACTIVITY = 'applyScale';
 const SETTINGS = 'settings';
 const SCALE_BLOB = 'scale.json';
@@ -121,7 +127,9 @@ describe(
     beforeAll(async () => {
       // A 1 s lease: the crashed work item reappears 1 s after its last renewal, about when the
       // restarted host is up, instead of 2 s (the test kit's) or 10 s (npm start's).
-      app = await startLabApp({ env: { [CRASH_SETTING]: ACTIVITY, WORKSHOP_DURABLE_LEASE_MS: '1000' } });
+      app = await startLabApp({
+        env: { [CRASH_SETTING]: ACTIVITY, WORKSHOP_DURABLE_LEASE_MS: '1000', [POLLING_SETTING]: '00:00:00.05' },
+      });
     });
     afterAll(async () => {
       await app?.stop();

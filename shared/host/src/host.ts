@@ -339,6 +339,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         extendedSessions: durableConfig.extendedSessions,
         allowReplayingTerminalInstances: durableConfig.allowReplayingTerminalInstances,
         maxDequeueCount: durableConfig.maxDequeueCount,
+        ...(durableConfig.maxQueuePollingIntervalMs !== undefined
+          ? { maxPollIntervalMs: durableConfig.maxQueuePollingIntervalMs }
+          : {}),
         functionTimeoutMs: hostJson.functionTimeoutMs,
         ...(options.durableLeaseMs !== undefined ? { leaseMs: options.durableLeaseMs } : {}),
       });

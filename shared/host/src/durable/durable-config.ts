@@ -5,10 +5,11 @@
 // `storageProvider.allowReplayingTerminalInstances` may also come from the app setting that
 // overrides it, `AzureFunctionsJobHost__extensions__durableTask__storageProvider__allowReplayingTerminalInstances`,
 // as the Functions host lets app settings override host.json values; so may
-// `storageProvider.maxDequeueCount`, the poison-message threshold.
+// `storageProvider.maxDequeueCount`, the poison-message threshold, and
+// `storageProvider.maxQueuePollingInterval`, the longest pause between polls of an empty queue.
 
 import path from 'node:path';
-import { hostJsonOverride } from '../host-json.ts';
+import { hostJsonOverride, parseTimeSpan } from '../host-json.ts';
 import { isRecord, readJsonFile } from '../jsonc.ts';
 
 export interface DurableConfig {
@@ -29,6 +30,12 @@ export interface DurableConfig {
    * a poison message (the name and default of DTFx's Azure Storage poison-message handling, PR #1366).
    */
   maxDequeueCount: number;
+  /**
+   * `storageProvider.maxQueuePollingInterval` (the extension's default is 30 s; undefined here
+   * when not set, and this host then pauses at most 250 ms, so that a local run never waits for
+   * nothing): how long an empty queue's polls may get apart.
+   */
+  maxQueuePollingIntervalMs: number | undefined;
 }
 
 /** DTFx's default (Azure/durabletask PR #1366): the sixth dequeue of a message makes it poison. */
@@ -70,6 +77,10 @@ export function readDurableConfig(appDir: string, env: NodeJS.ProcessEnv = proce
   );
   const dequeueSetting = ['extensions', 'durableTask', 'storageProvider', 'maxDequeueCount'];
   const maxDequeueCount = readMaxDequeueCount(hostJsonOverride(env, dequeueSetting) ?? provider.maxDequeueCount);
+  const pollingSetting = ['extensions', 'durableTask', 'storageProvider', 'maxQueuePollingInterval'];
+  const maxQueuePollingIntervalMs = readPollingInterval(
+    hostJsonOverride(env, pollingSetting) ?? provider.maxQueuePollingInterval,
+  );
   return {
     hubName,
     connectionSetting,
@@ -77,6 +88,7 @@ export function readDurableConfig(appDir: string, env: NodeJS.ProcessEnv = proce
     extendedSessions,
     allowReplayingTerminalInstances,
     maxDequeueCount,
+    maxQueuePollingIntervalMs,
   };
 }
 
@@ -89,4 +101,15 @@ function readMaxDequeueCount(value: unknown): number {
     );
   }
   return count;
+}
+
+function readPollingInterval(value: unknown): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const ms = typeof value === 'string' ? parseTimeSpan(value) : undefined;
+  if (ms === undefined || ms <= 0) {
+    throw new Error(
+      `host.json: extensions.durableTask.storageProvider.maxQueuePollingInterval must be a time span of more than 0, such as "00:00:30", not ${JSON.stringify(value)}.`,
+    );
+  }
+  return ms;
 }
