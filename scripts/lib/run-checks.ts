@@ -113,29 +113,28 @@ export function standbyHostsWanted(env: NodeJS.ProcessEnv = process.env): number
 /** The workshop's own packages (the test kit, the samples), as Vitest sees them once resolved. */
 const WORKSPACE_PACKAGES = /\/shared\/[^/]+\/src\//;
 
+/** The text of each of a lab's check files. */
+function checkSources(lab: Lab): string[] {
+  const dir = join(repoRoot, 'labs', lab.slug, 'checks');
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.check.ts'))
+    .map((file) => readFileSync(join(dir, file), 'utf8'));
+}
+
 /**
- * The packages a lab's check files import (`@workshop/testkit`, `sharp`…), as URLs: every
- * package is installed at the repo's root, so they resolve from here as from the checks.
+ * The packages the check files import (`@workshop/testkit`, `sharp`…), as URLs: every package is
+ * installed at the repo's root, so they resolve from here as from the checks.
  */
-function checkImports(lab: Lab): string[] {
+function checkImports(sources: readonly string[]): string[] {
   // A line that begins an import (`import … from 'x'`, `import 'x'`) or ends a multi-line one (`} from 'x'`).
   const IMPORT_FROM = /^(?:import\s+(?!type\b)(?:[^'";]*?\sfrom\s+)?|\}\s*from\s+)'([^'.][^']*)'/gm;
-  const dir = join(repoRoot, 'labs', lab.slug, 'checks');
   const specifiers = new Set<string>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
-    for (const [, specifier] of readFileSync(join(dir, file), 'utf8').matchAll(IMPORT_FROM)) {
+  for (const source of sources) {
+    for (const [, specifier] of source.matchAll(IMPORT_FROM)) {
       if (!specifier!.startsWith('node:') && specifier !== 'vitest') specifiers.add(specifier!);
     }
   }
   return [...specifiers].map((specifier) => import.meta.resolve(specifier));
-}
-
-/** Whether the lab's checks lint the app (a check file calls lintFindings). */
-function lintsInChecks(lab: Lab): boolean {
-  const dir = join(repoRoot, 'labs', lab.slug, 'checks');
-  return readdirSync(dir).some(
-    (file) => file.endsWith('.check.ts') && readFileSync(join(dir, file), 'utf8').includes('lintFindings'),
-  );
 }
 
 /**
@@ -184,10 +183,11 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
     options.watch && standbyMax > 0
       ? await startStandbyHosts({ appDir: options.appDir, appCode: options.appCode ?? 'source', max: standbyMax })
       : undefined;
+  const sources = options.watch ? checkSources(options.lab) : [];
   // And ESLint stays loaded for the labs whose checks lint (08, 11).
-  const lint = options.watch && lintsInChecks(options.lab) ? await startLintService() : undefined;
+  const lint = sources.some((source) => source.includes('lintFindings')) ? await startLintService() : undefined;
   // And the process that runs the checks, with the packages they import already loaded.
-  const forks = options.watch ? standbyForks(checkImports(options.lab)) : undefined;
+  const forks = options.watch ? standbyForks(checkImports(sources)) : undefined;
   const vitest = await createVitest('test', {
     ...CHECK_SETTINGS,
     ...(forks ? { pool: forks.pool, server: { deps: { external: [WORKSPACE_PACKAGES] } } } : {}),

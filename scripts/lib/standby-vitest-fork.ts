@@ -44,10 +44,6 @@ export interface StandbyForks {
 export function standbyForks(preload: readonly string[] = []): StandbyForks {
   let last: ForkSpec | undefined;
   let waiting: { child: ChildProcess; spec: ForkSpec } | undefined;
-  const discard = () => {
-    waiting?.child.kill();
-    waiting = undefined;
-  };
   const take = (spec: ForkSpec): ChildProcess | undefined => {
     last = spec;
     const found = waiting;
@@ -64,8 +60,6 @@ export function standbyForks(preload: readonly string[] = []): StandbyForks {
       const child = take({ entrypoint: this.entrypoint, env: this.env, execArgv: this.execArgv });
       // ForksPoolWorker forks only when it has no process yet (`this._fork ||= fork(…)`).
       if (child) (this as unknown as { _fork?: ChildProcess })._fork = child;
-      if (process.env.DBG_FORK)
-        (await import('node:fs')).appendFileSync('/tmp/trace.log', `${Date.now()} ADOPT ${!!child}\n`);
       await super.start();
     }
   }
@@ -81,6 +75,9 @@ export function standbyForks(preload: readonly string[] = []): StandbyForks {
       waiting = { child, spec: last };
     },
     waitingPid: () => waiting?.child.pid,
-    stop: discard,
+    stop() {
+      waiting?.child.kill();
+      waiting = undefined;
+    },
   };
 }
