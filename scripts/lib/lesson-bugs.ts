@@ -21,6 +21,19 @@ export interface LessonBug {
 
 export const LESSON_BUGS: readonly LessonBug[] = [
   {
+    // Found by the newcomer walkthrough of issue #14: the job made no thumbnail, and this check
+    // passed, comparing no thumbnails with no thumbnails.
+    labId: '05',
+    what: 'makeThumbnail called without yield, which the guide says waits for each activity',
+    file: 'src/functions/thumbnail-orchestrator.ts',
+    put: (text) =>
+      text.replace(
+        'yield context.df.callActivity(MAKE_THUMBNAIL, request)',
+        'context.df.callActivity(MAKE_THUMBNAIL, request) as unknown as ThumbnailResult',
+      ),
+    caughtBy: 'running the job again makes no new thumbnails, only a second manifest',
+  },
+  {
     labId: '10',
     what: 'setCustomStatus guarded by !isReplaying, as the guide warns against',
     file: 'src/functions/thumbnail-orchestrator.ts',

@@ -375,6 +375,12 @@ describe('with Azurite and the sample images', () => {
       const after = await thumbnailNames();
 
       const images = (names: string[]) => names.filter((n) => n.endsWith('.webp'));
+      // With no thumbnails from the first job, "the same thumbnails" would hold of nothing.
+      expect(
+        images(before).length,
+        `the first job on samples made no thumbnail in "${THUMBNAILS}" to compare the second one's with: ` +
+          'make the first check pass first',
+      ).toBeGreaterThan(0);
       expect(
         images(after),
         `the thumbnails in "${THUMBNAILS}" after the second job should be the same as after the first`,
