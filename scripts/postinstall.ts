@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { precompile } from '@workshop/host';
+import { hostEntryPoint, precompile } from '@workshop/host';
 import { posterImage, sampleImages } from '@workshop/samples';
 import { appFiles } from './lib/app-files.ts';
 import { ensureLocalSettings } from './lib/local-settings.ts';
@@ -8,6 +8,8 @@ import { repoRoot } from './lib/manifest.ts';
 
 // Runs after `npm install`, on the Node 24 that the install just put in node_modules.
 
+// The host's bundle (host-bundle.ts), made now rather than by the first host that starts.
+hostEntryPoint();
 const created: string[] = [];
 const compiling = performance.now();
 let compiled = 0;

@@ -38,3 +38,20 @@ export function writeWhole(file: string, text: string): void {
     throw error;
   }
 }
+
+/** A file read, as it was then: its mtime and size (-1 for a file looked for and not found). */
+export type Stamp = [file: string, mtimeMs: number, size: number];
+
+export function stampsOf(files: Iterable<string>): Stamp[] {
+  return [...files].map((file) => {
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    return [file, stat?.mtimeMs ?? -1, stat?.size ?? -1];
+  });
+}
+
+/** Whether every file is as it was when stamped. */
+export function unchanged(stamps: readonly Stamp[]): boolean {
+  return stampsOf(stamps.map(([file]) => file)).every(
+    ([, mtimeMs, size], i) => mtimeMs === stamps[i]![1] && size === stamps[i]![2],
+  );
+}

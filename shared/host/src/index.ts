@@ -7,6 +7,8 @@ export type { AppCode } from './worker/app-loader.ts';
 export * from './launcher.ts';
 // Filled by npm install, so that a lab's first start compiles only what the learner changed.
 export { precompile } from './worker/typescript-loader.ts';
+// Also filled by npm install: the host's own modules in one bundle, so a host starts on half the CPU.
+export { hostEntryPoint, HOST_BUNDLE_SETTING } from './host-bundle.ts';
 export type { HostMessage, ParentMessage } from './cli.ts';
 export type { BindingProvider, BindingContext, OutputWriter } from './bindings/binding-provider.ts';
 export { FunctionExecutor, InvocationFailedError } from './executor.ts';

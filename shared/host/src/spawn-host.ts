@@ -7,12 +7,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { HostMessage, ParentMessage } from './cli.ts';
 import { forEachLine } from './stream-lines.ts';
 import type { FunctionInfo } from './host.ts';
 import type { AppCode } from './worker/app-loader.ts';
 import { adoptStandbyHost } from './standby-client.ts';
+import { hostEntryPoint } from './host-bundle.ts';
 
 /** What a host's process is to its starter: a child process, or one in standby driven through a socket. */
 export interface HostProcess {
@@ -79,10 +79,8 @@ export interface SpawnedHost {
   workerPid(): Promise<number | undefined>;
 }
 
-const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
-
 export async function spawnHost(options: SpawnHostOptions): Promise<SpawnedHost> {
-  const args = [CLI, 'serve', options.appDir];
+  const args = ['serve', options.appDir];
   if (options.port !== undefined) args.push('--port', String(options.port));
   if (options.clock !== undefined) args.push('--clock', options.clock);
   if (options.appCode === 'built') args.push('--built');
@@ -93,9 +91,9 @@ export async function spawnHost(options: SpawnHostOptions): Promise<SpawnedHost>
     ...options.env,
   };
   const child: HostProcess =
-    (await adoptStandbyHost(args.slice(1), env)) ??
+    (await adoptStandbyHost(args, env)) ??
     // process.execPath is the pinned Node 24 whenever this runs under it (npm scripts, vitest).
-    spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
+    spawn(process.execPath, [hostEntryPoint(env), ...args], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
   return startedHost(child, options);
 }
 

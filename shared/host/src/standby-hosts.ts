@@ -12,15 +12,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { HostMessage, ParentMessage } from './cli.ts';
+import { hostEntryPoint } from './host-bundle.ts';
 import { listenLocally, onJsonLines, writeJsonLine } from './local-socket.ts';
 import type { AppCode } from './worker/app-loader.ts';
 
 /** Where spawnHost asks for a host in standby: the socket's path (set in the checks' environment). */
 export const STANDBY_HOSTS_ENV = 'WORKSHOP_STANDBY_HOSTS';
-
-const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
 
 /** What a process that asks for a host sends first (one line of JSON). */
 export interface StandbyRequest {
@@ -77,7 +75,7 @@ export async function startStandbyHosts(options: {
   let stopped = false;
 
   const startOne = () => {
-    const args = [CLI, 'standby', appDir, ...(appCode === 'built' ? ['--built'] : [])];
+    const args = [hostEntryPoint(env), 'standby', appDir, ...(appCode === 'built' ? ['--built'] : [])];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
     let heard = () => {};
     const entry: Waiting = { child, listening: false, heard: new Promise((resolve) => (heard = resolve)) };

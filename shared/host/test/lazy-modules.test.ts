@@ -4,8 +4,8 @@
 
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimSharedAccount } from '@workshop/azurite';
 import { spawnHost } from '../src/index.ts';
@@ -32,12 +32,25 @@ async function hostModules(appDir: string, env: Record<string, string> = {}): Pr
     env: { ...env, NODE_OPTIONS: `--import ${recorder}`, RECORD_MODULES_DIR: out },
   });
   await host.stop();
-  // The worker records its own modules too: the host is the one that ran cli.ts.
+  // The worker records its own modules too: the host is the one that ran cli.ts, or its bundle.
   for (const file of readdirSync(out)) {
     const record = JSON.parse(readFileSync(join(out, file), 'utf8')) as { argv: string[]; loaded: string[] };
-    if (record.argv.some((arg) => arg.endsWith('cli.ts'))) return record.loaded;
+    if (record.argv.some((arg) => /[/\\]cli\.(ts|mjs)$/.test(arg))) return record.loaded.flatMap(bundledSources);
   }
   throw new Error(`No host recorded its modules in ${out}`);
+}
+
+/** A chunk of the host's bundle (host-bundle.ts) stands for the source files its source map names. */
+function bundledSources(url: string): string[] {
+  if (!url.startsWith('file:') || !/\.m?js$/.test(url)) return [url];
+  const file = fileURLToPath(url);
+  let map: { sources: string[] };
+  try {
+    map = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] };
+  } catch {
+    return [url];
+  }
+  return map.sources.map((source) => pathToFileURL(resolve(dirname(file), source)).href);
 }
 
 describe('what a host loads', () => {

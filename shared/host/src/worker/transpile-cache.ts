@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { cacheFolder, writeWhole } from '../disk-cache.ts';
+import { cacheFolder, unchanged, writeWhole, type Stamp } from '../disk-cache.ts';
 
 /** Where the cache lives: a folder, or `off`. Default: node_modules/.cache beside the host's packages. */
 export const TRANSPILE_CACHE_SETTING = 'WORKSHOP_TYPESCRIPT_CACHE';
@@ -19,23 +19,6 @@ const FORMAT = 1;
 export interface CachedOutput {
   source: string;
   format: 'module' | 'commonjs';
-}
-
-/** A file read, as it was then: its mtime and size (-1 for a file looked for and not found). */
-export type Stamp = [file: string, mtimeMs: number, size: number];
-
-export function stampsOf(files: Iterable<string>): Stamp[] {
-  return [...files].map((file) => {
-    const stat = fs.statSync(file, { throwIfNoEntry: false });
-    return [file, stat?.mtimeMs ?? -1, stat?.size ?? -1];
-  });
-}
-
-/** Whether every file is as it was when stamped. */
-export function unchanged(stamps: readonly Stamp[]): boolean {
-  return stampsOf(stamps.map(([file]) => file)).every(
-    ([, mtimeMs, size], i) => mtimeMs === stamps[i]![1] && size === stamps[i]![2],
-  );
 }
 
 /**

@@ -12,7 +12,8 @@ import module from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as TS from 'typescript';
-import { stampsOf, TranspileCache, unchanged, type Stamp } from './transpile-cache.ts';
+import { stampsOf, unchanged, type Stamp } from '../disk-cache.ts';
+import { TranspileCache } from './transpile-cache.ts';
 
 type TypeScript = typeof TS;
 
