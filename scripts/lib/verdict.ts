@@ -38,6 +38,19 @@ function mark(check: CheckResult): string {
   return yellow('–');
 }
 
+/**
+ * A load error the compiler's list already names: the app's file did not parse, and tsc reports
+ * the same file with an error of the same code. Said once, in tsc's list, with every line it found.
+ */
+function toldByTheCompiler(error: CheckFailure, run: ChecksRun): boolean {
+  const load = /^Could not load (\S+): SyntaxError \[TS(\d+)\]/.exec(error.message);
+  if (!load) return false;
+  const [, file, code] = load;
+  return (run.typecheck?.errors ?? []).some(
+    (e) => e.code === Number(code) && e.file.replaceAll('\\', '/').endsWith(`/${file}`),
+  );
+}
+
 /** The guide's hint that quotes this failure, if one does: the more specific help, by number. */
 function guideHintFor(lab: Lab, failure: string): number | undefined {
   try {
@@ -66,6 +79,7 @@ export function formatVerdict(
   }
   out.push('');
   for (const check of run.checks) out.push(`  ${mark(check)} ${check.title}`);
+  if (run.checks.some((c) => c.state !== 'passed' && c.state !== 'failed')) out.push(dim('  (– did not run)'));
   out.push('');
 
   if (run.passed) {
@@ -92,7 +106,14 @@ export function formatVerdict(
   }
   const typeErrors = formatTypeErrors(run.typecheck, appLabel);
   if (typeErrors.length > 0) out.push(...typeErrors, '');
-  for (const error of run.errors) {
+  const told = run.errors.filter((error) => toldByTheCompiler(error, run));
+  if (told.length > 0) {
+    const listed = run.typecheck!.errors;
+    const syntax = listed.every((e) => e.code >= 1000 && e.code < 2000) ? 'syntax ' : '';
+    const errors = `${syntax}${listed.length === 1 ? 'error' : 'errors'}`;
+    out.push(red(bold(`✗ The checks could not run: the app does not load with the ${errors} above.`)), '');
+  }
+  for (const error of run.errors.filter((e) => !told.includes(e))) {
     out.push(red(bold('✗ The checks could not run:')), indent(describeFailure(error)), '');
   }
   if (failed.length > 0) {
@@ -114,8 +135,8 @@ export function formatVerdict(
   } else if (run.checks.length === 0 && run.errors.length === 0) {
     out.push(red('No checks ran. Is the labs folder complete?'));
   }
+  if (out.at(-1) !== '') out.push('');
   out.push(
-    '',
     watching
       ? `Change your code in ${cyan(appLabel)} and save: the checks run again by themselves.`
       : `Change your code in ${cyan(appLabel)}, then run ${cyan(`npm run lab:${lab.id}`)} again.`,
