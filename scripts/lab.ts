@@ -61,7 +61,10 @@ async function main(): Promise<number> {
     const stop = () => process.exit(130);
     stopWhenLeftRunning(`npm run lab:${lab.id} -- --watch`, 'stopping', stop);
     // Ctrl+C: through process.exit, so what the run leaves in the temp folder goes with it.
-    process.once('SIGINT', stop);
+    process.once('SIGINT', () => {
+      console.log(`\nStopped watching ${appLabel}. ${cyan(`npm run lab:${lab.id} -- --watch`)} watches it again.`);
+      stop();
+    });
   }
 
   const run = await runChecks({

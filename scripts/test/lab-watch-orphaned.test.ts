@@ -1,6 +1,6 @@
 // `npm run lab:NN -- --watch` stops when npm above it is killed, as `npm start` does, and takes
 // what it started with it (found by the newcomer walkthrough of issue #15: the watcher and its
-// compiler went on running for nobody).
+// compiler went on running for nobody). On Ctrl+C it says that it stopped (it ended in silence).
 
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -67,6 +67,29 @@ describe('npm run lab:NN -- --watch', () => {
       expect(output).toContain('was stopped from outside');
     } finally {
       for (const p of descendants(pid!)) if (alive(p)) process.kill(p, 'SIGKILL');
+    }
+  });
+
+  it('on Ctrl+C says it stopped, and how to watch again', { timeout: 120_000 }, async () => {
+    // A terminal's Ctrl+C: SIGINT to the whole process group.
+    const watch = spawn(process.execPath, [RUN, 'lab.ts', '01', '--solution', '--watch'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+      env: { ...process.env, WORKSHOP_WATCH_STANDBY_HOSTS: '0' },
+    });
+    let output = '';
+    watch.stdout.on('data', (chunk: Buffer) => (output += String(chunk)));
+    watch.stderr.on('data', (chunk: Buffer) => (output += String(chunk)));
+    const exited = new Promise<number | null>((resolve) => watch.once('exit', (code) => resolve(code)));
+    try {
+      await eventually(() => output.includes('Watching for changes'), 100_000, 'the first verdict');
+      process.kill(-watch.pid!, 'SIGINT');
+      expect(await exited).toBe(130);
+      expect(output.replace(/\x1b\[[0-9;]*m/g, '')).toContain(
+        'Stopped watching solutions/01-http-trigger. npm run lab:01 -- --watch watches it again.',
+      );
+    } finally {
+      for (const p of descendants(watch.pid!)) if (alive(p)) process.kill(p, 'SIGKILL');
     }
   });
 });
