@@ -102,6 +102,9 @@ const FAILED_ATTEMPTS =
 /** An episode that runs this long is stuck in the orchestrator's code: say so, and how to get out. */
 const SLOW_EPISODE_MS = 10_000;
 
+/** How long a stopping host tries to hand back the messages it holds (storage may be gone). */
+const ABANDON_ON_STOP_MS = 500;
+
 /** DTFx's extendedSessionIdleTimeoutInSeconds default: an idle session's history is dropped after it. */
 const EXTENDED_SESSION_IDLE_MS = 30_000;
 
@@ -239,6 +242,19 @@ function answeredId(e: HistoryEvent): number | undefined {
   return undefined;
 }
 
+/** A message that answers what the instance's history does not hold yet: a task, or its start. */
+function arrivedEarly(
+  event: HistoryEvent,
+  state: ExecutionState,
+  starting: boolean,
+  incoming: readonly HistoryEvent[],
+): boolean {
+  const id = answeredId(event);
+  if (id !== undefined && (state.started || starting))
+    return !state.scheduled.has(id) && !incoming.some((e) => e.EventId === id);
+  return !state.started && !starting && event.EventType !== EventType.ExecutionStarted;
+}
+
 export class DurableEngine {
   readonly storage: TaskHubStorage;
   readonly clock: Clock;
@@ -277,6 +293,10 @@ export class DurableEngine {
   #loop: Promise<void> | undefined;
   #renewer: NodeJS.Timeout | undefined;
   readonly #idleWaiters = new Set<() => void>();
+  /** How often each control-queue message was put back for arriving before what it answers. */
+  readonly #earlyTries = new Map<string, number>();
+  /** Aborted by stop(): the polls and lease renewals in flight. */
+  readonly #stopping = new AbortController();
   #sequence = 0;
 
   constructor(options: EngineOptions) {
@@ -343,12 +363,17 @@ export class DurableEngine {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    // A poll or a renewal in flight ends now: with storage gone (Ctrl+C stops Azurite too), the
+    // SDK would retry it for many seconds, and the host would be killed before it stopped.
+    this.#stopping.abort();
     this.#wakeUp?.();
     if (this.#renewer) clearInterval(this.#renewer);
     for (const cancel of this.#timerCancels.values()) cancel();
     await this.#loop;
-    // Let messages we still hold reappear at once for the next host, rather than after the lease.
-    await Promise.allSettled([...this.#held.values()].map((m) => this.storage.abandon(m)));
+    // Let messages we still hold reappear at once for the next host, rather than after the lease;
+    // without storage, they reappear when their lease runs out.
+    const bounded = AbortSignal.timeout(ABANDON_ON_STOP_MS);
+    await Promise.allSettled([...this.#held.values()].map((m) => this.storage.abandon(m, 0, bounded)));
   }
 
   /** Forgets an instance's history kept in memory (after a purge, or a failed episode). */
@@ -416,7 +441,7 @@ export class DurableEngine {
     await Promise.allSettled(
       [...this.#held.values()].map(async (m) => {
         try {
-          await this.storage.renew(m, this.#leaseMs);
+          await this.storage.renew(m, this.#leaseMs, this.#stopping.signal);
         } catch (err) {
           this.#log('warning', `Could not renew the lease of queue message ${m.messageId}: ${(err as Error).message}`);
         }
@@ -461,7 +486,7 @@ export class DurableEngine {
       queues.map(async (queue) => {
         const max = queue === this.storage.workItems ? Math.min(32, free) : 32;
         try {
-          const messages = await this.storage.receive(queue, max, this.#leaseMs);
+          const messages = await this.storage.receive(queue, max, this.#leaseMs, this.#stopping.signal);
           this.#polls.received(queue, messages.length, messages.length >= max, performance.now());
           return { queue, messages };
         } catch (err) {
@@ -645,6 +670,8 @@ export class DurableEngine {
     let state = summarize(past);
     const consumed: ReceivedMessage[] = [];
     const deferred: ReceivedMessage[] = [];
+    /** Deferred messages whose try counts towards poison (not an answer waiting for its history). */
+    const countedTries = new Set<ReceivedMessage>();
     const incoming: HistoryEvent[] = [];
     let startEvent: HistoryEvent | undefined;
     let replayEnded = false;
@@ -661,10 +688,9 @@ export class DurableEngine {
     });
     for (const m of ordered) {
       const { Event: event, OrchestrationInstance: target } = m.data.TaskMessage!;
-      const poison =
-        m.dequeueCount > this.#maxDequeueCount
-          ? await this.#storePoison(instanceId, m, 'orchestration', this.#whyPoison(event, state, !!startEvent))
-          : undefined;
+      const poison = this.#isPoison(m, event, state, !!startEvent, incoming)
+        ? await this.#storePoison(instanceId, m, 'orchestration', this.#whyPoison(event, state, !!startEvent))
+        : undefined;
       if (event.EventType === EventType.ExecutionStarted) {
         const isNewExecution = !state.started || (isTerminal(state.status) && target.ExecutionId !== executionId);
         if (isNewExecution && !startEvent) {
@@ -719,6 +745,7 @@ export class DurableEngine {
       if (isEarlyEntityResponse(m.data, past)) {
         // An entity's answer that overtook the checkpoint holding its request: try again shortly (DTFx's out-of-order check).
         deferred.push(m);
+        countedTries.add(m);
         continue;
       }
       const id = answeredId(event);
@@ -748,11 +775,8 @@ export class DurableEngine {
       if (replayEnded) await this.#rewriteEndedInstance(instanceId, executionId!, past, state.status);
       else if (syncRow) await this.#syncInstanceRow(instanceId, executionId!, past, state.status);
       await this.#deleteHandled(instanceId, consumed);
-      for (const m of consumed) this.#release(m);
-      for (const m of deferred) {
-        this.#release(m);
-        await this.storage.abandon(m, 500).catch(() => undefined);
-      }
+      for (const m of consumed) this.#consumed(m);
+      for (const m of deferred) await this.#deferEarly(m, countedTries.has(m));
       return;
     }
 
@@ -782,11 +806,47 @@ export class DurableEngine {
 
     // The checkpoint is written: the consumed messages are done with.
     await this.#deleteHandled(instanceId, consumed);
-    for (const m of consumed) this.#release(m);
-    for (const m of deferred) {
-      this.#release(m);
-      await this.storage.abandon(m, 200).catch(() => undefined);
-    }
+    for (const m of consumed) this.#consumed(m);
+    for (const m of deferred) await this.#deferEarly(m, countedTries.has(m));
+  }
+
+  #consumed(m: ReceivedMessage): void {
+    this.#release(m);
+    this.#earlyTries.delete(m.messageId);
+  }
+
+  /**
+   * Whether a control-queue message has come back too often. An answer to a task (or a message
+   * for an instance not started yet) may arrive before the history it answers. Usually the
+   * checkpoint that holds it is being written, and the answer is tried again shortly. After a crash
+   * in the middle of a checkpoint (its new messages sent, its history not written: Ctrl+C on npm
+   * start stops Azurite as well), it waits for the message whose episode writes that history
+   * again, and that one comes back only once its lease runs out. So while it waits, it is not
+   * poison before it has waited two leases, however often it came back; and once its history is
+   * there, only the tries after that count.
+   */
+  #isPoison(
+    m: ReceivedMessage,
+    event: HistoryEvent,
+    state: ExecutionState,
+    starting: boolean,
+    incoming: readonly HistoryEvent[],
+  ): boolean {
+    if (m.dequeueCount <= this.#maxDequeueCount) return false;
+    if (arrivedEarly(event, state, starting, incoming))
+      return m.insertedOn === undefined || Date.now() - m.insertedOn.getTime() >= 2 * this.#leaseMs;
+    return m.dequeueCount - (this.#earlyTries.get(m.messageId) ?? 0) > this.#maxDequeueCount;
+  }
+
+  /**
+   * Lets a message that arrived before what it answers come back: after 200 ms, doubling up to
+   * half a lease. An answer's try is remembered, so that it does not count towards poison later.
+   */
+  async #deferEarly(m: ReceivedMessage, countsTowardsPoison: boolean): Promise<void> {
+    this.#release(m);
+    if (!countsTowardsPoison) this.#earlyTries.set(m.messageId, (this.#earlyTries.get(m.messageId) ?? 0) + 1);
+    const delayMs = Math.min(200 * 2 ** Math.max(0, m.dequeueCount - 1), this.#leaseMs / 2);
+    await this.storage.abandon(m, delayMs).catch(() => undefined);
   }
 
   /** Deletes the messages an episode handled; one whose lease was lost comes back as a duplicate, which is said. */

@@ -112,6 +112,8 @@ export interface ReceivedMessage {
   messageId: string;
   popReceipt: string;
   dequeueCount: number;
+  /** When the message was put in its queue (the queue service's clock). */
+  insertedOn?: Date | undefined;
   data: MessageData;
   /** The message's text as the queue holds it (for the poison table). */
   text: string;
@@ -277,10 +279,16 @@ export class TaskHubStorage {
     await queue.sendMessage(text, { visibilityTimeout: seconds, messageTimeToLive: -1 });
   }
 
-  async receive(queue: QueueClient, max: number, visibilityMs: number): Promise<ReceivedMessage[]> {
+  async receive(
+    queue: QueueClient,
+    max: number,
+    visibilityMs: number,
+    abortSignal?: AbortSignal,
+  ): Promise<ReceivedMessage[]> {
     const response = await queue.receiveMessages({
       numberOfMessages: max,
       visibilityTimeout: Math.max(1, Math.ceil(visibilityMs / 1000)),
+      ...(abortSignal ? { abortSignal } : {}),
     });
     const out: ReceivedMessage[] = [];
     for (const m of response.receivedMessageItems) {
@@ -289,6 +297,7 @@ export class TaskHubStorage {
         messageId: m.messageId,
         popReceipt: m.popReceipt,
         dequeueCount: m.dequeueCount,
+        insertedOn: m.insertedOn,
         data: { ActivityId: '', SequenceNumber: 0 },
         text: m.messageText,
       };
@@ -311,7 +320,7 @@ export class TaskHubStorage {
   }
 
   /** Keeps a message hidden for `visibilityMs` more (the lease of a message being processed). */
-  renew(message: ReceivedMessage, visibilityMs: number): Promise<void> {
+  renew(message: ReceivedMessage, visibilityMs: number, abortSignal?: AbortSignal): Promise<void> {
     return serially(message, async () => {
       if (message.deleted) return;
       const response = await message.queue.updateMessage(
@@ -319,6 +328,7 @@ export class TaskHubStorage {
         message.popReceipt,
         undefined,
         Math.max(0, Math.ceil(visibilityMs / 1000)),
+        abortSignal ? { abortSignal } : {},
       );
       if (response.popReceipt) message.popReceipt = response.popReceipt;
     });
@@ -344,9 +354,9 @@ export class TaskHubStorage {
   }
 
   /** Lets a message reappear for another attempt after `delayMs`. */
-  async abandon(message: ReceivedMessage, delayMs = 0): Promise<void> {
+  async abandon(message: ReceivedMessage, delayMs = 0, abortSignal?: AbortSignal): Promise<void> {
     try {
-      await this.renew(message, delayMs);
+      await this.renew(message, delayMs, abortSignal);
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode !== 404) throw err;
     }

@@ -289,7 +289,8 @@ describe('poison messages', () => {
     const done = await waitForStatus(host, id, undefined, 30_000);
     expect(done.runtimeStatus).toBe('Terminated');
     expect(String(done.output)).toMatch(
-      /\[TaskCompleted#7\] was dequeued 3 times.*It answers task #7, but the history holds no such task: the storage account lost data/,
+      // However often it came back, it waited two leases for a history that might still come (early-answer.test.ts).
+      /\[TaskCompleted#7\] was dequeued \d+ times.*It answers task #7, but the history holds no such task: the storage account lost data/,
     );
   });
 
