@@ -114,6 +114,7 @@ async function serve(appDir: string, port: number | undefined, clock: ClockMode,
   const { startHost } = await import('./host.ts');
   let host: RunningHost;
   const lease = Number(process.env.WORKSHOP_DURABLE_LEASE_MS);
+  const slowEpisode = Number(process.env.WORKSHOP_DURABLE_SLOW_EPISODE_MS);
   try {
     host = await startHost({
       appDir,
@@ -122,6 +123,7 @@ async function serve(appDir: string, port: number | undefined, clock: ClockMode,
       appCode,
       extraRoutes: [dashboard],
       ...(lease > 0 ? { durableLeaseMs: lease } : {}),
+      ...(slowEpisode > 0 ? { durableSlowEpisodeMs: slowEpisode } : {}),
     });
   } catch (err) {
     discardPrestartedWorker();

@@ -102,6 +102,8 @@ export interface HostOptions {
   clock?: ClockMode;
   /** How long the durable engine leases a queue message (default 10 s; renewed while in use). */
   durableLeaseMs?: number;
+  /** After how long an orchestrator episode still running is called a loop that never yields (default 10 s). */
+  durableSlowEpisodeMs?: number;
   /**
    * More pages the host serves beside the app (the task hub dashboard): each is asked first, in
    * order, and answers the requests it owns. They are not part of the app: `func start` has none.
@@ -344,6 +346,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
           : {}),
         functionTimeoutMs: hostJson.functionTimeoutMs,
         ...(options.durableLeaseMs !== undefined ? { leaseMs: options.durableLeaseMs } : {}),
+        ...(options.durableSlowEpisodeMs !== undefined ? { slowEpisodeMs: options.durableSlowEpisodeMs } : {}),
       });
       durable = { engine, client: new DurableClientOperations(engine), hubName: durableConfig.hubName };
     }

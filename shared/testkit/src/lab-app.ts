@@ -180,6 +180,9 @@ export async function startLabAppOnce(options: LabAppOptions, ports?: readonly n
       AzureWebJobsStorage: connectionString,
       // A short queue lease: after a crash, unfinished work reappears in 2 s rather than 10.
       WORKSHOP_DURABLE_LEASE_MS: '2000',
+      // An orchestrator that loops without yielding is named after 3 s rather than 10: a check's
+      // episodes replay a few hundred events at most, in milliseconds.
+      WORKSHOP_DURABLE_SLOW_EPISODE_MS: '3000',
       // Exactly the workshop switches the check asks for: the others off, whatever local.settings.json says.
       ...switchesOff(),
       ...options.env,

@@ -55,6 +55,8 @@ export interface EngineOptions {
   log: HostLog;
   /** How long a received message stays hidden; renewed every third of it while in use. */
   leaseMs?: number;
+  /** After how long an episode still running is reported as a loop that never yields (default 10 s). */
+  slowEpisodeMs?: number;
   /** Longest pause between polls of empty queues. */
   maxPollIntervalMs?: number;
   /** Activities run at the same time at most (DTFx: maxConcurrentActivityFunctions). */
@@ -267,6 +269,7 @@ export class DurableEngine {
   readonly #entityScheduler: EntityScheduler;
   readonly #log: HostLog;
   readonly #leaseMs: number;
+  readonly #slowEpisodeMs: number;
   readonly #maxPollMs: number;
   readonly #maxActivities: number;
   /** Workshop fault injection (lab 09): the activities after which the host kills itself, once per task. */
@@ -313,6 +316,7 @@ export class DurableEngine {
     this.#maxDequeueCount = options.maxDequeueCount ?? DEFAULT_MAX_DEQUEUE_COUNT;
     this.#functionTimeoutMs = options.functionTimeoutMs;
     this.#leaseMs = options.leaseMs ?? 10_000;
+    this.#slowEpisodeMs = options.slowEpisodeMs ?? SLOW_EPISODE_MS;
     this.#maxPollMs = options.maxPollIntervalMs ?? 250;
     // The extension's default maxConcurrentActivityFunctions: 10 per processor (dedicated plans).
     this.#maxActivities = options.maxConcurrentActivities ?? 10 * os.availableParallelism();
@@ -1401,11 +1405,11 @@ export class DurableEngine {
           : `after host.json's functionTimeout (${formatTimeSpan(this.#functionTimeoutMs)})`;
       this.#log(
         'warning',
-        `Orchestration ${name} (${instanceId}) has run for ${SLOW_EPISODE_MS / 1000} s in one episode. Orchestrator code only decides what comes next, which takes ` +
+        `Orchestration ${name} (${instanceId}) has run for ${Math.round(this.#slowEpisodeMs / 1000)} s in one episode. Orchestrator code only decides what comes next, which takes ` +
           `milliseconds: is there a loop that never yields? The host restarts the worker ${timeout} and tries again. To stop it now, terminate the instance ` +
           '(its terminatePostUri), then restart the host (Ctrl+C, then the same npm start command): the termination is handled before the orchestrator runs again.',
       );
-    }, SLOW_EPISODE_MS);
+    }, this.#slowEpisodeMs);
     timer.unref();
     return timer;
   }

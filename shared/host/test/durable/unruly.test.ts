@@ -198,6 +198,14 @@ describe('an orchestrator that loops without end', () => {
     expect(await waitForStatus(host, id)).toMatchObject({ runtimeStatus: 'Terminated', output: 'runaway' });
     expect(host.logs()).not.toMatch(/Executing 'Functions\.spins'/);
   });
+
+  it('is named after WORKSHOP_DURABLE_SLOW_EPISODE_MS (the test kit sets 3 s: a verdict names the loop sooner than 10 s)', async () => {
+    host = await serve({ WORKSHOP_DURABLE_SLOW_EPISODE_MS: '1000' });
+    const { id, terminatePostUri } = await startOrchestration(host, 'spins');
+    // Well before the default 10 s.
+    await waitForLog(host, `Orchestration spins (${id}) has run for 1 s in one episode.`, 6000);
+    expect((await fetch(terminatePostUri!.replace('{text}', 'runaway'), { method: 'POST' })).status).toBe(202);
+  });
 });
 
 describe('line and paragraph separators (U+2028, U+2029)', () => {
