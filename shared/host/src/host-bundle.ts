@@ -15,7 +15,10 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cacheFolder, stampsOf, unchanged, writeWhole, type Stamp } from './disk-cache.ts';
 
-/** `off` runs the host from its TypeScript sources (stack traces then name them). */
+/**
+ * Where the bundles live: a folder, or `off` to run the host from its TypeScript sources (stack
+ * traces then name them). Default: node_modules/.cache/workshop-host.
+ */
 export const HOST_BUNDLE_SETTING = 'WORKSHOP_HOST_BUNDLE';
 
 const HOST_CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
@@ -42,11 +45,19 @@ export interface BundleOptions {
  * in a child process, when it is missing or stale), else `cli.ts` itself.
  */
 export function hostEntryPoint(env: NodeJS.ProcessEnv = process.env): string {
-  const setting = env[HOST_BUNDLE_SETTING];
-  const folder = setting === 'off' ? undefined : cacheFolder('workshop-host');
+  const folder = cacheFolder('workshop-host', env[HOST_BUNDLE_SETTING]);
   if (!folder) return HOST_CLI;
-  return freshBundle({ entry: HOST_CLI, folder }) ?? bundleInChild({ entry: HOST_CLI, folder }) ?? HOST_CLI;
+  const fresh = freshBundle({ entry: HOST_CLI, folder });
+  if (fresh) return fresh;
+  // One try per process: where it cannot be made (a read-only folder, no bundler for this
+  // platform), every later start would wait for the same failure.
+  if (bundlingFailed.has(folder)) return HOST_CLI;
+  const made = bundleInChild({ entry: HOST_CLI, folder });
+  if (!made) bundlingFailed.add(folder);
+  return made ?? HOST_CLI;
 }
+
+const bundlingFailed = new Set<string>();
 
 /** The bundle's entry file, if a bundle of `entry` is in `folder` and none of its inputs changed. */
 export function freshBundle({ entry, folder }: BundleOptions): string | undefined {

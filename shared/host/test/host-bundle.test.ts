@@ -1,6 +1,6 @@
 // The host runs from a bundle of its modules (host-bundle.ts, issue #14): each bundled module
 // keeps its own import.meta, a change to any of them makes a new bundle, and the setting `off`
-// runs the sources.
+// (or a folder where no bundle can be made) runs the sources.
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
@@ -68,5 +68,14 @@ describe('the host bundle', () => {
     expect(hostEntryPoint({ [HOST_BUNDLE_SETTING]: 'off' })).toBe(
       fileURLToPath(new URL('../src/cli.ts', import.meta.url)),
     );
+  });
+
+  it('is left out, and the sources run, where it cannot be made', () => {
+    // A file where the cache folder should be: nothing can be written under it.
+    const blocked = join(dir, 'not-a-folder');
+    writeFileSync(blocked, '');
+    const sources = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+    expect(hostEntryPoint({ [HOST_BUNDLE_SETTING]: join(blocked, 'cache') })).toBe(sources);
+    expect(hostEntryPoint({ [HOST_BUNDLE_SETTING]: join(blocked, 'cache') })).toBe(sources);
   });
 });
