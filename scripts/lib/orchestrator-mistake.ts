@@ -94,11 +94,28 @@ const FROM_HOST = new RegExp(
  */
 const RUNAWAY = new RegExp(`(\\S+) \\(\\S+\\) has run for (?:\\d+ s|ever) ${NEVER_YIELDS}`);
 
+/**
+ * The compiler's word for a task used where its result belongs (`yield` left out): the
+ * durable-functions task types, e.g. "Type 'Task' is missing the following properties from type
+ * 'ThumbnailResult'", "Property 'length' does not exist on type 'Task'".
+ */
+const TASK_FOR_RESULT = /\btype '(?:Task|TimerTask|RetryableTask|WhenAllTask|WhenAnyTask)(?:<[^']*>)?'/i;
+
 /** The mistake, when the compiler or the host saw it in this run; undefined otherwise. */
 export function findOrchestratorMistake(lab: Lab, run: ChecksRun): OrchestratorMistake | undefined {
   const guide = generatorGuide(lab);
   const found = run.typecheck?.notGenerators[0];
   if (found) return { what: `${found.name} ${found.what}`, where: locationOf(found.file, found.line), ...guide };
+  const task = run.typecheck?.errors.find((e) => TASK_FOR_RESULT.test(e.message));
+  if (task)
+    return {
+      what: 'a task is used where its result belongs: yield is missing',
+      where: locationOf(task.file, task.line),
+      hint:
+        "A task's result comes from yield: const made = yield context.df.callActivity(…). Without yield, " +
+        `the orchestrator holds the Task itself, and the activity's result never reaches it. See ${guide.step}.`,
+      ...guide,
+    };
   const messages = [...run.errors, ...run.checks.flatMap((c) => (c.error ? [c.error] : []))].map((e) => e.message);
   for (const message of messages) {
     const said = FROM_HOST.exec(message);

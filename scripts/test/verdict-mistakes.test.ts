@@ -222,4 +222,39 @@ describe('the verdict', () => {
       'Read: labs/05-first-orchestration/README.md#step-3-the-orchestrator-chains-the-activities',
     );
   });
+
+  it("names a forgotten yield from the compiler's 'Task' where a result belongs (the walkthrough: only a type error said it)", () => {
+    const run = runWith({
+      typecheck: {
+        errors: [
+          {
+            file: join(repoRoot, 'labs/05-first-orchestration/src/functions/thumbnail-orchestrator.ts'),
+            line: 49,
+            column: 13,
+            code: 2739,
+            message:
+              "Type 'Task' is missing the following properties from type 'ThumbnailResult': source, blob, width, height, bytes",
+          },
+        ],
+        notGenerators: [],
+      },
+      checks: [
+        {
+          title: 'the job completes',
+          state: 'failed',
+          hint: 'Look at thumbnail-jobs.ts',
+          error: { message: 'expected 3 failures' },
+        },
+      ],
+    });
+    const verdict = plain(formatVerdict(lab05, 'labs/05-first-orchestration', run, undefined));
+    expect(verdict).toContain(
+      '✗ a task is used where its result belongs: yield is missing (labs/05-first-orchestration/src/functions/thumbnail-orchestrator.ts:49)',
+    );
+    expect(verdict).toContain("Hint: A task's result comes from yield: const made = yield context.df.callActivity(…).");
+    expect(verdict).not.toContain('Look at thumbnail-jobs.ts');
+    expect(verdict).toContain(
+      'Read: labs/05-first-orchestration/README.md#step-3-the-orchestrator-chains-the-activities',
+    );
+  });
 });
