@@ -266,7 +266,7 @@ async function main(): Promise<void> {
   // when the host is killed or storage restarts, a clear answer to every bad input, every job
   // of a crowd completed.
   // Each of them mostly waits (leases, retries, a host at a time) and leaves a core idle: side
-  // by side they take the time of the slowest (about 60 s instead of 105 s one after another).
+  // by side they take the time of the slowest (71–80 s instead of 105 s one after another).
   await timed('faults, load and bad input, side by side', () =>
     runTogether([
       {

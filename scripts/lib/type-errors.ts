@@ -24,7 +24,7 @@ const SHOWN = 5;
 /** A message longer than this is cut: the compiler's longest run to several hundred characters. */
 const MAX_MESSAGE = 320;
 /** TS1xxx: the file does not parse (a stray brace, a missing parenthesis), the rest are about types. */
-const isSyntax = (code: number) => code >= 1000 && code < 2000;
+export const isSyntax = (code: number) => code >= 1000 && code < 2000;
 
 export interface RunningTypecheck {
   /** The report; undefined when the compiler could not run (the verdict is then about the checks only). */

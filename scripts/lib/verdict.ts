@@ -2,7 +2,7 @@ import { guideHints, hintsQuoting } from './guide-hints.ts';
 import { guidePath, type Lab } from './manifest.ts';
 import { findOrchestratorMistake, mistakeHint } from './orchestrator-mistake.ts';
 import type { CheckFailure, CheckResult, ChecksRun } from './run-checks.ts';
-import { formatTypeErrors } from './type-errors.ts';
+import { formatTypeErrors, isSyntax } from './type-errors.ts';
 import { bold, cyan, dim, green, red, yellow } from './style.ts';
 
 const MAX_LINES = 12;
@@ -109,7 +109,7 @@ export function formatVerdict(
   const told = run.errors.filter((error) => toldByTheCompiler(error, run));
   if (told.length > 0) {
     const listed = run.typecheck!.errors;
-    const syntax = listed.every((e) => e.code >= 1000 && e.code < 2000) ? 'syntax ' : '';
+    const syntax = listed.every((e) => isSyntax(e.code)) ? 'syntax ' : '';
     const errors = `${syntax}${listed.length === 1 ? 'error' : 'errors'}`;
     out.push(red(bold(`✗ The checks could not run: the app does not load with the ${errors} above.`)), '');
   }

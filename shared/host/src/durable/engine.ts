@@ -754,7 +754,7 @@ export class DurableEngine {
       }
       const id = answeredId(event);
       if (id !== undefined) {
-        if (!state.scheduled.has(id) && !incoming.some((e) => e.EventId === id)) {
+        if (arrivedEarly(event, state, !!startEvent, incoming)) {
           // The response overtook the checkpoint that scheduled it: try again shortly.
           deferred.push(m);
           continue;
