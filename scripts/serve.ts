@@ -11,7 +11,7 @@ import { findLab, readManifest, repoRoot, solutionDir, starterDir, UsageError } 
 import { stopWhenLeftRunning } from './lib/when-orphaned.ts';
 import { tryItCommand } from './lib/try-it.ts';
 import { bold, cyan, dim, red } from './lib/style.ts';
-import { isPortFree, portTakenAdvice, storagePortsAdvice } from './lib/port-holder.ts';
+import { isPortFree, portFreesWithin, portTakenAdvice, storagePortsAdvice } from './lib/port-holder.ts';
 
 const usage = `Usage: npm start -- NN [--solution] [--port 7071] [--clock auto|virtual]    (npm start alone: your progress and the commands)
   Serves lab NN (your labs/NN-* folder) on the local Functions host, with Azurite for storage.
@@ -47,9 +47,14 @@ async function main(): Promise<number | void> {
   const retryCommand = (freePort: number) =>
     `npm start -- ${lab.id}${values.solution ? ' --solution' : ''} --port ${freePort}${clock === 'real' ? '' : ` --clock ${clock}`}`;
   // Before Azurite starts: a taken port is the other program's, and no save of a lab file frees it.
+  // Unless it is an npm start stopped a moment ago (found by the newcomer walkthrough: Ctrl+C, then
+  // npm start again at once): its host lets the port go within 5 s, when npm start kills it.
   if (port !== 0 && !(await isPortFree(port))) {
-    for (const line of await portTakenAdvice(port, retryCommand)) console.error(red(line));
-    return 1;
+    console.log(dim(`Port ${port} is in use: waiting a few seconds, in case an npm start is still stopping…`));
+    if (!(await portFreesWithin(port, 6000))) {
+      for (const line of await portTakenAdvice(port, retryCommand)) console.error(red(line));
+      return 1;
+    }
   }
   if (ensureLocalSettings(appDir))
     console.log(dim(`Created ${relative(repoRoot, appDir)}/local.settings.json from the example.`));

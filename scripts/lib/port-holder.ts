@@ -20,6 +20,20 @@ export function isPortFree(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * True once nothing listens on the port, looking again every 100 ms for up to `withinMs`: an
+ * `npm start` stopped with Ctrl+C a moment ago lets its port go when its host has stopped, within
+ * half a second to 5 s (its requests and its worker get 2 s each).
+ */
+export async function portFreesWithin(port: number, withinMs: number): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    if (await isPortFree(port)) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** The first free port from `from` on, for a suggestion. */
 export async function nextFreePort(from: number): Promise<number | undefined> {
   for (let port = from; port < Math.min(from + 50, 65536); port++) if (await isPortFree(port)) return port;

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../lib/manifest.ts';
+import { portFreesWithin } from '../lib/port-holder.ts';
 
 function listenOnFreePort(): Promise<{ server: Server; port: number }> {
   return new Promise((resolve, reject) => {
@@ -44,5 +45,23 @@ describe('npm start when its port is taken', () => {
     expect(result.stdout).not.toContain('Starting Azurite');
     expect(result.stdout + result.stderr).not.toContain('Try it');
     expect(result.stdout + result.stderr).not.toContain('Fix it and save');
+  });
+});
+
+describe('a port that a stopping npm start still holds', () => {
+  it('is waited for: npm start again right after Ctrl+C found it taken (newcomer walkthrough)', async () => {
+    const { server, port } = await listenOnFreePort();
+    // The host that is stopping lets its port go a moment later.
+    setTimeout(() => server.close(), 300);
+    expect(await portFreesWithin(port, 3000)).toBe(true);
+  });
+
+  it('is still taken when another program keeps it', async () => {
+    const { server, port } = await listenOnFreePort();
+    try {
+      expect(await portFreesWithin(port, 300)).toBe(false);
+    } finally {
+      server.close();
+    }
   });
 });
