@@ -117,14 +117,33 @@ export function workerNodeArguments(env: NodeJS.ProcessEnv = process.env): strin
   return hasHeapLimit ? configured : [`--max-old-space-size=${DEFAULT_WORKER_HEAP_MB}`, ...configured];
 }
 
+/**
+ * The worker's command line after `node`. It names this host's pid: the worker watches for a
+ * parent that is no longer this host, and reading its parent pid itself could be too late.
+ */
+export function workerCommand(
+  appDir: string,
+  appCode: AppCode | undefined,
+  env: NodeJS.ProcessEnv,
+  standby = false,
+): string[] {
+  return [
+    ...workerNodeArguments(env),
+    WORKER_MAIN,
+    appDir,
+    ...(appCode === 'built' ? ['--built'] : []),
+    ...(standby ? ['--standby'] : []),
+    `--host-pid=${process.pid}`,
+  ];
+}
+
 function spawnWorker(
   appDir: string,
   appCode: AppCode | undefined,
   env: NodeJS.ProcessEnv,
   standby = false,
 ): ChildProcess {
-  const mode = [...(appCode === 'built' ? ['--built'] : []), ...(standby ? ['--standby'] : [])];
-  const child = spawn(process.execPath, [...workerNodeArguments(env), WORKER_MAIN, appDir, ...mode], {
+  const child = spawn(process.execPath, workerCommand(appDir, appCode, env, standby), {
     cwd: appDir,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'advanced',

@@ -2,12 +2,16 @@
 // throw outside an invocation, exit, run out of memory, loop past functionTimeout — the host
 // logs why, starts a new worker and keeps serving.
 
-import { rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnHost, type SpawnedHost } from '../src/index.ts';
 import { eventually, tempApp, type TempApp } from './helpers.ts';
+
+const LANGUAGE_WORKER = fileURLToPath(new URL('../src/language-worker.ts', import.meta.url));
 
 const apps: TempApp[] = [];
 const hosts: SpawnedHost[] = [];
@@ -150,6 +154,40 @@ describe('the Node worker process', () => {
     await eventually(() => host.logs().includes('spinning'), 10_000, 'the worker to spin');
     host.kill('SIGKILL');
     await eventually(() => !isAlive(pid), 10_000, 'the stuck worker to end');
+  });
+
+  it('ends a worker stuck in a loop even when its host was gone before the worker began to watch it', async () => {
+    // On a busy machine the worker's watch can start after its host was killed, when its parent
+    // is already the reaper. Here the host spawns the worker as the host does, then exits at
+    // once; no IPC channel, so only the watch can end the worker.
+    const app = tempApp({
+      'package.json': JSON.stringify({ name: 'x', type: 'module', main: 'src/*.js' }),
+      'src/a.js': `import { writeFileSync } from 'node:fs'; writeFileSync('spinning', ''); for (;;) {}`,
+    });
+    apps.push(app);
+    const host = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { spawn } from 'node:child_process';
+         import { workerCommand } from ${JSON.stringify(pathToFileURL(LANGUAGE_WORKER).href)};
+         const worker = spawn(process.execPath, workerCommand(process.argv[1], undefined, process.env), { cwd: process.argv[1], stdio: 'ignore', detached: true });
+         process.stdout.write(String(worker.pid));
+         process.exit(0);`,
+        app.dir,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(host.status, host.stderr).toBe(0);
+    const pid = Number(host.stdout);
+    try {
+      await eventually(() => existsSync(join(app.dir, 'spinning')), 10_000, 'the worker to spin');
+      await eventually(() => !isAlive(pid), 10_000, 'the stuck worker to end');
+    } finally {
+      // A failure here must not leave the orphan spinning for the rest of the run.
+      if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    }
   });
 
   it('stops a worker stuck in a loop when its host stops, within the time spawnHost gives the host', async () => {

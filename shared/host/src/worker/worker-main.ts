@@ -135,12 +135,16 @@ async function run(core: FunctionsCore, id: number, invocation: WorkerInvocation
  * 'disconnect' says so — unless the app's code blocks the event loop (a loop that never ends),
  * and then nothing in this thread runs again: a thread of its own notices that the host is gone
  * (this process has another parent) and ends the process, so no orphan keeps a core busy.
+ * The host's pid comes from the host (`--host-pid`), not from the thread: on a busy machine the
+ * thread can start after the host was killed, and then its own parent is already the reaper.
  */
-function exitWithTheHost(): void {
+function exitWithTheHost(hostPid: number): void {
   process.once('disconnect', () => process.exit(0));
   const watchdog = new Worker(
-    `const host = process.ppid;
-     setInterval(() => { if (process.ppid !== host) process.kill(process.pid, 'SIGKILL'); }, 500);`,
+    `const host = ${hostPid};
+     const check = () => { if (process.ppid !== host) process.kill(process.pid, 'SIGKILL'); };
+     check();
+     setInterval(check, 500);`,
     { eval: true },
   );
   watchdog.unref();
@@ -200,9 +204,9 @@ async function specialized(appDir: string): Promise<void> {
   replaceEnvironment(variables);
 }
 
-async function main(appDir: string, appCode: AppCode, standby: boolean): Promise<void> {
+async function main(appDir: string, appCode: AppCode, standby: boolean, hostPid: number): Promise<void> {
   exitOnUncaughtException();
-  exitWithTheHost();
+  exitWithTheHost(hostPid);
   // Ctrl+C in a terminal reaches the whole process group, this worker too: the host stops it
   // (appTerminate hooks, then exit), so it does not die first and look like a crash.
   process.on('SIGINT', () => undefined);
@@ -246,10 +250,13 @@ async function main(appDir: string, appCode: AppCode, standby: boolean): Promise
 }
 
 const [appDir, ...flags] = process.argv.slice(2);
-if (!appDir || flags.some((flag) => flag !== '--built' && flag !== '--standby')) {
+const HOST_PID = /^--host-pid=(\d+)$/;
+if (!appDir || flags.some((flag) => flag !== '--built' && flag !== '--standby' && !HOST_PID.test(flag))) {
   process.stderr.write(
-    'Usage: node worker-main.ts <appDir> [--built] [--standby] (started by the host, with an IPC channel)\n',
+    'Usage: node worker-main.ts <appDir> [--built] [--standby] [--host-pid=N] (started by the host, with an IPC channel)\n',
   );
   process.exit(2);
 }
-await main(appDir, flags.includes('--built') ? 'built' : 'source', flags.includes('--standby'));
+// Run by hand, without --host-pid: the parent it has now is the host it watches.
+const hostPid = Number(flags.map((flag) => HOST_PID.exec(flag)?.[1]).find(Boolean) ?? process.ppid);
+await main(appDir, flags.includes('--built') ? 'built' : 'source', flags.includes('--standby'), hostPid);
