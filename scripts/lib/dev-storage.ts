@@ -52,6 +52,8 @@ export async function startDevStorage(say: (line: string) => void): Promise<DevS
         // A kill must not take back what the host was told is stored: see "When Azurite is killed"
         // in docs/guide/instructor.md.
         saveBeforeAnswering: true,
+        // Ctrl+C stops the host first: an activity in flight still finds its storage.
+        ownProcessGroup: true,
         // Azurite runs silent; what it printed last, past its start, explains a crash loop.
         onOutput: (line) => {
           if (STARTUP_LINE.test(line)) return;

@@ -40,6 +40,13 @@ export interface AzuriteOptions {
    * (Azurite's AZURITE_ACCOUNTS): each one is a namespace of its own, as separate accounts are.
    */
   accounts?: readonly string[];
+  /**
+   * Run Azurite in a process group of its own, so that Ctrl+C in the terminal (a SIGINT to the
+   * whole foreground group) does not reach it: whoever started it stops it once nothing needs
+   * it (`npm start`: after the host, whose activities in flight still read and write storage).
+   * It still ends with the process that started it (exit-with-parent.ts).
+   */
+  ownProcessGroup?: boolean;
 }
 
 export interface AzuriteEndpoints {
@@ -165,6 +172,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
 
   const child = spawn(process.execPath, args, {
     cwd: options.location ?? tmpdir(),
+    detached: options.ownProcessGroup ?? false,
     // The IPC channel is how Azurite knows its parent is gone (exit-with-parent.ts).
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     // Node's on-disk code cache (the folder Node itself uses by default): Azurite is a large

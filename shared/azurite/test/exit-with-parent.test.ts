@@ -58,3 +58,37 @@ describe('an Azurite stopped by its parent', () => {
     expect(alive(pid)).toBe(false);
   });
 });
+
+describe('an Azurite in a process group of its own (npm start)', () => {
+  it('is not stopped by Ctrl+C, which its parent answers by stopping the host first, then it; and still ends with its parent', async () => {
+    // The parent leads a group, as npm start does in a terminal, and ignores SIGINT, as npm
+    // start does while it stops. Ctrl+C is a SIGINT to every process of the foreground group.
+    const parent = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `process.on('SIGINT', () => undefined);
+         const { startAzurite } = await import(${JSON.stringify(INDEX)});
+         const own = await startAzurite({ ownProcessGroup: true });
+         const shared = await startAzurite();
+         console.log(own.process.pid + ' ' + shared.process.pid);
+         setInterval(() => undefined, 1000);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'], detached: true },
+    );
+    const [own, shared] = await new Promise<number[]>((resolve, reject) => {
+      parent.stdout.once('data', (chunk: Buffer) => resolve(String(chunk).trim().split(' ').map(Number)));
+      parent.once('exit', (code) => reject(new Error(`the parent exited (${code}) before Azurite started`)));
+    });
+    try {
+      process.kill(-parent.pid!, 'SIGINT');
+      // The Azurite in the terminal's group goes; the one in its own group stays.
+      await gone(shared!, 10_000);
+      expect(alive(own!)).toBe(true);
+    } finally {
+      parent.kill('SIGKILL');
+    }
+    await gone(own!, 10_000);
+  });
+});
