@@ -90,11 +90,15 @@ export async function spawnHost(options: SpawnHostOptions): Promise<SpawnedHost>
     ...process.env,
     ...options.env,
   };
+  const adopted = await adoptStandbyHost(args, env);
   const child: HostProcess =
-    (await adoptStandbyHost(args, env)) ??
+    adopted ??
     // process.execPath is the pinned Node 24 whenever this runs under it (npm scripts, vitest).
     spawn(process.execPath, [hostEntryPoint(env), ...args], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
-  return startedHost(child, options);
+  const started = startedHost(child, options);
+  // Listened to now: what the adopted host said meanwhile can come.
+  adopted?.resume();
+  return started;
 }
 
 function startedHost(child: HostProcess, options: SpawnHostOptions): Promise<SpawnedHost> {

@@ -19,6 +19,12 @@ export class AdoptedHost extends EventEmitter {
   signalCode: NodeJS.Signals | null = null;
   connected = true;
   readonly #socket: net.Socket;
+  /**
+   * Frames held until resume(): those that came in the same chunk as the adoption (a busy
+   * process reads several frames at once) would otherwise be emitted before spawnHost listens,
+   * and a lost `ready` left it waiting a minute.
+   */
+  #held: StandbyFrame[] | undefined = [];
 
   constructor(socket: net.Socket, pid: number) {
     super();
@@ -44,15 +50,27 @@ export class AdoptedHost extends EventEmitter {
     return true;
   }
 
-  /** What the watching process said about the host. */
+  /** What the watching process said about the host: held until resume(). */
   receive(frame: StandbyFrame): void {
-    if (frame.t === 'out') (frame.stream === 'stdout' ? this.stdout : this.stderr).write(frame.text);
-    else if (frame.t === 'message') this.emit('message', frame.message satisfies HostMessage);
-    else if (frame.t === 'exit') this.exited(frame.code, frame.signal);
+    if (this.#held) this.#held.push(frame);
+    else this.#deliver(frame);
   }
 
-  /** The host is gone (or the watching process, which takes it along: SIGKILL then). */
-  exited(code: number | null, signal: NodeJS.Signals | null): void {
+  /** Delivers what was held, and from now on each frame as it comes; call once listening. */
+  resume(): void {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    for (const frame of held) this.#deliver(frame);
+  }
+
+  #deliver(frame: StandbyFrame): void {
+    if (frame.t === 'out') (frame.stream === 'stdout' ? this.stdout : this.stderr).write(frame.text);
+    else if (frame.t === 'message') this.emit('message', frame.message satisfies HostMessage);
+    else if (frame.t === 'exit') this.#exited(frame.code, frame.signal);
+  }
+
+  /** The host is gone. */
+  #exited(code: number | null, signal: NodeJS.Signals | null): void {
     if (!this.connected) return;
     this.connected = false;
     this.exitCode = code;
@@ -72,6 +90,7 @@ export class AdoptedHost extends EventEmitter {
 /**
  * A host in standby, handed `argv` and `env` (what `cli.ts` would have been started with); or
  * undefined when nobody keeps hosts in standby here, or none fits: spawnHost then spawns one.
+ * Nothing of the host is emitted before its `resume()`.
  */
 export function adoptStandbyHost(argv: string[], env: NodeJS.ProcessEnv): Promise<AdoptedHost | undefined> {
   const socketPath = process.env[STANDBY_HOSTS_ENV];
@@ -91,7 +110,9 @@ export function adoptStandbyHost(argv: string[], env: NodeJS.ProcessEnv): Promis
       else if (frame?.t === 'adopted') settle((host = new AdoptedHost(socket, frame.pid)));
       else settle(undefined);
     });
-    socket.on('error', () => (host ? host.exited(null, 'SIGKILL') : settle(undefined)));
-    socket.on('close', () => (host ? host.exited(null, 'SIGKILL') : settle(undefined)));
+    // The watching process gone takes its host along: SIGKILL, after whatever came before it.
+    const lost = () => (host ? host.receive({ t: 'exit', code: null, signal: 'SIGKILL' }) : settle(undefined));
+    socket.on('error', lost);
+    socket.on('close', lost);
   });
 }
