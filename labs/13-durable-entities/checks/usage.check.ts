@@ -70,9 +70,10 @@ async function getUsage(app: LabApp, container = 'samples'): Promise<UsageAnswer
 }
 
 /**
- * Polls GET /api/usage until `until` holds, for at most ENTITY_WAIT_MS. A client reads the
- * entity's saved state, which may not include an operation signalled a moment ago: the check
- * waits for the entity to process it, as anyone reading an entity must.
+ * Polls GET /api/usage until `until` holds. A client reads the entity's saved state, which may
+ * not include an operation signalled a moment ago: the check waits for the entity to process
+ * it, as anyone reading an entity must. Once the app has nothing left to do, one more read is
+ * the last word (a forgotten signal fails at once, not after ENTITY_WAIT_MS).
  */
 async function usageOnce(
   app: LabApp,
@@ -81,15 +82,20 @@ async function usageOnce(
   container = 'samples',
 ): Promise<UsageAnswer> {
   const deadline = Date.now() + ENTITY_WAIT_MS;
+  const idle = app.whenIdle().then(
+    () => true,
+    () => false,
+  );
+  let readWhenIdle = false;
   let last = await getUsage(app, container);
   while (!until(last.usage ?? {})) {
-    if (Date.now() > deadline) {
+    if (readWhenIdle || Date.now() > deadline) {
+      const why: string = readWhenIdle ? 'once the app had nothing left to do' : `within ${ENTITY_WAIT_MS / 1000} s`;
       expect.fail(
-        `GET /api/usage?container=${container} did not ${what} within ${ENTITY_WAIT_MS / 1000} s: it ` +
-          `says ${JSON.stringify(last.usage)}.`,
+        `GET /api/usage?container=${container} did not ${what} ${why}: it says ${JSON.stringify(last.usage)}.`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    readWhenIdle = await Promise.race([idle, new Promise<boolean>((resolve) => setTimeout(resolve, 100, false))]);
     last = await getUsage(app, container);
   }
   return last;

@@ -29,6 +29,8 @@ export type HostMessage =
   | { type: 'load-error'; message: string }
   | { type: 'clock'; now: string; id?: number; error?: string }
   | { type: 'worker'; pid: number | null; id?: number }
+  /** The answer to `idle`, once the task hub has nothing left to do. */
+  | { type: 'idle'; id?: number }
   /** A host in standby is listening for `specialize`. */
   | { type: 'standby' };
 
@@ -38,6 +40,8 @@ export type ParentMessage =
   | { type: 'clock'; action: 'now'; id?: number }
   /** The Node worker's process id, for tools that crash it on purpose (npm run faults). */
   | { type: 'worker'; id?: number }
+  /** Answered once the app has nothing left to do (the durable engine's whenIdle; at once without one). */
+  | { type: 'idle'; id?: number }
   /** To a host in standby: the arguments and the environment it would have been started with. */
   | { type: 'specialize'; argv: string[]; env: Record<string, string> };
 
@@ -155,6 +159,10 @@ async function serve(appDir: string, port: number | undefined, clock: ClockMode,
         pid: host.worker.pid ?? null,
         ...(message.id !== undefined ? { id: message.id } : {}),
       });
+    if (message?.type === 'idle') {
+      const reply = () => void send({ type: 'idle', ...(message.id !== undefined ? { id: message.id } : {}) });
+      return void (host.durable ? host.durable.engine.whenIdle().then(reply) : reply());
+    }
     if (message?.type !== 'clock') return;
     const reply = (extra: { error?: string } = {}) =>
       void send({

@@ -77,6 +77,12 @@ export interface SpawnedHost {
   now(): Promise<Date>;
   /** The process id of the Node worker that runs the app now; undefined while none runs. */
   workerPid(): Promise<number | undefined>;
+  /**
+   * Resolves once the app has nothing left to do: no orchestration, entity operation or activity
+   * running or in its queues, nothing this host put back for later. Durable timers not yet due
+   * do not count; nor do messages another process holds (a host killed before this one).
+   */
+  whenIdle(): Promise<void>;
 }
 
 export async function spawnHost(options: SpawnHostOptions): Promise<SpawnedHost> {
@@ -182,6 +188,8 @@ function startedHost(child: HostProcess, options: SpawnHostOptions): Promise<Spa
           advanceClock: (ms: number) => clockRequest({ action: 'advance', ms }),
           now: () => clockRequest({ action: 'now' }),
           workerPid,
+          whenIdle: () =>
+            request({ type: 'idle' }, (reply) => (reply.type === 'idle' ? true : undefined)).then(() => undefined),
         });
       } else if (message?.type === 'load-error') {
         cleanup();

@@ -103,6 +103,12 @@ export interface LabApp {
     until: (status: OrchestrationStatus) => boolean,
     options?: { timeoutMs?: number; what?: string },
   ): Promise<OrchestrationStatus>;
+  /**
+   * Resolves once the app has nothing left to do: no orchestration, entity operation or activity
+   * running or waiting in its queues. Durable timers not yet due do not count. A check that
+   * waits for something the app should do can stop waiting then: it will not happen.
+   */
+  whenIdle(): Promise<void>;
   /** The instance's rows of the `{Hub}History` table, in order. */
   history(instanceId: string): Promise<Array<Record<string, unknown>>>;
   /**
@@ -227,6 +233,7 @@ export async function startLabAppOnce(options: LabAppOptions, ports?: readonly n
     status: (id, statusOptions) => durable.status(id, statusOptions),
     waitForCompletion: (id, waitOptions) => durable.waitForCompletion(id, waitOptions),
     waitForStatus: (id, until, waitOptions) => durable.waitForStatus(id, until, waitOptions),
+    whenIdle: () => host.current.whenIdle(),
     history: (id) => durable.history(id),
     payloads: (id) => measurePayloads(connectionString, taskHubName(dir), id),
     loadModule: (sourceFile) =>

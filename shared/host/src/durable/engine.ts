@@ -107,6 +107,9 @@ const SLOW_EPISODE_MS = 10_000;
 /** How long a stopping host tries to hand back the messages it holds (storage may be gone). */
 const ABANDON_ON_STOP_MS = 500;
 
+/** Past a put-back message's visibility timeout, before the polls that look for it count as idle. */
+const HELD_BACK_SLACK_MS = 50;
+
 /** DTFx's extendedSessionIdleTimeoutInSeconds default: an idle session's history is dropped after it. */
 const EXTENDED_SESSION_IDLE_MS = 30_000;
 
@@ -300,6 +303,12 @@ export class DurableEngine {
   readonly #earlyTries = new Map<string, number>();
   /** Aborted by stop(): the polls and lease renewals in flight. */
   readonly #stopping = new AbortController();
+  /**
+   * performance.now() until which a message this engine put back is invisible (a retry, an
+   * answer that came before its history): work still to come, so the task hub is not idle.
+   */
+  #heldBackUntil = 0;
+  #heldBackTimer: NodeJS.Timeout | undefined;
   #sequence = 0;
 
   constructor(options: EngineOptions) {
@@ -372,6 +381,7 @@ export class DurableEngine {
     this.#stopping.abort();
     this.#wakeUp?.();
     if (this.#renewer) clearInterval(this.#renewer);
+    clearTimeout(this.#heldBackTimer);
     for (const cancel of this.#timerCancels.values()) cancel();
     await this.#loop;
     // Let messages we still hold reappear at once for the next host, rather than after the lease;
@@ -461,7 +471,7 @@ export class DurableEngine {
       this.#wakeRequested = false;
       const due = this.#polls.due(performance.now(), mayPoll);
       if (due.length > 0) await this.#receiveFrom(due);
-      if (this.#polls.allEmpty && this.#isIdle()) {
+      if (this.#polls.allEmpty && this.#isIdle() && !this.#holdsBack()) {
         for (const resolve of [...this.#idleWaiters]) resolve();
         if (this.clock.mode === 'auto' && this.clock instanceof VirtualClock && this.clock.nextDue()) {
           this.#log('debug', `Idle: skipping the clock to ${this.clock.nextDue()!.toISOString()}`);
@@ -522,6 +532,34 @@ export class DurableEngine {
     if (this.#busy > 0 || this.#runningActivities > 0) return false;
     for (const s of this.#sessions.values()) if (s.running || s.pending.length > 0) return false;
     return true;
+  }
+
+  /**
+   * Whether a message this engine put back is still invisible; if so, every queue is polled
+   * again once it is visible, and the engine is idle only after that.
+   */
+  #holdsBack(): boolean {
+    const left = this.#heldBackUntil - performance.now();
+    if (left <= 0) return false;
+    this.#heldBackTimer ??= setTimeout(() => {
+      this.#heldBackTimer = undefined;
+      this.wake();
+    }, left);
+    return true;
+  }
+
+  /**
+   * Puts a message back in its queue, invisible for `delayMs` (whole seconds in the Queue API),
+   * counted from when Azurite took the request: at the latest when its answer came.
+   */
+  async #putBack(m: ReceivedMessage, delayMs: number): Promise<void> {
+    const holdBack = () => {
+      const visibleAt = performance.now() + Math.ceil(delayMs / 1000) * 1000 + HELD_BACK_SLACK_MS;
+      this.#heldBackUntil = Math.max(this.#heldBackUntil, visibleAt);
+    };
+    holdBack();
+    await this.storage.abandon(m, delayMs).catch(() => undefined);
+    holdBack();
   }
 
   /** Resolves the next time the engine finds nothing to do (for tests and time-skipping). */
@@ -644,7 +682,7 @@ export class DurableEngine {
           this.forgetHistory(instanceId);
           for (const m of batch) {
             this.#release(m);
-            void this.storage.abandon(m, retryDelayMs(m.dequeueCount)).catch(() => undefined);
+            void this.#putBack(m, retryDelayMs(m.dequeueCount));
           }
         }
       }
@@ -850,7 +888,7 @@ export class DurableEngine {
     this.#release(m);
     if (!countsTowardsPoison) this.#earlyTries.set(m.messageId, (this.#earlyTries.get(m.messageId) ?? 0) + 1);
     const delayMs = Math.min(200 * 2 ** Math.max(0, m.dequeueCount - 1), this.#leaseMs / 2);
-    await this.storage.abandon(m, delayMs).catch(() => undefined);
+    await this.#putBack(m, delayMs);
   }
 
   /** Deletes the messages an episode handled; one whose lease was lost comes back as a duplicate, which is said. */
@@ -1557,7 +1595,7 @@ export class DurableEngine {
         `Activity '${name}' of instance ${instance.InstanceId} could not be completed and will be retried (${attempt}): ${(err as Error).message}`,
       );
       this.#release(m);
-      await this.storage.abandon(m, retryDelayMs(m.dequeueCount)).catch(() => undefined);
+      await this.#putBack(m, retryDelayMs(m.dequeueCount));
     }
   }
 }
