@@ -98,11 +98,11 @@ export function formatVerdict(
   const failed = run.checks.filter((c) => c.state === 'failed');
   // The classic mistake, whichever check it broke first: named before anything else, and the hint.
   const mistake = findOrchestratorMistake(lab, run);
+  // Its hint and guide are said here, once: the failing check below follows from it.
   if (mistake) {
     const where = mistake.where ? ` (${cyan(mistake.where)})` : '';
-    out.push(red(bold(`✗ ${mistake.what}`)) + where, `  ${mistakeHint(mistake)}`);
-    if (failed.length === 0) out.push(`  ${cyan('Read:')} ${mistake.guide}`);
-    out.push('');
+    out.push(red(bold(`✗ ${mistake.what}`)) + where, `  ${yellow('Hint:')} ${mistakeHint(mistake)}`);
+    out.push(`  ${cyan('Read:')} ${mistake.guide}`, '');
   }
   const typeErrors = formatTypeErrors(run.typecheck, appLabel);
   if (typeErrors.length > 0) out.push(...typeErrors, '');
@@ -123,11 +123,13 @@ export function formatVerdict(
       out.push(yellow('Fix the errors tsc lists above first: the failures below may only follow from them.'), '');
     const first = failed[0]!;
     out.push(red(`✗ ${first.title}`), indent(describeFailure(first.error ?? { message: 'failed' })));
-    const hint = mistake ? mistakeHint(mistake) : first.hint;
-    if (hint) out.push(`  ${yellow('Hint:')} ${hint}`);
-    out.push(`  ${cyan('Read:')} ${mistake?.guide ?? first.guide ?? guidePath(lab)}`);
-    const more = mistake ? undefined : guideHintFor(lab, describeFailure(first.error ?? { message: '' }));
-    if (more) out.push(`  ${cyan('More:')} Hint ${more} in the guide: ${cyan(`npm run hint -- ${lab.id} ${more}`)}`);
+    if (mistake) out.push(dim(`  (it follows from the mistake named at the top)`));
+    else {
+      if (first.hint) out.push(`  ${yellow('Hint:')} ${first.hint}`);
+      out.push(`  ${cyan('Read:')} ${first.guide ?? guidePath(lab)}`);
+      const more = guideHintFor(lab, describeFailure(first.error ?? { message: '' }));
+      if (more) out.push(`  ${cyan('More:')} Hint ${more} in the guide: ${cyan(`npm run hint -- ${lab.id} ${more}`)}`);
+    }
     if (failed.length > 1)
       out.push('', dim(`Fix this one first; ${failed.length - 1} more will be shown when it passes.`));
   } else if (typeErrors.length > 0 && run.errors.length === 0 && run.checks.every((c) => c.state === 'passed')) {

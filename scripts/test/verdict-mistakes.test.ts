@@ -252,6 +252,12 @@ describe('the verdict', () => {
       '✗ a task is used where its result belongs: yield is missing (labs/05-first-orchestration/src/functions/thumbnail-orchestrator.ts:49)',
     );
     expect(verdict).toContain("Hint: A task's result comes from yield: const made = yield context.df.callActivity(…).");
+    // Said once (the walkthrough: the mistake, tsc's line and the same hint under the check).
+    expect(verdict.split('Hint:')).toHaveLength(2);
+    expect(verdict.split('Read:')).toHaveLength(2);
+    expect(verdict).toContain(
+      '✗ the job completes\n    expected 3 failures\n  (it follows from the mistake named at the top)',
+    );
     expect(verdict).not.toContain('Look at thumbnail-jobs.ts');
     expect(verdict).toContain(
       'Read: labs/05-first-orchestration/README.md#step-3-the-orchestrator-chains-the-activities',
