@@ -118,8 +118,9 @@ export function formatVerdict(
   }
   if (failed.length > 0) {
     out.push(bold(`Not yet: ${failed.length} of ${run.checks.length} checks failed.`), '');
-    // A typo the compiler names fails checks whose hints are about something else: the compiler first.
-    if (typeErrors.length > 0)
+    // A typo the compiler names fails checks whose hints are about something else: the compiler
+    // first. A named mistake already says what to fix first.
+    if (typeErrors.length > 0 && !mistake)
       out.push(yellow('Fix the errors tsc lists above first: the failures below may only follow from them.'), '');
     const first = failed[0]!;
     out.push(red(`✗ ${first.title}`), indent(describeFailure(first.error ?? { message: 'failed' })));
@@ -130,7 +131,7 @@ export function formatVerdict(
       const more = guideHintFor(lab, describeFailure(first.error ?? { message: '' }));
       if (more) out.push(`  ${cyan('More:')} Hint ${more} in the guide: ${cyan(`npm run hint -- ${lab.id} ${more}`)}`);
     }
-    if (failed.length > 1)
+    if (failed.length > 1 && !mistake)
       out.push('', dim(`Fix this one first; ${failed.length - 1} more will be shown when it passes.`));
   } else if (typeErrors.length > 0 && run.errors.length === 0 && run.checks.every((c) => c.state === 'passed')) {
     out.push(bold(`Not yet: all ${run.checks.length} checks pass, but the type errors above would stop the build.`));

@@ -88,7 +88,7 @@ const typeErrors = (count: number): TypecheckReport => ({
     line: 10 + i,
     column: 3,
     code: 2322,
-    message: `Type 'Task' is not assignable to type 'string'.\n  a second line the verdict leaves out ${i}`,
+    message: `Type 'number' is not assignable to type 'string'.\n  a second line the verdict leaves out ${i}`,
   })),
   notGenerators: [],
 });
@@ -108,7 +108,7 @@ describe('the verdict', () => {
     );
     expect(verdict).toContain('✗ 7 type errors: tsc would not build this app');
     expect(verdict).toContain(
-      "labs/05-first-orchestration/src/functions/thumbnail-orchestrator.ts:14:3  Type 'Task' is not assignable to type 'string'.",
+      "labs/05-first-orchestration/src/functions/thumbnail-orchestrator.ts:14:3  Type 'number' is not assignable to type 'string'.",
     );
     expect(verdict).not.toContain(':15:3');
     expect(verdict).not.toContain('a second line');
@@ -245,6 +245,7 @@ describe('the verdict', () => {
           hint: 'Look at thumbnail-jobs.ts',
           error: { message: 'expected 3 failures' },
         },
+        { title: 'the history shows the chain', state: 'failed', error: { message: 'expected 7 rows' } },
       ],
     });
     const verdict = plain(formatVerdict(lab05, 'labs/05-first-orchestration', run, undefined));
@@ -259,6 +260,9 @@ describe('the verdict', () => {
       '✗ the job completes\n    expected 3 failures\n  (it follows from the mistake named at the top)',
     );
     expect(verdict).not.toContain('Look at thumbnail-jobs.ts');
+    // One thing to fix first, the mistake: not also "the errors tsc lists" or "this one" (the walkthrough).
+    expect(verdict).not.toContain('Fix the errors tsc lists above first');
+    expect(verdict).not.toContain('Fix this one first');
     expect(verdict).toContain(
       'Read: labs/05-first-orchestration/README.md#step-3-the-orchestrator-chains-the-activities',
     );
