@@ -8,6 +8,8 @@ const WIDTH = 64;
 const QUOTA = 10;
 /** How long a check waits for the entity to process what it was sent. */
 const ENTITY_WAIT_MS = 20_000;
+/** The operation by which a job reports its usage (RECORD in src/lib/usage.ts). */
+const RECORD = 'record';
 /** The entity's state is a handful of counts: about 100 bytes of JSON. */
 const SMALL_STATE_BYTES = 300;
 
@@ -80,6 +82,7 @@ async function usageOnce(
   until: (usage: Usage) => boolean,
   what: string,
   container = 'samples',
+  jobs: readonly string[] = [],
 ): Promise<UsageAnswer> {
   const deadline = Date.now() + ENTITY_WAIT_MS;
   const idle = app.whenIdle().then(
@@ -89,6 +92,7 @@ async function usageOnce(
   let readWhenIdle = false;
   let last = await getUsage(app, container);
   while (!until(last.usage ?? {})) {
+    if (readWhenIdle) await expectEveryJobRecorded(app, jobs);
     if (readWhenIdle || Date.now() > deadline) {
       const why: string = readWhenIdle ? 'once the app had nothing left to do' : `within ${ENTITY_WAIT_MS / 1000} s`;
       expect.fail(
@@ -99,6 +103,20 @@ async function usageOnce(
     last = await getUsage(app, container);
   }
   return last;
+}
+
+/** A report that was never sent is never counted: said so, rather than that the count is behind. */
+async function expectEveryJobRecorded(app: LabApp, jobs: readonly string[]): Promise<void> {
+  for (const id of jobs) {
+    const requests = await entityRequests(app, id);
+    if (!requests.some((r) => r.op === RECORD)) {
+      expect.fail(
+        `the job ${id} sent no "${RECORD}" to its container's entity (its history has no EventSent for it; ` +
+          `it sent ${JSON.stringify(requests.map((r) => r.op))}): nothing will ever count it. Report the job's usage at ` +
+          `the end of the orchestrator with context.df.signalEntity(usage, RECORD, record) (src/functions/thumbnail-orchestrator.ts).`,
+      );
+    }
+  }
 }
 
 /** The requests the job sent to entities (its EventSent rows): operation, and call or signal. */
@@ -148,8 +166,9 @@ describe("a container's usage, kept by the entity containerUsage", { concurrent:
       expect(before, 'GET /api/usage before any job').toMatchObject({ container: 'samples', entityExists: false });
       expect(before.usage, 'the usage before any job').toMatchObject({ jobs: 0, thumbnails: 0, failed: 0 });
       expect(before.note, 'GET /api/usage: a note that says the numbers can be behind').toBeTypeOf('string');
-      const job = await finished(app, await startJob(app));
-      const after = await usageOnce(app, (usage) => (usage.jobs ?? 0) >= 1, 'count the job');
+      const id = await startJob(app);
+      const job = await finished(app, id);
+      const after = await usageOnce(app, (usage) => (usage.jobs ?? 0) >= 1, 'count the job', 'samples', [id]);
       expect(after.usage, "the usage once the entity has processed the job's report").toMatchObject({
         jobs: 1,
         thumbnails: job.thumbnails,
@@ -218,7 +237,7 @@ describe(`a container with a quota of ${QUOTA} images`, { concurrent: true }, ()
       const listed = jobs.reduce((sum, job) => sum + (job.images ?? 0), 0);
       expect(overQuota, 'the images the jobs left alone (overQuota)').toBe(listed - QUOTA);
       // Three reports, one at a time: none is lost, as it could be with a read-modify-write of a blob.
-      const usage = await usageOnce(app, (u) => (u.jobs ?? 0) >= 3, 'count the three jobs');
+      const usage = await usageOnce(app, (u) => (u.jobs ?? 0) >= 3, 'count the three jobs', 'samples', ids);
       expect(usage.usage, 'the usage after the three reports').toMatchObject({
         jobs: 3,
         thumbnails: jobs.reduce((sum, job) => sum + (job.thumbnails ?? 0), 0),
@@ -253,7 +272,7 @@ describe('a job and its entity', { concurrent: true }, () => {
       await finished(app, id);
       const requests = await entityRequests(app, id);
       const calls = requests.filter((request) => !request.signal).map((request) => request.op);
-      const record = requests.find((request) => request.op === 'record');
+      const record = requests.find((request) => request.op === RECORD);
       expect(record, `the job's requests to its entity (${JSON.stringify(requests)}) include a "record"`).toBeDefined();
       if (record && !record.signal) {
         expect.fail(
@@ -284,6 +303,7 @@ describe('a job and its entity', { concurrent: true }, () => {
         (u) => (u.jobs ?? 0) >= 2,
         `count this check's job (the second of these checks' jobs on ${UPLOADS})`,
         UPLOADS,
+        [id],
       );
       if (usage.usage?.lastJobAt !== jobTime) {
         expect.fail(
