@@ -138,8 +138,17 @@ export class FunctionExecutor {
       return { invocationId, response, durationMs };
     } catch (err) {
       const durationMs = Math.round(performance.now() - started);
-      this.#log('error', `Executed 'Functions.${fn.name}' (Failed, Id=${invocationId}, Duration=${durationMs}ms)`);
-      this.#log('error', `Exception while executing function: Functions.${fn.name}. ${describeFailure(err)}`);
+      if (err instanceof HostStoppingError) {
+        // Ctrl+C, not the app's fault: said as what happens next, not as an exception.
+        this.#log(
+          'information',
+          `Executed 'Functions.${fn.name}' (Cancelled, Id=${invocationId}, Duration=${durationMs}ms)`,
+        );
+        this.#log('information', err.message);
+      } else {
+        this.#log('error', `Executed 'Functions.${fn.name}' (Failed, Id=${invocationId}, Duration=${durationMs}ms)`);
+        this.#log('error', `Exception while executing function: Functions.${fn.name}. ${describeFailure(err)}`);
+      }
       throw new InvocationFailedError(fn.name, invocationId, err);
     }
   }

@@ -190,6 +190,18 @@ describe('the Node worker process', () => {
     }
   });
 
+  it('says an invocation cut short by the host stopping was cancelled, not that it threw (the walkthrough: Ctrl+C printed "Exception")', async () => {
+    const host = await serve(
+      'async () => { console.log("waiting"); await new Promise((r) => setTimeout(r, 60_000)); }',
+    );
+    void fetch(`${host.url}/api/bad`).catch(() => undefined);
+    await eventually(() => host.logs().includes('waiting'), 10_000, 'the function to start');
+    await host.stop();
+    expect(host.logs()).toMatch(/Executed 'Functions\.bad' \(Cancelled, Id=[^,]+, Duration=\d+ms\)/);
+    expect(host.logs()).toContain('The host is stopping: Functions.bad was cut short');
+    expect(host.logs()).not.toContain('Exception while executing function: Functions.bad');
+  });
+
   it('stops a worker stuck in a loop when its host stops, within the time spawnHost gives the host', async () => {
     const host = await serve('async () => { console.log("spinning"); for (;;) {} }');
     const pid = (await host.workerPid())!;
