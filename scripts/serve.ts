@@ -104,15 +104,15 @@ async function main(): Promise<number | void> {
   }
   const host = await restarter.start();
 
-  const stop = async () => {
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     // The host first: an activity it lets finish still reads and writes storage. Ctrl+C does not
     // reach our Azurite (a process group of its own), so its stop is never taken for a crash.
-    await restarter.stop();
+    await restarter.stop(signal);
     await storage.stop();
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
   // A closed terminal, or npm killed above this process (not Ctrl+C): stop rather than go on
   // holding the ports for the next npm start to find busy (issue #15, item 6).
   stopWhenLeftRunning('npm start', 'stopping the host and Azurite', () => void stop());

@@ -19,6 +19,7 @@ export interface HostRestarterOptions extends SpawnHostOptions {
 
 export class HostRestarter {
   readonly #options: HostRestarterOptions;
+  #stopSignal: NodeJS.Signals = 'SIGTERM';
   readonly #keeper: KeepRunning<SpawnedHost>;
   #watcher: { close(): void } | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -39,7 +40,7 @@ export class HostRestarter {
     this.#keeper = new KeepRunning({
       start: () => spawnHost(spawnOptions),
       processOf: (host) => host.child,
-      stop: (host) => host.stop(),
+      stop: (host) => host.stop(undefined, this.#stopSignal),
       onEvent: (event) => this.#reportCrash(event),
       // A function that crashes the host on every call is restarted at every call; only an app
       // that crashes on its own, right after each start, is a loop.
@@ -70,7 +71,12 @@ export class HostRestarter {
     });
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops the host and stops watching. `signal` is what the host is told: SIGINT after a Ctrl+C,
+   * which the host got from the terminal too, so that it logs the signal the learner sent.
+   */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    this.#stopSignal = signal;
     this.#watcher?.close();
     clearTimeout(this.#timer);
     await this.#restarting;

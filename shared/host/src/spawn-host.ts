@@ -68,8 +68,8 @@ export interface SpawnedHost {
   child: HostProcess;
   /** Everything the host printed so far, stdout and stderr in arrival order. */
   logs(): string;
-  /** SIGTERM, then SIGKILL if the host has not exited after `graceMs` (default 5 s). */
-  stop(graceMs?: number): Promise<void>;
+  /** `signal` (default SIGTERM), then SIGKILL if the host has not exited after `graceMs` (default 5 s). */
+  stop(graceMs?: number, signal?: NodeJS.Signals): Promise<void>;
   kill(signal?: NodeJS.Signals): void;
   /** Moves the host's virtual clock forward (IPC `{ type: 'clock', action: 'advance', ms }`); resolves to the new time. */
   advanceClock(ms: number): Promise<Date>;
@@ -124,9 +124,9 @@ function startedHost(child: HostProcess, options: SpawnHostOptions): Promise<Spa
   const kill = (signal: NodeJS.Signals = 'SIGTERM') => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   };
-  const stop = async (graceMs = 5000) => {
+  const stop = async (graceMs = 5000, signal: NodeJS.Signals = 'SIGTERM') => {
     if (child.exitCode !== null || child.signalCode !== null) return;
-    kill('SIGTERM');
+    kill(signal);
     const timer = setTimeout(() => kill('SIGKILL'), graceMs);
     await exited;
     clearTimeout(timer);
