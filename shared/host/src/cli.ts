@@ -149,8 +149,10 @@ async function serve(appDir: string, port: number | undefined, clock: ClockMode,
     await host.stop();
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT received'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM received'));
+  // `on`, not `once`: Ctrl+C reaches the host from the terminal and again from npm start, and a
+  // second signal without a listener would end the host at once, holding its queue messages.
+  process.on('SIGINT', () => void shutdown('SIGINT received'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM received'));
   if (process.send) process.once('disconnect', () => void shutdown('The parent process went away'));
   process.on('message', (message: ParentMessage) => {
     if (message?.type === 'worker')

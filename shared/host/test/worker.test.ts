@@ -202,6 +202,22 @@ describe('the Node worker process', () => {
     expect(host.logs()).not.toContain('Exception while executing function: Functions.bad');
   });
 
+  it('stops whole on a second SIGINT (Ctrl+C reaches the host from the terminal and again from npm start)', async () => {
+    const host = await serve(
+      'async () => { console.log("waiting"); await new Promise((r) => setTimeout(r, 60_000)); }',
+    );
+    void fetch(`${host.url}/api/bad`).catch(() => undefined);
+    await eventually(() => host.logs().includes('waiting'), 10_000, 'the function to start');
+    const exit = new Promise<[number | null, string | null]>((resolve) =>
+      host.child.once('exit', (code, signal) => resolve([code, signal])),
+    );
+    host.child.kill('SIGINT');
+    await eventually(() => host.logs().includes('SIGINT received; stopping the host.'), 10_000, 'the stop to begin');
+    host.child.kill('SIGINT');
+    // Not ended by the second signal: it finishes its stop (and hands back what it holds).
+    expect(await exit, host.logs()).toEqual([0, null]);
+  });
+
   it('stops a worker stuck in a loop when its host stops, within the time spawnHost gives the host', async () => {
     const host = await serve('async () => { console.log("spinning"); for (;;) {} }');
     const pid = (await host.workerPid())!;
