@@ -138,8 +138,14 @@ async function run(core: FunctionsCore, id: number, invocation: WorkerInvocation
  * The host's pid comes from the host (`--host-pid`), not from the thread: on a busy machine the
  * thread can start after the host was killed, and then its own parent is already the reaper.
  */
-function exitWithTheHost(hostPid: number): void {
+function exitWithTheHost(hostPid: number, kernelWatch: boolean): void {
   process.once('disconnect', () => process.exit(0));
+  // The kernel's parent-death signal (setpriv --pdeathsig, set before node started) ends this
+  // process when the host dies from now on; a host that died before it was set is seen here.
+  if (kernelWatch) {
+    if (process.ppid !== hostPid) process.kill(process.pid, 'SIGKILL');
+    return;
+  }
   const watchdog = new Worker(
     `const host = ${hostPid};
      const check = () => { if (process.ppid !== host) process.kill(process.pid, 'SIGKILL'); };
@@ -204,9 +210,15 @@ async function specialized(appDir: string): Promise<void> {
   replaceEnvironment(variables);
 }
 
-async function main(appDir: string, appCode: AppCode, standby: boolean, hostPid: number): Promise<void> {
+async function main(
+  appDir: string,
+  appCode: AppCode,
+  standby: boolean,
+  hostPid: number,
+  kernelWatch: boolean,
+): Promise<void> {
   exitOnUncaughtException();
-  exitWithTheHost(hostPid);
+  exitWithTheHost(hostPid, kernelWatch);
   // Ctrl+C in a terminal reaches the whole process group, this worker too: the host stops it
   // (appTerminate hooks, then exit), so it does not die first and look like a crash.
   process.on('SIGINT', () => undefined);
@@ -251,12 +263,19 @@ async function main(appDir: string, appCode: AppCode, standby: boolean, hostPid:
 
 const [appDir, ...flags] = process.argv.slice(2);
 const HOST_PID = /^--host-pid=(\d+)$/;
-if (!appDir || flags.some((flag) => flag !== '--built' && flag !== '--standby' && !HOST_PID.test(flag))) {
+const FLAGS = new Set(['--built', '--standby', '--kernel-watch']);
+if (!appDir || flags.some((flag) => !FLAGS.has(flag) && !HOST_PID.test(flag))) {
   process.stderr.write(
-    'Usage: node worker-main.ts <appDir> [--built] [--standby] [--host-pid=N] (started by the host, with an IPC channel)\n',
+    'Usage: node worker-main.ts <appDir> [--built] [--standby] [--host-pid=N] [--kernel-watch] (started by the host, with an IPC channel)\n',
   );
   process.exit(2);
 }
 // Run by hand, without --host-pid: the parent it has now is the host it watches.
 const hostPid = Number(flags.map((flag) => HOST_PID.exec(flag)?.[1]).find(Boolean) ?? process.ppid);
-await main(appDir, flags.includes('--built') ? 'built' : 'source', flags.includes('--standby'), hostPid);
+await main(
+  appDir,
+  flags.includes('--built') ? 'built' : 'source',
+  flags.includes('--standby'),
+  hostPid,
+  flags.includes('--kernel-watch'),
+);
