@@ -3,6 +3,7 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { startAzurite } from '@workshop/azurite';
 import { spawnHost } from '@workshop/host/launcher';
 import { gradientJpeg } from './gradient-image.ts';
+import { median } from './median.ts';
 import { repoRoot } from './manifest.ts';
 
 // The thumbnail pipeline of labs 05 and 06 on N images, against a plain loop of the same work
@@ -31,11 +32,6 @@ export interface PipelineFigures {
 const CONTAINER = 'bench-images';
 const WIDTH = 200;
 const RUNS = 3;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 async function runJob(appDir: string, connectionString: string, width: number, batchSize: number): Promise<number> {
   const host = await spawnHost({ appDir, port: 0, env: { AzureWebJobsStorage: connectionString } });

@@ -7,6 +7,7 @@ import { appendFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyApp, firstFunctionFile } from './app-files.ts';
 import { repoRoot, solutionDir, type Lab } from './manifest.ts';
+import { median } from './median.ts';
 import { runChecks, type ChecksRun } from './run-checks.ts';
 
 export interface WatchFigure {
@@ -59,8 +60,7 @@ export async function benchWatch(lab: Lab): Promise<WatchFigure> {
       await Promise.race([next, watching]);
       saves.push((verdicts.at(-1)!.at - saved) / 1000);
     }
-    const median = [...saves].sort((a, b) => a - b)[Math.floor(SAVES / 2)]!;
-    return { lab, firstSeconds, saveSeconds: median, passed: verdicts.every((v) => v.run.passed) };
+    return { lab, firstSeconds, saveSeconds: median(saves), passed: verdicts.every((v) => v.run.passed) };
   } finally {
     stop.abort();
     await watching.catch(() => undefined);

@@ -147,7 +147,7 @@ let setprivPath: string | null | undefined;
 /**
  * Linux's setpriv (util-linux), which starts the worker with a parent-death signal: SIGKILL from
  * the kernel when the host dies, however it dies. It spares each worker the thread that would
- * otherwise watch for that (about 0.05 CPU-s per worker, some 15 CPU-s in npm test). Null
+ * otherwise watch for that (about 0.035 CPU-s per worker, some 10 CPU-s in npm test). Null
  * elsewhere, and where it is not installed.
  */
 function setpriv(): string | null {

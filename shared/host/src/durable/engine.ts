@@ -104,8 +104,11 @@ const FAILED_ATTEMPTS =
 /** An episode that runs this long is stuck in the orchestrator's code: say so, and how to get out. */
 const SLOW_EPISODE_MS = 10_000;
 
-/** How long a stopping host tries to hand back the messages it holds (storage may be gone). */
-const ABANDON_ON_STOP_MS = 500;
+/**
+ * How long a stopping host waits on storage, which may be gone: for a poll in flight to finish,
+ * then for the messages it holds to be handed back.
+ */
+const STOP_STORAGE_WAIT_MS = 500;
 
 /** Past a put-back message's visibility timeout, before the polls that look for it count as idle. */
 const HELD_BACK_SLACK_MS = 50;
@@ -385,15 +388,12 @@ export class DurableEngine {
     // whole lease for them (npm start: 10 s after 2 of 4 Ctrl+C). Then the polls and renewals
     // still in flight are aborted: with storage gone, the SDK would retry them for many seconds,
     // and the host would be killed before it stopped.
-    const polled = await Promise.race([
-      this.#loop?.then(() => true),
-      new Promise<false>((resolve) => setTimeout(resolve, ABANDON_ON_STOP_MS, false)),
-    ]);
-    if (!polled) this.#stopping.abort();
+    const aborting = setTimeout(() => this.#stopping.abort(), STOP_STORAGE_WAIT_MS);
     await this.#loop;
+    clearTimeout(aborting);
     // Let messages we still hold reappear at once for the next host, rather than after the lease;
     // without storage, they reappear when their lease runs out.
-    const bounded = AbortSignal.timeout(ABANDON_ON_STOP_MS);
+    const bounded = AbortSignal.timeout(STOP_STORAGE_WAIT_MS);
     await Promise.allSettled([...this.#held.values()].map((m) => this.storage.abandon(m, 0, bounded)));
   }
 
