@@ -157,6 +157,7 @@ describe("a container's usage, kept by the entity containerUsage", { concurrent:
       'once the entity has processed it',
     {
       hint:
+        'The job reports its usage at its end with context.df.signalEntity(usage, RECORD, record). ' +
         "GET /api/usage reads the entity's saved state with client.readEntityState: an " +
         "operation still in the entity's queue is not in it yet. Poll until it is, and say so in the answer's note.",
       guide: `${GUIDE}#step-1-watch-it-happen`,
