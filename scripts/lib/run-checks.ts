@@ -125,7 +125,7 @@ function checkSources(lab: Lab): string[] {
  * The packages the check files import (`@workshop/testkit`, `sharp`…), as URLs: every package is
  * installed at the repo's root, so they resolve from here as from the checks.
  */
-function checkImports(sources: readonly string[]): string[] {
+export function checkImports(sources: readonly string[]): string[] {
   // A line that begins an import (`import … from 'x'`, `import 'x'`) or ends a multi-line one (`} from 'x'`).
   const IMPORT_FROM = /^(?:import\s+(?!type\b)(?:[^'";]*?\sfrom\s+)?|\}\s*from\s+)'([^'.][^']*)'/gm;
   const specifiers = new Set<string>();
@@ -134,6 +134,8 @@ function checkImports(sources: readonly string[]): string[] {
       if (!specifier!.startsWith('node:') && specifier !== 'vitest') specifiers.add(specifier!);
     }
   }
+  // And what the test kit loads on its first use (the storage SDKs), which no check names.
+  if (specifiers.has('@workshop/testkit')) specifiers.add('@workshop/testkit/standby-preload');
   return [...specifiers].map((specifier) => import.meta.resolve(specifier));
 }
 

@@ -2,11 +2,12 @@
 // checks import already loaded (standby-vitest-fork.ts). A run takes it; no run takes a process
 // another run has used.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import { createVitest } from 'vitest/node';
+import { checkImports } from '../lib/run-checks.ts';
 import { standbyForks } from '../lib/standby-vitest-fork.ts';
 import { eventually, repoRoot } from '../../shared/host/test/helpers.ts';
 
@@ -61,4 +62,28 @@ it('records its process', () => {
     await vitest.close();
     forks.stop();
   }
+});
+
+it('loads ahead what the test kit imports on its first use, for checks that import the test kit', () => {
+  // The test kit imports the storage SDKs lazily (a cold check process starts the host first);
+  // a run that found them unloaded paid about 0.13 s before its first check (issue #14).
+  const testkit = join(repoRoot, 'shared/testkit/src');
+  const lazy = new Set<string>();
+  for (const file of readdirSync(testkit).filter(
+    (f) => f.endsWith('.ts') && f !== 'lint-service.ts' && f !== 'lint.ts',
+  )) {
+    for (const [, specifier] of readFileSync(join(testkit, file), 'utf8').matchAll(/import\('([^'.][^']*)'\)/g)) {
+      lazy.add(specifier!);
+    }
+  }
+  expect([...lazy].sort(), 'the packages the test kit imports lazily').toEqual([
+    '@azure/data-tables',
+    '@azure/storage-blob',
+  ]);
+  const preloads = checkImports(["import { startLabApp } from '@workshop/testkit';"]);
+  const preloadFile = preloads.find((url) => url.endsWith('/standby-preload.ts'));
+  expect(preloadFile, `the standby process's imports: ${preloads.join(', ')}`).toBeDefined();
+  const preloaded = readFileSync(new URL(preloadFile!), 'utf8');
+  for (const specifier of lazy) expect(preloaded, 'standby-preload.ts').toContain(`import '${specifier}';`);
+  expect(checkImports(["import sharp from 'sharp';"]), 'checks without the test kit').toHaveLength(1);
 });
