@@ -3,6 +3,7 @@
 // deep, so its tsconfig's `extends` resolves as the original's does), watched, and saved three
 // times, each 2 s after the verdict before.
 
+import { randomUUID } from 'node:crypto';
 import { appendFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyApp, firstFunctionFile } from './app-files.ts';
@@ -54,9 +55,11 @@ export async function benchWatch(lab: Lab): Promise<WatchFigure> {
       // The learner reads the verdict and edits: the save comes 2 s later, not at once. Meanwhile
       // the watch starts the next run's hosts in standby, as it does after every verdict.
       await new Promise((resolve) => setTimeout(resolve, LEARNER_PAUSE_MS));
-      // A save that changes the file, as an editor's would: one more line at the end.
+      // A save that changes the file, as an editor's would: one more line at the end, a line never
+      // saved before. (A blank line made the same three texts every bench, which the worker then
+      // found compiled in its disk cache: a learner's edit is new, and is compiled on the run.)
       const saved = performance.now();
-      appendFileSync(join(dir, firstFunctionFile(dir)), '\n');
+      appendFileSync(join(dir, firstFunctionFile(dir)), `// saved ${randomUUID()}\n`);
       await Promise.race([next, watching]);
       saves.push((verdicts.at(-1)!.at - saved) / 1000);
     }
