@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnHost } from '../src/index.ts';
 import { TranspileCache } from '../src/worker/transpile-cache.ts';
-import { precompile } from '../src/worker/typescript-loader.ts';
+import { compileTypeScriptFile, precompile, prepareToCompile } from '../src/worker/typescript-loader.ts';
 import { fileURLToPath } from 'node:url';
 import { tempApp, type TempApp } from './helpers.ts';
 
@@ -167,6 +167,40 @@ app.http('hello', { methods: ['GET'], authLevel: 'anonymous', handler: async () 
     );
     expect(await startRecorded(app, folder)).toEqual({ answer: 'compiled', compiler: true });
     expect(entriesIn(folder)).toHaveLength(2);
+  });
+});
+
+describe('a worker in standby (npm run lab -- --watch)', () => {
+  const standbyApp = () => {
+    const app = tempApp({
+      'package.json': JSON.stringify({ name: 'standby', type: 'module' }),
+      'tsconfig.json': JSON.stringify({ compilerOptions: { target: 'es2022', module: 'esnext' } }),
+      'src/lib/first.ts': 'export const first = (xs?: number[]) => xs?.[0];\n',
+    });
+    apps.push(app);
+    return { app, file: path.join(app.dir, 'src/lib/first.ts') };
+  };
+
+  it("compiles the app's files while it waits", () => {
+    const folder = cacheFolder();
+    const { app, file } = standbyApp();
+    prepareToCompile(app.dir, new TranspileCache(folder));
+    expect(entriesIn(folder), 'in the disk cache before the app loads').toHaveLength(1);
+    expect(compileTypeScriptFile(file, new TranspileCache(folder)).source).toContain('xs?.[0]');
+  });
+
+  it('forgets what it compiled when a tsconfig.json changes before the app loads', () => {
+    const folder = cacheFolder();
+    const { app, file } = standbyApp();
+    prepareToCompile(app.dir, new TranspileCache(folder));
+    // The learner lowers the target while the worker waits: optional chaining is compiled away.
+    fs.writeFileSync(
+      path.join(app.dir, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { target: 'es2019', module: 'esnext' } }),
+    );
+    const { source } = compileTypeScriptFile(file, new TranspileCache(folder));
+    expect(source, 'compiled for es2019').not.toContain('?.');
+    expect(source).toContain('void 0');
   });
 });
 

@@ -66,11 +66,18 @@ export function isAppTypeScript(url: string): boolean {
 
 const packageTypeCache = new Map<string, string | undefined>();
 
+/**
+ * Every package.json and tsconfig.json this process looked at (found or not) for what it keeps in
+ * memory: a worker in standby checks them before it loads the app (prepareToCompile).
+ */
+const consulted = new Set<string>();
+
 /** `type` of the nearest package.json (Node's rule for `.ts`/`.js` files). */
 function packageType(dir: string): string | undefined {
   if (packageTypeCache.has(dir)) return packageTypeCache.get(dir);
   let type: string | undefined;
   const file = path.join(dir, 'package.json');
+  consulted.add(file);
   if (fs.existsSync(file)) {
     try {
       const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { type?: unknown };
@@ -116,6 +123,7 @@ const configPathCache = new Map<string, string | undefined>();
 function nearestTsconfig(dir: string): string | undefined {
   if (configPathCache.has(dir)) return configPathCache.get(dir);
   const candidate = path.join(dir, 'tsconfig.json');
+  consulted.add(candidate);
   const parent = path.dirname(dir);
   const found = fs.existsSync(candidate) ? candidate : parent === dir ? undefined : nearestTsconfig(parent);
   configPathCache.set(dir, found);
@@ -206,8 +214,10 @@ function cachedCompilerOptionsFor(file: string, onDisk: TranspileCache): { optio
     extension: path.extname(file),
   });
   const cached = onDisk.getOptions(key);
+  for (const [read] of cached?.stamps ?? []) consulted.add(read);
   if (cached) return { options: cached.options as TS.CompilerOptions, esm: cached.esm };
   const { options, esm, stamps } = compilerOptionsFor(loadTypeScript()!, file);
+  for (const [read] of stamps) consulted.add(read);
   // Stored as JSON reads it back, so that the key of a compiled file is the same either way.
   onDisk.setOptions(key, { stamps, options: JSON.parse(JSON.stringify(options)) as Record<string, unknown>, esm });
   return { options, esm };
@@ -224,6 +234,16 @@ interface Compiled {
 const compiledCache = new Map<string, Compiled>();
 /** Across processes: what earlier workers compiled (transpile-cache.ts). */
 const transpileCache = new TranspileCache();
+
+/** The package.json and tsconfig.json files prepareToCompile's work depends on, as they were then. */
+let preparedOn: Stamp[] | undefined;
+
+function forgetCompiled(): void {
+  compiledCache.clear();
+  packageTypeCache.clear();
+  configPathCache.clear();
+  configCache.clear();
+}
 
 /** A TypeScript syntax error with the file and line in its stack, like Node's own. */
 function syntaxError(ts: TypeScript, diagnostic: TS.Diagnostic): SyntaxError {
@@ -246,6 +266,11 @@ export function compileTypeScriptFile(
   file: string,
   onDisk: TranspileCache = transpileCache,
 ): { source: string; format: 'module' | 'commonjs' } {
+  if (preparedOn) {
+    // The first file after a standby: what it kept holds while its package.json and tsconfig.json files are as they were.
+    if (!unchanged(preparedOn)) forgetCompiled();
+    preparedOn = undefined;
+  }
   const stat = fs.statSync(file);
   const cached = compiledCache.get(file);
   if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached;
@@ -295,6 +320,34 @@ export function installTypeScriptCompiler(): boolean {
     },
   });
   return true;
+}
+
+/**
+ * A worker in standby (Azure's placeholder mode) gets its compiling done while it waits: the
+ * compiler loaded and run once, and the app's TypeScript files as they are now compiled, or read
+ * from the disk cache, into memory. A learner's save changes a file after this; when the app
+ * loads, that file alone is compiled, by a compiler already warm. Otherwise every run after a
+ * save loaded the compiler in each of its workers (0.1–0.2 s, two or three at once) before the
+ * app's first file. If a package.json or tsconfig.json it read changes meanwhile, all it kept in
+ * memory is forgotten when the app loads.
+ */
+export function prepareToCompile(appDir: string, onDisk: TranspileCache = transpileCache): void {
+  const ts = compilerVersion() ? loadTypeScript() : null;
+  if (!ts) return;
+  ts.transpileModule('export const warm: number = 1;', { compilerOptions: {}, fileName: 'warm.ts' });
+  const files = fs.globSync('**/*.{ts,mts,cts}', {
+    cwd: appDir,
+    exclude: (name) => path.basename(String(name)) === 'node_modules' || path.basename(String(name)).startsWith('.'),
+  });
+  for (const file of files) {
+    if (/\.d\.[mc]?ts$/.test(file)) continue;
+    try {
+      compileTypeScriptFile(path.join(appDir, file), onDisk);
+    } catch {
+      // A syntax error: the worker names it when it loads the file.
+    }
+  }
+  preparedOn = stampsOf(consulted);
 }
 
 /**

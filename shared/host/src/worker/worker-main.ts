@@ -17,6 +17,7 @@ import { Worker } from 'node:worker_threads';
 import { loadApp, AppLoadError, type AppCode } from './app-loader.ts';
 import { FunctionsCore, installFunctionsCore } from './functions-core.ts';
 import { invoke } from './invoke.ts';
+import { prepareToCompile } from './typescript-loader.ts';
 import { runOrchestratorEpisode } from './perturb-replay.ts';
 import { replaceEnvironment } from '../settings.ts';
 import {
@@ -195,8 +196,11 @@ async function importPackagesOf(appDir: string): Promise<void> {
 /** A specifier that the worker in standby imports as if from the app's folder. */
 const AS_THE_APP = 'workshop-standby-as-the-app:';
 
-/** Standby: the app's packages load now; the environment, then the app, come with `specialize`. */
-async function specialized(appDir: string): Promise<void> {
+/**
+ * Standby: the app's packages load now, and its TypeScript is compiled; the environment, then the
+ * app, come with `specialize`.
+ */
+async function specialized(appDir: string, appCode: AppCode): Promise<void> {
   const env = new Promise<Record<string, string>>((resolve) => {
     const onMessage = (message: HostToWorker) => {
       if (message?.type !== 'specialize') return;
@@ -206,6 +210,7 @@ async function specialized(appDir: string): Promise<void> {
     process.on('message', onMessage);
   });
   await importPackagesOf(appDir);
+  if (appCode === 'source') prepareToCompile(appDir);
   const variables = await env;
   replaceEnvironment(variables);
 }
@@ -222,7 +227,7 @@ async function main(
   // Ctrl+C in a terminal reaches the whole process group, this worker too: the host stops it
   // (appTerminate hooks, then exit), so it does not die first and look like a crash.
   process.on('SIGINT', () => undefined);
-  if (standby) await specialized(appDir);
+  if (standby) await specialized(appDir, appCode);
 
   let core: FunctionsCore;
   try {
