@@ -44,8 +44,9 @@ async function main(): Promise<number | void> {
   if (!clock) throw new UsageError(`--clock must be ${CLOCKS.join(' or ')}, not "${values.clock}".`);
   const lab = findLab(labs, positionals[0]);
   const appDir = values.solution ? solutionDir(lab) : starterDir(lab);
-  const retryCommand = (freePort: number) =>
-    `npm start -- ${lab.id}${values.solution ? ' --solution' : ''} --port ${freePort}${clock === 'real' ? '' : ` --clock ${clock}`}`;
+  // This npm start, on another port (7071, the default, goes without saying).
+  const retryCommand = (onPort: number) =>
+    `npm start -- ${lab.id}${values.solution ? ' --solution' : ''}${onPort === 7071 ? '' : ` --port ${onPort}`}${clock === 'real' ? '' : ` --clock ${clock}`}`;
   // Before Azurite starts: a taken port is the other program's, and no save of a lab file frees it.
   // Unless it is an npm start stopped a moment ago (found by the newcomer walkthrough: Ctrl+C, then
   // npm start again at once): its host lets the port go within 5 s, when npm start kills it.
@@ -109,6 +110,12 @@ async function main(): Promise<number | void> {
     // reach our Azurite (a process group of its own), so its stop is never taken for a crash.
     await restarter.stop(signal);
     await storage.stop();
+    // Said last, once both are down: the terminal is the learner's again, and the ports are free.
+    console.log(
+      storage.kind === 'started'
+        ? `Stopped the host and Azurite (its data stays in .workshop/azurite). ${cyan(retryCommand(port))} starts them again.`
+        : `Stopped the host; the Azurite that was already running is left running. ${cyan(retryCommand(port))} starts the host again.`,
+    );
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
