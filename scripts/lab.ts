@@ -5,7 +5,7 @@ import { findLab, readManifest, repoRoot, solutionDir, starterDir } from './lib/
 import { updateProgress } from './lib/progress.ts';
 import { resetLab } from './lib/reset.ts';
 import { runChecks } from './lib/run-checks.ts';
-import { cyan } from './lib/style.ts';
+import { cyan, dim } from './lib/style.ts';
 import { stopWhenLeftRunning } from './lib/when-orphaned.ts';
 import { formatVerdict } from './lib/verdict.ts';
 
@@ -77,6 +77,9 @@ async function main(): Promise<number> {
       console.log(formatVerdict(lab, appLabel, result, next, values.watch));
       if (values.watch) console.log('\nWatching for changes… (Ctrl+C to stop)');
     },
+    // At once, under the verdict it replaces: the save was seen, and the checks are running.
+    onSave: (changed) =>
+      console.log(dim(`\n${changed.length > 0 ? `Saved ${changed.join(', ')}` : 'A file changed'}: checking…`)),
   });
   return run.passed ? 0 : 1;
 }

@@ -62,6 +62,8 @@ export interface RunChecksOptions {
   typecheck?: boolean;
   /** Called after every run (once, or on every save with `watch`). */
   onRun?: (run: ChecksRun) => void;
+  /** With `watch`: called as a save's run begins, with the files saved (relative to the app folder). */
+  onSave?: (changed: string[]) => void;
   /** Ends a `watch` (which otherwise runs until the process ends), as `npm run bench` does. */
   signal?: AbortSignal;
 }
@@ -205,7 +207,7 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
       ...lint?.env,
     },
   });
-  const saves = options.watch ? rerunOnSave(vitest, options.appDir) : undefined;
+  const saves = options.watch ? rerunOnSave(vitest, options.appDir, options.onSave) : undefined;
   try {
     await vitest.start();
     if (options.watch)

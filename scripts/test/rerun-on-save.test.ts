@@ -39,7 +39,8 @@ it('runs the checks once for a burst of writes, and once after a run for every s
   const file = join(dir, 'app.ts');
   writeFileSync(file, 'start');
   const vitest = recordingRerunner(file);
-  const watching = rerunOnSave(vitest, dir);
+  const told: string[][] = [];
+  const watching = rerunOnSave(vitest, dir, (changed) => told.push(changed));
   try {
     writeFileSync(file, 'a');
     writeFileSync(file, 'b');
@@ -60,6 +61,8 @@ it('runs the checks once for a burst of writes, and once after a run for every s
     await eventually(() => vitest.seen.includes('last'), 10_000, "the last save's run");
     vitest.release();
     expect(vitest.seen).toEqual(['b', 'e', 'last']);
+    // As each run began, --watch was told what was saved for it (and prints "Saved app.ts: checking…").
+    expect(told).toEqual([['app.ts'], ['app.ts'], ['app.ts']]);
   } finally {
     watching.close();
     vitest.release();
