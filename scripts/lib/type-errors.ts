@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from './manifest.ts';
 import { cyan, red } from './style.ts';
+import { likelyStrayOpeningBrace } from './unmatched-brace.ts';
 import type { TypecheckReport } from './typecheck-app.ts';
 
 export type { NotAGenerator, TypecheckReport, TypeDiagnostic } from './typecheck-app.ts';
@@ -137,6 +138,12 @@ export function formatTypeErrors(report: TypecheckReport | undefined, appLabel: 
   ];
   for (const error of errors.slice(0, SHOWN)) {
     out.push(`    ${cyan(locationOf(error.file, error.line, error.column))}  ${firstLine(error.message, error.code)}`);
+    const stray =
+      error.code === 1005 && error.message.startsWith("'}' expected") ? likelyStrayOpeningBrace(error.file) : undefined;
+    if (stray !== undefined && stray !== error.line)
+      out.push(
+        `      a '{' with no '}' to match: look at ${cyan(locationOf(error.file, stray))}, the line that opens a block and indents nothing under it`,
+      );
   }
   if (errors.length > SHOWN) {
     out.push(`    and ${errors.length - SHOWN} more: ${cyan(`npx tsc -p ${appLabel} --noEmit`)} lists them all`);

@@ -2,7 +2,7 @@
 // folder, and what the verdict makes of it and of the host's words about an async orchestrator.
 // `npm test` runs the same mistakes through each lab's checks (verdict-mistakes.ts).
 
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runawayProblem } from '../../shared/testkit/src/durable.ts';
@@ -137,6 +137,28 @@ describe('the verdict', () => {
     expect(verdict).toContain(
       'review-orchestrator.ts:102:1  Declaration or statement expected. (often a brace too many or too few somewhere above this line)',
     );
+  });
+
+  it("points at a '{' that has no '}', which tsc reports at the end of the file (the walkthrough)", () => {
+    const copy = join(repoRoot, '.workshop', 'test-unmatched-brace');
+    copyApp(solutionDir(lab05), copy);
+    try {
+      const file = join(copy, 'src/functions/thumbnail-jobs.ts');
+      const lines = readFileSync(file, 'utf8').split('\n');
+      const widthLine = lines.findIndex((line) => line.includes('const width = parseWidth')) + 1;
+      lines.splice(widthLine - 1, 0, '  {');
+      writeFileSync(file, lines.join('\n'));
+      const report = typecheckApp(copy);
+      const verdict = plain(
+        formatVerdict(lab05, '.workshop/test-unmatched-brace', runWith({ typecheck: report }), undefined),
+      );
+      expect(verdict).toMatch(/thumbnail-jobs\.ts:\d+:\d+ {2}'\}' expected\./);
+      expect(verdict).toContain(
+        `a '{' with no '}' to match: look at .workshop/test-unmatched-brace/src/functions/thumbnail-jobs.ts:${widthLine}, `,
+      );
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it('with every check passing, says the type errors still stop the build', () => {
