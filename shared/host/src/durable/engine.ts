@@ -506,12 +506,15 @@ export class DurableEngine {
     const receipts = await Promise.all(
       queues.map(async (queue) => {
         const max = queue === this.storage.workItems ? Math.min(32, free) : 32;
+        // A message sent while this receive is on its way may not be in its answer: then its
+        // "nothing" does not count towards idle (whenIdle, the auto clock's skip).
+        const ticket = this.#polls.ticket(queue);
         try {
           const messages = await this.storage.receive(queue, max, this.#leaseMs, this.#stopping.signal);
-          this.#polls.received(queue, messages.length, messages.length >= max, performance.now());
+          this.#polls.received(queue, messages.length, messages.length >= max, performance.now(), ticket);
           return { queue, messages };
         } catch (err) {
-          this.#polls.received(queue, 0, false, performance.now());
+          this.#polls.received(queue, 0, false, performance.now(), ticket);
           return { queue, messages: [] as ReceivedMessage[], err: err as Error };
         }
       }),

@@ -16,6 +16,8 @@ interface QueueState {
   dueAt: number;
   /** Its last receive found nothing, and nothing was sent to it since. */
   empty: boolean;
+  /** How many times it was woken: a receive that began before a wake cannot say it is empty. */
+  wakes: number;
 }
 
 export class QueuePolls<Queue> {
@@ -24,7 +26,7 @@ export class QueuePolls<Queue> {
 
   constructor(queues: readonly Queue[], maxPauseMs: number) {
     this.#maxPauseMs = maxPauseMs;
-    for (const queue of queues) this.#states.set(queue, { pauseMs: FIRST_PAUSE_MS, dueAt: 0, empty: false });
+    for (const queue of queues) this.#states.set(queue, { pauseMs: FIRST_PAUSE_MS, dueAt: 0, empty: false, wakes: 0 });
   }
 
   /** Something was sent to `queue` (every queue when none is named): poll it at once. */
@@ -34,7 +36,16 @@ export class QueuePolls<Queue> {
       state.dueAt = 0;
       state.pauseMs = FIRST_PAUSE_MS;
       state.empty = false;
+      state.wakes++;
     }
+  }
+
+  /**
+   * Taken as a receive from `queue` begins, and given back to received(): if the queue was woken
+   * meanwhile (a message sent to it while the receive was on its way), "found nothing" is stale.
+   */
+  ticket(queue: Queue): number {
+    return this.#states.get(queue)!.wakes;
   }
 
   /** The queues to poll now, of those `allowed`. */
@@ -42,9 +53,16 @@ export class QueuePolls<Queue> {
     return [...this.#states].filter(([q, s]) => s.dueAt <= now && allowed(q)).map(([q]) => q);
   }
 
-  /** A receive's outcome: a full batch is followed at once, a partial one soon, an empty one later each time. */
-  received(queue: Queue, found: number, full: boolean, now: number): void {
+  /**
+   * A receive's outcome: a full batch is followed at once, a partial one soon, an empty one later
+   * each time; an empty one that a wake overtook (its `ticket` is older) is polled again at once.
+   */
+  received(queue: Queue, found: number, full: boolean, now: number, ticket?: number): void {
     const state = this.#states.get(queue)!;
+    if (found === 0 && ticket !== undefined && ticket !== state.wakes) {
+      state.dueAt = now;
+      return;
+    }
     if (found > 0) {
       state.empty = false;
       state.pauseMs = FIRST_PAUSE_MS;

@@ -65,6 +65,21 @@ describe('when to poll each task hub queue', () => {
     expect(polls.allEmpty).toBe(true);
   });
 
+  it('does not take "nothing" for empty when the queue was woken while that receive was on its way', () => {
+    // The CI flake: whenIdle() woke every queue just after a test sent a message, a receive begun
+    // before the send answered "nothing", and the engine took itself for idle.
+    const polls = new QueuePolls(QUEUES, MAX_PAUSE_MS);
+    allEmptyAt(polls, 0);
+    polls.wake();
+    const tickets = QUEUES.map((queue) => polls.ticket(queue));
+    polls.wake('control-01');
+    QUEUES.forEach((queue, i) => polls.received(queue, 0, false, 20, tickets[i]));
+    expect(polls.allEmpty, 'control-01 was woken during its receive').toBe(false);
+    expect(polls.due(20)).toEqual(['control-01']);
+    polls.received('control-01', 0, false, 21, polls.ticket('control-01'));
+    expect(polls.allEmpty).toBe(true);
+  });
+
   it('leaves out a queue that may not be polled now (every activity slot taken)', () => {
     const polls = new QueuePolls(QUEUES, MAX_PAUSE_MS);
     allEmptyAt(polls, 0);
