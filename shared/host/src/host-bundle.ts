@@ -3,9 +3,8 @@
 // loading 517 modules one by one (0.33 CPU-s); from the bundle it takes about 0.15. `npm test`
 // starts some 250 hosts.
 //
-// The worker's own code is bundled too, as a second entry (worker.mjs): run from its sources,
-// each of its files went through Node's type stripping: 0.13 s to start instead of 0.04. It
-// still loads the app's packages from the app's folder, as the real Node worker does. Every file that went into the bundle is stamped (mtime
+// Only the host is bundled. The app's worker still loads the app's packages from the app's
+// folder, as the real Node worker does. Every file that went into the bundle is stamped (mtime
 // and size): when one changes, the next host start bundles again. When bundling is not possible
 // (no bundler, no writable cache, WORKSHOP_HOST_BUNDLE=off), the host runs from its sources.
 
@@ -23,10 +22,6 @@ import { cacheFolder, stampsOf, unchanged, writeWhole, type Stamp } from './disk
 export const HOST_BUNDLE_SETTING = 'WORKSHOP_HOST_BUNDLE';
 
 const HOST_CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
-const WORKER_MAIN = fileURLToPath(new URL('./worker/worker-main.ts', import.meta.url));
-
-/** The worker's file in a bundle folder of the host (language-worker.ts runs it when it is there). */
-export const BUNDLED_WORKER = 'worker.mjs';
 
 /** What a bundle folder's manifest records. */
 interface Manifest {
@@ -85,12 +80,11 @@ export async function bundle({ entry, folder }: BundleOptions): Promise<string> 
   const { build } = await import('rolldown');
   const out = path.join(folder, `bundle-${randomUUID()}`);
   const result = await build({
-    // The host's bundle carries its worker's: the two share their modules (the protocol, the settings).
-    input: entry === HOST_CLI ? { cli: entry, worker: WORKER_MAIN } : { cli: entry },
+    input: entry,
     platform: 'node',
     logLevel: 'silent',
     plugins: [keepModuleMeta(entry)],
-    output: { dir: out, format: 'esm', entryFileNames: '[name].mjs', sourcemap: true },
+    output: { dir: out, format: 'esm', entryFileNames: 'cli.mjs', sourcemap: true },
   });
   // The bundler and this file make the bundle too: a change to either makes it again.
   const inputs = new Set([fileURLToPath(import.meta.url), fileURLToPath(import.meta.resolve('rolldown'))]);

@@ -7,10 +7,8 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RpcInvocationResponse, RpcLogCategory, RpcLogLevel } from './core-types.ts';
-import { BUNDLED_WORKER } from './host-bundle.ts';
 import { environmentVariables } from './settings.ts';
 import { forEachLine } from './stream-lines.ts';
 import type { AppCode } from './worker/app-loader.ts';
@@ -23,21 +21,6 @@ import {
 } from './worker-protocol.ts';
 
 const WORKER_MAIN = fileURLToPath(new URL('./worker/worker-main.ts', import.meta.url));
-
-let workerScriptPath: string | undefined;
-
-/**
- * The worker's script: beside the host's own when the host runs from its bundle, which carries
- * the worker's code too (host-bundle.ts); else worker-main.ts, as when the host runs from its
- * sources or in a test's process.
- */
-function workerScript(): string {
-  if (workerScriptPath) return workerScriptPath;
-  const main = process.argv[1];
-  const bundled = main && path.basename(main) === 'cli.mjs' ? path.join(path.dirname(main), BUNDLED_WORKER) : undefined;
-  workerScriptPath = bundled && fs.existsSync(bundled) ? bundled : WORKER_MAIN;
-  return workerScriptPath;
-}
 
 /** The app setting the real host reads for the Node worker's command-line arguments. */
 export const WORKER_ARGUMENTS_SETTING = 'languageWorkers__node__arguments';
@@ -150,7 +133,7 @@ export function workerCommand(
 ): string[] {
   return [
     ...workerNodeArguments(env),
-    workerScript(),
+    WORKER_MAIN,
     appDir,
     ...(appCode === 'built' ? ['--built'] : []),
     ...(standby ? ['--standby'] : []),

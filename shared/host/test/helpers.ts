@@ -7,11 +7,6 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** Whether a process's argument is the worker's script: its source, or the host bundle's copy. */
-export function isWorkerScript(arg: string): boolean {
-  return arg.endsWith('worker-main.ts') || arg.endsWith('/worker.mjs');
-}
-
 export function fixture(name: string): string {
   return fileURLToPath(new URL(`./fixtures/${name}/`, import.meta.url));
 }

@@ -3,15 +3,13 @@
 // (or a folder where no bundle can be made) runs the sources.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundle, freshBundle, HOST_BUNDLE_SETTING, hostEntryPoint } from '../src/host-bundle.ts';
 import { cacheFolder } from '../src/disk-cache.ts';
-import { spawnHost } from '../src/spawn-host.ts';
-import { PING_FUNCTION, tempApp } from './helpers.ts';
 
 let dir: string;
 let entry: string;
@@ -70,24 +68,6 @@ describe('the host bundle', () => {
     expect(hostEntryPoint({ [HOST_BUNDLE_SETTING]: 'off' })).toBe(
       fileURLToPath(new URL('../src/cli.ts', import.meta.url)),
     );
-  });
-
-  it("carries the worker's own code: a host run from it starts its worker from worker.mjs, beside it", async () => {
-    const app = tempApp({
-      'package.json': JSON.stringify({ name: 'bundled-worker', type: 'module', main: 'src/functions/*.js' }),
-      'host.json': JSON.stringify({ version: '2.0' }),
-      'src/functions/ping.js': PING_FUNCTION,
-    });
-    const host = await spawnHost({ appDir: app.dir, port: 0 });
-    try {
-      expect(await (await fetch(`${host.url}/api/ping`)).text()).toBe('pong');
-      const pid = await host.workerPid();
-      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      expect(argv, "the worker's command line").toContain(join(dirname(hostEntryPoint({})), 'worker.mjs'));
-    } finally {
-      await host.stop();
-      app.remove();
-    }
   });
 
   it('is left out, and the sources run, where it cannot be made', () => {

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnHost, type SpawnedHost } from '../src/spawn-host.ts';
 import { STANDBY_HOSTS_ENV, startStandbyHosts, type StandbyHosts } from '../src/standby-hosts.ts';
-import { eventually, isWorkerScript, tempAppWith, type TempApp } from './helpers.ts';
+import { eventually, tempAppWith, type TempApp } from './helpers.ts';
 import { startAzurite, type TestAzurite } from './durable/durable-helpers.ts';
 
 let azurite: TestAzurite;
@@ -188,7 +188,7 @@ describe('a host in standby', () => {
     const worker = fs
       .readdirSync(out)
       .map((file) => JSON.parse(fs.readFileSync(path.join(out, file), 'utf8')) as { argv: string[]; loaded: string[] })
-      .find((record) => record.argv.some(isWorkerScript));
+      .find((record) => record.argv.some((arg) => arg.endsWith('worker-main.ts')));
     const builds = new Set(
       worker!.loaded.flatMap((url) => /\/@azure\/storage-blob\/dist\/([^/]+)\//.exec(url)?.[1] ?? []),
     );

@@ -9,7 +9,7 @@ import { spawnHost } from '../src/index.ts';
 import { TranspileCache } from '../src/worker/transpile-cache.ts';
 import { compileTypeScriptFile, precompile, prepareToCompile } from '../src/worker/typescript-loader.ts';
 import { fileURLToPath } from 'node:url';
-import { isWorkerScript, tempApp, type TempApp } from './helpers.ts';
+import { tempApp, type TempApp } from './helpers.ts';
 
 const folders: string[] = [];
 const apps: TempApp[] = [];
@@ -143,7 +143,7 @@ app.http('hello', { methods: ['GET'], authLevel: 'anonymous', handler: async () 
     }
     for (const file of fs.readdirSync(out)) {
       const record = JSON.parse(fs.readFileSync(path.join(out, file), 'utf8')) as { argv: string[]; loaded: string[] };
-      if (record.argv.some(isWorkerScript))
+      if (record.argv.some((arg) => arg.endsWith('worker-main.ts')))
         return { answer, compiler: record.loaded.some((url) => url.includes('/node_modules/typescript/')) };
     }
     throw new Error(`No worker recorded its modules in ${out}`);
