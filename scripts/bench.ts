@@ -118,6 +118,17 @@ async function main(): Promise<void> {
       goal: 1.5,
     });
   }
+  console.log('');
+  console.log(
+    bold('Waiting for a verdict after a save, on the starter') +
+      dim("  (its checks fail, as a learner's do while they work: no goal set, the goal above is the checkpoint's)"),
+  );
+  for (const lab of readManifest()) {
+    const figure = await benchWatch(lab, 'starter');
+    console.log(
+      `${`lab ${lab.id}: save → verdict, starter`.padEnd(44)} ${figure.saveSeconds.toFixed(2).padStart(8)} s`,
+    );
+  }
   if (values.quick) return;
   console.log('');
   const { seconds, code } = await timeCommand(['test']);

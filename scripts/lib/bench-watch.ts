@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyApp, firstFunctionFile } from './app-files.ts';
-import { repoRoot, solutionDir, type Lab } from './manifest.ts';
+import { repoRoot, solutionDir, starterDir, type Lab } from './manifest.ts';
 import { median } from './median.ts';
 import { runChecks, type ChecksRun } from './run-checks.ts';
 
@@ -17,7 +17,7 @@ export interface WatchFigure {
   firstSeconds: number;
   /** From a save to the verdict after it: the median of three saves. */
   saveSeconds: number;
-  /** Whether every verdict was the checkpoint (it must be: the copy is the solution). */
+  /** Whether every verdict was the checkpoint (it must be for the solution, and is not for a starter). */
   passed: boolean;
 }
 
@@ -26,10 +26,14 @@ const LEARNER_PAUSE_MS = 2_000;
 /** Saves per lab: the figure is their median (one save's figure moves by ±0.3 s on a busy machine). */
 const SAVES = 3;
 
-export async function benchWatch(lab: Lab): Promise<WatchFigure> {
+/**
+ * `from`: the solution (the checkpoint, every check passing), or the starter, whose checks fail
+ * as a learner's do while they work: a failing check can wait longer than a passing one.
+ */
+export async function benchWatch(lab: Lab, from: 'solution' | 'starter' = 'solution'): Promise<WatchFigure> {
   const dir = join(repoRoot, '.workshop', `watch-${lab.slug}`);
   rmSync(dir, { recursive: true, force: true });
-  copyApp(solutionDir(lab), dir);
+  copyApp(from === 'solution' ? solutionDir(lab) : starterDir(lab), dir);
   const stop = new AbortController();
   const verdicts: Array<{ at: number; run: ChecksRun }> = [];
   let onVerdict: (() => void) | undefined;
