@@ -9,7 +9,7 @@ import { setPriority, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from './manifest.ts';
-import { cyan, red } from './style.ts';
+import { cyan, dim, red } from './style.ts';
 import { likelyStrayOpeningBrace } from './unmatched-brace.ts';
 import type { TypecheckReport } from './typecheck-app.ts';
 
@@ -127,8 +127,15 @@ function firstLine(message: string, code: number): string {
   return line.length > MAX_MESSAGE ? `${line.slice(0, MAX_MESSAGE - 1)}…` : line;
 }
 
-/** The verdict's lines for the type errors; none when there are none. */
-export function formatTypeErrors(report: TypecheckReport | undefined, appLabel: string): string[] {
+/**
+ * The verdict's lines for the type errors; none when there are none. `explainedAt` (`file:line`)
+ * is where a mistake the verdict already named was found: its error says so, not a second story.
+ */
+export function formatTypeErrors(
+  report: TypecheckReport | undefined,
+  appLabel: string,
+  explainedAt?: string,
+): string[] {
   const errors = report?.errors ?? [];
   if (errors.length === 0) return [];
   const kind = errors.every((e) => isSyntax(e.code)) ? 'syntax error' : 'type error';
@@ -137,7 +144,10 @@ export function formatTypeErrors(report: TypecheckReport | undefined, appLabel: 
     red(`✗ ${count}: tsc would not build this app (func start and a deployment to Azure build it with tsc first):`),
   ];
   for (const error of errors.slice(0, SHOWN)) {
-    out.push(`    ${cyan(locationOf(error.file, error.line, error.column))}  ${firstLine(error.message, error.code)}`);
+    const explained = explainedAt === locationOf(error.file, error.line) ? dim(' (the mistake named above)') : '';
+    out.push(
+      `    ${cyan(locationOf(error.file, error.line, error.column))}  ${firstLine(error.message, error.code)}${explained}`,
+    );
     const stray =
       error.code === 1005 && error.message.startsWith("'}' expected") ? likelyStrayOpeningBrace(error.file) : undefined;
     if (stray !== undefined && stray !== error.line)

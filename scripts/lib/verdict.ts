@@ -104,7 +104,7 @@ export function formatVerdict(
     out.push(red(bold(`✗ ${mistake.what}`)) + where, `  ${yellow('Hint:')} ${mistakeHint(mistake)}`);
     out.push(`  ${cyan('Read:')} ${mistake.guide}`, '');
   }
-  const typeErrors = formatTypeErrors(run.typecheck, appLabel);
+  const typeErrors = formatTypeErrors(run.typecheck, appLabel, mistake?.where);
   if (typeErrors.length > 0) out.push(...typeErrors, '');
   const told = run.errors.filter((error) => toldByTheCompiler(error, run));
   if (told.length > 0) {

@@ -282,6 +282,10 @@ describe('the verdict', () => {
       '✗ the job completes\n    expected 3 failures\n  (it follows from the mistake named at the top)',
     );
     expect(verdict).not.toContain('Look at thumbnail-jobs.ts');
+    // tsc's own line for it says it is that mistake (the walkthrough: line 49 named twice, as two problems).
+    expect(verdict).toContain(
+      "thumbnail-orchestrator.ts:49:13  Type 'Task' is missing the following properties from type 'ThumbnailResult': source, blob, width, height, bytes (the mistake named above)",
+    );
     // One thing to fix first, the mistake: not also "the errors tsc lists" or "this one" (the walkthrough).
     expect(verdict).not.toContain('Fix the errors tsc lists above first');
     expect(verdict).not.toContain('Fix this one first');
