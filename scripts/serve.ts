@@ -13,10 +13,13 @@ import { tryItCommand } from './lib/try-it.ts';
 import { bold, cyan, dim, red } from './lib/style.ts';
 import { isPortFree, portFreesWithin, portTakenAdvice, storagePortsAdvice } from './lib/port-holder.ts';
 
-const usage = `Usage: npm start -- NN [--solution] [--port 7071] [--clock auto|virtual]    (npm start alone: your progress and the commands)
+/** The port the Functions host and the guides use. */
+const DEFAULT_PORT = 7071;
+
+const usage = `Usage: npm start -- NN [--solution] [--port ${DEFAULT_PORT}] [--clock auto|virtual]    (npm start alone: your progress and the commands)
   Serves lab NN (your labs/NN-* folder) on the local Functions host, with Azurite for storage.
   --solution  serve solutions/NN-* instead
-  --port      the host's port (default 7071)
+  --port      the host's port (default ${DEFAULT_PORT})
   --clock     Durable Functions time: real (default); auto: whenever nothing else is
               running, time jumps to the next durable timer (an hour of timers in a second);
               virtual: time stands still until you move it, from the dashboard's clock bar`;
@@ -28,7 +31,7 @@ async function main(): Promise<number | void> {
     allowPositionals: true,
     options: {
       solution: { type: 'boolean', default: false },
-      port: { type: 'string', default: '7071' },
+      port: { type: 'string', default: String(DEFAULT_PORT) },
       clock: { type: 'string', default: 'real' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -44,9 +47,9 @@ async function main(): Promise<number | void> {
   if (!clock) throw new UsageError(`--clock must be ${CLOCKS.join(' or ')}, not "${values.clock}".`);
   const lab = findLab(labs, positionals[0]);
   const appDir = values.solution ? solutionDir(lab) : starterDir(lab);
-  // This npm start, on another port (7071, the default, goes without saying).
+  // This npm start, on another port (the default goes without saying).
   const retryCommand = (onPort: number) =>
-    `npm start -- ${lab.id}${values.solution ? ' --solution' : ''}${onPort === 7071 ? '' : ` --port ${onPort}`}${clock === 'real' ? '' : ` --clock ${clock}`}`;
+    `npm start -- ${lab.id}${values.solution ? ' --solution' : ''}${onPort === DEFAULT_PORT ? '' : ` --port ${onPort}`}${clock === 'real' ? '' : ` --clock ${clock}`}`;
   // Before Azurite starts: a taken port is the other program's, and no save of a lab file frees it.
   // Unless it is an npm start stopped a moment ago (found by the newcomer walkthrough: Ctrl+C, then
   // npm start again at once): its host lets the port go within 5 s, when npm start kills it.

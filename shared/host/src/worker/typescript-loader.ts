@@ -339,14 +339,10 @@ export function prepareToCompile(appDir: string, onDisk: TranspileCache = transp
     cwd: appDir,
     exclude: (name) => path.basename(String(name)) === 'node_modules' || path.basename(String(name)).startsWith('.'),
   });
-  for (const file of files) {
-    if (/\.d\.[mc]?ts$/.test(file)) continue;
-    try {
-      compileTypeScriptFile(path.join(appDir, file), onDisk);
-    } catch {
-      // A syntax error: the worker names it when it loads the file.
-    }
-  }
+  precompile(
+    files.map((file) => path.join(appDir, file)),
+    onDisk,
+  );
   preparedOn = stampsOf(consulted);
 }
 
