@@ -43,11 +43,14 @@ function mark(check: CheckResult): string {
  * the same file with an error of the same code. Said once, in tsc's list, with every line it found.
  */
 function toldByTheCompiler(error: CheckFailure, run: ChecksRun): boolean {
-  const load = /^Could not load (\S+): SyntaxError \[TS(\d+)\]/.exec(error.message);
+  // The host's compiler says [TSnnnn]; Node's own parser ("Unexpected strict mode reserved word",
+  // a `yield` left in an async function) has no code and no line: any syntax error tsc lists in
+  // that file is the one.
+  const load = /^Could not load (\S+): SyntaxError(?: \[TS(\d+)\])?/.exec(error.message);
   if (!load) return false;
   const [, file, code] = load;
   return (run.typecheck?.errors ?? []).some(
-    (e) => e.code === Number(code) && e.file.replaceAll('\\', '/').endsWith(`/${file}`),
+    (e) => (code ? e.code === Number(code) : isSyntax(e.code)) && e.file.replaceAll('\\', '/').endsWith(`/${file}`),
   );
 }
 

@@ -51,4 +51,26 @@ describe('a stray brace in the verdict', () => {
     expect(verdict).toContain('✗ The checks could not run:');
     expect(verdict).toContain(LOAD_ERROR);
   });
+
+  it("is the compiler's to tell when Node's own parser refused the file (a yield left in an async function, the walkthrough)", () => {
+    const run: ChecksRun = {
+      ...strayBrace({
+        errors: [
+          {
+            file: `${repoRoot}labs/01-http-trigger/src/functions/hello.ts`,
+            line: 12,
+            column: 20,
+            code: 1163,
+            message: "A 'yield' expression is only allowed in a generator body.",
+          },
+        ],
+        notGenerators: [],
+      }),
+      errors: [{ message: 'Could not load src/functions/hello.ts: SyntaxError: Unexpected strict mode reserved word' }],
+    };
+    const verdict = plain(formatVerdict(lab, 'labs/01-http-trigger', run, undefined));
+    expect(verdict).not.toContain('Unexpected strict mode reserved word');
+    expect(verdict).toContain('labs/01-http-trigger/src/functions/hello.ts:12:20');
+    expect(verdict).toContain('✗ The checks could not run: the app does not load with the syntax error above.');
+  });
 });
