@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { findBrowser, NO_BROWSER_MESSAGE } from '../shared/dashboard/browser-test/find-browser.ts';
 import { findForeignImports } from './lib/app-imports.ts';
 import { brokenCopyOf } from './lib/broken-app.ts';
+import { failureExcerpt } from './lib/failure-excerpt.ts';
 import { proveBuiltSolutions } from './lib/built-app.ts';
 import { findDrift } from './lib/drift.ts';
 import { findLab, labFolders, readManifest, repoRoot, solutionDir, starterDir, type Lab } from './lib/manifest.ts';
@@ -25,6 +26,8 @@ let failed = 0;
 let notRun = 0;
 const started = performance.now();
 const timings: Timing[] = [];
+/** What failed, repeated at the very end: a CI log is often read from its tail. */
+const failures: { title: string; lines: string[] }[] = [];
 
 async function timed<T>(title: string, part: () => Promise<T> | T): Promise<T> {
   const start = performance.now();
@@ -35,9 +38,13 @@ async function timed<T>(title: string, part: () => Promise<T> | T): Promise<T> {
   }
 }
 
-function record(ok: boolean, title: string, details: string[] = []): void {
+/** Counts and prints a result; a failure's `repeat` lines (its details by default) are repeated at the end. */
+function record(ok: boolean, title: string, details: string[] = [], repeat = details): void {
   if (ok) passed++;
-  else failed++;
+  else {
+    failed++;
+    failures.push({ title, lines: repeat });
+  }
   console.log(`${ok ? green('✓') : red('✗')} ${title}`);
   for (const line of details) console.log(dim(`    ${line}`));
 }
@@ -50,15 +57,40 @@ function skip(line: string): void {
 
 /**
  * Runs a script (a tool's JavaScript entry in node_modules, or one of the workshop's commands
- * in scripts/) on this Node, the pinned 24, whatever node is first on PATH.
+ * in scripts/) on this Node, the pinned 24, whatever node is first on PATH. Its output is shown
+ * as it comes and kept, for the excerpt the end repeats if it fails.
  */
-function run(title: string, script: string, args: string[]): boolean {
+async function run(title: string, script: string, args: string[]): Promise<boolean> {
   console.log(bold(`\n${title}`));
   const start = performance.now();
-  const result = spawnSync(process.execPath, [join(repoRoot, script), ...args], { cwd: repoRoot, stdio: 'inherit' });
+  const result = await runScript(script, args, (chunk) => process.stdout.write(chunk));
   timings.push({ title, ms: performance.now() - start });
-  record(result.status === 0, title);
-  return result.status === 0;
+  record(result.ok, title, [], result.ok ? [] : failureExcerpt(result.output));
+  return result.ok;
+}
+
+/** A script's run to its end: whether it exited 0, and its stdout and stderr as one text. */
+function runScript(
+  script: string,
+  args: string[],
+  onOutput: (chunk: Buffer) => void = () => {},
+): Promise<{ ok: boolean; output: string }> {
+  const child = spawn(process.execPath, [join(repoRoot, script), ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : (process.env.FORCE_COLOR ?? '0') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: Buffer[] = [];
+  const keep = (chunk: Buffer) => {
+    output.push(chunk);
+    onOutput(chunk);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  return new Promise((resolve) => {
+    child.on('error', (error) => resolve({ ok: false, output: String(error) }));
+    child.on('close', (code) => resolve({ ok: code === 0, output: Buffer.concat(output).toString('utf8') }));
+  });
 }
 
 interface Part {
@@ -74,22 +106,10 @@ interface Part {
  * Resolves with each part's success.
  */
 async function runTogether(parts: Part[]): Promise<boolean[]> {
-  const runs = parts.map((part) => {
+  const runs = parts.map(async (part) => {
     const start = performance.now();
-    const child = spawn(process.execPath, [join(repoRoot, part.script), ...part.args], {
-      cwd: repoRoot,
-      env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : (process.env.FORCE_COLOR ?? '0') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const output: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
-    return new Promise<{ ok: boolean; output: string; ms: number }>((resolve) => {
-      child.on('error', (error) => resolve({ ok: false, output: String(error), ms: performance.now() - start }));
-      child.on('close', (code) =>
-        resolve({ ok: code === 0, output: Buffer.concat(output).toString('utf8'), ms: performance.now() - start }),
-      );
-    });
+    const result = await runScript(part.script, part.args);
+    return { ...result, ms: performance.now() - start };
   });
   const results: boolean[] = [];
   for (const [i, part] of parts.entries()) {
@@ -97,20 +117,20 @@ async function runTogether(parts: Part[]): Promise<boolean[]> {
     console.log(bold(`\n${part.title}`));
     process.stdout.write(result.output);
     timings.push({ title: part.title, ms: result.ms });
-    record(result.ok, part.title);
+    record(result.ok, part.title, [], result.ok ? [] : failureExcerpt(result.output));
     results.push(result.ok);
   }
   return results;
 }
 
 /** The dashboard and the docs site in a real browser, when the machine has one: the workshop never downloads a browser. */
-function browserTests(): void {
+async function browserTests(): Promise<void> {
   try {
     if (!findBrowser()) return skip(NO_BROWSER_MESSAGE);
   } catch {
     // CHROME_PATH names no file: not "no browser" but a mistake, which browser-tests.ts reports and fails on.
   }
-  run('the dashboard and the docs site work in a real browser', 'scripts/browser-tests.ts', []);
+  await run('the dashboard and the docs site work in a real browser', 'scripts/browser-tests.ts', []);
 }
 
 function failureSummary(run: ChecksRun): string[] {
@@ -252,7 +272,7 @@ async function main(): Promise<void> {
   );
   // Built before the browser tests, which then look at this docs/site instead of building their own.
   if (docsBuilt) process.env.WORKSHOP_DOCS_SITE = join(repoRoot, 'docs/site');
-  browserTests();
+  await browserTests();
 
   console.log(bold('\nevery lab: solution passes, starter fails for its lesson'));
   const runs = await timed("every lab's solution, starter and stray-brace copy, side by side", () => runEveryLab(labs));
@@ -292,6 +312,11 @@ async function main(): Promise<void> {
   console.log(bold('\nTime per part (issue #14: the slow ones first)'));
   console.log(formatTimings(timings, performance.now() - started));
   console.log('');
+  if (failures.length > 0) console.log(bold('What failed (each part above has the whole story)'));
+  for (const failure of failures) {
+    console.log(red(`✗ ${failure.title}`));
+    for (const line of failure.lines) console.log(`    ${line}`);
+  }
   console.log(`${passed} passed, ${failed} failed${notRun > 0 ? `, ${notRun} not run` : ''}`);
   process.exitCode = failed === 0 ? 0 : 1;
 }
