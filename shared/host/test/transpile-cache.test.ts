@@ -194,9 +194,11 @@ describe('a worker in standby (npm run lab -- --watch)', () => {
     const { app, file } = standbyApp();
     prepareToCompile(app.dir, new TranspileCache(folder));
     // The learner lowers the target while the worker waits: optional chaining is compiled away.
+    // The new file is longer too: a kernel with coarse file times (one tick: 1–10 ms) may give
+    // it the same mtime as the old one, and a learner's save is never that quick.
     fs.writeFileSync(
       path.join(app.dir, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'es2019', module: 'esnext' } }),
+      JSON.stringify({ compilerOptions: { target: 'es2019', module: 'esnext', strict: true } }),
     );
     const { source } = compileTypeScriptFile(file, new TranspileCache(folder));
     expect(source, 'compiled for es2019').not.toContain('?.');
