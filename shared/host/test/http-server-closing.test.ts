@@ -25,7 +25,7 @@ describe('the HTTP server while it closes', () => {
     });
     // Connected, and the request written only once the server has begun to close.
     const socket = net.connect({ host: '127.0.0.1', port: server.port });
-    await eventually(() => server.openConnections() === 1, 5000, 'the server to accept the connection');
+    await eventually(() => server.openConnections() === 1, 15_000, 'the server to accept the connection');
     const closed = server.close(5000);
     const answer = new Promise<string>((resolve) => {
       let text = '';

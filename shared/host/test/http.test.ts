@@ -201,7 +201,7 @@ describe('logs', () => {
   it('prints function logs with a timestamp, between Executing and Executed', async () => {
     await get('/api/hello/Logger');
     const greeting =
-      (await eventually(() => lines.findIndex((l) => / Greeting Logger$/.test(l)) + 1, 5000, 'the greeting log')) - 1;
+      (await eventually(() => lines.findIndex((l) => / Greeting Logger$/.test(l)) + 1, 15_000, 'the greeting log')) - 1;
     expect(lines[greeting]).toMatch(/^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\] Greeting Logger$/);
     expect(lines[greeting - 1]).toMatch(
       /Executing 'Functions\.hello' \(Reason='This function was programmatically called via the host APIs\.', Id=/,
@@ -223,7 +223,7 @@ describe('logs', () => {
       'the greeting log',
     );
     expect(greeting).toMatch(/^\[\d{4}-\d\d-\d\dT[\d:.]+Z\] Greeting Mallory$/);
-    const next = await eventually(() => lines[lines.indexOf(greeting) + 1], 5000, 'the line after the greeting');
+    const next = await eventually(() => lines[lines.indexOf(greeting) + 1], 15_000, 'the line after the greeting');
     expect(next).toBe(`    ${forged}\\x1b[31m`);
     expect(lines.filter((l) => l.startsWith(forged))).toEqual([]);
     expect(host.logs()).not.toContain('\u001b');
@@ -232,7 +232,7 @@ describe('logs', () => {
   it('prints warnings too', async () => {
     const res = await get('/api/echo/3');
     expect(res.status).toBe(200);
-    await eventually(() => lines.some((l) => / echo warning [0-9a-f-]{36}$/.test(l)), 5000, 'the warning');
+    await eventually(() => lines.some((l) => / echo warning [0-9a-f-]{36}$/.test(l)), 15_000, 'the warning');
   });
 });
 
@@ -527,7 +527,7 @@ describe('clients that go away', () => {
 
   it('logs a client that disconnects mid-body as one calm line, without a stack, and runs nothing', async () => {
     await sendAndLeave(partialBody('/api/echo/1001'), 'destroy');
-    const line = await eventually(() => linesAbout('/api/echo/1001')[0], 5000, 'the log line');
+    const line = await eventually(() => linesAbout('/api/echo/1001')[0], 15_000, 'the log line');
     expect(line).toMatch(
       /^\[[^\]]+\] The client closed the connection before the request body was complete \(POST \/api\/echo\/1001\); nothing was run\.$/,
     );
@@ -544,7 +544,7 @@ describe('clients that go away', () => {
     expect((JSON.parse(answer.body) as { message: string }).message).toBe(
       'The connection was closed before the request was complete: the body sent was shorter than announced (Content-Length or chunked encoding).',
     );
-    const line = await eventually(() => linesAbout('/api/echo/1002')[0], 5000, 'the log line');
+    const line = await eventually(() => linesAbout('/api/echo/1002')[0], 15_000, 'the log line');
     expect(line).toMatch(
       /The client closed the connection before the request body was complete \(POST \/api\/echo\/1002\); nothing was run\.$/,
     );
@@ -555,7 +555,7 @@ describe('clients that go away', () => {
     const answer = parseRaw(await sendAndLeave(request, 'end'));
     expect(answer.status).toBe(400);
     expect(answer.contentType).toBe('application/json; charset=utf-8');
-    const line = await eventually(() => linesAbout('/api/echo/1003')[0], 5000, 'the log line');
+    const line = await eventually(() => linesAbout('/api/echo/1003')[0], 15_000, 'the log line');
     expect(line).toMatch(
       /\] The request body was not valid HTTP \(POST \/api\/echo\/1003\): answered 400; nothing was run\.$/,
     );

@@ -202,8 +202,8 @@ describe('an orchestrator that loops without end', () => {
   it('is named after WORKSHOP_DURABLE_SLOW_EPISODE_MS (the test kit sets 3 s: a verdict names the loop sooner than 10 s)', async () => {
     host = await serve({ WORKSHOP_DURABLE_SLOW_EPISODE_MS: '1000' });
     const { id, terminatePostUri } = await startOrchestration(host, 'spins');
-    // Well before the default 10 s.
-    await waitForLog(host, `Orchestration spins (${id}) has run for 1 s in one episode.`, 6000);
+    // "1 s" can only come from the setting (the default says 10 s); the deadline is for a busy machine.
+    await waitForLog(host, `Orchestration spins (${id}) has run for 1 s in one episode.`, 20_000);
     expect((await fetch(terminatePostUri!.replace('{text}', 'runaway'), { method: 'POST' })).status).toBe(202);
   });
 });
