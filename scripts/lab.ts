@@ -67,6 +67,8 @@ async function main(): Promise<number> {
     });
   }
 
+  // From the command's start (performance.now() counts from the process's), then from each save.
+  let checkingSince = 0;
   const run = await runChecks({
     lab,
     appDir,
@@ -75,11 +77,14 @@ async function main(): Promise<number> {
       if (!values.solution) recordRun(lab.id, result.passed);
       if (values.watch) console.clear();
       console.log(formatVerdict(lab, appLabel, result, next, values.watch));
-      if (values.watch) console.log('\nWatching for changes… (Ctrl+C to stop)');
+      const took = dim(`(checked in ${((performance.now() - checkingSince) / 1000).toFixed(1)} s)`);
+      console.log(values.watch ? `\nWatching for changes… (Ctrl+C to stop) ${took}` : took);
     },
     // At once, under the verdict it replaces: the save was seen, and the checks are running.
-    onSave: (changed) =>
-      console.log(dim(`\n${changed.length > 0 ? `Saved ${changed.join(', ')}` : 'A file changed'}: checking…`)),
+    onSave: (changed) => {
+      checkingSince = performance.now();
+      console.log(dim(`\n${changed.length > 0 ? `Saved ${changed.join(', ')}` : 'A file changed'}: checking…`));
+    },
   });
   return run.passed ? 0 : 1;
 }
