@@ -130,6 +130,13 @@ interface FaultOptions {
  */
 const CRASH_STORM_SETTINGS = { AzureFunctionsJobHost__extensions__durableTask__storageProvider__maxDequeueCount: '20' };
 
+/**
+ * The runaway mistake fills the worker's heap on every try: 3–4 s of one core each time at the
+ * host's default 512 MB, six times before its message is poison. A smaller heap, set as an app
+ * would set it (languageWorkers__node__arguments), ends each try sooner; what happens is the same.
+ */
+const MISTAKES_WORKER_HEAP = { languageWorkers__node__arguments: '--max-old-space-size=128' };
+
 /** How many of each mistake run at once. */
 const ASYNC_INSTANCES = 3;
 const RUNAWAY_INSTANCES = 1;
@@ -371,6 +378,7 @@ async function runFaults(options: FaultOptions): Promise<FaultRun> {
         port: port!,
         leaseMs: LEASE_MS,
         appDir: options.appDir,
+        env: MISTAKES_WORKER_HEAP,
       });
       const mistakes = await runMistakes(mistakesHost.url, specs[0]!.container);
       const crashes = [...host.crashes, ...mistakesHost.crashes];
