@@ -77,8 +77,8 @@ async function main(): Promise<number> {
       if (!values.solution) recordRun(lab.id, result.passed);
       if (values.watch) console.clear();
       console.log(formatVerdict(lab, appLabel, result, next, values.watch));
-      const took = dim(`(checked in ${((performance.now() - checkingSince) / 1000).toFixed(1)} s)`);
-      console.log(values.watch ? `\nWatching for changes… (Ctrl+C to stop) ${took}` : took);
+      const took = dim(`Checked in ${((performance.now() - checkingSince) / 1000).toFixed(1)} s.`);
+      console.log(values.watch ? `\n${took} Watching for changes… (Ctrl+C to stop)` : took);
     },
     // At once, under the verdict it replaces: the save was seen, and the checks are running.
     onSave: (changed) => {
