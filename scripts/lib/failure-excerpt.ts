@@ -31,10 +31,34 @@ function vitestFailures(lines: readonly string[]): string[] {
       !/^[⎯\s]*(\[\d+\/\d+\])?[⎯\s]*$/.test(line), // a rule between failures
   );
   const totals = end < 0 ? [] : lines.slice(end, end + 2).map((line) => line.trim());
-  return section.length > MAX_LINES - totals.length
-    ? [...section.slice(0, MAX_LINES - totals.length - 1), '…', ...totals]
-    : [...section, ...totals];
+  const kept = failingTests(section).flatMap(shortened);
+  return kept.length > MAX_LINES - totals.length
+    ? [...kept.slice(0, MAX_LINES - totals.length - 1), '…', ...totals]
+    : [...kept, ...totals];
 }
+
+/** The section cut at each failing test's " FAIL  file > name" line. */
+function failingTests(section: readonly string[]): string[][] {
+  const tests: string[][] = [];
+  for (const line of section) {
+    if (/^\s*FAIL\s/.test(line) || tests.length === 0) tests.push([]);
+    tests.at(-1)!.push(line);
+  }
+  return tests;
+}
+
+/**
+ * A failing test's name and the start of its error, then its end: where an assertion's message
+ * is long (a host's whole log), "expected 'Running' to be 'Completed'" and the diff come last.
+ */
+function shortened(test: string[]): string[] {
+  return test.length <= HEAD_LINES + TAIL_LINES + 1
+    ? test
+    : [...test.slice(0, HEAD_LINES), '…', ...test.slice(-TAIL_LINES)];
+}
+
+const HEAD_LINES = 4;
+const TAIL_LINES = 10;
 
 /** Each ✗ or FAIL line with up to three lines of its details (the lines indented under it). */
 function markedFailures(lines: readonly string[]): string[] {

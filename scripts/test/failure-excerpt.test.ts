@@ -50,3 +50,48 @@ describe("npm test's excerpt of a failed part", () => {
     expect(excerpt.at(-1)).toBe('…');
   });
 });
+
+describe("npm test's excerpt of a Vitest failure with a long message", () => {
+  it("keeps the test's name, the start of its error, and its end, where the assertion and the diff are", () => {
+    const log = Array.from({ length: 60 }, (_, i) => `[host] line ${i + 1}`);
+    const output = [
+      '⎯⎯⎯⎯⎯⎯⎯ Failed Tests 1 ⎯⎯⎯⎯⎯⎯⎯',
+      '',
+      ' FAIL  shared/host/test/durable/early-answer.test.ts > an answer > completes',
+      `AssertionError: ${log[0]}`,
+      ...log.slice(1),
+      ": expected 'Running' to be 'Completed' // Object.is equality",
+      '',
+      '- Expected',
+      '+ Received',
+      '',
+      "- 'Completed'",
+      "+ 'Running'",
+      '',
+      ' ❯ shared/host/test/durable/early-answer.test.ts:58:72',
+      '     58|     expect(status, host.logs()).toBe(…',
+      '',
+      ' Test Files  1 failed | 102 passed (103)',
+      '      Tests  1 failed | 574 passed (575)',
+    ].join('\n');
+    expect(failureExcerpt(output)).toEqual([
+      ' FAIL  shared/host/test/durable/early-answer.test.ts > an answer > completes',
+      'AssertionError: [host] line 1',
+      '[host] line 2',
+      '[host] line 3',
+      '…',
+      '[host] line 57',
+      '[host] line 58',
+      '[host] line 59',
+      '[host] line 60',
+      ": expected 'Running' to be 'Completed' // Object.is equality",
+      '- Expected',
+      '+ Received',
+      "- 'Completed'",
+      "+ 'Running'",
+      ' ❯ shared/host/test/durable/early-answer.test.ts:58:72',
+      'Test Files  1 failed | 102 passed (103)',
+      'Tests  1 failed | 574 passed (575)',
+    ]);
+  });
+});
