@@ -27,11 +27,14 @@ function timeCommand(args: string[]): Promise<{ seconds: number; code: number | 
   });
 }
 
+/** A row of seconds: its name, then the figure, in the columns every row of the bench uses. */
+function secondsRow(name: string, seconds: number): string {
+  return `${name.padEnd(44)} ${seconds.toFixed(2).padStart(8)} s`;
+}
+
 function print(figure: Figure): void {
   const verdict = figure.seconds <= figure.goal ? 'within goal' : 'OVER GOAL';
-  console.log(
-    `${figure.name.padEnd(44)} ${figure.seconds.toFixed(2).padStart(8)} s   goal ≤ ${figure.goal} s   ${verdict}`,
-  );
+  console.log(`${secondsRow(figure.name, figure.seconds)}   goal ≤ ${figure.goal} s   ${verdict}`);
 }
 
 async function main(): Promise<void> {
@@ -86,14 +89,10 @@ async function main(): Promise<void> {
       `(medians; the loop and lab 06 in turns: ${runs(pipeline.plainLoopRuns)} s and ${runs(pipeline.lab06Runs)} s; lab 06's ratio is the median over the loop run just before it)`,
     ),
   );
+  console.log(secondsRow('plain loop, same sharp calls, one process', pipeline.plainLoopSeconds));
+  console.log(secondsRow('lab 05: orchestration, one after another', pipeline.lab05Seconds));
   console.log(
-    `${'plain loop, same sharp calls, one process'.padEnd(44)} ${pipeline.plainLoopSeconds.toFixed(2).padStart(8)} s`,
-  );
-  console.log(
-    `${'lab 05: orchestration, one after another'.padEnd(44)} ${pipeline.lab05Seconds.toFixed(2).padStart(8)} s`,
-  );
-  console.log(
-    `${'lab 06: orchestration, fan-out/fan-in'.padEnd(44)} ${pipeline.lab06Seconds.toFixed(2).padStart(8)} s   ${overhead.toFixed(2)}× the plain loop (goal ≤ 1.2×)   ${overhead <= 1.2 ? 'within goal' : 'OVER GOAL'}`,
+    `${secondsRow('lab 06: orchestration, fan-out/fan-in', pipeline.lab06Seconds)}   ${overhead.toFixed(2)}× the plain loop (goal ≤ 1.2×)   ${overhead <= 1.2 ? 'within goal' : 'OVER GOAL'}`,
   );
   console.log(
     `${'lab 06 vs lab 05'.padEnd(44)} ${(pipeline.lab05Seconds / pipeline.lab06Seconds).toFixed(2).padStart(8)}× faster`,
@@ -125,9 +124,7 @@ async function main(): Promise<void> {
   );
   for (const lab of readManifest()) {
     const figure = await benchWatch(lab, 'starter');
-    console.log(
-      `${`lab ${lab.id}: save → verdict, starter`.padEnd(44)} ${figure.saveSeconds.toFixed(2).padStart(8)} s`,
-    );
+    console.log(secondsRow(`lab ${lab.id}: save → verdict, starter`, figure.saveSeconds));
   }
   if (values.quick) return;
   console.log('');

@@ -62,19 +62,26 @@ function skip(line: string): void {
  */
 async function run(title: string, script: string, args: string[]): Promise<boolean> {
   console.log(bold(`\n${title}`));
-  const start = performance.now();
-  const result = await runScript(script, args, (chunk) => process.stdout.write(chunk));
-  timings.push({ title, ms: performance.now() - start });
+  return recordScript(title, await runScript(script, args, (chunk) => process.stdout.write(chunk)));
+}
+
+/** A script's time and result, with the excerpt of its output that the end repeats if it failed. */
+function recordScript(title: string, result: ScriptRun): boolean {
+  timings.push({ title, ms: result.ms });
   record(result.ok, title, [], result.ok ? [] : failureExcerpt(result.output));
   return result.ok;
 }
 
-/** A script's run to its end: whether it exited 0, and its stdout and stderr as one text. */
-function runScript(
-  script: string,
-  args: string[],
-  onOutput: (chunk: Buffer) => void = () => {},
-): Promise<{ ok: boolean; output: string }> {
+interface ScriptRun {
+  ok: boolean;
+  /** stdout and stderr as one text. */
+  output: string;
+  ms: number;
+}
+
+/** Runs a script to its end: whether it exited 0, what it printed, how long it took. */
+function runScript(script: string, args: string[], onOutput: (chunk: Buffer) => void = () => {}): Promise<ScriptRun> {
+  const start = performance.now();
   const child = spawn(process.execPath, [join(repoRoot, script), ...args], {
     cwd: repoRoot,
     env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : (process.env.FORCE_COLOR ?? '0') },
@@ -87,9 +94,10 @@ function runScript(
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
+  const ended = (ok: boolean, text: string): ScriptRun => ({ ok, output: text, ms: performance.now() - start });
   return new Promise((resolve) => {
-    child.on('error', (error) => resolve({ ok: false, output: String(error) }));
-    child.on('close', (code) => resolve({ ok: code === 0, output: Buffer.concat(output).toString('utf8') }));
+    child.on('error', (error) => resolve(ended(false, String(error))));
+    child.on('close', (code) => resolve(ended(code === 0, Buffer.concat(output).toString('utf8'))));
   });
 }
 
@@ -106,19 +114,13 @@ interface Part {
  * Resolves with each part's success.
  */
 async function runTogether(parts: Part[]): Promise<boolean[]> {
-  const runs = parts.map(async (part) => {
-    const start = performance.now();
-    const result = await runScript(part.script, part.args);
-    return { ...result, ms: performance.now() - start };
-  });
+  const runs = parts.map((part) => runScript(part.script, part.args));
   const results: boolean[] = [];
   for (const [i, part] of parts.entries()) {
     const result = await runs[i]!;
     console.log(bold(`\n${part.title}`));
     process.stdout.write(result.output);
-    timings.push({ title: part.title, ms: result.ms });
-    record(result.ok, part.title, [], result.ok ? [] : failureExcerpt(result.output));
-    results.push(result.ok);
+    results.push(recordScript(part.title, result));
   }
   return results;
 }

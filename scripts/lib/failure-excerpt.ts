@@ -6,6 +6,9 @@ import { stripVTControlCharacters } from 'node:util';
 // errors, or the part's own ✗ lines.
 
 const MAX_LINES = 40;
+/** Of a failing test's lines: its name and the start of its error, and its end. */
+const HEAD_LINES = 4;
+const TAIL_LINES = 10;
 
 /** The lines of a failed part's output that say what failed, at most 40, plain text. */
 export function failureExcerpt(output: string): string[] {
@@ -56,9 +59,6 @@ function shortened(test: string[]): string[] {
     ? test
     : [...test.slice(0, HEAD_LINES), '…', ...test.slice(-TAIL_LINES)];
 }
-
-const HEAD_LINES = 4;
-const TAIL_LINES = 10;
 
 /** Each ✗ or FAIL line with up to three lines of its details (the lines indented under it). */
 function markedFailures(lines: readonly string[]): string[] {
