@@ -72,8 +72,8 @@ describe("the hints: one source, the guide's Hints section", () => {
     expect(
       hintsQuoting(
         hints,
-        "after these checks' 2 jobs on uploads, the state of containerUsage@uploads is 348 bytes, with the list " +
-          '"made" (8 items)',
+        "after these checks' 2 jobs on uploads, the state of containerUsage@uploads is 228 bytes, with the list " +
+          '"made" (4 items)',
       ),
     ).toEqual([3]);
     expect(

@@ -87,6 +87,21 @@ describe('@workshop/samples', () => {
     expect(Object.fromEntries(uploads)).toEqual(Object.fromEntries(samples.map((s) => [s.name, s.contentType])));
   });
 
+  it('seedSamples uploads only the samples named, and refuses a name no sample has', async () => {
+    const uploads: string[] = [];
+    const container: SampleContainer = {
+      createIfNotExists: async () => undefined,
+      getBlockBlobClient: (name) => ({
+        uploadData: async () => {
+          uploads.push(name);
+        },
+      }),
+    };
+    await seedSamples(container, ['badge.png', 'small.webp']);
+    expect(uploads.sort()).toEqual(['badge.png', 'small.webp']);
+    await expect(seedSamples(container, ['cat.gif'])).rejects.toThrow('No sample image named "cat.gif".');
+  });
+
   it('poster.jpg is a 900 × 600 JPEG far over 64 KB as base64, the same bytes every time', async () => {
     const poster = await posterImage();
     const meta = await sharp(poster.bytes).metadata();
