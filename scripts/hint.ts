@@ -2,11 +2,13 @@ import { parseArgs } from 'node:util';
 import { runCli } from './lib/cli.ts';
 import { guideHints, hintForTerminal, type GuideHint } from './lib/guide-hints.ts';
 import { findLab, guidePath, readManifest, UsageError } from './lib/manifest.ts';
+import { chooseHints } from './lib/next-hints.ts';
 import { readProgress, updateProgress } from './lib/progress.ts';
 import { bold, cyan, dim, yellow } from './lib/style.ts';
 
 const usage = `Usage: npm run hint -- NN [N] [--all]
-  Shows lab NN's next hint (the Hints of its guide); run it again for a more specific one.
+  Shows the hint (from the Hints of lab NN's guide) for the check your last npm run lab:NN
+  stopped at; when no hint quotes its failure, the next hint in order (run it again for more).
   N      shows hint N only (a failing check names the hint that quotes its failure)
   --all  shows every hint at once`;
 
@@ -28,15 +30,22 @@ function main(): void {
     console.log(bold(`Lab ${lab.id} · ${lab.title} — hint ${number}`), '\n');
     return show(hint, number - 1);
   }
-  const shown = readProgress().labs[lab.id]?.hintsShown ?? 0;
-  const upTo = values.all ? hints.length : Math.min(shown + 1, hints.length);
+  const choice = chooseHints(readProgress().labs[lab.id] ?? {}, hints.length, values.all);
 
   console.log(`${bold(`Lab ${lab.id} · ${lab.title} — hints`)}\n`);
-  hints.slice(0, upTo).forEach(show);
+  if (choice.why === 'failure')
+    console.log(dim(`The hint for where your last ${cyan(`npm run lab:${lab.id}`)} stopped:\n`));
+  for (const number of choice.numbers) show(hints[number - 1]!, number - 1);
   updateProgress(lab.id, (p) => {
-    p.hintsShown = Math.max(p.hintsShown ?? 0, upTo);
+    p.hintsShown = choice.hintsShown;
   });
-  if (upTo < hints.length)
+  if (choice.why === 'failure')
+    console.log(
+      dim(
+        `The hints in order: ${cyan(`npm run hint -- ${lab.id} 1`)}, or all of them: ${cyan(`npm run hint -- ${lab.id} --all`)}.`,
+      ),
+    );
+  else if (choice.numbers.length < hints.length)
     console.log(dim(`Still stuck? Run ${cyan(`npm run hint -- ${lab.id}`)} again for the next hint.`));
   else
     console.log(

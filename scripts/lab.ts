@@ -1,13 +1,13 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { onlyTheLab, runCli } from './lib/cli.ts';
-import { findLab, readManifest, repoRoot, solutionDir, starterDir } from './lib/manifest.ts';
+import { findLab, readManifest, repoRoot, solutionDir, starterDir, type Lab } from './lib/manifest.ts';
 import { updateProgress } from './lib/progress.ts';
 import { resetLab } from './lib/reset.ts';
-import { runChecks } from './lib/run-checks.ts';
+import { runChecks, type ChecksRun } from './lib/run-checks.ts';
 import { cyan, dim } from './lib/style.ts';
 import { stopWhenLeftRunning } from './lib/when-orphaned.ts';
-import { formatVerdict } from './lib/verdict.ts';
+import { formatVerdict, hintForFirstFailure } from './lib/verdict.ts';
 
 const usage = `Usage: npm run lab:NN [-- --solution] [-- --watch] [-- --reset]
   Runs lab NN's checks against your labs/NN-* folder and tells you whether you have reached the checkpoint.
@@ -15,11 +15,15 @@ const usage = `Usage: npm run lab:NN [-- --solution] [-- --watch] [-- --reset]
   --watch     run again every time you save a file
   --reset     put labs/NN-* back to the starter (your work is copied to .workshop/backups first)`;
 
-function recordRun(labId: string, passed: boolean): void {
-  updateProgress(labId, (p) => {
+function recordRun(lab: Lab, run: ChecksRun): void {
+  const hint = hintForFirstFailure(lab, run);
+  updateProgress(lab.id, (p) => {
     p.lastRunAt = new Date().toISOString();
-    p.lastPassed = passed;
-    if (passed) p.passedAt ??= p.lastRunAt;
+    p.lastPassed = run.passed;
+    if (run.passed) p.passedAt ??= p.lastRunAt;
+    // npm run hint shows this one next: the walkthrough got hint 1 for a check already passing.
+    if (hint === undefined) delete p.lastHint;
+    else p.lastHint = hint;
   });
 }
 
@@ -48,6 +52,7 @@ async function main(): Promise<number> {
       delete p.passedAt;
       delete p.lastPassed;
       delete p.lastRunAt;
+      delete p.lastHint;
     });
     console.log(`labs/${lab.slug} is the starter again. Your work is in ${backup}.`);
     console.log(`To take it back: ${cyan(`cp -R ${backup}/. labs/${lab.slug}/`)}`);
@@ -77,7 +82,7 @@ async function main(): Promise<number> {
     appDir,
     watch: values.watch,
     onRun: (result) => {
-      if (!values.solution) recordRun(lab.id, result.passed);
+      if (!values.solution) recordRun(lab, result);
       if (values.watch) console.clear();
       console.log(formatVerdict(lab, appLabel, result, next, values.watch));
       // Said what was timed (the walkthrough could not tell): start-up included, or from the save.

@@ -13,6 +13,8 @@ export interface LabProgress {
   lastPassed?: boolean;
   /** How many hints the learner has asked for. */
   hintsShown?: number;
+  /** The guide's hint that quotes the last run's first failure, if one does. */
+  lastHint?: number;
 }
 
 export interface Progress {

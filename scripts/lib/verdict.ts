@@ -63,6 +63,16 @@ function guideHintFor(lab: Lab, failure: string): number | undefined {
   }
 }
 
+/**
+ * The guide's hint for the check the verdict says to fix first, by number, when one quotes its
+ * failure: what `npm run hint -- NN` shows next (a named mistake has a hint of its own).
+ */
+export function hintForFirstFailure(lab: Lab, run: ChecksRun): number | undefined {
+  const first = run.checks.find((c) => c.state === 'failed');
+  if (!first || run.passed || findOrchestratorMistake(lab, run)) return undefined;
+  return guideHintFor(lab, describeFailure(first.error ?? { message: '' }));
+}
+
 export function formatVerdict(
   lab: Lab,
   appLabel: string,
@@ -131,7 +141,7 @@ export function formatVerdict(
     else {
       if (first.hint) out.push(`  ${yellow('Hint:')} ${first.hint}`);
       out.push(`  ${cyan('Read:')} ${first.guide ?? guidePath(lab)}`);
-      const more = guideHintFor(lab, describeFailure(first.error ?? { message: '' }));
+      const more = hintForFirstFailure(lab, run);
       if (more) out.push(`  ${cyan('More:')} Hint ${more} in the guide: ${cyan(`npm run hint -- ${lab.id} ${more}`)}`);
     }
     if (failed.length > 1 && !mistake)
