@@ -125,8 +125,9 @@ describe(
   () => {
     let app: LabApp;
     beforeAll(async () => {
-      // A 1 s lease: the crashed work item reappears 1 s after its last renewal, about when the
-      // restarted host is up, instead of 2 s (the test kit's) or 10 s (npm start's).
+      // The test kit ends the crashed host's leases once the host is back (virtual time for a
+      // lease). A lease renewed after the crash switch noted it runs out: 1 s, not 2 s (the test
+      // kit's) or 10 s (npm start's).
       app = await startLabApp({
         env: { [CRASH_SETTING]: ACTIVITY, WORKSHOP_DURABLE_LEASE_MS: '1000', [POLLING_SETTING]: '00:00:00.05' },
       });

@@ -9,3 +9,4 @@ export { builtFileFor } from './worker/app-loader.ts';
 export { WORKSHOP_SWITCHES, switchesOff, switchesOn, localSwitchesOn } from './workshop-switches.ts';
 export { escapeKey as taskHubKey } from './durable/table-keys.ts';
 export { eventTypeName } from './durable/history.ts';
+export { CRASH_LEASES_SETTING, endNotedLeases } from './durable/fault-injection.ts';

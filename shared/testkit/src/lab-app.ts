@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BlobServiceClient } from '@azure/storage-blob';
 import {
@@ -9,7 +11,14 @@ import {
   UNREACHABLE_STORAGE,
   type RunningAzurite,
 } from '@workshop/azurite';
-import { builtFileFor, spawnHost, switchesOff, type SpawnedHost } from '@workshop/host/launcher';
+import {
+  builtFileFor,
+  CRASH_LEASES_SETTING,
+  endNotedLeases,
+  spawnHost,
+  switchesOff,
+  type SpawnedHost,
+} from '@workshop/host/launcher';
 import { seedSamples } from '@workshop/samples';
 import { labAppCode, labAppDir } from './app-dir.ts';
 import { SupervisedHost } from './supervised-host.ts';
@@ -180,12 +189,15 @@ export async function startLabAppOnce(options: LabAppOptions, ports?: readonly n
     });
   }
   storage.catch((error: unknown) => storageFailed.abort(error));
+  const crashLeasesFile = join(tmpdir(), 'workshop-crash-leases', `${randomUUID()}.jsonl`);
   const hostOptions = {
     appDir: dir,
     env: {
       AzureWebJobsStorage: connectionString,
-      // A short queue lease: after a crash, unfinished work reappears in 2 s rather than 10.
+      // A short queue lease: after a kill, unfinished work reappears in 2 s rather than 10.
       WORKSHOP_DURABLE_LEASE_MS: '2000',
+      // After a crash of the lab 09 switch, the leases it noted end at once (SupervisedHost).
+      [CRASH_LEASES_SETTING]: crashLeasesFile,
       // An orchestrator that loops without yielding is named after 3 s rather than 10: a check's
       // episodes replay a few hundred events at most, in milliseconds.
       WORKSHOP_DURABLE_SLOW_EPISODE_MS: '3000',
@@ -207,7 +219,11 @@ export async function startLabAppOnce(options: LabAppOptions, ports?: readonly n
     }
     throw storageResult.status === 'rejected' ? storageResult.reason : (hostResult as PromiseRejectedResult).reason;
   }
-  const host = new SupervisedHost(hostOptions, hostResult.value);
+  // Virtual time for a lease (issue #14): the crashed host's work items show again as soon as
+  // the host is back, not a lease later. What the check sees is what the lease's end brings.
+  const host = new SupervisedHost(hostOptions, hostResult.value, () =>
+    endNotedLeases(crashLeasesFile, connectionString),
+  );
   const azurite = storageResult.value;
   const fetchFromHost = (path: string, init?: RequestInit) => host.fetch(path, init);
   const durable = new DurableInspector(fetchFromHost, connectionString, taskHubName(dir), () => host.logs());

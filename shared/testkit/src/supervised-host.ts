@@ -19,10 +19,17 @@ export class SupervisedHost {
   #deliberate = false;
   #restarting: Promise<void> | undefined;
   #lastCrash: string | undefined;
+  readonly #afterCrash: () => Promise<number>;
 
-  constructor(options: Omit<SpawnHostOptions, 'port'>, first: SpawnedHost) {
+  /** `afterCrash` runs once the host is back after a crash, and says how many leases it ended. */
+  constructor(
+    options: Omit<SpawnHostOptions, 'port'>,
+    first: SpawnedHost,
+    afterCrash: () => Promise<number> = async () => 0,
+  ) {
     this.#options = options;
     this.#current = first;
+    this.#afterCrash = afterCrash;
     this.#supervise(first);
   }
 
@@ -44,7 +51,12 @@ export class SupervisedHost {
       this.#lastCrash = tail(host.logs());
       this.#restarting = this.#replace(
         `crashed (exit ${code ?? signal}); restarted, as Azure replaces a machine that died`,
-      );
+      ).then(async () => {
+        const ended = await this.#afterCrash();
+        if (ended > 0) {
+          this.#earlierLogs += `--- the leases the crashed host held ended at once (${ended}): the check skips the time they take to run out ---\n`;
+        }
+      });
     });
   }
 

@@ -89,6 +89,28 @@ describe('startLabApp', () => {
     expect(app.logs()).toContain('killed (SIGKILL)');
   });
 
+  it('ends the leases a host held when the lab 09 switch crashed it: its work item runs again once the host is back, not a lease later', async () => {
+    // A lease of a minute: without the test kit ending it, each of the three crashes (one per
+    // sayHello task) would hold the job for a minute, far past the wait below.
+    app = await startLabApp({
+      dir: durableApp,
+      env: { WORKSHOP_DURABLE_CRASH_AFTER_ACTIVITY: 'sayHello', WORKSHOP_DURABLE_LEASE_MS: '60000' },
+    });
+    const id = await start('/api/orchestrators/helloSequence', null, app);
+    // As lab 09's check waits: a status request that a crash cuts off is asked again.
+    const deadline = Date.now() + 20_000;
+    let output: unknown;
+    while (output === undefined && Date.now() < deadline) {
+      const status = await app.status(id).catch(() => undefined);
+      if (status?.runtimeStatus === 'Completed') output = status.output;
+      else await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(output, 'the output, 20 s after the start').toEqual(['Hello Tokyo', 'Hello Seattle', 'Hello Cairo']);
+    expect(app.logs().match(/--- host crashed \(exit SIGKILL\)/g)).toHaveLength(3);
+    // The work item, and the orchestration's message when its delete had not reached storage yet.
+    expect(app.logs().match(/--- the leases the crashed host held ended at once \([12]\)/g)).toHaveLength(3);
+  });
+
   it('names the crash when the app kills its worker process, which the host restarts as the Functions host does', async () => {
     app = await startLabApp({ dir: crashyApp, storage: 'unreachable' });
     const error = await app.fetch('/api/crash').catch((e: Error) => e);

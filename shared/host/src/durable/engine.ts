@@ -30,7 +30,14 @@ import { DEFAULT_MAX_DEQUEUE_COUNT } from './durable-config.ts';
 import { formatTimeSpan } from '../language-worker.ts';
 import { escapeControlCharacters } from '../console-log.ts';
 import { sentence, withArticle } from '../wording.ts';
-import { CRASH_AFTER_ACTIVITY_SETTING, crashAfterActivities, crashNow, shouldCrashAfter } from './fault-injection.ts';
+import {
+  CRASH_AFTER_ACTIVITY_SETTING,
+  CRASH_LEASES_SETTING,
+  crashAfterActivities,
+  crashNow,
+  noteLeases,
+  shouldCrashAfter,
+} from './fault-injection.ts';
 import { decideEpisode, describeWork, type Decision } from './replay.ts';
 import { isHttpActivity, runHttpActivity } from './http-activity.ts';
 import { TaskHubTelemetry, type EpisodeRecord } from './telemetry.ts';
@@ -63,6 +70,8 @@ export interface EngineOptions {
   maxConcurrentActivities?: number;
   /** Workshop fault injection (lab 09): activity names (lower case) after which the host crashes once per task; default from WORKSHOP_DURABLE_CRASH_AFTER_ACTIVITY. */
   crashAfterActivities?: Set<string>;
+  /** Where that crash notes the leases the host holds (the test kit ends them at once); default from WORKSHOP_DURABLE_CRASH_LEASES. */
+  crashLeasesFile?: string | undefined;
   /**
    * host.json `extendedSessionsEnabled`: keep an instance's history in memory between its
    * episodes (DTFx's extended sessions), instead of reading it from the History table each time.
@@ -280,6 +289,7 @@ export class DurableEngine {
   readonly #maxActivities: number;
   /** Workshop fault injection (lab 09): the activities after which the host kills itself, once per task. */
   readonly #crashAfter: Set<string>;
+  readonly #crashLeasesFile: string | undefined;
 
   /** Every message this process holds (pending, in an episode, a held timer, a running activity). */
   readonly #held = new Map<string, ReceivedMessage>();
@@ -333,6 +343,7 @@ export class DurableEngine {
     // The extension's default maxConcurrentActivityFunctions: 10 per processor (dedicated plans).
     this.#maxActivities = options.maxConcurrentActivities ?? 10 * os.availableParallelism();
     this.#crashAfter = options.crashAfterActivities ?? crashAfterActivities();
+    this.#crashLeasesFile = 'crashLeasesFile' in options ? options.crashLeasesFile : process.env[CRASH_LEASES_SETTING];
     this.#polls = new QueuePolls([...this.storage.controlQueues, this.storage.workItems], this.#maxPollMs);
     this.entityFunctions = byName(functions, 'entityTrigger');
     this.#entityScheduler = new EntityScheduler({
@@ -1568,6 +1579,14 @@ export class DurableEngine {
           this.#log(
             'warning',
             `${CRASH_AFTER_ACTIVITY_SETTING}: activity '${fn?.name ?? name}' (task #${scheduled.EventId}) of instance ${instance.InstanceId} has run; killing the host before its result is sent`,
+          );
+          noteLeases(
+            this.#crashLeasesFile,
+            [...this.#held.values()].map((held) => ({
+              queue: held.queue.name,
+              messageId: held.messageId,
+              popReceipt: held.popReceipt,
+            })),
           );
           crashNow();
         }

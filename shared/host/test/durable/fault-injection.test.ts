@@ -11,6 +11,8 @@ import type { SpawnedHost } from '../../src/spawn-host.ts';
 import {
   CRASH_AFTER_ACTIVITY_SETTING,
   crashAfterActivities,
+  endNotedLeases,
+  noteLeases,
   shouldCrashAfter,
 } from '../../src/durable/fault-injection.ts';
 import { startAzurite, startDurableHost, startOrchestration, waitForStatus } from './durable-helpers.ts';
@@ -28,6 +30,34 @@ describe('shouldCrashAfter', () => {
       expect(shouldCrashAfter(names, 'ApplyScale', key, dir)).toBe(false);
       expect(shouldCrashAfter(names, 'ApplyScale', { ...key, taskId: 1 }, dir)).toBe(true);
       expect(shouldCrashAfter(names, 'ApplyScale', { ...key, executionId: 'e2' }, dir)).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('noteLeases', () => {
+  it('appends one JSON line per lease, and writes nothing without a file or a lease', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'workshop-crash-leases-'));
+    const file = path.join(dir, 'leases.jsonl');
+    try {
+      noteLeases(undefined, [{ queue: 'q', messageId: 'm', popReceipt: 'p' }]);
+      noteLeases(file, []);
+      expect(fs.existsSync(file)).toBe(false);
+      noteLeases(file, [{ queue: 'testhubname-workitems', messageId: 'm1', popReceipt: 'p1' }]);
+      noteLeases(file, [{ queue: 'testhubname-control-00', messageId: 'm2', popReceipt: 'p2' }]);
+      expect(
+        fs
+          .readFileSync(file, 'utf8')
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line)),
+      ).toEqual([
+        { queue: 'testhubname-workitems', messageId: 'm1', popReceipt: 'p1' },
+        { queue: 'testhubname-control-00', messageId: 'm2', popReceipt: 'p2' },
+      ]);
+      // No file (no crash since the last time): nothing to end, and no storage is asked.
+      expect(await endNotedLeases(path.join(dir, 'none.jsonl'), 'UseDevelopmentStorage=true')).toBe(0);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
