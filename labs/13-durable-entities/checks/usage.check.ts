@@ -46,6 +46,8 @@ interface JobSummary {
  */
 const UPLOADS = 'uploads';
 const UPLOADS_IMAGES = ['badge.png', 'small.webp'];
+/** The images on samples for the first check's job: one thumbnail and one failure to count. */
+const SAMPLES_IMAGES = ['badge.png', 'truncated.jpg'];
 
 /** POST /api/thumbnail-jobs on a container (samples unless named); the instance id. */
 async function startJob(app: LabApp, container = 'samples'): Promise<string> {
@@ -134,11 +136,13 @@ async function entityRequests(app: LabApp, id: string): Promise<Array<{ op: stri
 
 /**
  * One app for the checks that need no quota (a host less to start): the first describe block
- * that asks starts it, with the sample images in samples, and two of them in uploads.
+ * that asks starts it, with two sample images in samples and two in uploads. The quota's app
+ * has all of them: its three jobs must not fit in it.
  */
 let noQuota: Promise<LabApp> | undefined;
 function appWithoutQuota(): Promise<LabApp> {
-  noQuota ??= startLabApp({ clock: 'virtual', seed: true }).then(async (app) => {
+  noQuota ??= startLabApp({ clock: 'virtual' }).then(async (app) => {
+    await seedSamples(app.blobs.getContainerClient('samples'), SAMPLES_IMAGES);
     await seedSamples(app.blobs.getContainerClient(UPLOADS), UPLOADS_IMAGES);
     return app;
   });
