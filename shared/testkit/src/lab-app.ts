@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BlobServiceClient } from '@azure/storage-blob';
@@ -240,6 +241,8 @@ export async function startLabAppOnce(options: LabAppOptions, ports?: readonly n
       runningHosts.delete(host);
       await host.stop().catch(() => undefined);
       await azurite?.stop();
+      // Leases noted by a crash the check did not wait to see ended.
+      rmSync(crashLeasesFile, { force: true });
     },
     restartHost: (restart = {}) => host.restart(restart.kill ?? false),
     clock: {
