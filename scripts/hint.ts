@@ -30,24 +30,30 @@ function main(): void {
     console.log(bold(`Lab ${lab.id} · ${lab.title} — hint ${number}`), '\n');
     return show(hint, number - 1);
   }
-  const choice = chooseHints(readProgress().labs[lab.id] ?? {}, hints.length, values.all);
+  const progress = readProgress().labs[lab.id] ?? {};
+  const choice = chooseHints(progress, hints.length, values.all);
+  const run = cyan(`npm run lab:${lab.id}`);
 
   console.log(`${bold(`Lab ${lab.id} · ${lab.title} — hints`)}\n`);
-  if (choice.why === 'failure')
-    console.log(dim(`The hint for where your last ${cyan(`npm run lab:${lab.id}`)} stopped:\n`));
+  const intro = {
+    all: undefined,
+    failure:
+      choice.numbers.length === 1
+        ? `The hint for where your last ${run} stopped:`
+        : `The hint for where your last ${run} stopped, then the next, more specific:`,
+    passed: `Your last ${run} passed every check. The hints in order:`,
+    mistake: `Your last ${run} named a mistake at the top of its verdict (${progress.lastMistake}): its Hint and Read say how to fix it. The guide's hints in order:`,
+    next: undefined,
+  }[choice.why];
+  if (intro) console.log(`${dim(intro)}\n`);
   for (const number of choice.numbers) show(hints[number - 1]!, number - 1);
-  updateProgress(lab.id, (p) => {
-    p.hintsShown = choice.hintsShown;
-  });
-  if (choice.why === 'failure')
+  updateProgress(lab.id, (p) => Object.assign(p, choice.record));
+  if (choice.numbers.at(-1)! < hints.length) {
+    const again = cyan(`npm run hint -- ${lab.id}`);
     console.log(
-      dim(
-        `The hints in order: ${cyan(`npm run hint -- ${lab.id} 1`)}, or all of them: ${cyan(`npm run hint -- ${lab.id} --all`)}.`,
-      ),
+      dim(`Still stuck? Run ${again} again for ${choice.why === 'failure' ? 'a more specific one' : 'the next hint'}.`),
     );
-  else if (choice.numbers.length < hints.length)
-    console.log(dim(`Still stuck? Run ${cyan(`npm run hint -- ${lab.id}`)} again for the next hint.`));
-  else
+  } else
     console.log(
       dim(
         `That was the last hint. Compare with the solution: ${cyan(`npm run diff -- ${lab.id}`)}; the guide: ${guidePath(lab)}`,

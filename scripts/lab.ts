@@ -16,14 +16,16 @@ const usage = `Usage: npm run lab:NN [-- --solution] [-- --watch] [-- --reset]
   --reset     put labs/NN-* back to the starter (your work is copied to .workshop/backups first)`;
 
 function recordRun(lab: Lab, run: ChecksRun): void {
-  const hint = hintForFirstFailure(lab, run);
+  const { hint, mistake } = hintForFirstFailure(lab, run);
   updateProgress(lab.id, (p) => {
     p.lastRunAt = new Date().toISOString();
     p.lastPassed = run.passed;
     if (run.passed) p.passedAt ??= p.lastRunAt;
-    // npm run hint shows this one next: the walkthrough got hint 1 for a check already passing.
+    // npm run hint starts from these: the walkthrough got hint 1 for a check already passing.
     if (hint === undefined) delete p.lastHint;
     else p.lastHint = hint;
+    if (mistake === undefined) delete p.lastMistake;
+    else p.lastMistake = mistake;
   });
 }
 
@@ -53,6 +55,7 @@ async function main(): Promise<number> {
       delete p.lastPassed;
       delete p.lastRunAt;
       delete p.lastHint;
+      delete p.lastMistake;
     });
     console.log(`labs/${lab.slug} is the starter again. Your work is in ${backup}.`);
     console.log(`To take it back: ${cyan(`cp -R ${backup}/. labs/${lab.slug}/`)}`);

@@ -4,25 +4,36 @@ import type { LabProgress } from './progress.ts';
 export interface HintChoice {
   /** Hint numbers, from 1, in the order shown. */
   numbers: number[];
-  /** `failure`: the hint that quotes the last run's first failure; `next`: one more of the hints in order. */
-  why: 'all' | 'failure' | 'next';
-  /** The new count of hints asked for in order. */
-  hintsShown: number;
+  /**
+   * `failure`: from the hint that quotes the last run's first failure; `passed`, `mistake` (the
+   * verdict named one, with its own hint) and `next`: one more of the hints in order.
+   */
+  why: 'all' | 'failure' | 'passed' | 'mistake' | 'next';
+  /** What to record of this choice, so that the next one goes further. */
+  record: Pick<LabProgress, 'hintsShown' | 'hintRun' | 'hintDepth'>;
 }
 
 /**
  * The hint that quotes the failure of the learner's last run comes first (the walkthrough got hint
- * 1 for a check that already passed); without one, the hints come one more at a time, in order.
+ * 1 for a check that already passed); asked again for the same run, it comes with the next, more
+ * specific one. Without one, the hints come one more at a time, in order.
  */
 export function chooseHints(progress: LabProgress, total: number, all = false): HintChoice {
   const shown = progress.hintsShown ?? 0;
-  if (all) return { numbers: range(1, total), why: 'all', hintsShown: total };
+  if (all) return { numbers: range(1, total), why: 'all', record: { hintsShown: total } };
   const quoting = progress.lastPassed === false ? progress.lastHint : undefined;
   if (quoting !== undefined && quoting >= 1 && quoting <= total) {
-    return { numbers: [quoting], why: 'failure', hintsShown: shown };
+    const sameRun = progress.lastRunAt !== undefined && progress.hintRun === progress.lastRunAt;
+    const depth = sameRun ? (progress.hintDepth ?? 0) + 1 : 0;
+    return {
+      numbers: range(quoting, Math.min(quoting + depth, total)),
+      why: 'failure',
+      record: { hintRun: progress.lastRunAt, hintDepth: depth },
+    };
   }
   const upTo = Math.min(shown + 1, total);
-  return { numbers: range(1, upTo), why: 'next', hintsShown: Math.max(shown, upTo) };
+  const why = progress.lastPassed === true ? 'passed' : progress.lastMistake ? 'mistake' : 'next';
+  return { numbers: range(1, upTo), why, record: { hintsShown: Math.max(shown, upTo) } };
 }
 
 function range(from: number, to: number): number[] {

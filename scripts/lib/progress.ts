@@ -15,6 +15,11 @@ export interface LabProgress {
   hintsShown?: number;
   /** The guide's hint that quotes the last run's first failure, if one does. */
   lastHint?: number;
+  /** The mistake the last run's verdict named at its top (an async orchestrator…), if it named one. */
+  lastMistake?: string;
+  /** The run (its lastRunAt) that `npm run hint` last showed lastHint for, and how many hints past it. */
+  hintRun?: string | undefined;
+  hintDepth?: number | undefined;
 }
 
 export interface Progress {

@@ -63,14 +63,21 @@ function guideHintFor(lab: Lab, failure: string): number | undefined {
   }
 }
 
-/**
- * The guide's hint for the check the verdict says to fix first, by number, when one quotes its
- * failure: what `npm run hint -- NN` shows next (a named mistake has a hint of its own).
- */
-export function hintForFirstFailure(lab: Lab, run: ChecksRun): number | undefined {
+/** What `npm run hint -- NN` needs of a verdict: the mistake it named, or its first failure's guide hint. */
+export interface VerdictHint {
+  mistake?: string;
+  /** The guide's hint that quotes the first failure, by number. */
+  hint?: number;
+}
+
+/** The mistake the verdict names at its top, else the guide's hint that quotes its first failure. */
+export function hintForFirstFailure(lab: Lab, run: ChecksRun): VerdictHint {
   const first = run.checks.find((c) => c.state === 'failed');
-  if (!first || run.passed || findOrchestratorMistake(lab, run)) return undefined;
-  return guideHintFor(lab, describeFailure(first.error ?? { message: '' }));
+  if (run.passed || !first) return {};
+  const mistake = findOrchestratorMistake(lab, run);
+  if (mistake) return { mistake: mistake.what };
+  const hint = guideHintFor(lab, describeFailure(first.error ?? { message: '' }));
+  return hint === undefined ? {} : { hint };
 }
 
 export function formatVerdict(
@@ -141,7 +148,7 @@ export function formatVerdict(
     else {
       if (first.hint) out.push(`  ${yellow('Hint:')} ${first.hint}`);
       out.push(`  ${cyan('Read:')} ${first.guide ?? guidePath(lab)}`);
-      const more = hintForFirstFailure(lab, run);
+      const more = hintForFirstFailure(lab, run).hint;
       if (more) out.push(`  ${cyan('More:')} Hint ${more} in the guide: ${cyan(`npm run hint -- ${lab.id} ${more}`)}`);
     }
     if (failed.length > 1 && !mistake)

@@ -84,6 +84,29 @@ describe("the hints: one source, the guide's Hints section", () => {
     ).toEqual([]);
   });
 
+  it("points each of lab 05's failures on the way, step by step, at its hint (the walkthrough: npm run hint went on to the orchestrator's answer while the job still answered 501)", () => {
+    const hints = guideHints(findLab(labs, '05'));
+    // The checks' words, from the starter and from copies with Step 4, then Steps 4 and 3 done.
+    expect(
+      hintsQuoting(
+        hints,
+        'POST /api/thumbnail-jobs?container=samples&width=200 should answer 202 (it answered 501: "Not implemented yet: start the orchestration in src/functions/thumbnail-jobs.ts (lab 05, Step 4)."): expected 501 to be 202',
+      ),
+    ).toEqual([1]);
+    expect(
+      hintsQuoting(
+        hints,
+        "The job on samples (instance b5aa) should complete, but its runtimeStatus is Failed: Orchestrator function 'thumbnailOrchestrator' failed: Not implemented yet: thumbnailOrchestrator in src/functions/thumbnail-orchestrator.ts (lab 05, Step 3).",
+      ),
+    ).toEqual([2]);
+    expect(
+      hintsQuoting(
+        hints,
+        "the orchestration's output (what the orchestrator returns). The manifest says: badge.png: Activity function 'makeThumbnail' failed: Not implemented yet: the activity makeThumbnail in src/functions/thumbnail-activities.ts (lab 05, Step 2).",
+      ),
+    ).toEqual([2]);
+  });
+
   it("points a failing check at the guide's hint that quotes its failure, by number", () => {
     const lab = findLab(labs, '10');
     const message =
