@@ -107,6 +107,15 @@ describe("the hints: one source, the guide's Hints section", () => {
     ).toEqual([2]);
   });
 
+  it("points lab 06's starter at the hint about its calls made one after another", () => {
+    expect(
+      hintsQuoting(
+        guideHints(findLab(labs, '06')),
+        'every makeThumbnail should be scheduled before the first one answers, but the history shows: scheduled badge.png, answered badge.png: expected false to be true',
+      ),
+    ).toEqual([1]);
+  });
+
   it("points a failing check at the guide's hint that quotes its failure, by number", () => {
     const lab = findLab(labs, '10');
     const message =
