@@ -69,4 +69,19 @@ describe("a check's words follow the learner", { timeout: 120_000 }, () => {
     expect(said).toContain('should blame the container no-such-container');
     expect(said).not.toMatch(/expected:.*photo\.jpg/);
   });
+
+  it('lab 05 with Steps 4 and 3 done, and the activity still the placeholder, is sent to Step 2, not back to Step 3', async () => {
+    const lab = findLab(labs, '05');
+    const dir = join(repoRoot, '.workshop', 'test-lab05-steps-4-3-done');
+    copies.push(dir);
+    copyApp(starterDir(lab), dir);
+    for (const file of ['src/functions/thumbnail-jobs.ts', 'src/functions/thumbnail-orchestrator.ts']) {
+      writeFileSync(join(dir, file), readFileSync(join(solutionDir(lab), file), 'utf8'));
+    }
+    const run = await runChecks({ lab, appDir: dir, typecheck: false });
+    const check = run.checks.find((c) => c.title.includes('completes with a manifest of 4 thumbnails'));
+    expect(check?.state).toBe('failed');
+    expect(check?.guide).toContain('#step-2-an-activity-makes-one-thumbnail');
+    expect(check?.hint).toMatch(/^The orchestrator runs: every image reached makeThumbnail/);
+  });
 });
