@@ -52,7 +52,8 @@ export class SupervisedHost {
       this.#restarting = this.#replace(
         `crashed (exit ${code ?? signal}); restarted, as Azure replaces a machine that died`,
       ).then(async () => {
-        const ended = await this.#afterCrash();
+        // Best effort: a lease not ended runs out by itself.
+        const ended = await this.#afterCrash().catch(() => 0);
         if (ended > 0) {
           this.#earlierLogs += `--- the leases the crashed host held ended at once (${ended}): the check skips the time they take to run out ---\n`;
         }
