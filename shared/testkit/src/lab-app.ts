@@ -140,6 +140,10 @@ export interface LabApp {
  * `AzureWebJobsStorage` pointing at empty storage: an account of its own in the runner's shared
  * Azurite, or a fresh in-memory Azurite. A fresh one and the host start side by side: Azurite's
  * ports are chosen first, so the host knows its connection string at once.
+ *
+ * A host that dies (the lab 09 crash switch, a crash of the host itself) is started again on the
+ * same port and storage. After the crash switch, the leases the dead host held end as soon as it
+ * is back: time is virtual for leases as for timers, and the work item shows again at once.
  */
 export async function startLabApp(options: LabAppOptions = {}): Promise<LabApp> {
   // Azurite's ports are learnt before it binds them; on a busy machine another process can take
