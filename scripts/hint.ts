@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { runCli } from './lib/cli.ts';
-import { guideHints, hintForTerminal, type GuideHint } from './lib/guide-hints.ts';
+import { guideHints, hintForTerminal, quotedFailures, type GuideHint } from './lib/guide-hints.ts';
 import { findLab, guidePath, readManifest, UsageError } from './lib/manifest.ts';
 import { chooseHints } from './lib/next-hints.ts';
 import { readProgress, updateProgress } from './lib/progress.ts';
@@ -31,7 +31,11 @@ function main(): void {
     return show(hint, number - 1);
   }
   const progress = readProgress().labs[lab.id] ?? {};
-  const choice = chooseHints(progress, hints.length, values.all);
+  const choice = chooseHints(
+    progress,
+    hints.map((hint) => quotedFailures(hint).length > 0),
+    values.all,
+  );
   const run = cyan(`npm run lab:${lab.id}`);
 
   console.log(`${bold(`Lab ${lab.id} · ${lab.title} — hints`)}\n`);
@@ -48,17 +52,15 @@ function main(): void {
   if (intro) console.log(`${dim(intro)}\n`);
   for (const number of choice.numbers) show(hints[number - 1]!, number - 1);
   updateProgress(lab.id, (p) => Object.assign(p, choice.record));
-  if (choice.numbers.at(-1)! < hints.length) {
+  const diff = cyan(`npm run diff -- ${lab.id}`);
+  if (choice.more) {
     const again = cyan(`npm run hint -- ${lab.id}`);
     console.log(
       dim(`Still stuck? Run ${again} again for ${choice.why === 'failure' ? 'a more specific one' : 'the next hint'}.`),
     );
-  } else
-    console.log(
-      dim(
-        `That was the last hint. Compare with the solution: ${cyan(`npm run diff -- ${lab.id}`)}; the guide: ${guidePath(lab)}`,
-      ),
-    );
+  } else if (choice.why === 'failure')
+    console.log(dim(`That is all the guide says about this failure. Compare with the solution: ${diff}`));
+  else console.log(dim(`That was the last hint. Compare with the solution: ${diff}; the guide: ${guidePath(lab)}`));
 }
 
 runCli(main, usage);

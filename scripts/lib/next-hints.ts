@@ -9,31 +9,42 @@ export interface HintChoice {
    * verdict named one, with its own hint) and `next`: one more of the hints in order.
    */
   why: 'all' | 'failure' | 'passed' | 'mistake' | 'next';
+  /** Whether asking again shows more. */
+  more: boolean;
   /** What to record of this choice, so that the next one goes further. */
   record: Pick<LabProgress, 'hintsShown' | 'hintRun' | 'hintDepth'>;
 }
 
 /**
  * The hint that quotes the failure of the learner's last run comes first (the walkthrough got hint
- * 1 for a check that already passed); asked again for the same run, it comes with the next, more
- * specific one. Without one, the hints come one more at a time, in order.
+ * 1 for a check that already passed). Asked again for the same run, it comes with the hint after
+ * it, if that one quotes no failure of its own ("almost the answer"): a hint that quotes another
+ * failure is about another check (the walkthrough's second one). Without a hint for the failure,
+ * the hints come one more at a time, in order.
+ *
+ * `quotes[i]`: whether hint i + 1's title quotes a failure.
  */
-export function chooseHints(progress: LabProgress, total: number, all = false): HintChoice {
+export function chooseHints(progress: LabProgress, quotes: readonly boolean[], all = false): HintChoice {
+  const total = quotes.length;
   const shown = progress.hintsShown ?? 0;
-  if (all) return { numbers: range(1, total), why: 'all', record: { hintsShown: total } };
+  if (all) return { numbers: range(1, total), why: 'all', more: false, record: { hintsShown: total } };
   const quoting = progress.lastPassed === false ? progress.lastHint : undefined;
   if (quoting !== undefined && quoting >= 1 && quoting <= total) {
+    // The hints that follow it up: those right after it that quote no failure.
+    let last = quoting;
+    while (last < total && !quotes[last]) last++;
     const sameRun = progress.lastRunAt !== undefined && progress.hintRun === progress.lastRunAt;
-    const depth = sameRun ? (progress.hintDepth ?? 0) + 1 : 0;
+    const depth = Math.min(sameRun ? (progress.hintDepth ?? 0) + 1 : 0, last - quoting);
     return {
-      numbers: range(quoting, Math.min(quoting + depth, total)),
+      numbers: range(quoting, quoting + depth),
       why: 'failure',
+      more: quoting + depth < last,
       record: { hintRun: progress.lastRunAt, hintDepth: depth },
     };
   }
   const upTo = Math.min(shown + 1, total);
   const why = progress.lastPassed === true ? 'passed' : progress.lastMistake ? 'mistake' : 'next';
-  return { numbers: range(1, upTo), why, record: { hintsShown: Math.max(shown, upTo) } };
+  return { numbers: range(1, upTo), why, more: upTo < total, record: { hintsShown: Math.max(shown, upTo) } };
 }
 
 function range(from: number, to: number): number[] {

@@ -107,6 +107,15 @@ describe("the hints: one source, the guide's Hints section", () => {
     ).toEqual([2]);
   });
 
+  it("points lab 10's log lines at their hints, the one with a guard on step() only too (the walkthrough got hint 1 for it)", () => {
+    const hints = guideHints(findLab(labs, '10'));
+    const said = (line: string) =>
+      `'${line}' was logged 5 times: the orchestrator logs again on every replay; guard with context.df.isReplaying`;
+    expect(hintsQuoting(hints, said('Listing samples'))).toEqual([1]);
+    expect(hintsQuoting(hints, said('Resizing photo.jpg'))).toEqual([2]);
+    expect(hintsQuoting(hints, "the job's customStatus: expected null to be type of 'object'")).toEqual([3]);
+  });
+
   it("points lab 06's starter at the hint about its calls made one after another", () => {
     expect(
       hintsQuoting(
