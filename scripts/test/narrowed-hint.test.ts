@@ -70,6 +70,21 @@ describe("a check's words follow the learner", { timeout: 120_000 }, () => {
     expect(said).not.toMatch(/expected:.*photo\.jpg/);
   });
 
+  it("lab 11 with its timer not yielded fails at once, saying so, not after a 20 s wait that blamed new Date() (the walkthrough's)", async () => {
+    const lab = findLab(labs, '11');
+    const dir = copyWith(
+      solutionDir(lab),
+      'lab11-timer-not-yielded',
+      'src/functions/upload-watch-orchestrator.ts',
+      (text) => text.replace('  yield context.df.createTimer(nextCheckAt);', '  context.df.createTimer(nextCheckAt);'),
+    );
+    const run = await runChecks({ lab, appDir: dir, typecheck: false });
+    const check = run.checks.find((c) => c.title.startsWith('a watch looks for its blob, waits on a durable timer'));
+    expect(check?.state).toBe('failed');
+    expect(describeFailure(check!.error!)).toContain('the durable timer between two checks did not wait');
+    expect(check?.hint).toContain('yield context.df.createTimer(nextCheckAt)');
+  });
+
   it('lab 05 with Steps 4 and 3 done, and the activity still the placeholder, is sent to Step 2, not back to Step 3', async () => {
     const lab = findLab(labs, '05');
     const dir = join(repoRoot, '.workshop', 'test-lab05-steps-4-3-done');

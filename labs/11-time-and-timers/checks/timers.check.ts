@@ -134,12 +134,27 @@ describe('with a virtual clock that the check moves', { concurrent: true }, () =
         'time on every replay, and not the time a test moves.',
       guide: `${GUIDE}#step-3-a-durable-timer`,
     },
-    async () => {
+    async ({ narrow }) => {
       const start = await app.clock.now();
       const id = await startWatch(app, 'later.jpg');
-      const waiting = await app.waitForStatus(id, (s) => progressOf(s).phase === 'waiting' || hasEnded(s), {
-        what: 'wait for its first durable timer',
-      });
+      // A second check on a clock that stands still: the timer between them did not wait.
+      const waiting = await app.waitForStatus(
+        id,
+        (s) => progressOf(s).phase === 'waiting' || hasEnded(s) || (progressOf(s).checks ?? 0) > 1,
+        { what: 'wait for its first durable timer' },
+      );
+      const checks = progressOf(waiting).checks ?? 0;
+      if (checks > 1 && progressOf(waiting).phase !== 'waiting') {
+        narrow({
+          hint: 'A durable timer waits only when the orchestrator yields it: yield context.df.createTimer(nextCheckAt).',
+          guide: `${GUIDE}#step-3-a-durable-timer`,
+        });
+        expect.fail(
+          `the watch checked for ${UPLOADS}/later.jpg ${checks} times while the orchestration's clock stood ` +
+            'still: the durable timer between two checks did not wait. A timer that is not yielded is ' +
+            'never waited for; yield context.df.createTimer(nextCheckAt).',
+        );
+      }
       expect(
         waiting.runtimeStatus,
         `the watch for ${UPLOADS}/later.jpg, before the blob exists (${outputSummary(waiting)})`,
