@@ -85,6 +85,20 @@ describe("a check's words follow the learner", { timeout: 120_000 }, () => {
     expect(check?.hint).toContain('yield context.df.createTimer(nextCheckAt)');
   });
 
+  it("lab 12 waiting for 'Approval' fails every approval check once the app is idle, not after each one's 20 s wait (the walkthrough's 41 s verdict)", async () => {
+    const lab = findLab(labs, '12');
+    const dir = copyWith(solutionDir(lab), 'lab12-wrong-event-name', 'src/functions/review-orchestrator.ts', (text) =>
+      text.replace('context.df.waitForExternalEvent(APPROVAL_EVENT)', "context.df.waitForExternalEvent('Approval')"),
+    );
+    const run = await runChecks({ lab, appDir: dir, typecheck: false });
+    const first = run.checks.find((c) => c.title.startsWith("a review waits for the event 'approval'"));
+    expect(describeFailure(first!.error!)).toContain("the review took the event 'Approval' (capital A)");
+    const atOnce = run.checks.find((c) => c.title.startsWith('an approval raised at once'));
+    expect(atOnce?.state).toBe('failed');
+    expect(describeFailure(atOnce!.error!)).toContain('once the app had nothing left to do, it was Running');
+    expect(describeFailure(atOnce!.error!)).toContain('waits for its exact name');
+  });
+
   it('lab 05 with Steps 4 and 3 done, and the activity still the placeholder, is sent to Step 2, not back to Step 3', async () => {
     const lab = findLab(labs, '05');
     const dir = join(repoRoot, '.workshop', 'test-lab05-steps-4-3-done');
