@@ -116,6 +116,22 @@ describe("the hints: one source, the guide's Hints section", () => {
     expect(hintsQuoting(hints, "the job's customStatus: expected null to be type of 'object'")).toEqual([3]);
   });
 
+  it("points lab 12's event name with a capital at its hint (the walkthrough found none)", () => {
+    const hints = guideHints(findLab(labs, '12'));
+    expect(
+      hintsQuoting(
+        hints,
+        "the review took the event 'Approval' (capital A) for its 'approval': it should wait for exactly APPROVAL_EVENT.",
+      ),
+    ).toEqual([4]);
+    expect(
+      hintsQuoting(
+        hints,
+        "the review 3f0c did not take the approval raised at once, and publish: once the app had nothing left to do, it was Running, custom status {}. An event reaches only an orchestrator that waits for its exact name: context.df.waitForExternalEvent(APPROVAL_EVENT), 'approval'.",
+      ),
+    ).toEqual([4]);
+  });
+
   it("points lab 06's starter at the hint about its calls made one after another", () => {
     expect(
       hintsQuoting(
