@@ -40,13 +40,7 @@ export function svg(
   return element;
 }
 
-/** 14:03:07.120, with the date when it is not today. */
-export function time(iso: string | undefined): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  const clock = d.toLocaleTimeString(undefined, { hour12: false }) + '.' + String(d.getMilliseconds()).padStart(3, '0');
-  return d.toDateString() === new Date().toDateString() ? clock : `${d.toLocaleDateString()} ${clock}`;
-}
+export { time } from './format-time.ts';
 
 /** 820 B, 12.3 KB, 187 KB (1 KB = 1024 bytes, as the limits are counted). */
 export function bytes(n: number): string {
