@@ -145,7 +145,11 @@ export function formatVerdict(
     const first = failed[0]!;
     out.push(red(`✗ ${first.title}`), indent(describeFailure(first.error ?? { message: 'failed' })));
     if (mistake) out.push(dim(`  (it follows from the mistake named at the top)`));
-    else {
+    else if (typeErrors.length > 0) {
+      // Its hint is about what the check tests, and the failure may only follow from a typo tsc
+      // names (the walkthrough: a missing import, and a hint that blamed new Date()).
+      out.push(`  ${cyan('Read:')} ${first.guide ?? guidePath(lab)}`);
+    } else {
       if (first.hint) out.push(`  ${yellow('Hint:')} ${first.hint}`);
       out.push(`  ${cyan('Read:')} ${first.guide ?? guidePath(lab)}`);
       const more = hintForFirstFailure(lab, run).hint;

@@ -115,6 +115,8 @@ describe('the verdict', () => {
     expect(verdict).toContain('and 2 more: npx tsc -p labs/05-first-orchestration --noEmit lists them all');
     // The walkthrough: a typo tsc names, and the first check's hint blamed the event's name.
     expect(verdict).toContain('Fix the errors tsc lists above first: the failures below may only follow from them.');
+    // The second walkthrough: a missing import, and the check's hint blamed new Date().
+    expect(verdict).not.toContain("Hint: the check's own hint");
   });
 
   it('calls a file that does not parse a syntax error, and says where a stray brace usually is', () => {
