@@ -47,6 +47,7 @@ function main(): void {
         : `The hint for where your last ${run} stopped, then the next, more specific:`,
     passed: `Your last ${run} passed every check. The hints in order:`,
     mistake: `Your last ${run} named a mistake at the top of its verdict (${progress.lastMistake}): its Hint and Read say how to fix it. The guide's hints in order:`,
+    unquoted: `No hint of the guide is about where your last ${run} stopped: its verdict's Hint and Read are. The guide's hints in order:`,
     next: undefined,
   }[choice.why];
   if (intro) console.log(`${dim(intro)}\n`);

@@ -6,9 +6,10 @@ export interface HintChoice {
   numbers: number[];
   /**
    * `failure`: from the hint that quotes the last run's first failure; `passed`, `mistake` (the
-   * verdict named one, with its own hint) and `next`: one more of the hints in order.
+   * verdict named one, with its own hint), `unquoted` (no hint quotes the failure) and `next`:
+   * one more of the hints in order.
    */
-  why: 'all' | 'failure' | 'passed' | 'mistake' | 'next';
+  why: 'all' | 'failure' | 'passed' | 'mistake' | 'unquoted' | 'next';
   /** Whether asking again shows more. */
   more: boolean;
   /** What to record of this choice, so that the next one goes further. */
@@ -17,10 +18,11 @@ export interface HintChoice {
 
 /**
  * The hint that quotes the failure of the learner's last run comes first (the walkthrough got hint
- * 1 for a check that already passed). Asked again for the same run, it comes with the hint after
- * it, if that one quotes no failure of its own ("almost the answer"): a hint that quotes another
- * failure is about another check (the walkthrough's second one). Without a hint for the failure,
- * the hints come one more at a time, in order.
+ * 1 for a check that already passed). Asked again for the same run, it comes with the next of the
+ * hints after it that quote no failure of their own ("almost the answer"): a hint that quotes
+ * another failure is about another check (the second walkthrough), and one further on that quotes
+ * none follows up on every failure before it (the third). Without a hint for the failure, the
+ * hints come one more at a time, in order.
  *
  * `quotes[i]`: whether hint i + 1's title quotes a failure.
  */
@@ -30,20 +32,26 @@ export function chooseHints(progress: LabProgress, quotes: readonly boolean[], a
   if (all) return { numbers: range(1, total), why: 'all', more: false, record: { hintsShown: total } };
   const quoting = progress.lastPassed === false ? progress.lastHint : undefined;
   if (quoting !== undefined && quoting >= 1 && quoting <= total) {
-    // The hints that follow it up: those right after it that quote no failure.
-    let last = quoting;
-    while (last < total && !quotes[last]) last++;
+    // The hints that follow it up: those after it that quote no failure.
+    const followUps = range(quoting + 1, total).filter((number) => !quotes[number - 1]);
     const sameRun = progress.lastRunAt !== undefined && progress.hintRun === progress.lastRunAt;
-    const depth = Math.min(sameRun ? (progress.hintDepth ?? 0) + 1 : 0, last - quoting);
+    const depth = Math.min(sameRun ? (progress.hintDepth ?? 0) + 1 : 0, followUps.length);
     return {
-      numbers: range(quoting, quoting + depth),
+      numbers: [quoting, ...followUps.slice(0, depth)],
       why: 'failure',
-      more: quoting + depth < last,
+      more: depth < followUps.length,
       record: { hintRun: progress.lastRunAt, hintDepth: depth },
     };
   }
   const upTo = Math.min(shown + 1, total);
-  const why = progress.lastPassed === true ? 'passed' : progress.lastMistake ? 'mistake' : 'next';
+  const why =
+    progress.lastPassed === true
+      ? 'passed'
+      : progress.lastMistake
+        ? 'mistake'
+        : progress.lastPassed === false
+          ? 'unquoted'
+          : 'next';
   return { numbers: range(1, upTo), why, more: upTo < total, record: { hintsShown: Math.max(shown, upTo) } };
 }
 

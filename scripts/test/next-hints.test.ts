@@ -32,9 +32,28 @@ describe('npm run hint -- NN (no number)', () => {
     expect(chooseHints(again, LAB_13)).toMatchObject({ numbers: [1], why: 'failure', more: false });
   });
 
+  it('adds "almost the answer" further on, over the hints of other checks (the third walkthrough, labs 06 and 07)', () => {
+    const first = { lastRunAt: RUN, lastPassed: false, lastHint: 1 };
+    expect(chooseHints(first, LAB_05)).toMatchObject({ numbers: [1], more: true });
+    expect(chooseHints({ ...first, hintRun: RUN, hintDepth: 0 }, LAB_05)).toMatchObject({
+      numbers: [1, 3],
+      more: false,
+    });
+    // Lab 09: a quoted hint, then two that follow it up.
+    expect(chooseHints({ ...first, hintRun: RUN, hintDepth: 1 }, [true, false, false])).toMatchObject({
+      numbers: [1, 2, 3],
+      more: false,
+    });
+  });
+
   it('goes one more hint at a time, in order, when no hint quotes the failure', () => {
     expect(chooseHints({}, LAB_05)).toEqual({ numbers: [1], why: 'next', more: true, record: { hintsShown: 1 } });
-    expect(chooseHints({ lastPassed: false, hintsShown: 1 }, LAB_05)).toMatchObject({ numbers: [1, 2], why: 'next' });
+    expect(chooseHints({ hintsShown: 1 }, LAB_05)).toMatchObject({ numbers: [1, 2], why: 'next' });
+    // A failure no hint quotes: said so (the third walkthrough got earlier steps' hints unexplained).
+    expect(chooseHints({ lastPassed: false, hintsShown: 1 }, LAB_05)).toMatchObject({
+      numbers: [1, 2],
+      why: 'unquoted',
+    });
     expect(chooseHints({ hintsShown: 3 }, LAB_05)).toMatchObject({ numbers: [1, 2, 3], more: false });
   });
 
@@ -44,7 +63,7 @@ describe('npm run hint -- NN (no number)', () => {
       numbers: [1],
       why: 'mistake',
     });
-    expect(chooseHints({ lastPassed: false, lastHint: 7 }, LAB_05).why).toBe('next');
+    expect(chooseHints({ lastPassed: false, lastHint: 7 }, LAB_05).why).toBe('unquoted');
   });
 
   it('shows every hint with --all', () => {
