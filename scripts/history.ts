@@ -1,4 +1,4 @@
-// npm run history -- <instanceId> [--lab NN] [--solution] [--mermaid] [--connection <string>] [--hub <name>]
+// npm run history -- [NN] <instanceId> [--lab NN] [--solution] [--mermaid] [--connection <string>] [--hub <name>]
 //
 // The history viewer: an orchestration instance's rows of the `{Hub}History` table, as a table
 // (EventType, EventId, Name, TaskScheduledId, timestamp, payload size) or as a Mermaid sequence
@@ -12,7 +12,7 @@ import { fromStorage, instanceOptions, instanceTarget, instanceUsage } from './l
 import { UsageError } from './lib/manifest.ts';
 import { bold, dim } from './lib/style.ts';
 
-const usage = `Usage: npm run history -- <instanceId> [--lab NN] [--solution] [--mermaid] [--connection <string>] [--hub <name>]
+const usage = `Usage: npm run history -- [NN] <instanceId> [--lab NN] [--solution] [--mermaid] [--connection <string>] [--hub <name>]
   Prints the history of one orchestration instance, row by row.
   --mermaid     print a Mermaid sequence diagram instead (paste it into https://mermaid.live)
 ${instanceUsage}`;

@@ -1,4 +1,4 @@
-// npm run payloads -- <instanceId> [--lab 07] [--solution] [--connection <string>] [--hub <name>]
+// npm run payloads -- [NN] <instanceId> [--lab 07] [--solution] [--connection <string>] [--hub <name>]
 //
 // The payload meter: the size of every input, output and custom status an orchestration
 // instance stored in its task hub (History rows, the Instances row, and the large-message
@@ -11,7 +11,7 @@ import { fromStorage, instanceOptions, instanceTarget, instanceUsage } from './l
 import { UsageError } from './lib/manifest.ts';
 import { bold, dim, red, yellow } from './lib/style.ts';
 
-const usage = `Usage: npm run payloads -- <instanceId> [--lab NN] [--solution] [--connection <string>] [--hub <name>]
+const usage = `Usage: npm run payloads -- [NN] <instanceId> [--lab NN] [--solution] [--connection <string>] [--hub <name>]
   Prints the size of every payload of one orchestration instance, and its large-message blobs.
 ${instanceUsage}`;
 

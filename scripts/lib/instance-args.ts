@@ -10,7 +10,7 @@ export const instanceOptions = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-export const instanceUsage = `  --lab         the lab whose host.json names the task hub (default: TestHubName, the hub of an app whose host.json names none)
+export const instanceUsage = `  NN, --lab     the lab whose host.json names the task hub (default: TestHubName, the hub of an app whose host.json names none)
   --solution    read the hub of solutions/NN-* rather than labs/NN-*
   --connection  the storage account (default UseDevelopmentStorage=true: the Azurite of npm start)
   --hub         the task hub name, instead of the lab's`;
@@ -31,9 +31,18 @@ export function instanceTarget(
   },
   positionals: string[],
 ): InstanceTarget {
-  const instanceId = positionals[0];
+  // `NN <id>`, as npm start, hint and diff take the lab first (the walkthrough typed it so).
+  const labFirst = positionals.length >= 2 && /^\d{1,2}$/.test(positionals[0]!);
+  const instanceId = labFirst ? positionals[1] : positionals[0];
   if (!instanceId) throw new UsageError('Which instance? Pass its id (the "id" of the 202 answer).');
-  return { instanceId, hub: hubOf(values), connection: values.connection ?? 'UseDevelopmentStorage=true' };
+  if (labFirst && values.lab !== undefined && Number(values.lab) !== Number(positionals[0]))
+    throw new UsageError(`Lab ${positionals[0]} or --lab ${values.lab}? Name the lab once.`);
+  const lab = labFirst ? positionals[0] : values.lab;
+  return {
+    instanceId,
+    hub: hubOf({ ...values, lab }),
+    connection: values.connection ?? 'UseDevelopmentStorage=true',
+  };
 }
 
 /** The task hub named by --hub, else by the host.json of --lab (and --solution), else TestHubName. */
