@@ -99,6 +99,21 @@ describe("a check's words follow the learner", { timeout: 120_000 }, () => {
     expect(describeFailure(atOnce!.error!)).toContain('waits for its exact name');
   });
 
+  it('lab 07 with readImage gone and makeThumbnail still returning bytes gets a hint about makeThumbnail, not readImage (the third walkthrough)', async () => {
+    const lab = findLab(labs, '07');
+    const dir = copyWith(solutionDir(lab), 'lab07-bytes-in-result', 'src/functions/thumbnail-activities.ts', (text) =>
+      text.replace(
+        '      bytes: thumbnail.bytes.length,\n    };',
+        "      bytes: thumbnail.bytes.length,\n      data: thumbnail.bytes.toString('base64'),\n    };",
+      ),
+    );
+    const run = await runChecks({ lab, appDir: dir, typecheck: false });
+    const check = run.checks.find((c) => c.title.startsWith('a job on photos (poster.jpg, 127 KB) completes'));
+    expect(check?.state).toBe('failed');
+    expect(check?.hint).toMatch(/^TaskCompleted makeThumbnail .*Result still carries image bytes/);
+    expect(check?.hint).not.toContain('readImage');
+  });
+
   it('lab 05 with Steps 4 and 3 done, and the activity still the placeholder, is sent to Step 2, not back to Step 3', async () => {
     const lab = findLab(labs, '05');
     const dir = join(repoRoot, '.workshop', 'test-lab05-steps-4-3-done');
