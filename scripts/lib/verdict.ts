@@ -137,7 +137,10 @@ export function formatVerdict(
     out.push(red(bold('✗ The checks could not run:')), indent(describeFailure(error)), '');
   }
   if (failed.length > 0) {
-    out.push(bold(`Not yet: ${failed.length} of ${run.checks.length} checks failed.`), '');
+    // Checks that neither passed nor failed (their block's set-up failed first) are not failures.
+    const notRun = run.checks.filter((c) => c.state !== 'passed' && c.state !== 'failed').length;
+    const didNotRun = notRun > 0 ? `, ${notRun} did not run` : '';
+    out.push(bold(`Not yet: ${failed.length} of ${run.checks.length} checks failed${didNotRun}.`), '');
     // A typo the compiler names fails checks whose hints are about something else: the compiler
     // first. A named mistake already says what to fix first.
     if (typeErrors.length > 0 && !mistake)

@@ -94,6 +94,13 @@ const typeErrors = (count: number): TypecheckReport => ({
 });
 
 describe('the verdict', () => {
+  it('counts the checks that did not run apart from the failures (the third walkthrough read "1 of 6 failed" with five that never ran)', () => {
+    const run = runWith({});
+    run.checks.push({ title: 'the history shows the chain', state: 'skipped' });
+    const verdict = plain(formatVerdict(lab05, 'labs/05-first-orchestration', run, undefined));
+    expect(verdict).toContain('Not yet: 1 of 2 checks failed, 1 did not run.');
+  });
+
   it('prints no type errors when there are none', () => {
     const verdict = plain(
       formatVerdict(lab05, 'labs/05-first-orchestration', runWith({ typecheck: typeErrors(0) }), undefined),
