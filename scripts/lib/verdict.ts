@@ -155,7 +155,8 @@ export function formatVerdict(
     } else {
       if (first.hint) out.push(`  ${yellow('Hint:')} ${first.hint}`);
       out.push(`  ${cyan('Read:')} ${first.guide ?? guidePath(lab)}`);
-      const more = hintForFirstFailure(lab, run).hint;
+      // No mistake was named here: the hint that quotes the failure, without looking for one again.
+      const more = guideHintFor(lab, describeFailure(first.error ?? { message: '' }));
       if (more) out.push(`  ${cyan('More:')} Hint ${more} in the guide: ${cyan(`npm run hint -- ${lab.id} ${more}`)}`);
     }
     if (failed.length > 1 && !mistake)

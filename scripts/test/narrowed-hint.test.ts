@@ -2,8 +2,8 @@ import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { copyApp } from '../lib/app-files.ts';
-import { findLab, readManifest, repoRoot, solutionDir, starterDir } from '../lib/manifest.ts';
-import { runChecks } from '../lib/run-checks.ts';
+import { findLab, readManifest, repoRoot, solutionDir, starterDir, type Lab } from '../lib/manifest.ts';
+import { runChecks, type CheckResult } from '../lib/run-checks.ts';
 import { describeFailure } from '../lib/verdict.ts';
 
 const labs = readManifest();
@@ -20,6 +20,14 @@ function copyWith(appDir: string, name: string, file: string, change: (text: str
   expect(after, `the change to ${file} should apply`).not.toBe(before);
   writeFileSync(path, after);
   return dir;
+}
+
+/** Runs a lab's checks on an app folder, and expects the check whose title holds `title` to fail: that check. */
+async function failedCheck(lab: Lab, dir: string, title: string): Promise<CheckResult> {
+  const run = await runChecks({ lab, appDir: dir, typecheck: false });
+  const check = run.checks.find((c) => c.title.includes(title));
+  expect(check?.state).toBe('failed');
+  return check!;
 }
 
 // Each test runs a lab's checks in a nested run (Azurite and a host): allow for busy cores.
@@ -47,11 +55,9 @@ describe("a check's words follow the learner", { timeout: 120_000 }, () => {
     const dir = copyWith(solutionDir(lab), 'lab04-always-201', 'src/functions/thumbnails.ts', (text) =>
       text.replace('status: created ? 201 : 200,', 'status: 201,'),
     );
-    const run = await runChecks({ lab, appDir: dir, typecheck: false });
-    const check = run.checks.find((c) => c.title.startsWith('POST for the same image and width again answers 200'));
-    expect(check?.state).toBe('failed');
-    expect(check?.hint).toContain('created ? 201 : 200');
-    expect(check?.guide).toContain('#step-6-answer-with-201-or-200');
+    const check = await failedCheck(lab, dir, 'POST for the same image and width again answers 200');
+    expect(check.hint).toContain('created ? 201 : 200');
+    expect(check.guide).toContain('#step-6-answer-with-201-or-200');
   });
 
   it("lab 03's 404 that blames the blob for a missing container is explained, not shown as 'expected: photo.jpg'", async () => {
@@ -62,10 +68,8 @@ describe("a check's words follow the learner", { timeout: 120_000 }, () => {
         'return new StorageError(404, `The blob "${blob}" does not exist in the container "${container}".`, { cause: error });',
       ),
     );
-    const run = await runChecks({ lab, appDir: dir, typecheck: false });
-    const check = run.checks.find((c) => c.title.startsWith('a container that does not exist'));
-    expect(check?.state).toBe('failed');
-    const said = describeFailure(check!.error!);
+    const check = await failedCheck(lab, dir, 'a container that does not exist');
+    const said = describeFailure(check.error!);
     expect(said).toContain('should blame the container no-such-container');
     expect(said).not.toMatch(/expected:.*photo\.jpg/);
   });
@@ -78,11 +82,9 @@ describe("a check's words follow the learner", { timeout: 120_000 }, () => {
       'src/functions/upload-watch-orchestrator.ts',
       (text) => text.replace('  yield context.df.createTimer(nextCheckAt);', '  context.df.createTimer(nextCheckAt);'),
     );
-    const run = await runChecks({ lab, appDir: dir, typecheck: false });
-    const check = run.checks.find((c) => c.title.startsWith('a watch looks for its blob, waits on a durable timer'));
-    expect(check?.state).toBe('failed');
-    expect(describeFailure(check!.error!)).toContain('the durable timer between two checks did not wait');
-    expect(check?.hint).toContain('yield context.df.createTimer(nextCheckAt)');
+    const check = await failedCheck(lab, dir, 'a watch looks for its blob, waits on a durable timer');
+    expect(describeFailure(check.error!)).toContain('the durable timer between two checks did not wait');
+    expect(check.hint).toContain('yield context.df.createTimer(nextCheckAt)');
   });
 
   it("lab 12 waiting for 'Approval' fails every approval check once the app is idle, not after each one's 20 s wait (the walkthrough's 41 s verdict)", async () => {
@@ -107,11 +109,9 @@ describe("a check's words follow the learner", { timeout: 120_000 }, () => {
         "      bytes: thumbnail.bytes.length,\n      data: thumbnail.bytes.toString('base64'),\n    };",
       ),
     );
-    const run = await runChecks({ lab, appDir: dir, typecheck: false });
-    const check = run.checks.find((c) => c.title.startsWith('a job on photos (poster.jpg, 127 KB) completes'));
-    expect(check?.state).toBe('failed');
-    expect(check?.hint).toMatch(/^TaskCompleted makeThumbnail .*Result still carries image bytes/);
-    expect(check?.hint).not.toContain('readImage');
+    const check = await failedCheck(lab, dir, 'a job on photos (poster.jpg, 127 KB) completes');
+    expect(check.hint).toMatch(/^TaskCompleted makeThumbnail .*Result still carries image bytes/);
+    expect(check.hint).not.toContain('readImage');
   });
 
   it('lab 05 with Steps 4 and 3 done, and the activity still the placeholder, is sent to Step 2, not back to Step 3', async () => {
@@ -122,10 +122,8 @@ describe("a check's words follow the learner", { timeout: 120_000 }, () => {
     for (const file of ['src/functions/thumbnail-jobs.ts', 'src/functions/thumbnail-orchestrator.ts']) {
       writeFileSync(join(dir, file), readFileSync(join(solutionDir(lab), file), 'utf8'));
     }
-    const run = await runChecks({ lab, appDir: dir, typecheck: false });
-    const check = run.checks.find((c) => c.title.includes('completes with a manifest of 4 thumbnails'));
-    expect(check?.state).toBe('failed');
-    expect(check?.guide).toContain('#step-2-an-activity-makes-one-thumbnail');
-    expect(check?.hint).toMatch(/^The orchestrator runs: every image reached makeThumbnail/);
+    const check = await failedCheck(lab, dir, 'completes with a manifest of 4 thumbnails');
+    expect(check.guide).toContain('#step-2-an-activity-makes-one-thumbnail');
+    expect(check.hint).toMatch(/^The orchestrator runs: every image reached makeThumbnail/);
   });
 });

@@ -80,6 +80,10 @@ async function awaitingApproval(app: LabApp, review: Review): Promise<Orchestrat
   return status;
 }
 
+/** The review has decided (phase "done"), or ended some other way. */
+const decidedOrEnded = (status: OrchestrationStatus): boolean =>
+  progressOf(status).phase === 'done' || hasEnded(status);
+
 /** How long afterEvent waits for the status before it asks whether the app has anything left to do. */
 const IDLE_ASK_AFTER_MS = 500;
 
@@ -133,13 +137,7 @@ async function afterEvent(
  * then moves on to it.
  */
 async function decided(app: LabApp, review: Review, what: string): Promise<OrchestrationStatus> {
-  const status = await afterEvent(
-    app,
-    review,
-    (s) => progressOf(s).phase === 'done' || hasEnded(s),
-    what,
-    NOBODY_WAITS,
-  );
+  const status = await afterEvent(app, review, decidedOrEnded, what, NOBODY_WAITS);
   if (status.runtimeStatus === 'Running') await app.clock.advance(DEADLINE);
   return app.waitForCompletion(review.id);
 }
@@ -258,7 +256,7 @@ describe('with a virtual clock that the check moves', { concurrent: true }, () =
       }
       const late = await raise(app, review, { approved: true, reviewer: 'ada' });
       if (late !== 410) {
-        const status = await app.waitForStatus(review.id, (s) => progressOf(s).phase === 'done' || hasEnded(s), {
+        const status = await app.waitForStatus(review.id, decidedOrEnded, {
           what: 'take the late approval',
         });
         if (await isPublished(app, review)) {
@@ -302,7 +300,7 @@ describe('with a virtual clock, an approval raised at once', { concurrent: true 
       const status = await afterEvent(
         app,
         review,
-        (s) => progressOf(s).phase === 'done' || hasEnded(s),
+        decidedOrEnded,
         'take the approval raised at once, and publish',
         NOBODY_WAITS,
       );
@@ -330,13 +328,7 @@ describe('with a virtual clock, an approval raised at once', { concurrent: true 
       // The episode that publishes also writes phase "done" and the runtime status, in one row:
       // with the timer cancelled it is Completed; with it pending, still Running, and the clock
       // stands still, so it would stay Running until someone moved it a day on.
-      const status = await afterEvent(
-        app,
-        review,
-        (s) => progressOf(s).phase === 'done' || hasEnded(s),
-        'publish the approved thumbnail',
-        NOBODY_WAITS,
-      );
+      const status = await afterEvent(app, review, decidedOrEnded, 'publish the approved thumbnail', NOBODY_WAITS);
       if (status.runtimeStatus === 'Running') {
         expect.fail(
           'the thumbnail was published (custom status phase "done"), but the review is still ' +

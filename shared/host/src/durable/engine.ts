@@ -71,7 +71,7 @@ export interface EngineOptions {
   /** Workshop fault injection (lab 09): activity names (lower case) after which the host crashes once per task; default from WORKSHOP_DURABLE_CRASH_AFTER_ACTIVITY. */
   crashAfterActivities?: Set<string>;
   /** Where that crash notes the leases the host holds (the test kit ends them at once); default from WORKSHOP_DURABLE_CRASH_LEASES. */
-  crashLeasesFile?: string | undefined;
+  crashLeasesFile?: string;
   /**
    * host.json `extendedSessionsEnabled`: keep an instance's history in memory between its
    * episodes (DTFx's extended sessions), instead of reading it from the History table each time.
@@ -343,7 +343,7 @@ export class DurableEngine {
     // The extension's default maxConcurrentActivityFunctions: 10 per processor (dedicated plans).
     this.#maxActivities = options.maxConcurrentActivities ?? 10 * os.availableParallelism();
     this.#crashAfter = options.crashAfterActivities ?? crashAfterActivities();
-    this.#crashLeasesFile = 'crashLeasesFile' in options ? options.crashLeasesFile : process.env[CRASH_LEASES_SETTING];
+    this.#crashLeasesFile = options.crashLeasesFile ?? process.env[CRASH_LEASES_SETTING];
     this.#polls = new QueuePolls([...this.storage.controlQueues, this.storage.workItems], this.#maxPollMs);
     this.entityFunctions = byName(functions, 'entityTrigger');
     this.#entityScheduler = new EntityScheduler({
