@@ -75,11 +75,6 @@ async function main(): Promise<number> {
     });
   }
 
-  // When each run still to print its verdict began, oldest first: the first at the command's
-  // start (performance.now() counts from the process's), then each save's. A save during the
-  // first run begins its run before the first verdict is printed, so a verdict takes the oldest.
-  const runsBegan = [0];
-  let lastBegan = 0;
   const run = await runChecks({
     lab,
     appDir,
@@ -88,17 +83,19 @@ async function main(): Promise<number> {
       if (!values.solution) recordRun(lab, result);
       if (values.watch) console.clear();
       console.log(formatVerdict(lab, appLabel, result, next, values.watch));
-      // Said what was timed (the walkthrough could not tell): start-up included, or from the save.
-      const began = (lastBegan = runsBegan.shift() ?? lastBegan);
-      const seconds = ((performance.now() - began) / 1000).toFixed(1);
+      // Said what was timed (the walkthrough could not tell): from the save it checked, or from
+      // the command's start, start-up included (performance.now() counts from the process's).
+      const seconds = ((performance.now() - (result.savedAt ?? 0)) / 1000).toFixed(1);
       const took = dim(
-        began === 0 ? `Checked in ${seconds} s, start-up included.` : `Checked ${seconds} s after your save.`,
+        result.savedAt === undefined
+          ? `Checked in ${seconds} s, start-up included.`
+          : `Checked ${seconds} s after your save.`,
       );
       console.log(values.watch ? `\n${took} Watching for changes… (Ctrl+C to stop)` : took);
     },
-    // At once, under the verdict it replaces: the save was seen, and the checks are running.
+    // At once, under the verdict it replaces: the save was seen, and the checks are running (a
+    // run going on stops: its verdict would be about the code before the save).
     onSave: (changed) => {
-      runsBegan.push(performance.now());
       console.log(dim(`\n${changed.length > 0 ? `Saved ${changed.join(', ')}` : 'A file changed'}: checking…`));
     },
   });

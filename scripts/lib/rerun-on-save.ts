@@ -12,47 +12,67 @@ import { watchTree } from './watch-tree.ts';
 export const SAVE_SETTLE_MS = 20;
 
 /** What a rerun needs of Vitest. */
-export type Rerunner = Pick<Vitest, 'rerunTestSpecifications' | 'globTestSpecifications'>;
+export type Rerunner = Pick<Vitest, 'rerunTestSpecifications' | 'globTestSpecifications' | 'cancelCurrentRun'>;
+
+export interface SavesWatch {
+  /** When the last save was seen (performance.now()), if there was one: a run that begins after it checks it. */
+  lastSaveAt(): number | undefined;
+  close(): void;
+}
 
 /**
  * Reruns every check once the files below `appDir` have stopped changing for SAVE_SETTLE_MS.
- * A save during a run makes one more run after it, however many saves there were. `onRerun` is
- * told, as each run begins, which files changed for it (relative to `appDir`, those still there).
+ * A save during a run (`firstRun`, or a rerun) stops that run, whose verdict would be about code
+ * that is gone, and one run follows for all the saves made meanwhile. `onSave` is told at once
+ * which files a save changed (relative to `appDir`, those still there).
  */
 export function rerunOnSave(
   vitest: Rerunner,
   appDir: string,
-  onRerun?: (changed: string[]) => void,
-): { close(): void } {
+  onSave?: (changed: string[]) => void,
+  firstRun?: Promise<unknown>,
+): SavesWatch {
   let timer: NodeJS.Timeout | undefined;
-  let running = false;
-  let again = false;
+  let running = firstRun !== undefined;
+  let wanted = false;
+  let savedAt: number | undefined;
   const changed = new Set<string>();
   const rerun = async () => {
     running = true;
     try {
-      do {
-        again = false;
-        // An editor's temporary files come and go around a save: only what is there now was saved.
-        onRerun?.([...changed].filter((file) => existsSync(join(appDir, file))).sort());
-        changed.clear();
+      while (wanted) {
+        wanted = false;
         await vitest.rerunTestSpecifications(await vitest.globTestSpecifications());
-      } while (again);
+      }
     } catch (error) {
       console.error(error);
     } finally {
       running = false;
     }
   };
+  void firstRun
+    ?.catch(() => undefined)
+    .then(() => {
+      running = false;
+      if (wanted) void rerun();
+    });
   const tree = watchTree(appDir, (file) => {
     changed.add(file);
     clearTimeout(timer);
     timer = setTimeout(() => {
-      if (running) again = true;
+      savedAt = performance.now();
+      // An editor's temporary files come and go around a save: only what is there now was saved.
+      onSave?.([...changed].filter((name) => existsSync(join(appDir, name))).sort());
+      changed.clear();
+      wanted = true;
+      // Stopped between two checks: the one under way ends first (Vitest's cancel is graceful).
+      // A save is the learner's keyboard input, as Vitest names its reasons.
+      if (running) void vitest.cancelCurrentRun('keyboard-input');
       else void rerun();
     }, SAVE_SETTLE_MS);
   });
   return {
+    lastSaveAt: () => savedAt,
     close() {
       clearTimeout(timer);
       tree.close();

@@ -9,7 +9,7 @@ import vitestConfig from '../../vitest.config.ts';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { repoRoot, type Lab } from './manifest.ts';
 import { standbyForks } from './standby-vitest-fork.ts';
-import { rerunOnSave } from './rerun-on-save.ts';
+import { rerunOnSave, type SavesWatch } from './rerun-on-save.ts';
 import { startTypecheck, WarmTypechecker, type RunningTypecheck, type TypecheckReport } from './type-errors.ts';
 
 export interface CheckFailure {
@@ -37,6 +37,8 @@ export interface ChecksRun {
    * use them (each check sets the switches it needs), but `npm start` does.
    */
   localSwitches?: string[];
+  /** With `watch`: when the save this run checked was seen (performance.now()); none for the first run. */
+  savedAt?: number;
   passed: boolean;
 }
 
@@ -60,9 +62,9 @@ export interface RunChecksOptions {
   watch?: boolean;
   /** Run the TypeScript compiler on the app beside the checks (default true). */
   typecheck?: boolean;
-  /** Called after every run (once, or on every save with `watch`). */
+  /** Called after every run (once, or on every save with `watch`), but a run a save stopped. */
   onRun?: (run: ChecksRun) => void;
-  /** With `watch`: called as a save's run begins, with the files saved (relative to the app folder). */
+  /** With `watch`: called at once when a save is seen, with the files saved (relative to the app folder). */
   onSave?: (changed: string[]) => void;
   /** Ends a `watch` (which otherwise runs until the process ends), as `npm run bench` does. */
   signal?: AbortSignal;
@@ -153,8 +155,11 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
   const typecheckNow = () => (warm ? warm.check() : startTypecheck(options.appDir));
   let typecheck: RunningTypecheck | undefined = typecheckOn ? typecheckNow() : undefined;
   let firstRun = true;
+  let savedAt: number | undefined;
+  let saves: SavesWatch | undefined;
   const reporter: Reporter = {
     onTestRunStart() {
+      savedAt = saves?.lastSaveAt();
       // A save in watch mode: this run's compiler starts afresh (the first run's already runs).
       if (typecheckOn && !firstRun) {
         typecheck?.cancel();
@@ -162,8 +167,17 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
       }
       firstRun = false;
     },
-    async onTestRunEnd(modules, unhandled) {
+    async onTestRunEnd(modules, unhandled, reason) {
+      if (reason === 'interrupted' && options.watch) {
+        // A save stopped it: its verdict would be about code that is gone, and the next run's follows.
+        typecheck?.cancel();
+        typecheck = undefined;
+        standby?.refill();
+        forks?.refill();
+        return;
+      }
       last = collect(modules, unhandled);
+      if (savedAt !== undefined) last.savedAt = savedAt;
       const switches = localSwitchesOn(options.appDir);
       if (switches.length > 0) last.localSwitches = switches;
       const report = await typecheck?.result;
@@ -207,9 +221,10 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
       ...lint?.env,
     },
   });
-  const saves = options.watch ? rerunOnSave(vitest, options.appDir, options.onSave) : undefined;
+  const started = vitest.start();
+  if (options.watch) saves = rerunOnSave(vitest, options.appDir, options.onSave, started);
   try {
-    await vitest.start();
+    await started;
     if (options.watch)
       await new Promise<void>((resolve) => {
         if (options.signal?.aborted) resolve();

@@ -1,5 +1,6 @@
-// --watch reruns a lab's checks when the app's files change (rerun-on-save.ts): once per save,
-// and once more after a run for the saves made during it, however many.
+// --watch reruns a lab's checks when the app's files change (rerun-on-save.ts): once per save.
+// A save during a run stops it (its verdict would be about code that is gone), and one run
+// follows for the saves made during it, however many.
 
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,15 +14,24 @@ afterEach(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A Vitest that records what the saved file held when each run began, and runs until released. */
-function recordingRerunner(file: string): Rerunner & { seen: string[]; release(): void } {
+/**
+ * A Vitest that records what the saved file held when each run began, and runs until released,
+ * or cancelled (which it counts).
+ */
+function recordingRerunner(file: string): Rerunner & { seen: string[]; cancels: number; release(): void } {
   const seen: string[] = [];
   let releases: Array<() => void> = [];
+  const release = () => {
+    for (const end of releases) end();
+    releases = [];
+  };
   return {
     seen,
-    release() {
-      for (const release of releases) release();
-      releases = [];
+    cancels: 0,
+    release,
+    async cancelCurrentRun() {
+      this.cancels++;
+      release();
     },
     globTestSpecifications: async () => [] as TestSpecification[],
     rerunTestSpecifications: async () => {
@@ -34,7 +44,7 @@ function recordingRerunner(file: string): Rerunner & { seen: string[]; release()
   };
 }
 
-it('runs the checks once for a burst of writes, and once after a run for every save made during it', async () => {
+it('runs the checks once for a burst of writes; saves during a run stop it, and one run follows', async () => {
   dir = mkdtempSync(join(repoRoot, '.workshop', 'rerun-on-save-'));
   const file = join(dir, 'app.ts');
   writeFileSync(file, 'start');
@@ -47,13 +57,12 @@ it('runs the checks once for a burst of writes, and once after a run for every s
     await eventually(() => vitest.seen.length === 1, 10_000, 'a run after the burst');
     expect(vitest.seen).toEqual(['b']);
 
-    // Three saves while that run goes on: one run after it, with the last of them.
+    // Three saves while that run goes on: it is stopped, and one run follows, with the last of them.
     writeFileSync(file, 'c');
     writeFileSync(file, 'd');
     writeFileSync(file, 'e');
-    await new Promise((resolve) => setImmediate(resolve));
-    vitest.release();
     await eventually(() => vitest.seen.length === 2, 10_000, 'the run after the saves');
+    expect(vitest.cancels).toBe(1);
     vitest.release();
 
     // The next save's run is the third: no run was left over from the saves before.
@@ -61,8 +70,33 @@ it('runs the checks once for a burst of writes, and once after a run for every s
     await eventually(() => vitest.seen.includes('last'), 10_000, "the last save's run");
     vitest.release();
     expect(vitest.seen).toEqual(['b', 'e', 'last']);
-    // As each run began, --watch was told what was saved for it (and prints "Saved app.ts: checking…").
+    expect(vitest.cancels).toBe(1);
+    // As each save was seen, --watch was told what was saved (and prints "Saved app.ts: checking…").
     expect(told).toEqual([['app.ts'], ['app.ts'], ['app.ts']]);
+  } finally {
+    watching.close();
+    vitest.release();
+  }
+});
+
+it('a save during the first run stops it, and its run follows once the first has ended', async () => {
+  dir = mkdtempSync(join(repoRoot, '.workshop', 'rerun-on-save-'));
+  const file = join(dir, 'app.ts');
+  writeFileSync(file, 'start');
+  const vitest = recordingRerunner(file);
+  let endFirst!: () => void;
+  const firstRun = new Promise<void>((resolve) => (endFirst = resolve));
+  const watching = rerunOnSave(vitest, dir, undefined, firstRun);
+  try {
+    expect(watching.lastSaveAt()).toBeUndefined();
+    writeFileSync(file, 'saved');
+    await eventually(() => vitest.cancels === 1, 10_000, 'the first run stopped');
+    expect(watching.lastSaveAt()).toBeGreaterThan(0);
+    // Vitest runs one run at a time: the save's run begins when the first has wound down.
+    expect(vitest.seen).toEqual([]);
+    endFirst();
+    await eventually(() => vitest.seen.length === 1, 10_000, "the save's run");
+    expect(vitest.seen).toEqual(['saved']);
   } finally {
     watching.close();
     vitest.release();
