@@ -126,4 +126,16 @@ describe("a check's words follow the learner", { timeout: 120_000 }, () => {
     expect(check.guide).toContain('#step-2-an-activity-makes-one-thumbnail');
     expect(check.hint).toMatch(/^The orchestrator runs: every image reached makeThumbnail/);
   });
+
+  it('lab 13 with the report never sent names the line where the record is built, not only the file (a walkthrough wish)', async () => {
+    const lab = findLab(labs, '13');
+    const file = 'src/functions/thumbnail-orchestrator.ts';
+    const dir = copyWith(solutionDir(lab), 'lab13-no-report', file, (text) =>
+      text.replace('  context.df.signalEntity(usage, RECORD, record);\n', ''),
+    );
+    const line = readFileSync(join(dir, file), 'utf8').split('\n').indexOf('  const record: UsageRecord = {') + 1;
+    expect(line).toBeGreaterThan(0);
+    const check = await failedCheck(lab, dir, 'a thumbnail job reports its usage');
+    expect(describeFailure(check.error!)).toContain(`(${file}, below the record built at line ${line})`);
+  });
 });

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { check, outputSummary, startLabApp, type LabApp, type OrchestrationStatus } from '@workshop/testkit';
+import { check, labAppDir, outputSummary, startLabApp, type LabApp, type OrchestrationStatus } from '@workshop/testkit';
 import { seedSamples } from '@workshop/samples';
 
 const GUIDE = 'labs/13-durable-entities/README.md';
@@ -118,9 +120,22 @@ async function expectEveryJobRecorded(app: LabApp, jobs: readonly string[]): Pro
       expect.fail(
         `the job ${id} sent no "${RECORD}" to its container's entity (its history has no EventSent for it; ` +
           `it sent ${JSON.stringify(requests.map((r) => r.op))}): nothing will ever count it. Report the job's usage at ` +
-          `the end of the orchestrator with context.df.signalEntity(usage, RECORD, record) (src/functions/thumbnail-orchestrator.ts).`,
+          `the end of the orchestrator with context.df.signalEntity(usage, RECORD, record) (${whereTheRecordIsBuilt()}).`,
       );
     }
+  }
+}
+
+/** The orchestrator's file, and the line where its record is built if it still is: where the report goes. */
+function whereTheRecordIsBuilt(): string {
+  const file = 'src/functions/thumbnail-orchestrator.ts';
+  try {
+    const line = readFileSync(join(labAppDir(), file), 'utf8')
+      .split('\n')
+      .findIndex((text) => /:\s*UsageRecord\s*=/.test(text));
+    return line < 0 ? file : `${file}, below the record built at line ${line + 1}`;
+  } catch {
+    return file;
   }
 }
 
