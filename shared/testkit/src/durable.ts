@@ -32,13 +32,21 @@ export function hasEnded(status: OrchestrationStatus): boolean {
   return TERMINAL.has(status.runtimeStatus);
 }
 
+/** The most of an output a check's message quotes. */
+const SUMMARY_CHARS = 600;
+
 /**
  * The output in one line, for a check's message: a failure's output ends with the error's
- * details as JSON on the next line, and the first line says it.
+ * details as JSON on the next line, and the first line says it. A longer one ends at a word, with
+ * "…" (the walkthrough read "such as si").
  */
 export function outputSummary(status: OrchestrationStatus): string {
   const output = typeof status.output === 'string' ? status.output : JSON.stringify(status.output);
-  return String(output).split('\n')[0]!.trim().slice(0, 600);
+  const line = String(output).split('\n')[0]!.trim();
+  if (line.length <= SUMMARY_CHARS) return line;
+  const cut = line.slice(0, SUMMARY_CHARS);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > 0 ? cut.slice(0, space) : cut).replace(/[\s,;:]+$/, '')}…`;
 }
 const POLL_MS = 25;
 
