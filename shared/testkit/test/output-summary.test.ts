@@ -1,5 +1,5 @@
-// A check quotes a failed orchestration's output in one line. The SDK's messages can be long: the
-// second walkthrough of issue #14 read one that ended "…such as si".
+// A check quotes a failed orchestration's output in one line. The SDK's messages can be long: a
+// verdict on an `async function*` orchestrator ended "…such as si".
 
 import { expect, it } from 'vitest';
 import { outputSummary, type OrchestrationStatus } from '../src/index.ts';
