@@ -127,6 +127,40 @@ describe("a check's words follow the learner", { timeout: 120_000 }, () => {
     expect(check.hint).toMatch(/^The orchestrator runs: every image reached makeThumbnail/);
   });
 
+  it("lab 04 with Steps 2-5 done and the handler still the placeholder is sent to Step 6, and its width check passes (the walkthrough read Step 4 and '14 of 14 failed')", async () => {
+    const lab = findLab(labs, '04');
+    const file = 'src/functions/thumbnails.ts';
+    const dir = copyWith(solutionDir(lab), 'lab04-handler-placeholder', file, () =>
+      readFileSync(join(starterDir(lab), file), 'utf8'),
+    );
+    const run = await runChecks({ lab, appDir: dir, typecheck: false });
+    const first = run.checks.find((c) => c.title === lab.starterFails);
+    expect(first?.state).toBe('failed');
+    expect(first?.guide).toBe('labs/04-resize-sharp/README.md#step-6-answer-with-201-or-200');
+    expect(first?.hint).toMatch(/^the handler in src\/functions\/thumbnails\.ts is still the placeholder/);
+    expect(run.checks.find((c) => c.title.startsWith('a width that is not a whole number'))?.state).toBe('passed');
+  });
+
+  it('lab 04 answering 200 for a new thumbnail, and refusing a bomb only when decoding, gets hints for both (the walkthrough)', async () => {
+    const lab = findLab(labs, '04');
+    const dir = copyWith(solutionDir(lab), 'lab04-200-no-size-check', 'src/functions/thumbnails.ts', (text) =>
+      text.replace('status: created ? 201 : 200,', 'status: 200,'),
+    );
+    const lib = join(dir, 'src/lib/thumbnail.ts');
+    const withCheck = readFileSync(lib, 'utf8');
+    const withoutCheck = withCheck.replace(/  if \(pixels > MAX_INPUT_PIXELS\) \{[\s\S]*?\n  \}\n/, '');
+    expect(withoutCheck).not.toBe(withCheck);
+    writeFileSync(lib, withoutCheck);
+    const run = await runChecks({ lab, appDir: dir, typecheck: false });
+    const first = run.checks.find((c) => c.title === lab.starterFails);
+    expect(first?.state).toBe('failed');
+    expect(first?.guide).toContain('#step-6-answer-with-201-or-200');
+    expect(first?.hint).toMatch(/^It answered 200 for a thumbnail that did not exist yet/);
+    const bomb = run.checks.find((c) => c.title.startsWith('a PNG whose header claims'));
+    expect(bomb?.state).toBe('failed');
+    expect(bomb?.hint).toMatch(/^The 422 came from decoding, not from a size check/);
+  });
+
   it('lab 13 with the report never sent names the line where the record is built, not only the file (a walkthrough wish)', async () => {
     const lab = findLab(labs, '13');
     const file = 'src/functions/thumbnail-orchestrator.ts';

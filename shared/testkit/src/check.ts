@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { it } from 'vitest';
+import { repoRoot } from './app-dir.ts';
 import { blockedWorker } from './lab-app.ts';
 
 declare module 'vitest' {
@@ -38,11 +41,45 @@ export function check(title: string, meta: CheckMeta, fn: (context: CheckContext
     // An earlier check left the worker blocked by an orchestrator that never yields: say so now.
     const blocked = blockedWorker();
     if (blocked) throw new Error(blocked);
-    await fn({
-      narrow: (narrower) => {
-        if (narrower.hint !== undefined) task.meta.hint = narrower.hint;
-        if (narrower.guide !== undefined) task.meta.guide = narrower.guide;
-      },
-    });
+    let narrowed = false;
+    try {
+      await fn({
+        narrow: (narrower) => {
+          narrowed = true;
+          if (narrower.hint !== undefined) task.meta.hint = narrower.hint;
+          if (narrower.guide !== undefined) task.meta.guide = narrower.guide;
+        },
+      });
+    } catch (error) {
+      if (!narrowed) Object.assign(task.meta, placeholderStep(meta, error));
+      throw error;
+    }
   });
+}
+
+/** What a starter's placeholder answers: "Not implemented yet: makeThumbnail() in … (lab 04, Step 4)". */
+const PLACEHOLDER = /Not implemented yet: (.+?) \(lab (\d+), Step (\d+)\)/;
+
+/**
+ * A failure that quotes one of the lab's placeholders is about the step that writes it, whatever
+ * the check tests (the walkthrough read Step 4 for the handler's Step 6 placeholder). The step's
+ * anchor comes from the guide; without one, or when the check already points at that step (its
+ * own hint says more), the check's hint and guide stay.
+ */
+export function placeholderStep(meta: CheckMeta, error: unknown): Partial<CheckMeta> {
+  const found = PLACEHOLDER.exec(error instanceof Error ? error.message : String(error));
+  const [file, ownAnchor] = meta.guide.split('#');
+  if (!found || !file?.startsWith(`labs/${found[2]}-`)) return {};
+  const [, what, , step] = found;
+  if (ownAnchor?.startsWith(`step-${step}-`)) return {};
+  try {
+    const anchor = new RegExp(`<a id="(step-${step}-[^"]+)">`).exec(readFileSync(join(repoRoot, file), 'utf8'))?.[1];
+    if (!anchor) return {};
+    return {
+      hint: `${what} is still the placeholder that answers "Not implemented yet": Step ${step} of the guide writes it.`,
+      guide: `${file}#${anchor}`,
+    };
+  } catch {
+    return {};
+  }
 }

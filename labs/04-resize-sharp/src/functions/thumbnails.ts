@@ -49,7 +49,7 @@ export async function thumbnails(request: HttpRequest, context: InvocationContex
   context.log(`${request.method} ${request.url} → ${THUMBNAIL_CONTAINER}/${target}`);
   return {
     status: 501,
-    jsonBody: { error: 'Not implemented yet. Follow the steps in labs/04-resize-sharp/README.md.' },
+    jsonBody: { error: 'Not implemented yet: the handler in src/functions/thumbnails.ts (lab 04, Step 6).' },
   };
 }
 
