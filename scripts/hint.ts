@@ -31,11 +31,8 @@ function main(): void {
     return show(hint, number - 1);
   }
   const progress = readProgress().labs[lab.id] ?? {};
-  const choice = chooseHints(
-    progress,
-    hints.map((hint) => quotedFailures(hint).length > 0),
-    values.all,
-  );
+  const quotesAFailure = hints.map((hint) => quotedFailures(hint).length > 0);
+  const choice = chooseHints(progress, quotesAFailure, values.all);
   const run = cyan(`npm run lab:${lab.id}`);
 
   console.log(`${bold(`Lab ${lab.id} · ${lab.title} — hints`)}\n`);
@@ -47,7 +44,7 @@ function main(): void {
         : `The hint for where your last ${run} stopped, then the next, more specific:`,
     passed: `Your last ${run} passed every check. The hints in order:`,
     mistake: `Your last ${run} named a mistake at the top of its verdict (${progress.lastMistake}): its Hint and Read say how to fix it. The guide's hints in order:`,
-    unquoted: `No hint of the guide is about where your last ${run} stopped: its verdict's Hint and Read are. The guide's hints in order:`,
+    unquoted: `No hint in the guide quotes where your last ${run} stopped; its verdict's own Hint and Read are about it. ${choice.numbers.every((n) => !quotesAFailure[n - 1]) ? "The guide's general hints:" : "The guide's hints in order:"}`,
     next: undefined,
   }[choice.why];
   if (intro) console.log(`${dim(intro)}\n`);

@@ -160,7 +160,14 @@ export function formatVerdict(
       if (more) out.push(`  ${cyan('More:')} Hint ${more} in the guide: ${cyan(`npm run hint -- ${lab.id} ${more}`)}`);
     }
     if (failed.length > 1 && !mistake)
-      out.push('', dim(`Fix this one first; the other ${failed.length - 1} ✗ above get their details once it passes.`));
+      out.push(
+        '',
+        dim(
+          failed.length === 2
+            ? 'Fix this one first; the other ✗ above gets its details once this one passes.'
+            : `Fix this one first; the other ${failed.length - 1} ✗ above get their details once it passes.`,
+        ),
+      );
   } else if (typeErrors.length > 0 && run.errors.length === 0 && run.checks.every((c) => c.state === 'passed')) {
     out.push(bold(`Not yet: all ${run.checks.length} checks pass, but the type errors above would stop the build.`));
   } else if (run.checks.length === 0 && run.errors.length === 0) {

@@ -132,6 +132,15 @@ describe("the hints: one source, the guide's Hints section", () => {
     ).toEqual([4]);
   });
 
+  it("points lab 02's starter, answered by the host's own 404, at hint 1 (the walkthrough got none)", () => {
+    expect(
+      hintsQuoting(
+        guideHints(findLab(labs, '02')),
+        'GET /api/images?container=samples&blob=photo.jpg answered 404 with no body: no function answers at /api/images yet.',
+      ),
+    ).toEqual([1]);
+  });
+
   it("points lab 06's starter at the hint about its calls made one after another", () => {
     expect(
       hintsQuoting(

@@ -49,12 +49,25 @@ describe('npm run hint -- NN (no number)', () => {
   it('goes one more hint at a time, in order, when no hint quotes the failure', () => {
     expect(chooseHints({}, LAB_05)).toEqual({ numbers: [1], why: 'next', more: true, record: { hintsShown: 1 } });
     expect(chooseHints({ hintsShown: 1 }, LAB_05)).toMatchObject({ numbers: [1, 2], why: 'next' });
-    // A failure no hint quotes: said so (the third walkthrough got earlier steps' hints unexplained).
-    expect(chooseHints({ lastPassed: false, hintsShown: 1 }, LAB_05)).toMatchObject({
-      numbers: [1, 2],
-      why: 'unquoted',
-    });
     expect(chooseHints({ hintsShown: 3 }, LAB_05)).toMatchObject({ numbers: [1, 2, 3], more: false });
+  });
+
+  it("for a failure no hint quotes, shows only the hints that quote none, one more each time for the same run (the walkthrough got lab 03's placeholder hint once that step worked)", () => {
+    const failing = { lastRunAt: RUN, lastPassed: false, hintsShown: 1 };
+    // Lab 03: hint 1 quotes the blobService() placeholder; 2 and 3 quote no failure.
+    expect(chooseHints(failing, [true, false, false])).toEqual({
+      numbers: [2],
+      why: 'unquoted',
+      more: true,
+      record: { hintRun: RUN, hintDepth: 0 },
+    });
+    expect(chooseHints({ ...failing, hintRun: RUN, hintDepth: 0 }, [true, false, false])).toMatchObject({
+      numbers: [2, 3],
+      more: false,
+    });
+    expect(chooseHints({ ...failing, hintRun: RUN, hintDepth: 1 }, [true, false, false]).numbers).toEqual([2, 3]);
+    // Every hint quotes another failure: all of them, in order, said so.
+    expect(chooseHints(failing, LAB_13)).toMatchObject({ numbers: [1, 2], why: 'unquoted' });
   });
 
   it('says so when the last run passed, or named a mistake with its own hint, and then goes in order', () => {
