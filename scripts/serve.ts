@@ -8,6 +8,7 @@ import { HostRestarter } from './lib/host-restarter.ts';
 import { ensureLocalSettings } from './lib/local-settings.ts';
 import { onlyTheLab, runCli } from './lib/cli.ts';
 import { findLab, readManifest, repoRoot, solutionDir, starterDir, UsageError } from './lib/manifest.ts';
+import { andAzurite, stoppedLine } from './lib/serve-words.ts';
 import { stopWhenLeftRunning } from './lib/when-orphaned.ts';
 import { tryItCommand } from './lib/try-it.ts';
 import { bold, cyan, dim, red } from './lib/style.ts';
@@ -113,12 +114,10 @@ async function main(): Promise<number | void> {
     // reach our Azurite (a process group of its own), so its stop is never taken for a crash.
     await restarter.stop(signal);
     await storage.stop();
+    // Another program's Azurite may have stopped meanwhile (the walkthrough stopped it): not "left running".
+    const othersStillRuns = storage.kind !== 'started' && !(await isPortFree(DEV_PORTS.blobPort));
     // Said last, once both are down: the terminal is the learner's again, and the ports are free.
-    console.log(
-      storage.kind === 'started'
-        ? `Stopped the host and Azurite (its data stays in .workshop/azurite). ${cyan(retryCommand(port))} starts them again.`
-        : `Stopped the host; the Azurite that was already running is left running. ${cyan(retryCommand(port))} starts the host again.`,
-    );
+    console.log(stoppedLine(storage.kind, othersStillRuns, cyan(retryCommand(port))));
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
@@ -126,14 +125,14 @@ async function main(): Promise<number | void> {
   // A closed terminal, or npm killed above this process (not Ctrl+C): stop rather than go on
   // holding the ports for the next npm start to find busy (issue #15, item 6).
   stopWhenLeftRunning('npm start', 'stopping the host and Azurite', () => void stop());
-  // The address only once something of ours listens there.
+  // The address only once something of ours listens there. Another program's Azurite is not ours to stop.
   if (host)
     console.log(
       dim(
-        `\nTry it: ${cyan(tryItCommand(lab, host.url) ?? `curl ${host.functions.find((f) => f.url)?.url ?? host.url}`)}  ·  Saving a file restarts the host; Ctrl+C stops it and Azurite.`,
+        `\nTry it: ${cyan(tryItCommand(lab, host.url) ?? `curl ${host.functions.find((f) => f.url)?.url ?? host.url}`)}  ·  Saving a file restarts the host; Ctrl+C stops it${andAzurite(storage.kind)}.`,
       ),
     );
-  else console.log(dim('\nThe host is not running yet. Ctrl+C stops npm start and Azurite.'));
+  else console.log(dim(`\nThe host is not running yet. Ctrl+C stops npm start${andAzurite(storage.kind)}.`));
 }
 
 runCli(main, usage);
