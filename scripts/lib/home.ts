@@ -1,12 +1,16 @@
 import { guidePath, type Lab } from './manifest.ts';
-import { readProgress } from './progress.ts';
+import { readProgress, type Progress } from './progress.ts';
 import { bold, cyan, dim, green, yellow } from './style.ts';
 
 /** The learner's home: where they are, what is next, and the commands. */
-export function formatHome(labs: Lab[]): string {
-  const progress = readProgress();
+export function formatHome(labs: Lab[], progress: Progress = readProgress()): string {
   const done = labs.filter((l) => progress.labs[l.id]?.passedAt);
-  const current = labs.find((l) => !progress.labs[l.id]?.passedAt);
+  // The lab after the furthest checkpoint reached: a learner who skipped one (each lab starts from
+  // the previous solution) is not sent back to it (the walkthrough, after labs 02-04, was told lab 01).
+  const furthest = labs.findLastIndex((l) => progress.labs[l.id]?.passedAt);
+  const current =
+    labs.slice(furthest + 1).find((l) => !progress.labs[l.id]?.passedAt) ??
+    labs.find((l) => !progress.labs[l.id]?.passedAt);
   const out: string[] = [bold('Azure Functions & Durable Functions in TypeScript — workshop'), ''];
   out.push(`Progress: ${done.length} of ${labs.length} checkpoints reached`, '');
   for (const lab of labs) {
