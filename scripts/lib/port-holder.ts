@@ -9,6 +9,8 @@ export interface PortHolder {
   pid: number;
   /** The process's command line, shortened for one line of output. */
   command: string;
+  /** When it is the host of another `npm start -- NN` of this workshop: that lab, and npm start's process. */
+  npmStart?: { lab: string; pid: number };
 }
 
 /** True when nothing listens on 127.0.0.1:port (the address the host binds). */
@@ -47,18 +49,40 @@ export async function portHolder(port: number): Promise<PortHolder | undefined> 
   const pids = (await readdir('/proc').catch(() => [] as string[])).filter((name) => /^\d+$/.test(name));
   for (const pid of pids) {
     const held = await socketInodes(pid).catch(() => new Set<string>());
-    if ([...held].some((inode) => inodes.has(inode))) return { pid: Number(pid), command: await commandLine(pid) };
+    if ([...held].some((inode) => inodes.has(inode))) {
+      const command = await commandLine(pid);
+      const npmStart = await servingNpmStart(pid);
+      return { pid: Number(pid), command: command.length > 80 ? `${command.slice(0, 77)}…` : command, npmStart };
+    }
   }
   return undefined;
 }
 
 async function commandLine(pid: string): Promise<string> {
   const raw = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  const command = raw.split('\0').filter(Boolean).join(' ');
-  return command.length > 80 ? `${command.slice(0, 77)}…` : command;
+  return raw.split('\0').filter(Boolean).join(' ');
+}
+
+async function parentOf(pid: string): Promise<string | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // Field 4, after the command in parentheses.
+  const ppid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+  return ppid && ppid !== '0' ? ppid : undefined;
+}
+
+/** The workshop's `npm start -- NN` the process serves for (it, or a parent a few levels up), if any. */
+async function servingNpmStart(pid: string): Promise<PortHolder['npmStart']> {
+  let current: string | undefined = pid;
+  for (let level = 0; current && level < 4; level++) {
+    const lab = /scripts\/(?:run\.mjs )?serve\.ts (\d{2})\b/.exec(await commandLine(current))?.[1];
+    if (lab) return { lab, pid: Number(current) };
+    current = await parentOf(current);
+  }
+  return undefined;
 }
 
 function byWhom(holder: PortHolder | undefined): string {
+  if (holder?.npmStart) return `by another npm start -- ${holder.npmStart.lab} (process ${holder.npmStart.pid})`;
   return holder ? `by process ${holder.pid} (${holder.command || 'no command line'})` : 'by another program';
 }
 
@@ -66,10 +90,11 @@ function byWhom(holder: PortHolder | undefined): string {
 export async function portTakenAdvice(port: number, retryCommand: (freePort: number) => string): Promise<string[]> {
   const [holder, free] = await Promise.all([portHolder(port), nextFreePort(port + 1)]);
   const lines = [`Port ${port} is already in use ${byWhom(holder)}.`];
+  const stop = holder?.npmStart ? 'Stop it with Ctrl+C in its terminal' : 'Stop that program';
   lines.push(
     free === undefined
-      ? 'Stop that program, or serve on another port with --port.'
-      : `Stop that program, or serve on another port: ${retryCommand(free)}`,
+      ? `${stop}, or serve on another port with --port.`
+      : `${stop}, or serve on another port: ${retryCommand(free)}`,
   );
   return lines;
 }

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../lib/manifest.ts';
-import { portFreesWithin } from '../lib/port-holder.ts';
+import { portFreesWithin, portTakenAdvice } from '../lib/port-holder.ts';
 
 function listenOnFreePort(): Promise<{ server: Server; port: number }> {
   return new Promise((resolve, reject) => {
@@ -62,6 +62,34 @@ describe('a port that a stopping npm start still holds', () => {
       expect(await portFreesWithin(port, 300)).toBe(false);
     } finally {
       server.close();
+    }
+  });
+});
+
+describe("a port another npm start of the workshop serves on (the walkthrough's own npm start -- 03)", () => {
+  it('names that npm start and its lab, and says to stop it with Ctrl+C', async () => {
+    const { server, port } = await listenOnFreePort();
+    server.close();
+    // A listener whose command line is npm start's, as its host's parent's is.
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `require('node:net').createServer().listen(${port}, '127.0.0.1', () => console.log('up'))`,
+        'scripts/serve.ts',
+        '03',
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      await new Promise((resolve) => holder.stdout.once('data', resolve));
+      const lines = await portTakenAdvice(port, (free) => `npm start -- 04 --port ${free}`);
+      expect(lines[0]).toBe(`Port ${port} is already in use by another npm start -- 03 (process ${holder.pid}).`);
+      expect(lines[1]).toMatch(
+        /^Stop it with Ctrl\+C in its terminal, or serve on another port: npm start -- 04 --port \d+$/,
+      );
+    } finally {
+      holder.kill();
     }
   });
 });
