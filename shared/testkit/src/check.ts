@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'vitest';
 import { repoRoot } from './app-dir.ts';
+import { withCheckSignal } from './check-signal.ts';
 import { blockedWorker } from './lab-app.ts';
 
 declare module 'vitest' {
@@ -35,7 +36,7 @@ export function check(title: string, meta: CheckMeta, fn: (context: CheckContext
   // One after another, always: the checks of a describe block share its app and often its job.
   // The blocks themselves may run side by side (`describe(name, { concurrent: true }, …)`), each
   // on an app of its own, so a lab's verdict waits for its slowest block, not for their sum.
-  it(title, { concurrent: false }, async ({ task }) => {
+  it(title, { concurrent: false }, async ({ task, signal }) => {
     task.meta.hint = meta.hint;
     task.meta.guide = meta.guide;
     // An earlier check left the worker blocked by an orchestrator that never yields: say so now.
@@ -43,13 +44,15 @@ export function check(title: string, meta: CheckMeta, fn: (context: CheckContext
     if (blocked) throw new Error(blocked);
     let narrowed = false;
     try {
-      await fn({
-        narrow: (narrower) => {
-          narrowed = true;
-          if (narrower.hint !== undefined) task.meta.hint = narrower.hint;
-          if (narrower.guide !== undefined) task.meta.guide = narrower.guide;
-        },
-      });
+      await withCheckSignal(signal, async () =>
+        fn({
+          narrow: (narrower) => {
+            narrowed = true;
+            if (narrower.hint !== undefined) task.meta.hint = narrower.hint;
+            if (narrower.guide !== undefined) task.meta.guide = narrower.guide;
+          },
+        }),
+      );
     } catch (error) {
       if (!narrowed) Object.assign(task.meta, placeholderStep(meta, error));
       throw error;

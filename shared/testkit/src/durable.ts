@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { throwIfCheckStopped } from './check-signal.ts';
 import { readHistoryRows } from './history-rows.ts';
 import { NEVER_YIELDS } from './never-yields.ts';
 
@@ -157,6 +158,7 @@ export class DurableInspector {
     const deadline = Date.now() + (options.timeoutMs ?? 20_000);
     let last: OrchestrationStatus | undefined;
     while (Date.now() < deadline) {
+      throwIfCheckStopped();
       last = await this.status(instanceId);
       if (last && until(last)) return last;
       const runaway = runawayProblem(this.#logs(), instanceId);
