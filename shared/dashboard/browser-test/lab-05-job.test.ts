@@ -161,4 +161,24 @@ describe('the dashboard on a lab 05 job', () => {
     expect((await app.waitForCompletion(restarted)).runtimeStatus).toBe('Completed');
     expect(watched.loads()).toBe(1);
   });
+  it('says at the top why a job failed, in one line, before its folded output (the walkthrough)', async () => {
+    const started = await app.fetch('/runtime/webhooks/durabletask/orchestrators/thumbnailOrchestrator', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ container: 'nosuchcontainer', width: 200 }),
+    });
+    expect(started.status).toBe(202);
+    const failedId = ((await started.json()) as { id: string }).id;
+    expect((await app.waitForCompletion(failedId)).runtimeStatus).toBe('Failed');
+    const { page, errors } = await openPage(browser, `${app.url}/dashboard/#/instances/${failedId}/history`);
+    try {
+      const why = page.locator('#failure');
+      await why.waitFor();
+      expect(await why.innerText()).toMatch(/^Why it failed: .*listImages.*nosuchcontainer.*does not exist/);
+      expect(await why.innerText()).not.toContain('\n');
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
 });

@@ -89,6 +89,21 @@ describe('the dashboard on a lab 11 watch, clock virtual', () => {
     await page.locator('h1 .status-terminated').waitFor();
   });
 
+  it('shows the timer the terminated watch still waited for as never fired, not waiting (the walkthrough, lab 12)', async () => {
+    const { page, errors } = await openPage(browser, `${app.url}/dashboard/#/instances/${instanceId}/timeline`);
+    try {
+      const row = page.locator('table.timeline-table tbody tr', { hasText: 'timer' }).last();
+      await row.waitFor();
+      const cells = await row.locator('td').allInnerTexts();
+      expect(cells[2]).toMatch(/^never fired: .* until the end$/);
+      expect(cells[4]).toMatch(/^cancelled due .*: the instance ended first$/);
+      expect(await page.locator('svg.timeline g.bar-timer.outcome-cancelled').count()).toBeGreaterThan(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('purges it from the page, after asking', async () => {
     const { page } = watched;
     page.once('dialog', (dialog) => void dialog.accept());

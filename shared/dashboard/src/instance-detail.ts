@@ -206,12 +206,21 @@ export function timeline(
   seen: readonly EpisodeRecord[] = [],
 ): TimelineBar[] {
   const answered = answers(events);
+  // Once the instance has ended, nothing it still waited for will answer: a timer that lost its
+  // race (lab 12) is cancelled, not waiting for a day (the walkthrough saw it so after Completed).
+  const ended = events.find((e) => e.EventType === EventType.ExecutionCompleted)?.Timestamp;
   const bars: TimelineBar[] = [];
   let episodeStart: string | undefined;
   let episode = 0;
   for (const e of events) {
     const answer = answered.get(e.EventId);
-    const outcome: Outcome = answer ? (FAILED.has(answer.EventType) ? 'failed' : 'completed') : 'waiting';
+    const outcome: Outcome = answer
+      ? FAILED.has(answer.EventType)
+        ? 'failed'
+        : 'completed'
+      : ended
+        ? 'cancelled'
+        : 'waiting';
     switch (e.EventType) {
       case EventType.OrchestratorStarted:
         episodeStart = e.Timestamp;
@@ -251,10 +260,13 @@ export function timeline(
           taskId: e.EventId,
           start: e.Timestamp,
           // A timer ends when it is due. Its TimerFired carries the time the message was written
-          // (when the timer was created, as in DTFx), not the time it fired.
-          end: answer?.FireAt ?? e.FireAt ?? answer?.Timestamp ?? e.Timestamp,
+          // (when the timer was created, as in DTFx), not the time it fired. One that never fired
+          // ends with its instance.
+          end: outcome === 'cancelled' ? ended : (answer?.FireAt ?? e.FireAt ?? answer?.Timestamp ?? e.Timestamp),
           outcome,
-          ...(e.FireAt ? { detail: `due ${e.FireAt}` } : {}),
+          ...(e.FireAt
+            ? { detail: outcome === 'cancelled' ? `due ${e.FireAt}: the instance ended first` : `due ${e.FireAt}` }
+            : {}),
         });
         break;
       case EventType.SubOrchestrationInstanceCreated:
@@ -269,12 +281,13 @@ export function timeline(
         });
         break;
       case EventType.EventRaised:
+        // Received: whether the orchestrator waited for that name, the history does not say.
         bars.push({
           kind: 'event',
           label: `event ${e.Name ?? ''}`,
           start: e.Timestamp,
           end: e.Timestamp,
-          outcome: 'completed',
+          outcome: 'received',
         });
         break;
     }

@@ -61,7 +61,8 @@ export interface EpisodeStep {
   outcome?: { status: string; reason?: string };
 }
 
-export type Outcome = 'completed' | 'failed' | 'running' | 'waiting';
+/** `cancelled`: still awaited when the instance ended (a timer that lost its race); `received`: an event. */
+export type Outcome = 'completed' | 'failed' | 'running' | 'waiting' | 'cancelled' | 'received';
 
 export interface TimelineBar {
   kind: 'activity' | 'timer' | 'subOrchestration' | 'event' | 'episode';

@@ -136,6 +136,40 @@ describe('the timeline', () => {
   });
 });
 
+describe('the timeline of a race between an event and a timer (lab 12)', () => {
+  /** A review: a day-long deadline timer, then the approval, which wins the race, and the end. */
+  const review: HistoryEvent[] = [
+    ev(EventType.OrchestratorStarted, 0),
+    ev(EventType.ExecutionStarted, 0, { Name: 'review' }),
+    ev(EventType.TimerCreated, 0, { FireAt: at(86_400) }, 0),
+    ev(EventType.OrchestratorCompleted, 0),
+    ev(EventType.OrchestratorStarted, 30),
+    ev(EventType.EventRaised, 30, { Name: 'approval', Input: '{"approved":true}' }),
+    ev(EventType.ExecutionCompleted, 30, { OrchestrationStatus: 1, Result: '"published"' }),
+    ev(EventType.OrchestratorCompleted, 30),
+  ];
+
+  it('shows the timer that lost the race cancelled at the end, not waiting a day (the walkthrough)', () => {
+    expect(timeline(review, []).find((b) => b.kind === 'timer')).toMatchObject({
+      outcome: 'cancelled',
+      end: at(30),
+      detail: `due ${at(86_400)}: the instance ended first`,
+    });
+  });
+
+  it('shows it waiting, due in a day, while the instance runs; the event as received', () => {
+    const running = review.slice(0, 6);
+    expect(timeline(running, []).find((b) => b.kind === 'timer')).toMatchObject({
+      outcome: 'waiting',
+      end: at(86_400),
+    });
+    expect(timeline(running, []).find((b) => b.kind === 'event')).toMatchObject({
+      label: 'event approval',
+      outcome: 'received',
+    });
+  });
+});
+
 describe('the sequence picture', () => {
   it('has the client, the orchestrator and one lane per activity, and every message in order', () => {
     const picture = sequence(history, historyRows('i', 'e', history, []));

@@ -145,6 +145,10 @@ function page(
   return [
     h('p', { class: 'crumbs' }, h('a', { href: '#/' }, '← All instances')),
     h('h1', { class: 'id' }, i.instanceId, ' ', badge(i.runtimeStatus)),
+    // Why it failed, in the words the host logs, before the folded output and its stack trace.
+    i.runtimeStatus === 'Failed' && failureLine(i.output.text)
+      ? h('p', { class: 'failure', id: 'failure' }, h('strong', {}, 'Why it failed: '), failureLine(i.output.text))
+      : null,
     i.instanceId.startsWith('@')
       ? h(
           'p',
@@ -405,6 +409,25 @@ function renderHistory(panel: HTMLElement, d: InstanceDetail, hub: HubInfo): voi
 }
 
 /** A payload that fits in a few lines. */
+/** The first line of a failed instance's output: its message, without the details that follow. */
+export function failureLine(text: string | null): string | undefined {
+  if (text === null) return undefined;
+  let output: unknown = text;
+  try {
+    output = JSON.parse(text);
+  } catch {
+    // Not JSON: the text itself.
+  }
+  const message =
+    typeof output === 'string'
+      ? output
+      : typeof output === 'object' && output !== null && typeof (output as { message?: unknown }).message === 'string'
+        ? (output as { message: string }).message
+        : undefined;
+  const line = message?.split('\n')[0]?.trim();
+  return line ? line : undefined;
+}
+
 function short(text: string | null): boolean {
   return text !== null && text.length <= 160;
 }

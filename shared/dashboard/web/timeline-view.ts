@@ -159,6 +159,7 @@ export function renderTimeline(panel: HTMLElement, d: InstanceDetail): void {
 
 /** How long an item waited: for a timer, until it was due; for an activity, in its queue. */
 function waited(bar: TimelineBar, start: number, picked: number, end: number): string {
+  if (bar.kind === 'timer' && bar.outcome === 'cancelled') return `never fired: ${duration(end - start)} until the end`;
   if (bar.kind === 'timer') return Number.isNaN(end) ? '' : `${duration(end - start)} until due`;
   return Number.isNaN(picked) ? '' : duration(picked - start);
 }
@@ -181,6 +182,7 @@ function describe(bar: TimelineBar, start: number, picked: number, end: number):
   const lines = [bar.label, `scheduled ${time(bar.start)}`];
   if (!Number.isNaN(picked))
     lines.push(`waited in the queue ${duration(picked - start)}`, `ran ${duration(end - picked)}`);
+  else if (bar.outcome === 'cancelled') lines.push(`never fired: the instance ended ${duration(end - start)} later`);
   else if (bar.end) lines.push(`took ${duration(end - start)} from scheduled to done`);
   lines.push(bar.outcome);
   if (bar.detail) lines.push(bar.detail);
