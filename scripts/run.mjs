@@ -1,17 +1,24 @@
 // Every npm script starts here. Plain JavaScript on purpose: it must run on any Node, so that
 // an unsuitable one gets a clear explanation instead of a cryptic failure on the first `.ts` file.
+import { existsSync } from 'node:fs';
 import module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 if (!process.features.typescript) {
+  // The `node` package is optional: npm has no build of the pinned Node for every platform (none
+  // for macOS), and there the install goes on without it.
+  const installed = existsSync(new URL('../node_modules/node/bin/node', import.meta.url));
   console.error(
     `The workshop's commands need Node.js 24 LTS (they run TypeScript directly); this is Node ${process.version}.\n` +
-      '`npm install` puts Node 24 into node_modules, and npm runs every command on it. So:\n' +
-      '  - run commands through npm (npm start, npm test, npm run lab:01), not with `node` directly;\n' +
-      '  - if this message came from npm, run `npm install` again: Node 24 is missing from node_modules.\n' +
-      'Or install Node 24 LTS yourself from https://nodejs.org.',
+      (installed || process.platform !== 'darwin'
+        ? '`npm install` puts Node 24 into node_modules, and npm runs every command on it. So:\n' +
+          '  - run commands through npm (npm start, npm test, npm run lab:01), not with `node` directly;\n' +
+          '  - if this message came from npm, run `npm install` again: Node 24 is missing from node_modules.\n' +
+          'Or install Node 24 LTS yourself from https://nodejs.org.'
+        : 'npm has no macOS build of the Node 24 that `npm install` puts into node_modules elsewhere, so on a Mac\n' +
+          'install Node 24 LTS yourself from https://nodejs.org, then run `npm install` again.'),
   );
   process.exit(1);
 }
