@@ -119,7 +119,8 @@ function check(folder: string, platforms: readonly Platform[]): number {
     }
   }
   if (!complete) {
-    console.log(`\nFill it again with the network: ${cyan(`npm run stick -- fill ${folder}`)}`);
+    const only = platforms.join(',') === ROOM_PLATFORMS.join(',') ? '' : ` --platforms ${platforms.join(',')}`;
+    console.log(`\nFill it again with the network: ${cyan(`npm run stick -- fill ${folder}${only}`)}`);
     return 1;
   }
   console.log(
