@@ -23,3 +23,18 @@ describe("the verdict's last line", () => {
     expect(verdict).toContain('then run npm run lab:01 again');
   });
 });
+
+describe('the verdict on a solution (npm run lab:NN -- --solution)', () => {
+  it('says the solution passes, not that the learner reached the checkpoint (the rehearsal)', () => {
+    const passing: ChecksRun = {
+      checks: [{ title: 'GET /api/hello answers 200', state: 'passed' }],
+      errors: [],
+      passed: true,
+    };
+    const verdict = plain(formatVerdict(lab, 'solutions/01-http-trigger', passing, undefined));
+    expect(verdict).toContain('✓ The solution of lab 01 passes all 1 checks.');
+    expect(verdict).toContain('Your own checkpoint 01 counts when npm run lab:01 passes on labs/01-http-trigger.');
+    expect(verdict).not.toContain('Checkpoint 01 reached');
+    expect(plain(formatVerdict(lab, 'labs/01-http-trigger', passing, undefined))).toContain('✓ Checkpoint 01 reached');
+  });
+});
