@@ -72,7 +72,13 @@ describe('the dashboard on a lab 11 watch, clock virtual', () => {
     await page.locator('#event-name').fill('nudge');
     await page.locator('#event-data').fill('not json');
     await page.locator('#raise-event').click();
-    await page.locator('.toast.error').filter({ hasText: 'data is not valid JSON' }).waitFor();
+    const refused = page.locator('.toast.error').filter({ hasText: 'data is not valid JSON' });
+    await refused.waitFor();
+    // Bottom right, off the history's first columns, and closed by a click (the walkthrough: it sat over a row).
+    const box = (await refused.boundingBox())!;
+    expect(box.x).toBeGreaterThan(page.viewportSize()!.width / 2);
+    await refused.click();
+    await page.locator('.toast.visible').waitFor({ state: 'hidden' });
     await page.locator('#event-data').fill('{"why":"a test"}');
     await page.locator('#raise-event').click();
     await page.locator('tr.event-EventRaised').waitFor({ timeout: 10_000 });

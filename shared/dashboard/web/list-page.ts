@@ -7,6 +7,7 @@ import { get, instancePath, post } from './api.ts';
 import { badge, h, pretty, time } from './dom.ts';
 import type { View } from './main.ts';
 import { toast } from './toast.ts';
+import { local, utc } from './format-time.ts';
 
 const STATUSES: RuntimeStatusName[] = [
   'Pending',
@@ -83,13 +84,13 @@ export async function renderList(main: HTMLElement, hub: HubInfo, query: URLSear
         apply((next) => {
           set(next, 'name', (nameField as HTMLInputElement).value);
           set(next, 'createdTimeFrom', utc(from.value));
-          set(next, 'createdTimeTo', utc(to.value));
+          set(next, 'createdTimeTo', utc(to.value, true));
           set(next, 'instanceIdPrefix', prefix.value.trim());
         });
       },
     },
     h('label', {}, 'Name ', nameField),
-    h('label', {}, 'Created from ', from),
+    h('label', {}, 'Created (UTC) from ', from),
     h('label', {}, 'to ', to),
     h('label', {}, 'Id prefix ', prefix),
     h('button', { type: 'submit' }, 'Filter'),
@@ -117,8 +118,8 @@ export async function renderList(main: HTMLElement, hub: HubInfo, query: URLSear
           h('th', { scope: 'col' }, 'Instance'),
           h('th', { scope: 'col' }, 'Name'),
           h('th', { scope: 'col' }, 'Status'),
-          h('th', { scope: 'col' }, 'Created'),
-          h('th', { scope: 'col' }, 'Last updated'),
+          h('th', { scope: 'col' }, 'Created (UTC)'),
+          h('th', { scope: 'col' }, 'Last updated (UTC)'),
           h('th', { scope: 'col' }, 'Custom status'),
         ),
       ),
@@ -346,19 +347,6 @@ function renderStartForm(hub: HubInfo): HTMLElement {
 function set(params: URLSearchParams, key: string, value: string): void {
   if (value) params.set(key, value);
   else params.delete(key);
-}
-
-/** An ISO time as a datetime-local input shows it (the learner's time zone). */
-function local(iso: string | null): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
-}
-
-/** A datetime-local value as UTC ISO. */
-function utc(value: string): string {
-  return value ? new Date(value).toISOString() : '';
 }
 
 /** Starting under the id of an instance that has ended replaces it (as startNew does): ask first. */

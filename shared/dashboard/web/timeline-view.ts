@@ -127,7 +127,7 @@ export function renderTimeline(panel: HTMLElement, d: InstanceDetail): void {
           'tr',
           {},
           h('th', { scope: 'col' }, 'Item'),
-          h('th', { scope: 'col' }, 'Scheduled'),
+          h('th', { scope: 'col' }, 'Scheduled (UTC)'),
           h('th', { scope: 'col' }, 'Waited'),
           h('th', { scope: 'col' }, 'Ran'),
           h('th', { scope: 'col' }, 'Outcome'),
