@@ -39,6 +39,26 @@ describe('the dashboard on a lab 05 job', () => {
     expect(await page.locator('.chip[data-status="Completed"]').textContent()).toBe('Completed 1');
   });
 
+  it('keeps a dated time in its History column at 800 px (the walkthrough saw it drawn over Details)', async () => {
+    const page = await browser.newPage({ viewport: { width: 800, height: 900 } });
+    try {
+      // The browser a day ahead: every time of the job is another day's, written with its date.
+      await page.clock.setFixedTime(Date.now() + 24 * 3600_000);
+      await page.goto(`${app.url}/dashboard/#/instances/${instanceId}/history`);
+      const cells = page.locator('table.history tbody td:nth-child(4)');
+      await cells.first().waitFor();
+      expect(await cells.first().innerText()).toMatch(/^\d{4}-\d\d-\d\d\s+\d\d:\d\d:\d\d\.\d{3}$/);
+      const overflowing = await cells.evaluateAll((tds) =>
+        tds
+          .filter((td) => td.querySelector('time')!.getBoundingClientRect().right > td.getBoundingClientRect().right)
+          .map((td) => td.textContent),
+      );
+      expect(overflowing).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('draws one timeline bar per activity, each split into queue wait and run', async () => {
     const { page } = watched;
     await page.locator(`tr[data-instance="${instanceId}"] a`).click();

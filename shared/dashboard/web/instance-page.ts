@@ -364,7 +364,18 @@ function renderHistory(panel: HTMLElement, d: InstanceDetail, hub: HubInfo): voi
             h('td', {}, r.seq),
             h('td', {}, r.type),
             h('td', {}, r.episode || ''),
-            h('td', {}, h('time', { datetime: r.timestamp }, time(r.timestamp))),
+            h(
+              'td',
+              {},
+              // Date and clock each in one piece: at 800 px a dated time wraps between them, not over the next column.
+              h(
+                'time',
+                { datetime: r.timestamp },
+                ...time(r.timestamp)
+                  .split(' ')
+                  .flatMap((part, i) => [i > 0 ? ' ' : '', h('span', { class: 'nowrap' }, part)]),
+              ),
+            ),
             h(
               'td',
               { class: 'details' },
