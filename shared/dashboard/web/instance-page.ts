@@ -397,7 +397,14 @@ function renderHistory(panel: HTMLElement, d: InstanceDetail, hub: HubInfo): voi
                 ? h(
                     'details',
                     { 'data-key': `row-${r.seq}` },
-                    h('summary', {}, `${r.payloadField} `, sizeBadges(r.payload, hub.limits)),
+                    h(
+                      'summary',
+                      {},
+                      `${r.payloadField} `,
+                      sizeBadges(r.payload, hub.limits),
+                      // A failure's details are a field of their own: npm run history counts both together.
+                      r.details?.text ? ` + Details ${r.details.bytes} B` : null,
+                    ),
                     h(
                       'pre',
                       { class: 'json' },
