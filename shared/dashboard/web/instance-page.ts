@@ -69,7 +69,8 @@ function page(
     h('dd', {}, h('time', { datetime: i.createdTime }, time(i.createdTime))),
     h('dt', {}, 'Last updated'),
     h('dd', {}, h('time', { datetime: i.lastUpdatedTime }, time(i.lastUpdatedTime))),
-    i.completedTime ? h('dt', {}, 'Completed') : null,
+    // Ended, not "Completed": a Failed or Terminated instance ends too (the walkthrough).
+    i.completedTime ? h('dt', {}, 'Ended') : null,
     i.completedTime ? h('dd', {}, h('time', { datetime: i.completedTime }, time(i.completedTime))) : null,
     h('dt', {}, 'Execution'),
     h(
