@@ -207,4 +207,25 @@ describe('the dashboard on a lab 05 job', () => {
       await page.close();
     }
   });
+  it("refuses to fill in a last input larger than the page holds, saying so (the walkthrough's 4.8 MB input came back as broken JSON)", async () => {
+    const large = { container: 'samples', width: 200, note: 'x'.repeat(300 * 1024) };
+    const started = await app.fetch('/runtime/webhooks/durabletask/orchestrators/thumbnailOrchestrator', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(large),
+    });
+    expect(started.status).toBe(202);
+    await app.waitForCompletion(((await started.json()) as { id: string }).id);
+    const { page, errors } = await openPage(browser, `${app.url}/dashboard/`);
+    try {
+      await page.getByText('Start a new orchestration').click();
+      await page.locator('#start-name').selectOption('thumbnailOrchestrator');
+      await page.locator('#start-fill').click();
+      await page.locator('.toast.error').filter({ hasText: 'more than this page holds' }).waitFor();
+      expect(await page.locator('#start-input').inputValue()).toBe('');
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
 });

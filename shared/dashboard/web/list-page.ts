@@ -333,9 +333,13 @@ function renderStartForm(hub: HubInfo): HTMLElement {
           id: 'start-fill',
           onclick: async () => {
             const orchestrator = (name as HTMLInputElement).value;
-            const last = await lastInput(orchestrator).catch(() => undefined);
-            if (last === undefined) toast(`No ${orchestrator || 'such'} instance yet to copy an input from.`, true);
-            else input.value = last;
+            try {
+              const last = await lastInput(orchestrator);
+              if (last === undefined) toast(`No ${orchestrator || 'such'} instance yet to copy an input from.`, true);
+              else input.value = last;
+            } catch (err) {
+              toast((err as Error).message, true);
+            }
           },
         },
         'Fill in the last input',
@@ -364,6 +368,15 @@ async function lastInput(orchestrator: string): Promise<string | undefined> {
   const newest = await get<InstancePage>(`instances?${new URLSearchParams({ name: orchestrator, top: '1' })}`);
   const id = newest.instances[0]?.instanceId;
   if (!id) return undefined;
-  const detail = await get<{ instance: { input: { text: string | null } } }>(instancePath(id));
-  return detail.instance.input.text === null ? '' : pretty(detail.instance.input.text);
+  const detail = await get<{ instance: { input: { text: string | null; bytes: number; truncated?: boolean } } }>(
+    instancePath(id),
+  );
+  const { text, bytes, truncated } = detail.instance.input;
+  // The page holds only the start of a large input: copying it would start the orchestrator on
+  // broken JSON (the walkthrough's 4.8 MB input came back "not valid JSON").
+  if (truncated)
+    throw new Error(
+      `The last input of ${orchestrator} is ${Math.round(bytes / 1024)} KB, more than this page holds: type one.`,
+    );
+  return text === null ? '' : pretty(text);
 }
