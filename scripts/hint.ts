@@ -44,7 +44,7 @@ function main(): void {
         : `The hint for where your last ${run} stopped, then the next, more specific:`,
     passed: `Your last ${run} passed every check. The hints in order:`,
     mistake: `Your last ${run} named a mistake at the top of its verdict (${progress.lastMistake}): its Hint and Read say how to fix it. The guide's hints in order:`,
-    unquoted: `No hint in the guide quotes where your last ${run} stopped; its verdict's own Hint and Read are about it. ${choice.numbers.every((n) => !quotesAFailure[n - 1]) ? "The guide's general hints:" : "The guide's hints in order:"}`,
+    unquoted: `No hint in the guide quotes where your last ${run} stopped: its verdict says what to read. ${choice.numbers.every((n) => !quotesAFailure[n - 1]) ? "The guide's general hints:" : "The guide's hints in order:"}`,
     next: undefined,
   }[choice.why];
   if (intro) console.log(`${dim(intro)}\n`);

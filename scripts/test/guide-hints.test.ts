@@ -141,6 +141,15 @@ describe("the hints: one source, the guide's Hints section", () => {
     ).toEqual([1]);
   });
 
+  it("points lab 03's missing blob answered 500 at hint 2, so that a failure no hint quotes is not given it (the verification walkthrough)", () => {
+    expect(
+      hintsQuoting(
+        guideHints(findLab(labs, '03')),
+        'GET /api/images?container=samples&blob=no-such-photo.jpg should answer 404 (it answered 500: "Storage failed: BlobNotFound")',
+      ),
+    ).toEqual([2]);
+  });
+
   it("points lab 06's starter at the hint about its calls made one after another", () => {
     expect(
       hintsQuoting(

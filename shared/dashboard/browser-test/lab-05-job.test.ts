@@ -197,7 +197,7 @@ describe('the dashboard on a lab 05 job', () => {
       expect(await why.innerText()).toMatch(/^Why it failed: .*listImages.*nosuchcontainer.*does not exist/);
       expect(await why.innerText()).not.toContain('\n');
       // It ended, failed: not "Completed".
-      expect(await page.locator('dl.facts dt').allInnerTexts()).toContain('Ended');
+      expect(await page.locator('dl.facts dt').allInnerTexts()).toContain('Ended (UTC)');
       // Its failed activity's row counts the reason and its details, as npm run history adds them up.
       expect(await page.locator('tr.event-TaskFailed summary').first().textContent()).toMatch(
         /^Reason .*\+ Details \d+ B$/s,

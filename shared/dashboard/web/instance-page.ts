@@ -67,10 +67,10 @@ function page(
     h('dd', {}, i.name),
     h('dt', {}, 'Created (UTC)'),
     h('dd', {}, h('time', { datetime: i.createdTime }, time(i.createdTime))),
-    h('dt', {}, 'Last updated'),
+    h('dt', {}, 'Last updated (UTC)'),
     h('dd', {}, h('time', { datetime: i.lastUpdatedTime }, time(i.lastUpdatedTime))),
     // Ended, not "Completed": a Failed or Terminated instance ends too (the walkthrough).
-    i.completedTime ? h('dt', {}, 'Ended') : null,
+    i.completedTime ? h('dt', {}, 'Ended (UTC)') : null,
     i.completedTime ? h('dd', {}, h('time', { datetime: i.completedTime }, time(i.completedTime))) : null,
     h('dt', {}, 'Execution'),
     h(
