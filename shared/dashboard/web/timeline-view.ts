@@ -149,7 +149,7 @@ export function renderTimeline(panel: HTMLElement, d: InstanceDetail): void {
               h('td', {}, time(b.start)),
               h('td', {}, waited(b, start, picked, end)),
               h('td', {}, ran(b, start, picked, end)),
-              h('td', {}, b.outcome, b.detail ? h('span', { class: 'muted' }, ` ${b.detail}`) : null),
+              h('td', {}, b.outcome, b.detail ? h('span', { class: 'muted' }, ` ${withTimes(b.detail)}`) : null),
             );
           }),
       ),
@@ -158,7 +158,13 @@ export function renderTimeline(panel: HTMLElement, d: InstanceDetail): void {
 }
 
 /** How long an item waited: for a timer, until it was due; for an activity, in its queue. */
+/** A detail's ISO times written as every other time on the page (UTC, 13:06:59.813). */
+function withTimes(detail: string): string {
+  return detail.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/g, (iso) => time(iso));
+}
+
 function waited(bar: TimelineBar, start: number, picked: number, end: number): string {
+  if (bar.kind === 'event') return '—';
   if (bar.kind === 'timer' && bar.outcome === 'cancelled') return `never fired: ${duration(end - start)} until the end`;
   if (bar.kind === 'timer') return Number.isNaN(end) ? '' : `${duration(end - start)} until due`;
   return Number.isNaN(picked) ? '' : duration(picked - start);
@@ -185,7 +191,7 @@ function describe(bar: TimelineBar, start: number, picked: number, end: number):
   else if (bar.outcome === 'cancelled') lines.push(`never fired: the instance ended ${duration(end - start)} later`);
   else if (bar.end) lines.push(`took ${duration(end - start)} from scheduled to done`);
   lines.push(bar.outcome);
-  if (bar.detail) lines.push(bar.detail);
+  if (bar.detail) lines.push(withTimes(bar.detail));
   if (bar.deliveries) lines.push(`its work item was delivered ${bar.deliveries} times`);
   return lines.join('\n');
 }
