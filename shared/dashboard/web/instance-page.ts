@@ -4,7 +4,7 @@
 
 import type { HubInfo, InstanceDetail } from '../src/wire.ts';
 import { ApiError, get, instancePath, post } from './api.ts';
-import { badge, bytes, h, pretty, redraw, time } from './dom.ts';
+import { badge, bytes, camelBreaks, h, pretty, redraw, time } from './dom.ts';
 import type { View } from './main.ts';
 import { payloadBlock, sizeBadges } from './payload-view.ts';
 import { renderReplay } from './replay-view.ts';
@@ -363,7 +363,7 @@ function renderHistory(panel: HTMLElement, d: InstanceDetail, hub: HubInfo): voi
             'tr',
             { class: `event event-${r.type}`, 'data-seq': r.seq },
             h('td', {}, r.seq),
-            h('td', {}, r.type),
+            h('td', {}, ...camelBreaks(r.type)),
             h('td', {}, r.episode || ''),
             h(
               'td',
@@ -380,16 +380,18 @@ function renderHistory(panel: HTMLElement, d: InstanceDetail, hub: HubInfo): voi
             h(
               'td',
               { class: 'details' },
-              [
-                r.name,
-                r.eventId >= 0 ? `#${r.eventId}` : null,
-                r.taskId !== undefined ? `answers #${r.taskId}` : null,
-                r.fireAt ? `fires ${time(r.fireAt)}` : null,
-                r.status,
-                r.instanceId ? `instance ${r.instanceId}` : null,
-              ]
-                .filter(Boolean)
-                .join(' · '),
+              ...camelBreaks(
+                [
+                  r.name,
+                  r.eventId >= 0 ? `#${r.eventId}` : null,
+                  r.taskId !== undefined ? `answers #${r.taskId}` : null,
+                  r.fireAt ? `fires ${time(r.fireAt)}` : null,
+                  r.status,
+                  r.instanceId ? `instance ${r.instanceId}` : null,
+                ]
+                  .filter(Boolean)
+                  .join(' · '),
+              ),
             ),
             h(
               'td',
