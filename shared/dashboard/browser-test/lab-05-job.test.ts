@@ -223,6 +223,18 @@ describe('the dashboard on a lab 05 job', () => {
       await page.locator('#start-fill').click();
       await page.locator('.toast.error').filter({ hasText: 'more than this page holds' }).waitFor();
       expect(await page.locator('#start-input').inputValue()).toBe('');
+      // Started with no input at all, the orchestrator gets null: asked first, and nothing started when declined.
+      const before = (await app.fetch('/runtime/webhooks/durabletask/instances').then((r) => r.json())) as unknown[];
+      const asked = new Promise<string>((resolve) =>
+        page.once('dialog', (dialog) => {
+          resolve(dialog.message());
+          void dialog.dismiss();
+        }),
+      );
+      await page.getByRole('button', { name: 'Start', exact: true }).click();
+      expect(await asked).toBe('Start thumbnailOrchestrator with no input (null)?');
+      const after = (await app.fetch('/runtime/webhooks/durabletask/instances').then((r) => r.json())) as unknown[];
+      expect(after).toHaveLength(before.length);
       expect(errors).toEqual([]);
     } finally {
       await page.close();

@@ -79,11 +79,21 @@ describe('the dashboard on a lab 11 watch, clock virtual', () => {
     expect(box.x).toBeGreaterThan(page.viewportSize()!.width / 2);
     await refused.click();
     await page.locator('.toast.visible').waitFor({ state: 'hidden' });
+    // No data at all is null to the orchestrator: asked first, and nothing sent when declined (the walkthrough).
+    await page.locator('#event-data').fill('');
+    const asked = new Promise<string>((resolve) =>
+      page.once('dialog', (dialog) => {
+        resolve(dialog.message());
+        void dialog.dismiss();
+      }),
+    );
+    await page.locator('#raise-event').click();
+    expect(await asked).toBe('Raise nudge with no data (null)?');
     await page.locator('#event-data').fill('{"why":"a test"}');
     await page.locator('#raise-event').click();
     await page.locator('tr.event-EventRaised').waitFor({ timeout: 10_000 });
     const history = await app.history(instanceId);
-    expect(history.some((row) => row.EventType === 'EventRaised' && row.Name === 'nudge')).toBe(true);
+    expect(history.filter((row) => row.EventType === 'EventRaised' && row.Name === 'nudge')).toHaveLength(1);
   });
 
   it('terminates the instance from the page', async () => {

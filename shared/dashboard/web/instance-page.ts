@@ -228,6 +228,13 @@ function actions(d: InstanceDetail, reload: () => Promise<void>, onPurging: (on:
         class: 'raise',
         onsubmit: (event: Event) => {
           event.preventDefault();
+          // No data is null to the orchestrator (the walkthrough's review took null for an approval, silently).
+          if (
+            eventName.value.trim() !== '' &&
+            eventData.value.trim() === '' &&
+            !confirm(`Raise ${eventName.value} with no data (null)?`)
+          )
+            return;
           void run(`Raised ${eventName.value}.`, 'raise-event', () => ({
             name: eventName.value,
             data: eventData.value,

@@ -290,7 +290,7 @@ function renderStartForm(hub: HubInfo): HTMLElement {
   const input = h('textarea', {
     id: 'start-input',
     rows: 3,
-    placeholder: '{"container": "samples", "width": 200, "batchSize": 3}',
+    placeholder: 'JSON, such as {"container": "samples", "width": 200}: "Fill in the last input" copies one',
     spellcheck: 'false',
   });
   return h(
@@ -304,9 +304,12 @@ function renderStartForm(hub: HubInfo): HTMLElement {
           event.preventDefault();
           try {
             const wanted = id.value.trim();
+            // An empty input is null to the orchestrator: most of the labs' fail on it at once (the walkthrough).
+            const orchestrator = (name as HTMLInputElement).value;
+            if (input.value.trim() === '' && !confirm(`Start ${orchestrator} with no input (null)?`)) return;
             if (wanted && !(await startOver(wanted))) return;
             const started = await post<{ id: string }>('instances', {
-              name: (name as HTMLInputElement).value,
+              name: orchestrator,
               instanceId: wanted || undefined,
               input: input.value,
             });
