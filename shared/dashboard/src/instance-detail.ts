@@ -143,7 +143,12 @@ export function historyRows(
     if (e.InstanceId) out.instanceId = e.InstanceId;
     if (e.OrchestrationStatus !== undefined && e.EventType === EventType.ExecutionCompleted)
       out.status = RUNTIME_STATUSES[e.OrchestrationStatus] ?? String(e.OrchestrationStatus);
-    const field = (['Input', 'Result', 'Reason'] as const).find((f) => e[f] !== undefined);
+    // A rewind turns each failure (and a failed activity's scheduling) into a GenericEvent whose
+    // Reason names what it was (rewind.ts): said in Details, not only in the folded payload.
+    const rewound = e.EventType === EventType.GenericEvent ? /^Rewound: (\w+)/.exec(e.Reason ?? '')?.[1] : undefined;
+    if (rewound) out.status = `rewound: was ${rewound}`;
+    // Data: the wake-up GenericEvent of a rewind carries the reason typed with it.
+    const field = (['Input', 'Result', 'Reason', 'Data'] as const).find((f) => e[f] !== undefined);
     if (field) {
       const extra: { inBlob?: boolean; messageBytes?: number } = { inBlob: blobFields[seq]?.includes(field) ?? false };
       if (travelled(e.EventType)) extra.messageBytes = messageBytes(instanceId, executionId, e);

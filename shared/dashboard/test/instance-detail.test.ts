@@ -170,6 +170,25 @@ describe('the timeline of a race between an event and a timer (lab 12)', () => {
   });
 });
 
+describe('a rewound history (the walkthrough found its GenericEvent rows unexplained)', () => {
+  it('says in Details what each rewound row was, and shows the reason given with the rewind', () => {
+    const rewound: HistoryEvent[] = [
+      ...history.slice(0, 4),
+      ev(EventType.OrchestratorStarted, 5),
+      ev(EventType.GenericEvent, 4, { Reason: 'Rewound: TaskFailed', TaskScheduledId: 0 }),
+      ev(EventType.GenericEvent, 5, { Reason: 'Rewound: ExecutionCompleted' }),
+      ev(EventType.OrchestratorCompleted, 5),
+      ev(EventType.OrchestratorStarted, 9),
+      ev(EventType.GenericEvent, 9, { Data: 'the container exists now' }),
+    ];
+    const rows = historyRows('i', 'e', rewound, []);
+    expect(rows[5]).toMatchObject({ type: 'GenericEvent', status: 'rewound: was TaskFailed' });
+    expect(rows[6]).toMatchObject({ status: 'rewound: was ExecutionCompleted' });
+    expect(rows[9]).toMatchObject({ payloadField: 'Data' });
+    expect(rows[9]!.payload!.text).toBe('the container exists now');
+  });
+});
+
 describe('the sequence picture', () => {
   it('has the client, the orchestrator and one lane per activity, and every message in order', () => {
     const picture = sequence(history, historyRows('i', 'e', history, []));
