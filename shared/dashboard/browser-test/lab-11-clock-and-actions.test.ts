@@ -103,6 +103,8 @@ describe('the dashboard on a lab 11 watch, clock virtual', () => {
     const ended = await app.waitForCompletion(instanceId);
     expect([ended.runtimeStatus, ended.output]).toEqual(['Terminated', 'enough watching']);
     await page.locator('h1 .status-terminated').waitFor();
+    // Its output arrived short, so it opens as on a fresh load (the walkthrough's stayed folded).
+    await expect.poll(() => page.locator('details[data-key="payload-Output"]').getAttribute('open')).toBe('');
   });
 
   it('shows the timer the terminated watch still waited for as never fired, not waiting (the walkthrough, lab 12)', async () => {

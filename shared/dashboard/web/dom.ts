@@ -83,9 +83,11 @@ export function redraw(parent: HTMLElement, children: Node[]): void {
     'input[id], textarea[id], select[id]',
   ))
     values.set(field.id, field.value);
+  // Only what the learner opened or closed is kept: a block that is open by default once it is
+  // short (an output that arrived) follows its new default (the walkthrough's stayed folded).
   const open = new Map<string, boolean>();
   for (const details of parent.querySelectorAll<HTMLDetailsElement>('details[data-key]'))
-    open.set(details.dataset.key!, details.open);
+    if (details.open !== (details.dataset.default === 'open')) open.set(details.dataset.key!, details.open);
   const focused =
     document.activeElement instanceof HTMLElement && parent.contains(document.activeElement)
       ? document.activeElement.id

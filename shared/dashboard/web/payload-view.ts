@@ -48,7 +48,7 @@ export function payloadBlock(title: string, payload: Payload, limits: HubInfo['l
         );
   return h(
     'details',
-    { class: 'payload', open, 'data-key': `payload-${title}` },
+    { class: 'payload', open, 'data-key': `payload-${title}`, 'data-default': open ? 'open' : 'closed' },
     h('summary', {}, h('span', { class: 'payload-title' }, title), ' ', sizeBadges(payload, limits)),
     body,
   );
