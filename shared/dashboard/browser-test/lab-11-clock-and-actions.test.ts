@@ -99,7 +99,24 @@ describe('the dashboard on a lab 11 watch, clock virtual', () => {
   it('terminates the instance from the page', async () => {
     const { page } = watched;
     await page.locator('#reason').fill('enough watching');
+    // Restart on a running watch would leave two: asked first, and declined here.
+    const restartAsked = new Promise<string>((resolve) =>
+      page.once('dialog', (dialog) => {
+        resolve(dialog.message());
+        void dialog.dismiss();
+      }),
+    );
+    await page.locator('#restart').click();
+    expect(await restartAsked).toMatch(/ is still Running: Restart starts a second .* beside it\. Go on\?$/);
+    const asked = new Promise<string>((resolve) =>
+      page.once('dialog', (dialog) => {
+        resolve(dialog.message());
+        void dialog.accept();
+      }),
+    );
     await page.locator('#terminate').click();
+    // Asked first: a terminated instance stays ended (the walkthrough: nothing asked).
+    expect(await asked).toMatch(/^Terminate .*\? A terminated instance stays ended/);
     const ended = await app.waitForCompletion(instanceId);
     expect([ended.runtimeStatus, ended.output]).toEqual(['Terminated', 'enough watching']);
     await page.locator('h1 .status-terminated').waitFor();

@@ -256,7 +256,15 @@ function actions(d: InstanceDetail, reload: () => Promise<void>, onPurging: (on:
           id: 'terminate',
           class: 'danger',
           disabled: ended,
-          onclick: run('Terminate sent.', 'terminate', () => ({ reason: reason.value })),
+          // It cannot be undone: Rewind takes only a failed instance (the walkthrough: nothing asked).
+          onclick: () => {
+            if (
+              confirm(
+                `Terminate ${i.instanceId}? A terminated instance stays ended: Restart starts it again under a new id.`,
+              )
+            )
+              void run('Terminate sent.', 'terminate', () => ({ reason: reason.value }))();
+          },
         },
         'Terminate',
       ),
@@ -299,12 +307,22 @@ function actions(d: InstanceDetail, reload: () => Promise<void>, onPurging: (on:
         {
           type: 'button',
           id: 'restart',
-          onclick: run(
-            'Restarted under a new id.',
-            'restart',
-            () => ({ newInstanceId: true }),
-            (r) => r.id && (location.hash = `#/${instancePath(r.id)}`),
-          ),
+          onclick: () => {
+            // A running one goes on: Restart would leave two side by side (the walkthrough's reviews).
+            if (
+              !ended &&
+              !confirm(
+                `${i.instanceId} is still ${i.runtimeStatus}: Restart starts a second ${i.name} beside it. Go on?`,
+              )
+            )
+              return;
+            void run(
+              `Restarted ${i.instanceId} under a new id.`,
+              'restart',
+              () => ({ newInstanceId: true }),
+              (r) => r.id && (location.hash = `#/${instancePath(r.id)}`),
+            )();
+          },
         },
         'Restart',
       ),
