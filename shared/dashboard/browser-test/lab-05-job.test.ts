@@ -59,6 +59,23 @@ describe('the dashboard on a lab 05 job', () => {
     }
   });
 
+  it('keeps the timeline readable at 800 px: the picture scrolls in its box, the page does not (the walkthrough read 8 px labels)', async () => {
+    const { page, errors } = await openPage(browser, `${app.url}/dashboard/#/instances/${instanceId}/timeline`, 800);
+    try {
+      const picture = page.locator('#panel-timeline svg.timeline');
+      await picture.waitFor();
+      // Polled: a live update may redraw the panel under the first read.
+      await expect.poll(() => picture.evaluate((svg) => svg.getBoundingClientRect().width)).toBeGreaterThanOrEqual(880);
+      expect(await sidewaysOverflow(page)).toBe(0);
+      expect(await page.locator('svg.timeline text.label').first().textContent()).toMatch(
+        /^orchestrator \(\d+ episodes?\)$/,
+      );
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('draws one timeline bar per activity, each split into queue wait and run', async () => {
     const { page } = watched;
     await page.locator(`tr[data-instance="${instanceId}"] a`).click();

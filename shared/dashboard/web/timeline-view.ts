@@ -56,7 +56,9 @@ export function renderTimeline(panel: HTMLElement, d: InstanceDetail): void {
       svg(
         'text',
         { x: 4, y: y + 16, class: 'label' },
-        first.kind === 'episode' ? `orchestrator (${row.length} episodes)` : truncate(first.label, 26),
+        first.kind === 'episode'
+          ? `orchestrator (${row.length} episode${row.length === 1 ? '' : 's'})`
+          : truncate(first.label, 26),
       ),
     );
     for (const bar of row) drawBar(bar, y);
