@@ -67,7 +67,7 @@ function nodeBinaries(platforms: readonly Platform[]): StickPackage[] {
   return platforms.map((p) => nodeBinaryPackage(p, optionalDependencies['node']!));
 }
 
-function fill(folder: string, platforms: readonly Platform[]): number {
+function fill(folder: string, platforms: readonly Platform[], from: string): number {
   for (const binary of nodeBinaries(platforms)) {
     const added = npm(['cache', 'add', `${binary.name}@${binary.version}`, '--cache', folder]);
     console.log(
@@ -77,7 +77,7 @@ function fill(folder: string, platforms: readonly Platform[]): number {
     );
   }
   const packages = wanted(platforms);
-  console.log(bold(`Filling ${folder} for ${platforms.join(', ')}: ${packages.length} packages from ${registry()}`));
+  console.log(bold(`Filling ${folder} for ${platforms.join(', ')}: ${packages.length} packages from ${from}`));
   for (let i = 0; i < packages.length; i += BATCH) {
     const batch = packages.slice(i, i + BATCH);
     const added = npm(['cache', 'add', ...batch.map((p) => `${p.name}@${p.version}`), '--cache', folder]);
@@ -87,10 +87,15 @@ function fill(folder: string, platforms: readonly Platform[]): number {
     }
     console.log(dim(`  ${Math.min(i + BATCH, packages.length)} of ${packages.length}`));
   }
-  return check(folder, platforms);
+  return check(folder, platforms, from, packages);
 }
 
-function check(folder: string, platforms: readonly Platform[]): number {
+function check(
+  folder: string,
+  platforms: readonly Platform[],
+  from: string,
+  packages: readonly StickPackage[] = wanted(platforms),
+): number {
   if (!existsSync(folder))
     throw new UsageError(`${folder} does not exist: fill it first (npm run stick -- fill ${folder}).`);
   const listed = npm(['cache', 'ls', '--cache', folder]);
@@ -98,11 +103,10 @@ function check(folder: string, platforms: readonly Platform[]): number {
     console.error(red(`npm cache ls failed:\n${listed.out.trim()}`));
     return 1;
   }
-  const from = registry();
-  const packages = wanted(platforms);
-  const missing = missingFromCache(listed.out.split('\n'), from, packages);
+  const keys = listed.out.split('\n');
+  const missing = missingFromCache(keys, from, packages);
+  const binaries = missingFromCache(keys, from, nodeBinaries(platforms));
   let complete = true;
-  const binaries = missingFromCache(listed.out.split('\n'), from, nodeBinaries(platforms));
   for (const platform of platforms) {
     const needed = packages.filter((p) => p.platforms.length === 0 || p.platforms.includes(platform));
     const lacking = missing.filter((p) => p.platforms.length === 0 || p.platforms.includes(platform));
@@ -145,7 +149,9 @@ function main(): number {
   const platforms = parsePlatforms(values.platforms);
   // The folder as the learner typed it, from where npm run started (npm runs scripts in the repo).
   const at = resolve(process.env.INIT_CWD ?? process.cwd(), folder);
-  return action === 'fill' ? fill(at, platforms) : check(at, platforms);
+  // Asked once: outside npm run it is a process of its own.
+  const from = registry();
+  return action === 'fill' ? fill(at, platforms, from) : check(at, platforms, from);
 }
 
 runCli(main, usage);

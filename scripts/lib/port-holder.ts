@@ -4,6 +4,7 @@
 import { createServer } from 'node:net';
 import { readdir, readFile } from 'node:fs/promises';
 import { socketInodes, tcpListeners } from './listening-sockets.ts';
+import { statFields } from './process-usage.ts';
 
 export interface PortHolder {
   pid: number;
@@ -64,9 +65,8 @@ async function commandLine(pid: string): Promise<string> {
 }
 
 async function parentOf(pid: string): Promise<string | undefined> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  // Field 4, after the command in parentheses.
-  const ppid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+  // Field 4, the second after the command name.
+  const ppid = statFields(await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => ''))[1];
   return ppid && ppid !== '0' ? ppid : undefined;
 }
 

@@ -15,13 +15,19 @@ export interface ProcessSample {
   cpuSeconds: number;
 }
 
+/**
+ * The fields of a /proc/<pid>/stat line after the command name, from the state (field 3) on:
+ * the name, in parentheses, may hold spaces; the fields after its closing parenthesis do not.
+ */
+export function statFields(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 /** One reading of a process, or undefined where /proc is not available (not Linux, process gone). */
 export function sampleProcess(pid: number): ProcessSample | undefined {
   try {
     const hwm = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    // The command name (2nd field) may hold spaces; the fields after its closing parenthesis do not.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const fields = statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'));
     // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
     const ticks = Number(fields[11]) + Number(fields[12]);
     if (!hwm || !Number.isFinite(ticks)) return undefined;

@@ -99,7 +99,9 @@ export function formatVerdict(
   }
   out.push('');
   for (const check of run.checks) out.push(`  ${mark(check)} ${check.title}`);
-  if (run.checks.some((c) => c.state !== 'passed' && c.state !== 'failed')) out.push(dim('  (– did not run)'));
+  // Checks that neither passed nor failed (their block's set-up failed first) are not failures.
+  const notRun = run.checks.filter((c) => c.state !== 'passed' && c.state !== 'failed').length;
+  if (notRun > 0) out.push(dim('  (– did not run)'));
   out.push('');
 
   if (run.passed && appLabel.startsWith('solutions/')) {
@@ -107,7 +109,7 @@ export function formatVerdict(
     // 05 reached", then npm start's "0 of 13 checkpoints").
     out.push(
       green(bold(`✓ The solution of lab ${lab.id} passes all ${run.checks.length} checks.`)),
-      dim(`Your own checkpoint ${lab.id} counts when ${`npm run lab:${lab.id}`} passes on labs/${lab.slug}.`),
+      dim(`Your own checkpoint ${lab.id} counts when npm run lab:${lab.id} passes on labs/${lab.slug}.`),
     );
     return out.join('\n');
   }
@@ -146,8 +148,6 @@ export function formatVerdict(
     out.push(red(bold('✗ The checks could not run:')), indent(describeFailure(error)), '');
   }
   if (failed.length > 0) {
-    // Checks that neither passed nor failed (their block's set-up failed first) are not failures.
-    const notRun = run.checks.filter((c) => c.state !== 'passed' && c.state !== 'failed').length;
     const didNotRun = notRun > 0 ? `, ${notRun} did not run` : '';
     out.push(bold(`Not yet: ${failed.length} of ${run.checks.length} checks failed${didNotRun}.`), '');
     // A typo the compiler names fails checks whose hints are about something else: the compiler

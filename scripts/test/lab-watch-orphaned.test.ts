@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../../shared/host/test/helpers.ts';
+import { statFields } from '../lib/process-usage.ts';
 
 const RUN = fileURLToPath(new URL('../run.mjs', import.meta.url));
 
@@ -16,9 +17,8 @@ function descendants(root: number): number[] {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      // Field 4 of /proc/PID/stat, after the command in parentheses.
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      // Field 4 of /proc/PID/stat, the second after the command name.
+      parents.set(Number(entry), Number(statFields(readFileSync(`/proc/${entry}/stat`, 'utf8'))[1]));
     } catch {
       // Gone meanwhile.
     }

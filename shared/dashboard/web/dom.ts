@@ -110,10 +110,6 @@ export function redraw(parent: HTMLElement, children: Node[]): void {
  * A name with a line-break opportunity at each capital after a small letter: a narrow column
  * wraps "thumbnailOrchestrator" as thumbnail / Orchestrator, not mid-word (the walkthrough at 800 px).
  */
-export function camelBreaks(text: string): Node[] {
-  return text
-    .split(/(?<=[a-z])(?=[A-Z])/)
-    .flatMap((part, i) =>
-      (i > 0 ? [h('wbr'), part] : [part]).map((c) => (typeof c === 'string' ? document.createTextNode(c) : c)),
-    );
+export function camelBreaks(text: string): Array<Node | string> {
+  return text.split(/(?<=[a-z])(?=[A-Z])/).flatMap((part, i) => (i > 0 ? [h('wbr'), part] : [part]));
 }

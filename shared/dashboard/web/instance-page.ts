@@ -143,13 +143,12 @@ function page(
     default:
       renderHistory(panel, d, hub);
   }
+  const why = i.runtimeStatus === 'Failed' ? failureLine(i.output.text) : undefined;
   return [
     h('p', { class: 'crumbs' }, h('a', { href: '#/' }, '← All instances')),
     h('h1', { class: 'id' }, i.instanceId, ' ', badge(i.runtimeStatus)),
     // Why it failed, in the words the host logs, before the folded output and its stack trace.
-    i.runtimeStatus === 'Failed' && failureLine(i.output.text)
-      ? h('p', { class: 'failure', id: 'failure' }, h('strong', {}, 'Why it failed: '), failureLine(i.output.text))
-      : null,
+    why ? h('p', { class: 'failure', id: 'failure' }, h('strong', {}, 'Why it failed: '), why) : null,
     i.instanceId.startsWith('@')
       ? h(
           'p',
@@ -454,7 +453,6 @@ function renderHistory(panel: HTMLElement, d: InstanceDetail, hub: HubInfo): voi
   );
 }
 
-/** A payload that fits in a few lines. */
 /** The first line of a failed instance's output: its message, without the details that follow. */
 export function failureLine(text: string | null): string | undefined {
   if (text === null) return undefined;
@@ -474,6 +472,7 @@ export function failureLine(text: string | null): string | undefined {
   return line ? line : undefined;
 }
 
+/** A payload that fits in a few lines. */
 function short(text: string | null): boolean {
   return text !== null && text.length <= 160;
 }

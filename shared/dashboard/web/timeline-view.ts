@@ -159,12 +159,12 @@ export function renderTimeline(panel: HTMLElement, d: InstanceDetail): void {
   );
 }
 
-/** How long an item waited: for a timer, until it was due; for an activity, in its queue. */
 /** A detail's ISO times written as every other time on the page (UTC, 13:06:59.813). */
 function withTimes(detail: string): string {
   return detail.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/g, (iso) => time(iso));
 }
 
+/** How long an item waited: for a timer, until it was due; for an activity, in its queue. */
 function waited(bar: TimelineBar, start: number, picked: number, end: number): string {
   if (bar.kind === 'event') return '—';
   if (bar.kind === 'timer' && bar.outcome === 'cancelled') return `never fired: ${duration(end - start)} until the end`;
